@@ -1,0 +1,10 @@
+//! azreg: a keyboard-driven walkthrough for registering an Intrexx portal as an app in
+//! Microsoft Entra ID (Azure), with the vendor's 23-step guide as data.
+
+pub mod cli;
+pub mod fields;
+pub mod procedure;
+pub mod progress;
+pub mod store;
+pub mod text;
+pub mod tui;

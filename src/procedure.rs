@@ -1,0 +1,547 @@
+//! The schema of `assets/procedure*.toml`, loading it and checking it.
+//!
+//! A procedure is immutable once loaded: the intro card, the numbered steps grouped in
+//! sections, the summary card, and the fields the steps capture. Everything else addresses
+//! steps and fields by their `id`.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::fields::{FieldKind, FieldSpec};
+
+/// The English procedure, embedded so the binary needs no files beside it.
+pub const EMBEDDED_EN: &str = include_str!("../assets/procedure.en.toml");
+
+/// The schema version this build reads.
+pub const SCHEMA: u32 = 1;
+
+/// One card of the walkthrough: the intro, a numbered step, or the summary.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    /// Menu path in the Azure portal or Intrexx, shown under the text.
+    #[serde(default)]
+    pub menu: Option<String>,
+    /// An example value, as the guide gives it.
+    #[serde(default)]
+    pub example: Option<String>,
+    /// A web address the user opens at this step (`o`).
+    #[serde(default)]
+    pub link: Option<String>,
+    /// A warning shown prominently above the fields.
+    #[serde(default)]
+    pub warning: Option<String>,
+    /// Ids of the fields captured at this step.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// The field whose value is this step's main value (copied with `c`).
+    #[serde(default)]
+    pub main: Option<String>,
+    /// Fields this card lists without capturing them (the summary), in this order.
+    #[serde(default)]
+    pub lists: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionDef {
+    id: String,
+    title: String,
+    steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProcedureFile {
+    schema: u32,
+    id: String,
+    #[serde(default)]
+    language: String,
+    title: String,
+    intro: Step,
+    summary: Step,
+    sections: Vec<SectionDef>,
+    #[serde(default)]
+    fields: Vec<FieldSpec>,
+}
+
+/// What kind of card an entry of the walkthrough is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Intro,
+    /// A numbered step (1-based) in the section with this index.
+    Step {
+        number: usize,
+        section: usize,
+    },
+    Summary,
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub kind: EntryKind,
+    pub step: Step,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+}
+
+/// One row of the checklist: a section heading or an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    Section(usize),
+    Entry(usize),
+}
+
+/// A loaded and checked procedure.
+#[derive(Debug, Clone)]
+pub struct Procedure {
+    pub id: String,
+    pub language: String,
+    pub title: String,
+    /// Intro card, the numbered steps in order, summary card.
+    pub entries: Vec<Entry>,
+    pub sections: Vec<Section>,
+    pub fields: Vec<FieldSpec>,
+    /// The checklist's rows, computed once.
+    pub rows: Vec<Row>,
+    /// For each entry, its row in `rows`.
+    pub row_of_entry: Vec<usize>,
+}
+
+/// Why a procedure file could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcedureError {
+    pub source_name: String,
+    /// 1-based line and column, where the problem has a place in the file.
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl fmt::Display for ProcedureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some((line, col)) => write!(f, "{}:{line}:{col}: {}", self.source_name, self.message),
+            None => write!(f, "{}: {}", self.source_name, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ProcedureError {}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Turn a TOML parse error into a message with a position.
+pub fn toml_error_parts(text: &str, err: &toml::de::Error) -> (Option<(usize, usize)>, String) {
+    let position = err.span().map(|span| line_col(text, span.start));
+    (position, err.message().trim().to_string())
+}
+
+impl Procedure {
+    /// The embedded English procedure. It is checked by the tests, so this cannot fail in a
+    /// released build; the error path is still reported rather than unwrapped.
+    pub fn embedded() -> Result<Self, ProcedureError> {
+        Self::parse(EMBEDDED_EN, "embedded procedure.en.toml")
+    }
+
+    pub fn load(path: &Path) -> Result<Self, ProcedureError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ProcedureError {
+            source_name: name.clone(),
+            position: None,
+            message: format!("cannot read: {e}"),
+        })?;
+        Self::parse(&text, &name)
+    }
+
+    pub fn parse(text: &str, source_name: &str) -> Result<Self, ProcedureError> {
+        let err = |position, message: String| ProcedureError {
+            source_name: source_name.to_string(),
+            position,
+            message,
+        };
+        let file: ProcedureFile = toml::from_str(text).map_err(|e| {
+            let (pos, msg) = toml_error_parts(text, &e);
+            err(pos, msg)
+        })?;
+        // Point checks at the line where the offending id is written.
+        let locate = |needle: &str| {
+            let pat = format!("id = \"{needle}\"");
+            text.find(&pat).map(|off| line_col(text, off))
+        };
+        Self::build(file).map_err(|(id, msg)| err(id.as_deref().and_then(locate), msg))
+    }
+
+    fn build(file: ProcedureFile) -> Result<Self, (Option<String>, String)> {
+        if file.schema != SCHEMA {
+            return Err((
+                None,
+                format!(
+                    "schema {} is not supported (this azreg reads schema {SCHEMA})",
+                    file.schema
+                ),
+            ));
+        }
+        if file.id.trim().is_empty() {
+            return Err((None, "the procedure needs a non-empty `id`".into()));
+        }
+        let mut entries = vec![Entry {
+            kind: EntryKind::Intro,
+            step: file.intro,
+        }];
+        let mut sections = Vec::new();
+        let mut rows = vec![Row::Entry(0)];
+        for (si, sec) in file.sections.into_iter().enumerate() {
+            if sec.steps.is_empty() {
+                return Err((Some(sec.id), "a section needs at least one step".into()));
+            }
+            rows.push(Row::Section(si));
+            sections.push(Section {
+                id: sec.id,
+                title: sec.title,
+            });
+            for step in sec.steps {
+                let number = entries.len();
+                rows.push(Row::Entry(number));
+                entries.push(Entry {
+                    kind: EntryKind::Step {
+                        number,
+                        section: si,
+                    },
+                    step,
+                });
+            }
+        }
+        if sections.is_empty() {
+            return Err((None, "the procedure needs at least one section".into()));
+        }
+        rows.push(Row::Entry(entries.len()));
+        entries.push(Entry {
+            kind: EntryKind::Summary,
+            step: file.summary,
+        });
+        let mut row_of_entry = vec![0; entries.len()];
+        for (ri, row) in rows.iter().enumerate() {
+            if let Row::Entry(e) = row {
+                row_of_entry[*e] = ri;
+            }
+        }
+        let proc = Procedure {
+            id: file.id,
+            language: file.language,
+            title: file.title,
+            entries,
+            sections,
+            fields: file.fields,
+            rows,
+            row_of_entry,
+        };
+        proc.check()?;
+        Ok(proc)
+    }
+
+    /// Structural checks: unique ids, non-empty titles, every field named exists and is
+    /// captured at exactly one step, references between fields resolve.
+    fn check(&self) -> Result<(), (Option<String>, String)> {
+        let mut ids = HashSet::new();
+        let sec_ids = self.sections.iter().map(|s| (&s.id, &s.title));
+        let entry_ids = self.entries.iter().map(|e| (&e.step.id, &e.step.title));
+        for (id, title) in sec_ids.chain(entry_ids) {
+            if id.trim().is_empty() {
+                return Err((None, format!("an entry titled {title:?} has an empty id")));
+            }
+            if !ids.insert(id.as_str()) {
+                return Err((Some(id.clone()), format!("the id {id:?} is used twice")));
+            }
+            if title.trim().is_empty() {
+                return Err((Some(id.clone()), format!("{id:?} has an empty title")));
+            }
+        }
+        let mut field_ids = HashSet::new();
+        for f in &self.fields {
+            if !field_ids.insert(f.id.as_str()) {
+                return Err((
+                    Some(f.id.clone()),
+                    format!("the field {:?} is declared twice", f.id),
+                ));
+            }
+        }
+        let mut captured: HashSet<&str> = HashSet::new();
+        for e in &self.entries {
+            for fid in &e.step.fields {
+                if !field_ids.contains(fid.as_str()) {
+                    return Err((
+                        Some(e.step.id.clone()),
+                        format!(
+                            "step {:?} names the field {fid:?}, which is not declared",
+                            e.step.id
+                        ),
+                    ));
+                }
+                if !captured.insert(fid.as_str()) {
+                    return Err((
+                        Some(e.step.id.clone()),
+                        format!("the field {fid:?} is captured at two steps"),
+                    ));
+                }
+            }
+            if let Some(bad) = e
+                .step
+                .lists
+                .iter()
+                .find(|f| !field_ids.contains(f.as_str()))
+            {
+                return Err((
+                    Some(e.step.id.clone()),
+                    format!(
+                        "{:?} lists the field {bad:?}, which is not declared",
+                        e.step.id
+                    ),
+                ));
+            }
+            if let Some(main) = &e.step.main
+                && !e.step.fields.contains(main)
+            {
+                return Err((
+                    Some(e.step.id.clone()),
+                    format!(
+                        "step {:?}: its main field {main:?} is not one of its fields",
+                        e.step.id
+                    ),
+                ));
+            }
+        }
+        for f in &self.fields {
+            if !captured.contains(f.id.as_str()) {
+                return Err((
+                    Some(f.id.clone()),
+                    format!("the field {:?} is not captured at any step", f.id),
+                ));
+            }
+            for r in f.references() {
+                if !field_ids.contains(r) {
+                    return Err((
+                        Some(f.id.clone()),
+                        format!(
+                            "the field {:?} refers to {r:?}, which is not declared",
+                            f.id
+                        ),
+                    ));
+                }
+            }
+            if f.kind == FieldKind::Choice && f.options.is_empty() {
+                return Err((
+                    Some(f.id.clone()),
+                    format!("the choice field {:?} has no options", f.id),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The number of numbered steps.
+    pub fn step_count(&self) -> usize {
+        self.entries.len() - 2
+    }
+
+    pub fn summary_index(&self) -> usize {
+        self.entries.len() - 1
+    }
+
+    pub fn entry_index(&self, id: &str) -> Option<usize> {
+        self.entries.iter().position(|e| e.step.id == id)
+    }
+
+    pub fn field(&self, id: &str) -> Option<&FieldSpec> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    /// The entry that captures a field.
+    pub fn entry_of_field(&self, field_id: &str) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| e.step.fields.iter().any(|f| f == field_id))
+    }
+
+    /// Ids of the numbered steps, in order.
+    pub fn step_ids(&self) -> impl Iterator<Item = &str> {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.kind, EntryKind::Step { .. }))
+            .map(|e| e.step.id.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn embedded() -> Procedure {
+        Procedure::embedded().expect("embedded procedure is valid")
+    }
+
+    #[test]
+    fn embedded_has_23_steps_in_4_sections_in_guide_order() {
+        let p = embedded();
+        assert_eq!(p.step_count(), 23);
+        let titles: Vec<_> = p.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Register app",
+                "Store redirect URIs from Intrexx",
+                "Create client secret",
+                "Copy application ID and directory (tenant) ID"
+            ]
+        );
+        let per_section: Vec<usize> = (0..4)
+            .map(|s| {
+                p.entries
+                    .iter()
+                    .filter(|e| matches!(e.kind, EntryKind::Step { section, .. } if section == s))
+                    .count()
+            })
+            .collect();
+        // The guide: steps 1-6, 7-17, 18-21, 22-23.
+        assert_eq!(per_section, [6, 11, 4, 2]);
+        assert_eq!(p.entries[0].kind, EntryKind::Intro);
+        assert_eq!(p.entries[24].kind, EntryKind::Summary);
+        let ids: Vec<_> = p.step_ids().collect();
+        assert_eq!(ids[0], "sign-in");
+        assert_eq!(ids[9], "enter-web-uri");
+        assert_eq!(ids[13], "enter-spa-uri");
+        assert_eq!(ids[20], "copy-secret-value");
+        assert_eq!(ids[22], "copy-ids");
+    }
+
+    #[test]
+    fn embedded_carries_the_guides_content() {
+        let p = embedded();
+        assert_eq!(
+            p.entries[1].step.link.as_deref(),
+            Some("https://portal.azure.com")
+        );
+        assert_eq!(
+            p.entries[10].step.example.as_deref(),
+            Some("https://exampleportal.com/oauth2/token/ms365-mycompany")
+        );
+        assert_eq!(
+            p.entries[14].step.example.as_deref(),
+            Some("https://exampleportal.com/oauth2callback.html")
+        );
+        // Renamed since the guide: both names appear.
+        let s3 = &p.entries[3].step;
+        assert!(
+            s3.body.contains("Microsoft Entra ID") && s3.body.contains("Azure Active Directory")
+        );
+        // The guide's slips are fixed.
+        for e in &p.entries {
+            let text = format!("{} {}", e.step.title, e.step.body);
+            assert!(!text.contains("\"\""), "doubled quotes in {}", e.step.id);
+            assert!(!text.contains("TeamsMicrosoft"), "{}", e.step.id);
+        }
+        assert!(p.entries[23].step.title.contains("tenant"));
+    }
+
+    #[test]
+    fn rows_group_entries_under_sections() {
+        let p = embedded();
+        assert_eq!(p.rows[0], Row::Entry(0));
+        assert_eq!(p.rows[1], Row::Section(0));
+        assert_eq!(p.rows[2], Row::Entry(1));
+        assert_eq!(p.rows.len(), 25 + 4);
+        for (e, &r) in p.row_of_entry.iter().enumerate() {
+            assert_eq!(p.rows[r], Row::Entry(e));
+        }
+    }
+
+    fn minimal(extra_step: &str) -> String {
+        format!(
+            r#"schema = 1
+id = "t"
+title = "T"
+[intro]
+id = "intro"
+title = "Intro"
+[summary]
+id = "sum"
+title = "Sum"
+[[sections]]
+id = "s"
+title = "S"
+[[sections.steps]]
+id = "a"
+title = "A"
+{extra_step}"#
+        )
+    }
+
+    #[test]
+    fn syntax_error_names_file_line_and_column() {
+        let text = "schema = 1\nid = \"x\"\ntitle = = 3\n";
+        let e = Procedure::parse(text, "my.toml").unwrap_err();
+        assert_eq!(e.source_name, "my.toml");
+        assert_eq!(e.position.map(|p| p.0), Some(3));
+        assert!(e.to_string().starts_with("my.toml:3:"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_ids_are_rejected_with_their_line() {
+        let text = minimal("[[sections.steps]]\nid = \"a\"\ntitle = \"Again\"\n");
+        let e = Procedure::parse(&text, "p.toml").unwrap_err();
+        assert!(e.message.contains("used twice"), "{e}");
+        assert!(e.position.is_some());
+    }
+
+    #[test]
+    fn empty_title_is_rejected() {
+        let text = minimal("[[sections.steps]]\nid = \"b\"\ntitle = \" \"\n");
+        let e = Procedure::parse(&text, "p.toml").unwrap_err();
+        assert!(e.message.contains("empty title"), "{e}");
+    }
+
+    #[test]
+    fn unknown_field_reference_is_rejected() {
+        let text = minimal("fields = [\"nope\"]\n");
+        let e = Procedure::parse(&text, "p.toml").unwrap_err();
+        assert!(e.message.contains("\"nope\""), "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let text = minimal("colour = \"red\"\n");
+        let e = Procedure::parse(&text, "p.toml").unwrap_err();
+        assert!(e.message.contains("colour"), "{e}");
+        assert!(e.position.is_some());
+    }
+
+    #[test]
+    fn minimal_procedure_loads() {
+        let p = Procedure::parse(&minimal(""), "p.toml").unwrap();
+        assert_eq!(p.step_count(), 1);
+        assert_eq!(p.summary_index(), 2);
+    }
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("ab\ncd", 0), (1, 1));
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+    }
+}

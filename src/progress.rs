@@ -1,0 +1,91 @@
+//! Progress: what the user did and entered, by id. Pure data; `store` reads and writes it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use toml::value::Datetime;
+
+use crate::fields::Values;
+
+/// The progress file's schema version this build writes.
+pub const VERSION: u32 = 1;
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Progress {
+    /// Schema version of the file.
+    pub version: u32,
+    /// The `id` of the procedure the marks belong to.
+    #[serde(default)]
+    pub procedure: String,
+    /// The entry (step id) the user was on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+    /// Done steps: id to the time it was marked. Ids the procedure does not know are kept.
+    #[serde(default)]
+    pub done: BTreeMap<String, Datetime>,
+    /// Entered values by field id. Derived values are not stored.
+    #[serde(default)]
+    pub values: Values,
+}
+
+impl Progress {
+    pub fn new(procedure_id: &str) -> Self {
+        Self {
+            version: VERSION,
+            procedure: procedure_id.to_string(),
+            current: None,
+            done: BTreeMap::new(),
+            values: Values::new(),
+        }
+    }
+
+    pub fn is_done(&self, step_id: &str) -> bool {
+        self.done.contains_key(step_id)
+    }
+}
+
+/// Never prints values: one of them is the client secret.
+impl fmt::Debug for Progress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Progress")
+            .field("version", &self.version)
+            .field("procedure", &self.procedure)
+            .field("current", &self.current)
+            .field("done", &self.done.keys().collect::<Vec<_>>())
+            .field("values", &self.values.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// The current time as a TOML datetime (RFC 3339, UTC, whole seconds).
+pub fn now() -> Datetime {
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let text = now
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into());
+    text.parse()
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".parse().expect("constant datetime"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_values() {
+        let mut p = Progress::new("x");
+        p.values
+            .insert("client_secret".into(), "abc8Q~topsecret".into());
+        assert!(!format!("{p:?}").contains("topsecret"));
+    }
+
+    #[test]
+    fn now_is_rfc3339_utc() {
+        let s = now().to_string();
+        assert!(s.ends_with('Z') && s.contains('T'), "{s}");
+    }
+}

@@ -1,0 +1,777 @@
+//! App state and `update(msg) -> effects`. No I/O happens here: saving, opening a browser
+//! and timers are effects that the runtime performs and answers with messages.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+use time::Date;
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::{Input, InputRequest};
+
+use crate::fields::{self, Assessment, Context, FieldKind, FieldSpec, FieldState};
+use crate::procedure::{EntryKind, Procedure};
+use crate::progress::{self, Progress};
+use crate::tui::keymap::{self, Action, Scope};
+use crate::tui::layout;
+
+/// Longest paste taken into a field; anything longer is not a value azreg asks for.
+pub const MAX_PASTE: usize = 4096;
+/// How long `r` shows the secret.
+pub const REVEAL_FOR: Duration = Duration::from_secs(10);
+
+/// What the app is told from outside.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    Timer(Timer),
+    /// The outcome of a save: `Err` carries the reason.
+    Saved(Result<(), String>),
+    /// The outcome of opening a link.
+    Opened(Result<String, String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timer {
+    HideSecret,
+}
+
+/// What the runtime is asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Save,
+    Quit,
+    OpenUrl(String),
+    /// Send `Msg::Timer` after the duration (replacing a pending one of the same kind).
+    Schedule(Timer, Duration),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Checklist,
+    /// The n-th field of the current step.
+    Field(usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help { scroll: u16 },
+    Values { selected: usize },
+    Pick { field: String, selected: usize },
+}
+
+/// A value being edited.
+#[derive(Debug, Clone)]
+pub struct Editor {
+    pub field: String,
+    pub input: Input,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Success,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub tone: Tone,
+}
+
+/// Facts from the environment, read once at start-up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The progress file as shown in the status line.
+    pub file_label: String,
+    /// A browser can be opened (a display is there).
+    pub has_display: bool,
+    /// Write the client secret to the progress file.
+    pub store_secret: bool,
+    pub no_color: bool,
+    pub today: Date,
+}
+
+pub struct App {
+    pub procedure: Rc<Procedure>,
+    pub progress: Progress,
+    pub config: Config,
+    /// Index into `procedure.entries`.
+    pub cursor: usize,
+    pub focus: Focus,
+    pub overlay: Overlay,
+    pub editor: Option<Editor>,
+    pub body_scroll: u16,
+    pub status: Option<Status>,
+    /// The last save failed with this reason; shown until a save succeeds.
+    pub save_error: Option<String>,
+    pub secret_revealed: bool,
+    pub size: (u16, u16),
+    pub quitting: bool,
+}
+
+impl App {
+    pub fn new(
+        procedure: Rc<Procedure>,
+        progress: Progress,
+        config: Config,
+        size: (u16, u16),
+    ) -> Self {
+        let cursor = progress
+            .current
+            .as_deref()
+            .and_then(|id| procedure.entry_index(id))
+            .unwrap_or(0);
+        let mut app = App {
+            procedure,
+            progress,
+            config,
+            cursor,
+            focus: Focus::Checklist,
+            overlay: Overlay::None,
+            editor: None,
+            body_scroll: 0,
+            status: None,
+            save_error: None,
+            secret_revealed: false,
+            size,
+            quitting: false,
+        };
+        if !app.config.store_secret {
+            app.info("The client secret is kept in memory only (--no-store-secret)");
+        }
+        app
+    }
+
+    // ---- queries the view also uses ---------------------------------------------------
+
+    pub fn ctx(&self) -> Context<'_> {
+        Context::new(&self.procedure, &self.progress.values, self.config.today)
+    }
+
+    pub fn assess(&self, field_id: &str) -> Assessment {
+        match self.procedure.field(field_id) {
+            Some(spec) => self.ctx().assess(spec),
+            None => Assessment {
+                value: None,
+                derived: false,
+                problems: Vec::new(),
+            },
+        }
+    }
+
+    pub fn done_count(&self) -> usize {
+        self.procedure
+            .step_ids()
+            .filter(|id| self.progress.is_done(id))
+            .count()
+    }
+
+    pub fn all_done(&self) -> bool {
+        self.done_count() == self.procedure.step_count()
+    }
+
+    pub fn current_fields(&self) -> &[String] {
+        &self.procedure.entries[self.cursor].step.fields
+    }
+
+    pub fn focused_field(&self) -> Option<&FieldSpec> {
+        match self.focus {
+            Focus::Field(i) => self
+                .current_fields()
+                .get(i)
+                .and_then(|id| self.procedure.field(id)),
+            Focus::Checklist => None,
+        }
+    }
+
+    /// The scopes whose bindings apply now, most specific first.
+    pub fn scopes(&self) -> Vec<Scope> {
+        if self.editor.is_some() {
+            vec![Scope::Always, Scope::Editor]
+        } else if !matches!(self.overlay, Overlay::None) {
+            vec![Scope::Always, Scope::Overlay]
+        } else if matches!(self.focus, Focus::Field(_)) {
+            vec![Scope::Always, Scope::Field, Scope::Browse]
+        } else {
+            vec![Scope::Always, Scope::Checklist, Scope::Browse]
+        }
+    }
+
+    /// The progress as it goes to disk: without the secret when it must not be stored.
+    pub fn persisted(&self) -> Progress {
+        let mut p = self.progress.clone();
+        if !self.config.store_secret {
+            p.values
+                .retain(|id, _| !self.procedure.field(id).is_some_and(FieldSpec::is_secret));
+        }
+        p
+    }
+
+    // ---- update ---------------------------------------------------------------------
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
+            Msg::Key(_) => Vec::new(),
+            Msg::Paste(text) => self.on_paste(&text),
+            Msg::Mouse(m) => self.on_mouse(m),
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                Vec::new()
+            }
+            Msg::Timer(Timer::HideSecret) => {
+                self.secret_revealed = false;
+                Vec::new()
+            }
+            Msg::Saved(Ok(())) => {
+                if self.save_error.take().is_some() {
+                    self.success("Saved again: nothing was lost");
+                }
+                Vec::new()
+            }
+            Msg::Saved(Err(reason)) => {
+                self.save_error = Some(reason);
+                Vec::new()
+            }
+            Msg::Opened(Ok(url)) => {
+                self.info(format!("Opened {url} in the browser"));
+                Vec::new()
+            }
+            Msg::Opened(Err(reason)) => {
+                self.error(reason);
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let scopes = self.scopes();
+        let action = keymap::lookup(&scopes, &key);
+        if self.editor.is_some() {
+            return match action {
+                Some(Action::Quit) => self.quit(),
+                Some(Action::Commit) => self.commit_edit(),
+                Some(Action::Back) => {
+                    self.editor = None;
+                    self.info("Edit cancelled; the value is as it was");
+                    Vec::new()
+                }
+                _ => {
+                    if let Some(ed) = &mut self.editor
+                        && ed
+                            .input
+                            .handle_event(&crossterm::event::Event::Key(key))
+                            .is_some()
+                    {
+                        ed.error = None;
+                    }
+                    Vec::new()
+                }
+            };
+        }
+        match action {
+            Some(a) => self.act(a),
+            None => Vec::new(),
+        }
+    }
+
+    fn act(&mut self, action: Action) -> Vec<Effect> {
+        if !matches!(self.overlay, Overlay::None) {
+            return self.act_overlay(action);
+        }
+        match (action, self.focus) {
+            (Action::Up, Focus::Checklist) => self.move_to(self.cursor.saturating_sub(1)),
+            (Action::Down, Focus::Checklist) => self.move_to(self.cursor + 1),
+            (Action::First, _) => self.move_to(0),
+            (Action::Last, _) => self.move_to(self.procedure.summary_index()),
+            (Action::Up, Focus::Field(i)) => {
+                self.focus = Focus::Field(i.saturating_sub(1));
+                Vec::new()
+            }
+            (Action::Down, Focus::Field(i)) => {
+                self.focus = Focus::Field((i + 1).min(self.current_fields().len() - 1));
+                Vec::new()
+            }
+            (Action::PageDown, _) => {
+                let page = self.page_height();
+                self.scroll_by(i32::from(page));
+                Vec::new()
+            }
+            (Action::PageUp, _) => {
+                let page = self.page_height();
+                self.scroll_by(-i32::from(page));
+                Vec::new()
+            }
+            (Action::ToggleDone, _) => self.toggle_done(),
+            (Action::NextOpen, _) => {
+                let next = self.next_open(self.cursor);
+                self.move_to(next)
+            }
+            (Action::OpenLink, _) => self.open_link(),
+            (Action::FocusNext, _) => self.cycle_focus(true),
+            (Action::FocusPrev, _) => self.cycle_focus(false),
+            (Action::Edit, _) => self.start_edit(None),
+            (Action::Back, _) => {
+                self.focus = Focus::Checklist;
+                Vec::new()
+            }
+            (Action::Values, _) => {
+                self.overlay = Overlay::Values { selected: 0 };
+                Vec::new()
+            }
+            (Action::Help, _) => {
+                self.overlay = Overlay::Help { scroll: 0 };
+                Vec::new()
+            }
+            (Action::Reveal, _) => self.reveal(),
+            (Action::Quit, _) => self.quit(),
+            (Action::Commit | Action::EditText, _) => Vec::new(),
+        }
+    }
+
+    fn act_overlay(&mut self, action: Action) -> Vec<Effect> {
+        let len = self.overlay_len();
+        match (&mut self.overlay, action) {
+            (_, Action::Quit) => self.quit(),
+            (_, Action::Back) | (Overlay::Help { .. }, Action::Help | Action::Commit) => {
+                self.overlay = Overlay::None;
+                Vec::new()
+            }
+            (Overlay::Help { scroll }, Action::Down) => {
+                *scroll = scroll.saturating_add(1);
+                Vec::new()
+            }
+            (Overlay::Help { scroll }, Action::Up) => {
+                *scroll = scroll.saturating_sub(1);
+                Vec::new()
+            }
+            (Overlay::Values { selected } | Overlay::Pick { selected, .. }, Action::Down) => {
+                *selected = (*selected + 1).min(len.saturating_sub(1));
+                Vec::new()
+            }
+            (Overlay::Values { selected } | Overlay::Pick { selected, .. }, Action::Up) => {
+                *selected = selected.saturating_sub(1);
+                Vec::new()
+            }
+            (Overlay::Values { selected }, Action::Commit) => {
+                let selected = *selected;
+                self.overlay = Overlay::None;
+                self.jump_to_field(selected)
+            }
+            (Overlay::Pick { field, selected }, Action::Commit) => {
+                let (field, selected) = (field.clone(), *selected);
+                self.overlay = Overlay::None;
+                self.pick(&field, selected)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn overlay_len(&self) -> usize {
+        match &self.overlay {
+            Overlay::Values { .. } => self.procedure.fields.len(),
+            Overlay::Pick { field, .. } => self.procedure.field(field).map_or(0, pick_len),
+            _ => 0,
+        }
+    }
+
+    fn page_height(&self) -> u16 {
+        layout::areas(Rect::new(0, 0, self.size.0, self.size.1))
+            .map_or(10, |a| a.step.height.saturating_sub(4).max(1))
+    }
+
+    /// Scroll the step's text, within what there is to scroll.
+    fn scroll_by(&mut self, delta: i32) {
+        let max = i32::from(crate::tui::view::max_body_scroll(self));
+        self.body_scroll = (i32::from(self.body_scroll) + delta).clamp(0, max.max(0)) as u16;
+    }
+
+    fn move_to(&mut self, entry: usize) -> Vec<Effect> {
+        let entry = entry.min(self.procedure.summary_index());
+        if entry == self.cursor {
+            return Vec::new();
+        }
+        self.cursor = entry;
+        self.focus = Focus::Checklist;
+        self.body_scroll = 0;
+        self.progress.current = Some(self.procedure.entries[entry].step.id.clone());
+        vec![Effect::Save]
+    }
+
+    /// The first step after `from` that is not done, wrapping around; the summary when all are.
+    pub fn next_open(&self, from: usize) -> usize {
+        let steps = 1..=self.procedure.step_count();
+        let open = |i: &usize| !self.progress.is_done(&self.procedure.entries[*i].step.id);
+        steps
+            .clone()
+            .filter(|i| *i > from)
+            .find(open)
+            .or_else(|| steps.clone().find(open))
+            .unwrap_or(self.procedure.summary_index())
+    }
+
+    fn toggle_done(&mut self) -> Vec<Effect> {
+        let entry = &self.procedure.entries[self.cursor];
+        let EntryKind::Step { number, .. } = entry.kind else {
+            let next = self.next_open(self.cursor);
+            if next == self.cursor {
+                return Vec::new();
+            }
+            return self.move_to(next);
+        };
+        let id = entry.step.id.clone();
+        if self.progress.done.remove(&id).is_some() {
+            self.info(format!("Step {number} is open again"));
+            return vec![Effect::Save];
+        }
+        if let Some(reason) = self.blocker() {
+            self.error(format!("Step {number} is not done yet: {reason}"));
+            return Vec::new();
+        }
+        self.progress.done.insert(id, progress::now());
+        let done = self.done_count();
+        let total = self.procedure.step_count();
+        if done == total {
+            self.success(format!("Step {number} done. All {total} steps are done!"));
+        } else {
+            self.success(format!("Step {number} done ({done}/{total})"));
+        }
+        let next = self.next_open(self.cursor);
+        let mut effects = self.move_to(next);
+        if effects.is_empty() {
+            effects.push(Effect::Save);
+        }
+        effects
+    }
+
+    /// Why the current step cannot be marked done: a field that is empty or in error.
+    fn blocker(&self) -> Option<String> {
+        self.current_fields().iter().find_map(|id| {
+            let spec = self.procedure.field(id)?;
+            let a = self.ctx().assess(spec);
+            match a.state() {
+                FieldState::Empty => Some(format!(
+                    "enter \"{}\" first (Tab to the field, Enter to edit)",
+                    spec.label
+                )),
+                FieldState::Error => a
+                    .first_error()
+                    .map(|p| format!("{}: {}", spec.label, p.message)),
+                _ => None,
+            }
+        })
+    }
+
+    fn cycle_focus(&mut self, forward: bool) -> Vec<Effect> {
+        let n = self.current_fields().len();
+        if n == 0 {
+            self.info("This step has no values to enter");
+            return Vec::new();
+        }
+        self.focus = match (self.focus, forward) {
+            (Focus::Checklist, true) => Focus::Field(0),
+            (Focus::Checklist, false) => Focus::Field(n - 1),
+            (Focus::Field(i), true) if i + 1 < n => Focus::Field(i + 1),
+            (Focus::Field(i), false) if i > 0 => Focus::Field(i - 1),
+            (Focus::Field(_), _) => Focus::Checklist,
+        };
+        Vec::new()
+    }
+
+    /// Open the editor (or the picker) on the focused field, or the step's first field.
+    fn start_edit(&mut self, initial: Option<String>) -> Vec<Effect> {
+        if self.focus == Focus::Checklist {
+            if self.current_fields().is_empty() {
+                return Vec::new();
+            }
+            let main = self.procedure.entries[self.cursor].step.main.clone();
+            let idx = main
+                .and_then(|m| self.current_fields().iter().position(|f| *f == m))
+                .unwrap_or(0);
+            self.focus = Focus::Field(idx);
+        }
+        let Some(spec) = self.focused_field().cloned() else {
+            return Vec::new();
+        };
+        if spec.is_picked() && initial.is_none() {
+            let current = self.progress.values.get(&spec.id).cloned();
+            self.overlay = Overlay::Pick {
+                selected: pick_index(&spec, current.as_deref(), self.config.today),
+                field: spec.id,
+            };
+            return Vec::new();
+        }
+        let text = initial.unwrap_or_else(|| self.assess(&spec.id).value.unwrap_or_default());
+        self.editor = Some(Editor {
+            field: spec.id,
+            input: Input::new(text),
+            error: None,
+        });
+        Vec::new()
+    }
+
+    fn commit_edit(&mut self) -> Vec<Effect> {
+        let Some(editor) = &mut self.editor else {
+            return Vec::new();
+        };
+        let cleaned = match fields::clean_input(editor.input.value()) {
+            Ok(v) => v,
+            Err(msg) => {
+                editor.error = Some(msg.clone());
+                self.error(format!("Not taken: {msg}"));
+                return Vec::new();
+            }
+        };
+        let field = editor.field.clone();
+        self.editor = None;
+        self.set_value(&field, &cleaned)
+    }
+
+    /// Store a cleaned value (empty clears it) and say what the checks found.
+    fn set_value(&mut self, field: &str, cleaned: &str) -> Vec<Effect> {
+        let Some(spec) = self.procedure.field(field).cloned() else {
+            return Vec::new();
+        };
+        let value = fields::normalize(&spec, cleaned);
+        let before = self.progress.values.get(field).cloned();
+        self.progress.values.remove(field);
+        // A value equal to the derived one is not stored: it keeps following its sources.
+        let derived = self
+            .ctx()
+            .effective(field)
+            .filter(|(_, d)| *d)
+            .map(|(v, _)| v);
+        if !value.is_empty() && derived.as_deref() != Some(value.as_str()) {
+            self.progress.values.insert(field.to_string(), value);
+        }
+        let a = self.ctx().assess(&spec);
+        match (a.state(), a.problems.first()) {
+            (FieldState::Empty, _) => self.info(format!("{} cleared", spec.label)),
+            (FieldState::Error, Some(p)) => self.error(format!("{}: {}", spec.label, p.message)),
+            (FieldState::Warning, Some(p)) => {
+                self.warning(format!("{} saved, but: {}", spec.label, p.message))
+            }
+            _ if a.derived => self.success(format!("{} follows the derived value", spec.label)),
+            _ => self.success(format!("{} saved", spec.label)),
+        }
+        if before == self.progress.values.get(field).cloned() {
+            return Vec::new();
+        }
+        vec![Effect::Save]
+    }
+
+    fn pick(&mut self, field: &str, selected: usize) -> Vec<Effect> {
+        let Some(spec) = self.procedure.field(field).cloned() else {
+            return Vec::new();
+        };
+        match pick_value(&spec, selected, self.config.today) {
+            Some(v) => self.set_value(field, &v),
+            // "Custom date": type it.
+            None => {
+                let current = self.progress.values.get(field).cloned().unwrap_or_default();
+                self.editor = Some(Editor {
+                    field: field.to_string(),
+                    input: Input::new(current),
+                    error: None,
+                });
+                self.info("Type the date as YYYY-MM-DD");
+                Vec::new()
+            }
+        }
+    }
+
+    fn jump_to_field(&mut self, index: usize) -> Vec<Effect> {
+        let Some(spec) = self.procedure.fields.get(index) else {
+            return Vec::new();
+        };
+        let id = spec.id.clone();
+        let Some(entry) = self.procedure.entry_of_field(&id) else {
+            return Vec::new();
+        };
+        let effects = self.move_to(entry);
+        if let Some(pos) = self.current_fields().iter().position(|f| *f == id) {
+            self.focus = Focus::Field(pos);
+        }
+        effects
+    }
+
+    fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        if text.len() > MAX_PASTE {
+            self.error(format!(
+                "Paste refused: {} characters is far more than any value here",
+                text.chars().count()
+            ));
+            return Vec::new();
+        }
+        let cleaned = match fields::clean_input(text) {
+            Ok(c) => c,
+            Err(msg) => {
+                self.error(format!("Paste refused: {msg}"));
+                return Vec::new();
+            }
+        };
+        if let Some(ed) = &mut self.editor {
+            for c in cleaned.chars() {
+                ed.input.handle(InputRequest::InsertChar(c));
+            }
+            ed.error = None;
+            return Vec::new();
+        }
+        if !matches!(self.overlay, Overlay::None) || self.current_fields().is_empty() {
+            self.info("Nothing takes a pasted value here: go to the step that asks for it");
+            return Vec::new();
+        }
+        // A paste while browsing goes into the focused (or the step's main) field's editor,
+        // so the user sees it and keeps it with Enter.
+        self.overlay = Overlay::None;
+        if self.focused_field().is_some_and(FieldSpec::is_picked) {
+            self.focus = Focus::Checklist;
+        }
+        let effects = self.start_edit(Some(cleaned));
+        if let Some(spec) = self.focused_field() {
+            let label = spec.label.clone();
+            self.info(format!(
+                "Pasted into {label}: Enter keeps it, Esc discards it"
+            ));
+        }
+        effects
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        if self.editor.is_some() || !matches!(self.overlay, Overlay::None) {
+            return Vec::new();
+        }
+        let Some(areas) = layout::areas(Rect::new(0, 0, self.size.0, self.size.1)) else {
+            return Vec::new();
+        };
+        let pos = Position::new(m.column, m.row);
+        let in_list = areas.list.contains(pos);
+        let in_step = areas.step.contains(pos);
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) if in_list => {
+                let offset = layout::list_offset(
+                    self.procedure.row_of_entry[self.cursor],
+                    areas.list.height as usize,
+                    self.procedure.rows.len(),
+                );
+                let row = offset + (m.row - areas.list.y) as usize;
+                match self.procedure.rows.get(row) {
+                    Some(crate::procedure::Row::Entry(e)) => self.move_to(*e),
+                    _ => Vec::new(),
+                }
+            }
+            MouseEventKind::ScrollDown if in_list => self.move_to(self.cursor + 1),
+            MouseEventKind::ScrollUp if in_list => self.move_to(self.cursor.saturating_sub(1)),
+            MouseEventKind::ScrollDown if in_step => {
+                self.scroll_by(2);
+                Vec::new()
+            }
+            MouseEventKind::ScrollUp if in_step => {
+                self.scroll_by(-2);
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn open_link(&mut self) -> Vec<Effect> {
+        let Some(link) = self.procedure.entries[self.cursor].step.link.clone() else {
+            self.info("This step has no link to open");
+            return Vec::new();
+        };
+        if self.config.has_display {
+            vec![Effect::OpenUrl(link)]
+        } else {
+            self.warning(format!(
+                "No display to open a browser here: open {link} yourself"
+            ));
+            Vec::new()
+        }
+    }
+
+    fn reveal(&mut self) -> Vec<Effect> {
+        let has_secret = self
+            .procedure
+            .fields
+            .iter()
+            .any(|f| f.is_secret() && self.progress.values.contains_key(&f.id));
+        if !has_secret {
+            self.info("There is no client secret to show yet");
+            return Vec::new();
+        }
+        self.secret_revealed = true;
+        self.info("The client secret is shown for 10 seconds");
+        vec![Effect::Schedule(Timer::HideSecret, REVEAL_FOR)]
+    }
+
+    fn quit(&mut self) -> Vec<Effect> {
+        self.quitting = true;
+        vec![Effect::Quit]
+    }
+
+    fn set_status(&mut self, text: impl Into<String>, tone: Tone) {
+        self.status = Some(Status {
+            text: text.into(),
+            tone,
+        });
+    }
+    fn info(&mut self, text: impl Into<String>) {
+        self.set_status(text, Tone::Info);
+    }
+    fn success(&mut self, text: impl Into<String>) {
+        self.set_status(text, Tone::Success);
+    }
+    fn warning(&mut self, text: impl Into<String>) {
+        self.set_status(text, Tone::Warning);
+    }
+    fn error(&mut self, text: impl Into<String>) {
+        self.set_status(text, Tone::Error);
+    }
+}
+
+/// Items of a picker: the options of a choice; a date's presets plus "custom date".
+pub fn pick_len(spec: &FieldSpec) -> usize {
+    match spec.kind {
+        FieldKind::Choice => spec.options.len(),
+        _ => spec.presets.len() + 1,
+    }
+}
+
+/// The value an item of the picker stands for; `None` for "custom date".
+pub fn pick_value(spec: &FieldSpec, index: usize, today: Date) -> Option<String> {
+    match spec.kind {
+        FieldKind::Choice => spec.options.get(index).map(|o| o.value.clone()),
+        _ => spec
+            .presets
+            .get(index)
+            .map(|days| fields::format_date(fields::preset_date(today, *days))),
+    }
+}
+
+/// Where the picker starts: the current value, else the recommended or first item.
+fn pick_index(spec: &FieldSpec, current: Option<&str>, today: Date) -> usize {
+    let found = current.and_then(|c| {
+        (0..pick_len(spec)).find(|i| pick_value(spec, *i, today).as_deref() == Some(c))
+    });
+    match (found, spec.kind, current) {
+        (Some(i), _, _) => i,
+        (None, FieldKind::Date, Some(_)) => spec.presets.len(),
+        _ => spec
+            .recommended
+            .and_then(|r| spec.presets.iter().position(|d| *d == r))
+            .unwrap_or(0),
+    }
+}
+
+#[cfg(test)]
+#[path = "app_tests.rs"]
+mod tests;

@@ -1,0 +1,8 @@
+//! The interactive walkthrough: state and update (`app`), key bindings (`keymap`), geometry
+//! (`layout`), drawing (`view`) and the event loop that performs effects (`runtime`).
+
+pub mod app;
+pub mod keymap;
+pub mod layout;
+pub mod runtime;
+pub mod view;

@@ -1,0 +1,32 @@
+//! The top line: title and progress (`N/23` and a text gauge, readable without colour).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Theme, truncate};
+use crate::tui::app::App;
+
+const GAUGE_CELLS: usize = 12;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let done = app.done_count();
+    let total = app.procedure.step_count();
+    let count = format!(" {done}/{total} ");
+    let filled = (done * GAUGE_CELLS).checked_div(total).unwrap_or(0);
+    let gauge_width = (GAUGE_CELLS + count.len()) as u16;
+    let [title_area, gauge_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(gauge_width)]).areas(area);
+    let title = format!(" azreg · {}", app.procedure.title);
+    frame.render_widget(
+        Paragraph::new(truncate(&title, title_area.width as usize)).style(theme.title()),
+        title_area,
+    );
+    let gauge = Line::from(vec![
+        Span::styled("█".repeat(filled), theme.done()),
+        Span::styled("░".repeat(GAUGE_CELLS - filled), theme.dim()),
+        Span::styled(count, theme.title()),
+    ]);
+    frame.render_widget(Paragraph::new(gauge), gauge_area);
+}

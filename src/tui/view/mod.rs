@@ -1,0 +1,112 @@
+//! The view: a pure function of the App state. Nothing is drawn from anywhere else.
+
+mod checklist;
+mod fields;
+mod header;
+mod help;
+mod overlay;
+mod status;
+mod step;
+mod summary;
+mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+pub use step::max_body_scroll;
+pub use theme::Theme;
+
+use crate::tui::app::{App, Overlay};
+use crate::tui::layout;
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let theme = Theme::new(app.config.no_color);
+    let area = frame.area();
+    let Some(areas) = layout::areas(area) else {
+        too_small(frame, area);
+        return;
+    };
+    header::draw(frame, areas.header, app, &theme);
+    checklist::draw(frame, areas.list, app, &theme);
+    step::draw(frame, areas.step, app, &theme);
+    status::draw(frame, areas.status, app, &theme);
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help { scroll } => help::draw(frame, area, *scroll, &theme),
+        Overlay::Values { selected } => overlay::values(frame, area, app, *selected, &theme),
+        Overlay::Pick { field, selected } => {
+            overlay::pick(frame, area, app, field, *selected, &theme)
+        }
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "terminal too small (needs {}x{})",
+        layout::MIN_WIDTH,
+        layout::MIN_HEIGHT
+    );
+    let lines = vec![
+        Line::from(text),
+        Line::from(format!("now {}x{}", area.width, area.height)),
+    ];
+    let y = area.height.saturating_sub(2) / 2;
+    let rect = Rect::new(area.x, area.y + y, area.width, area.height.min(2));
+    frame.render_widget(Paragraph::new(lines).centered(), rect);
+}
+
+/// Cut `s` to `width` columns, ending in "…" when cut.
+pub fn truncate(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Wrap to `width` columns (long words such as URLs are broken), each line indented.
+pub fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
+    let width = width.saturating_sub(indent.width()).max(1);
+    textwrap::wrap(text, textwrap::Options::new(width).break_words(true))
+        .into_iter()
+        .map(|l| format!("{indent}{l}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncate_counts_columns() {
+        assert_eq!(truncate("hello", 10), "hello");
+        assert_eq!(truncate("hello world", 6), "hello…");
+        assert_eq!(truncate("日本語テキスト", 5), "日本…");
+    }
+
+    #[test]
+    fn wrap_breaks_long_words() {
+        let lines = wrap(
+            "https://portal.example.com/oauth2/token/ms365-mycompany",
+            20,
+            "  ",
+        );
+        assert!(lines.len() >= 3);
+        assert!(lines.iter().all(|l| l.width() <= 20));
+    }
+}

@@ -1,0 +1,155 @@
+//! List overlays: the values overview and the choice picker.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::fields::display_value;
+use super::{Theme, truncate};
+use crate::fields::{FieldKind, FieldState, format_date, preset_date};
+use crate::text::clean_for_display;
+use crate::tui::app::{App, pick_len};
+use crate::tui::layout::{centered, list_offset};
+
+fn popup(frame: &mut Frame, area: Rect, w: u16, h: u16, title: String, theme: &Theme) -> Rect {
+    let rect = centered(area, w, h);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.border(true))
+        .title(title);
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    inner
+}
+
+fn render_list(
+    frame: &mut Frame,
+    inner: Rect,
+    items: Vec<Line<'static>>,
+    selected: usize,
+    theme: &Theme,
+) {
+    let h = inner.height as usize;
+    let off = list_offset(selected, h, items.len());
+    let lines: Vec<Line> = items
+        .into_iter()
+        .enumerate()
+        .skip(off)
+        .take(h)
+        .map(|(i, l)| {
+            if i == selected {
+                l.style(theme.selected())
+            } else {
+                l
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn values(frame: &mut Frame, area: Rect, app: &App, selected: usize, theme: &Theme) {
+    let n = app.procedure.fields.len() as u16;
+    let inner = popup(
+        frame,
+        area,
+        100,
+        n + 2,
+        " Values · Enter goes to the step · Esc closes ".into(),
+        theme,
+    );
+    let w = inner.width as usize;
+    let label_w = 30.min(w / 3);
+    let items = app
+        .procedure
+        .fields
+        .iter()
+        .map(|spec| {
+            let a = app.assess(&spec.id);
+            let state = a.state();
+            let (mark, style) = match state {
+                FieldState::Empty => ("[ ]", theme.dim()),
+                FieldState::Ok => ("[✓]", theme.ok()),
+                FieldState::Warning => ("[!]", theme.warning()),
+                FieldState::Error => ("[✗]", theme.error()),
+            };
+            let step = app
+                .procedure
+                .entry_of_field(&spec.id)
+                .map(|e| match app.procedure.entries[e].kind {
+                    crate::procedure::EntryKind::Step { number, .. } => format!("{number:>2}"),
+                    _ => " »".into(),
+                })
+                .unwrap_or_default();
+            let value = a
+                .value
+                .as_deref()
+                .map(|v| display_value(spec, v, app.secret_revealed))
+                .unwrap_or_default();
+            let detail = match (state, a.problems.first()) {
+                (FieldState::Error | FieldState::Warning, Some(p)) => p.message.clone(),
+                _ => value,
+            };
+            let label = truncate(&clean_for_display(&spec.label), label_w);
+            let text = format!("{step} {label:<label_w$} {:<7} ", state.label());
+            let rest = truncate(&detail, w.saturating_sub(text.chars().count() + 4));
+            Line::from(vec![
+                Span::styled(format!("{mark} "), style),
+                Span::raw(text),
+                Span::styled(rest, style),
+            ])
+        })
+        .collect();
+    render_list(frame, inner, items, selected, theme);
+}
+
+pub fn pick(frame: &mut Frame, area: Rect, app: &App, field: &str, selected: usize, theme: &Theme) {
+    let Some(spec) = app.procedure.field(field) else {
+        return;
+    };
+    let n = pick_len(spec) as u16;
+    let title = format!(
+        " {} · Enter chooses · Esc cancels ",
+        clean_for_display(&spec.label)
+    );
+    let inner = popup(frame, area, 76, n + 2, title, theme);
+    let current = app.progress.values.get(field);
+    let items = (0..pick_len(spec))
+        .map(|i| {
+            let (text, value) = match spec.kind {
+                FieldKind::Choice => {
+                    let o = &spec.options[i];
+                    let note = o
+                        .note
+                        .as_deref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default();
+                    (
+                        format!("{}{note}", clean_for_display(&o.label)),
+                        Some(o.value.clone()),
+                    )
+                }
+                _ => match spec.presets.get(i) {
+                    Some(days) => {
+                        let date = format_date(preset_date(app.config.today, *days));
+                        let rec = if spec.recommended == Some(*days) {
+                            ", recommended"
+                        } else {
+                            ""
+                        };
+                        (format!("{days} days (until {date}{rec})"), Some(date))
+                    }
+                    None => ("Custom date…".to_string(), None),
+                },
+            };
+            let mark = if value.is_some() && value.as_ref() == current {
+                "(•) "
+            } else {
+                "( ) "
+            };
+            Line::from(truncate(&format!("{mark}{text}"), inner.width as usize))
+        })
+        .collect();
+    render_list(frame, inner, items, selected, theme);
+}

@@ -1,0 +1,93 @@
+//! The status line: the last message (a failed save stays, in red) and the key hints with
+//! the progress file's path.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::{Theme, truncate};
+use crate::text::clean_for_display;
+use crate::tui::app::{App, Tone};
+use crate::tui::keymap;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let [msg_area, hint_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let width = area.width as usize;
+    let message = match (&app.save_error, &app.status) {
+        (Some(reason), _) => Line::styled(
+            truncate(&format!(" not saved: {}", clean_for_display(reason)), width),
+            theme.error(),
+        ),
+        (None, Some(s)) => {
+            let style = match s.tone {
+                Tone::Info => theme.plain(),
+                Tone::Success => theme.ok(),
+                Tone::Warning => theme.warning(),
+                Tone::Error => theme.error(),
+            };
+            Line::styled(
+                truncate(&format!(" {}", clean_for_display(&s.text)), width),
+                style,
+            )
+        }
+        (None, None) => Line::default(),
+    };
+    frame.render_widget(Paragraph::new(message), msg_area);
+
+    let path = clean_for_display(&app.config.file_label).into_owned();
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    let budget = width.saturating_sub(path.width().min(width / 3) + 2);
+    for (keys, label) in keymap::hints(&app.scopes()) {
+        let w = keys.width() + label.width() + 3;
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::styled(format!(" {label}  "), theme.dim()));
+    }
+    let path_w = width.saturating_sub(used + 1);
+    let path = truncate_left(&path, path_w);
+    spans.push(Span::raw(
+        " ".repeat(width.saturating_sub(used + path.width())),
+    ));
+    spans.push(Span::styled(path, theme.dim()));
+    frame.render_widget(Paragraph::new(Line::from(spans)), hint_area);
+}
+
+/// Keep the end of a path, which says more than its start.
+fn truncate_left(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let rev: String = s.chars().rev().collect();
+    let cut = truncate(&rev, width);
+    let body: String = cut.chars().rev().filter(|c| *c != '…').collect();
+    if width == 0 {
+        String::new()
+    } else {
+        format!("…{body}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_keep_their_end() {
+        assert_eq!(
+            truncate_left("/home/u/.local/state/azreg/progress.toml", 20).width(),
+            20
+        );
+        assert!(
+            truncate_left("/home/u/.local/state/azreg/progress.toml", 20)
+                .ends_with("progress.toml")
+        );
+        assert_eq!(truncate_left("/a/b", 10), "/a/b");
+    }
+}

@@ -1,0 +1,193 @@
+//! The right pane: the current card's text (wrapped, scrollable) and, below it, its fields.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::{Theme, fields, summary, wrap};
+use crate::procedure::EntryKind;
+use crate::text::clean_for_display;
+use crate::tui::app::{App, Focus};
+use crate::tui::layout;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let block = pane_block(app, theme);
+    let inner = pad(block.inner(area));
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let (field_lines, cursor) = fields::lines(app, width, theme);
+    let text = text_lines(app, width, theme);
+    let g = geometry(inner, text.len(), field_lines.len());
+    let scroll = app.body_scroll.min(g.max_scroll);
+    frame.render_widget(Paragraph::new(text).scroll((scroll, 0)), g.text);
+    if g.max_scroll > 0 {
+        let more = if scroll < g.max_scroll {
+            "more below: PgDn ▼"
+        } else {
+            "end of text: PgUp ▲"
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(more, theme.dim())).right_aligned(),
+            g.rule,
+        );
+    }
+    if let Some(fa) = g.fields {
+        let visible = fa.height as usize;
+        // Keep the focused field's lines in view when they do not all fit.
+        let skip = match (app.focus, cursor) {
+            (_, Some((row, _))) => (row + 2).saturating_sub(visible),
+            (Focus::Field(_), None) => {
+                fields::focus_row(&field_lines).map_or(0, |r| (r + 3).saturating_sub(visible))
+            }
+            _ => 0,
+        };
+        frame.render_widget(Paragraph::new(field_lines).scroll((skip as u16, 0)), fa);
+        if let Some((row, col)) = cursor {
+            let y = fa.y + (row - skip.min(row)) as u16;
+            frame.set_cursor_position((fa.x + col as u16, y.min(fa.bottom().saturating_sub(1))));
+        }
+    }
+}
+
+fn pane_block<'a>(app: &App, theme: &Theme) -> Block<'a> {
+    Block::new()
+        .borders(Borders::NONE)
+        .title(Line::styled(pane_title(app), theme.accent()))
+}
+
+fn pad(r: Rect) -> Rect {
+    Rect::new(r.x + 1, r.y, r.width.saturating_sub(2), r.height)
+}
+
+fn pane_title(app: &App) -> String {
+    let p = &app.procedure;
+    match p.entries[app.cursor].kind {
+        EntryKind::Step { number, section } => format!(
+            " Step {number} of {} · {} ",
+            p.step_count(),
+            clean_for_display(&p.sections[section].title)
+        ),
+        EntryKind::Intro => format!(
+            " Overview · {} steps in {} sections ",
+            p.step_count(),
+            p.sections.len()
+        ),
+        EntryKind::Summary => " Summary ".to_string(),
+    }
+}
+
+struct Geometry {
+    text: Rect,
+    /// The row under the text: the scroll hint, and the gap above the fields.
+    rule: Rect,
+    fields: Option<Rect>,
+    max_scroll: u16,
+}
+
+/// Text on top; below it one row for the scroll hint; the fields under that, with at most
+/// two thirds of the height.
+fn geometry(inner: Rect, text_lines: usize, field_lines: usize) -> Geometry {
+    let fields_h = if field_lines == 0 {
+        0
+    } else {
+        field_lines.min((inner.height as usize * 2 / 3).max(2)) as u16
+    };
+    let [text, rule, fields] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(fields_h),
+    ])
+    .areas(inner);
+    // Without fields and without overflow, the text may use the last row too.
+    let text = if fields_h == 0 && text_lines <= inner.height as usize {
+        inner
+    } else {
+        text
+    };
+    Geometry {
+        text,
+        rule,
+        fields: (fields_h > 0).then_some(fields),
+        max_scroll: text_lines.saturating_sub(text.height as usize) as u16,
+    }
+}
+
+/// The card's text as wrapped lines.
+pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let step = &app.procedure.entries[app.cursor].step;
+    if app.cursor == app.procedure.summary_index() {
+        return summary::lines(app, width, theme);
+    }
+    let mut out = Vec::new();
+    let title = match app.procedure.entries[app.cursor].kind {
+        EntryKind::Step { number, .. } => {
+            let done = if app.progress.is_done(&step.id) {
+                "[x]"
+            } else {
+                "[ ]"
+            };
+            format!("{done} {number}. {}", clean_for_display(&step.title))
+        }
+        _ => clean_for_display(&step.title).into_owned(),
+    };
+    for l in wrap(&title, width, "") {
+        out.push(Line::styled(l, theme.title()));
+    }
+    out.push(Line::default());
+    if let Some(w) = &step.warning {
+        for l in wrap(&format!("⚠ {}", clean_for_display(w)), width, "") {
+            out.push(Line::styled(l, theme.warning()));
+        }
+        out.push(Line::default());
+    }
+    for para in clean_for_display(step.body.trim_end()).split('\n') {
+        if para.is_empty() {
+            out.push(Line::default());
+        } else {
+            let indent: String = para.chars().take_while(|c| *c == ' ').collect();
+            let rest = &para[indent.len()..];
+            let lines = wrap(rest, width, &indent);
+            out.extend(lines.into_iter().map(Line::from));
+        }
+    }
+    let extras = [
+        ("Where: ", step.menu.as_deref(), theme.plain()),
+        ("Example: ", step.example.as_deref(), theme.accent()),
+        ("Link: ", step.link.as_deref(), theme.accent()),
+    ];
+    for (label, value, style) in extras {
+        if let Some(v) = value {
+            out.push(Line::default());
+            let text = format!("{label}{}", clean_for_display(v));
+            for (i, l) in wrap(&text, width, "").into_iter().enumerate() {
+                let s = if i == 0 { theme.title() } else { style };
+                out.push(Line::styled(
+                    l,
+                    if label == "Where: " { theme.plain() } else { s },
+                ));
+            }
+            if label == "Link: " {
+                out.push(Line::styled("(o opens it in the browser)", theme.dim()));
+            }
+        }
+    }
+    out
+}
+
+/// How far the text can scroll at the current size (`update` clamps with it).
+pub fn max_body_scroll(app: &App) -> u16 {
+    let Some(a) = layout::areas(Rect::new(0, 0, app.size.0, app.size.1)) else {
+        return 0;
+    };
+    let theme = Theme::new(true);
+    let inner = pad(pane_block(app, &theme).inner(a.step));
+    let width = inner.width as usize;
+    let (field_lines, _) = fields::lines(app, width, &theme);
+    geometry(
+        inner,
+        text_lines(app, width, &theme).len(),
+        field_lines.len(),
+    )
+    .max_scroll
+}

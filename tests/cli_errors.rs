@@ -1,0 +1,75 @@
+//! Bad files are reported before the terminal is touched, and never changed.
+
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_azreg");
+
+#[test]
+fn corrupt_progress_file_is_reported_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("progress.toml");
+    let bad = b"version = 1\ncurrent = \"sign-in\"\n[done\nsign-in = 2026-01-01T00:00:00Z\n";
+    std::fs::write(&file, bad).unwrap();
+    let out = Command::new(BIN).arg("--file").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let expected = format!("{}:3:", file.display());
+    assert!(err.contains(&expected), "{err}");
+    assert!(out.stdout.is_empty(), "nothing drawn: {:?}", out.stdout);
+    assert_eq!(std::fs::read(&file).unwrap(), bad, "file changed");
+}
+
+#[test]
+fn wrong_types_and_newer_versions_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("progress.toml");
+    for (text, needle) in [
+        ("version = 1\ndone = 5\n", ":2:"),
+        ("version = 7\n", "newer azreg"),
+        ("", "empty"),
+    ] {
+        std::fs::write(&file, text).unwrap();
+        let out = Command::new(BIN).arg("--file").arg(&file).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{text:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{text:?}: {err}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    }
+}
+
+#[test]
+fn bad_procedure_file_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let proc_file = dir.path().join("proc.toml");
+    std::fs::write(
+        &proc_file,
+        "schema = 1\nid = \"x\"\ntitle = \"T\"\n[intro\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .arg("--procedure")
+        .arg(&proc_file)
+        .arg("--file")
+        .arg(dir.path().join("p.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{}:4:", proc_file.display())),
+        "{err}"
+    );
+    assert!(!dir.path().join("p.toml").exists());
+}
+
+#[test]
+fn walkthrough_needs_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .arg("--file")
+        .arg(dir.path().join("p.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
+}

@@ -1,0 +1,185 @@
+//! Whole-screen render tests on ratatui's TestBackend.
+
+use std::rc::Rc;
+
+use azreg::procedure::Procedure;
+use azreg::progress::{Progress, now};
+use azreg::tui::app::{App, Config, Msg};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use time::macros::date;
+
+fn app(progress: impl FnOnce(&mut Progress), size: (u16, u16), no_color: bool) -> App {
+    let p = Rc::new(Procedure::embedded().unwrap());
+    let mut pr = Progress::new(&p.id);
+    progress(&mut pr);
+    let config = Config {
+        file_label: "~/.local/state/azreg/progress.toml".into(),
+        has_display: false,
+        store_secret: true,
+        no_color,
+        today: date!(2026 - 11 - 26),
+    };
+    App::new(p, pr, config, size)
+}
+
+fn render(app: &App) -> Buffer {
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    t.draw(|f| azreg::tui::view::draw(f, app)).unwrap();
+    t.backend().buffer().clone()
+}
+
+fn lines(buf: &Buffer) -> Vec<String> {
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+fn text(buf: &Buffer) -> String {
+    lines(buf).join("\n")
+}
+
+fn key(app: &mut App, c: KeyCode) {
+    app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+}
+
+#[test]
+fn fresh_start_at_80x24() {
+    let a = app(|_| {}, (80, 24), false);
+    let buf = render(&a);
+    let l = lines(&buf);
+    assert!(l[0].contains("azreg") && l[0].contains("0/23"), "{}", l[0]);
+    assert!(l[1].contains("Before you start"));
+    assert!(l[2].starts_with("Register app"));
+    assert!(l[3].starts_with("[ ]  1 Sign in"));
+    assert!(
+        l[23].contains("Tab fields") && l[23].contains("? help"),
+        "{}",
+        l[23]
+    );
+    assert!(l[23].trim_end().ends_with("progress.toml"), "{}", l[23]);
+    // The current entry is highlighted.
+    assert!(
+        buf[(4, 1)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
+}
+
+#[test]
+fn marks_and_current_step_at_120x40() {
+    let mut a = app(
+        |p| {
+            for id in ["sign-in", "choose-route", "open-entra-id"] {
+                p.done.insert(id.into(), now());
+            }
+            p.current = Some("copy-ids".into());
+        },
+        (120, 40),
+        false,
+    );
+    let buf = render(&a);
+    let t = text(&buf);
+    assert!(t.contains("3/23"));
+    assert!(t.contains("[x]  1 Sign in"));
+    assert!(t.contains("[x]  3 Open Microsoft Entra ID"));
+    assert!(t.contains("[ ]  4 Open App registrations"));
+    assert!(t.contains("Step 23 of 23"));
+    // The current step (23, near the end) is in view and highlighted.
+    let row = lines(&buf)
+        .iter()
+        .position(|l| l.starts_with("[ ] 23"))
+        .expect("step 23 visible");
+    assert!(
+        buf[(2, row as u16)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
+    assert!(t.contains("Application (client) ID"));
+    key(&mut a, KeyCode::Char('g'));
+    let t = text(&render(&a));
+    assert!(t.contains("Before you start"));
+}
+
+#[test]
+fn no_color_draws_no_colour_and_stays_readable() {
+    let a = app(
+        |p| {
+            p.done.insert("sign-in".into(), now());
+        },
+        (80, 24),
+        true,
+    );
+    let buf = render(&a);
+    for cell in buf.content() {
+        assert_eq!(cell.fg, Color::Reset, "colour at {:?}", cell.symbol());
+        assert_eq!(cell.bg, Color::Reset);
+    }
+    assert!(text(&buf).contains("[x]  1"));
+}
+
+#[test]
+fn too_small_shows_a_notice() {
+    for size in [(59, 24), (80, 15), (1, 1), (20, 3)] {
+        let a = app(|_| {}, size, false);
+        let t = text(&render(&a));
+        if size.1 >= 2 && size.0 >= 33 {
+            assert!(
+                t.contains("terminal too small (needs 60x16)"),
+                "{size:?}:\n{t}"
+            );
+        }
+    }
+}
+
+#[test]
+fn all_done_shows_the_completion_card() {
+    let a = app(
+        |p| {
+            let proc = Procedure::embedded().unwrap();
+            for id in proc.step_ids() {
+                p.done.insert(id.into(), now());
+            }
+            p.current = Some("summary".into());
+        },
+        (80, 24),
+        false,
+    );
+    let t = text(&render(&a));
+    assert!(t.contains("23/23"));
+    assert!(t.contains("All 23 steps are done"), "{t}");
+}
+
+#[test]
+fn long_step_text_scrolls() {
+    let mut a = app(
+        |p| p.current = Some("new-registration".into()),
+        (80, 24),
+        false,
+    );
+    let before = text(&render(&a));
+    assert!(before.contains("more below: PgDn"), "{before}");
+    key(&mut a, KeyCode::PageDown);
+    let after = text(&render(&a));
+    assert_ne!(before, after);
+    assert!(after.contains("end of text") || after.contains("more below"));
+}
+
+#[test]
+fn every_size_from_tiny_to_huge_renders() {
+    for (w, h) in [(1, 1), (60, 16), (61, 17), (80, 24), (200, 60), (500, 200)] {
+        let mut a = app(|_| {}, (w, h), false);
+        render(&a);
+        for c in [KeyCode::Char('G'), KeyCode::Char('?')] {
+            key(&mut a, c);
+            render(&a);
+        }
+    }
+}

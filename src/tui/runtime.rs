@@ -103,11 +103,7 @@ fn to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
-async fn event_loop(
-    terminal: &mut Term,
-    app: &mut App,
-    path: &Path,
-) -> anyhow::Result<ExitCode> {
+async fn event_loop(terminal: &mut Term, app: &mut App, path: &Path) -> anyhow::Result<ExitCode> {
     let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;

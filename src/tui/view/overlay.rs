@@ -6,6 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::fields::display_value;
+use unicode_width::UnicodeWidthStr;
+
 use super::{Theme, truncate};
 use crate::fields::{FieldKind, FieldState, format_date, preset_date};
 use crate::text::clean_for_display;
@@ -54,7 +56,7 @@ pub fn values(frame: &mut Frame, area: Rect, app: &App, selected: usize, theme: 
     let inner = popup(
         frame,
         area,
-        100,
+        area.width.saturating_sub(4).min(140),
         n + 2,
         " Values · Enter goes to the step · Esc closes ".into(),
         theme,
@@ -108,14 +110,12 @@ pub fn pick(frame: &mut Frame, area: Rect, app: &App, field: &str, selected: usi
     let Some(spec) = app.procedure.field(field) else {
         return;
     };
-    let n = pick_len(spec) as u16;
     let title = format!(
         " {} · Enter chooses · Esc cancels ",
         clean_for_display(&spec.label)
     );
-    let inner = popup(frame, area, 76, n + 2, title, theme);
     let current = app.progress.values.get(field);
-    let items = (0..pick_len(spec))
+    let texts: Vec<String> = (0..pick_len(spec))
         .map(|i| {
             let (text, value) = match spec.kind {
                 FieldKind::Choice => {
@@ -148,8 +148,27 @@ pub fn pick(frame: &mut Frame, area: Rect, app: &App, field: &str, selected: usi
             } else {
                 "( ) "
             };
-            Line::from(truncate(&format!("{mark}{text}"), inner.width as usize))
+            format!("{mark}{text}")
         })
+        .collect();
+    // As wide as the longest item, so choices are not cut where the screen allows.
+    let widest = texts
+        .iter()
+        .map(|t| t.width())
+        .chain([title.width()])
+        .max()
+        .unwrap_or(0);
+    let inner = popup(
+        frame,
+        area,
+        widest as u16 + 2,
+        texts.len() as u16 + 2,
+        title,
+        theme,
+    );
+    let items = texts
+        .into_iter()
+        .map(|t| Line::from(truncate(&t, inner.width as usize)))
         .collect();
     render_list(frame, inner, items, selected, theme);
 }

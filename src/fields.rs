@@ -321,11 +321,11 @@ pub fn normalize(spec: &FieldSpec, value: &str) -> String {
             }
         }
         FieldKind::Url if spec.url_role == Some(UrlRole::Base) => {
-            let mut s = v.to_string();
+            let mut s = v;
             while s.ends_with('/') && !s.ends_with("://") {
-                s.pop();
+                s = s[..s.len() - 1].trim_end();
             }
-            s
+            s.to_string()
         }
         _ => v.to_string(),
     }

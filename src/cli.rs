@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::clipboard::Mode;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "azreg",
@@ -23,6 +25,14 @@ pub struct Cli {
     /// Keep the client secret in memory only; never write it to the progress file
     #[arg(long)]
     pub no_store_secret: bool,
+
+    /// Where copies go: auto picks OSC 52 over SSH or without a display, else the system clipboard
+    #[arg(long, value_enum, default_value_t = Mode::Auto, value_name = "MODE")]
+    pub clipboard: Mode,
+
+    /// Clear a copied client secret from the clipboard after this many seconds (0 = never)
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub clear_after: u32,
 
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -2,6 +2,7 @@
 //! Microsoft Entra ID (Azure), with the vendor's 23-step guide as data.
 
 pub mod cli;
+pub mod clipboard;
 pub mod fields;
 pub mod procedure;
 pub mod progress;

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use clap::Parser;
 
 use azreg::cli::{Cli, Command};
+use azreg::clipboard;
 use azreg::procedure::Procedure;
 use azreg::progress::Progress;
 use azreg::store;
@@ -16,6 +17,8 @@ use azreg::tui::app::{App, Config};
 
 const EXIT_USAGE: u8 = 2;
 const EXIT_PROGRESS_FILE: u8 = 3;
+/// How long creating the system clipboard may take before OSC 52 is used instead.
+const CLIPBOARD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn main() -> ExitCode {
     // Read the local date while the process has one thread (the only time `time` allows it).
@@ -45,16 +48,16 @@ fn run(cli: Cli, today: time::Date) -> Result<u8, (u8, String)> {
     let progress = store::load(&path)
         .map_err(|e| (EXIT_PROGRESS_FILE, e.to_string()))?
         .unwrap_or_else(|| Progress::new(&procedure.id));
-    match cli.command.unwrap_or(Command::Walk) {
-        Command::Walk => walk(procedure, progress, path, !cli.no_store_secret, today),
+    match cli.command.as_ref().unwrap_or(&Command::Walk) {
+        Command::Walk => walk(&cli, procedure, progress, path, today),
     }
 }
 
 fn walk(
+    cli: &Cli,
     procedure: Procedure,
     mut progress: Progress,
     path: PathBuf,
-    store_secret: bool,
     today: time::Date,
 ) -> Result<u8, (u8, String)> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -68,12 +71,16 @@ fn walk(
     let config = Config {
         file_label: display_path(&path),
         has_display: has_display(),
-        store_secret,
+        store_secret: !cli.no_store_secret,
+        clear_after: cli.clear_after,
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         today,
     };
     let app = App::new(Rc::new(procedure), progress, config, size);
-    let code = azreg::tui::runtime::run(app, path).map_err(|e| (1, e.to_string()))?;
+    let env = |name: &str| std::env::var_os(name);
+    let kind = clipboard::choose(cli.clipboard, &env, cfg!(target_os = "linux"));
+    let clipboard = clipboard::Lazy::new(kind, CLIPBOARD_TIMEOUT);
+    let code = azreg::tui::runtime::run(app, path, clipboard).map_err(|e| (1, e.to_string()))?;
     Ok(u8::try_from(code).unwrap_or(1))
 }
 

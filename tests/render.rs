@@ -22,6 +22,7 @@ fn app(progress: impl FnOnce(&mut Progress), size: (u16, u16), no_color: bool) -
         store_secret: true,
         no_color,
         today: date!(2026 - 11 - 26),
+        clear_after: 30,
     };
     App::new(p, pr, config, size)
 }

@@ -33,11 +33,28 @@ pub enum Msg {
     Saved(Result<(), String>),
     /// The outcome of opening a link.
     Opened(Result<String, String>),
+    /// The outcome of a copy.
+    Copied(Result<Copied, String>),
+    /// The secret was cleared from the clipboard (`false`: it no longer held it).
+    ClipboardCleared(bool),
+}
+
+/// What the runtime reports after a copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copied {
+    pub label: String,
+    pub chars: usize,
+    pub kind: crate::clipboard::Kind,
+    pub secret: bool,
+    /// Why the system clipboard was not used, the first time that happens.
+    pub fallback: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Timer {
     HideSecret,
+    /// One second of the countdown until the secret is cleared from the clipboard.
+    ClipboardTick,
 }
 
 /// What the runtime is asked to do.
@@ -48,6 +65,14 @@ pub enum Effect {
     OpenUrl(String),
     /// Send `Msg::Timer` after the duration (replacing a pending one of the same kind).
     Schedule(Timer, Duration),
+    /// Put text on the clipboard; answered with `Msg::Copied`.
+    Copy {
+        label: String,
+        text: String,
+        secret: bool,
+    },
+    /// Clear the clipboard if it still holds this text; answered with `Msg::ClipboardCleared`.
+    ClearClipboardIf(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +123,8 @@ pub struct Config {
     pub store_secret: bool,
     pub no_color: bool,
     pub today: Date,
+    /// Seconds until a copied secret is cleared from the clipboard; 0 = never.
+    pub clear_after: u32,
 }
 
 pub struct App {
@@ -114,6 +141,8 @@ pub struct App {
     /// The last save failed with this reason; shown until a save succeeds.
     pub save_error: Option<String>,
     pub secret_revealed: bool,
+    /// Seconds left until the copied secret is cleared from the clipboard.
+    pub clear_left: Option<u32>,
     pub size: (u16, u16),
     pub quitting: bool,
 }
@@ -142,6 +171,7 @@ impl App {
             status: None,
             save_error: None,
             secret_revealed: false,
+            clear_left: None,
             size,
             quitting: false,
         };
@@ -183,10 +213,20 @@ impl App {
         &self.procedure.entries[self.cursor].step.fields
     }
 
+    /// What Tab moves through: the fields a step captures, or the lines the summary lists.
+    pub fn focus_items(&self) -> &[String] {
+        let step = &self.procedure.entries[self.cursor].step;
+        if step.fields.is_empty() {
+            &step.lists
+        } else {
+            &step.fields
+        }
+    }
+
     pub fn focused_field(&self) -> Option<&FieldSpec> {
         match self.focus {
             Focus::Field(i) => self
-                .current_fields()
+                .focus_items()
                 .get(i)
                 .and_then(|id| self.procedure.field(id)),
             Focus::Checklist => None,
@@ -230,6 +270,17 @@ impl App {
             }
             Msg::Timer(Timer::HideSecret) => {
                 self.secret_revealed = false;
+                Vec::new()
+            }
+            Msg::Timer(Timer::ClipboardTick) => self.clipboard_tick(),
+            Msg::Copied(result) => self.on_copied(result),
+            Msg::ClipboardCleared(true) => {
+                self.clear_left = None;
+                self.info("The client secret was cleared from the clipboard");
+                Vec::new()
+            }
+            Msg::ClipboardCleared(false) => {
+                self.clear_left = None;
                 Vec::new()
             }
             Msg::Saved(Ok(())) => {
@@ -298,7 +349,7 @@ impl App {
                 Vec::new()
             }
             (Action::Down, Focus::Field(i)) => {
-                self.focus = Focus::Field((i + 1).min(self.current_fields().len() - 1));
+                self.focus = Focus::Field((i + 1).min(self.focus_items().len() - 1));
                 Vec::new()
             }
             (Action::PageDown, _) => {
@@ -333,6 +384,14 @@ impl App {
                 Vec::new()
             }
             (Action::Reveal, _) => self.reveal(),
+            (Action::CopyMain, _) => self.copy_main(),
+            (Action::CopyField, _) => match self.focused_field() {
+                Some(spec) => {
+                    let id = spec.id.clone();
+                    self.copy_field(&id)
+                }
+                None => self.copy_main(),
+            },
             (Action::Quit, _) => self.quit(),
             (Action::Commit | Action::EditText, _) => Vec::new(),
         }
@@ -472,7 +531,7 @@ impl App {
     }
 
     fn cycle_focus(&mut self, forward: bool) -> Vec<Effect> {
-        let n = self.current_fields().len();
+        let n = self.focus_items().len();
         if n == 0 {
             self.info("This step has no values to enter");
             return Vec::new();
@@ -502,6 +561,13 @@ impl App {
         let Some(spec) = self.focused_field().cloned() else {
             return Vec::new();
         };
+        if !self.current_fields().contains(&spec.id) {
+            self.info(format!(
+                "{} is entered at its own step: v shows where",
+                spec.label
+            ));
+            return Vec::new();
+        }
         if spec.is_picked() && initial.is_none() {
             let current = self.progress.values.get(&spec.id).cloned();
             self.overlay = Overlay::Pick {
@@ -711,6 +777,121 @@ impl App {
         self.secret_revealed = true;
         self.info("The client secret is shown for 10 seconds");
         vec![Effect::Schedule(Timer::HideSecret, REVEAL_FOR)]
+    }
+
+    /// `c`: the step's main value, else its link; on the summary the focused line.
+    fn copy_main(&mut self) -> Vec<Effect> {
+        let step = &self.procedure.entries[self.cursor].step;
+        if let Some(main) = step.main.clone() {
+            return self.copy_field(&main);
+        }
+        if let Some(link) = step.link.clone() {
+            return vec![Effect::Copy {
+                label: "link".into(),
+                text: link,
+                secret: false,
+            }];
+        }
+        if let Some(spec) = self.focused_field() {
+            let id = spec.id.clone();
+            return self.copy_field(&id);
+        }
+        if let Some(first) = step.lists.first().cloned() {
+            return self.copy_field(&first);
+        }
+        self.info("This step has nothing to copy");
+        Vec::new()
+    }
+
+    /// Copy a field's value, unless it is empty or has an error.
+    fn copy_field(&mut self, id: &str) -> Vec<Effect> {
+        let Some(spec) = self.procedure.field(id).cloned() else {
+            return Vec::new();
+        };
+        let a = self.ctx().assess(&spec);
+        match (a.state(), a.value) {
+            (FieldState::Error, _) => {
+                let why = a
+                    .problems
+                    .first()
+                    .map(|p| p.message.clone())
+                    .unwrap_or_default();
+                self.error(format!("Not copied: {} has an error: {why}", spec.label));
+                Vec::new()
+            }
+            (_, None) => {
+                self.warning(format!("Nothing to copy: {} is empty", spec.label));
+                Vec::new()
+            }
+            (_, Some(text)) => vec![Effect::Copy {
+                label: spec.label.clone(),
+                text,
+                secret: spec.is_secret(),
+            }],
+        }
+    }
+
+    fn on_copied(&mut self, result: Result<Copied, String>) -> Vec<Effect> {
+        let c = match result {
+            Ok(c) => c,
+            Err(reason) => {
+                self.error(format!("Not copied: {reason}"));
+                return Vec::new();
+            }
+        };
+        let fallback = c.fallback.map(|f| format!(" ({f})")).unwrap_or_default();
+        let mut text = format!(
+            "Copied {} ({} chars) {}{fallback}",
+            c.label,
+            c.chars,
+            c.kind.describe()
+        );
+        let mut effects = Vec::new();
+        if c.secret {
+            if c.kind == crate::clipboard::Kind::Osc52 {
+                text.push_str("; azreg cannot clear it there: copy something else once pasted");
+            } else if self.config.clear_after > 0 {
+                self.clear_left = Some(self.config.clear_after);
+                effects.push(Effect::Schedule(
+                    Timer::ClipboardTick,
+                    Duration::from_secs(1),
+                ));
+            }
+        } else {
+            // Something else was copied over the secret: no need to clear it any more.
+            self.clear_left = None;
+        }
+        self.success(text);
+        effects
+    }
+
+    fn clipboard_tick(&mut self) -> Vec<Effect> {
+        match self.clear_left {
+            Some(n) if n > 1 => {
+                self.clear_left = Some(n - 1);
+                vec![Effect::Schedule(
+                    Timer::ClipboardTick,
+                    Duration::from_secs(1),
+                )]
+            }
+            Some(_) => {
+                self.clear_left = Some(0);
+                self.secret_value()
+                    .map(Effect::ClearClipboardIf)
+                    .into_iter()
+                    .collect()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// The client secret, wherever the procedure declares it.
+    pub fn secret_value(&self) -> Option<String> {
+        self.procedure
+            .fields
+            .iter()
+            .filter(|f| f.is_secret())
+            .find_map(|f| self.progress.values.get(&f.id).cloned())
     }
 
     fn quit(&mut self) -> Vec<Effect> {

@@ -4,7 +4,8 @@
 //! something happened, and each frame is wrapped in a synchronized update so it never tears.
 
 use std::io::{self, Stdout, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
@@ -21,8 +22,9 @@ use ratatui::backend::CrosstermBackend;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::Instant;
 
+use crate::clipboard::{self, Handover};
 use crate::store;
-use crate::tui::app::{App, Effect, Msg, Timer};
+use crate::tui::app::{App, Copied, Effect, Msg, Timer};
 use crate::tui::view;
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -30,18 +32,91 @@ type Term = Terminal<CrosstermBackend<Stdout>>;
 /// How the walkthrough ended: the process exit code.
 pub type ExitCode = i32;
 
+/// How long a clipboard manager gets to take what azreg copied, at exit.
+const HANDOVER: Duration = Duration::from_millis(1500);
+
 /// Run the walkthrough until the user quits or a signal ends it.
-pub fn run(app: App, path: PathBuf) -> anyhow::Result<ExitCode> {
+pub fn run(app: App, path: PathBuf, clipboard: clipboard::Lazy) -> anyhow::Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    rt.block_on(async move {
+    let mut session = Session {
+        app,
+        path,
+        clipboard,
+        last_copy: None,
+    };
+    let result = rt.block_on(async {
         let mut terminal = setup()?;
-        let mut app = app;
-        let result = event_loop(&mut terminal, &mut app, &path).await;
+        let result = event_loop(&mut terminal, &mut session).await;
         restore();
         result
-    })
+    });
+    // After the terminal is back: say what happens to the clipboard.
+    if let Some(note) = session.leave_clipboard() {
+        eprintln!("azreg: {note}");
+    }
+    result
+}
+
+/// What the event loop works on: the app and what performs its effects.
+struct Session {
+    app: App,
+    path: PathBuf,
+    clipboard: clipboard::Lazy,
+    /// The last text copied, and whether it was the secret.
+    last_copy: Option<(String, String, bool)>,
+}
+
+impl Session {
+    fn save(&self) -> Result<(), String> {
+        store::save(&self.path, &self.app.persisted(), true).map_err(|e| e.to_string())
+    }
+
+    fn copy(&mut self, label: String, text: String, secret: bool) -> Result<Copied, String> {
+        let backend = self.clipboard.get();
+        backend.set(&text, secret)?;
+        let kind = backend.kind();
+        let chars = text.chars().count();
+        self.last_copy = Some((label.clone(), text, secret));
+        Ok(Copied {
+            label,
+            chars,
+            kind,
+            secret,
+            fallback: self.clipboard.fallback_reason.take(),
+        })
+    }
+
+    /// Clear the clipboard if it still holds `text`.
+    fn clear_if(&mut self, text: &str) -> bool {
+        let backend = self.clipboard.get();
+        if backend.get().as_deref() == Some(text) {
+            return backend.clear().is_ok();
+        }
+        false
+    }
+
+    /// At exit: clear a copied secret; give a clipboard manager the chance to take anything
+    /// else, and say when it will be gone.
+    fn leave_clipboard(&mut self) -> Option<String> {
+        let (label, text, secret) = self.last_copy.take()?;
+        if !self.clipboard.is_open() || self.clipboard.get().kind() != clipboard::Kind::System {
+            return None;
+        }
+        if secret {
+            return self
+                .clear_if(&text)
+                .then(|| "the client secret was cleared from the clipboard".to_string());
+        }
+        let deadline = std::time::Instant::now() + HANDOVER;
+        match self.clipboard.get().hand_over(&text, deadline) {
+            Handover::Lost => Some(format!(
+                "no clipboard manager took the copied {label}: it is gone now that azreg exits; paste it first, or run azreg again and copy it"
+            )),
+            Handover::Taken | Handover::NotNeeded => None,
+        }
+    }
 }
 
 fn setup() -> io::Result<Term> {
@@ -103,18 +178,18 @@ fn to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
-async fn event_loop(terminal: &mut Term, app: &mut App, path: &Path) -> anyhow::Result<ExitCode> {
+async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Result<ExitCode> {
     let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut timers: Vec<(Instant, Timer)> = Vec::new();
     let size = terminal.size()?;
-    app.size = (size.width, size.height);
+    session.app.size = (size.width, size.height);
     let mut dirty = true;
     loop {
         if dirty {
-            draw(terminal, app)?;
+            draw(terminal, &session.app)?;
             dirty = false;
         }
         let next_timer = timers.iter().map(|(at, _)| *at).min();
@@ -124,9 +199,9 @@ async fn event_loop(terminal: &mut Term, app: &mut App, path: &Path) -> anyhow::
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(0),
             },
-            _ = sigterm.recv() => return Ok(finish(app, path, 128 + 15)),
-            _ = sighup.recv() => return Ok(finish(app, path, 128 + 1)),
-            _ = sigint.recv() => return Ok(finish(app, path, 128 + 2)),
+            _ = sigterm.recv() => return Ok(finish(session, 128 + 15)),
+            _ = sighup.recv() => return Ok(finish(session, 128 + 1)),
+            _ = sigint.recv() => return Ok(finish(session, 128 + 2)),
             _ = tokio::time::sleep_until(next_timer.unwrap_or_else(Instant::now)), if next_timer.is_some() => {
                 let now = Instant::now();
                 let due = timers.iter().position(|(at, _)| *at <= now);
@@ -137,12 +212,22 @@ async fn event_loop(terminal: &mut Term, app: &mut App, path: &Path) -> anyhow::
         dirty = true;
         let mut queue = vec![msg];
         while let Some(msg) = queue.pop() {
-            for effect in app.update(msg) {
+            for effect in session.app.update(msg) {
                 match effect {
-                    Effect::Save => queue.push(Msg::Saved(save(app, path))),
+                    Effect::Save => queue.push(Msg::Saved(session.save())),
                     Effect::Quit => {
-                        let _ = save(app, path);
+                        let _ = session.save();
                         return Ok(0);
+                    }
+                    Effect::Copy {
+                        label,
+                        text,
+                        secret,
+                    } => {
+                        queue.push(Msg::Copied(session.copy(label, text, secret)));
+                    }
+                    Effect::ClearClipboardIf(text) => {
+                        queue.push(Msg::ClipboardCleared(session.clear_if(&text)));
                     }
                     Effect::OpenUrl(url) => queue.push(Msg::Opened(open_url(&url))),
                     Effect::Schedule(timer, after) => {
@@ -155,13 +240,9 @@ async fn event_loop(terminal: &mut Term, app: &mut App, path: &Path) -> anyhow::
     }
 }
 
-fn save(app: &App, path: &Path) -> Result<(), String> {
-    store::save(path, &app.persisted(), true).map_err(|e| e.to_string())
-}
-
 /// Save once more and give the exit code for a signal.
-fn finish(app: &App, path: &Path, code: ExitCode) -> ExitCode {
-    let _ = save(app, path);
+fn finish(session: &Session, code: ExitCode) -> ExitCode {
+    let _ = session.save();
     code
 }
 
@@ -186,4 +267,66 @@ fn open_url(url: &str) -> Result<String, String> {
     });
     let _ = io::stdout().flush();
     Ok(url.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clipboard::{Lazy, Memory};
+    use crate::tui::app::Config;
+    use std::rc::Rc;
+
+    fn session(dir: &std::path::Path) -> Session {
+        let p = Rc::new(crate::procedure::Procedure::embedded().unwrap());
+        let progress = crate::progress::Progress::new(&p.id);
+        let config = Config {
+            file_label: String::new(),
+            has_display: false,
+            store_secret: true,
+            no_color: true,
+            today: time::macros::date!(2026 - 11 - 26),
+            clear_after: 30,
+        };
+        Session {
+            app: App::new(p, progress, config, (80, 24)),
+            path: dir.join("p.toml"),
+            clipboard: Lazy::with(Box::new(Memory::default())),
+            last_copy: None,
+        }
+    }
+
+    #[test]
+    fn copies_reach_the_backend_and_secrets_skip_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path());
+        let c = s.copy("URI".into(), "https://a/x".into(), false).unwrap();
+        assert_eq!((c.chars, c.kind), (11, clipboard::Kind::System));
+        assert_eq!(s.clipboard.get().get().as_deref(), Some("https://a/x"));
+        s.copy("secret".into(), "abc8Q~zzz".into(), true).unwrap();
+        assert_eq!(s.clipboard.get().get().as_deref(), Some("abc8Q~zzz"));
+    }
+
+    #[test]
+    fn clearing_only_touches_the_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path());
+        s.copy("secret".into(), "abc8Q~zzz".into(), true).unwrap();
+        // The user copied something else meanwhile: leave it alone.
+        s.clipboard.get().set("mine", false).unwrap();
+        assert!(!s.clear_if("abc8Q~zzz"));
+        assert_eq!(s.clipboard.get().get().as_deref(), Some("mine"));
+        s.clipboard.get().set("abc8Q~zzz", true).unwrap();
+        assert!(s.clear_if("abc8Q~zzz"));
+        assert_eq!(s.clipboard.get().get(), None);
+    }
+
+    #[test]
+    fn quitting_clears_a_copied_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path());
+        s.copy("secret".into(), "abc8Q~zzz".into(), true).unwrap();
+        let note = s.leave_clipboard().unwrap();
+        assert!(note.contains("cleared"));
+        assert_eq!(s.clipboard.get().get(), None);
+    }
 }

@@ -35,6 +35,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         (None, None) => Line::default(),
     };
+    let message = match app.clear_left {
+        Some(n) if n > 0 => {
+            let mut spans = message.spans;
+            spans.push(Span::styled(
+                format!("  · secret leaves the clipboard in {n} s"),
+                theme.warning(),
+            ));
+            Line::from(spans)
+        }
+        _ => message,
+    };
     frame.render_widget(Paragraph::new(message), msg_area);
 
     let path = clean_for_display(&app.config.file_label).into_owned();

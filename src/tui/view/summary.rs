@@ -78,7 +78,8 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
                 FieldState::Warning => theme.warning(),
                 FieldState::Empty | FieldState::Error => theme.error(),
             };
-            push_pair(&mut out, label, &value, width, style, theme);
+            let focused = app.focused_field().is_some_and(|f| f.id == *id);
+            push_pair(&mut out, (label, focused), &value, width, style, theme);
             match a.state() {
                 FieldState::Empty => problems.push(format!("✗ {}: empty", spec.label)),
                 FieldState::Error => {
@@ -108,21 +109,22 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
 /// "label   value" when it fits on one line; otherwise the value on lines of its own.
 fn push_pair(
     out: &mut Vec<Line<'static>>,
-    label: &str,
+    (label, focused): (&str, bool),
     value: &str,
     width: usize,
     style: ratatui::style::Style,
     theme: &Theme,
 ) {
     let label = clean_for_display(label);
+    let mark = if focused { "› " } else { "  " };
     let one_line = LABEL_WIDTH + 2 + unicode_width::UnicodeWidthStr::width(value) <= width;
     if one_line {
         out.push(Line::from(vec![
-            Span::styled(format!("  {label:<w$}", w = LABEL_WIDTH), theme.dim()),
+            Span::styled(format!("{mark}{label:<w$}", w = LABEL_WIDTH), theme.dim()),
             Span::styled(value.to_string(), style),
         ]));
     } else {
-        out.push(Line::styled(format!("  {label}"), theme.dim()));
+        out.push(Line::styled(format!("{mark}{label}"), theme.dim()));
         for l in wrap(value, width, "    ") {
             out.push(Line::styled(l, style));
         }

@@ -1,0 +1,56 @@
+//! Copying through the real binary: OSC 52 in a pseudo-terminal without a display.
+
+mod common;
+
+use base64::Engine;
+use common::{Pty, arg};
+
+#[test]
+fn c_at_step_10_writes_the_uri_as_osc52() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 100, 30);
+    pty.wait_for("Before you start", 10);
+    pty.send("\t\r");
+    pty.send("https://portal.example.com/");
+    pty.send("\r\t\r");
+    pty.send("mycompany");
+    pty.send("\r");
+    pty.wait_for("collaboration name saved", 5);
+    pty.send("\x1b");
+    for _ in 0..10 {
+        pty.send("j");
+    }
+    pty.wait_for("Step 10 of 23", 5);
+    pty.send("c");
+    pty.wait_for(
+        "Copied Web redirect URI (connector) (55 chars) with OSC 52",
+        5,
+    );
+    let uri = "https://portal.example.com/oauth2/token/ms365-mycompany";
+    let expected = format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(uri)
+    );
+    let raw = pty.raw();
+    assert!(
+        raw.windows(expected.len())
+            .any(|w| w == expected.as_bytes()),
+        "no OSC 52 sequence with the URI in the output"
+    );
+    pty.send("q");
+    assert_eq!(pty.wait_exit(10), 0);
+}
+
+#[test]
+fn clipboard_off_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    let mut pty = Pty::spawn(&["--file", arg(&file), "--clipboard", "off"], &[], 100, 30);
+    pty.wait_for("Before you start", 10);
+    pty.send("j");
+    pty.send("c"); // step 1: the portal link
+    pty.wait_for("Not copied: the clipboard is off", 5);
+    pty.send("q");
+    assert_eq!(pty.wait_exit(10), 0);
+}

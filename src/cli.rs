@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clipboard::Mode;
 
@@ -11,17 +11,31 @@ use crate::clipboard::Mode;
     name = "azreg",
     version,
     about = "Register an Intrexx portal as an app in Microsoft Entra ID (Azure), step by step",
-    after_help = "Examples:\n  azreg                      walk through the 23 steps (resumes where you stopped)\n  azreg --file setup.toml    keep progress in another file"
+    after_help = "Examples:\n  azreg                          walk through the 23 steps (resumes where you stopped)\n  azreg --profile portal-a       one progress file per portal\n  azreg status                   where the setup stands\n  azreg export --format intrexx  what to enter where\n\nExit codes: 0 ok, 1 check failed or values missing, 2 usage, 3 progress file problem,\n4 a live check failed, 5 the service could not be reached."
 )]
 pub struct Cli {
-    /// The progress file [default: $XDG_STATE_HOME/azreg/progress.toml]
+    /// The progress file [default: $XDG_STATE_HOME/azreg/progress.toml]; wins over --profile
     #[arg(long, global = true, value_name = "PATH")]
     pub file: Option<PathBuf>,
+
+    /// Keep a progress file per portal: <state dir>/azreg/profiles/NAME.toml
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
 
     /// Use another procedure file of the same schema instead of the embedded one
     #[arg(long, global = true, value_name = "FILE")]
     pub procedure: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options of the interactive walkthrough.
+#[derive(Debug, Clone, Args)]
+pub struct WalkArgs {
     /// Keep the client secret in memory only; never write it to the progress file
     #[arg(long)]
     pub no_store_secret: bool,
@@ -33,14 +47,105 @@ pub struct Cli {
     /// Clear a copied client secret from the clipboard after this many seconds (0 = never)
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     pub clear_after: u32,
-
-    #[command(subcommand)]
-    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The interactive walkthrough (the default)
-    #[command(after_help = "Example:\n  azreg walk --file portal-a.toml")]
-    Walk,
+    #[command(after_help = "Example:\n  azreg walk --profile portal-a --clipboard osc52")]
+    Walk(WalkArgs),
+
+    /// Where the setup stands: progress, current and next step, each value's state
+    #[command(after_help = "Example:\n  azreg status --profile portal-a")]
+    Status,
+
+    /// Check every value; one problem a line; exit 1 on any error or missing value
+    #[command(after_help = "Example:\n  azreg check && echo ready for Intrexx")]
+    Check,
+
+    /// Print the values for other tools or people (the secret redacted unless asked)
+    #[command(
+        after_help = "Examples:\n  azreg export --format env > azreg.env\n  azreg export --format intrexx\n  azreg export --format json --reveal-secret | jq ."
+    )]
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Env)]
+        format: ExportFormat,
+        /// Print the client secret instead of <redacted>
+        #[arg(long)]
+        reveal_secret: bool,
+    },
+
+    /// Print a script that performs the registration with the Azure CLI or Graph PowerShell
+    #[command(
+        after_help = "Examples:\n  azreg script az > register.sh && bash register.sh | azreg import\n  azreg script powershell > Register.ps1"
+    )]
+    Script {
+        #[arg(value_enum)]
+        kind: ScriptKind,
+    },
+
+    /// Read the JSON of `az ad app credential reset` or `az ad app create` from stdin
+    #[command(
+        after_help = "Example:\n  az ad app credential reset --id $APPID --append | azreg import"
+    )]
+    Import,
+
+    /// Print the procedure, numbered, for printing or docs
+    #[command(after_help = "Example:\n  azreg steps --format markdown > steps.md")]
+    Steps {
+        #[arg(long, value_enum, default_value_t = StepsFormat::Text)]
+        format: StepsFormat,
+    },
+
+    /// Start over; the old file is kept as a timestamped backup beside it
+    #[command(after_help = "Example:\n  azreg reset --yes --profile portal-a")]
+    Reset {
+        /// Do not ask (required when stdin is not a terminal)
+        #[arg(long)]
+        yes: bool,
+    },
+
+    /// Print shell completions
+    #[command(
+        after_help = "Example:\n  azreg completions bash > ~/.local/share/bash-completion/completions/azreg"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+
+    /// List the profiles with their progress
+    #[command(after_help = "Example:\n  azreg profiles")]
+    Profiles,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// AZREG_NAME='value' lines, quoted for sh
+    Env,
+    Json,
+    Toml,
+    /// A plain sheet: what to enter where in the Intrexx Portal Manager
+    Intrexx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScriptKind {
+    /// bash with the Azure CLI
+    Az,
+    /// Microsoft Graph PowerShell
+    Powershell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StepsFormat {
+    Text,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }

@@ -3,9 +3,11 @@
 
 pub mod cli;
 pub mod clipboard;
+pub mod commands;
 pub mod fields;
 pub mod procedure;
 pub mod progress;
+pub mod report;
 pub mod store;
 pub mod text;
 pub mod tui;

@@ -1,22 +1,20 @@
-//! Parse the command line, load the procedure and the progress, run the walkthrough, and map
-//! errors to exit codes (2 usage or bad procedure, 3 progress file problem).
+//! Parse the command line, pick the subcommand, and map errors to exit codes: one line on
+//! stderr, no backtrace (see `commands` for the codes).
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::rc::Rc;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
-use azreg::cli::{Cli, Command};
+use azreg::cli::{Cli, Command, Shell, WalkArgs};
 use azreg::clipboard;
+use azreg::commands::{self, EXIT_FILE, EXIT_USAGE, Env, Failure, Outcome};
 use azreg::procedure::Procedure;
-use azreg::progress::Progress;
 use azreg::store;
 use azreg::tui::app::{App, Config};
 
-const EXIT_USAGE: u8 = 2;
-const EXIT_PROGRESS_FILE: u8 = 3;
 /// How long creating the system clipboard may take before OSC 52 is used instead.
 const CLIPBOARD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -28,59 +26,105 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli, today) {
         Ok(code) => ExitCode::from(code),
-        Err((code, message)) => {
-            eprintln!("azreg: {message}");
-            ExitCode::from(code)
+        Err(f) => {
+            eprintln!("azreg: {}", f.message);
+            ExitCode::from(f.code)
         }
     }
 }
 
-fn run(cli: Cli, today: time::Date) -> Result<u8, (u8, String)> {
+fn run(cli: Cli, today: time::Date) -> Outcome {
+    if let Some(Command::Completions { shell }) = &cli.command {
+        return completions(*shell);
+    }
     let procedure = match &cli.procedure {
         Some(path) => Procedure::load(path),
         None => Procedure::embedded(),
     }
-    .map_err(|e| (EXIT_USAGE, e.to_string()))?;
-    let path = match &cli.file {
-        Some(p) => p.clone(),
-        None => store::default_path().map_err(|e| (EXIT_PROGRESS_FILE, e.to_string()))?,
+    .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+    if let Some(name) = &cli.profile {
+        commands::profiles::check_name(name)?;
+    }
+    let state_dir = || store::state_dir().map_err(|e| Failure::new(EXIT_FILE, e.to_string()));
+    let path = match (&cli.file, &cli.profile) {
+        (Some(p), _) => p.clone(),
+        (None, Some(name)) => commands::profiles::profile_path(&state_dir()?, name),
+        (None, None) => state_dir()?.join("progress.toml"),
     };
-    let progress = store::load(&path)
-        .map_err(|e| (EXIT_PROGRESS_FILE, e.to_string()))?
-        .unwrap_or_else(|| Progress::new(&procedure.id));
-    match cli.command.as_ref().unwrap_or(&Command::Walk) {
-        Command::Walk => walk(&cli, procedure, progress, path, today),
+    let env = Env {
+        procedure,
+        path,
+        profile: cli.profile.clone(),
+        today,
+    };
+    let mut out = std::io::stdout().lock();
+    match &cli.command {
+        None => walk(&cli.walk, env),
+        Some(Command::Walk(args)) => walk(args, env),
+        Some(Command::Status) => commands::status::run(&env, &mut out),
+        Some(Command::Check) => commands::check::run(&env, &mut out),
+        Some(Command::Export {
+            format,
+            reveal_secret,
+        }) => commands::export::run(&env, *format, *reveal_secret, &mut out),
+        Some(Command::Script { kind }) => commands::script::run(&env, *kind, &mut out),
+        Some(Command::Import) => {
+            commands::import::run(&env, &mut std::io::stdin().lock(), &mut out)
+        }
+        Some(Command::Steps { format }) => commands::steps::run(&env, *format, &mut out),
+        Some(Command::Reset { yes }) => {
+            let interactive = commands::reset::stdin_is_terminal();
+            commands::reset::run(
+                &env,
+                *yes,
+                &mut std::io::stdin().lock(),
+                interactive,
+                &mut out,
+            )
+        }
+        Some(Command::Profiles) => {
+            commands::profiles::run(&state_dir()?, &env.procedure, today, &mut out)
+        }
+        Some(Command::Completions { .. }) => unreachable!("handled above"),
     }
 }
 
-fn walk(
-    cli: &Cli,
-    procedure: Procedure,
-    mut progress: Progress,
-    path: PathBuf,
-    today: time::Date,
-) -> Result<u8, (u8, String)> {
+fn completions(shell: Shell) -> Outcome {
+    let shell = match shell {
+        Shell::Bash => clap_complete::Shell::Bash,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
+    };
+    clap_complete::generate(shell, &mut Cli::command(), "azreg", &mut std::io::stdout());
+    Ok(commands::EXIT_OK)
+}
+
+fn walk(args: &WalkArgs, env: Env) -> Outcome {
+    let mut progress = env.load()?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err((
+        return Err(Failure::new(
             EXIT_USAGE,
-            "the walkthrough needs a terminal (stdin and stdout)".into(),
+            "the walkthrough needs a terminal (stdin and stdout); try `azreg status`",
         ));
     }
-    progress.procedure = procedure.id.clone();
+    progress.procedure = env.procedure.id.clone();
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let config = Config {
-        file_label: display_path(&path),
+        file_label: display_path(&env.path),
         has_display: has_display(),
-        store_secret: !cli.no_store_secret,
-        clear_after: cli.clear_after,
+        store_secret: !args.no_store_secret,
+        clear_after: args.clear_after,
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-        today,
+        today: env.today,
+        profile: env.profile.clone(),
     };
-    let app = App::new(Rc::new(procedure), progress, config, size);
-    let env = |name: &str| std::env::var_os(name);
-    let kind = clipboard::choose(cli.clipboard, &env, cfg!(target_os = "linux"));
+    let read_env = |name: &str| std::env::var_os(name);
+    let kind = clipboard::choose(args.clipboard, &read_env, cfg!(target_os = "linux"));
     let clipboard = clipboard::Lazy::new(kind, CLIPBOARD_TIMEOUT);
-    let code = azreg::tui::runtime::run(app, path, clipboard).map_err(|e| (1, e.to_string()))?;
+    let app = App::new(Rc::new(env.procedure), progress, config, size);
+    let path: PathBuf = env.path;
+    let code = azreg::tui::runtime::run(app, path, clipboard)
+        .map_err(|e| Failure::new(1, e.to_string()))?;
     Ok(u8::try_from(code).unwrap_or(1))
 }
 

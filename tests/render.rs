@@ -23,6 +23,7 @@ fn app(progress: impl FnOnce(&mut Progress), size: (u16, u16), no_color: bool) -
         no_color,
         today: date!(2026 - 11 - 26),
         clear_after: 30,
+        profile: None,
     };
     App::new(p, pr, config, size)
 }

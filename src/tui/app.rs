@@ -13,6 +13,7 @@ use tui_input::{Input, InputRequest};
 use crate::fields::{self, Assessment, Context, FieldKind, FieldSpec, FieldState};
 use crate::procedure::{EntryKind, Procedure};
 use crate::progress::{self, Progress};
+use crate::report::Report;
 use crate::tui::keymap::{self, Action, Scope};
 use crate::tui::layout;
 
@@ -125,6 +126,8 @@ pub struct Config {
     pub today: Date,
     /// Seconds until a copied secret is cleared from the clipboard; 0 = never.
     pub clear_after: u32,
+    /// The profile's name, shown in the title.
+    pub profile: Option<String>,
 }
 
 pub struct App {
@@ -198,11 +201,12 @@ impl App {
         }
     }
 
+    pub fn report(&self) -> Report<'_> {
+        Report::new(&self.procedure, &self.progress, self.config.today)
+    }
+
     pub fn done_count(&self) -> usize {
-        self.procedure
-            .step_ids()
-            .filter(|id| self.progress.is_done(id))
-            .count()
+        self.report().done_count()
     }
 
     pub fn all_done(&self) -> bool {
@@ -468,14 +472,7 @@ impl App {
 
     /// The first step after `from` that is not done, wrapping around; the summary when all are.
     pub fn next_open(&self, from: usize) -> usize {
-        let steps = 1..=self.procedure.step_count();
-        let open = |i: &usize| !self.progress.is_done(&self.procedure.entries[*i].step.id);
-        steps
-            .clone()
-            .filter(|i| *i > from)
-            .find(open)
-            .or_else(|| steps.clone().find(open))
-            .unwrap_or(self.procedure.summary_index())
+        self.report().next_open(from)
     }
 
     fn toggle_done(&mut self) -> Vec<Effect> {

@@ -13,6 +13,7 @@ pub(crate) fn config() -> Config {
         no_color: true,
         today: date!(2026 - 11 - 26),
         clear_after: 30,
+        profile: None,
     }
 }
 

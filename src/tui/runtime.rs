@@ -286,6 +286,7 @@ mod tests {
             no_color: true,
             today: time::macros::date!(2026 - 11 - 26),
             clear_after: 30,
+            profile: None,
         };
         Session {
             app: App::new(p, progress, config, (80, 24)),

@@ -18,7 +18,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let gauge_width = (GAUGE_CELLS + count.len()) as u16;
     let [title_area, gauge_area] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(gauge_width)]).areas(area);
-    let title = format!(" azreg · {}", app.procedure.title);
+    let title = match &app.config.profile {
+        Some(name) => format!(" azreg · {name} · {}", app.procedure.title),
+        None => format!(" azreg · {}", app.procedure.title),
+    };
     frame.render_widget(
         Paragraph::new(truncate(&title, title_area.width as usize)).style(theme.title()),
         title_area,

@@ -4,7 +4,7 @@ use ratatui::text::{Line, Span};
 
 use super::fields::display_value;
 use super::{Theme, wrap};
-use crate::fields::{Destination, FieldState};
+use crate::fields::FieldState;
 use crate::text::clean_for_display;
 use crate::tui::app::App;
 
@@ -29,17 +29,11 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             format!("{done}/{total} steps done"),
             theme.title(),
         ));
-        let open: Vec<String> = p
-            .entries
+        let open: Vec<String> = app
+            .report()
+            .open_steps()
             .iter()
-            .filter_map(|e| match e.kind {
-                crate::procedure::EntryKind::Step { number, .. }
-                    if !app.progress.is_done(&e.step.id) =>
-                {
-                    Some(number.to_string())
-                }
-                _ => None,
-            })
+            .map(|n| n.to_string())
             .collect();
         for l in wrap(&format!("Open steps: {}", open.join(", ")), width, "") {
             out.push(Line::styled(l, theme.warning()));
@@ -50,44 +44,31 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
         out.push(Line::styled(l, theme.title()));
     }
     let mut problems = Vec::new();
-    for (dest, heading) in [
-        (Destination::Intrexx, None),
-        (
-            Destination::Azure,
-            Some("Entered in Azure (App > Authentication > Platform configurations):"),
-        ),
-    ] {
-        if let Some(h) = heading {
+    let mut last = None;
+    for row in app.report().summary() {
+        if last.is_some() && last != Some(row.destination) {
             out.push(Line::default());
+            let h = "Entered in Azure (App > Authentication > Platform configurations):";
             for l in wrap(h, width, "") {
                 out.push(Line::styled(l, theme.title()));
             }
         }
-        for id in &card.lists {
-            let Some(spec) = p.field(id).filter(|s| s.goes_to == Some(dest)) else {
-                continue;
-            };
-            let a = app.assess(id);
-            let label = spec.platform.as_deref().unwrap_or(&spec.label);
-            let value = match &a.value {
-                Some(v) => display_value(spec, v, app.secret_revealed),
-                None => "(empty)".to_string(),
-            };
-            let style = match a.state() {
-                FieldState::Ok => theme.plain(),
-                FieldState::Warning => theme.warning(),
-                FieldState::Empty | FieldState::Error => theme.error(),
-            };
-            let focused = app.focused_field().is_some_and(|f| f.id == *id);
-            push_pair(&mut out, (label, focused), &value, width, style, theme);
-            match a.state() {
-                FieldState::Empty => problems.push(format!("✗ {}: empty", spec.label)),
-                FieldState::Error => {
-                    if let Some(e) = a.first_error() {
-                        problems.push(format!("✗ {}: {}", spec.label, e.message));
-                    }
-                }
-                _ => {}
+        last = Some(row.destination);
+        let (spec, a) = (row.spec, &row.assessment);
+        let value = match &a.value {
+            Some(v) => display_value(spec, v, app.secret_revealed),
+            None => "(empty)".to_string(),
+        };
+        let style = match a.state() {
+            FieldState::Ok => theme.plain(),
+            FieldState::Warning => theme.warning(),
+            FieldState::Empty | FieldState::Error => theme.error(),
+        };
+        let focused = app.focused_field().is_some_and(|f| f.id == spec.id);
+        push_pair(&mut out, (row.label, focused), &value, width, style, theme);
+        for (word, msg) in app.report().problems(spec, a) {
+            if word == "error" {
+                problems.push(format!("✗ {}: {msg}", spec.label));
             }
         }
     }

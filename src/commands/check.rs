@@ -1,0 +1,89 @@
+//! `azreg check`: every value through the walkthrough's validators, one problem a line.
+
+use std::io::Write;
+
+use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
+use crate::report::Report;
+
+pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
+    let progress = env.load()?;
+    let r = Report::new(&env.procedure, &progress, env.today);
+    let mut errors = 0;
+    let mut warnings = 0;
+    let mut text = String::new();
+    for (spec, a) in r.fields() {
+        for (word, msg) in r.problems(spec, &a) {
+            if word == "error" {
+                errors += 1;
+            } else {
+                warnings += 1;
+            }
+            text += &format!("{}: {word}: {msg}\n", spec.id);
+        }
+    }
+    let n = env.procedure.fields.len();
+    text += &match (errors, warnings) {
+        (0, 0) => format!("all {n} values ok\n"),
+        (0, w) => format!("no errors, {w} warning(s)\n"),
+        (e, w) => format!("{e} error(s), {w} warning(s)\n"),
+    };
+    out.write_all(text.as_bytes())
+        .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot write: {e}")))?;
+    Ok(if errors > 0 { EXIT_CHECK } else { EXIT_OK })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn complete_values_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        with_values(&env, FULL);
+        let (r, out) = capture(|o| super::run(&env, o));
+        assert_eq!(r, Ok(0), "{out}");
+        assert_eq!(out, "all 11 values ok\n");
+    }
+
+    #[test]
+    fn problems_are_one_a_line_and_fail() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        let mut values: Vec<_> = FULL
+            .iter()
+            .filter(|(k, _)| *k != "tenant_id")
+            .copied()
+            .collect();
+        values.retain(|(k, _)| *k != "client_secret");
+        values.push(("client_secret", "0b1c2d3e-1111-2222-3333-444455556666"));
+        with_values(&env, &values);
+        let (r, out) = capture(|o| super::run(&env, o));
+        assert_eq!(r, Ok(1));
+        assert!(
+            out.contains("tenant_id: error: missing: enter \"Directory (tenant) ID\" at step 23"),
+            "{out}"
+        );
+        assert!(
+            out.contains("client_secret: error: this is a GUID"),
+            "{out}"
+        );
+        assert!(!out.contains("0b1c2d3e-1111-2222-3333-444455556666\n"));
+    }
+
+    #[test]
+    fn warnings_do_not_fail() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        let mut values: Vec<_> = FULL
+            .iter()
+            .filter(|(k, _)| *k != "portal_url")
+            .copied()
+            .collect();
+        values.push(("portal_url", "http://localhost:8080"));
+        with_values(&env, &values);
+        let (r, out) = capture(|o| super::run(&env, o));
+        assert_eq!(r, Ok(0), "{out}");
+        assert!(out.contains("portal_url: warning: plain http"), "{out}");
+    }
+}

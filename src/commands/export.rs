@@ -1,0 +1,207 @@
+//! `azreg export`: the values as env lines, JSON, TOML, or a sheet for the Intrexx admin.
+//! The secret is `<redacted>` unless `--reveal-secret`.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use super::{EXIT_OK, EXIT_USAGE, Env, Failure, Outcome, sh_quote};
+use crate::cli::ExportFormat;
+use crate::fields::{Destination, FieldKind};
+use crate::report::{Report, printable};
+
+pub fn run(env: &Env, format: ExportFormat, reveal: bool, out: &mut dyn Write) -> Outcome {
+    let progress = env.load()?;
+    let r = Report::new(&env.procedure, &progress, env.today);
+    let text = match format {
+        ExportFormat::Env => env_lines(&r, reveal),
+        ExportFormat::Json => json(&r, reveal),
+        ExportFormat::Toml => toml_text(&r, reveal),
+        ExportFormat::Intrexx => sheet(&r, reveal),
+    };
+    out.write_all(text.as_bytes())
+        .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot write: {e}")))?;
+    Ok(EXIT_OK)
+}
+
+/// Effective values (entered or derived) by field id; empty ones as "".
+fn values(r: &Report, reveal: bool) -> Vec<(String, String)> {
+    r.fields()
+        .into_iter()
+        .map(|(spec, a)| {
+            let v = a
+                .value
+                .as_deref()
+                .map(|v| printable(spec, v, reveal))
+                .unwrap_or_default();
+            (spec.id.clone(), v)
+        })
+        .collect()
+}
+
+fn env_lines(r: &Report, reveal: bool) -> String {
+    values(r, reveal)
+        .into_iter()
+        .map(|(k, v)| format!("AZREG_{}={}\n", k.to_ascii_uppercase(), sh_quote(&v)))
+        .collect()
+}
+
+fn json(r: &Report, reveal: bool) -> String {
+    let map: BTreeMap<String, serde_json::Value> = values(r, reveal)
+        .into_iter()
+        .map(|(k, v)| {
+            (
+                k,
+                if v.is_empty() {
+                    serde_json::Value::Null
+                } else {
+                    v.into()
+                },
+            )
+        })
+        .collect();
+    serde_json::to_string_pretty(&map).unwrap_or_default() + "\n"
+}
+
+fn toml_text(r: &Report, reveal: bool) -> String {
+    let values: BTreeMap<String, String> = values(r, reveal)
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let mut table = toml::Table::new();
+    table.insert(
+        "values".into(),
+        toml::Value::Table(values.into_iter().map(|(k, v)| (k, v.into())).collect()),
+    );
+    toml::to_string(&table).unwrap_or_default()
+}
+
+/// What to enter where, as plain text for a person.
+fn sheet(r: &Report, reveal: bool) -> String {
+    let p = r.procedure;
+    let card = &p.entries[p.summary_index()].step;
+    let mut s = format!("{}\n\n", p.title);
+    s += &textwrap::fill(card.body.trim(), 78);
+    s += "\n\n";
+    let mut last = None;
+    for row in r.summary() {
+        if last != Some(row.destination) && row.destination == Destination::Azure {
+            s += "\nEntered in Azure (App registration > Authentication > Platform configurations):\n";
+        }
+        last = Some(row.destination);
+        let value = match &row.assessment.value {
+            Some(v) => printable(row.spec, v, reveal),
+            None => "(missing)".into(),
+        };
+        s += &format!("  {:<28} {value}\n", row.label);
+    }
+    // The choices made in Azure, for the record.
+    let mut extra = String::new();
+    for (spec, a) in r.fields() {
+        if spec.goes_to.is_none()
+            && matches!(spec.kind, FieldKind::Choice | FieldKind::Text)
+            && let Some(v) = &a.value
+        {
+            let shown = spec
+                .options
+                .iter()
+                .find(|o| &o.value == v)
+                .map_or_else(|| v.clone(), |o| o.label.clone());
+            extra += &format!(
+                "  {:<28} {}\n",
+                spec.label,
+                crate::text::clean_for_display(&shown)
+            );
+        }
+    }
+    if !extra.is_empty() {
+        s += "\nFor the record:\n";
+        s += &extra;
+    }
+    let missing: Vec<_> = r
+        .summary()
+        .into_iter()
+        .filter(|row| row.assessment.value.is_none() || row.assessment.first_error().is_some())
+        .map(|row| row.spec.label.clone())
+        .collect();
+    if !missing.is_empty() {
+        s += &format!("\nStill missing or wrong: {}\n", missing.join(", "));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    fn export(format: ExportFormat, reveal: bool) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        with_values(&env, FULL);
+        let (r, out) = capture(|o| super::run(&env, format, reveal, o));
+        assert_eq!(r, Ok(0));
+        out
+    }
+
+    #[test]
+    fn env_lines_are_quoted_and_redacted() {
+        let out = export(ExportFormat::Env, false);
+        assert!(
+            out.contains("AZREG_CLIENT_ID='0b1c2d3e-1111-2222-3333-444455556666'\n"),
+            "{out}"
+        );
+        assert!(out.contains("AZREG_CLIENT_SECRET='<redacted>'\n"), "{out}");
+        assert!(out.contains(
+            "AZREG_WEB_REDIRECT_URI='https://portal.example.com/oauth2/token/ms365-mycompany'"
+        ));
+        assert!(!out.contains("abc8Q~"));
+        // sh reads it back.
+        let check = std::process::Command::new("sh")
+            .args(["-c", &format!("{out}\nprintf %s \"$AZREG_APP_NAME\"")])
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&check.stdout), "Intrexx Portal");
+    }
+
+    #[test]
+    fn reveal_shows_the_secret() {
+        assert!(
+            export(ExportFormat::Env, true).contains("abc8Q~abcdefghijklmnopqrstuvwxyz0123456_")
+        );
+        assert!(
+            export(ExportFormat::Json, true).contains("abc8Q~abcdefghijklmnopqrstuvwxyz0123456_")
+        );
+    }
+
+    #[test]
+    fn json_and_toml_parse() {
+        let j: serde_json::Value =
+            serde_json::from_str(&export(ExportFormat::Json, false)).unwrap();
+        assert_eq!(j["tenant_id"], "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff");
+        assert_eq!(j["client_secret"], "<redacted>");
+        let t: toml::Table = export(ExportFormat::Toml, false).parse().unwrap();
+        assert_eq!(t["values"]["collaboration"].as_str(), Some("mycompany"));
+    }
+
+    #[test]
+    fn intrexx_sheet_says_what_goes_where() {
+        let out = export(ExportFormat::Intrexx, false);
+        assert!(
+            out.contains("Portal Manager > Integration > Collaboration"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Application (client) ID      0b1c2d3e"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Client secret value          <redacted>"),
+            "{out}"
+        );
+        assert!(out.contains("Web                          https://portal.example.com/oauth2/token/ms365-mycompany"), "{out}");
+        assert!(out.contains(
+            "Single-page application      https://portal.example.com/oauth2callback.html"
+        ));
+        assert!(!out.contains("Still missing"));
+    }
+}

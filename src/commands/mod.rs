@@ -1,0 +1,135 @@
+//! The subcommands other than the walkthrough. Each writes to a `Write` it is given and
+//! returns the exit code, so tests can run them without a process.
+
+pub mod check;
+pub mod export;
+pub mod import;
+pub mod profiles;
+pub mod reset;
+pub mod script;
+pub mod status;
+pub mod steps;
+
+use std::path::PathBuf;
+
+use time::Date;
+
+use crate::procedure::Procedure;
+use crate::progress::Progress;
+use crate::store;
+
+pub const EXIT_OK: u8 = 0;
+/// A check failed or values are missing.
+pub const EXIT_CHECK: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+/// The progress file is unreadable, unparsable or locked.
+pub const EXIT_FILE: u8 = 3;
+/// A live check failed.
+pub const EXIT_VERIFY_FAILED: u8 = 4;
+/// The identity platform could not be reached.
+pub const EXIT_UNREACHABLE: u8 = 5;
+
+/// An error for stderr, one line, and its exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: u8, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<store::StoreError> for Failure {
+    fn from(e: store::StoreError) -> Self {
+        Failure::new(EXIT_FILE, e.to_string())
+    }
+}
+
+/// What every subcommand works with.
+pub struct Env {
+    pub procedure: Procedure,
+    pub path: PathBuf,
+    pub profile: Option<String>,
+    pub today: Date,
+}
+
+impl Env {
+    /// The progress, or a fresh one when the file does not exist yet.
+    pub fn load(&self) -> Result<Progress, Failure> {
+        Ok(store::load(&self.path)?.unwrap_or_else(|| Progress::new(&self.procedure.id)))
+    }
+
+    pub fn save(&self, progress: &Progress) -> Result<(), Failure> {
+        store::save(&self.path, progress, true).map_err(|e| {
+            Failure::new(
+                EXIT_FILE,
+                format!("{}: not saved: {e}", self.path.display()),
+            )
+        })
+    }
+}
+
+pub type Outcome = Result<u8, Failure>;
+
+/// Quote a value for sh: single quotes, with embedded ones closed and escaped.
+pub fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    pub fn env(dir: &std::path::Path) -> Env {
+        Env {
+            procedure: Procedure::embedded().unwrap(),
+            path: dir.join("progress.toml"),
+            profile: None,
+            today: time::macros::date!(2026 - 11 - 26),
+        }
+    }
+
+    pub const FULL: &[(&str, &str)] = &[
+        ("portal_url", "https://portal.example.com"),
+        ("collaboration", "mycompany"),
+        ("app_name", "Intrexx Portal"),
+        ("account_type", "AzureADMyOrg"),
+        ("secret_description", "Intrexx connector"),
+        ("secret_expiry", "2027-05-25"),
+        ("client_secret", "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_"),
+        ("client_id", "0b1c2d3e-1111-2222-3333-444455556666"),
+        ("tenant_id", "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff"),
+    ];
+
+    pub fn with_values(env: &Env, values: &[(&str, &str)]) {
+        let mut p = Progress::new(&env.procedure.id);
+        for (k, v) in values {
+            p.values.insert(k.to_string(), v.to_string());
+        }
+        env.save(&p).unwrap();
+    }
+
+    pub fn capture(f: impl FnOnce(&mut Vec<u8>) -> Outcome) -> (Outcome, String) {
+        let mut out = Vec::new();
+        let r = f(&mut out);
+        (r, String::from_utf8(out).unwrap())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sh_quoting() {
+        assert_eq!(sh_quote("abc"), "'abc'");
+        assert_eq!(sh_quote("it's"), r"'it'\''s'");
+        assert_eq!(sh_quote(""), "''");
+    }
+}

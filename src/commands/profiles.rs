@@ -1,0 +1,121 @@
+//! Profiles: one progress file per portal in `<state dir>/azreg/profiles/NAME.toml`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{EXIT_OK, EXIT_USAGE, Failure, Outcome};
+use crate::procedure::Procedure;
+use crate::report::Report;
+use crate::store;
+
+/// Names of letters, digits, `-` and `_`, so a name is always a safe file name.
+pub fn check_name(name: &str) -> Result<(), Failure> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            EXIT_USAGE,
+            format!("invalid profile name {name:?}: use letters, digits, - and _ (at most 64)"),
+        ))
+    }
+}
+
+pub fn profile_path(state_dir: &Path, name: &str) -> PathBuf {
+    state_dir.join("profiles").join(format!("{name}.toml"))
+}
+
+pub fn run(
+    state_dir: &Path,
+    procedure: &Procedure,
+    today: time::Date,
+    out: &mut dyn Write,
+) -> Outcome {
+    let io = |e: std::io::Error| Failure::new(EXIT_USAGE, format!("cannot write: {e}"));
+    let dir = state_dir.join("profiles");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| {
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    n.strip_suffix(".toml").map(str::to_string)
+                })
+                .filter(|n| check_name(n).is_ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let mut rows = vec![(String::from("(default)"), state_dir.join("progress.toml"))];
+    rows.extend(names.into_iter().map(|n| {
+        let p = profile_path(state_dir, &n);
+        (n, p)
+    }));
+    let mut any = false;
+    for (name, path) in rows {
+        let line = match store::load(&path) {
+            Ok(None) => continue,
+            Ok(Some(p)) => {
+                let r = Report::new(procedure, &p, today);
+                format!("{:>2}/{}", r.done_count(), r.step_count())
+            }
+            Err(e) => format!("unreadable: {e}"),
+        };
+        any = true;
+        writeln!(out, "{name:<24} {line:<8} {}", path.display()).map_err(io)?;
+    }
+    if !any {
+        writeln!(out, "no progress files yet in {}", state_dir.display()).map_err(io)?;
+    }
+    Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_checked() {
+        assert!(check_name("portal-a_2").is_ok());
+        for bad in ["", "../x", "a b", "a/b", "ä"] {
+            assert!(check_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lists_profiles_with_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let proc = Procedure::embedded().unwrap();
+        let mut p = crate::progress::Progress::new(&proc.id);
+        p.done.insert("sign-in".into(), crate::progress::now());
+        store::save(&profile_path(dir.path(), "alpha"), &p, false).unwrap();
+        store::save(
+            &profile_path(dir.path(), "beta"),
+            &crate::progress::Progress::new("x"),
+            false,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        run(
+            dir.path(),
+            &proc,
+            time::macros::date!(2026 - 11 - 26),
+            &mut out,
+        )
+        .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 2, "{out}");
+        assert!(
+            lines[0].starts_with("alpha") && lines[0].contains(" 1/23"),
+            "{out}"
+        );
+        assert!(
+            lines[1].starts_with("beta") && lines[1].contains(" 0/23"),
+            "{out}"
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! `azreg reset`: start over, keeping the old file as a timestamped backup beside it.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use super::{EXIT_CHECK, EXIT_FILE, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
+
+/// `<name>.<UTC timestamp>.bak` beside `path`.
+pub fn backup_path(path: &Path, suffix: &str) -> PathBuf {
+    let stamp = time::OffsetDateTime::now_utc()
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_else(|_| "backup".into());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!("{name}.{suffix}-{stamp}"))
+}
+
+pub fn run(
+    env: &Env,
+    yes: bool,
+    input: &mut dyn BufRead,
+    interactive: bool,
+    out: &mut dyn Write,
+) -> Outcome {
+    let io = |e: std::io::Error| Failure::new(EXIT_USAGE, format!("cannot write: {e}"));
+    if !env.path.exists() {
+        writeln!(
+            out,
+            "nothing to reset: {} does not exist",
+            env.path.display()
+        )
+        .map_err(io)?;
+        return Ok(EXIT_OK);
+    }
+    if !yes {
+        if !interactive {
+            return Err(Failure::new(
+                EXIT_USAGE,
+                "stdin is not a terminal: add --yes to reset without asking",
+            ));
+        }
+        write!(
+            out,
+            "Start over? {} is kept as a backup. [y/N] ",
+            env.path.display()
+        )
+        .map_err(io)?;
+        out.flush().map_err(io)?;
+        let mut answer = String::new();
+        input
+            .read_line(&mut answer)
+            .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+            writeln!(out, "not reset").map_err(io)?;
+            return Ok(EXIT_CHECK);
+        }
+    }
+    let backup = backup_path(&env.path, "bak");
+    std::fs::rename(&env.path, &backup).map_err(|e| {
+        Failure::new(
+            EXIT_FILE,
+            format!("{}: cannot move aside: {e}", env.path.display()),
+        )
+    })?;
+    writeln!(
+        out,
+        "reset: the old progress is kept as {}",
+        backup.display()
+    )
+    .map_err(io)?;
+    Ok(EXIT_OK)
+}
+
+/// Whether stdin is a terminal (the confirmation needs one).
+pub fn stdin_is_terminal() -> bool {
+    std::io::stdin().is_terminal()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn yes_moves_the_file_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        with_values(&env, &[("app_name", "x")]);
+        let before = std::fs::read(&env.path).unwrap();
+        let (r, out) = capture(|o| super::run(&env, true, &mut &b""[..], false, o));
+        assert_eq!(r, Ok(0), "{out}");
+        assert!(!env.path.exists());
+        let backups: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(backups.len(), 1);
+        assert!(
+            backups[0]
+                .file_name()
+                .to_string_lossy()
+                .starts_with("progress.toml.bak-")
+        );
+        assert_eq!(std::fs::read(backups[0].path()).unwrap(), before);
+    }
+
+    #[test]
+    fn asks_and_refuses_without_a_terminal() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        with_values(&env, &[("app_name", "x")]);
+        let (r, _) = capture(|o| super::run(&env, false, &mut &b""[..], false, o));
+        assert_eq!(r.unwrap_err().code, 2);
+        let (r, out) = capture(|o| super::run(&env, false, &mut &b"n\n"[..], true, o));
+        assert_eq!(r, Ok(1));
+        assert!(out.contains("not reset"));
+        assert!(env.path.exists());
+        let (r, _) = capture(|o| super::run(&env, false, &mut &b"y\n"[..], true, o));
+        assert_eq!(r, Ok(0));
+        assert!(!env.path.exists());
+    }
+}

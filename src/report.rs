@@ -1,0 +1,263 @@
+//! Where a setup stands: progress, each value's state, what goes where. Read by the
+//! walkthrough's summary card and by `status`, `check` and `export`, so they always agree.
+
+use time::Date;
+
+use crate::fields::{Assessment, Context, Destination, FieldKind, FieldSpec, FieldState};
+use crate::procedure::{EntryKind, Procedure};
+use crate::progress::Progress;
+
+/// Days before the secret's end at which it is a warning.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+pub struct Report<'a> {
+    pub procedure: &'a Procedure,
+    pub progress: &'a Progress,
+    pub today: Date,
+}
+
+/// A line of the summary: a value and where it goes.
+pub struct SummaryRow<'a> {
+    pub destination: Destination,
+    /// The Azure platform for redirect URIs, the field's label otherwise.
+    pub label: &'a str,
+    pub spec: &'a FieldSpec,
+    pub assessment: Assessment,
+}
+
+/// How the secret's expiry stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expiry {
+    Unknown,
+    Ok { date: String, days: i64 },
+    Soon { date: String, days: i64 },
+    Past { date: String, days: i64 },
+}
+
+impl<'a> Report<'a> {
+    pub fn new(procedure: &'a Procedure, progress: &'a Progress, today: Date) -> Self {
+        Self {
+            procedure,
+            progress,
+            today,
+        }
+    }
+
+    pub fn ctx(&self) -> Context<'a> {
+        Context::new(self.procedure, &self.progress.values, self.today)
+    }
+
+    pub fn step_count(&self) -> usize {
+        self.procedure.step_count()
+    }
+
+    pub fn done_count(&self) -> usize {
+        self.procedure
+            .step_ids()
+            .filter(|id| self.progress.is_done(id))
+            .count()
+    }
+
+    /// Numbers of the steps not done yet.
+    pub fn open_steps(&self) -> Vec<usize> {
+        self.procedure
+            .entries
+            .iter()
+            .filter_map(|e| match e.kind {
+                EntryKind::Step { number, .. } if !self.progress.is_done(&e.step.id) => {
+                    Some(number)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The first step after entry `from` that is not done, wrapping around; the summary when
+    /// all are done.
+    pub fn next_open(&self, from: usize) -> usize {
+        let open = self.open_steps();
+        open.iter()
+            .find(|n| **n > from)
+            .or(open.first())
+            .copied()
+            .unwrap_or(self.procedure.summary_index())
+    }
+
+    /// The entry the user is on.
+    pub fn current(&self) -> usize {
+        self.progress
+            .current
+            .as_deref()
+            .and_then(|id| self.procedure.entry_index(id))
+            .unwrap_or(0)
+    }
+
+    /// Every field with its assessment, in the procedure's order.
+    pub fn fields(&self) -> Vec<(&'a FieldSpec, Assessment)> {
+        let ctx = self.ctx();
+        self.procedure
+            .fields
+            .iter()
+            .map(|f| (f, ctx.assess(f)))
+            .collect()
+    }
+
+    /// The summary card's rows: the fields it lists, with where each goes.
+    pub fn summary(&self) -> Vec<SummaryRow<'a>> {
+        let ctx = self.ctx();
+        let card = &self.procedure.entries[self.procedure.summary_index()].step;
+        let mut rows: Vec<SummaryRow> = card
+            .lists
+            .iter()
+            .filter_map(|id| self.procedure.field(id))
+            .filter_map(|spec| {
+                Some(SummaryRow {
+                    destination: spec.goes_to?,
+                    label: spec.platform.as_deref().unwrap_or(&spec.label),
+                    spec,
+                    assessment: ctx.assess(spec),
+                })
+            })
+            .collect();
+        // Intrexx first (what the user types next), then what went into Azure.
+        rows.sort_by_key(|r| r.destination != Destination::Intrexx);
+        rows
+    }
+
+    /// The expiry of the secret, from the first date field the summary lists.
+    pub fn expiry(&self) -> Expiry {
+        let date_field = self
+            .procedure
+            .fields
+            .iter()
+            .find(|f| f.kind == FieldKind::Date && f.goes_to.is_some());
+        let Some(value) = date_field.and_then(|f| self.progress.values.get(&f.id)) else {
+            return Expiry::Unknown;
+        };
+        let Some(end) = crate::fields::parse_date(value) else {
+            return Expiry::Unknown;
+        };
+        let days = (end - self.today).whole_days();
+        let date = value.clone();
+        if days < 0 {
+            Expiry::Past { date, days }
+        } else if days <= EXPIRY_WARNING_DAYS {
+            Expiry::Soon { date, days }
+        } else {
+            Expiry::Ok { date, days }
+        }
+    }
+}
+
+/// A value as it may be printed: secrets `<redacted>` unless `reveal`.
+pub fn printable(spec: &FieldSpec, value: &str, reveal: bool) -> String {
+    if spec.is_secret() && !reveal {
+        "<redacted>".into()
+    } else {
+        crate::text::clean_for_display(value).into_owned()
+    }
+}
+
+impl Report<'_> {
+    /// Problems of a field as (severity word, message), empty counted as an error.
+    pub fn problems(&self, spec: &FieldSpec, a: &Assessment) -> Vec<(&'static str, String)> {
+        if a.state() == FieldState::Empty {
+            let p = self.procedure;
+            let place = match p.entry_of_field(&spec.id).map(|e| p.entries[e].kind) {
+                Some(EntryKind::Step { number, .. }) => format!("at step {number}"),
+                Some(_) => format!("on the card \"{}\"", p.entries[0].step.title),
+                None => "in the walkthrough".into(),
+            };
+            return vec![(
+                "error",
+                format!("missing: enter \"{}\" {place}", spec.label),
+            )];
+        }
+        a.problems
+            .iter()
+            .map(|p| {
+                let word = match p.severity {
+                    crate::fields::Severity::Error => "error",
+                    crate::fields::Severity::Warning => "warning",
+                };
+                (word, p.message.clone())
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn expiry_states() {
+        let p = Procedure::embedded().unwrap();
+        let mut pr = Progress::new(&p.id);
+        let today = date!(2026 - 11 - 26);
+        assert_eq!(Report::new(&p, &pr, today).expiry(), Expiry::Unknown);
+        pr.values
+            .insert("secret_expiry".into(), "2026-12-06".into());
+        assert!(matches!(
+            Report::new(&p, &pr, today).expiry(),
+            Expiry::Soon { days: 10, .. }
+        ));
+        pr.values
+            .insert("secret_expiry".into(), "2026-11-01".into());
+        assert!(matches!(
+            Report::new(&p, &pr, today).expiry(),
+            Expiry::Past { .. }
+        ));
+        pr.values
+            .insert("secret_expiry".into(), "2027-11-01".into());
+        assert!(matches!(
+            Report::new(&p, &pr, today).expiry(),
+            Expiry::Ok { .. }
+        ));
+    }
+
+    #[test]
+    fn summary_lists_intrexx_values_first() {
+        let p = Procedure::embedded().unwrap();
+        let pr = Progress::new(&p.id);
+        let r = Report::new(&p, &pr, date!(2026 - 11 - 26));
+        let rows = r.summary();
+        let ids: Vec<&str> = rows.iter().map(|r| r.spec.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "client_id",
+                "tenant_id",
+                "client_secret",
+                "secret_expiry",
+                "web_redirect_uri",
+                "spa_redirect_uri"
+            ]
+        );
+        assert_eq!(rows[4].label, "Web");
+    }
+
+    #[test]
+    fn next_open_wraps_and_ends_on_the_summary() {
+        let p = Procedure::embedded().unwrap();
+        let mut pr = Progress::new(&p.id);
+        pr.done.insert("sign-in".into(), crate::progress::now());
+        let r = Report::new(&p, &pr, date!(2026 - 11 - 26));
+        assert_eq!(r.next_open(0), 2);
+        assert_eq!(r.next_open(23), 2);
+        for id in p.step_ids() {
+            pr.done.insert(id.into(), crate::progress::now());
+        }
+        let r = Report::new(&p, &pr, date!(2026 - 11 - 26));
+        assert_eq!(r.next_open(5), p.summary_index());
+    }
+
+    #[test]
+    fn secrets_are_redacted_unless_revealed() {
+        let p = Procedure::embedded().unwrap();
+        let spec = p.field("client_secret").unwrap();
+        assert_eq!(printable(spec, "abc8Q~x", false), "<redacted>");
+        assert_eq!(printable(spec, "abc8Q~x", true), "abc8Q~x");
+    }
+}

@@ -50,15 +50,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
     let path = clean_for_display(&app.config.file_label).into_owned();
     let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
     let budget = width.saturating_sub(path.width().min(width / 3) + 2);
-    for (keys, label) in keymap::hints(&app.scopes()) {
-        let w = keys.width() + label.width() + 3;
-        if used + w > budget {
-            break;
-        }
-        used += w;
-        spans.push(Span::styled(keys, theme.key()));
+    let hints = keymap::hints(&app.scopes());
+    let cost = |(keys, label): &(String, &str)| keys.width() + label.width() + 3;
+    // Help and quit always show; the others as space allows, in the table's order.
+    let essential = |label: &str| matches!(label, "help" | "quit");
+    let reserved: usize = hints.iter().filter(|h| essential(h.1)).map(cost).sum();
+    let mut room = budget.saturating_sub(1 + reserved);
+    let shown: Vec<_> = hints
+        .iter()
+        .filter(|h| {
+            if essential(h.1) {
+                return true;
+            }
+            let fits = cost(h) <= room;
+            if fits {
+                room -= cost(h);
+            }
+            fits
+        })
+        .collect();
+    let mut used = 1;
+    for (keys, label) in shown {
+        used += keys.width() + label.width() + 3;
+        spans.push(Span::styled(keys.clone(), theme.key()));
         spans.push(Span::styled(format!(" {label}  "), theme.dim()));
     }
     let path_w = width.saturating_sub(used + 1);

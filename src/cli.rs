@@ -117,6 +117,31 @@ pub enum Command {
     /// List the profiles with their progress
     #[command(after_help = "Example:\n  azreg profiles")]
     Profiles,
+
+    /// Check live that tenant, client ID and secret work and the redirect URIs are registered
+    #[command(
+        after_help = "Examples:\n  azreg verify\n  AZREG_CLIENT_SECRET=\"$SECRET\" azreg verify --tenant $TENANT --client-id $APPID\n  vault read -field=secret kv/intrexx | azreg verify --secret-stdin\n\nThe secret comes from --secret-stdin, else AZREG_CLIENT_SECRET, else the progress file.\nExit codes: 0 all checks passed, 1 values missing, 4 a check failed, 5 the service could not be reached."
+    )]
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// Directory (tenant) ID to check instead of the stored one
+    #[arg(long, value_name = "ID")]
+    pub tenant: Option<String>,
+    /// Application (client) ID to check instead of the stored one
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Read the client secret from the first line of stdin
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// The identity platform [default: the progress file's, else https://login.microsoftonline.com]
+    #[arg(long, value_name = "URL")]
+    pub authority: Option<String>,
+    /// Seconds to wait for each request
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

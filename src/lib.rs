@@ -11,3 +11,4 @@ pub mod report;
 pub mod store;
 pub mod text;
 pub mod tui;
+pub mod verify;

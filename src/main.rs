@@ -82,6 +82,9 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
                 &mut out,
             )
         }
+        Some(Command::Verify(args)) => {
+            commands::verify::run(&env, args, &mut std::io::stdin().lock(), &mut out)
+        }
         Some(Command::Profiles) => {
             commands::profiles::run(&state_dir()?, &env.procedure, today, &mut out)
         }

@@ -47,6 +47,9 @@ pub struct Step {
     /// Fields this card lists without capturing them (the summary), in this order.
     #[serde(default)]
     pub lists: Vec<String>,
+    /// The live check (`V`) can be started here.
+    #[serde(default)]
+    pub verify: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

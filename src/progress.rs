@@ -25,6 +25,12 @@ pub struct Progress {
     /// Done steps: id to the time it was marked. Ids the procedure does not know are kept.
     #[serde(default)]
     pub done: BTreeMap<String, Datetime>,
+    /// The identity platform's authority, for national clouds; the global one when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
+    /// When the live check last proved tenant, client ID and secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_verified: Option<Datetime>,
     /// Entered values by field id. Derived values are not stored.
     #[serde(default)]
     pub values: Values,
@@ -37,6 +43,8 @@ impl Progress {
             procedure: procedure_id.to_string(),
             current: None,
             done: BTreeMap::new(),
+            authority: None,
+            last_verified: None,
             values: Values::new(),
         }
     }
@@ -54,6 +62,8 @@ impl fmt::Debug for Progress {
             .field("procedure", &self.procedure)
             .field("current", &self.current)
             .field("done", &self.done.keys().collect::<Vec<_>>())
+            .field("authority", &self.authority)
+            .field("last_verified", &self.last_verified)
             .field("values", &self.values.keys().collect::<Vec<_>>())
             .finish()
     }

@@ -124,6 +124,15 @@ impl<'a> Report<'a> {
         rows
     }
 
+    /// The client secret, wherever the procedure declares it.
+    pub fn secret(&self) -> Option<String> {
+        self.procedure
+            .fields
+            .iter()
+            .filter(|f| f.is_secret())
+            .find_map(|f| self.progress.values.get(&f.id).cloned())
+    }
+
     /// The expiry of the secret, from the first date field the summary lists.
     pub fn expiry(&self) -> Expiry {
         let date_field = self

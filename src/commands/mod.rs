@@ -9,6 +9,7 @@ pub mod reset;
 pub mod script;
 pub mod status;
 pub mod steps;
+pub mod verify;
 
 use std::path::PathBuf;
 

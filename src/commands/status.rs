@@ -72,6 +72,10 @@ pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
             format!("Secret expires: {date}: error: the secret has expired; create a new one\n")
         }
     };
+    text += &match &progress.last_verified {
+        Some(t) => format!("Live check:     last passed {t}\n"),
+        None => "Live check:     not passed yet (azreg verify)\n".to_string(),
+    };
     let text: String = text
         .lines()
         .map(|l| format!("{}\n", l.trim_end()))

@@ -16,9 +16,12 @@ use crate::progress::{self, Progress};
 use crate::report::Report;
 use crate::tui::keymap::{self, Action, Scope};
 use crate::tui::layout;
+use crate::verify;
 
 /// Longest paste taken into a field; anything longer is not a value azreg asks for.
 pub const MAX_PASTE: usize = 4096;
+/// How often the live check's spinner turns.
+pub const SPINNER_EVERY: Duration = Duration::from_millis(120);
 /// How long `r` shows the secret.
 pub const REVEAL_FOR: Duration = Duration::from_secs(10);
 
@@ -38,6 +41,8 @@ pub enum Msg {
     Copied(Result<Copied, String>),
     /// The secret was cleared from the clipboard (`false`: it no longer held it).
     ClipboardCleared(bool),
+    /// The live check finished.
+    Verified(verify::Results),
 }
 
 /// What the runtime reports after a copy.
@@ -56,6 +61,8 @@ pub enum Timer {
     HideSecret,
     /// One second of the countdown until the secret is cleared from the clipboard.
     ClipboardTick,
+    /// The next frame of the live check's spinner.
+    Spinner,
 }
 
 /// What the runtime is asked to do.
@@ -74,6 +81,17 @@ pub enum Effect {
     },
     /// Clear the clipboard if it still holds this text; answered with `Msg::ClipboardCleared`.
     ClearClipboardIf(String),
+    /// Run the live check in the background; answered with `Msg::Verified`.
+    Verify(Box<verify::Request>),
+    CancelVerify,
+}
+
+/// The live check in the walkthrough.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    Idle,
+    Running { frame: usize },
+    Done(verify::Results),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +164,7 @@ pub struct App {
     pub secret_revealed: bool,
     /// Seconds left until the copied secret is cleared from the clipboard.
     pub clear_left: Option<u32>,
+    pub check: Check,
     pub size: (u16, u16),
     pub quitting: bool,
 }
@@ -175,6 +194,7 @@ impl App {
             save_error: None,
             secret_revealed: false,
             clear_left: None,
+            check: Check::Idle,
             size,
             quitting: false,
         };
@@ -243,10 +263,16 @@ impl App {
             vec![Scope::Always, Scope::Editor]
         } else if !matches!(self.overlay, Overlay::None) {
             vec![Scope::Always, Scope::Overlay]
-        } else if matches!(self.focus, Focus::Field(_)) {
-            vec![Scope::Always, Scope::Field, Scope::Browse]
         } else {
-            vec![Scope::Always, Scope::Checklist, Scope::Browse]
+            let busy = matches!(self.check, Check::Running { .. });
+            let focus = match self.focus {
+                Focus::Field(_) => Scope::Field,
+                Focus::Checklist => Scope::Checklist,
+            };
+            [Scope::Always, Scope::Busy, focus, Scope::Browse]
+                .into_iter()
+                .filter(|s| busy || *s != Scope::Busy)
+                .collect()
         }
     }
 
@@ -277,6 +303,14 @@ impl App {
                 Vec::new()
             }
             Msg::Timer(Timer::ClipboardTick) => self.clipboard_tick(),
+            Msg::Timer(Timer::Spinner) => match &mut self.check {
+                Check::Running { frame } => {
+                    *frame += 1;
+                    vec![Effect::Schedule(Timer::Spinner, SPINNER_EVERY)]
+                }
+                _ => Vec::new(),
+            },
+            Msg::Verified(results) => self.on_verified(results),
             Msg::Copied(result) => self.on_copied(result),
             Msg::ClipboardCleared(true) => {
                 self.clear_left = None;
@@ -388,6 +422,15 @@ impl App {
                 Vec::new()
             }
             (Action::Reveal, _) => self.reveal(),
+            (Action::Verify, _) => self.start_verify(),
+            (Action::Cancel, _) => {
+                if matches!(self.check, Check::Running { .. }) {
+                    self.check = Check::Idle;
+                    self.info("Live check cancelled");
+                    return vec![Effect::CancelVerify];
+                }
+                Vec::new()
+            }
             (Action::CopyMain, _) => self.copy_main(),
             (Action::CopyField, _) => match self.focused_field() {
                 Some(spec) => {
@@ -776,6 +819,60 @@ impl App {
         vec![Effect::Schedule(Timer::HideSecret, REVEAL_FOR)]
     }
 
+    fn start_verify(&mut self) -> Vec<Effect> {
+        if !self.procedure.entries[self.cursor].step.verify {
+            self.info("The live check runs at step 23 and on the summary: go there and press V");
+            return Vec::new();
+        }
+        if matches!(self.check, Check::Running { .. }) {
+            return Vec::new();
+        }
+        let req = verify::Request::from_progress(
+            &self.procedure,
+            &self.progress,
+            self.config.today,
+            verify::Overrides::default(),
+        );
+        match req {
+            Err(e) => {
+                self.error(format!("Cannot check yet: {}", e.message()));
+                Vec::new()
+            }
+            Ok(req) => {
+                self.check = Check::Running { frame: 0 };
+                self.info("Checking live… (Esc cancels)");
+                vec![
+                    Effect::Verify(Box::new(req)),
+                    Effect::Schedule(Timer::Spinner, SPINNER_EVERY),
+                ]
+            }
+        }
+    }
+
+    fn on_verified(&mut self, results: verify::Results) -> Vec<Effect> {
+        if !matches!(self.check, Check::Running { .. }) {
+            // Cancelled meanwhile.
+            return Vec::new();
+        }
+        let ok = results.credentials_ok() && results.exit_code() == 0;
+        let first_problem = results
+            .lines()
+            .into_iter()
+            .find(|(_, o)| !matches!(o, verify::Outcome::Pass(_)))
+            .map(|(what, o)| format!("{what}: {}", o.message()));
+        let mut effects = Vec::new();
+        if results.credentials_ok() {
+            self.progress.last_verified = Some(progress::now());
+            effects.push(Effect::Save);
+        }
+        match (ok, first_problem) {
+            (true, _) | (false, None) => self.success("Live check passed: the values work"),
+            (false, Some(p)) => self.error(format!("Live check: {p}")),
+        }
+        self.check = Check::Done(results);
+        effects
+    }
+
     /// `c`: the step's main value, else its link; on the summary the focused line.
     fn copy_main(&mut self) -> Vec<Effect> {
         let step = &self.procedure.entries[self.cursor].step;
@@ -884,11 +981,7 @@ impl App {
 
     /// The client secret, wherever the procedure declares it.
     pub fn secret_value(&self) -> Option<String> {
-        self.procedure
-            .fields
-            .iter()
-            .filter(|f| f.is_secret())
-            .find_map(|f| self.progress.values.get(&f.id).cloned())
+        self.report().secret()
     }
 
     fn quit(&mut self) -> Vec<Effect> {

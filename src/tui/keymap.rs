@@ -23,6 +23,10 @@ pub enum Action {
     CopyMain,
     /// Copy the focused field's value.
     CopyField,
+    /// Start the live check.
+    Verify,
+    /// Stop the running live check.
+    Cancel,
     Help,
     Quit,
     /// Leave the fields, an overlay or the editor without changing anything.
@@ -48,6 +52,8 @@ pub enum Scope {
     Editor,
     /// A list overlay (values overview, choice picker).
     Overlay,
+    /// The live check is running.
+    Busy,
 }
 
 impl Scope {
@@ -59,6 +65,7 @@ impl Scope {
             Scope::Field => "Fields",
             Scope::Editor => "Editing a value",
             Scope::Overlay => "Lists (values overview, choices)",
+            Scope::Busy => "While the live check runs",
         }
     }
 }
@@ -133,6 +140,8 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Browse, &[ch('o')], A::OpenLink, "open the step's link in the browser", None),
     b(S::Browse, &[ch('v')], A::Values, "values overview: every value and its state", Some("values")),
     b(S::Browse, &[ch('r')], A::Reveal, "show the client secret for 10 seconds", None),
+    b(S::Browse, &[ch('V')], A::Verify, "live check of tenant, client ID, secret and redirect URIs (step 23, summary)", None),
+    b(S::Busy, &[k(C::Esc)], A::Cancel, "cancel the live check", Some("cancel check")),
     b(S::Browse, &[ch('?')], A::Help, "this help", Some("help")),
     b(S::Browse, &[ch('q')], A::Quit, "quit (progress is already saved)", Some("quit")),
     b(S::Field, &[k(C::Up), ch('k')], A::Up, "previous field", None),

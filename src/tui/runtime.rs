@@ -26,6 +26,8 @@ use crate::clipboard::{self, Handover};
 use crate::store;
 use crate::tui::app::{App, Copied, Effect, Msg, Timer};
 use crate::tui::view;
+use crate::verify;
+use tokio::sync::mpsc;
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
 
@@ -45,6 +47,8 @@ pub fn run(app: App, path: PathBuf, clipboard: clipboard::Lazy) -> anyhow::Resul
         path,
         clipboard,
         last_copy: None,
+        http: None,
+        check_task: None,
     };
     let result = rt.block_on(async {
         let mut terminal = setup()?;
@@ -66,6 +70,9 @@ struct Session {
     clipboard: clipboard::Lazy,
     /// The last text copied, and whether it was the secret.
     last_copy: Option<(String, String, bool)>,
+    /// The HTTP client for live checks, made on first use.
+    http: Option<reqwest::Client>,
+    check_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Session {
@@ -86,6 +93,29 @@ impl Session {
             secret,
             fallback: self.clipboard.fallback_reason.take(),
         })
+    }
+
+    /// Start the live check in the background; its results arrive on `tx`.
+    fn start_check(
+        &mut self,
+        req: verify::Request,
+        tx: mpsc::UnboundedSender<verify::Results>,
+    ) -> Option<String> {
+        if self.http.is_none() {
+            match verify::client(verify::DEFAULT_TIMEOUT) {
+                Ok(c) => self.http = Some(c),
+                Err(e) => return Some(e),
+            }
+        }
+        let http = self.http.clone()?;
+        if let Some(old) = self.check_task.take() {
+            old.abort();
+        }
+        self.check_task = Some(tokio::spawn(async move {
+            let results = verify::run(&http, &req).await;
+            let _ = tx.send(results);
+        }));
+        None
     }
 
     /// Clear the clipboard if it still holds `text`.
@@ -184,6 +214,7 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut timers: Vec<(Instant, Timer)> = Vec::new();
+    let (check_tx, mut check_rx) = mpsc::unbounded_channel();
     let size = terminal.size()?;
     session.app.size = (size.width, size.height);
     let mut dirty = true;
@@ -199,6 +230,7 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(0),
             },
+            Some(results) = check_rx.recv() => Some(Msg::Verified(results)),
             _ = sigterm.recv() => return Ok(finish(session, 128 + 15)),
             _ = sighup.recv() => return Ok(finish(session, 128 + 1)),
             _ = sigint.recv() => return Ok(finish(session, 128 + 2)),
@@ -228,6 +260,21 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                     }
                     Effect::ClearClipboardIf(text) => {
                         queue.push(Msg::ClipboardCleared(session.clear_if(&text)));
+                    }
+                    Effect::Verify(req) => {
+                        if let Some(e) = session.start_check(*req, check_tx.clone()) {
+                            let fail = verify::Outcome::Unreachable(e);
+                            queue.push(Msg::Verified(verify::Results {
+                                tenant: fail.clone(),
+                                credentials: fail,
+                                redirects: Vec::new(),
+                            }));
+                        }
+                    }
+                    Effect::CancelVerify => {
+                        if let Some(task) = session.check_task.take() {
+                            task.abort();
+                        }
                     }
                     Effect::OpenUrl(url) => queue.push(Msg::Opened(open_url(&url))),
                     Effect::Schedule(timer, after) => {
@@ -293,6 +340,8 @@ mod tests {
             path: dir.join("p.toml"),
             clipboard: Lazy::with(Box::new(Memory::default())),
             last_copy: None,
+            http: None,
+            check_task: None,
         }
     }
 

@@ -1,6 +1,8 @@
 //! Shared helpers: the real binary in a real pseudo-terminal, its screen read through vt100.
 #![allow(dead_code)]
 
+pub mod entra;
+
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};

@@ -9,12 +9,13 @@ use super::{Theme, wrap};
 use crate::tui::keymap::{BINDINGS, Scope};
 use crate::tui::layout::centered;
 
-const SCOPES: [Scope; 6] = [
+const SCOPES: [Scope; 7] = [
     Scope::Checklist,
     Scope::Browse,
     Scope::Field,
     Scope::Editor,
     Scope::Overlay,
+    Scope::Busy,
     Scope::Always,
 ];
 

@@ -1,5 +1,6 @@
 //! The view: a pure function of the App state. Nothing is drawn from anywhere else.
 
+mod check;
 mod checklist;
 mod fields;
 mod header;

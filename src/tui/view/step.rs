@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::{Theme, fields, summary, wrap};
+use super::{Theme, check, fields, summary, wrap};
 use crate::procedure::EntryKind;
 use crate::text::clean_for_display;
 use crate::tui::app::{App, Focus};
@@ -117,7 +117,11 @@ fn geometry(inner: Rect, text_lines: usize, field_lines: usize) -> Geometry {
 pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let step = &app.procedure.entries[app.cursor].step;
     if app.cursor == app.procedure.summary_index() {
-        return summary::lines(app, width, theme);
+        let mut out = summary::lines(app, width, theme);
+        if step.verify {
+            out.extend(check::lines(app, width, theme));
+        }
+        return out;
     }
     let mut out = Vec::new();
     let title = match app.procedure.entries[app.cursor].kind {
@@ -171,6 +175,9 @@ pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
                 out.push(Line::styled("(o opens it in the browser)", theme.dim()));
             }
         }
+    }
+    if step.verify {
+        out.extend(check::lines(app, width, theme));
     }
     out
 }

@@ -1,0 +1,78 @@
+//! `azreg verify`: the live check from the command line.
+
+use std::io::{BufRead, Write};
+use std::time::Duration;
+
+use super::{EXIT_CHECK, EXIT_USAGE, Env, Failure, Outcome};
+use crate::cli::VerifyArgs;
+use crate::verify::{self, HEURISTIC_NOTE};
+
+/// Build the check from the progress file and the command line's overrides.
+pub fn request(
+    env: &Env,
+    progress: &crate::progress::Progress,
+    args: &VerifyArgs,
+    secret: Option<String>,
+) -> Result<verify::Request, Failure> {
+    let overrides = verify::Overrides {
+        authority: args.authority.clone(),
+        tenant: args.tenant.clone(),
+        client_id: args.client_id.clone(),
+        secret,
+    };
+    verify::Request::from_progress(&env.procedure, progress, env.today, overrides).map_err(|e| {
+        match e {
+            verify::RequestError::Usage(m) => Failure::new(EXIT_USAGE, m),
+            verify::RequestError::Missing(m) => Failure::new(EXIT_CHECK, m),
+        }
+    })
+}
+
+pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn Write) -> Outcome {
+    let mut progress = env.load()?;
+    let secret = if args.secret_stdin {
+        let mut line = String::new();
+        stdin
+            .read_line(&mut line)
+            .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot read stdin: {e}")))?;
+        Some(line.trim().to_string())
+    } else {
+        // Else the environment; `None` falls back to the progress file.
+        std::env::var_os("AZREG_CLIENT_SECRET").map(|s| s.to_string_lossy().trim().to_string())
+    };
+    let req = request(env, &progress, args, secret)?;
+    if !(args.timeout > 0.0 && args.timeout <= 600.0) {
+        return Err(Failure::new(EXIT_USAGE, "--timeout takes 0 to 600 seconds"));
+    }
+    let http = verify::client(Duration::from_secs_f64(args.timeout))
+        .map_err(|e| Failure::new(EXIT_USAGE, e))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+    let results = rt.block_on(verify::run(&http, &req));
+    let io = |e: std::io::Error| Failure::new(EXIT_USAGE, format!("cannot write: {e}"));
+    writeln!(
+        out,
+        "Live check against {}",
+        req.authority.as_str().trim_end_matches('/')
+    )
+    .map_err(io)?;
+    for (what, o) in results.lines() {
+        writeln!(out, "{} {what}: {}", o.mark(), o.message()).map_err(io)?;
+    }
+    if !req.redirect_uris.is_empty() {
+        writeln!(out, "{HEURISTIC_NOTE}").map_err(io)?;
+    }
+    if results.credentials_ok() {
+        progress.last_verified = Some(crate::progress::now());
+        if args.authority.is_some() {
+            progress.authority = args.authority.clone();
+        }
+        // A failed save must not hide the result; say it and keep the exit code.
+        if let Err(f) = env.save(&progress) {
+            eprintln!("azreg: {}", f.message);
+        }
+    }
+    Ok(results.exit_code())
+}

@@ -1,0 +1,574 @@
+//! The live check: do the tenant, client ID and secret work, and are the redirect URIs
+//! registered? Endpoints and error codes: DOMAIN.md ("Checking the values without admin
+//! rights"). Advice is chosen by the numbers in `error_codes`, never by the text.
+//!
+//! The access token is never kept or shown; the secret goes only into the token request's
+//! body, and every message is scrubbed of it.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use url::Url;
+
+pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most of an answer's body read (an error page is a few kilobytes).
+const MAX_BODY: usize = 256 * 1024;
+
+/// What to check.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Request {
+    pub authority: Url,
+    pub tenant: String,
+    pub client_id: String,
+    pub secret: Option<String>,
+    /// (label, URI, the step that enters it)
+    pub redirect_uris: Vec<(String, String, Option<usize>)>,
+}
+
+/// Never prints the secret.
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("authority", &self.authority.as_str())
+            .field("tenant", &self.tenant)
+            .field("client_id", &self.client_id)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field("redirect_uris", &self.redirect_uris)
+            .finish()
+    }
+}
+
+/// Values given instead of the stored ones.
+#[derive(Default)]
+pub struct Overrides {
+    pub authority: Option<String>,
+    pub tenant: Option<String>,
+    pub client_id: Option<String>,
+    /// The secret; when `None`, the stored one.
+    pub secret: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestError {
+    /// A bad override or authority.
+    Usage(String),
+    /// The tenant or client ID is not there yet.
+    Missing(String),
+}
+
+impl RequestError {
+    pub fn message(&self) -> &str {
+        match self {
+            RequestError::Usage(m) | RequestError::Missing(m) => m,
+        }
+    }
+}
+
+impl Request {
+    /// The check for the values in the progress file, with overrides.
+    pub fn from_progress(
+        procedure: &crate::procedure::Procedure,
+        progress: &crate::progress::Progress,
+        today: time::Date,
+        overrides: Overrides,
+    ) -> Result<Self, RequestError> {
+        let report = crate::report::Report::new(procedure, progress, today);
+        let ctx = report.ctx();
+        let value = |id: &str| ctx.effective(id).map(|(v, _)| v);
+        let authority_text = overrides
+            .authority
+            .or_else(|| progress.authority.clone())
+            .unwrap_or_else(|| DEFAULT_AUTHORITY.into());
+        let authority = parse_authority(&authority_text).map_err(RequestError::Usage)?;
+        let tenant = overrides.tenant.or_else(|| value("tenant_id"));
+        let client_id = overrides.client_id.or_else(|| value("client_id"));
+        let (Some(tenant), Some(client_id)) = (tenant, client_id) else {
+            return Err(RequestError::Missing(
+                "the tenant ID and the client ID are needed: enter them at step 23, or give --tenant and --client-id".into(),
+            ));
+        };
+        for (what, v) in [("tenant", &tenant), ("client ID", &client_id)] {
+            if v.trim().is_empty() || crate::text::has_unsafe_chars(v) {
+                return Err(RequestError::Usage(format!(
+                    "the {what} is empty or has control characters"
+                )));
+            }
+        }
+        let redirect_uris = procedure
+            .fields
+            .iter()
+            .filter(|f| f.url_role == Some(crate::fields::UrlRole::Redirect))
+            .filter_map(|spec| {
+                let uri = value(&spec.id)?;
+                let step = procedure.entry_of_field(&spec.id);
+                let label = format!(
+                    "{} redirect URI",
+                    spec.platform.as_deref().unwrap_or(&spec.label)
+                );
+                Some((label, uri, step))
+            })
+            .collect();
+        Ok(Request {
+            authority,
+            tenant: tenant.trim().to_string(),
+            client_id: client_id.trim().to_string(),
+            secret: overrides.secret.or_else(|| report.secret()),
+            redirect_uris,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Pass(String),
+    Fail(String),
+    /// The service could not be reached, or answered with a server error.
+    Unreachable(String),
+    Skipped(String),
+}
+
+impl Outcome {
+    pub fn mark(&self) -> &'static str {
+        match self {
+            Outcome::Pass(_) => "✓",
+            Outcome::Fail(_) => "✗",
+            Outcome::Unreachable(_) => "?",
+            Outcome::Skipped(_) => "-",
+        }
+    }
+    pub fn message(&self) -> &str {
+        match self {
+            Outcome::Pass(m) | Outcome::Fail(m) | Outcome::Unreachable(m) | Outcome::Skipped(m) => {
+                m
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Results {
+    pub tenant: Outcome,
+    pub credentials: Outcome,
+    pub redirects: Vec<(String, Outcome)>,
+}
+
+impl Results {
+    /// 0 all passed, 4 a check failed, 5 the service could not be reached, 1 values missing.
+    pub fn exit_code(&self) -> u8 {
+        let all = || {
+            [&self.tenant, &self.credentials]
+                .into_iter()
+                .chain(self.redirects.iter().map(|(_, o)| o))
+        };
+        if all().any(|o| matches!(o, Outcome::Fail(_))) {
+            4
+        } else if all().any(|o| matches!(o, Outcome::Unreachable(_))) {
+            5
+        } else if matches!(self.credentials, Outcome::Skipped(_)) {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// Tenant, client ID and secret were proven to belong together.
+    pub fn credentials_ok(&self) -> bool {
+        matches!(self.tenant, Outcome::Pass(_)) && matches!(self.credentials, Outcome::Pass(_))
+    }
+
+    /// (what, outcome) lines in order.
+    pub fn lines(&self) -> Vec<(String, &Outcome)> {
+        let mut v = vec![
+            ("Tenant".to_string(), &self.tenant),
+            ("Client ID and secret".to_string(), &self.credentials),
+        ];
+        v.extend(self.redirects.iter().map(|(l, o)| (l.clone(), o)));
+        v
+    }
+}
+
+/// `--authority`: https, or plain http only to a loopback address (tests).
+pub fn parse_authority(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text.trim()).map_err(|e| format!("--authority {text:?}: {e}"))?;
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if loopback => Ok(url),
+        _ => Err(format!(
+            "--authority {text:?}: use https (plain http only for loopback addresses)"
+        )),
+    }
+}
+
+/// An HTTP client for the checks: rustls with the ring provider, no redirects followed,
+/// a timeout per request; HTTPS_PROXY and friends are honoured by reqwest.
+pub fn client(timeout: Duration) -> Result<reqwest::Client, String> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("azreg/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("cannot set up HTTPS: {}", chain(&e)))
+}
+
+/// `{authority}/{tenant}/{rest}`, the tenant as one path segment.
+fn endpoint(authority: &Url, tenant: &str, rest: &[&str]) -> Url {
+    let mut url = authority.clone();
+    if let Ok(mut segs) = url.path_segments_mut() {
+        segs.pop_if_empty().push(tenant).extend(rest);
+    }
+    url
+}
+
+/// An error and its causes, innermost last: "error sending request: ... Connection refused".
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut src = e.source();
+    while let Some(s) = src {
+        let t = s.to_string();
+        if !parts.iter().any(|p| p.contains(&t)) {
+            parts.push(t);
+        }
+        src = s.source();
+    }
+    parts.join(": ")
+}
+
+fn unreachable(url: &Url, e: &reqwest::Error) -> Outcome {
+    let host = url.host_str().unwrap_or("the authority");
+    let reason = if e.is_timeout() {
+        "no answer in time".to_string()
+    } else {
+        // The innermost cause says most ("Connection refused", "dns error", "invalid peer
+        // certificate").
+        let full = chain(e);
+        full.rsplit(": ").next().unwrap_or(&full).to_string()
+    };
+    Outcome::Unreachable(format!("could not reach {host}: {reason}"))
+}
+
+/// The error body Entra ID sends.
+#[derive(Debug, Default, Deserialize)]
+struct EntraError {
+    #[serde(default)]
+    error: String,
+    #[serde(default)]
+    error_codes: Vec<u64>,
+    #[serde(default)]
+    trace_id: String,
+    #[serde(default)]
+    correlation_id: String,
+}
+
+impl EntraError {
+    fn has(&self, code: u64) -> bool {
+        self.error_codes.contains(&code)
+    }
+
+    /// For codes without advice: what a support request needs.
+    fn details(&self) -> String {
+        let codes: Vec<String> = self
+            .error_codes
+            .iter()
+            .map(|c| format!("AADSTS{c}"))
+            .collect();
+        format!(
+            "{} ({}); for a support request: trace_id {}, correlation_id {}",
+            if self.error.is_empty() {
+                "refused"
+            } else {
+                &self.error
+            },
+            if codes.is_empty() {
+                "no error code".into()
+            } else {
+                codes.join(", ")
+            },
+            or_none(&self.trace_id),
+            or_none(&self.correlation_id)
+        )
+    }
+}
+
+fn or_none(s: &str) -> &str {
+    if s.is_empty() { "(none)" } else { s }
+}
+
+/// Advice for the tenant codes, shared by both checks.
+fn tenant_advice(e: &EntraError, tenant: &str) -> Option<String> {
+    if e.has(90002) {
+        Some(format!(
+            "the tenant {tenant} does not exist (AADSTS90002): copy the Directory (tenant) ID again at step 23"
+        ))
+    } else if e.has(900023) {
+        Some(format!(
+            "{tenant} is not a valid tenant ID (AADSTS900023): copy the Directory (tenant) ID again at step 23"
+        ))
+    } else {
+        None
+    }
+}
+
+async fn read_body(resp: reqwest::Response) -> String {
+    let bytes = resp.bytes().await.unwrap_or_default();
+    String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_BODY)]).into_owned()
+}
+
+pub async fn check_tenant(http: &reqwest::Client, authority: &Url, tenant: &str) -> Outcome {
+    let url = endpoint(
+        authority,
+        tenant,
+        &["v2.0", ".well-known", "openid-configuration"],
+    );
+    let resp = match http.get(url.clone()).send().await {
+        Ok(r) => r,
+        Err(e) => return unreachable(&url, &e),
+    };
+    let status = resp.status();
+    let body = read_body(resp).await;
+    if status.is_server_error() {
+        return Outcome::Unreachable(format!(
+            "{} answered with a server error (HTTP {}): try again later",
+            url.host_str().unwrap_or(""),
+            status.as_u16()
+        ));
+    }
+    if status.is_success() {
+        #[derive(Deserialize)]
+        struct Config {
+            issuer: String,
+        }
+        return match serde_json::from_str::<Config>(&body) {
+            Ok(c) => match c.issuer.split('/').find(|s| crate::fields::is_guid(s)) {
+                Some(id) => Outcome::Pass(format!("found: tenant {id}")),
+                None => Outcome::Pass(format!("found (issuer {})", c.issuer)),
+            },
+            Err(_) => Outcome::Fail(format!(
+                "unexpected answer from {} (HTTP {}): is --authority right?",
+                url.host_str().unwrap_or(""),
+                status.as_u16()
+            )),
+        };
+    }
+    let e: EntraError = serde_json::from_str(&body).unwrap_or_default();
+    Outcome::Fail(
+        tenant_advice(&e, tenant)
+            .unwrap_or_else(|| format!("tenant check refused: {}", e.details())),
+    )
+}
+
+pub async fn check_credentials(http: &reqwest::Client, req: &Request) -> Outcome {
+    let Some(secret) = req.secret.as_deref().filter(|s| !s.is_empty()) else {
+        return Outcome::Skipped(
+            "no client secret: enter it at step 21, or give it in AZREG_CLIENT_SECRET or with --secret-stdin".into(),
+        );
+    };
+    let url = endpoint(&req.authority, &req.tenant, &["oauth2", "v2.0", "token"]);
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", req.client_id.as_str()),
+        ("client_secret", secret),
+        ("scope", "https://graph.microsoft.com/.default"),
+    ];
+    let resp = match http.post(url.clone()).form(&form).send().await {
+        Ok(r) => r,
+        Err(e) => return scrub(unreachable(&url, &e), secret),
+    };
+    let status = resp.status();
+    let body = read_body(resp).await;
+    if status.is_server_error() {
+        return Outcome::Unreachable(format!(
+            "{} answered with a server error (HTTP {}): try again later",
+            url.host_str().unwrap_or(""),
+            status.as_u16()
+        ));
+    }
+    if status.is_success() {
+        // The token itself is dropped unread beyond this check.
+        let has_token = serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .is_some_and(|v| v.get("access_token").is_some());
+        return if has_token {
+            Outcome::Pass(
+                "tenant, client ID and secret belong together (this does not prove Graph permissions or admin consent)".into(),
+            )
+        } else {
+            Outcome::Fail("unexpected answer: no token in a successful response".into())
+        };
+    }
+    let e: EntraError = serde_json::from_str(&body).unwrap_or_default();
+    let message = if let Some(t) = tenant_advice(&e, &req.tenant) {
+        t
+    } else if e.has(700016) {
+        format!(
+            "no app with client ID {} in this tenant (AADSTS700016): copy the Application (client) ID again at step 23, and check that it belongs to this tenant",
+            req.client_id
+        )
+    } else if e.has(7000215) {
+        "wrong secret (AADSTS7000215): most often the Secret ID was copied instead of the Value; copy the column \"Value\" (step 21), or create a new secret if it is hidden now".into()
+    } else if e.has(7000222) {
+        "the secret has expired (AADSTS7000222): create a new one (steps 18 to 21)".into()
+    } else if e.has(7000218) {
+        "no secret was sent (AADSTS7000218): enter the client secret at step 21".into()
+    } else {
+        format!("sign-in refused: {}", e.details())
+    };
+    scrub(Outcome::Fail(message), secret)
+}
+
+pub async fn check_redirect(
+    http: &reqwest::Client,
+    req: &Request,
+    uri: &str,
+    step: Option<usize>,
+) -> Outcome {
+    let mut url = endpoint(
+        &req.authority,
+        &req.tenant,
+        &["oauth2", "v2.0", "authorize"],
+    );
+    url.query_pairs_mut()
+        .append_pair("client_id", &req.client_id)
+        .append_pair("response_type", "code")
+        .append_pair("scope", "openid")
+        .append_pair("redirect_uri", uri);
+    let resp = match http.get(url.clone()).send().await {
+        Ok(r) => r,
+        Err(e) => return unreachable(&url, &e),
+    };
+    let status = resp.status();
+    let body = read_body(resp).await;
+    if status.is_server_error() {
+        return Outcome::Unreachable(format!(
+            "{} answered with a server error (HTTP {})",
+            url.host_str().unwrap_or(""),
+            status.as_u16()
+        ));
+    }
+    if body.contains("AADSTS50011") {
+        let at = step.map(|n| format!(" at step {n}")).unwrap_or_default();
+        return Outcome::Fail(format!(
+            "redirect URI not registered (AADSTS50011): add it{at}, exactly as shown: {uri}"
+        ));
+    }
+    Outcome::Pass("registered, as far as a sign-in request shows (a heuristic)".into())
+}
+
+/// Run every check; the redirect URIs only when the tenant was found.
+pub async fn run(http: &reqwest::Client, req: &Request) -> Results {
+    let tenant = check_tenant(http, &req.authority, &req.tenant).await;
+    let (credentials, redirects) = if matches!(tenant, Outcome::Pass(_)) {
+        let credentials = check_credentials(http, req).await;
+        let mut redirects = Vec::new();
+        for (label, uri, step) in &req.redirect_uris {
+            redirects.push((label.clone(), check_redirect(http, req, uri, *step).await));
+        }
+        (credentials, redirects)
+    } else {
+        let why = match &tenant {
+            Outcome::Unreachable(_) => "the service could not be reached",
+            _ => "the tenant check failed",
+        };
+        let skipped = || Outcome::Skipped(format!("not checked: {why}"));
+        let credentials = if matches!(tenant, Outcome::Unreachable(_)) {
+            tenant.clone()
+        } else {
+            skipped()
+        };
+        (
+            credentials,
+            req.redirect_uris
+                .iter()
+                .map(|(l, _, _)| (l.clone(), skipped()))
+                .collect(),
+        )
+    };
+    Results {
+        tenant,
+        credentials,
+        redirects,
+    }
+}
+
+/// Never let the secret through in a message.
+fn scrub(o: Outcome, secret: &str) -> Outcome {
+    if secret.is_empty() {
+        return o;
+    }
+    let clean = |m: String| m.replace(secret, "<redacted>");
+    match o {
+        Outcome::Pass(m) => Outcome::Pass(clean(m)),
+        Outcome::Fail(m) => Outcome::Fail(clean(m)),
+        Outcome::Unreachable(m) => Outcome::Unreachable(clean(m)),
+        Outcome::Skipped(m) => Outcome::Skipped(clean(m)),
+    }
+}
+
+pub const HEURISTIC_NOTE: &str = "The redirect URI check is a heuristic: it only notices the error Entra ID shows for an unregistered URI (AADSTS50011).";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authority_must_be_https_except_loopback() {
+        assert!(parse_authority("https://login.microsoftonline.us").is_ok());
+        assert!(parse_authority("http://127.0.0.1:8080").is_ok());
+        assert!(parse_authority("http://localhost:1").is_ok());
+        assert!(parse_authority("http://login.example.com").is_err());
+        assert!(parse_authority("ftp://x").is_err());
+        assert!(parse_authority("nope").is_err());
+    }
+
+    #[test]
+    fn endpoints_put_the_tenant_in_one_segment() {
+        let a = Url::parse("https://login.microsoftonline.com").unwrap();
+        assert_eq!(
+            endpoint(&a, "t/../x", &["oauth2", "v2.0", "token"]).as_str(),
+            "https://login.microsoftonline.com/t%2F..%2Fx/oauth2/v2.0/token"
+        );
+        let b = Url::parse("http://127.0.0.1:9/base/").unwrap();
+        assert_eq!(
+            endpoint(&b, "abc", &["v2.0"]).as_str(),
+            "http://127.0.0.1:9/base/abc/v2.0"
+        );
+    }
+
+    #[test]
+    fn exit_codes() {
+        let pass = || Outcome::Pass(String::new());
+        let r = |t, c, rd: Vec<Outcome>| Results {
+            tenant: t,
+            credentials: c,
+            redirects: rd.into_iter().map(|o| (String::new(), o)).collect(),
+        };
+        assert_eq!(r(pass(), pass(), vec![pass()]).exit_code(), 0);
+        assert_eq!(r(pass(), Outcome::Fail("x".into()), vec![]).exit_code(), 4);
+        assert_eq!(
+            r(pass(), pass(), vec![Outcome::Fail("x".into())]).exit_code(),
+            4
+        );
+        assert_eq!(
+            r(
+                Outcome::Unreachable("x".into()),
+                Outcome::Unreachable("x".into()),
+                vec![]
+            )
+            .exit_code(),
+            5
+        );
+        assert_eq!(
+            r(pass(), Outcome::Skipped("x".into()), vec![]).exit_code(),
+            1
+        );
+    }
+
+    #[test]
+    fn scrub_removes_the_secret() {
+        let o = scrub(Outcome::Fail("bad abc8Q~zzz here".into()), "abc8Q~zzz");
+        assert_eq!(o.message(), "bad <redacted> here");
+    }
+}

@@ -26,6 +26,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub procedure: Option<PathBuf>,
 
+    /// Move an unreadable progress file aside (<name>.bad-<timestamp>) and start fresh
+    #[arg(long, global = true)]
+    pub reset_bad_file: bool,
+
     #[command(flatten)]
     pub walk: WalkArgs,
 

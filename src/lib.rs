@@ -8,6 +8,7 @@ pub mod fields;
 pub mod procedure;
 pub mod progress;
 pub mod report;
+pub mod secret;
 pub mod store;
 pub mod text;
 pub mod tui;

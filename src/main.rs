@@ -56,6 +56,7 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         path,
         profile: cli.profile.clone(),
         today,
+        reset_bad_file: cli.reset_bad_file,
     };
     let mut out = std::io::stdout().lock();
     match &cli.command {
@@ -103,13 +104,16 @@ fn completions(shell: Shell) -> Outcome {
 }
 
 fn walk(args: &WalkArgs, env: Env) -> Outcome {
-    let mut progress = env.load()?;
+    // The file first: a bad or locked file is the clearer message. The lock is held until
+    // the walkthrough ends, so a second azreg on this file is refused.
+    let opened = env.open()?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Failure::new(
             EXIT_USAGE,
             "the walkthrough needs a terminal (stdin and stdout); try `azreg status`",
         ));
     }
+    let mut progress = opened.progress;
     progress.procedure = env.procedure.id.clone();
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let config = Config {
@@ -124,10 +128,14 @@ fn walk(args: &WalkArgs, env: Env) -> Outcome {
     let read_env = |name: &str| std::env::var_os(name);
     let kind = clipboard::choose(args.clipboard, &read_env, cfg!(target_os = "linux"));
     let clipboard = clipboard::Lazy::new(kind, CLIPBOARD_TIMEOUT);
-    let app = App::new(Rc::new(env.procedure), progress, config, size);
+    let mut app = App::new(Rc::new(env.procedure), progress, config, size);
+    if let Some(note) = opened.notes.last() {
+        app.note(note);
+    }
     let path: PathBuf = env.path;
-    let code = azreg::tui::runtime::run(app, path, clipboard)
+    let code = azreg::tui::runtime::run(app, path, clipboard, opened.backup_pending)
         .map_err(|e| Failure::new(1, e.to_string()))?;
+    drop(opened.lock);
     Ok(u8::try_from(code).unwrap_or(1))
 }
 

@@ -29,6 +29,146 @@ pub enum StoreError {
     Newer { path: String, found: u32 },
     #[error("no state directory could be determined (is HOME set?): use --file PATH")]
     NoStateDir,
+    #[error("{path}: already open in another azreg{}", .pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
+    Locked { path: String, pid: Option<u32> },
+    #[error("{path}: cannot lock: {source}")]
+    Lock { path: String, source: io::Error },
+}
+
+impl StoreError {
+    /// The file exists but cannot be used as it is (`--reset-bad-file` helps).
+    pub fn is_bad_file(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Empty { .. } | StoreError::Parse { .. } | StoreError::Newer { .. }
+        )
+    }
+}
+
+/// A progress file as read, with what the caller should know about it.
+#[derive(Debug)]
+pub struct Loaded {
+    pub progress: Progress,
+    /// The file had an older layout (this version) and was migrated in memory; keep the
+    /// original as `<name>.bak` before the first save.
+    pub migrated_from: Option<u32>,
+    /// Permission bits, when others may read it (the secret!).
+    pub loose_mode: Option<u32>,
+}
+
+impl Loaded {
+    pub fn fresh(progress: Progress) -> Self {
+        Self {
+            progress,
+            migrated_from: None,
+            loose_mode: None,
+        }
+    }
+
+    /// A line for the user about the file's permissions, if they are too open.
+    pub fn permission_warning(&self, path: &Path) -> Option<String> {
+        self.loose_mode.map(|m| {
+            format!(
+                "{} is readable by others (mode {:o}): it will be made private (600) at the next save",
+                path.display(),
+                m & 0o777
+            )
+        })
+    }
+}
+
+/// Held for a session: a second azreg on the same progress file is refused. The lock is the
+/// OS's (flock), so it goes away with the process, even after a crash or SIGKILL.
+#[derive(Debug)]
+pub struct Lock {
+    _file: fs::File,
+}
+
+/// The lock file beside the progress file (the progress file itself is replaced on every
+/// save, so it cannot carry the lock).
+pub fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".lock");
+    path.with_file_name(name)
+}
+
+pub fn lock(path: &Path) -> Result<Lock, StoreError> {
+    let lp = lock_path(path);
+    let name = path.display().to_string();
+    let err = |source| StoreError::Lock {
+        path: name.clone(),
+        source,
+    };
+    if let Some(dir) = lp
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+    {
+        create_private_dir(dir).map_err(err)?;
+    }
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut file = opts.open(&lp).map_err(err)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            let pid = fs::read_to_string(&lp)
+                .ok()
+                .and_then(|s| s.trim().parse().ok());
+            return Err(StoreError::Locked { path: name, pid });
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(err(e)),
+    }
+    // Best effort: the pid only makes the message of a second instance more helpful.
+    let _ = file.set_len(0);
+    let _ = write!(file, "{}", std::process::id());
+    let _ = file.flush();
+    Ok(Lock { _file: file })
+}
+
+/// Move an unusable file aside as `<name>.bad-<timestamp>`; returns the new path.
+pub fn move_aside(path: &Path) -> io::Result<PathBuf> {
+    let target = suffixed(path, "bad");
+    fs::rename(path, &target)?;
+    Ok(target)
+}
+
+/// `<name>.<suffix>-<UTC timestamp>` beside `path`.
+pub fn suffixed(path: &Path, suffix: &str) -> PathBuf {
+    let stamp = time::OffsetDateTime::now_utc()
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_else(|_| "unknown".into());
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(format!(".{suffix}-{stamp}"));
+    path.with_file_name(name)
+}
+
+/// Keep the original of a migrated file as `<name>.bak` (mode 0600) before it is rewritten.
+pub fn backup_original(path: &Path) -> io::Result<PathBuf> {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".bak");
+    let target = path.with_file_name(name);
+    let bytes = fs::read(path)?;
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(&target)?;
+    f.write_all(&bytes)?;
+    f.sync_all()?;
+    Ok(target)
 }
 
 /// The default progress file: `$XDG_STATE_HOME/azreg/progress.toml` on Linux
@@ -47,13 +187,58 @@ pub fn state_dir() -> Result<PathBuf, StoreError> {
 
 /// Load a progress file. `Ok(None)` when it does not exist yet.
 pub fn load(path: &Path) -> Result<Option<Progress>, StoreError> {
+    Ok(load_full(path)?.map(|l| l.progress))
+}
+
+/// Load a progress file with what the caller should know about it.
+pub fn load_full(path: &Path) -> Result<Option<Loaded>, StoreError> {
     let name = path.display().to_string();
     let text = match fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(StoreError::Read { path: name, source }),
     };
-    parse(&text, &name).map(Some)
+    let (progress, migrated_from) = parse_any(&text, &name)?;
+    #[cfg(unix)]
+    let loose_mode = {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path)
+            .ok()
+            .map(|m| m.permissions().mode())
+            .filter(|m| m & 0o077 != 0)
+    };
+    #[cfg(not(unix))]
+    let loose_mode = None;
+    Ok(Some(Loaded {
+        progress,
+        migrated_from,
+        loose_mode,
+    }))
+}
+
+/// Parse the current layout, or migrate an older one.
+pub fn parse_any(text: &str, name: &str) -> Result<(Progress, Option<u32>), StoreError> {
+    if text.trim().is_empty() {
+        return Err(StoreError::Empty { path: name.into() });
+    }
+    if let Ok(mut table) = text.parse::<toml::Table>()
+        && !table.contains_key("version")
+    {
+        // Version 0, before the schema was versioned: `done` was a list of step ids.
+        if let Some(toml::Value::Array(ids)) = table.get("done") {
+            let now = toml::Value::Datetime(crate::progress::now());
+            let done: toml::Table = ids
+                .iter()
+                .filter_map(|v| v.as_str())
+                .map(|id| (id.to_string(), now.clone()))
+                .collect();
+            table.insert("done".into(), toml::Value::Table(done));
+        }
+        table.insert("version".into(), toml::Value::Integer(i64::from(VERSION)));
+        let migrated = toml::to_string(&table).unwrap_or_default();
+        return parse(&migrated, name).map(|p| (p, Some(0)));
+    }
+    parse(text, name).map(|p| (p, None))
 }
 
 pub fn parse(text: &str, name: &str) -> Result<Progress, StoreError> {
@@ -198,6 +383,86 @@ mod tests {
         );
         let e = parse("version = 99\n", "f.toml").unwrap_err();
         assert!(matches!(e, StoreError::Newer { found: 99, .. }), "{e}");
+    }
+
+    #[test]
+    fn version_0_is_migrated() {
+        let (p, from) = parse_any(
+            "current = \"register\"\ndone = [\"sign-in\", \"register\"]\n",
+            "f",
+        )
+        .unwrap();
+        assert_eq!(from, Some(0));
+        assert_eq!(p.version, VERSION);
+        assert!(p.is_done("sign-in") && p.is_done("register"));
+        let (_, from) = parse_any("version = 1\n", "f").unwrap();
+        assert_eq!(from, None);
+        assert!(matches!(
+            parse_any(" \n", "f"),
+            Err(StoreError::Empty { .. })
+        ));
+    }
+
+    #[test]
+    fn lock_refuses_a_second_holder_and_names_the_pid() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        let first = lock(&path).unwrap();
+        let e = lock(&path).unwrap_err();
+        let pid = std::process::id();
+        assert!(
+            matches!(e, StoreError::Locked { pid: Some(p), .. } if p == pid),
+            "{e}"
+        );
+        assert!(
+            e.to_string()
+                .contains(&format!("already open in another azreg (pid {pid})"))
+        );
+        drop(first);
+        assert!(lock(&path).is_ok(), "released with its holder");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn loose_permissions_are_reported_and_tightened_by_a_save() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        fs::write(&path, "version = 1\n").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let loaded = load_full(&path).unwrap().unwrap();
+        assert!(
+            loaded
+                .permission_warning(&path)
+                .unwrap()
+                .contains("mode 644")
+        );
+        save(&path, &loaded.progress, true).unwrap();
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    #[test]
+    fn bad_files_move_aside_and_migrated_ones_are_backed_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        fs::write(&path, "garbage [").unwrap();
+        let aside = move_aside(&path).unwrap();
+        assert!(!path.exists());
+        assert!(
+            aside
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("p.toml.bad-")
+        );
+        assert_eq!(fs::read_to_string(&aside).unwrap(), "garbage [");
+        fs::write(&path, "done = []\n").unwrap();
+        let bak = backup_original(&path).unwrap();
+        assert_eq!(bak, dir.path().join("p.toml.bak"));
+        assert_eq!(fs::read_to_string(bak).unwrap(), "done = []\n");
     }
 
     #[test]

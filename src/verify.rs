@@ -10,33 +10,22 @@ use std::time::Duration;
 use serde::Deserialize;
 use url::Url;
 
+use crate::secret::Secret;
+
 pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most of an answer's body read (an error page is a few kilobytes).
 const MAX_BODY: usize = 256 * 1024;
 
-/// What to check.
-#[derive(Clone, PartialEq, Eq)]
+/// What to check. Its `Debug` shows no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     pub authority: Url,
     pub tenant: String,
     pub client_id: String,
-    pub secret: Option<String>,
+    pub secret: Option<Secret>,
     /// (label, URI, the step that enters it)
     pub redirect_uris: Vec<(String, String, Option<usize>)>,
-}
-
-/// Never prints the secret.
-impl std::fmt::Debug for Request {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Request")
-            .field("authority", &self.authority.as_str())
-            .field("tenant", &self.tenant)
-            .field("client_id", &self.client_id)
-            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
-            .field("redirect_uris", &self.redirect_uris)
-            .finish()
-    }
 }
 
 /// Values given instead of the stored ones.
@@ -46,7 +35,7 @@ pub struct Overrides {
     pub tenant: Option<String>,
     pub client_id: Option<String>,
     /// The secret; when `None`, the stored one.
-    pub secret: Option<String>,
+    pub secret: Option<Secret>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,7 +102,9 @@ impl Request {
             authority,
             tenant: tenant.trim().to_string(),
             client_id: client_id.trim().to_string(),
-            secret: overrides.secret.or_else(|| report.secret()),
+            secret: overrides
+                .secret
+                .or_else(|| report.secret().map(Secret::from)),
             redirect_uris,
         })
     }
@@ -361,7 +352,12 @@ pub async fn check_tenant(http: &reqwest::Client, authority: &Url, tenant: &str)
 }
 
 pub async fn check_credentials(http: &reqwest::Client, req: &Request) -> Outcome {
-    let Some(secret) = req.secret.as_deref().filter(|s| !s.is_empty()) else {
+    let Some(secret) = req
+        .secret
+        .as_ref()
+        .map(Secret::expose)
+        .filter(|s| !s.is_empty())
+    else {
         return Outcome::Skipped(
             "no client secret: enter it at step 21, or give it in AZREG_CLIENT_SECRET or with --secret-stdin".into(),
         );

@@ -45,7 +45,11 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
             "expected a JSON object such as the output of `az ad app credential reset`; nothing was changed",
         ));
     };
-    let mut progress = env.load()?;
+    let mut opened = env.open()?;
+    for note in &opened.notes {
+        eprintln!("azreg: {note}");
+    }
+    let progress = &mut opened.progress;
     let mut found = Vec::new();
     let mut problems = Vec::new();
     for (key, field_id) in KEYS {
@@ -91,7 +95,7 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
             ),
         ));
     }
-    env.save(&progress)?;
+    // Say what is stored before saving: `found` borrows the procedure, `opened` is moved.
     let said: Vec<String> = found
         .iter()
         .map(|(_, spec)| {
@@ -106,6 +110,7 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
             }
         })
         .collect();
+    env.save_opened(&mut opened)?;
     writeln!(
         out,
         "imported into {}:\n  {}",

@@ -58,12 +58,93 @@ pub struct Env {
     pub path: PathBuf,
     pub profile: Option<String>,
     pub today: Date,
+    /// `--reset-bad-file`: move an unusable progress file aside and start fresh.
+    pub reset_bad_file: bool,
+}
+
+/// A progress file opened for changing it: locked for as long as this lives.
+pub struct Opened {
+    pub progress: Progress,
+    pub lock: store::Lock,
+    /// Keep the original as `<name>.bak` before the first save (it was migrated).
+    pub backup_pending: bool,
+    /// Things to tell the user (file moved aside, loose permissions).
+    pub notes: Vec<String>,
 }
 
 impl Env {
-    /// The progress, or a fresh one when the file does not exist yet.
+    /// The progress for reading, or a fresh one when the file does not exist yet.
     pub fn load(&self) -> Result<Progress, Failure> {
-        Ok(store::load(&self.path)?.unwrap_or_else(|| Progress::new(&self.procedure.id)))
+        let loaded = store::load_full(&self.path)?;
+        if let Some(w) = loaded
+            .as_ref()
+            .and_then(|l| l.permission_warning(&self.path))
+        {
+            eprintln!("azreg: warning: {w}");
+        }
+        Ok(loaded.map_or_else(|| Progress::new(&self.procedure.id), |l| l.progress))
+    }
+
+    /// Lock the file for this process and read it; an unusable file is moved aside first
+    /// when `--reset-bad-file` asks for it.
+    pub fn open(&self) -> Result<Opened, Failure> {
+        let lock = store::lock(&self.path)?;
+        let mut notes = Vec::new();
+        let loaded = match store::load_full(&self.path) {
+            Err(e) if e.is_bad_file() && self.reset_bad_file => {
+                let aside = store::move_aside(&self.path).map_err(|io| {
+                    Failure::new(
+                        EXIT_FILE,
+                        format!("{e}; and it could not be moved aside: {io}"),
+                    )
+                })?;
+                notes.push(format!(
+                    "the unusable progress file was moved to {}; starting fresh",
+                    aside.display()
+                ));
+                None
+            }
+            Err(e) if e.is_bad_file() => {
+                return Err(Failure::new(
+                    EXIT_FILE,
+                    format!("{e} (--reset-bad-file moves it aside and starts fresh)"),
+                ));
+            }
+            other => other?,
+        };
+        notes.extend(
+            loaded
+                .as_ref()
+                .and_then(|l| l.permission_warning(&self.path)),
+        );
+        let backup_pending = loaded.as_ref().is_some_and(|l| l.migrated_from.is_some());
+        if backup_pending {
+            notes.push(format!(
+                "{} has an older layout; it is updated, and the original kept as .bak",
+                self.path.display()
+            ));
+        }
+        let progress = loaded.map_or_else(|| Progress::new(&self.procedure.id), |l| l.progress);
+        Ok(Opened {
+            progress,
+            lock,
+            backup_pending,
+            notes,
+        })
+    }
+
+    /// Save an opened file, keeping the original of a migrated one first.
+    pub fn save_opened(&self, opened: &mut Opened) -> Result<(), Failure> {
+        if opened.backup_pending {
+            store::backup_original(&self.path).map_err(|e| {
+                Failure::new(
+                    EXIT_FILE,
+                    format!("{}: cannot keep a backup: {e}", self.path.display()),
+                )
+            })?;
+            opened.backup_pending = false;
+        }
+        self.save(&opened.progress)
     }
 
     pub fn save(&self, progress: &Progress) -> Result<(), Failure> {
@@ -93,6 +174,7 @@ pub(crate) mod testing {
             path: dir.join("progress.toml"),
             profile: None,
             today: time::macros::date!(2026 - 11 - 26),
+            reset_bad_file: false,
         }
     }
 

@@ -1,23 +1,8 @@
 //! `azreg reset`: start over, keeping the old file as a timestamped backup beside it.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
 
 use super::{EXIT_CHECK, EXIT_FILE, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
-
-/// `<name>.<UTC timestamp>.bak` beside `path`.
-pub fn backup_path(path: &Path, suffix: &str) -> PathBuf {
-    let stamp = time::OffsetDateTime::now_utc()
-        .format(time::macros::format_description!(
-            "[year][month][day]T[hour][minute][second]Z"
-        ))
-        .unwrap_or_else(|_| "backup".into());
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!("{name}.{suffix}-{stamp}"))
-}
 
 pub fn run(
     env: &Env,
@@ -59,7 +44,8 @@ pub fn run(
             return Ok(EXIT_CHECK);
         }
     }
-    let backup = backup_path(&env.path, "bak");
+    let _lock = crate::store::lock(&env.path)?;
+    let backup = crate::store::suffixed(&env.path, "bak");
     std::fs::rename(&env.path, &backup).map_err(|e| {
         Failure::new(
             EXIT_FILE,
@@ -93,7 +79,11 @@ mod tests {
         let (r, out) = capture(|o| super::run(&env, true, &mut &b""[..], false, o));
         assert_eq!(r, Ok(0), "{out}");
         assert!(!env.path.exists());
-        let backups: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        let backups: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| !e.file_name().to_string_lossy().ends_with(".lock"))
+            .collect();
         assert_eq!(backups.len(), 1);
         assert!(
             backups[0]

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::{EXIT_CHECK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::cli::VerifyArgs;
+use crate::secret::Secret;
 use crate::verify::{self, HEURISTIC_NOTE};
 
 /// Build the check from the progress file and the command line's overrides.
@@ -12,7 +13,7 @@ pub fn request(
     env: &Env,
     progress: &crate::progress::Progress,
     args: &VerifyArgs,
-    secret: Option<String>,
+    secret: Option<Secret>,
 ) -> Result<verify::Request, Failure> {
     let overrides = verify::Overrides {
         authority: args.authority.clone(),
@@ -29,16 +30,16 @@ pub fn request(
 }
 
 pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn Write) -> Outcome {
-    let mut progress = env.load()?;
+    let progress = env.load()?;
     let secret = if args.secret_stdin {
         let mut line = String::new();
         stdin
             .read_line(&mut line)
             .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot read stdin: {e}")))?;
-        Some(line.trim().to_string())
+        Some(Secret::from(line.trim()))
     } else {
         // Else the environment; `None` falls back to the progress file.
-        std::env::var_os("AZREG_CLIENT_SECRET").map(|s| s.to_string_lossy().trim().to_string())
+        std::env::var_os("AZREG_CLIENT_SECRET").map(|s| Secret::from(s.to_string_lossy().trim()))
     };
     let req = request(env, &progress, args, secret)?;
     if !(args.timeout > 0.0 && args.timeout <= 600.0) {
@@ -65,13 +66,17 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
         writeln!(out, "{HEURISTIC_NOTE}").map_err(io)?;
     }
     if results.credentials_ok() {
-        progress.last_verified = Some(crate::progress::now());
-        if args.authority.is_some() {
-            progress.authority = args.authority.clone();
-        }
-        // A failed save must not hide the result; say it and keep the exit code.
-        if let Err(f) = env.save(&progress) {
-            eprintln!("azreg: {}", f.message);
+        // A file open in the walkthrough, or a failed save, must not hide the result: say it
+        // and keep the exit code.
+        let saved = env.open().and_then(|mut opened| {
+            opened.progress.last_verified = Some(crate::progress::now());
+            if args.authority.is_some() {
+                opened.progress.authority = args.authority.clone();
+            }
+            env.save_opened(&mut opened)
+        });
+        if let Err(f) = saved {
+            eprintln!("azreg: the time of this check was not saved: {}", f.message);
         }
     }
     Ok(results.exit_code())

@@ -14,6 +14,7 @@ use crate::fields::{self, Assessment, Context, FieldKind, FieldSpec, FieldState}
 use crate::procedure::{EntryKind, Procedure};
 use crate::progress::{self, Progress};
 use crate::report::Report;
+use crate::secret::Secret;
 use crate::tui::keymap::{self, Action, Scope};
 use crate::tui::layout;
 use crate::verify;
@@ -76,11 +77,11 @@ pub enum Effect {
     /// Put text on the clipboard; answered with `Msg::Copied`.
     Copy {
         label: String,
-        text: String,
+        text: Secret,
         secret: bool,
     },
     /// Clear the clipboard if it still holds this text; answered with `Msg::ClipboardCleared`.
-    ClearClipboardIf(String),
+    ClearClipboardIf(Secret),
     /// Run the live check in the background; answered with `Msg::Verified`.
     Verify(Box<verify::Request>),
     CancelVerify,
@@ -882,7 +883,7 @@ impl App {
         if let Some(link) = step.link.clone() {
             return vec![Effect::Copy {
                 label: "link".into(),
-                text: link,
+                text: link.into(),
                 secret: false,
             }];
         }
@@ -919,7 +920,7 @@ impl App {
             }
             (_, Some(text)) => vec![Effect::Copy {
                 label: spec.label.clone(),
-                text,
+                text: text.into(),
                 secret: spec.is_secret(),
             }],
         }
@@ -971,7 +972,7 @@ impl App {
             Some(_) => {
                 self.clear_left = Some(0);
                 self.secret_value()
-                    .map(Effect::ClearClipboardIf)
+                    .map(|s| Effect::ClearClipboardIf(s.into()))
                     .into_iter()
                     .collect()
             }
@@ -987,6 +988,11 @@ impl App {
     fn quit(&mut self) -> Vec<Effect> {
         self.quitting = true;
         vec![Effect::Quit]
+    }
+
+    /// A warning from start-up (file moved aside, loose permissions) for the status line.
+    pub fn note(&mut self, text: &str) {
+        self.warning(text.to_string());
     }
 
     fn set_status(&mut self, text: impl Into<String>, tone: Tone) {

@@ -23,6 +23,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::Instant;
 
 use crate::clipboard::{self, Handover};
+use crate::secret::Secret;
 use crate::store;
 use crate::tui::app::{App, Copied, Effect, Msg, Timer};
 use crate::tui::view;
@@ -38,7 +39,12 @@ pub type ExitCode = i32;
 const HANDOVER: Duration = Duration::from_millis(1500);
 
 /// Run the walkthrough until the user quits or a signal ends it.
-pub fn run(app: App, path: PathBuf, clipboard: clipboard::Lazy) -> anyhow::Result<ExitCode> {
+pub fn run(
+    app: App,
+    path: PathBuf,
+    clipboard: clipboard::Lazy,
+    backup_pending: bool,
+) -> anyhow::Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -49,6 +55,7 @@ pub fn run(app: App, path: PathBuf, clipboard: clipboard::Lazy) -> anyhow::Resul
         last_copy: None,
         http: None,
         check_task: None,
+        backup_pending,
     };
     let result = rt.block_on(async {
         let mut terminal = setup()?;
@@ -69,22 +76,29 @@ struct Session {
     path: PathBuf,
     clipboard: clipboard::Lazy,
     /// The last text copied, and whether it was the secret.
-    last_copy: Option<(String, String, bool)>,
+    last_copy: Option<(String, Secret, bool)>,
     /// The HTTP client for live checks, made on first use.
     http: Option<reqwest::Client>,
     check_task: Option<tokio::task::JoinHandle<()>>,
+    /// The file was migrated: keep its original as .bak before the first save.
+    backup_pending: bool,
 }
 
 impl Session {
-    fn save(&self) -> Result<(), String> {
+    fn save(&mut self) -> Result<(), String> {
+        if self.backup_pending {
+            store::backup_original(&self.path)
+                .map_err(|e| format!("cannot keep a backup of the old file: {e}"))?;
+            self.backup_pending = false;
+        }
         store::save(&self.path, &self.app.persisted(), true).map_err(|e| e.to_string())
     }
 
-    fn copy(&mut self, label: String, text: String, secret: bool) -> Result<Copied, String> {
+    fn copy(&mut self, label: String, text: Secret, secret: bool) -> Result<Copied, String> {
         let backend = self.clipboard.get();
-        backend.set(&text, secret)?;
+        backend.set(text.expose(), secret)?;
         let kind = backend.kind();
-        let chars = text.chars().count();
+        let chars = text.expose().chars().count();
         self.last_copy = Some((label.clone(), text, secret));
         Ok(Copied {
             label,
@@ -136,11 +150,11 @@ impl Session {
         }
         if secret {
             return self
-                .clear_if(&text)
+                .clear_if(text.expose())
                 .then(|| "the client secret was cleared from the clipboard".to_string());
         }
         let deadline = std::time::Instant::now() + HANDOVER;
-        match self.clipboard.get().hand_over(&text, deadline) {
+        match self.clipboard.get().hand_over(text.expose(), deadline) {
             Handover::Lost => Some(format!(
                 "no clipboard manager took the copied {label}: it is gone now that azreg exits; paste it first, or run azreg again and copy it"
             )),
@@ -259,7 +273,7 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                         queue.push(Msg::Copied(session.copy(label, text, secret)));
                     }
                     Effect::ClearClipboardIf(text) => {
-                        queue.push(Msg::ClipboardCleared(session.clear_if(&text)));
+                        queue.push(Msg::ClipboardCleared(session.clear_if(text.expose())));
                     }
                     Effect::Verify(req) => {
                         if let Some(e) = session.start_check(*req, check_tx.clone()) {
@@ -288,7 +302,7 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
 }
 
 /// Save once more and give the exit code for a signal.
-fn finish(session: &Session, code: ExitCode) -> ExitCode {
+fn finish(session: &mut Session, code: ExitCode) -> ExitCode {
     let _ = session.save();
     code
 }
@@ -342,6 +356,7 @@ mod tests {
             last_copy: None,
             http: None,
             check_task: None,
+            backup_pending: false,
         }
     }
 

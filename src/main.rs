@@ -121,6 +121,7 @@ fn walk(args: &WalkArgs, env: Env) -> Outcome {
         has_display: has_display(),
         store_secret: !args.no_store_secret,
         clear_after: args.clear_after,
+        rescue_path: rescue_path(&env.path),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         today: env.today,
         profile: env.profile.clone(),
@@ -155,4 +156,17 @@ fn has_display() -> bool {
     ["DISPLAY", "WAYLAND_DISPLAY"]
         .iter()
         .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+}
+
+/// Where to offer writing the progress when its file cannot be saved: the home directory,
+/// which is usually writable when the state directory is not.
+fn rescue_path(path: &Path) -> String {
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "progress".into());
+    match directories::BaseDirs::new() {
+        Some(_) => format!("~/azreg-{name}-rescue.toml"),
+        None => format!("azreg-{name}-rescue.toml"),
+    }
 }

@@ -123,11 +123,39 @@ pub fn lock(path: &Path) -> Result<Lock, StoreError> {
         }
         Err(fs::TryLockError::Error(e)) => return Err(err(e)),
     }
+    sweep_temp_files(path);
     // Best effort: the pid only makes the message of a second instance more helpful.
     let _ = file.set_len(0);
     let _ = write!(file, "{}", std::process::id());
     let _ = file.flush();
     Ok(Lock { _file: file })
+}
+
+/// Temp files of a progress file are named after it, so its lock holder can sweep them.
+fn temp_prefix(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(".{name}.azreg-")
+}
+
+/// Remove temp files a killed process left between creating and renaming them. Only the lock
+/// holder calls this, so none of them belongs to a save in progress.
+fn sweep_temp_files(path: &Path) {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let prefix = temp_prefix(path);
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with(&prefix) && name.ends_with(".tmp") {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
 }
 
 /// Move an unusable file aside as `<name>.bad-<timestamp>`; returns the new path.
@@ -283,7 +311,7 @@ pub fn save(path: &Path, progress: &Progress, sync: bool) -> io::Result<()> {
     }
     // NamedTempFile is created with mode 0600 from the start.
     let mut tmp = tempfile::Builder::new()
-        .prefix(".azreg-")
+        .prefix(&temp_prefix(path))
         .suffix(".tmp")
         .tempfile_in(&dir)?;
     tmp.write_all(text.as_bytes())?;

@@ -23,6 +23,7 @@ fn app(progress: impl FnOnce(&mut Progress), size: (u16, u16), no_color: bool) -
         no_color,
         today: date!(2026 - 11 - 26),
         clear_after: 30,
+        rescue_path: "/tmp/rescue.toml".into(),
         profile: None,
     };
     App::new(p, pr, config, size)
@@ -184,4 +185,48 @@ fn every_size_from_tiny_to_huge_renders() {
             render(&a);
         }
     }
+}
+
+#[test]
+fn escape_sequences_in_a_procedure_are_never_drawn_raw() {
+    let text = azreg::procedure::EMBEDDED_EN
+        .replace(
+            "title = \"Register your Intrexx portal as an app in Microsoft Azure\"",
+            "title = \"Evil\\u001b]0;pwned\\u0007 title\"",
+        )
+        .replace(
+            "Sign in to the Azure portal",
+            "Sign in\\u001b[2J\\u202e now",
+        );
+    let p = Rc::new(Procedure::parse(&text, "evil.toml").unwrap());
+    let pr = Progress::new(&p.id);
+    let config = Config {
+        file_label: "x\u{1b}[31m.toml".into(),
+        has_display: false,
+        store_secret: true,
+        no_color: false,
+        today: date!(2026 - 11 - 26),
+        clear_after: 30,
+        rescue_path: "/tmp/rescue.toml".into(),
+        profile: None,
+    };
+    let mut a = App::new(p, pr, config, (100, 30));
+    key(&mut a, KeyCode::Char('j'));
+    for c in [KeyCode::Char('?'), KeyCode::Esc] {
+        let buf = render(&a);
+        for cell in buf.content() {
+            assert!(
+                !cell.symbol().chars().any(azreg::text::is_unsafe),
+                "unsafe character drawn: {:?}",
+                cell.symbol()
+            );
+        }
+        key(&mut a, c);
+    }
+    let t = text_of(&a);
+    assert!(t.contains("Evil�]0;pwned� title"), "{t}");
+}
+
+fn text_of(a: &App) -> String {
+    text(&render(a))
 }

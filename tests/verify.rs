@@ -269,6 +269,7 @@ fn walkthrough_check_through_the_app() {
         no_color: true,
         today: time::macros::date!(2026 - 11 - 26),
         clear_after: 30,
+        rescue_path: "/tmp/rescue.toml".into(),
         profile: None,
     };
     let mut app = App::new(p, progress, config, (100, 30));

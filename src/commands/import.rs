@@ -18,6 +18,11 @@ const KEYS: [(&str, &str); 3] = [
 const MAX_INPUT: u64 = 1 << 20;
 
 pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
+    // Lock first: while the walkthrough has the file open, nothing is read in vain.
+    let mut opened = env.open()?;
+    for note in &opened.notes {
+        eprintln!("azreg: {note}");
+    }
     let mut text = String::new();
     input
         .take(MAX_INPUT)
@@ -45,10 +50,6 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
             "expected a JSON object such as the output of `az ad app credential reset`; nothing was changed",
         ));
     };
-    let mut opened = env.open()?;
-    for note in &opened.notes {
-        eprintln!("azreg: {note}");
-    }
     let progress = &mut opened.progress;
     let mut found = Vec::new();
     let mut problems = Vec::new();

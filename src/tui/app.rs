@@ -44,6 +44,8 @@ pub enum Msg {
     ClipboardCleared(bool),
     /// The live check finished.
     Verified(verify::Results),
+    /// The outcome of writing to another file: the path written, or why not.
+    SavedAs(Result<String, String>),
 }
 
 /// What the runtime reports after a copy.
@@ -82,6 +84,10 @@ pub enum Effect {
     },
     /// Clear the clipboard if it still holds this text; answered with `Msg::ClipboardCleared`.
     ClearClipboardIf(Secret),
+    /// Write the progress to another file; answered with `Msg::SavedAs`.
+    SaveAs(String),
+    /// Give the terminal back and stop (Ctrl-Z); the screen is redrawn on `fg`.
+    Suspend,
     /// Run the live check in the background; answered with `Msg::Verified`.
     Verify(Box<verify::Request>),
     CancelVerify,
@@ -105,17 +111,34 @@ pub enum Focus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     None,
-    Help { scroll: u16 },
-    Values { selected: usize },
-    Pick { field: String, selected: usize },
+    Help {
+        scroll: u16,
+    },
+    Values {
+        selected: usize,
+    },
+    Pick {
+        field: String,
+        selected: usize,
+    },
+    /// Quitting while the progress file could not be saved.
+    ConfirmQuit,
 }
 
 /// A value being edited.
 #[derive(Debug, Clone)]
 pub struct Editor {
-    pub field: String,
+    pub target: EditTarget,
     pub input: Input,
     pub error: Option<String>,
+}
+
+/// What the line editor edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditTarget {
+    Field(String),
+    /// Where to write the progress when the progress file cannot be saved.
+    SavePath,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,6 +168,8 @@ pub struct Config {
     pub today: Date,
     /// Seconds until a copied secret is cleared from the clipboard; 0 = never.
     pub clear_after: u32,
+    /// Offered as the place to write progress to when the progress file cannot be saved.
+    pub rescue_path: String,
     /// The profile's name, shown in the title.
     pub profile: Option<String>,
 }
@@ -166,8 +191,28 @@ pub struct App {
     /// Seconds left until the copied secret is cleared from the clipboard.
     pub clear_left: Option<u32>,
     pub check: Check,
+    /// Quit once the next save succeeds (the user chose to retry).
+    pub quit_after_save: bool,
+    /// Said on the terminal after the walkthrough ends.
+    pub farewell: Option<String>,
     pub size: (u16, u16),
     pub quitting: bool,
+}
+
+/// Shows where the user is, never what they entered (one value is the client secret).
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("procedure", &self.procedure.id)
+            .field("progress", &self.progress)
+            .field("cursor", &self.cursor)
+            .field("focus", &self.focus)
+            .field("overlay", &self.overlay)
+            .field("editing", &self.editor.as_ref().map(|e| &e.target))
+            .field("check", &matches!(self.check, Check::Running { .. }))
+            .field("size", &self.size)
+            .finish_non_exhaustive()
+    }
 }
 
 impl App {
@@ -196,6 +241,8 @@ impl App {
             secret_revealed: false,
             clear_left: None,
             check: Check::Idle,
+            quit_after_save: false,
+            farewell: None,
             size,
             quitting: false,
         };
@@ -262,6 +309,8 @@ impl App {
     pub fn scopes(&self) -> Vec<Scope> {
         if self.editor.is_some() {
             vec![Scope::Always, Scope::Editor]
+        } else if self.overlay == Overlay::ConfirmQuit {
+            vec![Scope::Always, Scope::Confirm]
         } else if !matches!(self.overlay, Overlay::None) {
             vec![Scope::Always, Scope::Overlay]
         } else {
@@ -326,10 +375,30 @@ impl App {
                 if self.save_error.take().is_some() {
                     self.success("Saved again: nothing was lost");
                 }
+                if std::mem::take(&mut self.quit_after_save) {
+                    return self.quit();
+                }
                 Vec::new()
             }
             Msg::Saved(Err(reason)) => {
                 self.save_error = Some(reason);
+                if std::mem::take(&mut self.quit_after_save) {
+                    self.overlay = Overlay::ConfirmQuit;
+                }
+                Vec::new()
+            }
+            Msg::SavedAs(Ok(path)) => {
+                self.quit_after_save = false;
+                self.farewell = Some(format!(
+                    "the progress file could not be saved; your progress was written to {path}"
+                ));
+                self.quitting = true;
+                vec![Effect::Quit]
+            }
+            Msg::SavedAs(Err(reason)) => {
+                self.quit_after_save = false;
+                self.overlay = Overlay::ConfirmQuit;
+                self.error(format!("Not written either: {reason}"));
                 Vec::new()
             }
             Msg::Opened(Ok(url)) => {
@@ -351,10 +420,15 @@ impl App {
                 Some(Action::Quit) => self.quit(),
                 Some(Action::Commit) => self.commit_edit(),
                 Some(Action::Back) => {
-                    self.editor = None;
-                    self.info("Edit cancelled; the value is as it was");
+                    let target = self.editor.take().map(|e| e.target);
+                    if target == Some(EditTarget::SavePath) {
+                        self.overlay = Overlay::ConfirmQuit;
+                    } else {
+                        self.info("Edit cancelled; the value is as it was");
+                    }
                     Vec::new()
                 }
+                Some(Action::Suspend) => vec![Effect::Suspend],
                 _ => {
                     if let Some(ed) = &mut self.editor
                         && ed
@@ -369,6 +443,7 @@ impl App {
             };
         }
         match action {
+            Some(Action::Suspend) => vec![Effect::Suspend],
             Some(a) => self.act(a),
             None => Vec::new(),
         }
@@ -441,13 +516,35 @@ impl App {
                 None => self.copy_main(),
             },
             (Action::Quit, _) => self.quit(),
-            (Action::Commit | Action::EditText, _) => Vec::new(),
+            (
+                Action::Commit
+                | Action::EditText
+                | Action::Suspend
+                | Action::Retry
+                | Action::SaveAs,
+                _,
+            ) => Vec::new(),
         }
     }
 
     fn act_overlay(&mut self, action: Action) -> Vec<Effect> {
         let len = self.overlay_len();
         match (&mut self.overlay, action) {
+            (Overlay::ConfirmQuit, Action::Retry) => {
+                self.overlay = Overlay::None;
+                self.quit_after_save = true;
+                vec![Effect::Save]
+            }
+            (Overlay::ConfirmQuit, Action::SaveAs) => {
+                self.overlay = Overlay::None;
+                self.editor = Some(Editor {
+                    target: EditTarget::SavePath,
+                    input: Input::new(self.config.rescue_path.clone()),
+                    error: None,
+                });
+                self.info("Write the progress to this file (Enter), or Esc to go back");
+                Vec::new()
+            }
             (_, Action::Quit) => self.quit(),
             (_, Action::Back) | (Overlay::Help { .. }, Action::Help | Action::Commit) => {
                 self.overlay = Overlay::None;
@@ -619,7 +716,7 @@ impl App {
         }
         let text = initial.unwrap_or_else(|| self.assess(&spec.id).value.unwrap_or_default());
         self.editor = Some(Editor {
-            field: spec.id,
+            target: EditTarget::Field(spec.id),
             input: Input::new(text),
             error: None,
         });
@@ -638,9 +735,19 @@ impl App {
                 return Vec::new();
             }
         };
-        let field = editor.field.clone();
+        let target = editor.target.clone();
         self.editor = None;
-        self.set_value(&field, &cleaned)
+        match target {
+            EditTarget::Field(field) => self.set_value(&field, &cleaned),
+            EditTarget::SavePath if cleaned.is_empty() => {
+                self.overlay = Overlay::ConfirmQuit;
+                Vec::new()
+            }
+            EditTarget::SavePath => {
+                self.quit_after_save = true;
+                vec![Effect::SaveAs(cleaned)]
+            }
+        }
     }
 
     /// Store a cleaned value (empty clears it) and say what the checks found.
@@ -686,7 +793,7 @@ impl App {
             None => {
                 let current = self.progress.values.get(field).cloned().unwrap_or_default();
                 self.editor = Some(Editor {
-                    field: field.to_string(),
+                    target: EditTarget::Field(field.to_string()),
                     input: Input::new(current),
                     error: None,
                 });
@@ -985,7 +1092,17 @@ impl App {
         self.report().secret()
     }
 
+    /// Quit, unless changes are unsaved: then ask first.
     fn quit(&mut self) -> Vec<Effect> {
+        if let Some(reason) = &self.save_error
+            && self.overlay != Overlay::ConfirmQuit
+        {
+            let reason = reason.clone();
+            self.editor = None;
+            self.overlay = Overlay::ConfirmQuit;
+            self.error(format!("Changes are not saved: {reason}"));
+            return Vec::new();
+        }
         self.quitting = true;
         vec![Effect::Quit]
     }

@@ -13,6 +13,7 @@ pub(crate) fn config() -> Config {
         no_color: true,
         today: date!(2026 - 11 - 26),
         clear_after: 30,
+        rescue_path: "/tmp/rescue.toml".into(),
         profile: None,
     }
 }
@@ -588,4 +589,91 @@ fn no_countdown_when_disabled_or_overwritten_or_osc52() {
     let fx = a.update(copied("s", 40, crate::clipboard::Kind::Osc52, true));
     assert!(fx.is_empty());
     assert!(a.status.as_ref().unwrap().text.contains("cannot clear"));
+}
+
+fn failing_save(a: &mut App) {
+    ch(a, 'j');
+    a.update(Msg::Saved(Err("Not a directory (os error 20)".into())));
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks_first() {
+    let mut a = app();
+    failing_save(&mut a);
+    assert!(ch(&mut a, 'q').is_empty(), "no quit yet");
+    assert_eq!(a.overlay, Overlay::ConfirmQuit);
+    assert!(a.status.as_ref().unwrap().text.contains("not saved"));
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.overlay, Overlay::None, "stay");
+    // Ctrl-C asks too; a second q quits without saving.
+    a.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    )));
+    assert_eq!(a.overlay, Overlay::ConfirmQuit);
+    assert_eq!(ch(&mut a, 'q'), vec![Effect::Quit]);
+}
+
+#[test]
+fn retry_saves_then_quits_or_asks_again() {
+    let mut a = app();
+    failing_save(&mut a);
+    ch(&mut a, 'q');
+    assert_eq!(ch(&mut a, 'r'), vec![Effect::Save]);
+    let fx = a.update(Msg::Saved(Err("still read-only".into())));
+    assert!(fx.is_empty());
+    assert_eq!(a.overlay, Overlay::ConfirmQuit);
+    ch(&mut a, 'r');
+    assert_eq!(a.update(Msg::Saved(Ok(()))), vec![Effect::Quit]);
+}
+
+#[test]
+fn write_elsewhere_then_quit() {
+    let mut a = app();
+    failing_save(&mut a);
+    ch(&mut a, 'q');
+    ch(&mut a, 'w');
+    assert_eq!(a.editor.as_ref().unwrap().target, EditTarget::SavePath);
+    assert_eq!(a.editor.as_ref().unwrap().input.value(), "/tmp/rescue.toml");
+    assert_eq!(
+        key(&mut a, KeyCode::Enter),
+        vec![Effect::SaveAs("/tmp/rescue.toml".into())]
+    );
+    let fx = a.update(Msg::SavedAs(Err("No such file or directory".into())));
+    assert!(fx.is_empty());
+    assert_eq!(a.overlay, Overlay::ConfirmQuit);
+    ch(&mut a, 'w');
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(
+        a.update(Msg::SavedAs(Ok("/tmp/rescue.toml".into()))),
+        vec![Effect::Quit]
+    );
+    assert!(a.farewell.as_ref().unwrap().contains("/tmp/rescue.toml"));
+}
+
+#[test]
+fn ctrl_z_suspends_even_while_editing() {
+    let mut a = app();
+    let ctrl_z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL);
+    assert_eq!(a.update(Msg::Key(ctrl_z)), vec![Effect::Suspend]);
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Enter);
+    assert!(a.editor.is_some());
+    assert_eq!(a.update(Msg::Key(ctrl_z)), vec![Effect::Suspend]);
+    assert!(a.editor.is_some(), "the edit survives");
+}
+
+#[test]
+fn debug_never_shows_values_or_typed_text() {
+    let mut a = app();
+    a.progress
+        .values
+        .insert("client_secret".into(), "abc8Q~topsecret".into());
+    go_to(&mut a, "copy-secret-value");
+    a.update(Msg::Paste("abc8Q~typedsecret".into()));
+    let d = format!("{a:?}");
+    assert!(
+        !d.contains("topsecret") && !d.contains("typedsecret"),
+        "{d}"
+    );
 }

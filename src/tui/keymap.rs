@@ -25,6 +25,12 @@ pub enum Action {
     CopyField,
     /// Start the live check.
     Verify,
+    /// Suspend to the shell (Ctrl-Z).
+    Suspend,
+    /// Quitting with unsaved changes: try to save again.
+    Retry,
+    /// Quitting with unsaved changes: write the progress to another file.
+    SaveAs,
     /// Stop the running live check.
     Cancel,
     Help,
@@ -54,6 +60,8 @@ pub enum Scope {
     Overlay,
     /// The live check is running.
     Busy,
+    /// Asked before quitting with unsaved changes.
+    Confirm,
 }
 
 impl Scope {
@@ -66,6 +74,7 @@ impl Scope {
             Scope::Editor => "Editing a value",
             Scope::Overlay => "Lists (values overview, choices)",
             Scope::Busy => "While the live check runs",
+            Scope::Confirm => "Quitting with unsaved changes",
         }
     }
 }
@@ -124,6 +133,7 @@ use Scope as S;
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
     b(S::Always, &[ctrl('c')], A::Quit, "quit (progress is already saved)", None),
+    b(S::Always, &[ctrl('z')], A::Suspend, "suspend to the shell; fg brings azreg back", None),
     b(S::Checklist, &[k(C::Up), ch('k')], A::Up, "previous step", None),
     b(S::Checklist, &[k(C::Down), ch('j')], A::Down, "next step", Some("move")),
     b(S::Checklist, &[ch('g'), k(C::Home)], A::First, "first entry (Before you start)", None),
@@ -153,6 +163,10 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Editor, &[k(C::Left), k(C::Right), k(C::Home), k(C::End)], A::EditText, "move the cursor (Ctrl-A/Ctrl-E: start/end)", None),
     b(S::Editor, &[k(C::Backspace), k(C::Delete)], A::EditText, "delete a character", None),
     b(S::Editor, &[ctrl('w'), ctrl('u'), ctrl('k')], A::EditText, "delete the word before / the line / to the end", None),
+    b(S::Confirm, &[ch('r')], A::Retry, "try to save again, then quit", Some("retry")),
+    b(S::Confirm, &[ch('w')], A::SaveAs, "write the progress to another file, then quit", Some("write elsewhere")),
+    b(S::Confirm, &[ch('q')], A::Quit, "quit without saving (changes since the last save are lost)", Some("quit anyway")),
+    b(S::Confirm, &[k(C::Esc)], A::Back, "stay in azreg", Some("stay")),
     b(S::Overlay, &[k(C::Up), ch('k')], A::Up, "previous item", None),
     b(S::Overlay, &[k(C::Down), ch('j')], A::Down, "next item", None),
     b(S::Overlay, &[k(C::Enter)], A::Commit, "choose; in the values overview: go to the step", Some("choose")),

@@ -63,8 +63,11 @@ pub fn run(
         restore();
         result
     });
-    // After the terminal is back: say what happens to the clipboard.
+    // After the terminal is back: say what happens to the clipboard, and anything else.
     if let Some(note) = session.leave_clipboard() {
+        eprintln!("azreg: {note}");
+    }
+    if let Some(note) = &session.app.farewell {
         eprintln!("azreg: {note}");
     }
     result
@@ -107,6 +110,19 @@ impl Session {
             secret,
             fallback: self.clipboard.fallback_reason.take(),
         })
+    }
+
+    /// Write the progress to another file (`~/` is the home directory).
+    fn save_as(&self, target: &str) -> Result<String, String> {
+        let path = match (target.strip_prefix("~/"), directories::BaseDirs::new()) {
+            (Some(rest), Some(dirs)) => dirs.home_dir().join(rest),
+            _ => PathBuf::from(target),
+        };
+        if path == self.path {
+            return Err("that is the file that cannot be saved: choose another".into());
+        }
+        store::save(&path, &self.app.persisted(), true).map_err(|e| e.to_string())?;
+        Ok(path.display().to_string())
     }
 
     /// Start the live check in the background; its results arrive on `tx`.
@@ -179,6 +195,24 @@ fn setup() -> io::Result<Term> {
     Terminal::new(CrosstermBackend::new(out)).inspect_err(|_| restore())
 }
 
+/// Ctrl-Z: give the terminal back, stop until `fg`, then take it again and redraw all.
+fn suspend(terminal: &mut Term) -> io::Result<()> {
+    restore();
+    // Stops the process here; it continues after SIGCONT.
+    let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
+    // Not `Terminal::clear`: it asks the terminal for the cursor position, and the answer
+    // would race the event reader. A resize to the current size clears and redraws all.
+    let size = terminal.size()?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+}
+
 /// Put the terminal back as we found it. Safe to call more than once.
 pub fn restore() {
     let _ = disable_raw_mode();
@@ -232,10 +266,15 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
     let size = terminal.size()?;
     session.app.size = (size.width, size.height);
     let mut dirty = true;
+    // For the tests of the panic path: restore the terminal, leak nothing.
+    let test_panic = std::env::var_os("AZREG_TEST_PANIC").is_some();
     loop {
         if dirty {
             draw(terminal, &session.app)?;
             dirty = false;
+            if test_panic {
+                panic!("azreg test panic with {:?}", session.app);
+            }
         }
         let next_timer = timers.iter().map(|(at, _)| *at).min();
         let msg = tokio::select! {
@@ -284,6 +323,12 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                                 redirects: Vec::new(),
                             }));
                         }
+                    }
+                    Effect::SaveAs(target) => {
+                        queue.push(Msg::SavedAs(session.save_as(&target)));
+                    }
+                    Effect::Suspend => {
+                        suspend(terminal)?;
                     }
                     Effect::CancelVerify => {
                         if let Some(task) = session.check_task.take() {
@@ -347,6 +392,7 @@ mod tests {
             no_color: true,
             today: time::macros::date!(2026 - 11 - 26),
             clear_after: 30,
+            rescue_path: "/tmp/rescue.toml".into(),
             profile: None,
         };
         Session {

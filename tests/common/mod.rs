@@ -112,6 +112,12 @@ impl Pty {
         std::thread::sleep(Duration::from_millis(40));
     }
 
+    /// Write bytes without waiting.
+    pub fn send_raw(&mut self, bytes: &str) {
+        let _ = self.writer.write_all(bytes.as_bytes());
+        let _ = self.writer.flush();
+    }
+
     /// Type text as one bracketed paste.
     pub fn paste(&mut self, text: &str) {
         self.send(&format!("\x1b[200~{text}\x1b[201~"));
@@ -126,11 +132,15 @@ impl Pty {
                 pixel_height: 0,
             })
             .unwrap();
-        self.parser
-            .lock()
-            .unwrap()
-            .screen_mut()
-            .set_size(rows, cols);
+        // vt100 itself overflows on 1-column screens; below 10x5 the parser keeps its size
+        // (only azreg's own behaviour at those sizes is under test).
+        if cols >= 10 && rows >= 5 {
+            self.parser
+                .lock()
+                .unwrap()
+                .screen_mut()
+                .set_size(rows, cols);
+        }
     }
 
     /// Wait for the process to end and give its exit code.
@@ -146,6 +156,16 @@ impl Pty {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// SIGKILL, no chance to clean up (portable-pty's own kill sends SIGHUP first).
+    pub fn sigkill(&mut self) {
+        if let Some(pid) = self.child.process_id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+        let _ = self.child.wait();
     }
 
     pub fn kill(&mut self) {

@@ -37,7 +37,10 @@ pub fn lines(
             Span::raw(" "),
             Span::styled(tag, tag_style),
         ]));
-        let editing = app.editor.as_ref().filter(|e| e.field == *id);
+        let editing = app
+            .editor
+            .as_ref()
+            .filter(|e| e.target == crate::tui::app::EditTarget::Field(id.clone()));
         if let Some(ed) = editing {
             let avail = width.saturating_sub(4).max(1);
             let scroll = ed.input.visual_scroll(avail);

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Theme, truncate};
+use crate::text::clean_for_display;
 use crate::tui::app::App;
 
 const GAUGE_CELLS: usize = 12;
@@ -22,6 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Some(name) => format!(" azreg · {name} · {}", app.procedure.title),
         None => format!(" azreg · {}", app.procedure.title),
     };
+    let title = clean_for_display(&title);
     frame.render_widget(
         Paragraph::new(truncate(&title, title_area.width as usize)).style(theme.title()),
         title_area,

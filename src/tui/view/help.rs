@@ -9,13 +9,14 @@ use super::{Theme, wrap};
 use crate::tui::keymap::{BINDINGS, Scope};
 use crate::tui::layout::centered;
 
-const SCOPES: [Scope; 7] = [
+const SCOPES: [Scope; 8] = [
     Scope::Checklist,
     Scope::Browse,
     Scope::Field,
     Scope::Editor,
     Scope::Overlay,
     Scope::Busy,
+    Scope::Confirm,
     Scope::Always,
 ];
 

@@ -34,10 +34,18 @@ pub fn draw(frame: &mut Frame, app: &App) {
     checklist::draw(frame, areas.list, app, &theme);
     step::draw(frame, areas.step, app, &theme);
     status::draw(frame, areas.status, app, &theme);
+    let saving_elsewhere = app
+        .editor
+        .as_ref()
+        .is_some_and(|e| e.target == crate::tui::app::EditTarget::SavePath);
+    if saving_elsewhere {
+        overlay::confirm_quit(frame, area, app, &theme);
+    }
     match &app.overlay {
         Overlay::None => {}
         Overlay::Help { scroll } => help::draw(frame, area, *scroll, &theme),
         Overlay::Values { selected } => overlay::values(frame, area, app, *selected, &theme),
+        Overlay::ConfirmQuit => overlay::confirm_quit(frame, area, app, &theme),
         Overlay::Pick { field, selected } => {
             overlay::pick(frame, area, app, field, *selected, &theme)
         }

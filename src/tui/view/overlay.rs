@@ -172,3 +172,51 @@ pub fn pick(frame: &mut Frame, area: Rect, app: &App, field: &str, selected: usi
         .collect();
     render_list(frame, inner, items, selected, theme);
 }
+
+/// Quitting with unsaved changes: why, and what can be done (from the keymap).
+pub fn confirm_quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let reason = app.save_error.clone().unwrap_or_default();
+    let editor = app
+        .editor
+        .as_ref()
+        .filter(|e| e.target == crate::tui::app::EditTarget::SavePath);
+    let w = area.width.saturating_sub(4).min(76);
+    let inner = popup(frame, area, w, 9, " Changes are not saved ".into(), theme);
+    let width = inner.width as usize;
+    let mut lines = vec![
+        Line::styled(
+            truncate(&format!("not saved: {}", clean_for_display(&reason)), width),
+            theme.error(),
+        ),
+        Line::default(),
+    ];
+    match editor {
+        Some(ed) => {
+            lines.push(Line::from(
+                "Write the progress to (Enter writes, Esc goes back):",
+            ));
+            let avail = width.saturating_sub(1).max(1);
+            let scroll = ed.input.visual_scroll(avail);
+            let shown: String = clean_for_display(ed.input.value())
+                .chars()
+                .skip(scroll)
+                .take(avail)
+                .collect();
+            lines.push(Line::styled(format!("{shown:<avail$}"), theme.selected()));
+            let x = inner.x + (ed.input.visual_cursor().saturating_sub(scroll)) as u16;
+            frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), inner.y + 3));
+        }
+        None => {
+            for b in crate::tui::keymap::BINDINGS
+                .iter()
+                .filter(|b| b.scope == crate::tui::keymap::Scope::Confirm)
+            {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {:<6}", b.keys_label()), theme.key()),
+                    Span::raw(truncate(b.desc, width.saturating_sub(8))),
+                ]));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,323 @@
+//! Faults, bad input and a second instance, against the real binary in a pseudo-terminal.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{BIN, Pty, arg};
+
+const SECRET: &str = "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_";
+
+fn progress_with_secret(dir: &std::path::Path) -> std::path::PathBuf {
+    let file = dir.join("p.toml");
+    std::fs::write(
+        &file,
+        format!("version = 1\n[values]\nclient_secret = \"{SECRET}\"\n"),
+    )
+    .unwrap();
+    file
+}
+
+#[test]
+fn a_second_instance_is_refused_but_reading_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    let mut first = Pty::spawn(&["--file", arg(&file)], &[], 80, 24);
+    first.wait_for("0/23", 10);
+    let pid = first.pid().unwrap();
+    let second = Command::new(BIN).arg("--file").arg(&file).output().unwrap();
+    assert_eq!(second.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        err.contains(&format!("already open in another azreg (pid {pid})")),
+        "{err}"
+    );
+    for sub in ["status", "check", "export", "steps"] {
+        let o = Command::new(BIN)
+            .arg("--file")
+            .arg(&file)
+            .arg(sub)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.code() == Some(0) || (sub == "check" && o.status.code() == Some(1)),
+            "{sub}"
+        );
+    }
+    let import = Command::new(BIN)
+        .arg("--file")
+        .arg(&file)
+        .arg("import")
+        .output()
+        .unwrap();
+    assert_eq!(import.status.code(), Some(3), "import writes: refused too");
+    first.send("q");
+    assert_eq!(first.wait_exit(10), 0);
+    // Released on exit.
+    let o = Command::new(BIN)
+        .arg("--file")
+        .arg(&file)
+        .arg("reset")
+        .arg("--yes")
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn a_failed_save_is_shown_kept_in_memory_and_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    std::fs::create_dir(&state).unwrap();
+    let file = state.join("p.toml");
+    let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 80, 24);
+    pty.wait_for("0/23", 10);
+    // The directory goes away and a file takes its place: every save fails (even for root).
+    let moved = dir.path().join("state.moved");
+    std::fs::rename(&state, &moved).unwrap();
+    std::fs::write(&state, "in the way").unwrap();
+    pty.send("j");
+    pty.wait_for("not saved:", 5);
+    pty.send("j");
+    pty.wait_for("Step 2 of 23", 5);
+    assert!(pty.screen().contains("not saved:"), "the message lasts");
+    pty.send("q");
+    pty.wait_for("Changes are not saved", 5);
+    pty.send("\x1b"); // stay
+    std::fs::remove_file(&state).unwrap();
+    std::fs::rename(&moved, &state).unwrap();
+    pty.send("j");
+    pty.wait_for("Saved again: nothing was lost", 5);
+    pty.send("q");
+    assert_eq!(pty.wait_exit(10), 0);
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(saved.contains("current = \"open-entra-id\""), "{saved}");
+}
+
+#[test]
+fn quitting_unsaved_can_write_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    std::fs::create_dir(&state).unwrap();
+    let file = state.join("p.toml");
+    let rescue = dir.path().join("rescue.toml");
+    let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 80, 24);
+    pty.wait_for("0/23", 10);
+    std::fs::rename(&state, dir.path().join("gone")).unwrap();
+    std::fs::write(&state, "in the way").unwrap();
+    pty.send("jj");
+    pty.wait_for("not saved:", 5);
+    pty.send("q");
+    pty.wait_for("Changes are not saved", 5);
+    pty.send("w");
+    pty.wait_for("Write the progress to", 5);
+    pty.send("\x15"); // Ctrl-U clears the suggestion
+    pty.send(arg(&rescue));
+    pty.send("\r");
+    assert_eq!(pty.wait_exit(10), 0);
+    let saved = std::fs::read_to_string(&rescue).unwrap();
+    assert!(saved.contains("current = \"choose-route\""), "{saved}");
+    let raw = String::from_utf8_lossy(&pty.raw()).into_owned();
+    assert!(
+        raw.contains("your progress was written to"),
+        "farewell missing"
+    );
+}
+
+#[test]
+fn hostile_pastes_are_refused_and_never_drawn() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 100, 30);
+    pty.wait_for("0/23", 10);
+    pty.send("\t\r"); // edit the portal URL
+    let before = pty.raw().len();
+    pty.paste("\x1b]0;pwned\x07");
+    pty.wait_for("Paste refused", 5);
+    for evil in ["a\u{0}b", "line\nbreak", "abc\u{202e}def", "\x1b[31mred"] {
+        pty.paste(evil);
+        pty.wait_for("Paste refused", 5);
+    }
+    let raw = pty.raw()[before..].to_vec();
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(
+        !raw.contains("\x1b]0;pwned"),
+        "a title sequence reached the terminal"
+    );
+    assert!(
+        !raw.contains('\u{202e}'),
+        "a bidi control reached the terminal"
+    );
+    // A megabyte: refused at once, and the screen still answers.
+    let big = "x".repeat(1 << 20);
+    let start = Instant::now();
+    pty.paste(&big);
+    pty.wait_for("far more than any value", 10);
+    let took = start.elapsed();
+    pty.send("\x1b"); // leave the editor
+    pty.send("\x1b"); // back to the checklist
+    pty.send("j");
+    pty.wait_for("Step 1 of 23", 5);
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(10), 0);
+    assert!(
+        !std::fs::read_to_string(&file)
+            .unwrap_or_default()
+            .contains("pwned")
+    );
+}
+
+#[test]
+fn wide_and_combining_text_keeps_the_borders_straight() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 80, 24);
+    pty.wait_for("0/23", 10);
+    pty.send("jjjjj"); // step 5
+    pty.send("\t\r");
+    pty.paste("日本語ポータル 🙂 Cafe\u{301} تطبيق");
+    pty.send("\r");
+    pty.wait_for("App name in Azure saved", 5);
+    let screen = pty.screen();
+    // The checklist's right border sits in the same column on every row of the list.
+    let col = 31;
+    for (i, row) in screen.lines().enumerate().skip(1).take(20) {
+        let cells: Vec<char> = row.chars().collect();
+        let width: usize = row
+            .chars()
+            .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+            .sum();
+        assert!(width <= 80, "row {i} too wide: {row}");
+        if cells.len() > col {
+            let at: usize = row
+                .chars()
+                .scan(0, |w, c| {
+                    let start = *w;
+                    *w += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                    Some((start, c))
+                })
+                .find(|(_, c)| *c == '│')
+                .map(|(s, _)| s)
+                .unwrap_or(usize::MAX);
+            assert_eq!(at, col, "row {i}: {row}");
+        }
+    }
+    pty.send("\x1b");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(10), 0);
+}
+
+#[test]
+fn rapid_resizes_and_tiny_sizes_do_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 80, 24);
+    pty.wait_for("0/23", 10);
+    let sizes = [
+        (1, 1),
+        (500, 200),
+        (2, 1),
+        (59, 15),
+        (60, 16),
+        (300, 3),
+        (7, 90),
+        (120, 40),
+    ];
+    for round in 0..40 {
+        let (c, r) = sizes[round % sizes.len()];
+        pty.resize(c, r);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    pty.resize(80, 24);
+    pty.send("j");
+    pty.wait_for("Step 1 of 23", 5);
+    pty.send("q");
+    assert_eq!(pty.wait_exit(10), 0);
+}
+
+#[test]
+fn sighup_and_sigint_save_and_exit_with_128_plus_signal() {
+    for (sig, code) in [("HUP", 129), ("INT", 130), ("TERM", 143)] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.toml");
+        let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 80, 24);
+        pty.wait_for("0/23", 10);
+        pty.send("jjj");
+        pty.wait_for("Step 3 of 23", 5);
+        let pid = pty.pid().unwrap().to_string();
+        Command::new("kill")
+            .args([&format!("-{sig}"), &pid])
+            .status()
+            .unwrap();
+        assert_eq!(pty.wait_exit(10), code, "SIG{sig}");
+        let raw = String::from_utf8_lossy(&pty.raw()).into_owned();
+        assert!(
+            raw.ends_with("\x1b[?25h") || raw.contains("\x1b[?1049l"),
+            "SIG{sig}: terminal not restored"
+        );
+        let saved = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            saved.contains("current = \"open-entra-id\""),
+            "SIG{sig}: {saved}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_z_gives_the_terminal_back_and_redraws_on_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 80, 24);
+    pty.wait_for("0/23", 10);
+    let before = pty.raw().len();
+    pty.send("\x1a"); // Ctrl-Z
+    // Outside a job-control shell the stop is discarded or ends with SIGCONT; either way azreg
+    // takes the terminal back and draws everything again.
+    let pid = pty.pid().unwrap().to_string();
+    std::thread::sleep(Duration::from_millis(200));
+    Command::new("kill").args(["-CONT", &pid]).status().unwrap();
+    pty.wait_for("0/23", 5);
+    let raw = String::from_utf8_lossy(&pty.raw()[before..]).into_owned();
+    let left = raw.find("\x1b[?1049l").expect("left the alternate screen");
+    let back = raw[left..].find("\x1b[?1049h").expect("came back to it");
+    assert!(
+        raw[left + back..].contains("Before you start"),
+        "redrawn whole"
+    );
+    pty.send("q");
+    assert_eq!(pty.wait_exit(10), 0);
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_leaks_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = progress_with_secret(dir.path());
+    let mut pty = Pty::spawn(
+        &["--file", arg(&file)],
+        &[("AZREG_TEST_PANIC", Some("1"))],
+        100,
+        30,
+    );
+    let code = pty.wait_exit(10);
+    assert_eq!(code, 101, "a panic exits with 101");
+    std::thread::sleep(Duration::from_millis(100));
+    let raw = String::from_utf8_lossy(&pty.raw()).into_owned();
+    assert!(raw.contains("azreg test panic"), "{raw:?}");
+    let restored = raw.rfind("\x1b[?1049l").expect("alternate screen left");
+    assert!(
+        restored < raw.find("azreg test panic").unwrap(),
+        "restored before the message"
+    );
+    assert!(!raw.contains(SECRET), "the secret reached the terminal");
+    assert!(
+        !raw.contains("abc8Q~"),
+        "part of the secret reached the terminal"
+    );
+}

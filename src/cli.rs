@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clipboard::Mode;
+use crate::i18n::Lang;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,6 +26,10 @@ pub struct Cli {
     /// Use another procedure file of the same schema instead of the embedded one
     #[arg(long, global = true, value_name = "FILE")]
     pub procedure: Option<PathBuf>,
+
+    /// Language of the interface and the procedure [default: from LC_ALL, LC_MESSAGES, LANG]
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
 
     /// Move an unreadable progress file aside (<name>.bad-<timestamp>) and start fresh
     #[arg(long, global = true)]

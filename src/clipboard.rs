@@ -31,12 +31,20 @@ pub enum Kind {
 
 impl Kind {
     /// How the status line names where a copy went.
-    pub fn describe(self) -> &'static str {
+    pub fn describe(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::L;
         match self {
-            Kind::System => "to the system clipboard",
-            Kind::Osc52 => "with OSC 52: your terminal must allow it",
-            Kind::Off => "nowhere: the clipboard is off (--clipboard off)",
+            Kind::System => L::new("to the system clipboard", "in die Systemzwischenablage"),
+            Kind::Osc52 => L::new(
+                "with OSC 52: your terminal must allow it",
+                "mit OSC 52: Ihr Terminal muss es erlauben",
+            ),
+            Kind::Off => L::new(
+                "nowhere: the clipboard is off (--clipboard off)",
+                "nirgendwohin: die Zwischenablage ist aus (--clipboard off)",
+            ),
         }
+        .get(lang)
     }
 }
 

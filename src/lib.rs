@@ -5,6 +5,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod commands;
 pub mod fields;
+pub mod i18n;
 pub mod procedure;
 pub mod progress;
 pub mod report;

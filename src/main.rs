@@ -11,6 +11,7 @@ use clap::{CommandFactory, Parser};
 use azreg::cli::{Cli, Command, Shell, WalkArgs};
 use azreg::clipboard;
 use azreg::commands::{self, EXIT_FILE, EXIT_USAGE, Env, Failure, Outcome};
+use azreg::i18n::Lang;
 use azreg::procedure::Procedure;
 use azreg::store;
 use azreg::tui::app::{App, Config};
@@ -37,15 +38,19 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
     if let Some(Command::Completions { shell }) = &cli.command {
         return completions(*shell);
     }
+    let read_env = |name: &str| std::env::var_os(name);
+    let lang = cli.lang.unwrap_or_else(|| Lang::detect(&read_env));
+    // The interface speaks the procedure's language; the embedded one comes in both.
     let procedure = match &cli.procedure {
         Some(path) => Procedure::load(path),
-        None => Procedure::embedded(),
+        None => Procedure::embedded_in(lang),
     }
     .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+    let lang = procedure.lang();
     if let Some(name) = &cli.profile {
         commands::profiles::check_name(name)?;
     }
-    let state_dir = || store::state_dir().map_err(|e| Failure::new(EXIT_FILE, e.to_string()));
+    let state_dir = || store::state_dir().map_err(|e| Failure::new(EXIT_FILE, e.message(lang)));
     let path = match (&cli.file, &cli.profile) {
         (Some(p), _) => p.clone(),
         (None, Some(name)) => commands::profiles::profile_path(&state_dir()?, name),
@@ -110,7 +115,11 @@ fn walk(args: &WalkArgs, env: Env) -> Outcome {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Failure::new(
             EXIT_USAGE,
-            "the walkthrough needs a terminal (stdin and stdout); try `azreg status`",
+            azreg::tr!(
+                env.procedure.lang(),
+                "the walkthrough needs a terminal (stdin and stdout); try `azreg status`",
+                "der Durchgang braucht ein Terminal (stdin und stdout); versuchen Sie `azreg status`"
+            ),
         ));
     }
     let mut progress = opened.progress;

@@ -359,6 +359,17 @@ impl Procedure {
         Ok(())
     }
 
+    /// The language of the interface that goes with this procedure.
+    pub fn lang(&self) -> crate::i18n::Lang {
+        crate::i18n::Lang::from_code(&self.language)
+    }
+
+    /// The embedded procedure in a language.
+    pub fn embedded_in(lang: crate::i18n::Lang) -> Result<Self, ProcedureError> {
+        let (text, name) = lang.procedure();
+        Self::parse(text, name)
+    }
+
     /// The number of numbered steps.
     pub fn step_count(&self) -> usize {
         self.entries.len() - 2
@@ -461,6 +472,88 @@ mod tests {
             assert!(!text.contains("TeamsMicrosoft"), "{}", e.step.id);
         }
         assert!(p.entries[23].step.title.contains("tenant"));
+    }
+
+    #[test]
+    fn german_and_english_have_the_same_ids_sections_and_fields_in_order() {
+        let en = embedded();
+        let de = Procedure::embedded_in(crate::i18n::Lang::De).expect("German procedure is valid");
+        assert_eq!(de.language, "de");
+        assert_eq!(de.id, en.id);
+        let ids = |p: &Procedure| {
+            p.entries
+                .iter()
+                .map(|e| e.step.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&de), ids(&en));
+        let secs = |p: &Procedure| p.sections.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
+        assert_eq!(secs(&de), secs(&en));
+        assert_eq!(de.rows, en.rows);
+        for (d, e) in de.entries.iter().zip(&en.entries) {
+            assert_eq!(d.kind, e.kind);
+            assert_eq!(d.step.fields, e.step.fields, "{}", e.step.id);
+            assert_eq!(d.step.main, e.step.main, "{}", e.step.id);
+            assert_eq!(d.step.lists, e.step.lists, "{}", e.step.id);
+            assert_eq!(d.step.verify, e.step.verify, "{}", e.step.id);
+            assert_eq!(d.step.link, e.step.link, "{}", e.step.id);
+            assert_eq!(d.step.example, e.step.example, "{}", e.step.id);
+            assert_ne!(
+                d.step.title, e.step.title,
+                "{} is not translated",
+                e.step.id
+            );
+        }
+        for (d, e) in de.fields.iter().zip(&en.fields) {
+            assert_eq!(
+                (&d.id, d.kind, d.url_role, d.goes_to),
+                (&e.id, e.kind, e.url_role, e.goes_to)
+            );
+            assert_eq!(
+                (&d.derive, &d.path_prefix, &d.path_suffix),
+                (&e.derive, &e.path_prefix, &e.path_suffix)
+            );
+            assert_eq!(
+                (&d.distinct_from, &d.same_host_as, d.charset),
+                (&e.distinct_from, &e.same_host_as, e.charset)
+            );
+            assert_eq!((&d.presets, d.recommended), (&e.presets, e.recommended));
+            let values = |f: &FieldSpec| {
+                f.options
+                    .iter()
+                    .map(|o| o.value.clone())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(values(d), values(e));
+            assert_ne!(d.label, e.label, "{} is not translated", e.id);
+        }
+        assert_eq!(de.fields.len(), en.fields.len());
+    }
+
+    #[test]
+    fn german_names_the_german_portal_labels() {
+        let (text, _) = crate::i18n::Lang::De.procedure();
+        for label in [
+            "App-Registrierungen",
+            "Neue Registrierung",
+            "Unterstützte Kontotypen",
+            "Authentifizierung",
+            "Plattform hinzufügen",
+            "Zertifikate & Geheimnisse",
+            "Geheime Clientschlüssel",
+            "Neuer geheimer Clientschlüssel",
+            "Beschreibung",
+            "Gültig bis",
+            "Hinzufügen",
+            "„Wert“",
+            "„Geheime ID“",
+            "Übersicht",
+            "Anwendungs-ID (Client)",
+            "Verzeichnis-ID (Mandant)",
+            "Integration > Kollaboration > Connector für Microsoft 365 und Teams",
+        ] {
+            assert!(text.contains(label), "{label} missing");
+        }
     }
 
     #[test]

@@ -3,9 +3,10 @@
 
 use time::Date;
 
-use crate::fields::{Assessment, Context, Destination, FieldKind, FieldSpec, FieldState};
+use crate::fields::{Assessment, Context, Destination, FieldKind, FieldSpec, FieldState, Severity};
 use crate::procedure::{EntryKind, Procedure};
 use crate::progress::Progress;
+use crate::tr;
 
 /// Days before the secret's end at which it is a warning.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
@@ -168,31 +169,45 @@ pub fn printable(spec: &FieldSpec, value: &str, reveal: bool) -> String {
 }
 
 impl Report<'_> {
-    /// Problems of a field as (severity word, message), empty counted as an error.
-    pub fn problems(&self, spec: &FieldSpec, a: &Assessment) -> Vec<(&'static str, String)> {
+    /// Problems of a field, empty counted as an error that says where to enter it.
+    pub fn problems(&self, spec: &FieldSpec, a: &Assessment) -> Vec<(Severity, String)> {
+        let p = self.procedure;
+        let lang = p.lang();
         if a.state() == FieldState::Empty {
-            let p = self.procedure;
             let place = match p.entry_of_field(&spec.id).map(|e| p.entries[e].kind) {
-                Some(EntryKind::Step { number, .. }) => format!("at step {number}"),
-                Some(_) => format!("on the card \"{}\"", p.entries[0].step.title),
-                None => "in the walkthrough".into(),
+                Some(EntryKind::Step { number, .. }) => {
+                    tr!(lang, "at step {number}", "in Schritt {number}")
+                }
+                Some(_) => {
+                    let card = &p.entries[0].step.title;
+                    tr!(lang, "on the card \"{card}\"", "auf der Karte „{card}“")
+                }
+                None => tr!(lang, "in the walkthrough", "im Durchgang"),
             };
+            let label = &spec.label;
             return vec![(
-                "error",
-                format!("missing: enter \"{}\" {place}", spec.label),
+                Severity::Error,
+                tr!(
+                    lang,
+                    "missing: enter \"{label}\" {place}",
+                    "fehlt: „{label}“ {place} eintragen"
+                ),
             )];
         }
         a.problems
             .iter()
-            .map(|p| {
-                let word = match p.severity {
-                    crate::fields::Severity::Error => "error",
-                    crate::fields::Severity::Warning => "warning",
-                };
-                (word, p.message.clone())
-            })
+            .map(|p| (p.severity, p.message.clone()))
             .collect()
     }
+}
+
+/// "error" or "warning" in the language.
+pub fn severity_word(s: Severity, lang: crate::i18n::Lang) -> &'static str {
+    match s {
+        Severity::Error => crate::i18n::L::new("error", "Fehler"),
+        Severity::Warning => crate::i18n::L::new("warning", "Warnung"),
+    }
+    .get(lang)
 }
 
 #[cfg(test)]

@@ -36,6 +36,60 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The message in a language (`Display` is the English one).
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        use crate::tr;
+        match self {
+            StoreError::Read { path, source } => tr!(
+                lang,
+                "{path}: cannot read: {source}",
+                "{path}: nicht lesbar: {source}"
+            ),
+            StoreError::Empty { path } => tr!(
+                lang,
+                "{path}: the file is empty; remove it or start fresh with --reset-bad-file",
+                "{path}: die Datei ist leer; entfernen Sie sie oder beginnen Sie neu mit --reset-bad-file"
+            ),
+            StoreError::Parse {
+                path,
+                position,
+                message,
+            } => {
+                let at = position
+                    .map(|(l, c)| format!(":{l}:{c}"))
+                    .unwrap_or_default();
+                tr!(
+                    lang,
+                    "{path}{at}: {message}; the file was left as it is",
+                    "{path}{at}: {message}; die Datei bleibt unverändert"
+                )
+            }
+            StoreError::Newer { path, found } => tr!(
+                lang,
+                "{path}: written by a newer azreg (file version {found}, this one reads up to {VERSION}); the file was left as it is",
+                "{path}: von einem neueren azreg geschrieben (Dateiversion {found}, dieses liest bis {VERSION}); die Datei bleibt unverändert"
+            ),
+            StoreError::NoStateDir => tr!(
+                lang,
+                "no state directory could be determined (is HOME set?): use --file PATH",
+                "kein Zustandsverzeichnis gefunden (ist HOME gesetzt?): verwenden Sie --file PFAD"
+            ),
+            StoreError::Locked { path, pid } => {
+                let pid = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
+                tr!(
+                    lang,
+                    "{path}: already open in another azreg{pid}",
+                    "{path}: schon in einem anderen azreg geöffnet{pid}"
+                )
+            }
+            StoreError::Lock { path, source } => tr!(
+                lang,
+                "{path}: cannot lock: {source}",
+                "{path}: nicht sperrbar: {source}"
+            ),
+        }
+    }
+
     /// The file exists but cannot be used as it is (`--reset-bad-file` helps).
     pub fn is_bad_file(&self) -> bool {
         matches!(
@@ -66,12 +120,13 @@ impl Loaded {
     }
 
     /// A line for the user about the file's permissions, if they are too open.
-    pub fn permission_warning(&self, path: &Path) -> Option<String> {
+    pub fn permission_warning(&self, path: &Path, lang: crate::i18n::Lang) -> Option<String> {
         self.loose_mode.map(|m| {
-            format!(
-                "{} is readable by others (mode {:o}): it will be made private (600) at the next save",
-                path.display(),
-                m & 0o777
+            let (p, m) = (path.display(), m & 0o777);
+            crate::tr!(
+                lang,
+                "{p} is readable by others (mode {m:o}): it will be made private (600) at the next save",
+                "{p} ist für andere lesbar (Modus {m:o}): beim nächsten Speichern wird sie privat (600)"
             )
         })
     }
@@ -461,7 +516,7 @@ mod tests {
         let loaded = load_full(&path).unwrap().unwrap();
         assert!(
             loaded
-                .permission_warning(&path)
+                .permission_warning(&path, crate::i18n::Lang::En)
                 .unwrap()
                 .contains("mode 644")
         );

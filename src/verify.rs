@@ -10,7 +10,9 @@ use std::time::Duration;
 use serde::Deserialize;
 use url::Url;
 
+use crate::i18n::{L, Lang};
 use crate::secret::Secret;
+use crate::tr;
 
 pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -24,6 +26,8 @@ pub struct Request {
     pub tenant: String,
     pub client_id: String,
     pub secret: Option<Secret>,
+    /// The language of the messages.
+    pub lang: Lang,
     /// (label, URI, the step that enters it)
     pub redirect_uris: Vec<(String, String, Option<usize>)>,
 }
@@ -63,6 +67,7 @@ impl Request {
         overrides: Overrides,
     ) -> Result<Self, RequestError> {
         let report = crate::report::Report::new(procedure, progress, today);
+        let lang = procedure.lang();
         let ctx = report.ctx();
         let value = |id: &str| ctx.effective(id).map(|(v, _)| v);
         let authority_text = overrides
@@ -73,14 +78,18 @@ impl Request {
         let tenant = overrides.tenant.or_else(|| value("tenant_id"));
         let client_id = overrides.client_id.or_else(|| value("client_id"));
         let (Some(tenant), Some(client_id)) = (tenant, client_id) else {
-            return Err(RequestError::Missing(
-                "the tenant ID and the client ID are needed: enter them at step 23, or give --tenant and --client-id".into(),
-            ));
+            return Err(RequestError::Missing(tr!(
+                lang,
+                "the tenant ID and the client ID are needed: enter them at step 23, or give --tenant and --client-id",
+                "Mandanten-ID und Client-ID werden gebraucht: tragen Sie sie in Schritt 23 ein oder geben Sie --tenant und --client-id an"
+            )));
         };
         for (what, v) in [("tenant", &tenant), ("client ID", &client_id)] {
             if v.trim().is_empty() || crate::text::has_unsafe_chars(v) {
-                return Err(RequestError::Usage(format!(
-                    "the {what} is empty or has control characters"
+                return Err(RequestError::Usage(tr!(
+                    lang,
+                    "the {what} is empty or has control characters",
+                    "{what} ist leer oder enthält Steuerzeichen"
                 )));
             }
         }
@@ -91,14 +100,13 @@ impl Request {
             .filter_map(|spec| {
                 let uri = value(&spec.id)?;
                 let step = procedure.entry_of_field(&spec.id);
-                let label = format!(
-                    "{} redirect URI",
-                    spec.platform.as_deref().unwrap_or(&spec.label)
-                );
+                let platform = spec.platform.as_deref().unwrap_or(&spec.label);
+                let label = tr!(lang, "{platform} redirect URI", "Umleitungs-URI {platform}");
                 Some((label, uri, step))
             })
             .collect();
         Ok(Request {
+            lang,
             authority,
             tenant: tenant.trim().to_string(),
             client_id: client_id.trim().to_string(),
@@ -169,10 +177,18 @@ impl Results {
     }
 
     /// (what, outcome) lines in order.
-    pub fn lines(&self) -> Vec<(String, &Outcome)> {
+    pub fn lines(&self, lang: Lang) -> Vec<(String, &Outcome)> {
         let mut v = vec![
-            ("Tenant".to_string(), &self.tenant),
-            ("Client ID and secret".to_string(), &self.credentials),
+            (
+                L::new("Tenant", "Mandant").get(lang).to_string(),
+                &self.tenant,
+            ),
+            (
+                L::new("Client ID and secret", "Client-ID und Schlüssel")
+                    .get(lang)
+                    .to_string(),
+                &self.credentials,
+            ),
         ];
         v.extend(self.redirects.iter().map(|(l, o)| (l.clone(), o)));
         v
@@ -228,17 +244,23 @@ fn chain(e: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
-fn unreachable(url: &Url, e: &reqwest::Error) -> Outcome {
+fn unreachable(url: &Url, e: &reqwest::Error, lang: Lang) -> Outcome {
     let host = url.host_str().unwrap_or("the authority");
     let reason = if e.is_timeout() {
-        "no answer in time".to_string()
+        L::new("no answer in time", "keine Antwort in der Zeit")
+            .get(lang)
+            .to_string()
     } else {
         // The innermost cause says most ("Connection refused", "dns error", "invalid peer
         // certificate").
         let full = chain(e);
         full.rsplit(": ").next().unwrap_or(&full).to_string()
     };
-    Outcome::Unreachable(format!("could not reach {host}: {reason}"))
+    Outcome::Unreachable(tr!(
+        lang,
+        "could not reach {host}: {reason}",
+        "{host} nicht erreichbar: {reason}"
+    ))
 }
 
 /// The error body Entra ID sends.
@@ -260,43 +282,53 @@ impl EntraError {
     }
 
     /// For codes without advice: what a support request needs.
-    fn details(&self) -> String {
+    fn details(&self, lang: Lang) -> String {
         let codes: Vec<String> = self
             .error_codes
             .iter()
             .map(|c| format!("AADSTS{c}"))
             .collect();
-        format!(
+        tr!(
+            lang,
             "{} ({}); for a support request: trace_id {}, correlation_id {}",
+            "{} ({}); für eine Supportanfrage: trace_id {}, correlation_id {}",
             if self.error.is_empty() {
                 "refused"
             } else {
                 &self.error
             },
             if codes.is_empty() {
-                "no error code".into()
+                L::new("no error code", "kein Fehlercode").get(lang).into()
             } else {
                 codes.join(", ")
             },
-            or_none(&self.trace_id),
-            or_none(&self.correlation_id)
+            or_none(&self.trace_id, lang),
+            or_none(&self.correlation_id, lang)
         )
     }
 }
 
-fn or_none(s: &str) -> &str {
-    if s.is_empty() { "(none)" } else { s }
+fn or_none(s: &str, lang: Lang) -> &str {
+    if s.is_empty() {
+        L::new("(none)", "(keine)").get(lang)
+    } else {
+        s
+    }
 }
 
 /// Advice for the tenant codes, shared by both checks.
-fn tenant_advice(e: &EntraError, tenant: &str) -> Option<String> {
+fn tenant_advice(e: &EntraError, tenant: &str, lang: Lang) -> Option<String> {
     if e.has(90002) {
-        Some(format!(
-            "the tenant {tenant} does not exist (AADSTS90002): copy the Directory (tenant) ID again at step 23"
+        Some(tr!(
+            lang,
+            "the tenant {tenant} does not exist (AADSTS90002): copy the Directory (tenant) ID again at step 23",
+            "den Mandanten {tenant} gibt es nicht (AADSTS90002): kopieren Sie die Verzeichnis-ID (Mandant) in Schritt 23 noch einmal"
         ))
     } else if e.has(900023) {
-        Some(format!(
-            "{tenant} is not a valid tenant ID (AADSTS900023): copy the Directory (tenant) ID again at step 23"
+        Some(tr!(
+            lang,
+            "{tenant} is not a valid tenant ID (AADSTS900023): copy the Directory (tenant) ID again at step 23",
+            "{tenant} ist keine gültige Mandanten-ID (AADSTS900023): kopieren Sie die Verzeichnis-ID (Mandant) in Schritt 23 noch einmal"
         ))
     } else {
         None
@@ -308,7 +340,12 @@ async fn read_body(resp: reqwest::Response) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_BODY)]).into_owned()
 }
 
-pub async fn check_tenant(http: &reqwest::Client, authority: &Url, tenant: &str) -> Outcome {
+pub async fn check_tenant(
+    http: &reqwest::Client,
+    authority: &Url,
+    tenant: &str,
+    lang: Lang,
+) -> Outcome {
     let url = endpoint(
         authority,
         tenant,
@@ -316,13 +353,15 @@ pub async fn check_tenant(http: &reqwest::Client, authority: &Url, tenant: &str)
     );
     let resp = match http.get(url.clone()).send().await {
         Ok(r) => r,
-        Err(e) => return unreachable(&url, &e),
+        Err(e) => return unreachable(&url, &e, lang),
     };
     let status = resp.status();
     let body = read_body(resp).await;
     if status.is_server_error() {
-        return Outcome::Unreachable(format!(
+        return Outcome::Unreachable(tr!(
+            lang,
             "{} answered with a server error (HTTP {}): try again later",
+            "{} antwortete mit einem Serverfehler (HTTP {}): versuchen Sie es später noch einmal",
             url.host_str().unwrap_or(""),
             status.as_u16()
         ));
@@ -334,33 +373,49 @@ pub async fn check_tenant(http: &reqwest::Client, authority: &Url, tenant: &str)
         }
         return match serde_json::from_str::<Config>(&body) {
             Ok(c) => match c.issuer.split('/').find(|s| crate::fields::is_guid(s)) {
-                Some(id) => Outcome::Pass(format!("found: tenant {id}")),
-                None => Outcome::Pass(format!("found (issuer {})", c.issuer)),
+                Some(id) => {
+                    Outcome::Pass(tr!(lang, "found: tenant {id}", "gefunden: Mandant {id}"))
+                }
+                None => Outcome::Pass(tr!(
+                    lang,
+                    "found (issuer {})",
+                    "gefunden (Aussteller {})",
+                    c.issuer
+                )),
             },
-            Err(_) => Outcome::Fail(format!(
+            Err(_) => Outcome::Fail(tr!(
+                lang,
                 "unexpected answer from {} (HTTP {}): is --authority right?",
+                "unerwartete Antwort von {} (HTTP {}): stimmt --authority?",
                 url.host_str().unwrap_or(""),
                 status.as_u16()
             )),
         };
     }
     let e: EntraError = serde_json::from_str(&body).unwrap_or_default();
-    Outcome::Fail(
-        tenant_advice(&e, tenant)
-            .unwrap_or_else(|| format!("tenant check refused: {}", e.details())),
-    )
+    Outcome::Fail(tenant_advice(&e, tenant, lang).unwrap_or_else(|| {
+        tr!(
+            lang,
+            "tenant check refused: {}",
+            "Mandantenprüfung abgelehnt: {}",
+            e.details(lang)
+        )
+    }))
 }
 
 pub async fn check_credentials(http: &reqwest::Client, req: &Request) -> Outcome {
+    let lang = req.lang;
     let Some(secret) = req
         .secret
         .as_ref()
         .map(Secret::expose)
         .filter(|s| !s.is_empty())
     else {
-        return Outcome::Skipped(
-            "no client secret: enter it at step 21, or give it in AZREG_CLIENT_SECRET or with --secret-stdin".into(),
-        );
+        return Outcome::Skipped(tr!(
+            lang,
+            "no client secret: enter it at step 21, or give it in AZREG_CLIENT_SECRET or with --secret-stdin",
+            "kein geheimer Clientschlüssel: tragen Sie ihn in Schritt 21 ein oder geben Sie ihn in AZREG_CLIENT_SECRET oder mit --secret-stdin an"
+        ));
     };
     let url = endpoint(&req.authority, &req.tenant, &["oauth2", "v2.0", "token"]);
     let form = [
@@ -371,13 +426,15 @@ pub async fn check_credentials(http: &reqwest::Client, req: &Request) -> Outcome
     ];
     let resp = match http.post(url.clone()).form(&form).send().await {
         Ok(r) => r,
-        Err(e) => return scrub(unreachable(&url, &e), secret),
+        Err(e) => return scrub(unreachable(&url, &e, lang), secret),
     };
     let status = resp.status();
     let body = read_body(resp).await;
     if status.is_server_error() {
-        return Outcome::Unreachable(format!(
+        return Outcome::Unreachable(tr!(
+            lang,
             "{} answered with a server error (HTTP {}): try again later",
+            "{} antwortete mit einem Serverfehler (HTTP {}): versuchen Sie es später noch einmal",
             url.host_str().unwrap_or(""),
             status.as_u16()
         ));
@@ -388,29 +445,54 @@ pub async fn check_credentials(http: &reqwest::Client, req: &Request) -> Outcome
             .ok()
             .is_some_and(|v| v.get("access_token").is_some());
         return if has_token {
-            Outcome::Pass(
-                "tenant, client ID and secret belong together (this does not prove Graph permissions or admin consent)".into(),
-            )
+            Outcome::Pass(tr!(
+                lang,
+                "tenant, client ID and secret belong together (this does not prove Graph permissions or admin consent)",
+                "Mandant, Client-ID und Schlüssel gehören zusammen (das beweist keine Graph-Berechtigungen und keine Administratorzustimmung)"
+            ))
         } else {
-            Outcome::Fail("unexpected answer: no token in a successful response".into())
+            Outcome::Fail(tr!(
+                lang,
+                "unexpected answer: no token in a successful response",
+                "unerwartete Antwort: kein Token in einer erfolgreichen Antwort"
+            ))
         };
     }
     let e: EntraError = serde_json::from_str(&body).unwrap_or_default();
-    let message = if let Some(t) = tenant_advice(&e, &req.tenant) {
+    let message = if let Some(t) = tenant_advice(&e, &req.tenant, lang) {
         t
     } else if e.has(700016) {
-        format!(
+        tr!(
+            lang,
             "no app with client ID {} in this tenant (AADSTS700016): copy the Application (client) ID again at step 23, and check that it belongs to this tenant",
+            "keine App mit der Client-ID {} in diesem Mandanten (AADSTS700016): kopieren Sie die Anwendungs-ID (Client) in Schritt 23 noch einmal und prüfen Sie, ob sie zu diesem Mandanten gehört",
             req.client_id
         )
     } else if e.has(7000215) {
-        "wrong secret (AADSTS7000215): most often the Secret ID was copied instead of the Value; copy the column \"Value\" (step 21), or create a new secret if it is hidden now".into()
+        tr!(
+            lang,
+            "wrong secret (AADSTS7000215): most often the Secret ID was copied instead of the Value; copy the column \"Value\" (step 21), or create a new secret if it is hidden now",
+            "falscher Schlüssel (AADSTS7000215): meist wurde die geheime ID statt des Werts kopiert; kopieren Sie die Spalte „Wert“ (Schritt 21) oder erstellen Sie einen neuen Schlüssel, wenn er jetzt verborgen ist"
+        )
     } else if e.has(7000222) {
-        "the secret has expired (AADSTS7000222): create a new one (steps 18 to 21)".into()
+        tr!(
+            lang,
+            "the secret has expired (AADSTS7000222): create a new one (steps 18 to 21)",
+            "der Schlüssel ist abgelaufen (AADSTS7000222): erstellen Sie einen neuen (Schritte 18 bis 21)"
+        )
     } else if e.has(7000218) {
-        "no secret was sent (AADSTS7000218): enter the client secret at step 21".into()
+        tr!(
+            lang,
+            "no secret was sent (AADSTS7000218): enter the client secret at step 21",
+            "es wurde kein Schlüssel gesendet (AADSTS7000218): tragen Sie den geheimen Clientschlüssel in Schritt 21 ein"
+        )
     } else {
-        format!("sign-in refused: {}", e.details())
+        tr!(
+            lang,
+            "sign-in refused: {}",
+            "Anmeldung abgelehnt: {}",
+            e.details(lang)
+        )
     };
     scrub(Outcome::Fail(message), secret)
 }
@@ -421,6 +503,7 @@ pub async fn check_redirect(
     uri: &str,
     step: Option<usize>,
 ) -> Outcome {
+    let lang = req.lang;
     let mut url = endpoint(
         &req.authority,
         &req.tenant,
@@ -433,29 +516,43 @@ pub async fn check_redirect(
         .append_pair("redirect_uri", uri);
     let resp = match http.get(url.clone()).send().await {
         Ok(r) => r,
-        Err(e) => return unreachable(&url, &e),
+        Err(e) => return unreachable(&url, &e, lang),
     };
     let status = resp.status();
     let body = read_body(resp).await;
     if status.is_server_error() {
-        return Outcome::Unreachable(format!(
+        return Outcome::Unreachable(tr!(
+            lang,
             "{} answered with a server error (HTTP {})",
+            "{} antwortete mit einem Serverfehler (HTTP {})",
             url.host_str().unwrap_or(""),
             status.as_u16()
         ));
     }
     if body.contains("AADSTS50011") {
-        let at = step.map(|n| format!(" at step {n}")).unwrap_or_default();
-        return Outcome::Fail(format!(
-            "redirect URI not registered (AADSTS50011): add it{at}, exactly as shown: {uri}"
-        ));
+        return Outcome::Fail(match step {
+            Some(n) => tr!(
+                lang,
+                "redirect URI not registered (AADSTS50011): add it at step {n}, exactly as shown: {uri}",
+                "Umleitungs-URI nicht registriert (AADSTS50011): tragen Sie ihn in Schritt {n} ein, genau wie angezeigt: {uri}"
+            ),
+            None => tr!(
+                lang,
+                "redirect URI not registered (AADSTS50011): add it exactly as shown: {uri}",
+                "Umleitungs-URI nicht registriert (AADSTS50011): tragen Sie ihn genau wie angezeigt ein: {uri}"
+            ),
+        });
     }
-    Outcome::Pass("registered, as far as a sign-in request shows (a heuristic)".into())
+    Outcome::Pass(tr!(
+        lang,
+        "registered, as far as a sign-in request shows (a heuristic)",
+        "registriert, soweit eine Anmeldeanfrage es zeigt (eine Heuristik)"
+    ))
 }
 
 /// Run every check; the redirect URIs only when the tenant was found.
 pub async fn run(http: &reqwest::Client, req: &Request) -> Results {
-    let tenant = check_tenant(http, &req.authority, &req.tenant).await;
+    let tenant = check_tenant(http, &req.authority, &req.tenant, req.lang).await;
     let (credentials, redirects) = if matches!(tenant, Outcome::Pass(_)) {
         let credentials = check_credentials(http, req).await;
         let mut redirects = Vec::new();
@@ -465,10 +562,18 @@ pub async fn run(http: &reqwest::Client, req: &Request) -> Results {
         (credentials, redirects)
     } else {
         let why = match &tenant {
-            Outcome::Unreachable(_) => "the service could not be reached",
-            _ => "the tenant check failed",
+            Outcome::Unreachable(_) => L::new(
+                "the service could not be reached",
+                "der Dienst war nicht erreichbar",
+            ),
+            _ => L::new(
+                "the tenant check failed",
+                "die Mandantenprüfung schlug fehl",
+            ),
         };
-        let skipped = || Outcome::Skipped(format!("not checked: {why}"));
+        let why = why.get(req.lang);
+        let skipped =
+            || Outcome::Skipped(tr!(req.lang, "not checked: {why}", "nicht geprüft: {why}"));
         let credentials = if matches!(tenant, Outcome::Unreachable(_)) {
             tenant.clone()
         } else {
@@ -503,7 +608,10 @@ fn scrub(o: Outcome, secret: &str) -> Outcome {
     }
 }
 
-pub const HEURISTIC_NOTE: &str = "The redirect URI check is a heuristic: it only notices the error Entra ID shows for an unregistered URI (AADSTS50011).";
+pub const HEURISTIC_NOTE: L = L::new(
+    "The redirect URI check is a heuristic: it only notices the error Entra ID shows for an unregistered URI (AADSTS50011).",
+    "Die Prüfung der Umleitungs-URIs ist eine Heuristik: sie bemerkt nur den Fehler, den Entra ID für einen nicht registrierten URI zeigt (AADSTS50011).",
+);
 
 #[cfg(test)]
 mod tests {

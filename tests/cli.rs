@@ -52,6 +52,9 @@ secret_expiry = "2099-05-25"
         cmd.arg("--file").arg(self.file()).args(args);
         cmd.env("XDG_STATE_HOME", self.dir.path().join("state"));
         cmd.env("HOME", self.dir.path());
+        for v in ["LANG", "LC_ALL", "LC_MESSAGES"] {
+            cmd.env_remove(v);
+        }
         cmd.stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
@@ -103,7 +106,7 @@ fn status_without_and_with_values() {
     assert!(out.contains("1/23 steps done"), "{out}");
     assert!(out.contains("Current step:   20. Click Add"), "{out}");
     assert!(out.contains("Next open step: 20. Click Add"), "{out}");
-    assert!(out.contains("web_redirect_uri    ok       https://portal.example.com/oauth2/token/ms365-mycompany (derived)"), "{out}");
+    assert!(out.contains("web_redirect_uri    ok        https://portal.example.com/oauth2/token/ms365-mycompany (derived)"), "{out}");
 }
 
 #[test]
@@ -223,6 +226,9 @@ fn profiles_keep_files_apart() {
         cmd.args(args)
             .env("XDG_STATE_HOME", s.dir.path().join("state"))
             .env("HOME", s.dir.path())
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -4,13 +4,22 @@ use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_azreg");
 
+/// azreg in English, whatever the machine's locale.
+fn azreg() -> Command {
+    let mut c = Command::new(BIN);
+    c.env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    c
+}
+
 #[test]
 fn corrupt_progress_file_is_reported_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("progress.toml");
     let bad = b"version = 1\ncurrent = \"sign-in\"\n[done\nsign-in = 2026-01-01T00:00:00Z\n";
     std::fs::write(&file, bad).unwrap();
-    let out = Command::new(BIN).arg("--file").arg(&file).output().unwrap();
+    let out = azreg().arg("--file").arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     let expected = format!("{}:3:", file.display());
@@ -29,7 +38,7 @@ fn wrong_types_and_newer_versions_are_refused() {
         ("", "empty"),
     ] {
         std::fs::write(&file, text).unwrap();
-        let out = Command::new(BIN).arg("--file").arg(&file).output().unwrap();
+        let out = azreg().arg("--file").arg(&file).output().unwrap();
         assert_eq!(out.status.code(), Some(3), "{text:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(needle), "{text:?}: {err}");
@@ -46,7 +55,7 @@ fn bad_procedure_file_names_file_line_and_column() {
         "schema = 1\nid = \"x\"\ntitle = \"T\"\n[intro\n",
     )
     .unwrap();
-    let out = Command::new(BIN)
+    let out = azreg()
         .arg("--procedure")
         .arg(&proc_file)
         .arg("--file")
@@ -65,7 +74,7 @@ fn bad_procedure_file_names_file_line_and_column() {
 #[test]
 fn walkthrough_needs_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
+    let out = azreg()
         .arg("--file")
         .arg(dir.path().join("p.toml"))
         .output()

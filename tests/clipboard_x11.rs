@@ -27,7 +27,10 @@ impl Drop for Xvfb {
 
 /// A private X server on a free display number.
 fn start_xvfb() -> (Xvfb, String) {
-    let n = 90 + std::process::id() % 100;
+    // A display number nobody holds (Xvfb writes /tmp/.X<n>-lock).
+    let n = (90 + std::process::id() % 100..400)
+        .find(|n| !std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        .expect("a free display number");
     let display = format!(":{n}");
     let child = Command::new("Xvfb")
         .args([
@@ -79,7 +82,18 @@ fn arboard_backend_round_trips_through_x11() {
     // This test binary holds this one test, so setting the variable touches nothing else.
     unsafe { std::env::set_var("DISPLAY", &display) };
     unsafe { std::env::remove_var("WAYLAND_DISPLAY") };
-    let mut cb = System::open(Duration::from_secs(5)).expect("open the X11 clipboard");
+    // The socket can appear before the server answers on a loaded machine: retry briefly.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut cb = loop {
+        match System::open(Duration::from_secs(5)) {
+            Ok(cb) => break cb,
+            Err(e) if Instant::now() < deadline => {
+                eprintln!("X11 clipboard not ready yet: {e}");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => panic!("open the X11 clipboard: {e}"),
+        }
+    };
     let uri = "https://portal.example.com/oauth2/token/ms365-mycompany";
     cb.set(uri, false).unwrap();
     assert_eq!(xclip_out(&display), uri);

@@ -26,7 +26,14 @@ fn a_second_instance_is_refused_but_reading_works() {
     let mut first = Pty::spawn(&["--file", arg(&file)], &[], 80, 24);
     first.wait_for("0/23", 10);
     let pid = first.pid().unwrap();
-    let second = Command::new(BIN).arg("--file").arg(&file).output().unwrap();
+    let second = Command::new(BIN)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .arg("--file")
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(second.status.code(), Some(3));
     let err = String::from_utf8_lossy(&second.stderr);
     assert!(
@@ -35,6 +42,9 @@ fn a_second_instance_is_refused_but_reading_works() {
     );
     for sub in ["status", "check", "export", "steps"] {
         let o = Command::new(BIN)
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
             .arg("--file")
             .arg(&file)
             .arg(sub)
@@ -46,6 +56,9 @@ fn a_second_instance_is_refused_but_reading_works() {
         );
     }
     let import = Command::new(BIN)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .arg("--file")
         .arg(&file)
         .arg("import")
@@ -56,6 +69,9 @@ fn a_second_instance_is_refused_but_reading_works() {
     assert_eq!(first.wait_exit(10), 0);
     // Released on exit.
     let o = Command::new(BIN)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .arg("--file")
         .arg(&file)
         .arg("reset")

@@ -37,12 +37,12 @@ proptest! {
             values.insert("collaboration".to_string(), other.clone());
             let ctx = Context::new(p, &values, date!(2026 - 11 - 26));
             let _ = check(spec, &v, &ctx);
-            if let Ok(clean) = clean_input(&v) {
+            if let Ok(clean) = clean_input(&v, p.lang()) {
                 let once = normalize(spec, &clean);
                 let twice = normalize(spec, &once);
                 prop_assert_eq!(&once, &twice, "{} not idempotent", spec.id);
                 prop_assert_eq!(check(spec, &once, &ctx), check(spec, &twice, &ctx));
-                prop_assert!(clean_input(&once).is_ok());
+                prop_assert!(clean_input(&once, p.lang()).is_ok());
             }
             let _ = ctx.assess(spec);
         }

@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     let ctx = Context::new(p, &values, today);
     for spec in &p.fields {
         let _ = check(spec, value, &ctx);
-        if let Ok(clean) = clean_input(value) {
+        if let Ok(clean) = clean_input(value, p.lang()) {
             let once = normalize(spec, &clean);
             let twice = normalize(spec, &once);
             assert_eq!(once, twice, "{} not idempotent", spec.id);

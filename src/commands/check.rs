@@ -3,29 +3,40 @@
 use std::io::Write;
 
 use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
-use crate::report::Report;
+use crate::fields::Severity;
+use crate::report::{Report, severity_word};
+use crate::tr;
 
 pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
     let progress = env.load()?;
     let r = Report::new(&env.procedure, &progress, env.today);
+    let lang = env.procedure.lang();
     let mut errors = 0;
     let mut warnings = 0;
     let mut text = String::new();
     for (spec, a) in r.fields() {
         for (word, msg) in r.problems(spec, &a) {
-            if word == "error" {
+            if word == Severity::Error {
                 errors += 1;
             } else {
                 warnings += 1;
             }
-            text += &format!("{}: {word}: {msg}\n", spec.id);
+            text += &format!("{}: {}: {msg}\n", spec.id, severity_word(word, lang));
         }
     }
     let n = env.procedure.fields.len();
     text += &match (errors, warnings) {
-        (0, 0) => format!("all {n} values ok\n"),
-        (0, w) => format!("no errors, {w} warning(s)\n"),
-        (e, w) => format!("{e} error(s), {w} warning(s)\n"),
+        (0, 0) => tr!(lang, "all {n} values ok\n", "alle {n} Werte in Ordnung\n"),
+        (0, w) => tr!(
+            lang,
+            "no errors, {w} warning(s)\n",
+            "keine Fehler, {w} Warnung(en)\n"
+        ),
+        (e, w) => tr!(
+            lang,
+            "{e} error(s), {w} warning(s)\n",
+            "{e} Fehler, {w} Warnung(en)\n"
+        ),
     };
     out.write_all(text.as_bytes())
         .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot write: {e}")))?;

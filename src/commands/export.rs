@@ -7,7 +7,9 @@ use std::io::Write;
 use super::{EXIT_OK, EXIT_USAGE, Env, Failure, Outcome, sh_quote};
 use crate::cli::ExportFormat;
 use crate::fields::{Destination, FieldKind};
+use crate::i18n::L;
 use crate::report::{Report, printable};
+use crate::tr;
 
 pub fn run(env: &Env, format: ExportFormat, reveal: bool, out: &mut dyn Write) -> Outcome {
     let progress = env.load()?;
@@ -78,21 +80,35 @@ fn toml_text(r: &Report, reveal: bool) -> String {
 /// What to enter where, as plain text for a person.
 fn sheet(r: &Report, reveal: bool) -> String {
     let p = r.procedure;
+    let lang = p.lang();
     let card = &p.entries[p.summary_index()].step;
     let mut s = format!("{}\n\n", p.title);
     s += &textwrap::fill(card.body.trim(), 78);
     s += "\n\n";
+    // One column for the labels, as wide as the longest (German ones are long).
+    let lw = r
+        .summary()
+        .iter()
+        .map(|row| row.label.chars().count())
+        .chain(r.fields().iter().map(|(f, _)| f.label.chars().count()))
+        .max()
+        .unwrap_or(0)
+        .max(28);
     let mut last = None;
     for row in r.summary() {
         if last != Some(row.destination) && row.destination == Destination::Azure {
-            s += "\nEntered in Azure (App registration > Authentication > Platform configurations):\n";
+            s += L::new(
+                "\nEntered in Azure (App registration > Authentication > Platform configurations):\n",
+                "\nIn Azure eingetragen (App-Registrierung > Authentifizierung > Plattformkonfigurationen):\n",
+            )
+            .get(lang);
         }
         last = Some(row.destination);
         let value = match &row.assessment.value {
             Some(v) => printable(row.spec, v, reveal),
-            None => "(missing)".into(),
+            None => L::new("(missing)", "(fehlt)").get(lang).into(),
         };
-        s += &format!("  {:<28} {value}\n", row.label);
+        s += &format!("  {:<lw$} {value}\n", row.label);
     }
     // The choices made in Azure, for the record.
     let mut extra = String::new();
@@ -107,14 +123,14 @@ fn sheet(r: &Report, reveal: bool) -> String {
                 .find(|o| &o.value == v)
                 .map_or_else(|| v.clone(), |o| o.label.clone());
             extra += &format!(
-                "  {:<28} {}\n",
+                "  {:<lw$} {}\n",
                 spec.label,
                 crate::text::clean_for_display(&shown)
             );
         }
     }
     if !extra.is_empty() {
-        s += "\nFor the record:\n";
+        s += L::new("\nFor the record:\n", "\nZur Dokumentation:\n").get(lang);
         s += &extra;
     }
     let missing: Vec<_> = r
@@ -124,7 +140,12 @@ fn sheet(r: &Report, reveal: bool) -> String {
         .map(|row| row.spec.label.clone())
         .collect();
     if !missing.is_empty() {
-        s += &format!("\nStill missing or wrong: {}\n", missing.join(", "));
+        let list = missing.join(", ");
+        s += &tr!(
+            lang,
+            "\nStill missing or wrong: {list}\n",
+            "\nNoch fehlend oder falsch: {list}\n"
+        );
     }
     s
 }
@@ -186,22 +207,40 @@ mod tests {
     #[test]
     fn intrexx_sheet_says_what_goes_where() {
         let out = export(ExportFormat::Intrexx, false);
+        // Compare with the column's spaces folded: its width follows the longest label.
+        let folded: Vec<String> = out
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        let has = |line: &str| folded.iter().any(|l| l == line);
         assert!(
             out.contains("Portal Manager > Integration > Collaboration"),
             "{out}"
         );
         assert!(
-            out.contains("Application (client) ID      0b1c2d3e"),
+            has("Application (client) ID 0b1c2d3e-1111-2222-3333-444455556666"),
+            "{out}"
+        );
+        assert!(has("Client secret value <redacted>"), "{out}");
+        assert!(
+            has("Web https://portal.example.com/oauth2/token/ms365-mycompany"),
             "{out}"
         );
         assert!(
-            out.contains("Client secret value          <redacted>"),
+            has("Single-page application https://portal.example.com/oauth2callback.html"),
             "{out}"
         );
-        assert!(out.contains("Web                          https://portal.example.com/oauth2/token/ms365-mycompany"), "{out}");
-        assert!(out.contains(
-            "Single-page application      https://portal.example.com/oauth2callback.html"
-        ));
+        let col = out
+            .lines()
+            .find(|l| l.contains("0b1c2d3e"))
+            .unwrap()
+            .find("0b1c2d3e");
+        let col2 = out
+            .lines()
+            .find(|l| l.contains("<redacted>"))
+            .unwrap()
+            .find("<redacted>");
+        assert_eq!(col, col2, "values line up");
         assert!(!out.contains("Still missing"));
     }
 }

@@ -6,6 +6,7 @@ use std::io::{Read, Write};
 
 use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::fields::{self, Severity};
+use crate::tr;
 
 /// JSON key to field id.
 const KEYS: [(&str, &str); 3] = [
@@ -18,6 +19,7 @@ const KEYS: [(&str, &str); 3] = [
 const MAX_INPUT: u64 = 1 << 20;
 
 pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
+    let lang = env.procedure.lang();
     // Lock first: while the walkthrough has the file open, nothing is read in vain.
     let mut opened = env.open()?;
     for note in &opened.notes {
@@ -31,8 +33,10 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
     let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         Failure::new(
             EXIT_USAGE,
-            format!(
+            tr!(
+                lang,
                 "stdin is not JSON (line {}, column {}: {}); nothing was changed",
+                "stdin ist kein JSON (Zeile {}, Spalte {}: {}); nichts wurde geändert",
                 e.line(),
                 e.column(),
                 // serde_json's message can quote input; keep only its category.
@@ -47,7 +51,11 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
     let Some(obj) = json.as_object() else {
         return Err(Failure::new(
             EXIT_USAGE,
-            "expected a JSON object such as the output of `az ad app credential reset`; nothing was changed",
+            tr!(
+                lang,
+                "expected a JSON object such as the output of `az ad app credential reset`; nothing was changed",
+                "erwartet ist ein JSON-Objekt wie die Ausgabe von `az ad app credential reset`; nichts wurde geändert"
+            ),
         ));
     };
     let progress = &mut opened.progress;
@@ -62,7 +70,7 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
             problems.push(format!("{key}: expected a string"));
             continue;
         };
-        let value = match fields::clean_input(raw) {
+        let value = match fields::clean_input(raw, env.procedure.lang()) {
             Ok(v) => fields::normalize(spec, &v),
             Err(msg) => {
                 problems.push(format!("{key}: {msg}"));
@@ -75,7 +83,11 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
     if found.is_empty() && problems.is_empty() {
         return Err(Failure::new(
             EXIT_USAGE,
-            "no appId, tenant or password in the JSON; nothing was changed",
+            tr!(
+                lang,
+                "no appId, tenant or password in the JSON; nothing was changed",
+                "kein appId, tenant oder password im JSON; nichts wurde geändert"
+            ),
         ));
     }
     // Check the new values together (client ID and tenant ID must differ, ...).
@@ -90,8 +102,12 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
     if !problems.is_empty() {
         return Err(Failure::new(
             EXIT_CHECK,
-            format!(
-                "not imported, nothing was changed:\n  {}",
+            tr!(
+                lang,
+                "not imported, nothing was changed:
+  {}",
+                "nicht importiert, nichts wurde geändert:
+  {}",
                 problems.join("\n  ")
             ),
         ));
@@ -101,10 +117,12 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
         .iter()
         .map(|(_, spec)| {
             if spec.is_secret() {
-                format!(
-                    "{} ({} chars, not shown)",
-                    spec.id,
-                    progress.values[&spec.id].chars().count()
+                let n = progress.values[&spec.id].chars().count();
+                tr!(
+                    lang,
+                    "{} ({n} chars, not shown)",
+                    "{} ({n} Zeichen, nicht angezeigt)",
+                    spec.id
                 )
             } else {
                 format!("{} = {}", spec.id, progress.values[&spec.id])
@@ -112,11 +130,15 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
         })
         .collect();
     env.save_opened(&mut opened)?;
+    let (path, list) = (env.path.display(), said.join("\n  "));
     writeln!(
         out,
-        "imported into {}:\n  {}",
-        env.path.display(),
-        said.join("\n  ")
+        "{}",
+        tr!(
+            lang,
+            "imported into {path}:\n  {list}",
+            "importiert nach {path}:\n  {list}"
+        )
     )
     .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot write: {e}")))?;
     Ok(EXIT_OK)

@@ -75,10 +75,12 @@ pub struct Opened {
 impl Env {
     /// The progress for reading, or a fresh one when the file does not exist yet.
     pub fn load(&self) -> Result<Progress, Failure> {
-        let loaded = store::load_full(&self.path)?;
+        let lang = self.procedure.lang();
+        let loaded =
+            store::load_full(&self.path).map_err(|e| Failure::new(EXIT_FILE, e.message(lang)))?;
         if let Some(w) = loaded
             .as_ref()
-            .and_then(|l| l.permission_warning(&self.path))
+            .and_then(|l| l.permission_warning(&self.path, lang))
         {
             eprintln!("azreg: warning: {w}");
         }
@@ -88,7 +90,8 @@ impl Env {
     /// Lock the file for this process and read it; an unusable file is moved aside first
     /// when `--reset-bad-file` asks for it.
     pub fn open(&self) -> Result<Opened, Failure> {
-        let lock = store::lock(&self.path)?;
+        let lang = self.procedure.lang();
+        let lock = store::lock(&self.path).map_err(|e| Failure::new(EXIT_FILE, e.message(lang)))?;
         let mut notes = Vec::new();
         let loaded = match store::load_full(&self.path) {
             Err(e) if e.is_bad_file() && self.reset_bad_file => {
@@ -98,29 +101,38 @@ impl Env {
                         format!("{e}; and it could not be moved aside: {io}"),
                     )
                 })?;
-                notes.push(format!(
+                notes.push(crate::tr!(
+                    lang,
                     "the unusable progress file was moved to {}; starting fresh",
+                    "die unbrauchbare Fortschrittsdatei wurde nach {} verschoben; es geht neu los",
                     aside.display()
                 ));
                 None
             }
             Err(e) if e.is_bad_file() => {
+                let m = e.message(lang);
                 return Err(Failure::new(
                     EXIT_FILE,
-                    format!("{e} (--reset-bad-file moves it aside and starts fresh)"),
+                    crate::tr!(
+                        lang,
+                        "{m} (--reset-bad-file moves it aside and starts fresh)",
+                        "{m} (--reset-bad-file legt sie beiseite und beginnt neu)"
+                    ),
                 ));
             }
-            other => other?,
+            other => other.map_err(|e| Failure::new(EXIT_FILE, e.message(lang)))?,
         };
         notes.extend(
             loaded
                 .as_ref()
-                .and_then(|l| l.permission_warning(&self.path)),
+                .and_then(|l| l.permission_warning(&self.path, lang)),
         );
         let backup_pending = loaded.as_ref().is_some_and(|l| l.migrated_from.is_some());
         if backup_pending {
-            notes.push(format!(
+            notes.push(crate::tr!(
+                lang,
                 "{} has an older layout; it is updated, and the original kept as .bak",
+                "{} hat ein älteres Format; es wird aktualisiert und das Original als .bak aufbewahrt",
                 self.path.display()
             ));
         }

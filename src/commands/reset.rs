@@ -2,6 +2,9 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
+use crate::i18n::L;
+use crate::tr;
+
 use super::{EXIT_CHECK, EXIT_FILE, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 
 pub fn run(
@@ -12,11 +15,17 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Outcome {
     let io = |e: std::io::Error| Failure::new(EXIT_USAGE, format!("cannot write: {e}"));
+    let lang = env.procedure.lang();
     if !env.path.exists() {
         writeln!(
             out,
-            "nothing to reset: {} does not exist",
-            env.path.display()
+            "{}",
+            tr!(
+                lang,
+                "nothing to reset: {} does not exist",
+                "nichts zurückzusetzen: {} gibt es nicht",
+                env.path.display()
+            )
         )
         .map_err(io)?;
         return Ok(EXIT_OK);
@@ -25,13 +34,22 @@ pub fn run(
         if !interactive {
             return Err(Failure::new(
                 EXIT_USAGE,
-                "stdin is not a terminal: add --yes to reset without asking",
+                tr!(
+                    lang,
+                    "stdin is not a terminal: add --yes to reset without asking",
+                    "stdin ist kein Terminal: mit --yes wird ohne Nachfrage zurückgesetzt"
+                ),
             ));
         }
         write!(
             out,
-            "Start over? {} is kept as a backup. [y/N] ",
-            env.path.display()
+            "{}",
+            tr!(
+                lang,
+                "Start over? {} is kept as a backup. [y/N] ",
+                "Neu beginnen? {} bleibt als Sicherung erhalten. [j/N] ",
+                env.path.display()
+            )
         )
         .map_err(io)?;
         out.flush().map_err(io)?;
@@ -39,8 +57,16 @@ pub fn run(
         input
             .read_line(&mut answer)
             .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
-            writeln!(out, "not reset").map_err(io)?;
+        if !matches!(
+            answer.trim(),
+            "y" | "Y" | "yes" | "Yes" | "j" | "J" | "ja" | "Ja"
+        ) {
+            writeln!(
+                out,
+                "{}",
+                L::new("not reset", "nicht zurückgesetzt").get(lang)
+            )
+            .map_err(io)?;
             return Ok(EXIT_CHECK);
         }
     }
@@ -54,8 +80,13 @@ pub fn run(
     })?;
     writeln!(
         out,
-        "reset: the old progress is kept as {}",
-        backup.display()
+        "{}",
+        tr!(
+            lang,
+            "reset: the old progress is kept as {}",
+            "zurückgesetzt: der alte Fortschritt liegt in {}",
+            backup.display()
+        )
     )
     .map_err(io)?;
     Ok(EXIT_OK)

@@ -7,6 +7,7 @@ use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome, sh_quote};
 use crate::cli::ScriptKind;
 use crate::fields::FieldState;
 use crate::report::Report;
+use crate::tr;
 
 /// The values a script needs, by field id.
 const NEEDED: [&str; 6] = [
@@ -52,9 +53,12 @@ fn inputs(r: &Report) -> Result<Inputs, Failure> {
         };
         let a = ctx.assess(spec);
         match (a.state(), &a.value) {
-            (FieldState::Empty, _) | (_, None) => {
-                reasons.push(format!("{id}: missing ({})", spec.label))
-            }
+            (FieldState::Empty, _) | (_, None) => reasons.push(tr!(
+                r.procedure.lang(),
+                "{id}: missing ({})",
+                "{id}: fehlt ({})",
+                spec.label
+            )),
             (FieldState::Error, _) => reasons.push(format!(
                 "{id}: {}",
                 a.first_error()
@@ -67,7 +71,17 @@ fn inputs(r: &Report) -> Result<Inputs, Failure> {
     if !reasons.is_empty() {
         return Err(Failure::new(
             EXIT_CHECK,
-            format!("cannot write the script yet:\n  {}", reasons.join("\n  ")),
+            tr!(
+                r.procedure.lang(),
+                "cannot write the script yet:
+  {}",
+                "das Skript kann noch nicht geschrieben werden:
+  {}",
+                reasons.join(
+                    "
+  "
+                )
+            ),
         ));
     }
     let mut it = got.into_iter();

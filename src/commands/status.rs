@@ -4,78 +4,131 @@ use std::io::Write;
 
 use super::{EXIT_OK, Env, Outcome};
 use crate::fields::FieldState;
+use crate::i18n::L;
 use crate::procedure::EntryKind;
 use crate::report::{Expiry, Report};
+use crate::tr;
 
 pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
     let progress = env.load()?;
     let r = Report::new(&env.procedure, &progress, env.today);
     let p = &env.procedure;
+    let lang = p.lang();
     let io =
         |e: std::io::Error| super::Failure::new(super::EXIT_USAGE, format!("cannot write: {e}"));
     let entry_name = |i: usize| match p.entries[i].kind {
         EntryKind::Step { number, .. } => format!("{number}. {}", p.entries[i].step.title),
         _ => p.entries[i].step.title.clone(),
     };
+    // Labels padded to one width, in either language.
+    let labels = [
+        L::new("Progress file:", "Fortschrittsdatei:"),
+        L::new("Progress:", "Fortschritt:"),
+        L::new("Current step:", "Aktueller Schritt:"),
+        L::new("Next open step:", "Nächster offener:"),
+        L::new("Values:", "Werte:"),
+        L::new("Secret expires:", "Schlüssel läuft ab:"),
+        L::new("Live check:", "Live-Prüfung:"),
+    ]
+    .map(|l| l.get(lang));
+    let w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) + 1;
+    let line = |i: usize, value: String| format!("{:<w$}{value}\n", labels[i]);
     let mut text = String::new();
     let profile = env
         .profile
         .as_deref()
-        .map(|n| format!(" (profile {n})"))
+        .map(|n| tr!(lang, " (profile {n})", " (Profil {n})"))
         .unwrap_or_default();
-    text += &format!("Progress file:  {}{profile}\n", env.path.display());
-    text += &format!(
-        "Progress:       {}/{} steps done\n",
-        r.done_count(),
-        r.step_count()
+    text += &line(0, format!("{}{profile}", env.path.display()));
+    let (done, total) = (r.done_count(), r.step_count());
+    text += &line(
+        1,
+        tr!(
+            lang,
+            "{done}/{total} steps done",
+            "{done}/{total} Schritte erledigt"
+        ),
     );
     let current = r.current();
-    text += &format!("Current step:   {}\n", entry_name(current));
+    text += &line(2, entry_name(current));
     let next = r.next_open(current.saturating_sub(1));
     let next = if next == p.summary_index() {
-        "none: all steps are done".to_string()
+        L::new(
+            "none: all steps are done",
+            "keiner: alle Schritte sind erledigt",
+        )
+        .get(lang)
+        .to_string()
     } else {
         entry_name(next)
     };
-    text += &format!("Next open step: {next}\n");
-    text += "Values:\n";
+    text += &line(3, next);
+    text += &format!("{}\n", labels[4]);
     let fields = r.fields();
-    let w = fields.iter().map(|(f, _)| f.id.len()).max().unwrap_or(0);
+    let idw = fields.iter().map(|(f, _)| f.id.len()).max().unwrap_or(0);
     for (spec, a) in &fields {
         let state = a.state();
         let shown = match (&a.value, spec.is_secret()) {
             (None, _) => String::new(),
-            (Some(v), true) => format!("set, {} chars (not shown)", v.chars().count()),
+            (Some(v), true) => {
+                let n = v.chars().count();
+                tr!(
+                    lang,
+                    "set, {n} chars (not shown)",
+                    "gesetzt, {n} Zeichen (nicht angezeigt)"
+                )
+            }
             (Some(v), false) => crate::text::clean_for_display(v).into_owned(),
         };
-        let derived = if a.derived { " (derived)" } else { "" };
+        let derived = if a.derived {
+            L::new(" (derived)", " (abgeleitet)").get(lang)
+        } else {
+            ""
+        };
         text += &format!(
-            "  {:<w$}  {:<7}  {shown}{derived}\n",
+            "  {:<idw$}  {:<8}  {shown}{derived}\n",
             spec.id,
-            state.label()
+            state.label(lang)
         );
         if matches!(state, FieldState::Error | FieldState::Warning) {
             for p in &a.problems {
-                text += &format!("  {:<w$}           {}\n", "", p.message);
+                text += &format!("  {:<idw$}            {}\n", "", p.message);
             }
         }
     }
-    text += &match r.expiry() {
-        Expiry::Unknown => "Secret expires: not recorded\n".to_string(),
-        Expiry::Ok { date, days } => format!("Secret expires: {date} (in {days} days)\n"),
-        Expiry::Soon { date, days } => {
-            format!(
-                "Secret expires: {date}: warning: in {days} days; create a new secret in time\n"
+    text += &line(
+        5,
+        match r.expiry() {
+            Expiry::Unknown => L::new("not recorded", "nicht erfasst")
+                .get(lang)
+                .to_string(),
+            Expiry::Ok { date, days } => {
+                tr!(lang, "{date} (in {days} days)", "{date} (in {days} Tagen)")
+            }
+            Expiry::Soon { date, days } => tr!(
+                lang,
+                "{date}: warning: in {days} days; create a new secret in time",
+                "{date}: Warnung: in {days} Tagen; erstellen Sie rechtzeitig einen neuen Schlüssel"
+            ),
+            Expiry::Past { date, .. } => tr!(
+                lang,
+                "{date}: error: the secret has expired; create a new one",
+                "{date}: Fehler: der Schlüssel ist abgelaufen; erstellen Sie einen neuen"
+            ),
+        },
+    );
+    text += &line(
+        6,
+        match &progress.last_verified {
+            Some(t) => tr!(lang, "last passed {t}", "zuletzt bestanden {t}"),
+            None => L::new(
+                "not passed yet (azreg verify)",
+                "noch nicht bestanden (azreg verify)",
             )
-        }
-        Expiry::Past { date, .. } => {
-            format!("Secret expires: {date}: error: the secret has expired; create a new one\n")
-        }
-    };
-    text += &match &progress.last_verified {
-        Some(t) => format!("Live check:     last passed {t}\n"),
-        None => "Live check:     not passed yet (azreg verify)\n".to_string(),
-    };
+            .get(lang)
+            .to_string(),
+        },
+    );
     let text: String = text
         .lines()
         .map(|l| format!("{}\n", l.trim_end()))

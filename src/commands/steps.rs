@@ -17,15 +17,16 @@ pub fn run(env: &Env, format: StepsFormat, out: &mut dyn Write) -> Outcome {
     Ok(EXIT_OK)
 }
 
-fn extras(step: &Step) -> Vec<(&'static str, &str)> {
+fn extras(step: &Step, lang: crate::i18n::Lang) -> Vec<(&'static str, &str)> {
+    use crate::i18n::L;
     [
-        ("Where", &step.menu),
-        ("Example", &step.example),
-        ("Link", &step.link),
-        ("Note", &step.warning),
+        (L::new("Where", "Wo"), &step.menu),
+        (L::new("Example", "Beispiel"), &step.example),
+        (L::new("Link", "Link"), &step.link),
+        (L::new("Note", "Hinweis"), &step.warning),
     ]
     .into_iter()
-    .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+    .filter_map(|(k, v)| v.as_deref().map(|v| (k.get(lang), v)))
     .collect()
 }
 
@@ -62,7 +63,7 @@ fn text(p: &Procedure) -> String {
             s += &textwrap::fill(para, opts);
             s += "\n";
         }
-        for (k, v) in extras(step) {
+        for (k, v) in extras(step, p.lang()) {
             s += &format!("{indent}{k}: {v}\n");
         }
     }
@@ -93,8 +94,9 @@ fn markdown(p: &Procedure) -> String {
                         s += &format!("    {para}\n");
                     }
                 }
-                for (k, v) in extras(step) {
-                    let v = if k == "Example" || k == "Link" {
+                for (k, v) in extras(step, p.lang()) {
+                    let v = if step.example.as_deref() == Some(v) || step.link.as_deref() == Some(v)
+                    {
                         format!("`{v}`")
                     } else {
                         v.to_string()

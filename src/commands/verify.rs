@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::{EXIT_CHECK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::cli::VerifyArgs;
 use crate::secret::Secret;
+use crate::tr;
 use crate::verify::{self, HEURISTIC_NOTE};
 
 /// Build the check from the progress file and the command line's overrides.
@@ -53,17 +54,23 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
         .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
     let results = rt.block_on(verify::run(&http, &req));
     let io = |e: std::io::Error| Failure::new(EXIT_USAGE, format!("cannot write: {e}"));
+    let lang = env.procedure.lang();
+    let authority = req.authority.as_str().trim_end_matches('/');
     writeln!(
         out,
-        "Live check against {}",
-        req.authority.as_str().trim_end_matches('/')
+        "{}",
+        tr!(
+            lang,
+            "Live check against {authority}",
+            "Live-Prüfung gegen {authority}"
+        )
     )
     .map_err(io)?;
-    for (what, o) in results.lines() {
+    for (what, o) in results.lines(lang) {
         writeln!(out, "{} {what}: {}", o.mark(), o.message()).map_err(io)?;
     }
     if !req.redirect_uris.is_empty() {
-        writeln!(out, "{HEURISTIC_NOTE}").map_err(io)?;
+        writeln!(out, "{}", HEURISTIC_NOTE.get(lang)).map_err(io)?;
     }
     if results.credentials_ok() {
         // A file open in the walkthrough, or a failed save, must not hide the result: say it
@@ -76,7 +83,15 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
             env.save_opened(&mut opened)
         });
         if let Err(f) = saved {
-            eprintln!("azreg: the time of this check was not saved: {}", f.message);
+            let m = &f.message;
+            eprintln!(
+                "azreg: {}",
+                tr!(
+                    lang,
+                    "the time of this check was not saved: {m}",
+                    "der Zeitpunkt dieser Prüfung wurde nicht gespeichert: {m}"
+                )
+            );
         }
     }
     Ok(results.exit_code())

@@ -11,10 +11,12 @@ use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 use crate::fields::{self, Assessment, Context, FieldKind, FieldSpec, FieldState};
+use crate::i18n::Lang;
 use crate::procedure::{EntryKind, Procedure};
 use crate::progress::{self, Progress};
 use crate::report::Report;
 use crate::secret::Secret;
+use crate::tr;
 use crate::tui::keymap::{self, Action, Scope};
 use crate::tui::layout;
 use crate::verify;
@@ -247,7 +249,11 @@ impl App {
             quitting: false,
         };
         if !app.config.store_secret {
-            app.info("The client secret is kept in memory only (--no-store-secret)");
+            app.info(tr!(
+                app.lang(),
+                "The client secret is kept in memory only (--no-store-secret)",
+                "Der geheime Clientschlüssel bleibt nur im Speicher (--no-store-secret)"
+            ));
         }
         app
     }
@@ -267,6 +273,11 @@ impl App {
                 problems: Vec::new(),
             },
         }
+    }
+
+    /// The interface's language: the procedure's.
+    pub fn lang(&self) -> Lang {
+        self.procedure.lang()
     }
 
     pub fn report(&self) -> Report<'_> {
@@ -364,7 +375,11 @@ impl App {
             Msg::Copied(result) => self.on_copied(result),
             Msg::ClipboardCleared(true) => {
                 self.clear_left = None;
-                self.info("The client secret was cleared from the clipboard");
+                self.info(tr!(
+                    self.lang(),
+                    "The client secret was cleared from the clipboard",
+                    "Der geheime Clientschlüssel wurde aus der Zwischenablage entfernt"
+                ));
                 Vec::new()
             }
             Msg::ClipboardCleared(false) => {
@@ -373,7 +388,11 @@ impl App {
             }
             Msg::Saved(Ok(())) => {
                 if self.save_error.take().is_some() {
-                    self.success("Saved again: nothing was lost");
+                    self.success(tr!(
+                        self.lang(),
+                        "Saved again: nothing was lost",
+                        "Wieder gespeichert: nichts ging verloren"
+                    ));
                 }
                 if std::mem::take(&mut self.quit_after_save) {
                     return self.quit();
@@ -389,8 +408,10 @@ impl App {
             }
             Msg::SavedAs(Ok(path)) => {
                 self.quit_after_save = false;
-                self.farewell = Some(format!(
-                    "the progress file could not be saved; your progress was written to {path}"
+                self.farewell = Some(tr!(
+                    self.lang(),
+                    "the progress file could not be saved; your progress was written to {path}",
+                    "die Fortschrittsdatei konnte nicht gespeichert werden; Ihr Fortschritt steht in {path}"
                 ));
                 self.quitting = true;
                 vec![Effect::Quit]
@@ -398,11 +419,19 @@ impl App {
             Msg::SavedAs(Err(reason)) => {
                 self.quit_after_save = false;
                 self.overlay = Overlay::ConfirmQuit;
-                self.error(format!("Not written either: {reason}"));
+                self.error(tr!(
+                    self.lang(),
+                    "Not written either: {reason}",
+                    "Auch nicht geschrieben: {reason}"
+                ));
                 Vec::new()
             }
             Msg::Opened(Ok(url)) => {
-                self.info(format!("Opened {url} in the browser"));
+                self.info(tr!(
+                    self.lang(),
+                    "Opened {url} in the browser",
+                    "{url} im Browser geöffnet"
+                ));
                 Vec::new()
             }
             Msg::Opened(Err(reason)) => {
@@ -424,7 +453,11 @@ impl App {
                     if target == Some(EditTarget::SavePath) {
                         self.overlay = Overlay::ConfirmQuit;
                     } else {
-                        self.info("Edit cancelled; the value is as it was");
+                        self.info(tr!(
+                            self.lang(),
+                            "Edit cancelled; the value is as it was",
+                            "Bearbeiten abgebrochen; der Wert ist wie vorher"
+                        ));
                     }
                     Vec::new()
                 }
@@ -502,7 +535,11 @@ impl App {
             (Action::Cancel, _) => {
                 if matches!(self.check, Check::Running { .. }) {
                     self.check = Check::Idle;
-                    self.info("Live check cancelled");
+                    self.info(tr!(
+                        self.lang(),
+                        "Live check cancelled",
+                        "Live-Prüfung abgebrochen"
+                    ));
                     return vec![Effect::CancelVerify];
                 }
                 Vec::new()
@@ -542,7 +579,11 @@ impl App {
                     input: Input::new(self.config.rescue_path.clone()),
                     error: None,
                 });
-                self.info("Write the progress to this file (Enter), or Esc to go back");
+                self.info(tr!(
+                    self.lang(),
+                    "Write the progress to this file (Enter), or Esc to go back",
+                    "Fortschritt in diese Datei schreiben (Enter), oder Esc für zurück"
+                ));
                 Vec::new()
             }
             (_, Action::Quit) => self.quit(),
@@ -627,20 +668,36 @@ impl App {
         };
         let id = entry.step.id.clone();
         if self.progress.done.remove(&id).is_some() {
-            self.info(format!("Step {number} is open again"));
+            self.info(tr!(
+                self.lang(),
+                "Step {number} is open again",
+                "Schritt {number} ist wieder offen"
+            ));
             return vec![Effect::Save];
         }
         if let Some(reason) = self.blocker() {
-            self.error(format!("Step {number} is not done yet: {reason}"));
+            self.error(tr!(
+                self.lang(),
+                "Step {number} is not done yet: {reason}",
+                "Schritt {number} ist noch nicht erledigt: {reason}"
+            ));
             return Vec::new();
         }
         self.progress.done.insert(id, progress::now());
         let done = self.done_count();
         let total = self.procedure.step_count();
         if done == total {
-            self.success(format!("Step {number} done. All {total} steps are done!"));
+            self.success(tr!(
+                self.lang(),
+                "Step {number} done. All {total} steps are done!",
+                "Schritt {number} erledigt. Alle {total} Schritte sind erledigt!"
+            ));
         } else {
-            self.success(format!("Step {number} done ({done}/{total})"));
+            self.success(tr!(
+                self.lang(),
+                "Step {number} done ({done}/{total})",
+                "Schritt {number} erledigt ({done}/{total})"
+            ));
         }
         let next = self.next_open(self.cursor);
         let mut effects = self.move_to(next);
@@ -656,8 +713,10 @@ impl App {
             let spec = self.procedure.field(id)?;
             let a = self.ctx().assess(spec);
             match a.state() {
-                FieldState::Empty => Some(format!(
+                FieldState::Empty => Some(tr!(
+                    self.lang(),
                     "enter \"{}\" first (Tab to the field, Enter to edit)",
+                    "erst „{}“ eintragen (Tab zum Feld, Enter zum Bearbeiten)",
                     spec.label
                 )),
                 FieldState::Error => a
@@ -671,7 +730,11 @@ impl App {
     fn cycle_focus(&mut self, forward: bool) -> Vec<Effect> {
         let n = self.focus_items().len();
         if n == 0 {
-            self.info("This step has no values to enter");
+            self.info(tr!(
+                self.lang(),
+                "This step has no values to enter",
+                "Dieser Schritt hat keine Werte zum Eintragen"
+            ));
             return Vec::new();
         }
         self.focus = match (self.focus, forward) {
@@ -700,8 +763,10 @@ impl App {
             return Vec::new();
         };
         if !self.current_fields().contains(&spec.id) {
-            self.info(format!(
+            self.info(tr!(
+                self.lang(),
                 "{} is entered at its own step: v shows where",
+                "{} wird in seinem eigenen Schritt eingetragen: v zeigt, wo",
                 spec.label
             ));
             return Vec::new();
@@ -724,14 +789,19 @@ impl App {
     }
 
     fn commit_edit(&mut self) -> Vec<Effect> {
+        let lang = self.procedure.lang();
         let Some(editor) = &mut self.editor else {
             return Vec::new();
         };
-        let cleaned = match fields::clean_input(editor.input.value()) {
+        let cleaned = match fields::clean_input(editor.input.value(), lang) {
             Ok(v) => v,
             Err(msg) => {
                 editor.error = Some(msg.clone());
-                self.error(format!("Not taken: {msg}"));
+                self.error(tr!(
+                    self.lang(),
+                    "Not taken: {msg}",
+                    "Nicht übernommen: {msg}"
+                ));
                 return Vec::new();
             }
         };
@@ -769,13 +839,24 @@ impl App {
         }
         let a = self.ctx().assess(&spec);
         match (a.state(), a.problems.first()) {
-            (FieldState::Empty, _) => self.info(format!("{} cleared", spec.label)),
-            (FieldState::Error, Some(p)) => self.error(format!("{}: {}", spec.label, p.message)),
-            (FieldState::Warning, Some(p)) => {
-                self.warning(format!("{} saved, but: {}", spec.label, p.message))
+            (FieldState::Empty, _) => {
+                self.info(tr!(self.lang(), "{} cleared", "{} geleert", spec.label))
             }
-            _ if a.derived => self.success(format!("{} follows the derived value", spec.label)),
-            _ => self.success(format!("{} saved", spec.label)),
+            (FieldState::Error, Some(p)) => self.error(format!("{}: {}", spec.label, p.message)),
+            (FieldState::Warning, Some(p)) => self.warning(tr!(
+                self.lang(),
+                "{} saved, but: {}",
+                "{} gespeichert, aber: {}",
+                spec.label,
+                p.message
+            )),
+            _ if a.derived => self.success(tr!(
+                self.lang(),
+                "{} follows the derived value",
+                "{} folgt dem abgeleiteten Wert",
+                spec.label
+            )),
+            _ => self.success(tr!(self.lang(), "{} saved", "{} gespeichert", spec.label)),
         }
         if before == self.progress.values.get(field).cloned() {
             return Vec::new();
@@ -797,7 +878,11 @@ impl App {
                     input: Input::new(current),
                     error: None,
                 });
-                self.info("Type the date as YYYY-MM-DD");
+                self.info(tr!(
+                    self.lang(),
+                    "Type the date as YYYY-MM-DD",
+                    "Geben Sie das Datum als JJJJ-MM-TT ein"
+                ));
                 Vec::new()
             }
         }
@@ -820,16 +905,22 @@ impl App {
 
     fn on_paste(&mut self, text: &str) -> Vec<Effect> {
         if text.len() > MAX_PASTE {
-            self.error(format!(
-                "Paste refused: {} characters is far more than any value here",
-                text.chars().count()
+            let n = text.chars().count();
+            self.error(tr!(
+                self.lang(),
+                "Paste refused: {n} characters is far more than any value here",
+                "Einfügen abgelehnt: {n} Zeichen sind weit mehr als jeder Wert hier"
             ));
             return Vec::new();
         }
-        let cleaned = match fields::clean_input(text) {
+        let cleaned = match fields::clean_input(text, self.lang()) {
             Ok(c) => c,
             Err(msg) => {
-                self.error(format!("Paste refused: {msg}"));
+                self.error(tr!(
+                    self.lang(),
+                    "Paste refused: {msg}",
+                    "Einfügen abgelehnt: {msg}"
+                ));
                 return Vec::new();
             }
         };
@@ -841,7 +932,7 @@ impl App {
             return Vec::new();
         }
         if !matches!(self.overlay, Overlay::None) || self.current_fields().is_empty() {
-            self.info("Nothing takes a pasted value here: go to the step that asks for it");
+            self.info(tr!(self.lang(), "Nothing takes a pasted value here: go to the step that asks for it", "Hier nimmt nichts einen eingefügten Wert: gehen Sie zu dem Schritt, der danach fragt"));
             return Vec::new();
         }
         // A paste while browsing goes into the focused (or the step's main) field's editor,
@@ -853,8 +944,10 @@ impl App {
         let effects = self.start_edit(Some(cleaned));
         if let Some(spec) = self.focused_field() {
             let label = spec.label.clone();
-            self.info(format!(
-                "Pasted into {label}: Enter keeps it, Esc discards it"
+            self.info(tr!(
+                self.lang(),
+                "Pasted into {label}: Enter keeps it, Esc discards it",
+                "In {label} eingefügt: Enter übernimmt, Esc verwirft"
             ));
         }
         effects
@@ -899,14 +992,20 @@ impl App {
 
     fn open_link(&mut self) -> Vec<Effect> {
         let Some(link) = self.procedure.entries[self.cursor].step.link.clone() else {
-            self.info("This step has no link to open");
+            self.info(tr!(
+                self.lang(),
+                "This step has no link to open",
+                "Dieser Schritt hat keinen Link zum Öffnen"
+            ));
             return Vec::new();
         };
         if self.config.has_display {
             vec![Effect::OpenUrl(link)]
         } else {
-            self.warning(format!(
-                "No display to open a browser here: open {link} yourself"
+            self.warning(tr!(
+                self.lang(),
+                "No display to open a browser here: open {link} yourself",
+                "Kein Bildschirm für einen Browser hier: öffnen Sie {link} selbst"
             ));
             Vec::new()
         }
@@ -919,17 +1018,25 @@ impl App {
             .iter()
             .any(|f| f.is_secret() && self.progress.values.contains_key(&f.id));
         if !has_secret {
-            self.info("There is no client secret to show yet");
+            self.info(tr!(
+                self.lang(),
+                "There is no client secret to show yet",
+                "Es gibt noch keinen geheimen Clientschlüssel zum Anzeigen"
+            ));
             return Vec::new();
         }
         self.secret_revealed = true;
-        self.info("The client secret is shown for 10 seconds");
+        self.info(tr!(
+            self.lang(),
+            "The client secret is shown for 10 seconds",
+            "Der geheime Clientschlüssel wird 10 Sekunden lang angezeigt"
+        ));
         vec![Effect::Schedule(Timer::HideSecret, REVEAL_FOR)]
     }
 
     fn start_verify(&mut self) -> Vec<Effect> {
         if !self.procedure.entries[self.cursor].step.verify {
-            self.info("The live check runs at step 23 and on the summary: go there and press V");
+            self.info(tr!(self.lang(), "The live check runs at step 23 and on the summary: go there and press V", "Die Live-Prüfung läuft in Schritt 23 und in der Zusammenfassung: gehen Sie dorthin und drücken Sie V"));
             return Vec::new();
         }
         if matches!(self.check, Check::Running { .. }) {
@@ -943,12 +1050,21 @@ impl App {
         );
         match req {
             Err(e) => {
-                self.error(format!("Cannot check yet: {}", e.message()));
+                self.error(tr!(
+                    self.lang(),
+                    "Cannot check yet: {}",
+                    "Noch keine Prüfung möglich: {}",
+                    e.message()
+                ));
                 Vec::new()
             }
             Ok(req) => {
                 self.check = Check::Running { frame: 0 };
-                self.info("Checking live… (Esc cancels)");
+                self.info(tr!(
+                    self.lang(),
+                    "Checking live… (Esc cancels)",
+                    "Prüfe live … (Esc bricht ab)"
+                ));
                 vec![
                     Effect::Verify(Box::new(req)),
                     Effect::Schedule(Timer::Spinner, SPINNER_EVERY),
@@ -964,7 +1080,7 @@ impl App {
         }
         let ok = results.credentials_ok() && results.exit_code() == 0;
         let first_problem = results
-            .lines()
+            .lines(self.lang())
             .into_iter()
             .find(|(_, o)| !matches!(o, verify::Outcome::Pass(_)))
             .map(|(what, o)| format!("{what}: {}", o.message()));
@@ -974,8 +1090,14 @@ impl App {
             effects.push(Effect::Save);
         }
         match (ok, first_problem) {
-            (true, _) | (false, None) => self.success("Live check passed: the values work"),
-            (false, Some(p)) => self.error(format!("Live check: {p}")),
+            (true, _) | (false, None) => self.success(tr!(
+                self.lang(),
+                "Live check passed: the values work",
+                "Live-Prüfung bestanden: die Werte funktionieren"
+            )),
+            (false, Some(p)) => {
+                self.error(tr!(self.lang(), "Live check: {p}", "Live-Prüfung: {p}"))
+            }
         }
         self.check = Check::Done(results);
         effects
@@ -989,7 +1111,7 @@ impl App {
         }
         if let Some(link) = step.link.clone() {
             return vec![Effect::Copy {
-                label: "link".into(),
+                label: tr!(self.lang(), "link", "Link"),
                 text: link.into(),
                 secret: false,
             }];
@@ -1001,7 +1123,11 @@ impl App {
         if let Some(first) = step.lists.first().cloned() {
             return self.copy_field(&first);
         }
-        self.info("This step has nothing to copy");
+        self.info(tr!(
+            self.lang(),
+            "This step has nothing to copy",
+            "Dieser Schritt hat nichts zum Kopieren"
+        ));
         Vec::new()
     }
 
@@ -1018,11 +1144,21 @@ impl App {
                     .first()
                     .map(|p| p.message.clone())
                     .unwrap_or_default();
-                self.error(format!("Not copied: {} has an error: {why}", spec.label));
+                self.error(tr!(
+                    self.lang(),
+                    "Not copied: {} has an error: {why}",
+                    "Nicht kopiert: {} hat einen Fehler: {why}",
+                    spec.label
+                ));
                 Vec::new()
             }
             (_, None) => {
-                self.warning(format!("Nothing to copy: {} is empty", spec.label));
+                self.warning(tr!(
+                    self.lang(),
+                    "Nothing to copy: {} is empty",
+                    "Nichts zu kopieren: {} ist leer",
+                    spec.label
+                ));
                 Vec::new()
             }
             (_, Some(text)) => vec![Effect::Copy {
@@ -1037,21 +1173,27 @@ impl App {
         let c = match result {
             Ok(c) => c,
             Err(reason) => {
-                self.error(format!("Not copied: {reason}"));
+                self.error(tr!(
+                    self.lang(),
+                    "Not copied: {reason}",
+                    "Nicht kopiert: {reason}"
+                ));
                 return Vec::new();
             }
         };
         let fallback = c.fallback.map(|f| format!(" ({f})")).unwrap_or_default();
-        let mut text = format!(
+        let mut text = tr!(
+            self.lang(),
             "Copied {} ({} chars) {}{fallback}",
+            "{} kopiert ({} Zeichen) {}{fallback}",
             c.label,
             c.chars,
-            c.kind.describe()
+            c.kind.describe(self.lang())
         );
         let mut effects = Vec::new();
         if c.secret {
             if c.kind == crate::clipboard::Kind::Osc52 {
-                text.push_str("; azreg cannot clear it there: copy something else once pasted");
+                text.push_str(&tr!(self.lang(), "; azreg cannot clear it there: copy something else once pasted", "; dort kann azreg ihn nicht löschen: kopieren Sie nach dem Einfügen etwas anderes"));
             } else if self.config.clear_after > 0 {
                 self.clear_left = Some(self.config.clear_after);
                 effects.push(Effect::Schedule(
@@ -1100,7 +1242,11 @@ impl App {
             let reason = reason.clone();
             self.editor = None;
             self.overlay = Overlay::ConfirmQuit;
-            self.error(format!("Changes are not saved: {reason}"));
+            self.error(tr!(
+                self.lang(),
+                "Changes are not saved: {reason}",
+                "Änderungen sind nicht gespeichert: {reason}"
+            ));
             return Vec::new();
         }
         self.quitting = true;

@@ -3,6 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::i18n::{L, Lang};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Up,
@@ -65,17 +67,27 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub fn title(self) -> &'static str {
+    pub fn title(self, lang: Lang) -> &'static str {
         match self {
-            Scope::Always => "Anywhere",
-            Scope::Browse => "Walkthrough",
-            Scope::Checklist => "Checklist",
-            Scope::Field => "Fields",
-            Scope::Editor => "Editing a value",
-            Scope::Overlay => "Lists (values overview, choices)",
-            Scope::Busy => "While the live check runs",
-            Scope::Confirm => "Quitting with unsaved changes",
+            Scope::Always => L::new("Anywhere", "Überall"),
+            Scope::Browse => L::new("Walkthrough", "Durchgang"),
+            Scope::Checklist => L::new("Checklist", "Checkliste"),
+            Scope::Field => L::new("Fields", "Felder"),
+            Scope::Editor => L::new("Editing a value", "Einen Wert bearbeiten"),
+            Scope::Overlay => L::new(
+                "Lists (values overview, choices)",
+                "Listen (Werteübersicht, Auswahl)",
+            ),
+            Scope::Busy => L::new(
+                "While the live check runs",
+                "Während die Live-Prüfung läuft",
+            ),
+            Scope::Confirm => L::new(
+                "Quitting with unsaved changes",
+                "Beenden mit ungespeicherten Änderungen",
+            ),
         }
+        .get(lang)
     }
 }
 
@@ -105,17 +117,17 @@ pub struct Binding {
     pub scope: Scope,
     pub keys: &'static [KeySpec],
     pub action: Action,
-    pub desc: &'static str,
+    pub desc: L,
     /// A short label for the status line's hints, where the binding deserves one.
-    pub hint: Option<&'static str>,
+    pub hint: Option<L>,
 }
 
 const fn b(
     scope: Scope,
     keys: &'static [KeySpec],
     action: Action,
-    desc: &'static str,
-    hint: Option<&'static str>,
+    desc: L,
+    hint: Option<L>,
 ) -> Binding {
     Binding {
         scope,
@@ -132,45 +144,45 @@ use Scope as S;
 
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
-    b(S::Always, &[ctrl('c')], A::Quit, "quit (progress is already saved)", None),
-    b(S::Always, &[ctrl('z')], A::Suspend, "suspend to the shell; fg brings azreg back", None),
-    b(S::Checklist, &[k(C::Up), ch('k')], A::Up, "previous step", None),
-    b(S::Checklist, &[k(C::Down), ch('j')], A::Down, "next step", Some("move")),
-    b(S::Checklist, &[ch('g'), k(C::Home)], A::First, "first entry (Before you start)", None),
-    b(S::Checklist, &[ch('G'), k(C::End)], A::Last, "last entry (Summary)", None),
-    b(S::Checklist, &[k(C::Enter), ch(' ')], A::ToggleDone, "mark the step done and go to the next open one; on a done step: open again", Some("done")),
-    b(S::Checklist, &[k(C::Esc)], A::Quit, "quit", None),
-    b(S::Browse, &[ch('n')], A::NextOpen, "jump to the next open step", None),
-    b(S::Browse, &[k(C::Tab)], A::FocusNext, "focus the next field of the step (then back to the checklist)", Some("fields")),
-    b(S::Browse, &[k(C::BackTab)], A::FocusPrev, "focus the previous field", None),
-    b(S::Browse, &[k(C::PageDown)], A::PageDown, "scroll the step's text down", None),
-    b(S::Browse, &[k(C::PageUp)], A::PageUp, "scroll the step's text up", None),
-    b(S::Browse, &[ch('c')], A::CopyMain, "copy the step's main value (URI, secret, client ID) or its link", Some("copy")),
-    b(S::Browse, &[ch('y')], A::CopyField, "copy the focused field's value (summary: the focused line)", None),
-    b(S::Browse, &[ch('o')], A::OpenLink, "open the step's link in the browser", None),
-    b(S::Browse, &[ch('v')], A::Values, "values overview: every value and its state", Some("values")),
-    b(S::Browse, &[ch('r')], A::Reveal, "show the client secret for 10 seconds", None),
-    b(S::Browse, &[ch('V')], A::Verify, "live check of tenant, client ID, secret and redirect URIs (step 23, summary)", None),
-    b(S::Busy, &[k(C::Esc)], A::Cancel, "cancel the live check", Some("cancel check")),
-    b(S::Browse, &[ch('?')], A::Help, "this help", Some("help")),
-    b(S::Browse, &[ch('q')], A::Quit, "quit (progress is already saved)", Some("quit")),
-    b(S::Field, &[k(C::Up), ch('k')], A::Up, "previous field", None),
-    b(S::Field, &[k(C::Down), ch('j')], A::Down, "next field", None),
-    b(S::Field, &[k(C::Enter), ch('e')], A::Edit, "edit the value (or pick from the list)", Some("edit")),
-    b(S::Field, &[k(C::Esc)], A::Back, "back to the checklist", Some("back")),
-    b(S::Editor, &[k(C::Enter)], A::Commit, "keep the value (it is checked and saved)", Some("keep")),
-    b(S::Editor, &[k(C::Esc)], A::Back, "cancel, leave the value as it was", Some("cancel")),
-    b(S::Editor, &[k(C::Left), k(C::Right), k(C::Home), k(C::End)], A::EditText, "move the cursor (Ctrl-A/Ctrl-E: start/end)", None),
-    b(S::Editor, &[k(C::Backspace), k(C::Delete)], A::EditText, "delete a character", None),
-    b(S::Editor, &[ctrl('w'), ctrl('u'), ctrl('k')], A::EditText, "delete the word before / the line / to the end", None),
-    b(S::Confirm, &[ch('r')], A::Retry, "try to save again, then quit", Some("retry")),
-    b(S::Confirm, &[ch('w')], A::SaveAs, "write the progress to another file, then quit", Some("write elsewhere")),
-    b(S::Confirm, &[ch('q')], A::Quit, "quit without saving (changes since the last save are lost)", Some("quit anyway")),
-    b(S::Confirm, &[k(C::Esc)], A::Back, "stay in azreg", Some("stay")),
-    b(S::Overlay, &[k(C::Up), ch('k')], A::Up, "previous item", None),
-    b(S::Overlay, &[k(C::Down), ch('j')], A::Down, "next item", None),
-    b(S::Overlay, &[k(C::Enter)], A::Commit, "choose; in the values overview: go to the step", Some("choose")),
-    b(S::Overlay, &[k(C::Esc), ch('q'), ch('v')], A::Back, "close", Some("close")),
+    b(S::Always, &[ctrl('c')], A::Quit, L::new("quit (progress is already saved)", "beenden (der Fortschritt ist schon gespeichert)"), None),
+    b(S::Always, &[ctrl('z')], A::Suspend, L::new("suspend to the shell; fg brings azreg back", "in die Shell anhalten; fg holt azreg zurück"), None),
+    b(S::Checklist, &[k(C::Up), ch('k')], A::Up, L::new("previous step", "vorheriger Schritt"), None),
+    b(S::Checklist, &[k(C::Down), ch('j')], A::Down, L::new("next step", "nächster Schritt"), Some(L::new("move", "bewegen"))),
+    b(S::Checklist, &[ch('g'), k(C::Home)], A::First, L::new("first entry (Before you start)", "erster Eintrag (Bevor Sie beginnen)"), None),
+    b(S::Checklist, &[ch('G'), k(C::End)], A::Last, L::new("last entry (Summary)", "letzter Eintrag (Zusammenfassung)"), None),
+    b(S::Checklist, &[k(C::Enter), ch(' ')], A::ToggleDone, L::new("mark the step done and go to the next open one; on a done step: open again", "Schritt als erledigt markieren und zum nächsten offenen gehen; bei einem erledigten: wieder öffnen"), Some(L::new("done", "erledigt"))),
+    b(S::Checklist, &[k(C::Esc)], A::Quit, L::new("quit", "beenden"), None),
+    b(S::Browse, &[ch('n')], A::NextOpen, L::new("jump to the next open step", "zum nächsten offenen Schritt springen"), None),
+    b(S::Browse, &[k(C::Tab)], A::FocusNext, L::new("focus the next field of the step (then back to the checklist)", "nächstes Feld des Schritts (danach zurück zur Checkliste)"), Some(L::new("fields", "Felder"))),
+    b(S::Browse, &[k(C::BackTab)], A::FocusPrev, L::new("focus the previous field", "vorheriges Feld"), None),
+    b(S::Browse, &[k(C::PageDown)], A::PageDown, L::new("scroll the step's text down", "Text des Schritts nach unten blättern"), None),
+    b(S::Browse, &[k(C::PageUp)], A::PageUp, L::new("scroll the step's text up", "Text des Schritts nach oben blättern"), None),
+    b(S::Browse, &[ch('c')], A::CopyMain, L::new("copy the step's main value (URI, secret, client ID) or its link", "Hauptwert des Schritts kopieren (URI, Schlüssel, Client-ID) oder seinen Link"), Some(L::new("copy", "kopieren"))),
+    b(S::Browse, &[ch('y')], A::CopyField, L::new("copy the focused field's value (summary: the focused line)", "Wert des gewählten Felds kopieren (Zusammenfassung: die gewählte Zeile)"), None),
+    b(S::Browse, &[ch('o')], A::OpenLink, L::new("open the step's link in the browser", "Link des Schritts im Browser öffnen"), None),
+    b(S::Browse, &[ch('v')], A::Values, L::new("values overview: every value and its state", "Werteübersicht: jeder Wert und sein Zustand"), Some(L::new("values", "Werte"))),
+    b(S::Browse, &[ch('r')], A::Reveal, L::new("show the client secret for 10 seconds", "geheimen Clientschlüssel 10 Sekunden lang zeigen"), None),
+    b(S::Browse, &[ch('V')], A::Verify, L::new("live check of tenant, client ID, secret and redirect URIs (step 23, summary)", "Live-Prüfung von Mandant, Client-ID, Schlüssel und Umleitungs-URIs (Schritt 23, Zusammenfassung)"), None),
+    b(S::Busy, &[k(C::Esc)], A::Cancel, L::new("cancel the live check", "Live-Prüfung abbrechen"), Some(L::new("cancel check", "Prüfung abbrechen"))),
+    b(S::Browse, &[ch('?')], A::Help, L::new("this help", "diese Hilfe"), Some(L::new("help", "Hilfe"))),
+    b(S::Browse, &[ch('q')], A::Quit, L::new("quit (progress is already saved)", "beenden (der Fortschritt ist schon gespeichert)"), Some(L::new("quit", "beenden"))),
+    b(S::Field, &[k(C::Up), ch('k')], A::Up, L::new("previous field", "vorheriges Feld"), None),
+    b(S::Field, &[k(C::Down), ch('j')], A::Down, L::new("next field", "nächstes Feld"), None),
+    b(S::Field, &[k(C::Enter), ch('e')], A::Edit, L::new("edit the value (or pick from the list)", "Wert bearbeiten (oder aus der Liste wählen)"), Some(L::new("edit", "bearbeiten"))),
+    b(S::Field, &[k(C::Esc)], A::Back, L::new("back to the checklist", "zurück zur Checkliste"), Some(L::new("back", "zurück"))),
+    b(S::Editor, &[k(C::Enter)], A::Commit, L::new("keep the value (it is checked and saved)", "Wert übernehmen (er wird geprüft und gespeichert)"), Some(L::new("keep", "übernehmen"))),
+    b(S::Editor, &[k(C::Esc)], A::Back, L::new("cancel, leave the value as it was", "abbrechen, der Wert bleibt wie er war"), Some(L::new("cancel", "abbrechen"))),
+    b(S::Editor, &[k(C::Left), k(C::Right), k(C::Home), k(C::End)], A::EditText, L::new("move the cursor (Ctrl-A/Ctrl-E: start/end)", "Cursor bewegen (Strg-A/Strg-E: Anfang/Ende)"), None),
+    b(S::Editor, &[k(C::Backspace), k(C::Delete)], A::EditText, L::new("delete a character", "ein Zeichen löschen"), None),
+    b(S::Editor, &[ctrl('w'), ctrl('u'), ctrl('k')], A::EditText, L::new("delete the word before / the line / to the end", "Wort davor / Zeile / bis zum Ende löschen"), None),
+    b(S::Confirm, &[ch('r')], A::Retry, L::new("try to save again, then quit", "noch einmal speichern, dann beenden"), Some(L::new("retry", "erneut"))),
+    b(S::Confirm, &[ch('w')], A::SaveAs, L::new("write the progress to another file, then quit", "Fortschritt in eine andere Datei schreiben, dann beenden"), Some(L::new("write elsewhere", "woanders schreiben"))),
+    b(S::Confirm, &[ch('q')], A::Quit, L::new("quit without saving (changes since the last save are lost)", "ohne Speichern beenden (Änderungen seit dem letzten Speichern gehen verloren)"), Some(L::new("quit anyway", "trotzdem beenden"))),
+    b(S::Confirm, &[k(C::Esc)], A::Back, L::new("stay in azreg", "in azreg bleiben"), Some(L::new("stay", "bleiben"))),
+    b(S::Overlay, &[k(C::Up), ch('k')], A::Up, L::new("previous item", "vorheriger Eintrag"), None),
+    b(S::Overlay, &[k(C::Down), ch('j')], A::Down, L::new("next item", "nächster Eintrag"), None),
+    b(S::Overlay, &[k(C::Enter)], A::Commit, L::new("choose; in the values overview: go to the step", "wählen; in der Werteübersicht: zum Schritt gehen"), Some(L::new("choose", "wählen"))),
+    b(S::Overlay, &[k(C::Esc), ch('q'), ch('v')], A::Back, L::new("close", "schließen"), Some(L::new("close", "schließen"))),
 ];
 
 impl KeySpec {
@@ -186,7 +198,7 @@ impl KeySpec {
         self.code == ev.code && self.mods == mods
     }
 
-    pub fn label(&self) -> String {
+    pub fn label(&self, lang: Lang) -> String {
         let base = match self.code {
             C::Up => "↑".to_string(),
             C::Down => "↓".to_string(),
@@ -202,12 +214,13 @@ impl KeySpec {
             C::End => "End".to_string(),
             C::Backspace => "Backspace".to_string(),
             C::Delete => "Del".to_string(),
-            C::Char(' ') => "Space".to_string(),
+            C::Char(' ') => L::new("Space", "Leertaste").get(lang).to_string(),
             C::Char(c) => c.to_string(),
             other => format!("{other:?}"),
         };
         if self.mods.contains(KeyModifiers::CONTROL) {
-            format!("Ctrl-{}", base.to_uppercase())
+            let ctrl = L::new("Ctrl", "Strg").get(lang);
+            format!("{ctrl}-{}", base.to_uppercase())
         } else {
             base
         }
@@ -215,10 +228,10 @@ impl KeySpec {
 }
 
 impl Binding {
-    pub fn keys_label(&self) -> String {
+    pub fn keys_label(&self, lang: Lang) -> String {
         self.keys
             .iter()
-            .map(KeySpec::label)
+            .map(|k| k.label(lang))
             .collect::<Vec<_>>()
             .join("/")
     }
@@ -235,12 +248,26 @@ pub fn lookup(scopes: &[Scope], ev: &KeyEvent) -> Option<Action> {
     })
 }
 
-/// Status-line hints for the active scopes: (keys, label).
-pub fn hints(scopes: &[Scope]) -> Vec<(String, &'static str)> {
+/// A status-line hint: the key, its label in the language, and whether it must always show.
+pub struct Hint {
+    pub keys: String,
+    pub label: &'static str,
+    pub essential: bool,
+}
+
+/// Status-line hints for the active scopes.
+pub fn hints(scopes: &[Scope], lang: Lang) -> Vec<Hint> {
     scopes
         .iter()
         .flat_map(|s| BINDINGS.iter().filter(move |b| b.scope == *s))
-        .filter_map(|b| b.hint.map(|h| (b.keys[0].label(), h)))
+        .filter_map(|b| {
+            b.hint.map(|h| Hint {
+                keys: b.keys[0].label(lang),
+                label: h.get(lang),
+                // Help and quit always show; the others as space allows.
+                essential: matches!(b.action, Action::Help | Action::Quit),
+            })
+        })
         .collect()
 }
 
@@ -301,18 +328,19 @@ mod tests {
     }
 
     #[test]
-    fn every_binding_has_a_description() {
-        assert!(
-            BINDINGS
-                .iter()
-                .all(|b| !b.desc.is_empty() && !b.keys.is_empty())
-        );
+    fn every_binding_has_a_description_in_both_languages() {
+        for b in BINDINGS {
+            assert!(!b.keys.is_empty());
+            assert!(!b.desc.en.is_empty() && !b.desc.de.is_empty());
+            assert_ne!(b.desc.en, b.desc.de, "{:?} has no German", b.action);
+        }
     }
 
     #[test]
     fn labels_are_readable() {
-        assert_eq!(ctrl('w').label(), "Ctrl-W");
-        assert_eq!(ch(' ').label(), "Space");
-        assert_eq!(k(C::Up).label(), "↑");
+        assert_eq!(ctrl('w').label(Lang::En), "Ctrl-W");
+        assert_eq!(ctrl('w').label(Lang::De), "Strg-W");
+        assert_eq!(ch(' ').label(Lang::En), "Space");
+        assert_eq!(k(C::Up).label(Lang::De), "↑");
     }
 }

@@ -5,6 +5,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, truncate, wrap};
 use crate::fields::{FieldKind, FieldSpec, FieldState, Severity, parse_date};
+use crate::i18n::L;
 use crate::text::clean_for_display;
 use crate::tui::app::{App, Focus};
 
@@ -25,7 +26,7 @@ pub fn lines(
         let focused = app.focus == Focus::Field(i);
         let a = app.assess(id);
         let state = a.state();
-        let (tag, tag_style) = state_tag(state, a.derived, theme);
+        let (tag, tag_style) = state_tag(state, a.derived, app.lang(), theme);
         let mark = if focused { FOCUS_MARK } else { "  " };
         let label_w = width.saturating_sub(tag.width() + 3);
         out.push(Line::from(vec![
@@ -64,7 +65,12 @@ pub fn lines(
                     let shown = display_value(spec, &shown, app.secret_revealed);
                     push_wrapped(&mut out, &shown, width, theme.plain());
                 }
-                None => push_wrapped(&mut out, "(empty)", width, theme.dim()),
+                None => push_wrapped(
+                    &mut out,
+                    L::new("(empty)", "(leer)").get(app.lang()),
+                    width,
+                    theme.dim(),
+                ),
             }
             for p in &a.problems {
                 let (mark, style) = match p.severity {
@@ -101,7 +107,12 @@ fn push_wrapped(
     );
 }
 
-fn state_tag(state: FieldState, derived: bool, theme: &Theme) -> (String, ratatui::style::Style) {
+fn state_tag(
+    state: FieldState,
+    derived: bool,
+    lang: crate::i18n::Lang,
+    theme: &Theme,
+) -> (String, ratatui::style::Style) {
     let style = match state {
         FieldState::Empty => theme.dim(),
         FieldState::Ok => theme.ok(),
@@ -109,9 +120,14 @@ fn state_tag(state: FieldState, derived: bool, theme: &Theme) -> (String, ratatu
         FieldState::Error => theme.error(),
     };
     let tag = if derived {
-        format!("[{} · derived]", state.label())
+        crate::tr!(
+            lang,
+            "[{} · derived]",
+            "[{} · abgeleitet]",
+            state.label(lang)
+        )
     } else {
-        format!("[{}]", state.label())
+        format!("[{}]", state.label(lang))
     };
     (tag, style)
 }
@@ -124,7 +140,14 @@ fn describe(spec: &FieldSpec, value: &str, app: &App) -> String {
             |o| clean_for_display(&o.label).into_owned(),
         ),
         FieldKind::Date => match parse_date(value) {
-            Some(d) => format!("{value} (in {} days)", (d - app.config.today).whole_days()),
+            Some(d) => {
+                let days = (d - app.config.today).whole_days();
+                crate::tr!(
+                    app.lang(),
+                    "{value} (in {days} days)",
+                    "{value} (in {days} Tagen)"
+                )
+            }
             None => value.to_string(),
         },
         _ => value.to_string(),

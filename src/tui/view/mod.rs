@@ -27,7 +27,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let theme = Theme::new(app.config.no_color);
     let area = frame.area();
     let Some(areas) = layout::areas(area) else {
-        too_small(frame, area);
+        too_small(frame, area, app.lang());
         return;
     };
     header::draw(frame, areas.header, app, &theme);
@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     match &app.overlay {
         Overlay::None => {}
-        Overlay::Help { scroll } => help::draw(frame, area, *scroll, &theme),
+        Overlay::Help { scroll } => help::draw(frame, area, *scroll, app.lang(), &theme),
         Overlay::Values { selected } => overlay::values(frame, area, app, *selected, &theme),
         Overlay::ConfirmQuit => overlay::confirm_quit(frame, area, app, &theme),
         Overlay::Pick { field, selected } => {
@@ -52,15 +52,20 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
-fn too_small(frame: &mut Frame, area: Rect) {
-    let text = format!(
-        "terminal too small (needs {}x{})",
-        layout::MIN_WIDTH,
-        layout::MIN_HEIGHT
-    );
+fn too_small(frame: &mut Frame, area: Rect, lang: crate::i18n::Lang) {
+    let (w, h) = (layout::MIN_WIDTH, layout::MIN_HEIGHT);
+    let (now_w, now_h) = (area.width, area.height);
     let lines = vec![
-        Line::from(text),
-        Line::from(format!("now {}x{}", area.width, area.height)),
+        Line::from(crate::tr!(
+            lang,
+            "terminal too small (needs {w}x{h})",
+            "Terminal zu klein (braucht {w}x{h})"
+        )),
+        Line::from(crate::tr!(
+            lang,
+            "now {now_w}x{now_h}",
+            "jetzt {now_w}x{now_h}"
+        )),
     ];
     let y = area.height.saturating_sub(2) / 2;
     let rect = Rect::new(area.x, area.y + y, area.width, area.height.min(2));

@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, truncate};
 use crate::fields::{FieldKind, FieldState, format_date, preset_date};
+use crate::i18n::L;
 use crate::text::clean_for_display;
 use crate::tui::app::{App, pick_len};
 use crate::tui::layout::{centered, list_offset};
@@ -58,7 +59,12 @@ pub fn values(frame: &mut Frame, area: Rect, app: &App, selected: usize, theme: 
         area,
         area.width.saturating_sub(4).min(140),
         n + 2,
-        " Values · Enter goes to the step · Esc closes ".into(),
+        L::new(
+            " Values · Enter goes to the step · Esc closes ",
+            " Werte · Enter geht zum Schritt · Esc schließt ",
+        )
+        .get(app.lang())
+        .into(),
         theme,
     );
     let w = inner.width as usize;
@@ -94,7 +100,7 @@ pub fn values(frame: &mut Frame, area: Rect, app: &App, selected: usize, theme: 
                 _ => value,
             };
             let label = truncate(&clean_for_display(&spec.label), label_w);
-            let text = format!("{step} {label:<label_w$} {:<7} ", state.label());
+            let text = format!("{step} {label:<label_w$} {:<8} ", state.label(app.lang()));
             let rest = truncate(&detail, w.saturating_sub(text.chars().count() + 4));
             Line::from(vec![
                 Span::styled(format!("{mark} "), style),
@@ -110,9 +116,11 @@ pub fn pick(frame: &mut Frame, area: Rect, app: &App, field: &str, selected: usi
     let Some(spec) = app.procedure.field(field) else {
         return;
     };
-    let title = format!(
-        " {} · Enter chooses · Esc cancels ",
-        clean_for_display(&spec.label)
+    let label = clean_for_display(&spec.label);
+    let title = crate::tr!(
+        app.lang(),
+        " {label} · Enter chooses · Esc cancels ",
+        " {label} · Enter wählt · Esc bricht ab "
     );
     let current = app.progress.values.get(field);
     let texts: Vec<String> = (0..pick_len(spec))
@@ -134,13 +142,25 @@ pub fn pick(frame: &mut Frame, area: Rect, app: &App, field: &str, selected: usi
                     Some(days) => {
                         let date = format_date(preset_date(app.config.today, *days));
                         let rec = if spec.recommended == Some(*days) {
-                            ", recommended"
+                            L::new(", recommended", ", empfohlen").get(app.lang())
                         } else {
                             ""
                         };
-                        (format!("{days} days (until {date}{rec})"), Some(date))
+                        (
+                            crate::tr!(
+                                app.lang(),
+                                "{days} days (until {date}{rec})",
+                                "{days} Tage (bis {date}{rec})"
+                            ),
+                            Some(date),
+                        )
                     }
-                    None => ("Custom date…".to_string(), None),
+                    None => (
+                        L::new("Custom date…", "Eigenes Datum …")
+                            .get(app.lang())
+                            .to_string(),
+                        None,
+                    ),
                 },
             };
             let mark = if value.is_some() && value.as_ref() == current {
@@ -181,11 +201,29 @@ pub fn confirm_quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .as_ref()
         .filter(|e| e.target == crate::tui::app::EditTarget::SavePath);
     let w = area.width.saturating_sub(4).min(76);
-    let inner = popup(frame, area, w, 9, " Changes are not saved ".into(), theme);
+    let lang = app.lang();
+    let inner = popup(
+        frame,
+        area,
+        w,
+        9,
+        L::new(" Changes are not saved ", " Änderungen nicht gespeichert ")
+            .get(lang)
+            .into(),
+        theme,
+    );
     let width = inner.width as usize;
     let mut lines = vec![
         Line::styled(
-            truncate(&format!("not saved: {}", clean_for_display(&reason)), width),
+            truncate(
+                &crate::tr!(
+                    lang,
+                    "not saved: {}",
+                    "nicht gespeichert: {}",
+                    clean_for_display(&reason)
+                ),
+                width,
+            ),
             theme.error(),
         ),
         Line::default(),
@@ -193,7 +231,11 @@ pub fn confirm_quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     match editor {
         Some(ed) => {
             lines.push(Line::from(
-                "Write the progress to (Enter writes, Esc goes back):",
+                L::new(
+                    "Write the progress to (Enter writes, Esc goes back):",
+                    "Fortschritt schreiben nach (Enter schreibt, Esc geht zurück):",
+                )
+                .get(lang),
             ));
             let avail = width.saturating_sub(1).max(1);
             let scroll = ed.input.visual_scroll(avail);
@@ -212,8 +254,8 @@ pub fn confirm_quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 .filter(|b| b.scope == crate::tui::keymap::Scope::Confirm)
             {
                 lines.push(Line::from(vec![
-                    Span::styled(format!("  {:<6}", b.keys_label()), theme.key()),
-                    Span::raw(truncate(b.desc, width.saturating_sub(8))),
+                    Span::styled(format!("  {:<6}", b.keys_label(lang)), theme.key()),
+                    Span::raw(truncate(b.desc.get(lang), width.saturating_sub(8))),
                 ]));
             }
         }

@@ -18,7 +18,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let width = area.width as usize;
     let message = match (&app.save_error, &app.status) {
         (Some(reason), _) => Line::styled(
-            truncate(&format!(" not saved: {}", clean_for_display(reason)), width),
+            truncate(
+                &crate::tr!(
+                    app.lang(),
+                    " not saved: {}",
+                    " nicht gespeichert: {}",
+                    clean_for_display(reason)
+                ),
+                width,
+            ),
             theme.error(),
         ),
         (None, Some(s)) => {
@@ -39,7 +47,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Some(n) if n > 0 => {
             let mut spans = message.spans;
             spans.push(Span::styled(
-                format!("  · secret leaves the clipboard in {n} s"),
+                crate::tr!(
+                    app.lang(),
+                    "  · secret leaves the clipboard in {n} s",
+                    "  · Schlüssel verlässt die Zwischenablage in {n} s"
+                ),
                 theme.warning(),
             ));
             Line::from(spans)
@@ -51,16 +63,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let path = clean_for_display(&app.config.file_label).into_owned();
     let mut spans = vec![Span::raw(" ")];
     let budget = width.saturating_sub(path.width().min(width / 3) + 2);
-    let hints = keymap::hints(&app.scopes());
-    let cost = |(keys, label): &(String, &str)| keys.width() + label.width() + 3;
-    // Help and quit always show; the others as space allows, in the table's order.
-    let essential = |label: &str| matches!(label, "help" | "quit");
-    let reserved: usize = hints.iter().filter(|h| essential(h.1)).map(cost).sum();
+    let hints = keymap::hints(&app.scopes(), app.lang());
+    let cost = |h: &keymap::Hint| h.keys.width() + h.label.width() + 3;
+    let reserved: usize = hints.iter().filter(|h| h.essential).map(cost).sum();
     let mut room = budget.saturating_sub(1 + reserved);
     let shown: Vec<_> = hints
         .iter()
         .filter(|h| {
-            if essential(h.1) {
+            if h.essential {
                 return true;
             }
             let fits = cost(h) <= room;
@@ -71,10 +81,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         })
         .collect();
     let mut used = 1;
-    for (keys, label) in shown {
-        used += keys.width() + label.width() + 3;
-        spans.push(Span::styled(keys.clone(), theme.key()));
-        spans.push(Span::styled(format!(" {label}  "), theme.dim()));
+    for h in shown {
+        used += cost(h);
+        spans.push(Span::styled(h.keys.clone(), theme.key()));
+        spans.push(Span::styled(format!(" {}  ", h.label), theme.dim()));
     }
     let path_w = width.saturating_sub(used + 1);
     let path = truncate_left(&path, path_w);

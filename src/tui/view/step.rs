@@ -6,8 +6,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Theme, check, fields, summary, wrap};
+use crate::i18n::L;
 use crate::procedure::EntryKind;
 use crate::text::clean_for_display;
+use crate::tr;
 use crate::tui::app::{App, Focus};
 use crate::tui::layout;
 
@@ -23,9 +25,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(text).scroll((scroll, 0)), g.text);
     if g.max_scroll > 0 {
         let more = if scroll < g.max_scroll {
-            "more below: PgDn ▼"
+            L::new("more below: PgDn ▼", "weiter unten: Bild↓ ▼").get(app.lang())
         } else {
-            "end of text: PgUp ▲"
+            L::new("end of text: PgUp ▲", "Ende des Texts: Bild↑ ▲").get(app.lang())
         };
         frame.render_widget(
             Paragraph::new(Span::styled(more, theme.dim())).right_aligned(),
@@ -62,18 +64,28 @@ fn pad(r: Rect) -> Rect {
 
 fn pane_title(app: &App) -> String {
     let p = &app.procedure;
+    let lang = app.lang();
+    let total = p.step_count();
     match p.entries[app.cursor].kind {
-        EntryKind::Step { number, section } => format!(
-            " Step {number} of {} · {} ",
-            p.step_count(),
-            clean_for_display(&p.sections[section].title)
-        ),
-        EntryKind::Intro => format!(
-            " Overview · {} steps in {} sections ",
-            p.step_count(),
-            p.sections.len()
-        ),
-        EntryKind::Summary => " Summary ".to_string(),
+        EntryKind::Step { number, section } => {
+            let sec = clean_for_display(&p.sections[section].title);
+            tr!(
+                lang,
+                " Step {number} of {total} · {sec} ",
+                " Schritt {number} von {total} · {sec} "
+            )
+        }
+        EntryKind::Intro => {
+            let n = p.sections.len();
+            tr!(
+                lang,
+                " Overview · {total} steps in {n} sections ",
+                " Überblick · {total} Schritte in {n} Abschnitten "
+            )
+        }
+        EntryKind::Summary => L::new(" Summary ", " Zusammenfassung ")
+            .get(lang)
+            .to_string(),
     }
 }
 
@@ -155,26 +167,47 @@ pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
             out.extend(lines.into_iter().map(Line::from));
         }
     }
+    let lang = app.lang();
+    // (label, value, style of the lines after the first, plain all through)
     let extras = [
-        ("Where: ", step.menu.as_deref(), theme.plain()),
-        ("Example: ", step.example.as_deref(), theme.accent()),
-        ("Link: ", step.link.as_deref(), theme.accent()),
+        (
+            L::new("Where: ", "Wo: "),
+            step.menu.as_deref(),
+            theme.plain(),
+            true,
+        ),
+        (
+            L::new("Example: ", "Beispiel: "),
+            step.example.as_deref(),
+            theme.accent(),
+            false,
+        ),
+        (
+            L::new("Link: ", "Link: "),
+            step.link.as_deref(),
+            theme.accent(),
+            false,
+        ),
     ];
-    for (label, value, style) in extras {
+    for (label, value, style, plain) in extras {
         if let Some(v) = value {
             out.push(Line::default());
-            let text = format!("{label}{}", clean_for_display(v));
+            let text = format!("{}{}", label.get(lang), clean_for_display(v));
             for (i, l) in wrap(&text, width, "").into_iter().enumerate() {
-                let s = if i == 0 { theme.title() } else { style };
-                out.push(Line::styled(
-                    l,
-                    if label == "Where: " { theme.plain() } else { s },
-                ));
-            }
-            if label == "Link: " {
-                out.push(Line::styled("(o opens it in the browser)", theme.dim()));
+                let s = if plain {
+                    theme.plain()
+                } else if i == 0 {
+                    theme.title()
+                } else {
+                    style
+                };
+                out.push(Line::styled(l, s));
             }
         }
+    }
+    if step.link.is_some() {
+        let hint = L::new("(o opens it in the browser)", "(o öffnet ihn im Browser)");
+        out.push(Line::styled(hint.get(lang), theme.dim()));
     }
     if step.verify {
         out.extend(check::lines(app, width, theme));

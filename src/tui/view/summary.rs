@@ -5,28 +5,43 @@ use ratatui::text::{Line, Span};
 use super::fields::display_value;
 use super::{Theme, wrap};
 use crate::fields::FieldState;
+use crate::i18n::L;
 use crate::text::clean_for_display;
+use crate::tr;
 use crate::tui::app::App;
 
 const LABEL_WIDTH: usize = 26;
 
 pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let p = &app.procedure;
+    let lang = app.lang();
     let card = &p.entries[p.summary_index()].step;
     let mut out = Vec::new();
     let (done, total) = (app.done_count(), p.step_count());
     if done == total {
         out.push(Line::styled(
-            format!("✓ All {total} steps are done."),
+            tr!(
+                lang,
+                "✓ All {total} steps are done.",
+                "✓ Alle {total} Schritte sind erledigt."
+            ),
             theme.ok(),
         ));
         out.push(Line::styled(
-            "The portal is registered in Microsoft Azure.".to_string(),
+            tr!(
+                lang,
+                "The portal is registered in Microsoft Azure.",
+                "Das Portal ist in Microsoft Azure registriert."
+            ),
             theme.ok(),
         ));
     } else {
         out.push(Line::styled(
-            format!("{done}/{total} steps done"),
+            tr!(
+                lang,
+                "{done}/{total} steps done",
+                "{done}/{total} Schritte erledigt"
+            ),
             theme.title(),
         ));
         let open: Vec<String> = app
@@ -35,7 +50,12 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             .iter()
             .map(|n| n.to_string())
             .collect();
-        for l in wrap(&format!("Open steps: {}", open.join(", ")), width, "") {
+        let open = open.join(", ");
+        for l in wrap(
+            &tr!(lang, "Open steps: {open}", "Offene Schritte: {open}"),
+            width,
+            "",
+        ) {
             out.push(Line::styled(l, theme.warning()));
         }
     }
@@ -48,7 +68,11 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     for row in app.report().summary() {
         if last.is_some() && last != Some(row.destination) {
             out.push(Line::default());
-            let h = "Entered in Azure (App > Authentication > Platform configurations):";
+            let h = L::new(
+                "Entered in Azure (App > Authentication > Platform configurations):",
+                "In Azure eingetragen (App > Authentifizierung > Plattformkonfigurationen):",
+            )
+            .get(lang);
             for l in wrap(h, width, "") {
                 out.push(Line::styled(l, theme.title()));
             }
@@ -57,7 +81,7 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
         let (spec, a) = (row.spec, &row.assessment);
         let value = match &a.value {
             Some(v) => display_value(spec, v, app.secret_revealed),
-            None => "(empty)".to_string(),
+            None => L::new("(empty)", "(leer)").get(lang).to_string(),
         };
         let style = match a.state() {
             FieldState::Ok => theme.plain(),
@@ -67,7 +91,7 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
         let focused = app.focused_field().is_some_and(|f| f.id == spec.id);
         push_pair(&mut out, (row.label, focused), &value, width, style, theme);
         for (word, msg) in app.report().problems(spec, a) {
-            if word == "error" {
+            if word == crate::fields::Severity::Error {
                 problems.push(format!("✗ {}: {msg}", spec.label));
             }
         }
@@ -75,7 +99,9 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     if !problems.is_empty() {
         out.push(Line::default());
         out.push(Line::styled(
-            "Still missing or wrong:".to_string(),
+            L::new("Still missing or wrong:", "Noch fehlend oder falsch:")
+                .get(lang)
+                .to_string(),
             theme.error(),
         ));
         for pr in problems {

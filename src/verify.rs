@@ -340,6 +340,30 @@ async fn read_body(resp: reqwest::Response) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_BODY)]).into_owned()
 }
 
+/// Send a request and read its answer; a transport failure or a server error is the outcome
+/// to report instead.
+async fn fetch(
+    request: reqwest::RequestBuilder,
+    url: &Url,
+    lang: Lang,
+) -> Result<(reqwest::StatusCode, String), Outcome> {
+    let resp = request
+        .send()
+        .await
+        .map_err(|e| unreachable(url, &e, lang))?;
+    let status = resp.status();
+    let body = read_body(resp).await;
+    if status.is_server_error() {
+        let (host, code) = (url.host_str().unwrap_or(""), status.as_u16());
+        return Err(Outcome::Unreachable(tr!(
+            lang,
+            "{host} answered with a server error (HTTP {code}): try again later",
+            "{host} antwortete mit einem Serverfehler (HTTP {code}): versuchen Sie es später noch einmal"
+        )));
+    }
+    Ok((status, body))
+}
+
 pub async fn check_tenant(
     http: &reqwest::Client,
     authority: &Url,
@@ -351,21 +375,10 @@ pub async fn check_tenant(
         tenant,
         &["v2.0", ".well-known", "openid-configuration"],
     );
-    let resp = match http.get(url.clone()).send().await {
-        Ok(r) => r,
-        Err(e) => return unreachable(&url, &e, lang),
+    let (status, body) = match fetch(http.get(url.clone()), &url, lang).await {
+        Ok(answer) => answer,
+        Err(outcome) => return outcome,
     };
-    let status = resp.status();
-    let body = read_body(resp).await;
-    if status.is_server_error() {
-        return Outcome::Unreachable(tr!(
-            lang,
-            "{} answered with a server error (HTTP {}): try again later",
-            "{} antwortete mit einem Serverfehler (HTTP {}): versuchen Sie es später noch einmal",
-            url.host_str().unwrap_or(""),
-            status.as_u16()
-        ));
-    }
     if status.is_success() {
         #[derive(Deserialize)]
         struct Config {
@@ -424,21 +437,10 @@ pub async fn check_credentials(http: &reqwest::Client, req: &Request) -> Outcome
         ("client_secret", secret),
         ("scope", "https://graph.microsoft.com/.default"),
     ];
-    let resp = match http.post(url.clone()).form(&form).send().await {
-        Ok(r) => r,
-        Err(e) => return scrub(unreachable(&url, &e, lang), secret),
+    let (status, body) = match fetch(http.post(url.clone()).form(&form), &url, lang).await {
+        Ok(answer) => answer,
+        Err(outcome) => return scrub(outcome, secret),
     };
-    let status = resp.status();
-    let body = read_body(resp).await;
-    if status.is_server_error() {
-        return Outcome::Unreachable(tr!(
-            lang,
-            "{} answered with a server error (HTTP {}): try again later",
-            "{} antwortete mit einem Serverfehler (HTTP {}): versuchen Sie es später noch einmal",
-            url.host_str().unwrap_or(""),
-            status.as_u16()
-        ));
-    }
     if status.is_success() {
         // The token itself is dropped unread beyond this check.
         let has_token = serde_json::from_str::<serde_json::Value>(&body)
@@ -514,21 +516,10 @@ pub async fn check_redirect(
         .append_pair("response_type", "code")
         .append_pair("scope", "openid")
         .append_pair("redirect_uri", uri);
-    let resp = match http.get(url.clone()).send().await {
-        Ok(r) => r,
-        Err(e) => return unreachable(&url, &e, lang),
+    let body = match fetch(http.get(url.clone()), &url, lang).await {
+        Ok((_, body)) => body,
+        Err(outcome) => return outcome,
     };
-    let status = resp.status();
-    let body = read_body(resp).await;
-    if status.is_server_error() {
-        return Outcome::Unreachable(tr!(
-            lang,
-            "{} answered with a server error (HTTP {})",
-            "{} antwortete mit einem Serverfehler (HTTP {})",
-            url.host_str().unwrap_or(""),
-            status.as_u16()
-        ));
-    }
     if body.contains("AADSTS50011") {
         return Outcome::Fail(match step {
             Some(n) => tr!(

@@ -4,13 +4,13 @@ use ratatui::text::{Line, Span};
 
 use super::fields::display_value;
 use super::{Theme, wrap};
+use unicode_width::UnicodeWidthStr;
+
 use crate::fields::FieldState;
 use crate::i18n::L;
 use crate::text::clean_for_display;
 use crate::tr;
 use crate::tui::app::App;
-
-const LABEL_WIDTH: usize = 26;
 
 pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let p = &app.procedure;
@@ -65,7 +65,22 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     }
     let mut problems = Vec::new();
     let mut last = None;
-    for row in app.report().summary() {
+    let report = app.report();
+    let rows = report.summary();
+    let shown = |row: &crate::report::SummaryRow| match &row.assessment.value {
+        Some(v) => display_value(row.spec, v, app.secret_revealed),
+        None => L::new("(empty)", "(leer)").get(lang).to_string(),
+    };
+    // One layout for the card: label and value side by side when every row fits, else each
+    // value under its label.
+    let label_w = rows.iter().map(|r| r.label.width()).max().unwrap_or(0) + 2;
+    let side_by_side = rows.iter().all(|r| 2 + label_w + shown(r).width() <= width);
+    let layout = Layout {
+        label_w,
+        side_by_side,
+        width,
+    };
+    for row in &rows {
         if last.is_some() && last != Some(row.destination) {
             out.push(Line::default());
             let h = L::new(
@@ -79,17 +94,21 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
         }
         last = Some(row.destination);
         let (spec, a) = (row.spec, &row.assessment);
-        let value = match &a.value {
-            Some(v) => display_value(spec, v, app.secret_revealed),
-            None => L::new("(empty)", "(leer)").get(lang).to_string(),
-        };
+        let value = shown(row);
         let style = match a.state() {
             FieldState::Ok => theme.plain(),
             FieldState::Warning => theme.warning(),
             FieldState::Empty | FieldState::Error => theme.error(),
         };
         let focused = app.focused_field().is_some_and(|f| f.id == spec.id);
-        push_pair(&mut out, (row.label, focused), &value, width, style, theme);
+        push_pair(
+            &mut out,
+            (row.label, focused),
+            &value,
+            &layout,
+            style,
+            theme,
+        );
         for (word, msg) in app.report().problems(spec, a) {
             if word == crate::fields::Severity::Error {
                 problems.push(format!("✗ {}: {msg}", spec.label));
@@ -113,26 +132,34 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     out
 }
 
-/// "label   value" when it fits on one line; otherwise the value on lines of its own.
+struct Layout {
+    label_w: usize,
+    side_by_side: bool,
+    width: usize,
+}
+
+/// "label   value", or the value on lines of its own under the label.
 fn push_pair(
     out: &mut Vec<Line<'static>>,
     (label, focused): (&str, bool),
     value: &str,
-    width: usize,
+    layout: &Layout,
     style: ratatui::style::Style,
     theme: &Theme,
 ) {
     let label = clean_for_display(label);
     let mark = if focused { "› " } else { "  " };
-    let one_line = LABEL_WIDTH + 2 + unicode_width::UnicodeWidthStr::width(value) <= width;
-    if one_line {
+    if layout.side_by_side {
         out.push(Line::from(vec![
-            Span::styled(format!("{mark}{label:<w$}", w = LABEL_WIDTH), theme.dim()),
+            Span::styled(
+                format!("{mark}{label:<w$}", w = layout.label_w),
+                theme.dim(),
+            ),
             Span::styled(value.to_string(), style),
         ]));
     } else {
         out.push(Line::styled(format!("{mark}{label}"), theme.dim()));
-        for l in wrap(value, width, "    ") {
+        for l in wrap(value, layout.width, "    ") {
             out.push(Line::styled(l, style));
         }
     }

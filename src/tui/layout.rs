@@ -1,6 +1,6 @@
 //! Screen geometry as pure functions, shared by the view and by mouse handling in `update`.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
@@ -18,22 +18,60 @@ pub fn areas(area: Rect) -> Option<Areas> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
-    let [header, main, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(2),
-    ])
-    .areas(area);
+    // Fixed rows and the rest: plain arithmetic, no constraint solver on the first frame.
+    let (header, rest) = split_top(area, 1);
+    let (main, status) = split_bottom(rest, 2);
     // The checklist gets about 40 %, within readable bounds.
     let list_width = (area.width * 2 / 5).clamp(28, 48);
-    let [list, step] =
-        Layout::horizontal([Constraint::Length(list_width), Constraint::Fill(1)]).areas(main);
+    let (list, step) = split_left(main, list_width);
     Some(Areas {
         header,
         list,
         step,
         status,
     })
+}
+
+/// The top `h` rows, and the rest.
+pub fn split_top(r: Rect, h: u16) -> (Rect, Rect) {
+    let h = h.min(r.height);
+    (
+        Rect { height: h, ..r },
+        Rect {
+            y: r.y + h,
+            height: r.height - h,
+            ..r
+        },
+    )
+}
+
+/// The bottom `h` rows, and the rest above them.
+pub fn split_bottom(r: Rect, h: u16) -> (Rect, Rect) {
+    let h = h.min(r.height);
+    (
+        Rect {
+            height: r.height - h,
+            ..r
+        },
+        Rect {
+            y: r.y + r.height - h,
+            height: h,
+            ..r
+        },
+    )
+}
+
+/// The left `w` columns, and the rest.
+pub fn split_left(r: Rect, w: u16) -> (Rect, Rect) {
+    let w = w.min(r.width);
+    (
+        Rect { width: w, ..r },
+        Rect {
+            x: r.x + w,
+            width: r.width - w,
+            ..r
+        },
+    )
 }
 
 /// First visible row of the checklist: the cursor's row kept in the middle where possible,

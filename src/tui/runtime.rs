@@ -3,7 +3,7 @@
 //! The loop sleeps until input, a signal or a running timer arrives; it draws only after
 //! something happened, and each frame is wrapped in a synchronized update so it never tears.
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -15,7 +15,7 @@ use crossterm::terminal::{
     BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
     disable_raw_mode, enable_raw_mode,
 };
-use crossterm::{cursor, execute};
+use crossterm::{cursor, execute, queue};
 use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -30,7 +30,11 @@ use crate::tui::view;
 use crate::verify;
 use tokio::sync::mpsc;
 
-type Term = Terminal<CrosstermBackend<Stdout>>;
+/// The frame is written through one buffer big enough for a whole frame, so it leaves in one
+/// write (stdout's own buffer is 1 KiB).
+type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+const FRAME_BUFFER: usize = 256 * 1024;
 
 /// How the walkthrough ended: the process exit code.
 pub type ExitCode = i32;
@@ -192,7 +196,11 @@ fn setup() -> io::Result<Term> {
         restore();
         return Err(e);
     }
-    Terminal::new(CrosstermBackend::new(out)).inspect_err(|_| restore())
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        FRAME_BUFFER,
+        out,
+    )))
+    .inspect_err(|_| restore())
 }
 
 /// Ctrl-Z: give the terminal back, stop until `fg`, then take it again and redraw all.
@@ -234,7 +242,9 @@ fn install_panic_hook() {
 }
 
 fn draw(terminal: &mut Term, app: &App) -> io::Result<()> {
-    execute!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    // Begin, the frame and End in one buffer: ratatui's flush after the frame writes the first
+    // two, the End follows.
+    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
     let result = terminal.draw(|f| view::draw(f, app)).map(|_| ());
     execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     result
@@ -257,7 +267,6 @@ fn to_msg(ev: Event) -> Option<Msg> {
 }
 
 async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Result<ExitCode> {
-    let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
@@ -265,16 +274,19 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
     let (check_tx, mut check_rx) = mpsc::unbounded_channel();
     let size = terminal.size()?;
     session.app.size = (size.width, size.height);
-    let mut dirty = true;
-    // For the tests of the panic path: restore the terminal, leak nothing.
-    let test_panic = std::env::var_os("AZREG_TEST_PANIC").is_some();
+    // The first frame before anything else: keys typed meanwhile wait in the terminal, and the
+    // event reader (a thread of its own) starts right after.
+    draw(terminal, &session.app)?;
+    if std::env::var_os("AZREG_TEST_PANIC").is_some() {
+        // For the tests of the panic path: the terminal is restored, nothing leaks.
+        panic!("azreg test panic with {:?}", session.app);
+    }
+    let mut events = EventStream::new();
+    let mut dirty = false;
     loop {
         if dirty {
             draw(terminal, &session.app)?;
             dirty = false;
-            if test_panic {
-                panic!("azreg test panic with {:?}", session.app);
-            }
         }
         let next_timer = timers.iter().map(|(at, _)| *at).min();
         let msg = tokio::select! {
@@ -296,10 +308,29 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
         let Some(msg) = msg else { continue };
         dirty = true;
         let mut queue = vec![msg];
-        while let Some(msg) = queue.pop() {
+        // Saves wait until the frame is drawn: the key's answer is on screen before the fsyncs,
+        // which can be slow on some disks; the save follows within the same turn of the loop.
+        let mut save_due = false;
+        loop {
+            let Some(msg) = queue.pop() else {
+                if !save_due {
+                    break;
+                }
+                draw(terminal, &session.app)?;
+                dirty = false;
+                save_due = false;
+                queue.push(Msg::Saved(session.save()));
+                continue;
+            };
+            if let Msg::Saved(result) = &msg {
+                // A save shows only when it fails, or works again after failing.
+                dirty = result.is_err()
+                    || session.app.save_error.is_some()
+                    || session.app.quit_after_save;
+            }
             for effect in session.app.update(msg) {
                 match effect {
-                    Effect::Save => queue.push(Msg::Saved(session.save())),
+                    Effect::Save => save_due = true,
                     Effect::Quit => {
                         let _ = session.save();
                         return Ok(0);

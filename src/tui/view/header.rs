@@ -1,7 +1,9 @@
 //! The top line: title and progress (`N/23` and a text gauge, readable without colour).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
+
+use crate::tui::layout::split_left;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -17,8 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let count = format!(" {done}/{total} ");
     let filled = (done * GAUGE_CELLS).checked_div(total).unwrap_or(0);
     let gauge_width = (GAUGE_CELLS + count.len()) as u16;
-    let [title_area, gauge_area] =
-        Layout::horizontal([Constraint::Fill(1), Constraint::Length(gauge_width)]).areas(area);
+    let (title_area, gauge_area) = split_left(area, area.width.saturating_sub(gauge_width));
     let title = match &app.config.profile {
         Some(name) => format!(" azreg · {name} · {}", app.procedure.title),
         None => format!(" azreg · {}", app.procedure.title),

@@ -2,7 +2,9 @@
 //! the progress file's path.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
+
+use crate::tui::layout::split_top;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
@@ -13,8 +15,7 @@ use crate::tui::app::{App, Tone};
 use crate::tui::keymap;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let [msg_area, hint_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let (msg_area, hint_area) = split_top(area, 1);
     let width = area.width as usize;
     let message = match (&app.save_error, &app.status) {
         (Some(reason), _) => Line::styled(

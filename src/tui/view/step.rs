@@ -1,7 +1,7 @@
 //! The right pane: the current card's text (wrapped, scrollable) and, below it, its fields.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
@@ -105,12 +105,8 @@ fn geometry(inner: Rect, text_lines: usize, field_lines: usize) -> Geometry {
     } else {
         field_lines.min((inner.height as usize * 2 / 3).max(2)) as u16
     };
-    let [text, rule, fields] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(fields_h),
-    ])
-    .areas(inner);
+    let (upper, fields) = layout::split_bottom(inner, fields_h);
+    let (text, rule) = layout::split_bottom(upper, 1);
     // Without fields and without overflow, the text may use the last row too.
     let text = if fields_h == 0 && text_lines <= inner.height as usize {
         inner

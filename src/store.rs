@@ -163,11 +163,16 @@ pub fn lock(path: &Path) -> Result<Lock, StoreError> {
     {
         create_private_dir(dir).map_err(err)?;
     }
-    let mut opts = fs::OpenOptions::new();
-    opts.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut file = opts.open(&lp).map_err(err)?;
+    // The lock is held on a read-only descriptor: a running azreg keeps no file open for
+    // writing, so its filesystem can even be remounted read-only under it.
+    if !lp.exists() {
+        let mut opts = fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        opts.open(&lp).map_err(err)?;
+    }
+    let file = fs::File::open(&lp).map_err(err)?;
     match file.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
@@ -179,10 +184,8 @@ pub fn lock(path: &Path) -> Result<Lock, StoreError> {
         Err(fs::TryLockError::Error(e)) => return Err(err(e)),
     }
     sweep_temp_files(path);
-    // Best effort: the pid only makes the message of a second instance more helpful.
-    let _ = file.set_len(0);
-    let _ = write!(file, "{}", std::process::id());
-    let _ = file.flush();
+    // Best effort, and only by the holder: the pid makes a second instance's message helpful.
+    let _ = fs::write(&lp, std::process::id().to_string());
     Ok(Lock { _file: file })
 }
 

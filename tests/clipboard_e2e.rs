@@ -17,7 +17,7 @@ fn c_at_step_10_writes_the_uri_as_osc52() {
     pty.send("mycompany");
     pty.send("\r");
     pty.wait_for("collaboration name saved", 5);
-    pty.send("\x1b");
+    pty.esc();
     for _ in 0..10 {
         pty.send("j");
     }

@@ -105,7 +105,7 @@ fn a_failed_save_is_shown_kept_in_memory_and_retried() {
     assert!(pty.screen().contains("not saved:"), "the message lasts");
     pty.send("q");
     pty.wait_for("Changes are not saved", 5);
-    pty.send("\x1b"); // stay
+    pty.esc(); // stay
     std::fs::remove_file(&state).unwrap();
     std::fs::rename(&moved, &state).unwrap();
     pty.send("j");
@@ -176,8 +176,8 @@ fn hostile_pastes_are_refused_and_never_drawn() {
     pty.paste(&big);
     pty.wait_for("far more than any value", 10);
     let took = start.elapsed();
-    pty.send("\x1b"); // leave the editor
-    pty.send("\x1b"); // back to the checklist
+    pty.esc(); // leave the editor
+    pty.esc(); // back to the checklist
     pty.send("j");
     pty.wait_for("Step 1 of 23", 5);
     assert!(took < Duration::from_secs(5), "{took:?}");
@@ -225,7 +225,7 @@ fn wide_and_combining_text_keeps_the_borders_straight() {
             assert_eq!(at, col, "row {i}: {row}");
         }
     }
-    pty.send("\x1b");
+    pty.esc();
     pty.send("q");
     assert_eq!(pty.wait_exit(10), 0);
 }
@@ -252,6 +252,8 @@ fn rapid_resizes_and_tiny_sizes_do_not_panic() {
         std::thread::sleep(Duration::from_millis(5));
     }
     pty.resize(80, 24);
+    pty.wait_for("0/23", 5);
+    std::thread::sleep(Duration::from_millis(100));
     pty.send("j");
     pty.wait_for("Step 1 of 23", 5);
     pty.send("q");
@@ -335,5 +337,84 @@ fn a_panic_restores_the_terminal_and_leaks_no_secret() {
     assert!(
         !raw.contains("abc8Q~"),
         "part of the secret reached the terminal"
+    );
+}
+
+/// A small tmpfs of our own, unmounted when dropped.
+struct Mount(std::path::PathBuf);
+
+impl Mount {
+    /// `None`, with the reason printed, where mounting is not allowed (not root).
+    fn tmpfs(dir: &std::path::Path, size: &str) -> Option<Mount> {
+        std::fs::create_dir_all(dir).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!(
+                "skipped: cannot mount a tmpfs here (needs root) to make a full or read-only disk"
+            );
+            return None;
+        }
+        Some(Mount(dir.to_path_buf()))
+    }
+
+    fn remount(&self, mode: &str) {
+        let st = Command::new("mount")
+            .args(["-o", &format!("remount,{mode}")])
+            .arg(&self.0)
+            .status()
+            .unwrap();
+        assert!(st.success(), "remount {mode}");
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_and_a_read_only_directory_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("mnt");
+    let Some(mount) = Mount::tmpfs(&mnt, "256k") else {
+        return;
+    };
+    let file = mnt.join("p.toml");
+    let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 80, 24);
+    pty.wait_for("0/23", 10);
+    pty.send("j");
+    pty.wait_for("Step 1 of 23", 5);
+
+    // Disk full: fill the tmpfs to the last byte.
+    let fill = mnt.join("fill");
+    let _ = std::fs::write(&fill, vec![0u8; 512 * 1024]);
+    pty.send("j");
+    pty.wait_for("not saved: No space left on device", 5);
+    std::fs::remove_file(&fill).unwrap();
+    pty.send("j");
+    pty.wait_for("Saved again: nothing was lost", 5);
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(saved.contains("current = \"open-entra-id\""), "{saved}");
+
+    // Read-only: the same, then writable again.
+    mount.remount("ro");
+    pty.send("j");
+    pty.wait_for("not saved: Read-only file system", 5);
+    pty.send("j");
+    pty.wait_for("Step 5 of 23", 5);
+    mount.remount("rw");
+    pty.send("k");
+    pty.wait_for("Saved again: nothing was lost", 5);
+    pty.send("q");
+    assert_eq!(pty.wait_exit(10), 0);
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        saved.contains("current = \"open-app-registrations\""),
+        "{saved}"
     );
 }

@@ -24,7 +24,7 @@ fn every_value_through_the_keys_then_resume() {
     pty.wait_for("Intrexx portal base URL saved", 5);
     edit(&mut pty, "mycompany");
     pty.wait_for("collaboration name saved", 5);
-    pty.send("\x1b"); // back to the checklist
+    pty.esc(); // back to the checklist
     pty.send("jjjjj"); // step 5
     pty.wait_for("Step 5 of 23", 5);
     edit(&mut pty, "Intrexx Portal");
@@ -32,7 +32,7 @@ fn every_value_through_the_keys_then_resume() {
     pty.wait_for("single tenant) (typical)", 5);
     pty.send("\r");
     pty.wait_for("Supported account types saved", 5);
-    pty.send("\x1b");
+    pty.esc();
     pty.send("jjjjj"); // step 10
     pty.wait_for("Step 10 of 23", 5);
     pty.wait_for("https://portal.example.com/oauth2/token/ms365-mycompany", 5);
@@ -46,7 +46,7 @@ fn every_value_through_the_keys_then_resume() {
     pty.wait_for("recommended", 5);
     pty.send("\r");
     pty.wait_for("Secret expires on saved", 5);
-    pty.send("\x1b");
+    pty.esc();
     pty.send("jj"); // step 21
     pty.wait_for("Step 21 of 23", 5);
     pty.paste(SECRET);
@@ -55,13 +55,13 @@ fn every_value_through_the_keys_then_resume() {
     pty.wait_for("Client secret value saved", 5);
     assert!(!pty.screen().contains(SECRET), "secret drawn in clear");
     pty.wait_for("abc•••", 5);
-    pty.send("\x1b");
+    pty.esc();
     pty.send("jj"); // step 23
     pty.wait_for("Step 23 of 23", 5);
     edit(&mut pty, CLIENT);
     edit(&mut pty, TENANT);
     pty.wait_for("Directory (tenant) ID saved", 5);
-    pty.send("\x1b");
+    pty.esc();
     pty.send("q");
     assert_eq!(pty.wait_exit(10), 0);
 
@@ -110,7 +110,7 @@ fn every_value_through_the_keys_then_resume() {
         assert!(screen.contains(v), "{v} missing:\n{screen}");
     }
     assert!(!screen.contains(SECRET), "secret shown unmasked:\n{screen}");
-    again.send("\x1b");
+    again.esc();
     again.send("q");
     assert_eq!(again.wait_exit(10), 0);
 }

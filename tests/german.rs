@@ -43,11 +43,11 @@ fn lang_de_from_the_locale_shows_the_german_walkthrough() {
         screen.contains("Spalte „Wert“") || screen.contains("Spalte"),
         "{screen}"
     );
-    pty.send("\x1b");
+    pty.esc();
     pty.send("?");
     pty.wait_for("Tasten", 5);
     pty.wait_for("zum nächsten offenen Schritt springen", 5);
-    pty.send("\x1b");
+    pty.esc();
     pty.send("q");
     assert_eq!(pty.wait_exit(10), 0);
 }

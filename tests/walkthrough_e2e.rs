@@ -37,7 +37,7 @@ fn marks_survive_quit_and_resume() {
     ] {
         assert!(screen.contains(mark), "{mark:?} missing:\n{screen}");
     }
-    again.send("\x1b"); // Esc quits from the checklist
+    again.esc(); // Esc quits from the checklist
     assert_eq!(again.wait_exit(10), 0);
 }
 
@@ -85,7 +85,7 @@ fn help_overlay_lists_keys() {
     let screen = pty.screen();
     assert!(screen.contains("mark the step done"), "{screen}");
     assert!(screen.contains("next open step"), "{screen}");
-    pty.send("\x1b");
+    pty.esc();
     pty.send("q");
     assert_eq!(pty.wait_exit(10), 0);
 }

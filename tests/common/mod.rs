@@ -112,6 +112,13 @@ impl Pty {
         std::thread::sleep(Duration::from_millis(40));
     }
 
+    /// Esc on its own: a key right behind it in the same read would make it Alt+key (the
+    /// terminal's old ambiguity), so give the program time to read it alone.
+    pub fn esc(&mut self) {
+        self.send("\x1b");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
     /// Write bytes without waiting.
     pub fn send_raw(&mut self, bytes: &str) {
         let _ = self.writer.write_all(bytes.as_bytes());

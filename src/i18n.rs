@@ -37,13 +37,6 @@ impl Lang {
             .map_or(Lang::En, |v| Lang::from_code(&v))
     }
 
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::De => "de",
-        }
-    }
-
     /// The embedded procedure in this language, and a name for its errors.
     pub fn procedure(self) -> (&'static str, &'static str) {
         match self {

@@ -111,14 +111,6 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    pub fn fresh(progress: Progress) -> Self {
-        Self {
-            progress,
-            migrated_from: None,
-            loose_mode: None,
-        }
-    }
-
     /// A line for the user about the file's permissions, if they are too open.
     pub fn permission_warning(&self, path: &Path, lang: crate::i18n::Lang) -> Option<String> {
         self.loose_mode.map(|m| {

@@ -224,11 +224,7 @@ impl App {
         config: Config,
         size: (u16, u16),
     ) -> Self {
-        let cursor = progress
-            .current
-            .as_deref()
-            .and_then(|id| procedure.entry_index(id))
-            .unwrap_or(0);
+        let cursor = Report::new(&procedure, &progress, config.today).current();
         let mut app = App {
             procedure,
             progress,

@@ -27,6 +27,8 @@ pub enum FieldKind {
     Date,
     Guid,
     Secret,
+    /// Microsoft Graph permissions, checked against the bundled catalogue (`permissions.rs`).
+    Permissions,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -109,6 +111,9 @@ pub struct FieldSpec {
     /// Listed on the summary card under this destination.
     #[serde(default)]
     pub goes_to: Option<Destination>,
+    /// The value until the user enters one (e.g. `User.Read`, which the portal preselects).
+    #[serde(default)]
+    pub default: Option<String>,
 }
 
 impl FieldSpec {
@@ -250,7 +255,9 @@ impl<'a> Context<'a> {
             return Some((v.clone(), false));
         }
         let spec = self.procedure.field(id)?;
-        let template = spec.derive.as_deref()?;
+        let Some(template) = spec.derive.as_deref() else {
+            return spec.default.clone().map(|d| (d, true));
+        };
         if depth > 4 {
             return None;
         }
@@ -329,6 +336,10 @@ pub fn normalize(spec: &FieldSpec, value: &str) -> String {
                 v.to_string()
             }
         }
+        FieldKind::Permissions => match crate::permissions::parse(v, crate::i18n::Lang::En) {
+            Ok(list) => crate::permissions::format(&list),
+            Err(_) => v.to_string(),
+        },
         FieldKind::Url if spec.url_role == Some(UrlRole::Base) => {
             let mut s = v;
             while s.ends_with('/') && !s.ends_with("://") {
@@ -377,6 +388,11 @@ pub fn check(spec: &FieldSpec, value: &str, ctx: &Context<'_>) -> Vec<Problem> {
         FieldKind::Date => check_date(value, ctx.today, lang, &mut problems),
         FieldKind::Guid => check_guid(value, lang, &mut problems),
         FieldKind::Secret => check_secret(value, lang, &mut problems),
+        FieldKind::Permissions => {
+            if let Err(list) = crate::permissions::parse(value, lang) {
+                problems.extend(list.into_iter().map(Problem::error));
+            }
+        }
     }
     if let Some(other) = &spec.distinct_from
         && let Some((other_value, _)) = ctx.effective(other)

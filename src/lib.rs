@@ -6,6 +6,7 @@ pub mod clipboard;
 pub mod commands;
 pub mod fields;
 pub mod i18n;
+pub mod permissions;
 pub mod procedure;
 pub mod progress;
 pub mod report;

@@ -50,6 +50,10 @@ pub struct Step {
     /// The live check (`V`) can be started here.
     #[serde(default)]
     pub verify: bool,
+    /// A generated script does this step only when this key of its output JSON is `true`
+    /// (e.g. `adminConsent`); other steps of a `scripted` section it always does.
+    #[serde(default)]
+    pub scripted_when: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -57,6 +61,14 @@ pub struct Step {
 struct SectionDef {
     id: String,
     title: String,
+    /// Steps beyond the vendor's guide: numbered with this prefix (`P1`, `P2`, ...) and not
+    /// counted among the guide's steps, which keep their numbers and their count.
+    #[serde(default)]
+    number_prefix: Option<String>,
+    /// A generated script (`azreg script`) performs this section's steps; `import` marks
+    /// them done when it reads the script's output.
+    #[serde(default)]
+    scripted: bool,
     steps: Vec<Step>,
 }
 
@@ -91,6 +103,12 @@ pub enum EntryKind {
 pub struct Entry {
     pub kind: EntryKind,
     pub step: Step,
+    /// The number shown for a step: `7` in the guide, `P2` beyond it; empty for the cards.
+    pub label: String,
+    /// One of the vendor guide's numbered steps (counted in `N/23`).
+    pub in_guide: bool,
+    /// Done by a generated script (see `SectionDef::scripted`).
+    pub scripted: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -205,10 +223,15 @@ impl Procedure {
         if file.id.trim().is_empty() {
             return Err((None, "the procedure needs a non-empty `id`".into()));
         }
-        let mut entries = vec![Entry {
-            kind: EntryKind::Intro,
-            step: file.intro,
-        }];
+        let card = |kind, step| Entry {
+            kind,
+            step,
+            label: String::new(),
+            in_guide: false,
+            scripted: false,
+        };
+        let mut entries = vec![card(EntryKind::Intro, file.intro)];
+        let mut guide_steps = 0;
         let mut sections = Vec::new();
         let mut rows = vec![Row::Entry(0)];
         for (si, sec) in file.sections.into_iter().enumerate() {
@@ -220,15 +243,25 @@ impl Procedure {
                 id: sec.id,
                 title: sec.title,
             });
-            for step in sec.steps {
+            for (k, step) in sec.steps.into_iter().enumerate() {
                 let number = entries.len();
                 rows.push(Row::Entry(number));
+                let label = match &sec.number_prefix {
+                    Some(prefix) => format!("{prefix}{}", k + 1),
+                    None => {
+                        guide_steps += 1;
+                        guide_steps.to_string()
+                    }
+                };
                 entries.push(Entry {
                     kind: EntryKind::Step {
                         number,
                         section: si,
                     },
                     step,
+                    in_guide: sec.number_prefix.is_none(),
+                    scripted: sec.scripted,
+                    label,
                 });
             }
         }
@@ -236,10 +269,7 @@ impl Procedure {
             return Err((None, "the procedure needs at least one section".into()));
         }
         rows.push(Row::Entry(entries.len()));
-        entries.push(Entry {
-            kind: EntryKind::Summary,
-            step: file.summary,
-        });
+        entries.push(card(EntryKind::Summary, file.summary));
         let mut row_of_entry = vec![0; entries.len()];
         for (ri, row) in rows.iter().enumerate() {
             if let Row::Entry(e) = row {
@@ -370,9 +400,16 @@ impl Procedure {
         Self::parse(text, name)
     }
 
-    /// The number of numbered steps.
+    /// The number of the guide's numbered steps (steps beyond the guide not counted).
     pub fn step_count(&self) -> usize {
-        self.entries.len() - 2
+        self.entries.iter().filter(|e| e.in_guide).count()
+    }
+
+    /// The steps beyond the guide (API permissions and consent).
+    pub fn extra_steps(&self) -> impl Iterator<Item = &Entry> {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.kind, EntryKind::Step { .. }) && !e.in_guide)
     }
 
     pub fn summary_index(&self) -> usize {
@@ -394,12 +431,22 @@ impl Procedure {
             .position(|e| e.step.fields.iter().any(|f| f == field_id))
     }
 
-    /// Ids of the numbered steps, in order.
+    /// Ids of the guide's numbered steps, in order.
     pub fn step_ids(&self) -> impl Iterator<Item = &str> {
         self.entries
             .iter()
-            .filter(|e| matches!(e.kind, EntryKind::Step { .. }))
+            .filter(|e| e.in_guide)
             .map(|e| e.step.id.as_str())
+    }
+
+    /// The label of an entry for messages: `7`, `P2`, or the card's title.
+    pub fn label(&self, entry: usize) -> &str {
+        let e = &self.entries[entry];
+        if e.label.is_empty() {
+            &e.step.title
+        } else {
+            &e.label
+        }
     }
 }
 
@@ -422,9 +469,15 @@ mod tests {
                 "Register app",
                 "Store redirect URIs from Intrexx",
                 "Create client secret",
-                "Copy application ID and directory (tenant) ID"
+                "Copy application ID and directory (tenant) ID",
+                "API permissions and admin consent (beyond the guide)"
             ]
         );
+        // Beyond the guide: P1 to P3, after step 23, not counted among the 23.
+        let extra: Vec<&str> = p.extra_steps().map(|e| e.label.as_str()).collect();
+        assert_eq!(extra, ["P1", "P2", "P3"]);
+        assert_eq!(p.entries[23].label, "23");
+        assert_eq!(p.entries[24].label, "P1");
         let per_section: Vec<usize> = (0..4)
             .map(|s| {
                 p.entries
@@ -436,7 +489,8 @@ mod tests {
         // The guide: steps 1-6, 7-17, 18-21, 22-23.
         assert_eq!(per_section, [6, 11, 4, 2]);
         assert_eq!(p.entries[0].kind, EntryKind::Intro);
-        assert_eq!(p.entries[24].kind, EntryKind::Summary);
+        assert_eq!(p.entries[p.summary_index()].kind, EntryKind::Summary);
+        assert_eq!(p.summary_index(), 27, "after step 23 and P1-P3");
         let ids: Vec<_> = p.step_ids().collect();
         assert_eq!(ids[0], "sign-in");
         assert_eq!(ids[9], "enter-web-uri");
@@ -562,7 +616,7 @@ mod tests {
         assert_eq!(p.rows[0], Row::Entry(0));
         assert_eq!(p.rows[1], Row::Section(0));
         assert_eq!(p.rows[2], Row::Entry(1));
-        assert_eq!(p.rows.len(), 25 + 4);
+        assert_eq!(p.rows.len(), 25 + 4 + 4, "25 entries, 4 guide sections, P1-P3 and their section");
         for (e, &r) in p.row_of_entry.iter().enumerate() {
             assert_eq!(p.rows[r], Row::Entry(e));
         }

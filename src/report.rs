@@ -174,8 +174,9 @@ impl Report<'_> {
         let p = self.procedure;
         let lang = p.lang();
         if a.state() == FieldState::Empty {
-            let place = match p.entry_of_field(&spec.id).map(|e| p.entries[e].kind) {
-                Some(EntryKind::Step { number, .. }) => {
+            let place = match p.entry_of_field(&spec.id).map(|e| (p.entries[e].kind, e)) {
+                Some((EntryKind::Step { .. }, e)) => {
+                    let number = &p.entries[e].label;
                     tr!(lang, "at step {number}", "in Schritt {number}")
                 }
                 Some(_) => {
@@ -256,7 +257,9 @@ mod tests {
                 "client_secret",
                 "secret_expiry",
                 "web_redirect_uri",
-                "spa_redirect_uri"
+                "spa_redirect_uri",
+                "graph_permissions",
+                "admin_consent"
             ]
         );
         assert_eq!(rows[4].label, "Web");
@@ -269,6 +272,11 @@ mod tests {
         pr.done.insert("sign-in".into(), crate::progress::now());
         let r = Report::new(&p, &pr, date!(2026 - 11 - 26));
         assert_eq!(r.next_open(0), 2);
+        assert_eq!(r.next_open(23), 24, "P1 follows step 23");
+        for e in p.extra_steps() {
+            pr.done.insert(e.step.id.clone(), crate::progress::now());
+        }
+        let r = Report::new(&p, &pr, date!(2026 - 11 - 26));
         assert_eq!(r.next_open(23), 2);
         for id in p.step_ids() {
             pr.done.insert(id.into(), crate::progress::now());

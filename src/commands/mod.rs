@@ -200,6 +200,7 @@ pub(crate) mod testing {
         ("client_secret", "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_"),
         ("client_id", "0b1c2d3e-1111-2222-3333-444455556666"),
         ("tenant_id", "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff"),
+        ("admin_consent", "yes"),
     ];
 
     pub fn with_values(env: &Env, values: &[(&str, &str)]) {

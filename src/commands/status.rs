@@ -17,7 +17,7 @@ pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
     let io =
         |e: std::io::Error| super::Failure::new(super::EXIT_USAGE, format!("cannot write: {e}"));
     let entry_name = |i: usize| match p.entries[i].kind {
-        EntryKind::Step { number, .. } => format!("{number}. {}", p.entries[i].step.title),
+        EntryKind::Step { .. } => format!("{}. {}", p.entries[i].label, p.entries[i].step.title),
         _ => p.entries[i].step.title.clone(),
     };
     // Labels padded to one width, in either language.

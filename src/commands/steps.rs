@@ -39,16 +39,13 @@ fn text(p: &Procedure) -> String {
         }
         let step = &e.step;
         let indent = match e.kind {
-            EntryKind::Step {
-                number,
-                section: si,
-            } => {
+            EntryKind::Step { section: si, .. } => {
                 if section != Some(si) {
                     section = Some(si);
                     let t = &p.sections[si].title;
                     s += &format!("\n{t}\n{}\n", "-".repeat(t.chars().count()));
                 }
-                s += &format!("\n{number:>2}. {}\n", step.title);
+                s += &format!("\n{:>2}. {}\n", e.label, step.title);
                 "    "
             }
             _ => {
@@ -78,15 +75,12 @@ fn markdown(p: &Procedure) -> String {
         match e.kind {
             EntryKind::Summary => continue,
             EntryKind::Intro => s += &format!("\n## {}\n\n{}\n", step.title, step.body.trim_end()),
-            EntryKind::Step {
-                number,
-                section: si,
-            } => {
+            EntryKind::Step { section: si, .. } => {
                 if section != Some(si) {
                     section = Some(si);
                     s += &format!("\n## {}\n", p.sections[si].title);
                 }
-                s += &format!("\n{number}. **{}**\n\n", step.title);
+                s += &format!("\n{}. **{}**\n\n", e.label, step.title);
                 for para in step.body.trim_end().split('\n') {
                     if para.is_empty() {
                         s += "\n";

@@ -655,7 +655,9 @@ impl App {
 
     fn toggle_done(&mut self) -> Vec<Effect> {
         let entry = &self.procedure.entries[self.cursor];
-        let EntryKind::Step { number, .. } = entry.kind else {
+        let number = entry.label.clone();
+        let in_guide = entry.in_guide;
+        let EntryKind::Step { .. } = entry.kind else {
             let next = self.next_open(self.cursor);
             if next == self.cursor {
                 return Vec::new();
@@ -682,7 +684,13 @@ impl App {
         self.progress.done.insert(id, progress::now());
         let done = self.done_count();
         let total = self.procedure.step_count();
-        if done == total {
+        if !in_guide {
+            self.success(tr!(
+                self.lang(),
+                "Step {number} done",
+                "Schritt {number} erledigt"
+            ));
+        } else if done == total {
             self.success(tr!(
                 self.lang(),
                 "Step {number} done. All {total} steps are done!",

@@ -40,11 +40,11 @@ fn entry_line<'a>(app: &App, e: usize, width: usize, theme: &Theme) -> Line<'a> 
     let entry = &app.procedure.entries[e];
     let title = clean_for_display(&entry.step.title);
     let (text, style) = match entry.kind {
-        EntryKind::Step { number, .. } => {
+        EntryKind::Step { .. } => {
             let done = app.progress.is_done(&entry.step.id);
             let mark = if done { "[x]" } else { "[ ]" };
             let style = if done { theme.done() } else { theme.plain() };
-            (format!("{mark} {number:>2} {title}"), style)
+            (format!("{mark} {:>2} {title}", entry.label), style)
         }
         EntryKind::Intro | EntryKind::Summary => (format!("    »  {title}"), theme.accent()),
     };

@@ -86,7 +86,9 @@ pub fn values(frame: &mut Frame, area: Rect, app: &App, selected: usize, theme: 
                 .procedure
                 .entry_of_field(&spec.id)
                 .map(|e| match app.procedure.entries[e].kind {
-                    crate::procedure::EntryKind::Step { number, .. } => format!("{number:>2}"),
+                    crate::procedure::EntryKind::Step { .. } => {
+                        format!("{:>2}", app.procedure.entries[e].label)
+                    }
                     _ => " »".into(),
                 })
                 .unwrap_or_default();

@@ -67,7 +67,13 @@ fn pane_title(app: &App) -> String {
     let lang = app.lang();
     let total = p.step_count();
     match p.entries[app.cursor].kind {
-        EntryKind::Step { number, section } => {
+        EntryKind::Step { section, .. } if !p.entries[app.cursor].in_guide => {
+            let number = &p.entries[app.cursor].label;
+            let sec = clean_for_display(&p.sections[section].title);
+            tr!(lang, " Step {number} · {sec} ", " Schritt {number} · {sec} ")
+        }
+        EntryKind::Step { section, .. } => {
+            let number = &p.entries[app.cursor].label;
             let sec = clean_for_display(&p.sections[section].title);
             tr!(
                 lang,
@@ -133,7 +139,8 @@ pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
     }
     let mut out = Vec::new();
     let title = match app.procedure.entries[app.cursor].kind {
-        EntryKind::Step { number, .. } => {
+        EntryKind::Step { .. } => {
+            let number = &app.procedure.entries[app.cursor].label;
             let done = if app.progress.is_done(&step.id) {
                 "[x]"
             } else {

@@ -1,0 +1,1016 @@
+//! A stand-in for Entra ID (the v2.0 token endpoint and OpenID metadata), Microsoft Graph v1.0
+//! and the few Azure Resource Manager reads `az login` makes, on 127.0.0.1 over HTTPS with a
+//! throwaway CA.
+//!
+//! Written from the documented contract (DOMAIN.md, "Microsoft Graph v1.0 calls", "Checking the
+//! values", "What the real Azure CLI does"), never from what azreg happens to send: the shapes of
+//! objects and errors are Graph's, OData string literals follow the OData rules (a quote inside
+//! is doubled), and it plays eventual consistency (reads of a new application answer 404 and
+//! creating its service principal answers `NoBackingApplicationObject` a few times).
+//! The real Azure CLI and azreg's own Graph client are tested against this same stand-in.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+/// Microsoft Graph's appId: the resource of every permission.
+pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
+
+/// How the stand-in behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub tenant: String,
+    /// Reads of a new application that answer "not found" before it shows up.
+    pub read_misses: u32,
+    /// Service principal creations for a new application refused with
+    /// `NoBackingApplicationObject` before the application is seen.
+    pub sp_misses: u32,
+    /// The signed-in identity may not create applications (403 Authorization_RequestDenied).
+    pub deny_create: bool,
+    /// The signed-in identity may not grant consent (403 on grants and role assignments).
+    pub deny_consent: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            tenant: "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff".into(),
+            read_misses: 2,
+            sp_misses: 2,
+            deny_create: false,
+            deny_consent: false,
+        }
+    }
+}
+
+/// One request as the stand-in saw it; secrets in bodies masked.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    pub port: &'static str,
+    pub method: String,
+    pub target: String,
+    pub body: String,
+    pub status: u16,
+}
+
+/// The directory's objects, as Graph would list them.
+#[derive(Debug, Default)]
+pub struct State {
+    pub applications: Vec<Value>,
+    pub service_principals: Vec<Value>,
+    pub grants: Vec<Value>,
+    pub role_assignments: Vec<Value>,
+    /// Client secrets by appId (the stand-in must check them; Graph never lists them).
+    secrets: HashMap<String, Vec<String>>,
+    read_misses: HashMap<String, u32>,
+    sp_misses: HashMap<String, u32>,
+    next_id: u64,
+    pub log: Vec<Logged>,
+}
+
+pub struct StandIn {
+    pub opts: Options,
+    pub login_port: u16,
+    pub graph_port: u16,
+    pub arm_port: u16,
+    pub state: Arc<Mutex<State>>,
+    /// The throwaway CA's certificate (PEM), for `REQUESTS_CA_BUNDLE` / `SSL_CERT_FILE`.
+    pub ca_file: PathBuf,
+    /// The identity the tests sign in with (`az login --service-principal`).
+    pub admin_app_id: String,
+    pub admin_secret: String,
+    _dir: tempfile::TempDir,
+}
+
+struct Tls {
+    config: Arc<rustls::ServerConfig>,
+}
+
+fn tls(dir: &Path) -> (Tls, PathBuf) {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "azreg test CA (throwaway)");
+    ca_params.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::CrlSign,
+    ];
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let leaf_key = rcgen::KeyPair::generate().unwrap();
+    let mut leaf_params =
+        rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+            .unwrap();
+    leaf_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "127.0.0.1");
+    let leaf = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
+    let ca_file = dir.join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![leaf.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
+        )
+        .unwrap();
+    (
+        Tls {
+            config: Arc::new(config),
+        },
+        ca_file,
+    )
+}
+
+impl StandIn {
+    pub fn start(opts: Options) -> StandIn {
+        let dir = tempfile::tempdir().unwrap();
+        let (tls, ca_file) = tls(dir.path());
+        let state = Arc::new(Mutex::new(State::default()));
+        let listeners: Vec<TcpListener> = (0..3)
+            .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+            .collect();
+        let ports: Vec<u16> = listeners
+            .iter()
+            .map(|l| l.local_addr().unwrap().port())
+            .collect();
+        let admin_secret = "adm8Q~StandInAdminSecretValue0123456789ab".to_string();
+        let mut s = StandIn {
+            opts,
+            login_port: ports[0],
+            graph_port: ports[1],
+            arm_port: ports[2],
+            state,
+            ca_file,
+            admin_app_id: String::new(),
+            admin_secret: admin_secret.clone(),
+            _dir: dir,
+        };
+        s.admin_app_id = s.seed(&admin_secret);
+        let shared = Arc::new(Shared {
+            opts: s.opts.clone(),
+            ports: (s.login_port, s.graph_port, s.arm_port),
+            state: s.state.clone(),
+        });
+        for (listener, name) in listeners.into_iter().zip(["login", "graph", "arm"]) {
+            let shared = shared.clone();
+            let config = tls.config.clone();
+            std::thread::spawn(move || {
+                for tcp in listener.incoming().flatten() {
+                    let shared = shared.clone();
+                    let config = config.clone();
+                    std::thread::spawn(move || serve(tcp, config, &shared, name));
+                }
+            });
+        }
+        s
+    }
+
+    /// Microsoft Graph's own service principal (with every permission of the bundled
+    /// catalogue) and the admin identity the tests sign in with.
+    fn seed(&self, admin_secret: &str) -> String {
+        let tsv = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/graph-permissions.tsv"),
+        )
+        .unwrap();
+        let (mut roles, mut scopes) = (Vec::new(), Vec::new());
+        for line in tsv.lines().skip(1) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            match cols[1] {
+                "Application" => roles.push(json!({"id": cols[2], "value": cols[0],
+                    "allowedMemberTypes": ["Application"], "isEnabled": true})),
+                _ => scopes.push(json!({"id": cols[2], "value": cols[0], "type": "Admin",
+                    "isEnabled": true})),
+            }
+        }
+        let mut st = self.state.lock().unwrap();
+        let graph_sp = st.new_id();
+        st.service_principals.push(json!({
+            "id": graph_sp, "appId": GRAPH_APP_ID, "displayName": "Microsoft Graph",
+            "servicePrincipalNames": [GRAPH_APP_ID, "https://graph.microsoft.com"],
+            "appRoles": roles, "oauth2PermissionScopes": scopes,
+        }));
+        let admin_app = st.new_id();
+        let admin_obj = st.new_id();
+        let admin_sp = st.new_id();
+        st.applications.push(json!({"id": admin_obj, "appId": admin_app,
+            "displayName": "automation (test identity)", "signInAudience": "AzureADMyOrg",
+            "web": {"redirectUris": []}, "spa": {"redirectUris": []},
+            "requiredResourceAccess": [], "passwordCredentials": [], "keyCredentials": []}));
+        st.service_principals.push(json!({"id": admin_sp, "appId": admin_app,
+            "displayName": "automation (test identity)",
+            "servicePrincipalNames": [admin_app]}));
+        st.secrets
+            .insert(admin_app.clone(), vec![admin_secret.to_string()]);
+        admin_app
+    }
+
+    pub fn login_url(&self) -> String {
+        format!("https://127.0.0.1:{}", self.login_port)
+    }
+    pub fn graph_url(&self) -> String {
+        format!("https://127.0.0.1:{}/", self.graph_port)
+    }
+    pub fn arm_url(&self) -> String {
+        format!("https://127.0.0.1:{}/", self.arm_port)
+    }
+
+    /// The applications the tests created (the admin identity left out).
+    pub fn apps(&self) -> Vec<Value> {
+        let st = self.state.lock().unwrap();
+        st.applications
+            .iter()
+            .filter(|a| a["appId"] != Value::String(self.admin_app_id.clone()))
+            .cloned()
+            .collect()
+    }
+
+    /// Service principals other than Graph's and the admin's.
+    pub fn sps(&self) -> Vec<Value> {
+        let st = self.state.lock().unwrap();
+        st.service_principals
+            .iter()
+            .filter(|s| s["appId"] != GRAPH_APP_ID && s["appId"] != self.admin_app_id.as_str())
+            .cloned()
+            .collect()
+    }
+
+    pub fn grants(&self) -> Vec<Value> {
+        self.state.lock().unwrap().grants.clone()
+    }
+
+    pub fn role_assignments(&self) -> Vec<Value> {
+        self.state.lock().unwrap().role_assignments.clone()
+    }
+
+    pub fn log(&self) -> Vec<Logged> {
+        self.state.lock().unwrap().log.clone()
+    }
+
+    /// The whole state as JSON, for a failing test's message and the closing note.
+    pub fn dump(&self) -> String {
+        let st = self.state.lock().unwrap();
+        serde_json::to_string_pretty(&json!({
+            "applications": st.applications,
+            "servicePrincipals": st.service_principals.iter().map(|s| {
+                let mut s = s.clone();
+                // Graph's own catalogue is long; say how long instead.
+                for k in ["appRoles", "oauth2PermissionScopes"] {
+                    if let Some(n) = s.get(k).and_then(Value::as_array).map(Vec::len) {
+                        s[k] = json!(format!("({n} entries)"));
+                    }
+                }
+                s
+            }).collect::<Vec<_>>(),
+            "oauth2PermissionGrants": st.grants,
+            "appRoleAssignments": st.role_assignments,
+        }))
+        .unwrap()
+    }
+
+    /// The request log, one line a request.
+    pub fn log_text(&self) -> String {
+        self.log()
+            .iter()
+            .map(|l| format!("{} {} {} -> {} {}", l.port, l.method, l.target, l.status, l.body))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+struct Shared {
+    opts: Options,
+    ports: (u16, u16, u16),
+    state: Arc<Mutex<State>>,
+}
+
+impl State {
+    fn new_id(&mut self) -> String {
+        self.next_id += 1;
+        // Distinct, well-formed GUIDs; the high bits differ per stand-in so ids of two runs
+        // are not confused.
+        let salt = std::process::id() as u64;
+        format!(
+            "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+            (salt as u32).wrapping_mul(2654435761),
+            self.next_id & 0xffff,
+            (self.next_id >> 4) & 0xfff,
+            self.next_id & 0xfff,
+            self.next_id.wrapping_mul(0x9e3779b97f4a7c15) & 0xffff_ffff_ffff
+        )
+    }
+
+    fn app_index(&self, key: &str, by_app_id: bool) -> Option<usize> {
+        let field = if by_app_id { "appId" } else { "id" };
+        self.applications
+            .iter()
+            .position(|a| a[field].as_str() == Some(key))
+    }
+
+    /// True (and one miss used) while a new application is not yet visible to reads.
+    fn read_miss(&mut self, app: &Value) -> bool {
+        let key = app["appId"].as_str().unwrap_or_default().to_string();
+        match self.read_misses.get_mut(&key) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// HTTP over TLS, one thread a connection, keep-alive.
+
+struct Request {
+    method: String,
+    target: String,
+    headers: BTreeMap<String, String>,
+    body: Vec<u8>,
+}
+
+fn read_request(r: &mut impl BufRead) -> Option<Request> {
+    let mut line = String::new();
+    if r.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_string();
+    let target = parts.next()?.to_string();
+    let mut headers = BTreeMap::new();
+    loop {
+        let mut h = String::new();
+        if r.read_line(&mut h).ok()? == 0 {
+            return None;
+        }
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+        }
+    }
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len.min(1 << 20)];
+    r.read_exact(&mut body).ok()?;
+    Some(Request {
+        method,
+        target,
+        headers,
+        body,
+    })
+}
+
+fn serve(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared, port: &'static str) {
+    let _ = tcp.set_read_timeout(Some(Duration::from_secs(30)));
+    let Ok(conn) = rustls::ServerConnection::new(config) else {
+        return;
+    };
+    let tls = rustls::StreamOwned::new(conn, tcp);
+    let mut reader = BufReader::new(tls);
+    while let Some(req) = read_request(&mut reader) {
+        let (status, body) = route(shared, port, &req);
+        let masked = mask(&String::from_utf8_lossy(&req.body));
+        shared.state.lock().unwrap().log.push(Logged {
+            port,
+            method: req.method.clone(),
+            target: req.target.clone(),
+            body: masked,
+            status,
+        });
+        let body = if status == 204 { String::new() } else { body };
+        let resp = format!(
+            "HTTP/1.1 {status} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            reason(status),
+            body.len()
+        );
+        let stream = reader.get_mut();
+        if stream.write_all(resp.as_bytes()).is_err() || stream.flush().is_err() {
+            return;
+        }
+        if req
+            .headers
+            .get("connection")
+            .is_some_and(|c| c.eq_ignore_ascii_case("close"))
+        {
+            let _ = stream.conn.send_close_notify();
+            let _ = stream.flush();
+            return;
+        }
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        _ => "Status",
+    }
+}
+
+/// Masks secrets in a logged body: form fields and JSON members that carry them.
+pub fn mask(body: &str) -> String {
+    let mut out = body.to_string();
+    for key in ["client_secret=", "password=", "code_verifier=", "refresh_token="] {
+        if let Some(start) = out.find(key) {
+            let from = start + key.len();
+            let end = out[from..].find('&').map_or(out.len(), |e| from + e);
+            out.replace_range(from..end, "***");
+        }
+    }
+    for key in ["\"secretText\"", "\"password\""] {
+        if let Some(start) = out.find(key)
+            && let Some(q1) = out[start + key.len()..].find('"')
+        {
+            let from = start + key.len() + q1 + 1;
+            if let Some(q2) = out[from..].find('"') {
+                out.replace_range(from..from + q2, "***");
+            }
+        }
+    }
+    out
+}
+
+fn graph_error(status: u16, code: &str, message: &str) -> (u16, String) {
+    (
+        status,
+        json!({"error": {"code": code, "message": message,
+            "innerError": {"request-id": "00000000-0000-0000-0000-000000000001",
+                "date": "2026-11-27T10:00:00"}}})
+        .to_string(),
+    )
+}
+
+fn aad_error(status: u16, code: u64, error: &str, text: &str) -> (u16, String) {
+    (
+        status,
+        json!({"error": error, "error_description": format!("AADSTS{code}: {text} Trace ID: t1"),
+            "error_codes": [code], "timestamp": "2026-11-27 10:00:00Z",
+            "trace_id": "trace-1", "correlation_id": "corr-1"})
+        .to_string(),
+    )
+}
+
+fn form(body: &[u8]) -> HashMap<String, String> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn route(shared: &Shared, port: &str, req: &Request) -> (u16, String) {
+    let (path, query) = req
+        .target
+        .split_once('?')
+        .map_or((req.target.as_str(), ""), |(p, q)| (p, q));
+    match port {
+        "login" => login(shared, &req.method, path, &req.body),
+        "arm" => match path.trim_end_matches('/') {
+            "/subscriptions" => (200, json!({"value": []}).to_string()),
+            "/tenants" => (
+                200,
+                json!({"value": [{"tenantId": shared.opts.tenant}]}).to_string(),
+            ),
+            _ => (404, json!({"error": {"code": "NotFound"}}).to_string()),
+        },
+        _ => {
+            let token = req
+                .headers
+                .get("authorization")
+                .and_then(|a| a.strip_prefix("Bearer "))
+                .unwrap_or("");
+            if audience(token).as_deref() != Some(&graph_resource(shared.ports.1)) {
+                return graph_error(
+                    401,
+                    "InvalidAuthenticationToken",
+                    "Access token validation failure. Invalid audience.",
+                );
+            }
+            let query: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect();
+            let body: Value = if req.body.is_empty() {
+                Value::Null
+            } else {
+                match serde_json::from_slice(&req.body) {
+                    Ok(v) => v,
+                    Err(_) => {
+                        return graph_error(400, "BadRequest", "Unable to read JSON request payload.");
+                    }
+                }
+            };
+            let mut st = shared.state.lock().unwrap();
+            graph(&shared.opts, &mut st, &req.method, path, &query, body)
+        }
+    }
+}
+
+fn graph_resource(port: u16) -> String {
+    format!("https://127.0.0.1:{port}")
+}
+
+/// The `aud` claim of a token this stand-in issued, without a trailing slash.
+fn audience(token: &str) -> Option<String> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    let v: Value = serde_json::from_slice(&bytes).ok()?;
+    Some(v["aud"].as_str()?.trim_end_matches('/').to_string())
+}
+
+fn jwt(aud: &str, tenant: &str, app_id: &str) -> String {
+    let b64 = |v: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    format!(
+        "{}.{}.c2lnbmF0dXJl",
+        b64(json!({"typ": "JWT", "alg": "RS256", "kid": "standin"})),
+        b64(json!({"aud": aud, "tid": tenant, "appid": app_id, "oid": app_id,
+            "iss": format!("https://sts.windows.net/{tenant}/"),
+            "iat": 1_800_000_000u64, "nbf": 1_800_000_000u64, "exp": 4_000_000_000u64}))
+    )
+}
+
+fn login(shared: &Shared, method: &str, path: &str, body: &[u8]) -> (u16, String) {
+    let base = format!("https://127.0.0.1:{}", shared.ports.0);
+    let mut segs = path.trim_start_matches('/').splitn(2, '/');
+    let tenant = segs.next().unwrap_or("");
+    let rest = segs.next().unwrap_or("");
+    let known = tenant == shared.opts.tenant || tenant == "organizations";
+    if !known {
+        return if tenant.len() == 36 {
+            aad_error(400, 90002, "invalid_tenant", "Tenant not found.")
+        } else {
+            aad_error(400, 900023, "invalid_request", "Specified tenant identifier is neither a valid DNS name, nor a valid external domain.")
+        };
+    }
+    match (method, rest) {
+        ("GET", "v2.0/.well-known/openid-configuration") => (
+            200,
+            json!({
+                "issuer": format!("{base}/{tenant}/v2.0"),
+                "authorization_endpoint": format!("{base}/{tenant}/oauth2/v2.0/authorize"),
+                "token_endpoint": format!("{base}/{tenant}/oauth2/v2.0/token"),
+                "device_authorization_endpoint": format!("{base}/{tenant}/oauth2/v2.0/devicecode"),
+                "jwks_uri": format!("{base}/{tenant}/discovery/v2.0/keys"),
+                "response_modes_supported": ["query", "fragment", "form_post"],
+                "tenant_region_scope": "EU",
+            })
+            .to_string(),
+        ),
+        ("POST", "oauth2/v2.0/token") => {
+            let f = form(body);
+            if f.get("grant_type").map(String::as_str) != Some("client_credentials") {
+                return aad_error(400, 70003, "unsupported_grant_type", "The app requested an unsupported grant type.");
+            }
+            let client = f.get("client_id").cloned().unwrap_or_default();
+            let Some(secret) = f.get("client_secret").filter(|s| !s.is_empty()) else {
+                return aad_error(401, 7000218, "invalid_client", "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+            };
+            let st = shared.state.lock().unwrap();
+            if !st
+                .applications
+                .iter()
+                .any(|a| a["appId"].as_str() == Some(client.as_str()))
+            {
+                return aad_error(400, 700016, "unauthorized_client", "Application was not found in the directory.");
+            }
+            if !st.secrets.get(&client).is_some_and(|s| s.contains(secret)) {
+                return aad_error(401, 7000215, "invalid_client", "Invalid client secret provided.");
+            }
+            if !st
+                .service_principals
+                .iter()
+                .any(|s| s["appId"].as_str() == Some(client.as_str()))
+            {
+                return aad_error(400, 7000229, "invalid_client", "The client application is missing service principal in the tenant.");
+            }
+            let scope = f.get("scope").cloned().unwrap_or_default();
+            let resource = scope
+                .split(' ')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(".default")
+                .trim_end_matches('/');
+            (
+                200,
+                json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
+                    "access_token": jwt(resource, &shared.opts.tenant, &client)})
+                .to_string(),
+            )
+        }
+        _ => aad_error(404, 90019, "invalid_request", "No such endpoint."),
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// OData $filter: the few forms Graph clients send, with OData's string literal rules.
+
+#[derive(Debug)]
+enum Cond {
+    Eq(String, String),
+    StartsWith(String, String),
+    AnyEq(String, String),
+}
+
+/// `'...'` with `''` for a quote inside; returns the literal and the rest.
+fn literal(s: &str) -> Option<(String, &str)> {
+    let mut chars = s.strip_prefix('\'')?.char_indices().peekable();
+    let inner = &s[1..];
+    let mut out = String::new();
+    while let Some((i, c)) = chars.next() {
+        if c == '\'' {
+            if chars.peek().map(|(_, c)| *c) == Some('\'') {
+                chars.next();
+                out.push('\'');
+            } else {
+                return Some((out, &inner[i + 1..]));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    None
+}
+
+fn parse_filter(f: &str) -> Option<Vec<Cond>> {
+    let mut conds = Vec::new();
+    let mut rest = f.trim();
+    loop {
+        if let Some(r) = rest.strip_prefix("startswith(") {
+            let (prop, r) = r.split_once(",")?;
+            let (lit, r) = literal(r.trim_start())?;
+            rest = r.trim_start().strip_prefix(')')?;
+            conds.push(Cond::StartsWith(prop.trim().into(), lit));
+        } else {
+            let (lhs, r) = rest.split_once(' ')?;
+            let r = r.strip_prefix("eq ")?;
+            let (lit, r) = literal(r)?;
+            rest = r;
+            conds.push(Cond::Eq(lhs.into(), lit));
+        }
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return Some(conds);
+        }
+        rest = rest.strip_prefix("and ")?.trim_start();
+    }
+}
+
+/// `coll/any(c:c eq '...')`, which has no space before its `eq`.
+fn parse_any(f: &str) -> Option<Cond> {
+    let (coll, r) = f.trim().split_once("/any(")?;
+    let (var, r) = r.split_once(':')?;
+    let r = r.strip_prefix(var)?.strip_prefix(" eq ")?;
+    let (lit, r) = literal(r)?;
+    (r.trim() == ")").then(|| Cond::AnyEq(coll.into(), lit))
+}
+
+fn matches(obj: &Value, conds: &[Cond]) -> bool {
+    conds.iter().all(|c| match c {
+        Cond::Eq(p, v) => obj[p].as_str() == Some(v.as_str()),
+        Cond::StartsWith(p, v) => obj[p].as_str().is_some_and(|s| s.starts_with(v.as_str())),
+        Cond::AnyEq(p, v) => obj[p]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(v.as_str()))),
+    })
+}
+
+fn filter_of(query: &HashMap<String, String>) -> Result<Option<Vec<Cond>>, (u16, String)> {
+    let Some(f) = query.get("$filter") else {
+        return Ok(None);
+    };
+    let bad = || {
+        graph_error(
+            400,
+            "Request_BadRequest",
+            "Invalid filter clause: syntax error.",
+        )
+    };
+    if f.contains("/any(") {
+        return parse_any(f).map(|c| Some(vec![c])).ok_or_else(bad);
+    }
+    parse_filter(f).map(Some).ok_or_else(bad)
+}
+
+fn list(items: Vec<Value>) -> (u16, String) {
+    (200, json!({"value": items}).to_string())
+}
+
+/// `/applications(appId='...')` and friends: the key inside.
+fn alt_key<'a>(seg: &'a str, prefix: &str) -> Option<String> {
+    let inner = seg.strip_prefix(prefix)?.strip_prefix("(appId=")?;
+    let inner = inner.strip_suffix(')')?;
+    literal(inner).filter(|(_, r)| r.is_empty()).map(|(l, _)| l)
+}
+
+fn not_found(what: &str) -> (u16, String) {
+    graph_error(
+        404,
+        "Request_ResourceNotFound",
+        &format!("Resource '{what}' does not exist or one of its queried reference-property objects are not present."),
+    )
+}
+
+fn graph(
+    opts: &Options,
+    st: &mut State,
+    method: &str,
+    path: &str,
+    query: &HashMap<String, String>,
+    body: Value,
+) -> (u16, String) {
+    let Some(rest) = path.strip_prefix("/v1.0/") else {
+        return graph_error(400, "BadRequest", "Invalid version.");
+    };
+    let segs: Vec<&str> = rest.split('/').collect();
+    match (method, segs.as_slice()) {
+        ("GET", ["organization"]) => list(vec![json!({"id": opts.tenant,
+            "displayName": "Contoso (stand-in)"})]),
+        ("GET", ["applications"]) => {
+            let conds = match filter_of(query) {
+                Ok(c) => c,
+                Err(e) => return e,
+            };
+            let mut out = Vec::new();
+            for i in 0..st.applications.len() {
+                let app = st.applications[i].clone();
+                if conds.as_ref().is_none_or(|c| matches(&app, c)) && !st.read_miss(&app) {
+                    out.push(app);
+                }
+            }
+            list(out)
+        }
+        ("POST", ["applications"]) => {
+            if opts.deny_create {
+                return graph_error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+            }
+            let Some(name) = body["displayName"].as_str().filter(|n| !n.is_empty()) else {
+                return graph_error(400, "Request_BadRequest", "A value is required for property 'displayName' of resource 'Application'.");
+            };
+            if let Err(e) = check_uris(&body) {
+                return e;
+            }
+            let (id, app_id) = (st.new_id(), st.new_id());
+            let app = json!({
+                "id": id, "appId": app_id, "displayName": name,
+                "signInAudience": body.get("signInAudience").cloned()
+                    .unwrap_or(json!("AzureADandPersonalMicrosoftAccount")),
+                "web": {"redirectUris": body["web"]["redirectUris"].as_array().cloned().unwrap_or_default()},
+                "spa": {"redirectUris": body["spa"]["redirectUris"].as_array().cloned().unwrap_or_default()},
+                "requiredResourceAccess": body.get("requiredResourceAccess").cloned().unwrap_or(json!([])),
+                "passwordCredentials": [], "keyCredentials": [],
+                "createdDateTime": "2026-11-27T10:00:00Z",
+            });
+            st.read_misses.insert(app_id.clone(), opts.read_misses);
+            st.sp_misses.insert(app_id, opts.sp_misses);
+            st.applications.push(app.clone());
+            (201, app.to_string())
+        }
+        (m, [seg, tail @ ..]) if seg.starts_with("applications") => {
+            let idx = if let Some(app_id) = alt_key(seg, "applications") {
+                st.app_index(&app_id, true)
+            } else if *seg == "applications" {
+                match tail.first() {
+                    Some(id) => st.app_index(id, false),
+                    None => None,
+                }
+            } else {
+                return graph_error(400, "BadRequest", "Unsupported segment.");
+            };
+            let tail = if *seg == "applications" {
+                &tail[1.min(tail.len())..]
+            } else {
+                tail
+            };
+            let Some(i) = idx else {
+                return not_found(tail.first().copied().unwrap_or(seg));
+            };
+            let app = st.applications[i].clone();
+            if st.read_miss(&app) {
+                return not_found(app["id"].as_str().unwrap_or_default());
+            }
+            match (m, tail) {
+                ("GET", []) => (200, app.to_string()),
+                ("PATCH", []) => {
+                    let Some(obj) = body.as_object() else {
+                        return graph_error(400, "BadRequest", "Empty payload.");
+                    };
+                    let mut merged = app.clone();
+                    for (k, v) in obj {
+                        if matches!(k.as_str(), "id" | "appId" | "passwordCredentials") {
+                            return graph_error(400, "Request_BadRequest", &format!("Property '{k}' is read-only."));
+                        }
+                        merged[k] = v.clone();
+                    }
+                    if let Err(e) = check_uris(&merged) {
+                        return e;
+                    }
+                    st.applications[i] = merged;
+                    (204, String::new())
+                }
+                ("POST", ["addPassword"]) => {
+                    let pc = &body["passwordCredential"];
+                    let key_id = st.new_id();
+                    let n = st.next_id;
+                    let secret = format!("s{:02}8Q~{:0>34}", n % 100, format!("StandInSecret{n}x").repeat(3))
+                        .chars()
+                        .take(40)
+                        .collect::<String>();
+                    let end = pc["endDateTime"].as_str().unwrap_or("2028-11-27T10:00:00Z").to_string();
+                    let cred = json!({"customKeyIdentifier": null,
+                        "displayName": pc["displayName"].clone(), "endDateTime": end,
+                        "hint": &secret[..3], "keyId": key_id,
+                        "startDateTime": "2026-11-27T10:00:00Z"});
+                    st.applications[i]["passwordCredentials"]
+                        .as_array_mut()
+                        .unwrap()
+                        .push(cred.clone());
+                    let app_id = app["appId"].as_str().unwrap_or_default().to_string();
+                    st.secrets.entry(app_id).or_default().push(secret.clone());
+                    let mut answer = cred;
+                    answer["secretText"] = json!(secret);
+                    (200, answer.to_string())
+                }
+                ("POST", ["removePassword"]) => {
+                    let key = body["keyId"].as_str().unwrap_or_default();
+                    let creds = st.applications[i]["passwordCredentials"].as_array_mut().unwrap();
+                    let before = creds.len();
+                    creds.retain(|c| c["keyId"].as_str() != Some(key));
+                    if creds.len() == before {
+                        return graph_error(400, "Request_BadRequest", "No password credential with this keyId.");
+                    }
+                    (204, String::new())
+                }
+                _ => graph_error(405, "Request_BadRequest", "Unsupported on applications."),
+            }
+        }
+        ("GET", ["servicePrincipals"]) => {
+            let conds = match filter_of(query) {
+                Ok(c) => c,
+                Err(e) => return e,
+            };
+            list(
+                st.service_principals
+                    .iter()
+                    .filter(|s| conds.as_ref().is_none_or(|c| matches(s, c)))
+                    .cloned()
+                    .collect(),
+            )
+        }
+        ("POST", ["servicePrincipals"]) => {
+            let app_id = body["appId"].as_str().unwrap_or_default().to_string();
+            let app = st.app_index(&app_id, true).map(|i| st.applications[i].clone());
+            let missing = match st.sp_misses.get_mut(&app_id) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
+                }
+                _ => false,
+            };
+            let Some(app) = app.filter(|_| !missing) else {
+                return graph_error(400, "NoBackingApplicationObject", &format!("The appId '{app_id}' of the service principal does not reference a valid application object."));
+            };
+            if st.service_principals.iter().any(|s| s["appId"] == app["appId"]) {
+                return graph_error(409, "Request_MultipleObjectsWithSameKeyValue", "The service principal for this application already exists.");
+            }
+            let sp = json!({"id": st.new_id(), "appId": app_id,
+                "displayName": app["displayName"].clone(),
+                "servicePrincipalNames": [app_id], "accountEnabled": true});
+            st.service_principals.push(sp.clone());
+            (201, sp.to_string())
+        }
+        (m, [seg, tail @ ..]) if seg.starts_with("servicePrincipals") => {
+            let idx = if let Some(app_id) = alt_key(seg, "servicePrincipals") {
+                st.service_principals.iter().position(|s| s["appId"].as_str() == Some(app_id.as_str()))
+            } else {
+                tail.first().and_then(|id| {
+                    st.service_principals.iter().position(|s| s["id"].as_str() == Some(*id))
+                })
+            };
+            let tail = if *seg == "servicePrincipals" {
+                &tail[1.min(tail.len())..]
+            } else {
+                tail
+            };
+            let Some(i) = idx else {
+                return not_found(tail.first().copied().unwrap_or(seg));
+            };
+            let sp = st.service_principals[i].clone();
+            let sp_id = sp["id"].as_str().unwrap_or_default().to_string();
+            match (m, tail) {
+                ("GET", []) => (200, sp.to_string()),
+                ("GET", ["appRoleAssignments"]) => list(
+                    st.role_assignments
+                        .iter()
+                        .filter(|a| a["principalId"].as_str() == Some(&sp_id))
+                        .cloned()
+                        .collect(),
+                ),
+                ("GET", ["appRoleAssignedTo"]) => list(
+                    st.role_assignments
+                        .iter()
+                        .filter(|a| a["resourceId"].as_str() == Some(&sp_id))
+                        .cloned()
+                        .collect(),
+                ),
+                ("POST", ["appRoleAssignedTo"]) => {
+                    if opts.deny_consent {
+                        return graph_error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+                    }
+                    let role = body["appRoleId"].as_str().unwrap_or_default();
+                    let principal = body["principalId"].as_str().unwrap_or_default();
+                    if body["resourceId"].as_str() != Some(&sp_id) {
+                        return graph_error(400, "Request_BadRequest", "resourceId must be the service principal in the path.");
+                    }
+                    if !sp["appRoles"].as_array().is_some_and(|r| r.iter().any(|x| x["id"].as_str() == Some(role))) {
+                        return graph_error(400, "Request_BadRequest", "Permission being assigned was not found on application.");
+                    }
+                    if !st.service_principals.iter().any(|s| s["id"].as_str() == Some(principal)) {
+                        return not_found(principal);
+                    }
+                    if st.role_assignments.iter().any(|a| a["principalId"].as_str() == Some(principal) && a["appRoleId"].as_str() == Some(role)) {
+                        return graph_error(400, "Request_BadRequest", "Permission being assigned already exists on the object.");
+                    }
+                    let a = json!({"id": st.new_id(), "appRoleId": role, "principalId": principal,
+                        "resourceId": sp_id, "principalType": "ServicePrincipal",
+                        "resourceDisplayName": sp["displayName"].clone()});
+                    st.role_assignments.push(a.clone());
+                    (201, a.to_string())
+                }
+                _ => graph_error(405, "Request_BadRequest", "Unsupported on servicePrincipals."),
+            }
+        }
+        ("GET", ["oauth2PermissionGrants"]) => {
+            let conds = match filter_of(query) {
+                Ok(c) => c,
+                Err(e) => return e,
+            };
+            list(
+                st.grants
+                    .iter()
+                    .filter(|g| conds.as_ref().is_none_or(|c| matches(g, c)))
+                    .cloned()
+                    .collect(),
+            )
+        }
+        ("POST", ["oauth2PermissionGrants"]) => {
+            if opts.deny_consent {
+                return graph_error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+            }
+            let client = body["clientId"].as_str().unwrap_or_default();
+            let resource = body["resourceId"].as_str().unwrap_or_default();
+            for id in [client, resource] {
+                if !st.service_principals.iter().any(|s| s["id"].as_str() == Some(id)) {
+                    return not_found(id);
+                }
+            }
+            if st.grants.iter().any(|g| g["clientId"].as_str() == Some(client) && g["resourceId"].as_str() == Some(resource) && g["consentType"] == body["consentType"]) {
+                return graph_error(409, "Request_MultipleObjectsWithSameKeyValue", "Permission entry already exists.");
+            }
+            let mut g = body.clone();
+            g["id"] = json!(st.new_id());
+            st.grants.push(g.clone());
+            (201, g.to_string())
+        }
+        ("PATCH", ["oauth2PermissionGrants", id]) => {
+            let Some(g) = st.grants.iter_mut().find(|g| g["id"].as_str() == Some(*id)) else {
+                return not_found(id);
+            };
+            if let Some(scope) = body.get("scope") {
+                g["scope"] = scope.clone();
+            }
+            (204, String::new())
+        }
+        _ => graph_error(400, "BadRequest", &format!("Resource not found for the segment '{}'.", segs[0])),
+    }
+}
+
+/// Graph's rule: one URI may not be on two platforms.
+fn check_uris(app: &Value) -> Result<(), (u16, String)> {
+    let web = app["web"]["redirectUris"].as_array().cloned().unwrap_or_default();
+    let spa = app["spa"]["redirectUris"].as_array().cloned().unwrap_or_default();
+    if web.iter().any(|u| spa.contains(u)) {
+        return Err(graph_error(400, "Request_BadRequest", "Redirect URIs must have distinct values."));
+    }
+    Ok(())
+}

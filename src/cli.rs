@@ -82,20 +82,26 @@ pub enum Command {
         /// Print the client secret instead of <redacted>
         #[arg(long)]
         reveal_secret: bool,
+        /// Export even while a value is missing or in error (they are left empty)
+        #[arg(long)]
+        allow_incomplete: bool,
     },
 
     /// Print a script that performs the registration with the Azure CLI or Graph PowerShell
     #[command(
-        after_help = "Examples:\n  azreg script az > register.sh && bash register.sh | azreg import\n  azreg script powershell > Register.ps1"
+        after_help = "Examples:\n  azreg script az > register.sh && bash register.sh | azreg import\n  azreg script powershell > Register.ps1\n\nThe scripts create the app (or update the one whose client ID azreg recorded), its\nservice principal, the API permissions, the admin consent when chosen, and a client\nsecret; they print one JSON object for `azreg import` on stdout, everything else on stderr."
     )]
     Script {
         #[arg(value_enum)]
         kind: ScriptKind,
+        /// Write the script even while a value it needs is missing or in error
+        #[arg(long)]
+        allow_incomplete: bool,
     },
 
-    /// Read the JSON of `az ad app credential reset` or `az ad app create` from stdin
+    /// Read the JSON of `azreg script`, `az ad app credential reset` or `az ad app create` from stdin
     #[command(
-        after_help = "Example:\n  az ad app credential reset --id $APPID --append | azreg import"
+        after_help = "Examples:\n  bash register.sh | azreg import\n  az ad app credential reset --id $APPID --append | azreg import\n\nThe JSON may follow other lines. When the progress file is locked or cannot be\nwritten, what was read is kept in a new file beside it (mode 0600) and the exit code is 3;\nthe walkthrough offers to take it in."
     )]
     Import,
 

@@ -72,8 +72,12 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         Some(Command::Export {
             format,
             reveal_secret,
-        }) => commands::export::run(&env, *format, *reveal_secret, &mut out),
-        Some(Command::Script { kind }) => commands::script::run(&env, *kind, &mut out),
+            allow_incomplete,
+        }) => commands::export::run(&env, *format, *reveal_secret, *allow_incomplete, &mut out),
+        Some(Command::Script {
+            kind,
+            allow_incomplete,
+        }) => commands::script::run(&env, *kind, *allow_incomplete, &mut out),
         Some(Command::Import) => {
             commands::import::run(&env, &mut std::io::stdin().lock(), &mut out)
         }

@@ -257,7 +257,10 @@ mod tests {
     fn graph_shapes() {
         let l = parse("User.Read, Chat.Read.All:Application", Lang::En).unwrap();
         assert_eq!(delegated_scope(&l), "User.Read");
-        assert_eq!(app_role_ids(&l), vec!["6b7d71aa-70aa-4810-a8d9-5d9fb2830017"]);
+        assert_eq!(
+            app_role_ids(&l),
+            vec!["6b7d71aa-70aa-4810-a8d9-5d9fb2830017"]
+        );
         let rra = required_resource_access(&l);
         assert_eq!(rra[0]["resourceAppId"], GRAPH_APP_ID);
         assert_eq!(rra[0]["resourceAccess"][0]["type"], "Scope");

@@ -616,7 +616,11 @@ mod tests {
         assert_eq!(p.rows[0], Row::Entry(0));
         assert_eq!(p.rows[1], Row::Section(0));
         assert_eq!(p.rows[2], Row::Entry(1));
-        assert_eq!(p.rows.len(), 25 + 4 + 4, "25 entries, 4 guide sections, P1-P3 and their section");
+        assert_eq!(
+            p.rows.len(),
+            25 + 4 + 4,
+            "25 entries, 4 guide sections, P1-P3 and their section"
+        );
         for (e, &r) in p.row_of_entry.iter().enumerate() {
             assert_eq!(p.rows[r], Row::Entry(e));
         }

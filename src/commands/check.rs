@@ -54,7 +54,10 @@ mod tests {
         with_values(&env, FULL);
         let (r, out) = capture(|o| super::run(&env, o));
         assert_eq!(r, Ok(0), "{out}");
-        assert_eq!(out, "all 13 values ok\n", "11, plus the permissions and the consent");
+        assert_eq!(
+            out, "all 13 values ok\n",
+            "11, plus the permissions and the consent"
+        );
     }
 
     #[test]

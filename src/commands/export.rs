@@ -4,16 +4,24 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::{EXIT_OK, EXIT_USAGE, Env, Failure, Outcome, sh_quote};
+use super::{EXIT_OK, EXIT_USAGE, Env, Failure, Outcome, handed_on, sh_quote};
 use crate::cli::ExportFormat;
 use crate::fields::{Destination, FieldKind};
 use crate::i18n::L;
 use crate::report::{Report, printable};
 use crate::tr;
 
-pub fn run(env: &Env, format: ExportFormat, reveal: bool, out: &mut dyn Write) -> Outcome {
+pub fn run(
+    env: &Env,
+    format: ExportFormat,
+    reveal: bool,
+    allow_incomplete: bool,
+    out: &mut dyn Write,
+) -> Outcome {
     let progress = env.load()?;
     let r = Report::new(&env.procedure, &progress, env.today);
+    let ids: Vec<&str> = env.procedure.fields.iter().map(|f| f.id.as_str()).collect();
+    handed_on(&r, &ids, allow_incomplete, L::new("export", "Export"))?;
     let text = match format {
         ExportFormat::Env => env_lines(&r, reveal),
         ExportFormat::Json => json(&r, reveal),
@@ -77,6 +85,16 @@ fn toml_text(r: &Report, reveal: bool) -> String {
     toml::to_string(&table).unwrap_or_default()
 }
 
+/// A choice's label (cleaned for the terminal), or the value when it is not one of them.
+fn option_label(spec: &crate::fields::FieldSpec, v: &str) -> String {
+    let shown = spec
+        .options
+        .iter()
+        .find(|o| o.value == v)
+        .map_or(v, |o| o.label.as_str());
+    crate::text::clean_for_display(shown).into_owned()
+}
+
 /// What to enter where, as plain text for a person.
 fn sheet(r: &Report, reveal: bool) -> String {
     let p = r.procedure;
@@ -98,13 +116,14 @@ fn sheet(r: &Report, reveal: bool) -> String {
     for row in r.summary() {
         if last != Some(row.destination) && row.destination == Destination::Azure {
             s += L::new(
-                "\nEntered in Azure (App registration > Authentication > Platform configurations):\n",
-                "\nIn Azure eingetragen (App-Registrierung > Authentifizierung > Plattformkonfigurationen):\n",
+                "\nEntered in Azure (App registration > Authentication; API permissions):\n",
+                "\nIn Azure eingetragen (App-Registrierung > Authentifizierung; API-Berechtigungen):\n",
             )
             .get(lang);
         }
         last = Some(row.destination);
         let value = match &row.assessment.value {
+            Some(v) if row.spec.kind == FieldKind::Choice => option_label(row.spec, v),
             Some(v) => printable(row.spec, v, reveal),
             None => L::new("(missing)", "(fehlt)").get(lang).into(),
         };
@@ -117,16 +136,7 @@ fn sheet(r: &Report, reveal: bool) -> String {
             && matches!(spec.kind, FieldKind::Choice | FieldKind::Text)
             && let Some(v) = &a.value
         {
-            let shown = spec
-                .options
-                .iter()
-                .find(|o| &o.value == v)
-                .map_or_else(|| v.clone(), |o| o.label.clone());
-            extra += &format!(
-                "  {:<lw$} {}\n",
-                spec.label,
-                crate::text::clean_for_display(&shown)
-            );
+            extra += &format!("  {:<lw$} {}\n", spec.label, option_label(spec, v));
         }
     }
     if !extra.is_empty() {
@@ -159,7 +169,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let env = env(dir.path());
         with_values(&env, FULL);
-        let (r, out) = capture(|o| super::run(&env, format, reveal, o));
+        let (r, out) = capture(|o| super::run(&env, format, reveal, false, o));
         assert_eq!(r, Ok(0));
         out
     }

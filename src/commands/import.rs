@@ -1,11 +1,22 @@
-//! `azreg import`: the JSON of `az ad app credential reset` (`appId`, `password`, `tenant`)
-//! or `az ad app create` (`appId`) from stdin into the progress file. Marks nothing done;
-//! never echoes the secret; changes nothing unless every value passes.
+//! `azreg import`: the JSON of `azreg script` (`appId`, `password`, `tenant`, plus what the
+//! script did), `az ad app credential reset` (`appId`, `password`, `tenant`) or `az ad app
+//! create` (`appId`) from stdin into the progress file. The JSON may follow other lines.
+//!
+//! The script's output marks the steps it performed done (the `scripted` sections of the
+//! procedure); plain `az` output marks nothing. Never echoes the secret; changes nothing
+//! unless every value passes. A secret is never lost: when the progress file is locked (a
+//! walkthrough has it open) or cannot be written, what was read is kept in a new 0600 file
+//! beside it, which the walkthrough offers to take in.
 
 use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
-use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
+use serde_json::{Map, Value};
+
+use super::{EXIT_CHECK, EXIT_FILE, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::fields::{self, Severity};
+use crate::procedure::Procedure;
+use crate::progress::{self, Progress};
 use crate::tr;
 
 /// JSON key to field id.
@@ -18,80 +29,66 @@ const KEYS: [(&str, &str); 3] = [
 /// Longest input taken: the JSON in question is well under a kilobyte.
 const MAX_INPUT: u64 = 1 << 20;
 
-pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
-    let lang = env.procedure.lang();
-    // Lock first: while the walkthrough has the file open, nothing is read in vain.
-    let mut opened = env.open()?;
-    for note in &opened.notes {
-        eprintln!("azreg: {note}");
-    }
-    let mut text = String::new();
-    input
-        .take(MAX_INPUT)
-        .read_to_string(&mut text)
-        .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot read stdin: {e}")))?;
-    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        Failure::new(
-            EXIT_USAGE,
-            tr!(
-                lang,
-                "stdin is not JSON (line {}, column {}: {}); nothing was changed",
-                "stdin ist kein JSON (Zeile {}, Spalte {}: {}); nichts wurde geändert",
-                e.line(),
-                e.column(),
-                // serde_json's message can quote input; keep only its category.
-                match e.classify() {
-                    serde_json::error::Category::Eof => "it ends too early",
-                    serde_json::error::Category::Syntax => "syntax error",
-                    _ => "not the expected shape",
-                }
-            ),
-        )
-    })?;
-    let Some(obj) = json.as_object() else {
-        return Err(Failure::new(
-            EXIT_USAGE,
-            tr!(
-                lang,
-                "expected a JSON object such as the output of `az ad app credential reset`; nothing was changed",
-                "erwartet ist ein JSON-Objekt wie die Ausgabe von `az ad app credential reset`; nichts wurde geändert"
-            ),
-        ));
-    };
-    let progress = &mut opened.progress;
+/// The first JSON object in the text, even after other lines (az prints warnings, a banner).
+pub fn find_object(text: &str) -> Option<Map<String, Value>> {
+    text.match_indices('{').take(1000).find_map(|(at, _)| {
+        serde_json::Deserializer::from_str(&text[at..])
+            .into_iter::<Value>()
+            .next()
+            .and_then(Result::ok)
+            .and_then(|v| match v {
+                Value::Object(o) if KEYS.iter().any(|(k, _)| o.contains_key(*k)) => Some(o),
+                _ => None,
+            })
+    })
+}
+
+/// What an import changed, for the message.
+pub struct Applied {
+    /// `client_id = ...`, or the secret's length.
+    pub said: Vec<String>,
+    /// Labels of the steps marked done.
+    pub marked: Vec<String>,
+}
+
+/// Apply a JSON object to a progress: store the values, mark the steps a script did. On any
+/// problem the progress is left as it was and every problem is returned.
+pub fn apply(
+    procedure: &Procedure,
+    progress: &mut Progress,
+    obj: &Map<String, Value>,
+    today: time::Date,
+) -> Result<Applied, Vec<String>> {
+    let lang = procedure.lang();
+    let mut values = progress.values.clone();
     let mut found = Vec::new();
     let mut problems = Vec::new();
     for (key, field_id) in KEYS {
         let Some(raw) = obj.get(key) else { continue };
-        let Some(spec) = env.procedure.field(field_id) else {
+        let Some(spec) = procedure.field(field_id) else {
             continue;
         };
         let Some(raw) = raw.as_str() else {
             problems.push(format!("{key}: expected a string"));
             continue;
         };
-        let value = match fields::clean_input(raw, env.procedure.lang()) {
-            Ok(v) => fields::normalize(spec, &v),
-            Err(msg) => {
-                problems.push(format!("{key}: {msg}"));
-                continue;
+        match fields::clean_input(raw, lang) {
+            Ok(v) => {
+                values.insert(field_id.to_string(), fields::normalize(spec, &v));
+                found.push((key, spec));
             }
-        };
-        progress.values.insert(field_id.to_string(), value);
-        found.push((key, spec));
+            Err(msg) => problems.push(format!("{key}: {msg}")),
+        }
     }
     if found.is_empty() && problems.is_empty() {
-        return Err(Failure::new(
-            EXIT_USAGE,
-            tr!(
-                lang,
-                "no appId, tenant or password in the JSON; nothing was changed",
-                "kein appId, tenant oder password im JSON; nichts wurde geändert"
-            ),
+        problems.push(tr!(
+            lang,
+            "no appId, tenant or password in the JSON",
+            "kein appId, tenant oder password im JSON"
         ));
     }
     // Check the new values together (client ID and tenant ID must differ, ...).
-    let ctx = fields::Context::new(&env.procedure, &progress.values, env.today);
+    let ctx = fields::Context::new(procedure, &values, today);
     for (key, spec) in &found {
         for p in ctx.assess(spec).problems {
             if p.severity == Severity::Error {
@@ -100,24 +97,13 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
         }
     }
     if !problems.is_empty() {
-        return Err(Failure::new(
-            EXIT_CHECK,
-            tr!(
-                lang,
-                "not imported, nothing was changed:
-  {}",
-                "nicht importiert, nichts wurde geändert:
-  {}",
-                problems.join("\n  ")
-            ),
-        ));
+        return Err(problems);
     }
-    // Say what is stored before saving: `found` borrows the procedure, `opened` is moved.
-    let said: Vec<String> = found
+    let said = found
         .iter()
         .map(|(_, spec)| {
             if spec.is_secret() {
-                let n = progress.values[&spec.id].chars().count();
+                let n = values[&spec.id].chars().count();
                 tr!(
                     lang,
                     "{} ({n} chars, not shown)",
@@ -125,23 +111,197 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
                     spec.id
                 )
             } else {
-                format!("{} = {}", spec.id, progress.values[&spec.id])
+                format!("{} = {}", spec.id, values[&spec.id])
             }
         })
         .collect();
-    env.save_opened(&mut opened)?;
-    let (path, list) = (env.path.display(), said.join("\n  "));
-    writeln!(
-        out,
-        "{}",
-        tr!(
+    progress.values = values;
+    // Only azreg's own scripts say what they did; plain az output marks nothing.
+    let mut marked = Vec::new();
+    let by_script = obj
+        .get("azreg")
+        .and_then(Value::as_str)
+        .is_some_and(|s| s.starts_with("script"));
+    if by_script && obj.contains_key("password") {
+        let now = progress::now();
+        for (i, e) in procedure.entries.iter().enumerate() {
+            let did = e.scripted
+                && e.step
+                    .scripted_when
+                    .as_deref()
+                    .is_none_or(|k| obj.get(k) == Some(&Value::Bool(true)));
+            if did && !progress.is_done(&e.step.id) {
+                progress.done.insert(e.step.id.clone(), now);
+                marked.push(procedure.label(i).to_string());
+            }
+        }
+    }
+    Ok(Applied { said, marked })
+}
+
+/// Files `import` left beside a progress file it could not write, oldest first.
+pub fn pending(path: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Vec::new();
+    };
+    let prefix = format!("{}.import-", name.to_string_lossy());
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with(&prefix) && n.ends_with(".json")
+        })
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
+}
+
+/// Keep what was read in a new file beside the progress file: created exclusively, 0600.
+fn keep_aside(path: &Path, obj: &Map<String, Value>) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "progress.toml".into());
+    let text = serde_json::to_string_pretty(obj).unwrap_or_default() + "\n";
+    for n in 0..100 {
+        let aside = path.with_file_name(format!(
+            "{name}.import-{stamp}-{}-{n}.json",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&aside)
+        {
+            Ok(mut f) => {
+                f.write_all(text.as_bytes())?;
+                f.sync_all()?;
+                return Ok(aside);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("no free name"))
+}
+
+pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
+    let lang = env.procedure.lang();
+    let mut text = String::new();
+    input
+        .take(MAX_INPUT)
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot read stdin: {e}")))?;
+    let obj = match find_object(&text) {
+        Some(o) => o,
+        None => return Err(not_json(&text, lang)),
+    };
+    // Check the values against what is saved before taking the lock: a refusal needs no lock.
+    let mut check = env.load()?;
+    if let Err(problems) = apply(&env.procedure, &mut check, &obj, env.today) {
+        return Err(Failure::new(
+            EXIT_CHECK,
+            tr!(
+                lang,
+                "not imported, nothing was changed:\n  {}",
+                "nicht importiert, nichts wurde geändert:\n  {}",
+                problems.join("\n  ")
+            ),
+        ));
+    }
+    let saved = env.open().and_then(|mut opened| {
+        for note in &opened.notes {
+            eprintln!("azreg: {note}");
+        }
+        let applied = apply(&env.procedure, &mut opened.progress, &obj, env.today)
+            .map_err(|p| Failure::new(EXIT_CHECK, p.join("; ")))?;
+        env.save_opened(&mut opened)?;
+        Ok(applied)
+    });
+    let applied = match saved {
+        Ok(a) => a,
+        Err(f) => {
+            // Locked or not writable: the secret must not be lost.
+            let aside = keep_aside(&env.path, &obj).map_err(|e| {
+                Failure::new(
+                    EXIT_FILE,
+                    tr!(
+                        lang,
+                        "{}; and the values could not be kept aside either ({e}): run the import again",
+                        "{}; und die Werte konnten auch nicht beiseitegelegt werden ({e}): führen Sie den Import noch einmal aus",
+                        f.message
+                    ),
+                )
+            })?;
+            return Err(Failure::new(
+                EXIT_FILE,
+                tr!(
+                    lang,
+                    "{}\nThe values read (secret included) are kept in {} (only you can read it). The walkthrough offers to take them in; or run: azreg import < that file",
+                    "{}\nDie gelesenen Werte (mit Schlüssel) liegen in {} (nur Sie können sie lesen). Der Durchgang bietet an, sie zu übernehmen; oder: azreg import < diese Datei",
+                    f.message,
+                    aside.display()
+                ),
+            ));
+        }
+    };
+    let (path, list) = (env.path.display(), applied.said.join("\n  "));
+    let mut msg = tr!(
+        lang,
+        "imported into {path}:\n  {list}",
+        "importiert nach {path}:\n  {list}"
+    );
+    if !applied.marked.is_empty() {
+        let steps = applied.marked.join(", ");
+        msg += &tr!(
             lang,
-            "imported into {path}:\n  {list}",
-            "importiert nach {path}:\n  {list}"
-        )
-    )
-    .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot write: {e}")))?;
+            "\nmarked done (the script did them): {steps}",
+            "\nals erledigt markiert (das Skript hat sie ausgeführt): {steps}"
+        );
+    }
+    writeln!(out, "{msg}").map_err(|e| Failure::new(EXIT_USAGE, format!("cannot write: {e}")))?;
     Ok(EXIT_OK)
+}
+
+fn not_json(text: &str, lang: crate::i18n::Lang) -> Failure {
+    let message = match serde_json::from_str::<Value>(text) {
+        Err(e) => tr!(
+            lang,
+            "stdin is not JSON (line {}, column {}: {}); nothing was changed",
+            "stdin ist kein JSON (Zeile {}, Spalte {}: {}); nichts wurde geändert",
+            e.line(),
+            e.column(),
+            // serde_json's message can quote input; keep only its category.
+            match e.classify() {
+                serde_json::error::Category::Eof => "it ends too early",
+                serde_json::error::Category::Syntax => "syntax error",
+                _ => "not the expected shape",
+            }
+        ),
+        Ok(Value::Object(_)) => tr!(
+            lang,
+            "no appId, tenant or password in the JSON; nothing was changed",
+            "kein appId, tenant oder password im JSON; nichts wurde geändert"
+        ),
+        Ok(_) => tr!(
+            lang,
+            "expected a JSON object such as the output of `az ad app credential reset`; nothing was changed",
+            "erwartet ist ein JSON-Objekt wie die Ausgabe von `az ad app credential reset`; nichts wurde geändert"
+        ),
+    };
+    Failure::new(EXIT_USAGE, message)
 }
 
 #[cfg(test)]
@@ -215,6 +375,68 @@ mod tests {
         assert!(r.unwrap_err().message.contains("no appId"));
         let (r, _) = import(&env, r#"{"appId": 5}"#);
         assert!(r.unwrap_err().message.contains("expected a string"));
+        let (r, _) = import(&env, r#"{"appId": "0b1c2d3e-1111-2222-3333-444455556666" "#);
+        assert!(r.unwrap_err().message.contains("not JSON"));
         assert!(!env.path.exists(), "nothing written");
+    }
+}
+
+#[cfg(test)]
+mod script_output {
+    use super::super::testing::*;
+    use super::*;
+
+    const SCRIPT_JSON: &str = r#"WARNING: az says something first
+{
+  "appId": "0b1c2d3e-1111-2222-3333-444455556666",
+  "password": "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_",
+  "tenant": "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff",
+  "adminConsent": false,
+  "azreg": "script az"
+}
+"#;
+
+    #[test]
+    fn the_json_is_found_after_other_lines_and_steps_are_marked() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        let (r, out) = capture(|o| super::run(&env, &mut SCRIPT_JSON.as_bytes(), o));
+        assert_eq!(r, Ok(0), "{out}");
+        assert!(
+            out.contains("marked done (the script did them): 1, 2,"),
+            "{out}"
+        );
+        let p = env.load().unwrap();
+        assert_eq!(
+            p.done.len(),
+            23 + 2,
+            "the guide and P1, P2; not P3 without consent"
+        );
+        assert!(!p.is_done("grant-admin-consent"));
+        let with_consent = SCRIPT_JSON.replace("\"adminConsent\": false", "\"adminConsent\": true");
+        let (r, _) = capture(|o| super::run(&env, &mut with_consent.as_bytes(), o));
+        assert_eq!(r, Ok(0));
+        assert!(env.load().unwrap().is_done("grant-admin-consent"));
+    }
+
+    #[test]
+    fn a_locked_file_keeps_the_values_aside_with_mode_0600() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        with_values(&env, &[("app_name", "keep")]);
+        let _walkthrough = crate::store::lock(&env.path).unwrap();
+        let (r, _) = capture(|o| super::run(&env, &mut SCRIPT_JSON.as_bytes(), o));
+        let f = r.unwrap_err();
+        assert_eq!(f.code, EXIT_FILE);
+        assert!(f.message.contains("are kept in"), "{}", f.message);
+        assert!(!f.message.contains("abc8Q~"), "{}", f.message);
+        let aside = pending(&env.path);
+        assert_eq!(aside.len(), 1, "{aside:?}");
+        let mode = std::fs::metadata(&aside[0]).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let kept = std::fs::read_to_string(&aside[0]).unwrap();
+        assert!(kept.contains("abc8Q~abcdefghijklmnopqrstuvwxyz0123456_"));
+        assert!(!env.load().unwrap().values.contains_key("client_secret"));
     }
 }

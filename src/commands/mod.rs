@@ -171,6 +171,61 @@ impl Env {
 
 pub type Outcome = Result<u8, Failure>;
 
+/// The effective values of `ids` (entered, derived or default), or, unless `allow_incomplete`,
+/// a refusal (exit 1) that names each one missing or in error: no half values are handed on.
+pub fn handed_on(
+    r: &crate::report::Report,
+    ids: &[&str],
+    allow_incomplete: bool,
+    what: crate::i18n::L,
+) -> Result<Vec<Option<String>>, Failure> {
+    use crate::fields::FieldState;
+    let lang = r.procedure.lang();
+    let ctx = r.ctx();
+    let mut reasons = Vec::new();
+    let mut got = Vec::new();
+    for id in ids {
+        let Some(spec) = r.procedure.field(id) else {
+            reasons.push(crate::tr!(
+                lang,
+                "{id}: this procedure has no such field",
+                "{id}: dieses Verfahren hat kein solches Feld"
+            ));
+            got.push(None);
+            continue;
+        };
+        let a = ctx.assess(spec);
+        match a.state() {
+            FieldState::Empty => reasons.push(crate::tr!(
+                lang,
+                "{id}: missing ({})",
+                "{id}: fehlt ({})",
+                spec.label
+            )),
+            FieldState::Error => reasons.push(format!(
+                "{id}: {}",
+                a.first_error().map(|p| p.message.as_str()).unwrap_or("?")
+            )),
+            _ => {}
+        }
+        let usable = matches!(a.state(), FieldState::Ok | FieldState::Warning);
+        got.push(a.value.filter(|_| usable));
+    }
+    if reasons.is_empty() || allow_incomplete {
+        return Ok(got);
+    }
+    let what = what.get(lang);
+    Err(Failure::new(
+        EXIT_CHECK,
+        crate::tr!(
+            lang,
+            "{what}: refused while values are missing or wrong (--allow-incomplete hands them on anyway):\n  {}",
+            "{what}: abgelehnt, solange Werte fehlen oder falsch sind (--allow-incomplete gibt sie trotzdem weiter):\n  {}",
+            reasons.join("\n  ")
+        ),
+    ))
+}
+
 /// Quote a value for sh: single quotes, with embedded ones closed and escaped.
 pub fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))

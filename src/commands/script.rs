@@ -1,37 +1,51 @@
 //! `azreg script az|powershell`: a script that performs the registration from the captured
-//! name, account type, redirect URIs and secret settings. Facts: DOMAIN.md ("Automating").
+//! values: the application with both redirect URIs and the API permissions, its service
+//! principal, the admin consent when chosen, and a client secret. Facts: DOMAIN.md ("What the
+//! real Azure CLI does", "Microsoft Graph v1.0 calls", "PowerShell quoting").
+//!
+//! Every value reaches the script as data: in bash inside single quotes, as JSON made here;
+//! in PowerShell inside single-quoted strings with all five of its quote characters doubled.
 
 use std::io::Write;
 
-use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome, sh_quote};
+use super::{EXIT_OK, EXIT_USAGE, Env, Failure, Outcome, handed_on, sh_quote};
 use crate::cli::ScriptKind;
-use crate::fields::FieldState;
+use crate::fields::{FieldState, is_guid};
+use crate::i18n::L;
+use crate::permissions::{self, Permission};
 use crate::report::Report;
-use crate::tr;
 
-/// The values a script needs, by field id.
-const NEEDED: [&str; 6] = [
+/// The values a script needs, by field id, in the order of `Inputs`.
+const NEEDED: [&str; 8] = [
     "app_name",
     "account_type",
     "web_redirect_uri",
     "spa_redirect_uri",
     "secret_description",
     "secret_expiry",
+    "graph_permissions",
+    "admin_consent",
 ];
 
-struct Inputs {
-    name: String,
-    audience: String,
-    web: String,
-    spa: String,
-    description: String,
-    end_date: String,
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub name: String,
+    pub audience: String,
+    pub web: String,
+    pub spa: String,
+    pub description: String,
+    pub end_date: String,
+    pub permissions: Vec<Permission>,
+    pub consent: bool,
+    /// The client ID azreg recorded: the script updates that app instead of creating one.
+    pub client_id: Option<String>,
+    pub tenant_id: Option<String>,
 }
 
-pub fn run(env: &Env, kind: ScriptKind, out: &mut dyn Write) -> Outcome {
+pub fn run(env: &Env, kind: ScriptKind, allow_incomplete: bool, out: &mut dyn Write) -> Outcome {
     let progress = env.load()?;
     let r = Report::new(&env.procedure, &progress, env.today);
-    let inputs = inputs(&r)?;
+    let inputs = inputs(&r, allow_incomplete)?;
     let text = match kind {
         ScriptKind::Az => az(&inputs),
         ScriptKind::Powershell => powershell(&inputs),
@@ -41,163 +55,383 @@ pub fn run(env: &Env, kind: ScriptKind, out: &mut dyn Write) -> Outcome {
     Ok(EXIT_OK)
 }
 
-/// The needed values, or every reason they cannot be used yet.
-fn inputs(r: &Report) -> Result<Inputs, Failure> {
-    let ctx = r.ctx();
-    let mut reasons = Vec::new();
-    let mut got = Vec::new();
-    for id in NEEDED {
-        let Some(spec) = r.procedure.field(id) else {
-            reasons.push(format!("{id}: this procedure has no such field"));
-            continue;
-        };
-        let a = ctx.assess(spec);
-        match (a.state(), &a.value) {
-            (FieldState::Empty, _) | (_, None) => reasons.push(tr!(
-                r.procedure.lang(),
-                "{id}: missing ({})",
-                "{id}: fehlt ({})",
-                spec.label
-            )),
-            (FieldState::Error, _) => reasons.push(format!(
-                "{id}: {}",
-                a.first_error()
-                    .map(|p| p.message.as_str())
-                    .unwrap_or("invalid")
-            )),
-            (_, Some(v)) => got.push(v.clone()),
-        }
-    }
-    if !reasons.is_empty() {
-        return Err(Failure::new(
-            EXIT_CHECK,
-            tr!(
-                r.procedure.lang(),
-                "cannot write the script yet:
-  {}",
-                "das Skript kann noch nicht geschrieben werden:
-  {}",
-                reasons.join(
-                    "
-  "
-                )
-            ),
-        ));
-    }
-    let mut it = got.into_iter();
+/// A recorded GUID field that passes its checks.
+fn recorded_guid(r: &Report, id: &str) -> Option<String> {
+    let spec = r.procedure.field(id)?;
+    let a = r.ctx().assess(spec);
+    let usable = matches!(a.state(), FieldState::Ok | FieldState::Warning);
+    a.value.filter(|v| usable && is_guid(v))
+}
+
+fn inputs(r: &Report, allow_incomplete: bool) -> Result<Inputs, Failure> {
+    let what = L::new("the script", "das Skript");
+    let got = handed_on(r, &NEEDED, allow_incomplete, what)?;
+    let mut it = got.into_iter().map(Option::unwrap_or_default);
     let mut next = || it.next().unwrap_or_default();
+    let (name, audience, web, spa, description, end_date) =
+        (next(), next(), next(), next(), next(), next());
+    let permissions = permissions::parse(&next(), r.procedure.lang()).unwrap_or_default();
+    let consent = next() == "yes";
     Ok(Inputs {
-        name: next(),
-        audience: next(),
-        web: next(),
-        spa: next(),
-        description: next(),
-        end_date: next(),
+        name,
+        audience,
+        web,
+        spa,
+        description,
+        end_date,
+        permissions,
+        consent,
+        client_id: recorded_guid(r, "client_id"),
+        tenant_id: recorded_guid(r, "tenant_id"),
     })
 }
 
-fn az(i: &Inputs) -> String {
-    format!(
-        r#"#!/usr/bin/env bash
-# Registers {name_comment} in Microsoft Entra ID with the Azure CLI, as azreg captured it.
-# Run it signed in (az login) with the right to create app registrations. It prints the new
-# secret's JSON once on stdout: pipe it into `azreg import` to store the values.
-set -euo pipefail
-
-display_name={name}
-sign_in_audience={audience}
-web_redirect_uri={web}
-spa_redirect_uri={spa}
-secret_description={description}
-secret_end_date={end_date}
-
-echo "Creating the app registration $display_name ..." >&2
-# Assignments, not process substitutions: set -e stops the script when az fails.
-created=$(az ad app create \
-  --display-name "$display_name" \
-  --sign-in-audience "$sign_in_audience" \
-  --web-redirect-uris "$web_redirect_uri" \
-  --query "[appId, id]" --output tsv)
-read -r app_id object_id <<< "$created"
-
-# The Azure CLI has no option for single-page application URIs: PATCH the application through
-# Microsoft Graph. PATCH replaces the whole list, so read the current one and merge.
-graph_app="https://graph.microsoft.com/v1.0/applications/$object_id"
-json_string() {{ local s=${{1//\\/\\\\}}; s=${{s//\"/\\\"}}; printf '"%s"' "$s"; }}
-current=$(az rest --method GET --uri "$graph_app" --query "spa.redirectUris[]" --output tsv)
-spa_uris=()
-while IFS= read -r uri; do
-  [ -n "$uri" ] && spa_uris+=("$uri")
-done <<< "$current"
-present=0
-for uri in "${{spa_uris[@]}}"; do [ "$uri" = "$spa_redirect_uri" ] && present=1; done
-[ "$present" = 1 ] || spa_uris+=("$spa_redirect_uri")
-body='{{"spa":{{"redirectUris":['
-sep=''
-for uri in "${{spa_uris[@]}}"; do body+="$sep$(json_string "$uri")"; sep=','; done
-body+=']}}}}'
-echo "Adding the single-page application redirect URI ..." >&2
-az rest --method PATCH --uri "$graph_app" \
-  --headers "Content-Type=application/json" --body "$body" --output none
-
-# --append keeps existing secrets; without it the CLI deletes them.
-echo "Creating the client secret ..." >&2
-credential=$(az ad app credential reset --id "$app_id" --append \
-  --display-name "$secret_description" --end-date "$secret_end_date" --output json)
-tenant_id=$(printf '%s\n' "$credential" | sed -n 's/.*"tenant": *"\([^"]*\)".*/\1/p')
-
-echo "Application (client) ID: $app_id" >&2
-echo "Directory (tenant) ID:   $tenant_id" >&2
-echo "WARNING: the JSON below holds the secret's value. It is shown only this once: store it now" >&2
-echo "(for example: bash register.sh | azreg import)." >&2
-printf '%s\n' "$credential"
-"#,
-        name_comment = i.name.replace('\n', " "),
-        name = sh_quote(&i.name),
-        audience = sh_quote(&i.audience),
-        web = sh_quote(&i.web),
-        spa = sh_quote(&i.spa),
-        description = sh_quote(&i.description),
-        end_date = sh_quote(&i.end_date),
-    )
+fn json(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
 }
 
-/// A PowerShell single-quoted string.
-fn ps_quote(s: &str) -> String {
+/// An OData string literal: quotes doubled (OData ABNF `SQUOTE-in-string`).
+fn odata(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
-fn powershell(i: &Inputs) -> String {
+/// The secret's end as Graph's `endDateTime`: the end of the chosen day would be nicer, but the
+/// portal and the Azure CLI both take midnight UTC of the date, so the scripts do too.
+fn end_date_time(date: &str) -> String {
+    format!("{date}T00:00:00Z")
+}
+
+/// The query `$filter=displayName eq '...'`, percent-encoded for a URL.
+fn name_filter(name: &str) -> String {
+    url::form_urlencoded::byte_serialize(format!("displayName eq {}", odata(name)).as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+pub fn az(i: &Inputs) -> String {
+    let password_body = serde_json::json!({"passwordCredential": {
+        "displayName": i.description, "endDateTime": end_date_time(&i.end_date)}})
+    .to_string();
+    let role_ids = permissions::app_role_ids(&i.permissions).join(" ");
     format!(
-        r#"#Requires -Modules Microsoft.Graph.Applications
-# Registers {name_comment} in Microsoft Entra ID with Microsoft Graph PowerShell, as azreg
-# captured it. It prints the new secret's JSON once: pipe it into `azreg import`.
-$ErrorActionPreference = 'Stop'
+        r#"#!/usr/bin/env bash
+# azreg: registers the Intrexx portal's app in Microsoft Entra ID with the Azure CLI, with the
+# values captured in azreg. Run it signed in (az login) as someone who may create app
+# registrations (Application Administrator or Cloud Application Administrator; to consent to
+# Microsoft Graph application permissions, Privileged Role Administrator).
+#
+# Safe to run again: it updates the app whose client ID azreg recorded (or the one app with this
+# display name) instead of creating a second, and adds a secret without removing any.
+# Progress goes to stderr. stdout gets one JSON object holding the new secret, shown only this
+# once: pipe it into azreg, e.g.  bash register.sh | azreg import
+#
+# Values reach az only inside JSON bodies of `az rest`: the Azure CLI reads an argument that
+# starts with "@" as a file name, and `az ad app create` puts the display name into an OData
+# filter without doubling its quotes.
+set -euo pipefail
 
-Connect-MgGraph -Scopes 'Application.ReadWrite.All' -NoWelcome
+# The captured values, as JSON made by azreg (single quotes: nothing in them is expanded).
+display_name_json={name}
+name_filter={name_filter}
+sign_in_audience={audience}
+web_uri_json={web}
+spa_uri_json={spa}
+password_body={password_body}
+graph_access={graph_access}
+delegated_scopes={scopes}
+app_role_ids={role_ids}
+permissions={permissions}
+grant_admin_consent={consent}
+client_id={client_id}
 
-$app = New-MgApplication -DisplayName {name} -SignInAudience {audience} `
-  -Web @{{ RedirectUris = @({web}) }} `
-  -Spa @{{ RedirectUris = @({spa}) }}
+graph_app_id=00000003-0000-0000-c000-000000000000
 
-$secret = Add-MgApplicationPassword -ApplicationId $app.Id -PasswordCredential @{{
-  DisplayName = {description}
-  EndDateTime = [datetime]::Parse({end_date}, [cultureinfo]::InvariantCulture)
+say() {{ printf 'azreg script: %s\n' "$*" >&2; }}
+
+# Runs a command, printing its output; while Entra ID has not yet spread a new object to every
+# replica (eventual consistency: Request_ResourceNotFound, NoBackingApplicationObject; `az ad`
+# shows only their messages), waits 1, 2, 4, 8, 16 s and tries again.
+retry() {{
+  local delay errors
+  errors=$(mktemp)
+  for delay in 1 2 4 8 16 stop; do
+    if "$@" 2>"$errors"; then rm -f "$errors"; return 0; fi
+    if [ "$delay" = stop ] || ! grep -Eq 'Request_ResourceNotFound|NoBackingApplicationObject|does not exist or one of its queried|does not reference a valid application object' "$errors"; then
+      cat "$errors" >&2; rm -f "$errors"; return 1
+    fi
+    say "not visible yet (replication); trying again in ${{delay}}s"
+    sleep "$delay"
+  done
 }}
 
-$tenant = (Get-MgContext).TenantId
-Write-Host "Application (client) ID: $($app.AppId)"
-Write-Host "Directory (tenant) ID:   $tenant"
-Write-Warning 'The JSON below holds the secret value. It is shown only this once: store it now.'
-[pscustomobject]@{{ appId = $app.AppId; password = $secret.SecretText; tenant = $tenant }} | ConvertTo-Json
+# A JSON array as az prints it, with one more item unless it holds it already.
+with_item() {{
+  local list=$1 item=$2
+  case $list in *"$item"*) printf '%s' "$list"; return ;; esac
+  case $list in *'['*) list=${{list%]*}} ;; *) list='[' ;; esac
+  case $list in *[![:space:][]*) printf '%s, %s]' "$list" "$item" ;; *) printf '[%s]' "$item" ;; esac
+}}
+
+# Two JSON arrays as one.
+joined() {{
+  local a=$1 b=$2
+  case $a in *[![:space:][\]]*) ;; *) printf '%s' "$b"; return ;; esac
+  printf '%s, %s' "${{a%]*}}" "${{b#*[}}"
+}}
+
+# Graph's address in the signed-in cloud (national clouds have their own).
+graph_resource=$(az cloud show --query endpoints.microsoftGraphResourceId --output tsv)
+graph=${{graph_resource%/}}/v1.0
+rest() {{ az rest --resource "$graph_resource" "$@"; }}
+
+if [ -z "$client_id" ]; then
+  found=$(rest --method GET --uri "$graph/applications?\$filter=$name_filter" --query "value[].appId" --output tsv)
+  case $(printf '%s' "$found" | grep -c .) in
+    0) ;;
+    1) client_id=$found; say "found the app registration with this display name: $client_id" ;;
+    *) say "several app registrations have this display name: enter the right client ID in azreg (step 23) and run again"; exit 1 ;;
+  esac
+fi
+
+if [ -z "$client_id" ]; then
+  say "creating the app registration"
+  created=$(rest --method POST --uri "$graph/applications" \
+    --body "{{\"displayName\": $display_name_json, \"signInAudience\": \"$sign_in_audience\", \"web\": {{\"redirectUris\": [$web_uri_json]}}, \"spa\": {{\"redirectUris\": [$spa_uri_json]}}, \"requiredResourceAccess\": $graph_access}}" \
+    --query "join(' ', [appId, id])" --output tsv)
+  read -r client_id object_id <<< "$created"
+else
+  say "updating the app registration $client_id"
+  object_id=$(retry rest --method GET --uri "$graph/applications(appId='$client_id')" --query id --output tsv)
+  # PATCH replaces whole lists: keep what others added there.
+  web_now=$(rest --method GET --uri "$graph/applications/$object_id" --query "web.redirectUris" --output json)
+  spa_now=$(rest --method GET --uri "$graph/applications/$object_id" --query "spa.redirectUris" --output json)
+  other_apis=$(rest --method GET --uri "$graph/applications/$object_id" --query "requiredResourceAccess[?resourceAppId!='$graph_app_id']" --output json)
+  rest --method PATCH --uri "$graph/applications/$object_id" \
+    --body "{{\"displayName\": $display_name_json, \"signInAudience\": \"$sign_in_audience\", \"web\": {{\"redirectUris\": $(with_item "$web_now" "$web_uri_json")}}, \"spa\": {{\"redirectUris\": $(with_item "$spa_now" "$spa_uri_json")}}, \"requiredResourceAccess\": $(joined "$other_apis" "$graph_access")}}" \
+    --output none
+fi
+say "application (client) ID: $client_id"
+
+# Since 2026-03-31 Entra ID refuses sign-in for an app without a service principal
+# (AADSTS7000229); the portal makes one, `az ad app create` and Graph do not.
+sp_id=$(rest --method GET --uri "$graph/servicePrincipals?\$filter=appId%20eq%20%27$client_id%27" --query "value[0].id" --output tsv)
+if [ -z "$sp_id" ]; then
+  say "creating the service principal (Enterprise application)"
+  sp_id=$(retry az ad sp create --id "$client_id" --query id --output tsv)
+fi
+
+consent=false
+if [ "$grant_admin_consent" = yes ]; then
+  say "granting admin consent for: $permissions"
+  graph_sp_id=$(rest --method GET --uri "$graph/servicePrincipals(appId='$graph_app_id')" --query id --output tsv)
+  if [ -n "$delegated_scopes" ]; then
+    grant_id=$(retry rest --method GET --uri "$graph/oauth2PermissionGrants?\$filter=clientId%20eq%20%27$sp_id%27" \
+      --query "value[?resourceId=='$graph_sp_id' && consentType=='AllPrincipals'] | [0].id" --output tsv)
+    if [ -n "$grant_id" ]; then
+      rest --method PATCH --uri "$graph/oauth2PermissionGrants/$grant_id" --body "{{\"scope\": \"$delegated_scopes\"}}" --output none
+    else
+      retry rest --method POST --uri "$graph/oauth2PermissionGrants" \
+        --body "{{\"clientId\": \"$sp_id\", \"consentType\": \"AllPrincipals\", \"resourceId\": \"$graph_sp_id\", \"scope\": \"$delegated_scopes\"}}" --output none
+    fi
+  fi
+  if [ -n "$app_role_ids" ]; then
+    have=" $(retry rest --method GET --uri "$graph/servicePrincipals/$sp_id/appRoleAssignments" --query "value[].appRoleId" --output tsv | tr '\n' ' ') "
+    for role in $app_role_ids; do
+      case $have in *" $role "*) continue ;; esac
+      retry rest --method POST --uri "$graph/servicePrincipals/$graph_sp_id/appRoleAssignedTo" \
+        --body "{{\"principalId\": \"$sp_id\", \"resourceId\": \"$graph_sp_id\", \"appRoleId\": \"$role\"}}" --output none
+    done
+  fi
+  consent=true
+fi
+
+say "creating the client secret"
+tenant_id=$(az account show --query tenantId --output tsv)
+say "WARNING: the JSON on stdout holds the secret's value, shown only this once: store it now."
+retry rest --method POST --uri "$graph/applications/$object_id/addPassword" --body "$password_body" \
+  --query "{{appId: '$client_id', password: secretText, tenant: '$tenant_id', objectId: '$object_id', servicePrincipalId: '$sp_id', secretKeyId: keyId, secretEndDateTime: endDateTime, permissions: '$permissions', adminConsent: \`$consent\`, azreg: 'script az'}}" \
+  --output json
 "#,
-        name_comment = i.name.replace('\n', " "),
+        name = sh_quote(&json(&i.name)),
+        name_filter = sh_quote(&name_filter(&i.name)),
+        audience = sh_quote(&i.audience),
+        web = sh_quote(&json(&i.web)),
+        spa = sh_quote(&json(&i.spa)),
+        password_body = sh_quote(&password_body),
+        graph_access = sh_quote(&permissions::required_resource_access(&i.permissions).to_string()),
+        scopes = sh_quote(&permissions::delegated_scope(&i.permissions)),
+        role_ids = sh_quote(&role_ids),
+        permissions = sh_quote(&permissions::format(&i.permissions)),
+        consent = if i.consent { "yes" } else { "no" },
+        client_id = sh_quote(i.client_id.as_deref().unwrap_or_default()),
+    )
+}
+
+/// The characters PowerShell's tokenizer takes as a single quote (`IsSingleQuote`): any of them
+/// ends a single-quoted string, and each is escaped by doubling it.
+pub const PS_SINGLE_QUOTES: [char; 5] = ['\'', '\u{2018}', '\u{2019}', '\u{201A}', '\u{201B}'];
+
+/// A PowerShell single-quoted string: every single-quote character doubled, so nothing in the
+/// value can end the string. Inside single quotes PowerShell expands nothing (`$`, backtick,
+/// double quotes and dashes are plain text).
+pub fn ps_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        if PS_SINGLE_QUOTES.contains(&c) {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+pub fn powershell(i: &Inputs) -> String {
+    let access: Vec<String> = i
+        .permissions
+        .iter()
+        .map(|p| {
+            let t = if p.kind == permissions::Kind::Delegated {
+                "Scope"
+            } else {
+                "Role"
+            };
+            format!("@{{ Id = {}; Type = '{t}' }}", ps_quote(p.id))
+        })
+        .collect();
+    let scopes = if i.consent {
+        "'Application.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All'"
+    } else {
+        "'Application.ReadWrite.All'"
+    };
+    let tenant = i
+        .tenant_id
+        .as_deref()
+        .map(|t| format!(" -TenantId {}", ps_quote(t)))
+        .unwrap_or_default();
+    format!(
+        r#"#Requires -Modules Microsoft.Graph.Applications
+# azreg: registers the Intrexx portal's app in Microsoft Entra ID with Microsoft Graph
+# PowerShell, with the values captured in azreg. Safe to run again: it updates the app whose
+# client ID azreg recorded (or the one app with this display name) and adds a secret without
+# removing any. Messages go to stderr; the output is one JSON object holding the new secret,
+# shown only this once: pipe it into azreg, e.g.  pwsh ./Register.ps1 | azreg import
+$ErrorActionPreference = 'Stop'
+
+# The captured values (single-quoted: PowerShell expands nothing inside).
+$DisplayName = {name}
+$NameFilter = {name_filter}
+$SignInAudience = {audience}
+$WebRedirectUri = {web}
+$SpaRedirectUri = {spa}
+$SecretDescription = {description}
+$SecretEnd = [datetime]::Parse({end_date}, [cultureinfo]::InvariantCulture).ToUniversalTime()
+$ClientId = {client_id}
+$GrantAdminConsent = ${consent}
+$Permissions = {permissions}
+$DelegatedScopes = {delegated}
+$AppRoleIds = @({role_ids})
+$GraphAppId = '00000003-0000-0000-c000-000000000000'
+$RequiredResourceAccess = @(@{{ ResourceAppId = $GraphAppId; ResourceAccess = @({access}) }})
+
+function Say([string]$Text) {{ [Console]::Error.WriteLine("azreg script: $Text") }}
+
+# Retries while Entra ID has not yet spread a new object to every replica (eventual
+# consistency), waiting 1, 2, 4, 8, 16 s.
+function Retry([scriptblock]$Action) {{
+  foreach ($delay in 1, 2, 4, 8, 16, 0) {{
+    try {{ return & $Action }}
+    catch {{
+      $text = "$_ $($_.ErrorDetails)"
+      if ($delay -eq 0 -or $text -notmatch 'Request_ResourceNotFound|NoBackingApplicationObject|ResourceNotFound') {{ throw }}
+      Say "not visible yet (replication); trying again in $delay s"
+      Start-Sleep -Seconds $delay
+    }}
+  }}
+}}
+
+Connect-MgGraph -Scopes {scopes}{tenant} -NoWelcome
+
+if (-not $ClientId) {{
+  $found = @(Get-MgApplication -Filter $NameFilter -All)
+  if ($found.Count -gt 1) {{ Say 'several app registrations have this display name: enter the right client ID in azreg (step 23) and run again'; exit 1 }}
+  if ($found.Count -eq 1) {{ $ClientId = $found[0].AppId; Say "found the app registration with this display name: $ClientId" }}
+}}
+
+if (-not $ClientId) {{
+  Say 'creating the app registration'
+  $app = New-MgApplication -DisplayName $DisplayName -SignInAudience $SignInAudience `
+    -Web @{{ RedirectUris = @($WebRedirectUri) }} -Spa @{{ RedirectUris = @($SpaRedirectUri) }} `
+    -RequiredResourceAccess $RequiredResourceAccess
+}} else {{
+  Say "updating the app registration $ClientId"
+  $app = Retry {{ Get-MgApplicationByAppId -AppId $ClientId }}
+  # Update replaces whole lists: keep what others added there.
+  $web = @($app.Web.RedirectUris) + @($WebRedirectUri) | Select-Object -Unique
+  $spa = @($app.Spa.RedirectUris) + @($SpaRedirectUri) | Select-Object -Unique
+  $others = @($app.RequiredResourceAccess | Where-Object {{ $_.ResourceAppId -ne $GraphAppId }})
+  Update-MgApplication -ApplicationId $app.Id -DisplayName $DisplayName -SignInAudience $SignInAudience `
+    -Web @{{ RedirectUris = @($web) }} -Spa @{{ RedirectUris = @($spa) }} `
+    -RequiredResourceAccess (@($others) + $RequiredResourceAccess)
+}}
+$ClientId = $app.AppId
+Say "application (client) ID: $ClientId"
+
+# Entra ID refuses sign-in for an app without a service principal (AADSTS7000229).
+$sp = Get-MgServicePrincipal -Filter "appId eq '$ClientId'"
+if (-not $sp) {{
+  Say 'creating the service principal (Enterprise application)'
+  $sp = Retry {{ New-MgServicePrincipal -AppId $ClientId }}
+}}
+
+$consent = $false
+if ($GrantAdminConsent) {{
+  Say "granting admin consent for: $Permissions"
+  $graphSp = Get-MgServicePrincipalByAppId -AppId $GraphAppId
+  if ($DelegatedScopes) {{
+    $grant = Get-MgOauth2PermissionGrant -Filter "clientId eq '$($sp.Id)'" |
+      Where-Object {{ $_.ResourceId -eq $graphSp.Id -and $_.ConsentType -eq 'AllPrincipals' }}
+    if ($grant) {{ Update-MgOauth2PermissionGrant -OAuth2PermissionGrantId $grant.Id -Scope $DelegatedScopes }}
+    else {{
+      $null = Retry {{ New-MgOauth2PermissionGrant -ClientId $sp.Id -ConsentType 'AllPrincipals' -ResourceId $graphSp.Id -Scope $DelegatedScopes }}
+    }}
+  }}
+  $have = @(Get-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $sp.Id | ForEach-Object {{ $_.AppRoleId }})
+  foreach ($role in $AppRoleIds) {{
+    if ($have -contains $role) {{ continue }}
+    $null = Retry {{ New-MgServicePrincipalAppRoleAssignedTo -ServicePrincipalId $graphSp.Id -PrincipalId $sp.Id -ResourceId $graphSp.Id -AppRoleId $role }}
+  }}
+  $consent = $true
+}}
+
+Say 'creating the client secret'
+$secret = Retry {{ Add-MgApplicationPassword -ApplicationId $app.Id -PasswordCredential @{{ DisplayName = $SecretDescription; EndDateTime = $SecretEnd }} }}
+Say "WARNING: the JSON output holds the secret's value, shown only this once: store it now."
+[pscustomobject]@{{
+  appId = $ClientId; password = $secret.SecretText; tenant = (Get-MgContext).TenantId
+  objectId = $app.Id; servicePrincipalId = $sp.Id; secretKeyId = $secret.KeyId
+  secretEndDateTime = $secret.EndDateTime; permissions = $Permissions; adminConsent = $consent
+  azreg = 'script powershell'
+}} | ConvertTo-Json
+"#,
         name = ps_quote(&i.name),
+        name_filter = ps_quote(&format!("displayName eq {}", odata(&i.name))),
         audience = ps_quote(&i.audience),
         web = ps_quote(&i.web),
         spa = ps_quote(&i.spa),
         description = ps_quote(&i.description),
         end_date = ps_quote(&i.end_date),
+        client_id = ps_quote(i.client_id.as_deref().unwrap_or_default()),
+        consent = if i.consent { "true" } else { "false" },
+        permissions = ps_quote(&permissions::format(&i.permissions)),
+        delegated = ps_quote(&permissions::delegated_scope(&i.permissions)),
+        role_ids = permissions::app_role_ids(&i.permissions)
+            .iter()
+            .map(|id| ps_quote(id))
+            .collect::<Vec<_>>()
+            .join(", "),
+        access = access.join(", "),
     )
 }
 
@@ -205,6 +439,7 @@ Write-Warning 'The JSON below holds the secret value. It is shown only this once
 mod tests {
     use super::super::testing::*;
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn refuses_with_every_reason() {
@@ -214,7 +449,7 @@ mod tests {
             &env,
             &[("portal_url", "https://a.com"), ("collaboration", "x-y")],
         );
-        let (r, _) = capture(|o| super::run(&env, ScriptKind::Az, o));
+        let (r, _) = capture(|o| super::run(&env, ScriptKind::Az, false, o));
         let f = r.unwrap_err();
         assert_eq!(f.code, 1);
         assert!(f.message.contains("app_name: missing"), "{}", f.message);
@@ -228,24 +463,133 @@ mod tests {
             "{}",
             f.message
         );
+        assert!(
+            f.message.contains("admin_consent: missing"),
+            "{}",
+            f.message
+        );
+        // --allow-incomplete writes it anyway.
+        let (r, out) = capture(|o| super::run(&env, ScriptKind::Az, true, o));
+        assert_eq!(r, Ok(0));
+        assert!(out.starts_with("#!/usr/bin/env bash"));
     }
 
-    #[test]
-    fn quoting_is_safe() {
-        assert_eq!(ps_quote("it's"), "'it''s'");
-        let i = Inputs {
-            name: "Bob's $(rm -rf /) portal".into(),
+    fn inputs(name: &str) -> Inputs {
+        Inputs {
+            name: name.into(),
             audience: "AzureADMyOrg".into(),
             web: "https://a/oauth2/token/ms365-x".into(),
             spa: "https://a/oauth2callback.html".into(),
-            description: "d".into(),
+            description: "--d".into(),
             end_date: "2027-05-25".into(),
-        };
-        let s = az(&i);
+            permissions: permissions::parse("User.Read, Chat.Read.All", crate::i18n::Lang::En)
+                .unwrap(),
+            consent: true,
+            client_id: None,
+            tenant_id: Some("9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff".into()),
+        }
+    }
+
+    #[test]
+    fn bash_values_are_single_quoted_json() {
+        let s = az(&inputs("Bob's $(rm -rf /) `x` \"q\" portal"));
         assert!(
-            s.contains(r"display_name='Bob'\''s $(rm -rf /) portal'"),
+            s.contains(r#"display_name_json='"Bob'\''s $(rm -rf /) `x` \"q\" portal"'"#),
             "{s}"
         );
-        assert!(powershell(&i).contains("-DisplayName 'Bob''s $(rm -rf /) portal'"));
+        // The OData literal doubles the quote, then the URL encoding hides it from the shell.
+        assert!(
+            s.contains("name_filter='displayName%20eq%20%27Bob%27%27s%20%24%28rm"),
+            "{s}"
+        );
+        assert!(s.contains(r#""endDateTime":"2027-05-25T00:00:00Z""#), "{s}");
+        assert!(s.contains("app_role_ids='6b7d71aa-70aa-4810-a8d9-5d9fb2830017'"));
+        assert!(s.contains("delegated_scopes='User.Read'"));
+    }
+
+    #[test]
+    fn bash_script_parses() {
+        let s = az(&inputs("--name ’x’ $(y)"));
+        let out = std::process::Command::new("bash")
+            .args(["-n", "-c", &s])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    #[test]
+    fn powershell_quotes_every_single_quote_character() {
+        assert_eq!(ps_quote("it's"), "'it''s'");
+        assert_eq!(ps_quote("Bob’s"), "'Bob’’s'");
+        let s = powershell(&inputs("Bob’s ‘Portal’ $(x)"));
+        assert!(s.contains("$DisplayName = 'Bob’’s ‘‘Portal’’ $(x)'"), "{s}");
+        assert!(
+            s.contains("-TenantId '9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff'"),
+            "{s}"
+        );
+        assert!(s.contains("$NameFilter = 'displayName eq ''Bob’’s"), "{s}");
+        // Nothing but the JSON goes to the output stream.
+        assert!(!s.contains("Write-Host") && !s.contains("Write-Output"));
+    }
+
+    /// A model of PowerShell's single-quoted string literal, written from its tokenizer
+    /// (`ScanStringLiteral` with `IsSingleQuote`): it opens with any single-quote character;
+    /// inside, a single-quote character followed by another stands for the second one; a single
+    /// one ends the string. pwsh itself cannot be installed on our machines, so this model
+    /// stands in for it. Returns the value and what follows the literal.
+    fn ps_single_quoted(src: &str) -> Option<(String, &str)> {
+        let is_q = |c: char| PS_SINGLE_QUOTES.contains(&c);
+        let mut it = src.char_indices().peekable();
+        let (_, first) = it.next()?;
+        if !is_q(first) {
+            return None;
+        }
+        let mut out = String::new();
+        while let Some((i, c)) = it.next() {
+            if is_q(c) {
+                match it.peek() {
+                    Some(&(_, n)) if is_q(n) => {
+                        it.next();
+                        out.push(n);
+                    }
+                    _ => return Some((out, &src[i + c.len_utf8()..])),
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn the_model_sees_the_old_quoting_break() {
+        // Doubling only ASCII ' (the old quoting) lets ’ end the string early.
+        let naive = format!("'{}'", "Bob’s Portal".replace('\'', "''"));
+        let (value, rest) = ps_single_quoted(&naive).unwrap();
+        assert_eq!(value, "Bob");
+        assert_eq!(rest, "s Portal'");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn every_value_round_trips_through_powershell_quoting(
+            s in proptest::collection::vec(prop_oneof![
+                Just('\''), Just('\u{2018}'), Just('\u{2019}'), Just('\u{201A}'), Just('\u{201B}'),
+                Just('"'), Just('\u{201C}'), Just('\u{201D}'), Just('\u{201E}'),
+                Just('-'), Just('\u{2013}'), Just('\u{2014}'), Just('\u{2015}'),
+                Just('$'), Just('('), Just(')'), Just('`'), Just(' '), Just(';'), Just('@'),
+                proptest::char::range('a', 'z'),
+            ], 0..24).prop_map(|v| v.into_iter().collect::<String>())
+        ) {
+            let quoted = ps_quote(&s);
+            let (value, rest) = ps_single_quoted(&quoted).expect("a closed literal");
+            prop_assert_eq!(value, s);
+            prop_assert_eq!(rest, "");
+        }
     }
 }

@@ -122,8 +122,16 @@ fn next_open_skips_done_steps_and_wraps() {
         a.procedure.entries[a.cursor].step.id,
         "open-app-registrations"
     );
-    assert_eq!(a.next_open(23), 24, "after the guide come the permission steps (P1)");
-    let extra: Vec<String> = a.procedure.extra_steps().map(|e| e.step.id.clone()).collect();
+    assert_eq!(
+        a.next_open(23),
+        24,
+        "after the guide come the permission steps (P1)"
+    );
+    let extra: Vec<String> = a
+        .procedure
+        .extra_steps()
+        .map(|e| e.step.id.clone())
+        .collect();
     for id in extra {
         a.progress.done.insert(id, progress::now());
     }
@@ -398,7 +406,11 @@ fn all_done_lands_on_the_summary() {
     for id in &ids[..22] {
         a.progress.done.insert(id.clone(), progress::now());
     }
-    let extra: Vec<String> = a.procedure.extra_steps().map(|e| e.step.id.clone()).collect();
+    let extra: Vec<String> = a
+        .procedure
+        .extra_steps()
+        .map(|e| e.step.id.clone())
+        .collect();
     for id in extra {
         a.progress.done.insert(id, progress::now());
     }

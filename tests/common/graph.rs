@@ -11,7 +11,7 @@
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -205,11 +205,13 @@ impl StandIn {
         let admin_app = st.new_id();
         let admin_obj = st.new_id();
         let admin_sp = st.new_id();
-        st.applications.push(json!({"id": admin_obj, "appId": admin_app,
+        st.applications
+            .push(json!({"id": admin_obj, "appId": admin_app,
             "displayName": "automation (test identity)", "signInAudience": "AzureADMyOrg",
             "web": {"redirectUris": []}, "spa": {"redirectUris": []},
             "requiredResourceAccess": [], "passwordCredentials": [], "keyCredentials": []}));
-        st.service_principals.push(json!({"id": admin_sp, "appId": admin_app,
+        st.service_principals
+            .push(json!({"id": admin_sp, "appId": admin_app,
             "displayName": "automation (test identity)",
             "servicePrincipalNames": [admin_app]}));
         st.secrets
@@ -284,7 +286,12 @@ impl StandIn {
     pub fn log_text(&self) -> String {
         self.log()
             .iter()
-            .map(|l| format!("{} {} {} -> {} {}", l.port, l.method, l.target, l.status, l.body))
+            .map(|l| {
+                format!(
+                    "{} {} {} -> {} {}",
+                    l.port, l.method, l.target, l.status, l.body
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -434,7 +441,12 @@ fn reason(status: u16) -> &'static str {
 /// Masks secrets in a logged body: form fields and JSON members that carry them.
 pub fn mask(body: &str) -> String {
     let mut out = body.to_string();
-    for key in ["client_secret=", "password=", "code_verifier=", "refresh_token="] {
+    for key in [
+        "client_secret=",
+        "password=",
+        "code_verifier=",
+        "refresh_token=",
+    ] {
         if let Some(start) = out.find(key) {
             let from = start + key.len();
             let end = out[from..].find('&').map_or(out.len(), |e| from + e);
@@ -515,7 +527,11 @@ fn route(shared: &Shared, port: &str, req: &Request) -> (u16, String) {
                 match serde_json::from_slice(&req.body) {
                     Ok(v) => v,
                     Err(_) => {
-                        return graph_error(400, "BadRequest", "Unable to read JSON request payload.");
+                        return graph_error(
+                            400,
+                            "BadRequest",
+                            "Unable to read JSON request payload.",
+                        );
                     }
                 }
             };
@@ -544,9 +560,11 @@ fn jwt(aud: &str, tenant: &str, app_id: &str) -> String {
     format!(
         "{}.{}.c2lnbmF0dXJl",
         b64(json!({"typ": "JWT", "alg": "RS256", "kid": "standin"})),
-        b64(json!({"aud": aud, "tid": tenant, "appid": app_id, "oid": app_id,
+        b64(
+            json!({"aud": aud, "tid": tenant, "appid": app_id, "oid": app_id,
             "iss": format!("https://sts.windows.net/{tenant}/"),
-            "iat": 1_800_000_000u64, "nbf": 1_800_000_000u64, "exp": 4_000_000_000u64}))
+            "iat": 1_800_000_000u64, "nbf": 1_800_000_000u64, "exp": 4_000_000_000u64})
+        )
     )
 }
 
@@ -560,7 +578,12 @@ fn login(shared: &Shared, method: &str, path: &str, body: &[u8]) -> (u16, String
         return if tenant.len() == 36 {
             aad_error(400, 90002, "invalid_tenant", "Tenant not found.")
         } else {
-            aad_error(400, 900023, "invalid_request", "Specified tenant identifier is neither a valid DNS name, nor a valid external domain.")
+            aad_error(
+                400,
+                900023,
+                "invalid_request",
+                "Specified tenant identifier is neither a valid DNS name, nor a valid external domain.",
+            )
         };
     }
     match (method, rest) {
@@ -580,11 +603,21 @@ fn login(shared: &Shared, method: &str, path: &str, body: &[u8]) -> (u16, String
         ("POST", "oauth2/v2.0/token") => {
             let f = form(body);
             if f.get("grant_type").map(String::as_str) != Some("client_credentials") {
-                return aad_error(400, 70003, "unsupported_grant_type", "The app requested an unsupported grant type.");
+                return aad_error(
+                    400,
+                    70003,
+                    "unsupported_grant_type",
+                    "The app requested an unsupported grant type.",
+                );
             }
             let client = f.get("client_id").cloned().unwrap_or_default();
             let Some(secret) = f.get("client_secret").filter(|s| !s.is_empty()) else {
-                return aad_error(401, 7000218, "invalid_client", "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+                return aad_error(
+                    401,
+                    7000218,
+                    "invalid_client",
+                    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+                );
             };
             let st = shared.state.lock().unwrap();
             if !st
@@ -592,17 +625,32 @@ fn login(shared: &Shared, method: &str, path: &str, body: &[u8]) -> (u16, String
                 .iter()
                 .any(|a| a["appId"].as_str() == Some(client.as_str()))
             {
-                return aad_error(400, 700016, "unauthorized_client", "Application was not found in the directory.");
+                return aad_error(
+                    400,
+                    700016,
+                    "unauthorized_client",
+                    "Application was not found in the directory.",
+                );
             }
             if !st.secrets.get(&client).is_some_and(|s| s.contains(secret)) {
-                return aad_error(401, 7000215, "invalid_client", "Invalid client secret provided.");
+                return aad_error(
+                    401,
+                    7000215,
+                    "invalid_client",
+                    "Invalid client secret provided.",
+                );
             }
             if !st
                 .service_principals
                 .iter()
                 .any(|s| s["appId"].as_str() == Some(client.as_str()))
             {
-                return aad_error(400, 7000229, "invalid_client", "The client application is missing service principal in the tenant.");
+                return aad_error(
+                    400,
+                    7000229,
+                    "invalid_client",
+                    "The client application is missing service principal in the tenant.",
+                );
             }
             let scope = f.get("scope").cloned().unwrap_or_default();
             let resource = scope
@@ -727,7 +775,9 @@ fn not_found(what: &str) -> (u16, String) {
     graph_error(
         404,
         "Request_ResourceNotFound",
-        &format!("Resource '{what}' does not exist or one of its queried reference-property objects are not present."),
+        &format!(
+            "Resource '{what}' does not exist or one of its queried reference-property objects are not present."
+        ),
     )
 }
 
@@ -762,10 +812,18 @@ fn graph(
         }
         ("POST", ["applications"]) => {
             if opts.deny_create {
-                return graph_error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+                return graph_error(
+                    403,
+                    "Authorization_RequestDenied",
+                    "Insufficient privileges to complete the operation.",
+                );
             }
             let Some(name) = body["displayName"].as_str().filter(|n| !n.is_empty()) else {
-                return graph_error(400, "Request_BadRequest", "A value is required for property 'displayName' of resource 'Application'.");
+                return graph_error(
+                    400,
+                    "Request_BadRequest",
+                    "A value is required for property 'displayName' of resource 'Application'.",
+                );
             };
             if let Err(e) = check_uris(&body) {
                 return e;
@@ -818,7 +876,11 @@ fn graph(
                     let mut merged = app.clone();
                     for (k, v) in obj {
                         if matches!(k.as_str(), "id" | "appId" | "passwordCredentials") {
-                            return graph_error(400, "Request_BadRequest", &format!("Property '{k}' is read-only."));
+                            return graph_error(
+                                400,
+                                "Request_BadRequest",
+                                &format!("Property '{k}' is read-only."),
+                            );
                         }
                         merged[k] = v.clone();
                     }
@@ -832,11 +894,18 @@ fn graph(
                     let pc = &body["passwordCredential"];
                     let key_id = st.new_id();
                     let n = st.next_id;
-                    let secret = format!("s{:02}8Q~{:0>34}", n % 100, format!("StandInSecret{n}x").repeat(3))
-                        .chars()
-                        .take(40)
-                        .collect::<String>();
-                    let end = pc["endDateTime"].as_str().unwrap_or("2028-11-27T10:00:00Z").to_string();
+                    let secret = format!(
+                        "s{:02}8Q~{:0>34}",
+                        n % 100,
+                        format!("StandInSecret{n}x").repeat(3)
+                    )
+                    .chars()
+                    .take(40)
+                    .collect::<String>();
+                    let end = pc["endDateTime"]
+                        .as_str()
+                        .unwrap_or("2028-11-27T10:00:00Z")
+                        .to_string();
                     let cred = json!({"customKeyIdentifier": null,
                         "displayName": pc["displayName"].clone(), "endDateTime": end,
                         "hint": &secret[..3], "keyId": key_id,
@@ -853,11 +922,17 @@ fn graph(
                 }
                 ("POST", ["removePassword"]) => {
                     let key = body["keyId"].as_str().unwrap_or_default();
-                    let creds = st.applications[i]["passwordCredentials"].as_array_mut().unwrap();
+                    let creds = st.applications[i]["passwordCredentials"]
+                        .as_array_mut()
+                        .unwrap();
                     let before = creds.len();
                     creds.retain(|c| c["keyId"].as_str() != Some(key));
                     if creds.len() == before {
-                        return graph_error(400, "Request_BadRequest", "No password credential with this keyId.");
+                        return graph_error(
+                            400,
+                            "Request_BadRequest",
+                            "No password credential with this keyId.",
+                        );
                     }
                     (204, String::new())
                 }
@@ -879,7 +954,9 @@ fn graph(
         }
         ("POST", ["servicePrincipals"]) => {
             let app_id = body["appId"].as_str().unwrap_or_default().to_string();
-            let app = st.app_index(&app_id, true).map(|i| st.applications[i].clone());
+            let app = st
+                .app_index(&app_id, true)
+                .map(|i| st.applications[i].clone());
             let missing = match st.sp_misses.get_mut(&app_id) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
@@ -888,10 +965,24 @@ fn graph(
                 _ => false,
             };
             let Some(app) = app.filter(|_| !missing) else {
-                return graph_error(400, "NoBackingApplicationObject", &format!("The appId '{app_id}' of the service principal does not reference a valid application object."));
+                return graph_error(
+                    400,
+                    "NoBackingApplicationObject",
+                    &format!(
+                        "The appId '{app_id}' of the service principal does not reference a valid application object."
+                    ),
+                );
             };
-            if st.service_principals.iter().any(|s| s["appId"] == app["appId"]) {
-                return graph_error(409, "Request_MultipleObjectsWithSameKeyValue", "The service principal for this application already exists.");
+            if st
+                .service_principals
+                .iter()
+                .any(|s| s["appId"] == app["appId"])
+            {
+                return graph_error(
+                    409,
+                    "Request_MultipleObjectsWithSameKeyValue",
+                    "The service principal for this application already exists.",
+                );
             }
             let sp = json!({"id": st.new_id(), "appId": app_id,
                 "displayName": app["displayName"].clone(),
@@ -901,10 +992,14 @@ fn graph(
         }
         (m, [seg, tail @ ..]) if seg.starts_with("servicePrincipals") => {
             let idx = if let Some(app_id) = alt_key(seg, "servicePrincipals") {
-                st.service_principals.iter().position(|s| s["appId"].as_str() == Some(app_id.as_str()))
+                st.service_principals
+                    .iter()
+                    .position(|s| s["appId"].as_str() == Some(app_id.as_str()))
             } else {
                 tail.first().and_then(|id| {
-                    st.service_principals.iter().position(|s| s["id"].as_str() == Some(*id))
+                    st.service_principals
+                        .iter()
+                        .position(|s| s["id"].as_str() == Some(*id))
                 })
             };
             let tail = if *seg == "servicePrincipals" {
@@ -935,21 +1030,47 @@ fn graph(
                 ),
                 ("POST", ["appRoleAssignedTo"]) => {
                     if opts.deny_consent {
-                        return graph_error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+                        return graph_error(
+                            403,
+                            "Authorization_RequestDenied",
+                            "Insufficient privileges to complete the operation.",
+                        );
                     }
                     let role = body["appRoleId"].as_str().unwrap_or_default();
                     let principal = body["principalId"].as_str().unwrap_or_default();
                     if body["resourceId"].as_str() != Some(&sp_id) {
-                        return graph_error(400, "Request_BadRequest", "resourceId must be the service principal in the path.");
+                        return graph_error(
+                            400,
+                            "Request_BadRequest",
+                            "resourceId must be the service principal in the path.",
+                        );
                     }
-                    if !sp["appRoles"].as_array().is_some_and(|r| r.iter().any(|x| x["id"].as_str() == Some(role))) {
-                        return graph_error(400, "Request_BadRequest", "Permission being assigned was not found on application.");
+                    if !sp["appRoles"]
+                        .as_array()
+                        .is_some_and(|r| r.iter().any(|x| x["id"].as_str() == Some(role)))
+                    {
+                        return graph_error(
+                            400,
+                            "Request_BadRequest",
+                            "Permission being assigned was not found on application.",
+                        );
                     }
-                    if !st.service_principals.iter().any(|s| s["id"].as_str() == Some(principal)) {
+                    if !st
+                        .service_principals
+                        .iter()
+                        .any(|s| s["id"].as_str() == Some(principal))
+                    {
                         return not_found(principal);
                     }
-                    if st.role_assignments.iter().any(|a| a["principalId"].as_str() == Some(principal) && a["appRoleId"].as_str() == Some(role)) {
-                        return graph_error(400, "Request_BadRequest", "Permission being assigned already exists on the object.");
+                    if st.role_assignments.iter().any(|a| {
+                        a["principalId"].as_str() == Some(principal)
+                            && a["appRoleId"].as_str() == Some(role)
+                    }) {
+                        return graph_error(
+                            400,
+                            "Request_BadRequest",
+                            "Permission being assigned already exists on the object.",
+                        );
                     }
                     let a = json!({"id": st.new_id(), "appRoleId": role, "principalId": principal,
                         "resourceId": sp_id, "principalType": "ServicePrincipal",
@@ -957,7 +1078,11 @@ fn graph(
                     st.role_assignments.push(a.clone());
                     (201, a.to_string())
                 }
-                _ => graph_error(405, "Request_BadRequest", "Unsupported on servicePrincipals."),
+                _ => graph_error(
+                    405,
+                    "Request_BadRequest",
+                    "Unsupported on servicePrincipals.",
+                ),
             }
         }
         ("GET", ["oauth2PermissionGrants"]) => {
@@ -975,17 +1100,33 @@ fn graph(
         }
         ("POST", ["oauth2PermissionGrants"]) => {
             if opts.deny_consent {
-                return graph_error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+                return graph_error(
+                    403,
+                    "Authorization_RequestDenied",
+                    "Insufficient privileges to complete the operation.",
+                );
             }
             let client = body["clientId"].as_str().unwrap_or_default();
             let resource = body["resourceId"].as_str().unwrap_or_default();
             for id in [client, resource] {
-                if !st.service_principals.iter().any(|s| s["id"].as_str() == Some(id)) {
+                if !st
+                    .service_principals
+                    .iter()
+                    .any(|s| s["id"].as_str() == Some(id))
+                {
                     return not_found(id);
                 }
             }
-            if st.grants.iter().any(|g| g["clientId"].as_str() == Some(client) && g["resourceId"].as_str() == Some(resource) && g["consentType"] == body["consentType"]) {
-                return graph_error(409, "Request_MultipleObjectsWithSameKeyValue", "Permission entry already exists.");
+            if st.grants.iter().any(|g| {
+                g["clientId"].as_str() == Some(client)
+                    && g["resourceId"].as_str() == Some(resource)
+                    && g["consentType"] == body["consentType"]
+            }) {
+                return graph_error(
+                    409,
+                    "Request_MultipleObjectsWithSameKeyValue",
+                    "Permission entry already exists.",
+                );
             }
             let mut g = body.clone();
             g["id"] = json!(st.new_id());
@@ -1001,16 +1142,30 @@ fn graph(
             }
             (204, String::new())
         }
-        _ => graph_error(400, "BadRequest", &format!("Resource not found for the segment '{}'.", segs[0])),
+        _ => graph_error(
+            400,
+            "BadRequest",
+            &format!("Resource not found for the segment '{}'.", segs[0]),
+        ),
     }
 }
 
 /// Graph's rule: one URI may not be on two platforms.
 fn check_uris(app: &Value) -> Result<(), (u16, String)> {
-    let web = app["web"]["redirectUris"].as_array().cloned().unwrap_or_default();
-    let spa = app["spa"]["redirectUris"].as_array().cloned().unwrap_or_default();
+    let web = app["web"]["redirectUris"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let spa = app["spa"]["redirectUris"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     if web.iter().any(|u| spa.contains(u)) {
-        return Err(graph_error(400, "Request_BadRequest", "Redirect URIs must have distinct values."));
+        return Err(graph_error(
+            400,
+            "Request_BadRequest",
+            "Redirect URIs must have distinct values.",
+        ));
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod entra;
+pub mod graph;
 
 use std::io::{Read, Write};
 use std::path::Path;

@@ -70,7 +70,11 @@ fn pane_title(app: &App) -> String {
         EntryKind::Step { section, .. } if !p.entries[app.cursor].in_guide => {
             let number = &p.entries[app.cursor].label;
             let sec = clean_for_display(&p.sections[section].title);
-            tr!(lang, " Step {number} · {sec} ", " Schritt {number} · {sec} ")
+            tr!(
+                lang,
+                " Step {number} · {sec} ",
+                " Schritt {number} · {sec} "
+            )
         }
         EntryKind::Step { section, .. } => {
             let number = &p.entries[app.cursor].label;

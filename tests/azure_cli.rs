@@ -1,0 +1,433 @@
+//! The script of `azreg script az`, run by the real Azure CLI (azure-cli 2.91.0 from PyPI, in a
+//! venv under `target/`) against the stand-in for Entra ID and Microsoft Graph in
+//! `common/graph.rs` (Entra ID and Graph cannot be had here; the stand-in follows their
+//! documented contract). Its output is piped into `azreg import`.
+//!
+//! The venv is made on first use (about a minute) and reused. Where it cannot be made the test
+//! says why and skips, unless `AZREG_REQUIRE_AZ_CLI=1` (set by `.ci/run`), which makes that a
+//! failure.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use common::graph::{GRAPH_APP_ID, Options, StandIn};
+
+const BIN: &str = env!("CARGO_BIN_EXE_azreg");
+const AZ_VERSION: &str = "2.91.0";
+
+/// A display name and a secret description that a careless script would break on.
+const NAME: &str = "Bob's ’Portal’ \"Q\" $(touch /tmp/azreg-pwned) `id` --x";
+const DESCRIPTION: &str = "--Intrexx ‘connector’ $(x) `y` \"z\" @/etc/passwd";
+
+fn venv() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/az-venv")
+}
+
+/// The venv's `az`, made once per machine; `None` (with the reason printed) where it cannot be.
+fn az_cli() -> Option<PathBuf> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let az = venv().join("bin/az");
+    let ok = |az: &Path| {
+        Command::new(venv().join("bin/python"))
+            .args([
+                "-c",
+                "import importlib.metadata as m; print(m.version('azure-cli'))",
+            ])
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == AZ_VERSION)
+            && az.exists()
+    };
+    if ok(&az) {
+        return Some(az);
+    }
+    eprintln!(
+        "installing azure-cli {AZ_VERSION} into {}",
+        venv().display()
+    );
+    let made = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(venv())
+        .status()
+        .is_ok_and(|s| s.success())
+        && Command::new(venv().join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .arg(format!("azure-cli=={AZ_VERSION}"))
+            .status()
+            .is_ok_and(|s| s.success());
+    if made && ok(&az) {
+        return Some(az);
+    }
+    let why = format!("azure-cli {AZ_VERSION} could not be installed from PyPI into a venv");
+    if std::env::var_os("AZREG_REQUIRE_AZ_CLI").is_some() {
+        panic!("{why}, and AZREG_REQUIRE_AZ_CLI is set");
+    }
+    eprintln!("SKIPPED: {why}");
+    None
+}
+
+/// One isolated Azure CLI configuration, signed in to the stand-in's cloud.
+struct Az {
+    config: tempfile::TempDir,
+    bin_dir: PathBuf,
+    ca: PathBuf,
+}
+
+impl Az {
+    fn new(az: &Path, s: &StandIn) -> Az {
+        let config = tempfile::tempdir().unwrap();
+        // A fresh config dir asks a Microsoft host for version numbers: say they are current.
+        let now = "2026-11-27 10:00:00.000000";
+        let v = format!(r#"{{"local": "{AZ_VERSION}", "pypi": "{AZ_VERSION}"}}"#);
+        std::fs::write(
+            config.path().join("versionCheck.json"),
+            format!(
+                r#"{{"versions": {{"azure-cli": {v}, "core": {v}, "telemetry": {v}}}, "update_time": "{now}", "check_time": "{now}"}}"#
+            ),
+        )
+        .unwrap();
+        let me = Az {
+            config,
+            bin_dir: az.parent().unwrap().to_path_buf(),
+            ca: s.ca_file.clone(),
+        };
+        let login = s.login_url();
+        let arm = s.arm_url();
+        let graph = s.graph_url();
+        me.ok(&[
+            "cloud",
+            "register",
+            "--name",
+            "AzregStandIn",
+            "--endpoint-active-directory",
+            &login,
+            "--endpoint-active-directory-resource-id",
+            &arm,
+            "--endpoint-resource-manager",
+            &arm,
+            "--endpoint-active-directory-graph-resource-id",
+            &graph,
+            "--endpoint-microsoft-graph-resource-id",
+            &graph,
+            "--skip-endpoint-discovery",
+        ]);
+        me.ok(&["cloud", "set", "--name", "AzregStandIn"]);
+        me.ok(&[
+            "login",
+            "--service-principal",
+            "--username",
+            &s.admin_app_id,
+            "--password",
+            &s.admin_secret,
+            "--tenant",
+            &s.opts.tenant,
+            "--allow-no-subscriptions",
+            "--output",
+            "none",
+        ]);
+        me
+    }
+
+    fn env(&self, cmd: &mut Command) {
+        let path = format!(
+            "{}:{}",
+            self.bin_dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        cmd.env("PATH", path)
+            .env("AZURE_CONFIG_DIR", self.config.path())
+            .env("REQUESTS_CA_BUNDLE", &self.ca)
+            .env("AZURE_CORE_COLLECT_TELEMETRY", "false")
+            .env("AZURE_CORE_INSTANCE_DISCOVERY", "false")
+            .env("AZURE_CORE_NO_COLOR", "true")
+            .env("NO_PROXY", "127.0.0.1,localhost");
+        for v in ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"] {
+            cmd.env_remove(v);
+        }
+    }
+
+    fn ok(&self, args: &[&str]) {
+        let mut cmd = Command::new(self.bin_dir.join("az"));
+        cmd.args(args);
+        self.env(&mut cmd);
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "az {}: {}",
+            args[..2].join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Run a generated bash script with this configuration, bounded in time.
+    fn run_script(&self, script: &Path) -> Output {
+        let mut cmd = Command::new("bash");
+        cmd.arg(script)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        self.env(&mut cmd);
+        let child = cmd.spawn().unwrap();
+        let pid = child.id();
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = done.clone();
+        std::thread::spawn(move || {
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(400) {
+                if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        });
+        let out = child.wait_with_output().unwrap();
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        out
+    }
+}
+
+fn azreg(file: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--file").arg(file).args(args);
+    for v in ["LANG", "LC_ALL", "LC_MESSAGES"] {
+        cmd.env_remove(v);
+    }
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn progress(consent: &str) -> String {
+    let q = |s: &str| serde_json::Value::from(s).to_string();
+    format!(
+        r#"version = 1
+procedure = "intrexx-ms365-app-registration"
+
+[values]
+portal_url = "https://portal.example.com"
+collaboration = "mycompany"
+app_name = {}
+account_type = "AzureADMultipleOrgs"
+secret_description = {}
+secret_expiry = "2099-05-25"
+graph_permissions = "User.Read, Calendars.ReadWrite, Chat.Read.All:Application"
+admin_consent = "{consent}"
+"#,
+        q(NAME),
+        q(DESCRIPTION)
+    )
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn the_generated_script_registers_a_working_app_with_the_real_azure_cli() {
+    let Some(az) = az_cli() else { return };
+    let started = Instant::now();
+    let s = StandIn::start(Options::default());
+    let cli = Az::new(&az, &s);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("progress.toml");
+    std::fs::write(&file, progress("yes")).unwrap();
+    let _ = std::fs::remove_file("/tmp/azreg-pwned");
+
+    let out = azreg(&file, &["script", "az"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let script = dir.path().join("register.sh");
+    std::fs::write(&script, &out.stdout).unwrap();
+
+    let run = cli.run_script(&script);
+    let (stdout, stderr) = (text(&run.stdout), text(&run.stderr));
+    assert!(
+        run.status.success(),
+        "script failed:\n{stderr}\n--- stand-in log:\n{}",
+        s.log_text()
+    );
+    assert!(
+        !Path::new("/tmp/azreg-pwned").exists(),
+        "a value ran as code"
+    );
+
+    // Exactly one application, as chosen, with the values verbatim.
+    let apps = s.apps();
+    assert_eq!(apps.len(), 1, "{}", s.dump());
+    let app = &apps[0];
+    assert_eq!(app["displayName"], NAME);
+    assert_eq!(app["signInAudience"], "AzureADMultipleOrgs");
+    assert_eq!(
+        app["web"]["redirectUris"],
+        serde_json::json!(["https://portal.example.com/oauth2/token/ms365-mycompany"])
+    );
+    assert_eq!(
+        app["spa"]["redirectUris"],
+        serde_json::json!(["https://portal.example.com/oauth2callback.html"])
+    );
+    let creds = app["passwordCredentials"].as_array().unwrap();
+    assert_eq!(creds.len(), 1, "{}", s.dump());
+    assert_eq!(creds[0]["displayName"], DESCRIPTION);
+    assert!(
+        creds[0]["endDateTime"]
+            .as_str()
+            .unwrap()
+            .starts_with("2099-05-25T00:00:00"),
+        "{}",
+        creds[0]
+    );
+    let rra = &app["requiredResourceAccess"];
+    assert_eq!(rra[0]["resourceAppId"], GRAPH_APP_ID);
+    let access: Vec<(String, String)> = rra[0]["resourceAccess"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap().into(),
+                a["type"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        access,
+        [
+            (
+                "e1fe6dd8-ba31-4d61-89e7-88639da4683d".into(),
+                "Scope".into()
+            ),
+            (
+                "1ec239c2-d7c9-4623-a91a-a9775856bb36".into(),
+                "Scope".into()
+            ),
+            ("6b7d71aa-70aa-4810-a8d9-5d9fb2830017".into(), "Role".into()),
+        ]
+    );
+    // Its service principal, and the consent: one grant for the delegated scopes, one role
+    // assignment for the application permission.
+    let sps = s.sps();
+    assert_eq!(sps.len(), 1, "{}", s.dump());
+    assert_eq!(sps[0]["appId"], app["appId"]);
+    let grants = s.grants();
+    assert_eq!(grants.len(), 1, "{}", s.dump());
+    assert_eq!(grants[0]["scope"], "User.Read Calendars.ReadWrite");
+    assert_eq!(grants[0]["consentType"], "AllPrincipals");
+    assert_eq!(grants[0]["clientId"], sps[0]["id"]);
+    let roles = s.role_assignments();
+    assert_eq!(roles.len(), 1);
+    assert_eq!(
+        roles[0]["appRoleId"],
+        "6b7d71aa-70aa-4810-a8d9-5d9fb2830017"
+    );
+    assert_eq!(roles[0]["principalId"], sps[0]["id"]);
+    // Eventual consistency was played, and the script waited it out.
+    assert!(
+        stderr.contains("not visible yet"),
+        "the stand-in's consistency misses were not met:\n{stderr}"
+    );
+    // The stand-in's log never holds a secret.
+    let log = s.log_text();
+    assert!(!log.contains(&s.admin_secret), "{log}");
+
+    // stdout is the JSON for the import, and nothing else.
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect(&stdout);
+    assert_eq!(json["appId"], app["appId"]);
+    assert_eq!(json["tenant"], s.opts.tenant.as_str());
+    assert_eq!(json["adminConsent"], true);
+    let secret = json["password"].as_str().unwrap().to_string();
+    assert!(secret.contains("8Q~"));
+
+    // Piping it into azreg stores client ID, tenant ID and secret, and marks the steps done.
+    let imp = azreg(&file, &["import"], Some(stdout.as_bytes()));
+    assert!(imp.status.success(), "{}", text(&imp.stderr));
+    assert!(!text(&imp.stdout).contains(&secret));
+    let saved: toml::Table = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let values = saved["values"].as_table().unwrap();
+    assert_eq!(values["client_id"].as_str(), app["appId"].as_str());
+    assert_eq!(values["tenant_id"].as_str(), Some(s.opts.tenant.as_str()));
+    assert_eq!(values["client_secret"].as_str(), Some(secret.as_str()));
+    let done = saved["done"].as_table().unwrap();
+    for id in [
+        "sign-in",
+        "enter-web-uri",
+        "copy-secret-value",
+        "copy-ids",
+        "grant-admin-consent",
+    ] {
+        assert!(done.contains_key(id), "{id} not marked done: {done:?}");
+    }
+
+    // Run again (now with the client ID recorded): the same app is updated, a second secret
+    // is added, nothing else is duplicated.
+    let out = azreg(&file, &["script", "az"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::fs::write(&script, &out.stdout).unwrap();
+    let again = cli.run_script(&script);
+    assert!(
+        again.status.success(),
+        "second run failed:\n{}\n--- stand-in log:\n{}",
+        text(&again.stderr),
+        s.log_text()
+    );
+    assert!(text(&again.stderr).contains("updating the app registration"));
+    let apps = s.apps();
+    assert_eq!(apps.len(), 1, "{}", s.dump());
+    assert_eq!(apps[0]["passwordCredentials"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        apps[0]["web"]["redirectUris"].as_array().unwrap().len(),
+        1,
+        "{}",
+        s.dump()
+    );
+    assert_eq!(s.sps().len(), 1);
+    assert_eq!(s.grants().len(), 1);
+    assert_eq!(s.role_assignments().len(), 1);
+    eprintln!(
+        "real Azure CLI test: {:.1} s wall (both runs, sign-in included)",
+        started.elapsed().as_secs_f64()
+    );
+    if let Ok(path) = std::env::var("AZREG_DUMP_STANDIN") {
+        std::fs::write(path, s.dump()).unwrap();
+    }
+}
+
+#[test]
+fn without_consent_no_grant_is_made_and_the_import_leaves_the_consent_step_open() {
+    let Some(az) = az_cli() else { return };
+    let s = StandIn::start(Options {
+        read_misses: 0,
+        sp_misses: 1,
+        ..Options::default()
+    });
+    let cli = Az::new(&az, &s);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("progress.toml");
+    std::fs::write(&file, progress("no")).unwrap();
+    let out = azreg(&file, &["script", "az"], None);
+    let script = dir.path().join("register.sh");
+    std::fs::write(&script, &out.stdout).unwrap();
+    let run = cli.run_script(&script);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert_eq!(s.apps().len(), 1);
+    assert_eq!(s.sps().len(), 1);
+    assert!(s.grants().is_empty() && s.role_assignments().is_empty());
+    // Other lines before the JSON do not hurt the import.
+    let mut input = b"some banner line\n".to_vec();
+    input.extend_from_slice(&run.stdout);
+    let imp = azreg(&file, &["import"], Some(&input));
+    assert!(imp.status.success(), "{}", text(&imp.stderr));
+    let saved: toml::Table = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let done = saved["done"].as_table().unwrap();
+    assert!(done.contains_key("add-permissions"));
+    assert!(!done.contains_key("grant-admin-consent"));
+}

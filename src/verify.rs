@@ -276,6 +276,60 @@ struct EntraError {
     correlation_id: String,
 }
 
+/// What the user can do about the other codes Entra ID answers a sign-in with (DOMAIN.md,
+/// "More AADSTS codes"), by code, never by message text.
+fn more_advice(code: u64, lang: Lang) -> Option<String> {
+    use crate::i18n::L;
+    let l = match code {
+        7000229 => L::new(
+            "the app has no service principal in this tenant (AADSTS7000229): create it with `az ad sp create --id <client ID>`, or open the app once under Enterprise applications; the scripts of `azreg script` do it",
+            "die App hat in diesem Mandanten keinen Dienstprinzipal (AADSTS7000229): legen Sie ihn mit `az ad sp create --id <Client-ID>` an oder öffnen Sie die App einmal unter Unternehmensanwendungen; die Skripte von `azreg script` erledigen das",
+        ),
+        65001 => L::new(
+            "consent is missing (AADSTS65001): grant admin consent on the app's \"API permissions\" page (step P3)",
+            "die Zustimmung fehlt (AADSTS65001): erteilen Sie die Administratorzustimmung auf der Seite „API-Berechtigungen“ der App (Schritt P3)",
+        ),
+        65002 => L::new(
+            "a first-party client may not ask for this permission (AADSTS65002): it must be pre-authorised; choose another sign-in app",
+            "ein Microsoft-Client darf diese Berechtigung nicht anfordern (AADSTS65002): sie muss vorab autorisiert sein; wählen Sie eine andere Anmelde-App",
+        ),
+        65004 => L::new(
+            "the user declined consent (AADSTS65004): sign in again and accept, or have an administrator grant consent (step P3)",
+            "die Zustimmung wurde abgelehnt (AADSTS65004): melden Sie sich erneut an und stimmen Sie zu, oder lassen Sie einen Administrator zustimmen (Schritt P3)",
+        ),
+        50076 | 50079 => L::new(
+            "multi-factor authentication is required (AADSTS50076/50079): sign in interactively and complete or register MFA",
+            "Mehrstufige Authentifizierung ist nötig (AADSTS50076/50079): melden Sie sich interaktiv an und schließen Sie die MFA ab bzw. richten Sie sie ein",
+        ),
+        53003 => L::new(
+            "blocked by Conditional Access (AADSTS53003): a policy forbids this sign-in (often the device code flow); use the browser sign-in or ask your administrator",
+            "durch bedingten Zugriff blockiert (AADSTS53003): eine Richtlinie verbietet diese Anmeldung (oft den Gerätecode-Ablauf); melden Sie sich im Browser an oder fragen Sie Ihren Administrator",
+        ),
+        50105 => L::new(
+            "the user is not assigned to the app (AADSTS50105): assign the user (or a group) under Enterprise applications > Users and groups",
+            "der Benutzer ist der App nicht zugewiesen (AADSTS50105): weisen Sie ihn (oder eine Gruppe) unter Unternehmensanwendungen > Benutzer und Gruppen zu",
+        ),
+        50020 => L::new(
+            "the user is not in this tenant (AADSTS50020): sign in with an account of the directory, or invite it as a guest",
+            "der Benutzer gehört nicht zu diesem Mandanten (AADSTS50020): melden Sie sich mit einem Konto des Verzeichnisses an oder laden Sie es als Gast ein",
+        ),
+        50194 => L::new(
+            "a single-tenant app was signed in through /common (AADSTS50194): use the tenant ID in the address",
+            "eine Einzelmandanten-App wurde über /common angemeldet (AADSTS50194): verwenden Sie die Mandanten-ID in der Adresse",
+        ),
+        500113 => L::new(
+            "the app has no redirect URI (AADSTS500113): enter them at steps 10 and 14",
+            "die App hat keinen Umleitungs-URI (AADSTS500113): tragen Sie sie in den Schritten 10 und 14 ein",
+        ),
+        90094 | 90095 => L::new(
+            "admin consent is required (AADSTS90094/90095): a Privileged Role Administrator (application permissions) or Cloud Application Administrator grants it (step P3)",
+            "Administratorzustimmung ist nötig (AADSTS90094/90095): ein Administrator für privilegierte Rollen (Anwendungsberechtigungen) oder ein Cloudanwendungsadministrator erteilt sie (Schritt P3)",
+        ),
+        _ => return None,
+    };
+    Some(l.get(lang).to_string())
+}
+
 impl EntraError {
     fn has(&self, code: u64) -> bool {
         self.error_codes.contains(&code)
@@ -488,6 +542,8 @@ pub async fn check_credentials(http: &reqwest::Client, req: &Request) -> Outcome
             "no secret was sent (AADSTS7000218): enter the client secret at step 21",
             "es wurde kein Schlüssel gesendet (AADSTS7000218): tragen Sie den geheimen Clientschlüssel in Schritt 21 ein"
         )
+    } else if let Some(advice) = e.error_codes.iter().find_map(|c| more_advice(*c, lang)) {
+        advice
     } else {
         tr!(
             lang,
@@ -603,6 +659,34 @@ pub const HEURISTIC_NOTE: L = L::new(
     "The redirect URI check is a heuristic: it only notices the error Entra ID shows for an unregistered URI (AADSTS50011).",
     "Die Prüfung der Umleitungs-URIs ist eine Heuristik: sie bemerkt nur den Fehler, den Entra ID für einen nicht registrierten URI zeigt (AADSTS50011).",
 );
+
+#[cfg(test)]
+mod more_advice_tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_code_has_advice_in_both_languages() {
+        for code in [
+            7000229, 65001, 65002, 65004, 50076, 50079, 53003, 50105, 50020, 50194, 500113, 90094,
+            90095,
+        ] {
+            let en = more_advice(code, Lang::En).unwrap();
+            let de = more_advice(code, Lang::De).unwrap();
+            assert!(
+                en.contains(&format!("AADSTS{code}")) || en.contains(&code.to_string()[..5]),
+                "{en}"
+            );
+            assert_ne!(en, de);
+        }
+        assert!(
+            more_advice(7000229, Lang::En)
+                .unwrap()
+                .contains("az ad sp create")
+        );
+        assert!(more_advice(53003, Lang::En).unwrap().contains("browser"));
+        assert!(more_advice(1234567, Lang::En).is_none());
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -144,6 +144,14 @@ fn failures_give_advice_by_error_code() {
             "the secret has expired (AADSTS7000222)",
         ),
         (
+            Scenario::NoServicePrincipal,
+            "the app has no service principal in this tenant (AADSTS7000229): create it with `az ad sp create",
+        ),
+        (
+            Scenario::ConsentRequired,
+            "admin consent is required (AADSTS90094/90095)",
+        ),
+        (
             Scenario::OtherError,
             "weird_error (AADSTS1234567); for a support request: trace_id trace-1234, correlation_id corr-5678",
         ),

@@ -15,6 +15,10 @@ pub enum Scenario {
     WrongClientId,
     SecretIdAsSecret,
     ExpiredSecret,
+    /// The app exists but has no service principal (since 2026-03-31: AADSTS7000229).
+    NoServicePrincipal,
+    /// Admin consent required (AADSTS90094).
+    ConsentRequired,
     OtherError,
     /// The SPA URI is not registered.
     SpaNotRegistered,
@@ -69,6 +73,8 @@ fn answer(s: Scenario, method: &str, target: &str) -> Option<(u16, String)> {
             WrongClientId => (400, error(700016, "unauthorized_client")),
             SecretIdAsSecret => (401, error(7000215, "invalid_client")),
             ExpiredSecret => (401, error(7000222, "invalid_client")),
+            NoServicePrincipal => (400, error(7000229, "invalid_client")),
+            ConsentRequired => (400, error(90094, "invalid_grant")),
             OtherError => (400, error(1234567, "weird_error")),
             _ => (
                 200,

@@ -146,6 +146,13 @@ fn walk(args: &WalkArgs, env: Env) -> Outcome {
     if let Some(note) = opened.notes.last() {
         app.note(note);
     }
+    // What an import kept aside while this file was locked: offer to take the oldest in.
+    if let Some((file, obj)) = commands::import::pending(&env.path)
+        .into_iter()
+        .find_map(|f| commands::import::read_kept(&f).map(|o| (f, o)))
+    {
+        app.offer_import(file, obj);
+    }
     let path: PathBuf = env.path;
     let code = azreg::tui::runtime::run(app, path, clipboard, opened.backup_pending)
         .map_err(|e| Failure::new(1, e.to_string()))?;

@@ -61,6 +61,7 @@ secret_expiry = "2099-05-25"
 client_secret = "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_"
 client_id = "0b1c2d3e-1111-2222-3333-444455556666"
 tenant_id = "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff"
+admin_consent = "yes"
 "#;
 
 #[test]
@@ -80,9 +81,11 @@ fn sigkill_at_random_moments_never_corrupts_progress() {
         });
     println!("kill rounds: {rounds}, seed {seed} (AZREG_KILL_SEED repeats it)");
     let mut rng = Lcg(seed);
-    let ids: Vec<String> = Procedure::embedded()
-        .unwrap()
+    // Every numbered step in order: the guide's 23, then P1 to P3.
+    let p = Procedure::embedded().unwrap();
+    let ids: Vec<String> = p
         .step_ids()
+        .chain(p.extra_steps().map(|e| e.step.id.as_str()))
         .map(String::from)
         .collect();
     let dir = tempfile::tempdir().unwrap();

@@ -48,6 +48,11 @@ fn a_second_instance_is_refused_but_reading_works() {
             .arg("--file")
             .arg(&file)
             .arg(sub)
+            .args(if sub == "export" {
+                &["--allow-incomplete"][..]
+            } else {
+                &[]
+            })
             .output()
             .unwrap();
         assert!(
@@ -55,16 +60,31 @@ fn a_second_instance_is_refused_but_reading_works() {
             "{sub}"
         );
     }
-    let import = Command::new(BIN)
+    let mut child = Command::new(BIN)
         .env_remove("LANG")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .arg("--file")
         .arg(&file)
         .arg("import")
-        .output()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(br#"{"appId": "0b1c2d3e-1111-2222-3333-444455556666"}"#)
+        .unwrap();
+    let import = child.wait_with_output().unwrap();
     assert_eq!(import.status.code(), Some(3), "import writes: refused too");
+    // ... and keeps what it read beside the file, for the walkthrough to take in.
+    let err = String::from_utf8_lossy(&import.stderr);
+    assert!(err.contains("are kept in"), "{err}");
+    assert_eq!(azreg::commands::import::pending(&file).len(), 1);
     first.send("q");
     assert_eq!(first.wait_exit(10), 0);
     // Released on exit.

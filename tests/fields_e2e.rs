@@ -122,6 +122,7 @@ fn no_store_secret_keeps_the_secret_out_of_the_file() {
     let mut pty = Pty::spawn(&["--file", arg(&file), "--no-store-secret"], &[], 100, 30);
     pty.wait_for("in memory only", 10);
     pty.send("G");
+    pty.send("kkk"); // P3, P2, P1
     pty.send("k"); // step 23
     pty.send("kk"); // step 21
     pty.wait_for("Step 21 of 23", 5);

@@ -165,6 +165,15 @@ pub fn pending(path: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// A file `import` kept aside: ours (a regular file, bounded), holding a JSON object.
+pub fn read_kept(path: &Path) -> Option<Map<String, Value>> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_INPUT {
+        return None;
+    }
+    find_object(&std::fs::read_to_string(path).ok()?)
+}
+
 /// Keep what was read in a new file beside the progress file: created exclusively, 0600.
 fn keep_aside(path: &Path, obj: &Map<String, Value>) -> std::io::Result<PathBuf> {
     use std::os::unix::fs::OpenOptionsExt;
@@ -199,6 +208,8 @@ fn keep_aside(path: &Path, obj: &Map<String, Value>) -> std::io::Result<PathBuf>
 
 pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
     let lang = env.procedure.lang();
+    // An unusable progress file is reported first (exit 3), before stdin is read.
+    let mut check = env.load()?;
     let mut text = String::new();
     input
         .take(MAX_INPUT)
@@ -209,7 +220,6 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
         None => return Err(not_json(&text, lang)),
     };
     // Check the values against what is saved before taking the lock: a refusal needs no lock.
-    let mut check = env.load()?;
     if let Err(problems) = apply(&env.procedure, &mut check, &obj, env.today) {
         return Err(Failure::new(
             EXIT_CHECK,

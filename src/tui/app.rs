@@ -90,6 +90,8 @@ pub enum Effect {
     SaveAs(String),
     /// Give the terminal back and stop (Ctrl-Z); the screen is redrawn on `fg`.
     Suspend,
+    /// Remove this file after the next successful save (an import taken in).
+    ForgetAfterSave(std::path::PathBuf),
     /// Run the live check in the background; answered with `Msg::Verified`.
     Verify(Box<verify::Request>),
     CancelVerify,
@@ -125,6 +127,8 @@ pub enum Overlay {
     },
     /// Quitting while the progress file could not be saved.
     ConfirmQuit,
+    /// Values an `azreg import` kept aside while this file was locked (`App::pending_import`).
+    TakeImport,
 }
 
 /// A value being edited.
@@ -199,6 +203,11 @@ pub struct App {
     pub farewell: Option<String>,
     pub size: (u16, u16),
     pub quitting: bool,
+    /// Values an import kept aside, and the file they are in, while the offer is open.
+    pub pending_import: Option<(
+        std::path::PathBuf,
+        serde_json::Map<String, serde_json::Value>,
+    )>,
 }
 
 /// Shows where the user is, never what they entered (one value is the client secret).
@@ -243,6 +252,7 @@ impl App {
             farewell: None,
             size,
             quitting: false,
+            pending_import: None,
         };
         if !app.config.store_secret {
             app.info(tr!(
@@ -318,6 +328,8 @@ impl App {
             vec![Scope::Always, Scope::Editor]
         } else if self.overlay == Overlay::ConfirmQuit {
             vec![Scope::Always, Scope::Confirm]
+        } else if self.overlay == Overlay::TakeImport {
+            vec![Scope::Always, Scope::Import]
         } else if !matches!(self.overlay, Overlay::None) {
             vec![Scope::Always, Scope::Overlay]
         } else {
@@ -554,15 +566,76 @@ impl App {
                 | Action::EditText
                 | Action::Suspend
                 | Action::Retry
-                | Action::SaveAs,
+                | Action::SaveAs
+                | Action::Accept,
                 _,
             ) => Vec::new(),
+        }
+    }
+
+    /// Offer to take in what an import kept aside (the runtime found and read the file).
+    pub fn offer_import(
+        &mut self,
+        path: std::path::PathBuf,
+        obj: serde_json::Map<String, serde_json::Value>,
+    ) {
+        self.pending_import = Some((path, obj));
+        self.overlay = Overlay::TakeImport;
+    }
+
+    fn take_import(&mut self) -> Vec<Effect> {
+        self.overlay = Overlay::None;
+        let Some((path, obj)) = self.pending_import.take() else {
+            return Vec::new();
+        };
+        let lang = self.lang();
+        let mut progress = self.progress.clone();
+        match crate::commands::import::apply(
+            &self.procedure,
+            &mut progress,
+            &obj,
+            self.config.today,
+        ) {
+            Ok(applied) => {
+                self.progress = progress;
+                let marked = if applied.marked.is_empty() {
+                    String::new()
+                } else {
+                    tr!(
+                        lang,
+                        "; marked done: {}",
+                        "; erledigt: {}",
+                        applied.marked.join(", ")
+                    )
+                };
+                self.success(tr!(
+                    lang,
+                    "Took in the imported values{marked}",
+                    "Importierte Werte übernommen{marked}"
+                ));
+                vec![Effect::Save, Effect::ForgetAfterSave(path)]
+            }
+            Err(problems) => {
+                self.error(tr!(
+                    lang,
+                    "The imported values were not taken in: {}",
+                    "Die importierten Werte wurden nicht übernommen: {}",
+                    problems.join("; ")
+                ));
+                Vec::new()
+            }
         }
     }
 
     fn act_overlay(&mut self, action: Action) -> Vec<Effect> {
         let len = self.overlay_len();
         match (&mut self.overlay, action) {
+            (Overlay::TakeImport, Action::Accept) => self.take_import(),
+            (Overlay::TakeImport, Action::Back) => {
+                self.overlay = Overlay::None;
+                self.pending_import = None;
+                Vec::new()
+            }
             (Overlay::ConfirmQuit, Action::Retry) => {
                 self.overlay = Overlay::None;
                 self.quit_after_save = true;

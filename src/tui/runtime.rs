@@ -60,6 +60,7 @@ pub fn run(
         http: None,
         check_task: None,
         backup_pending,
+        forget: Vec::new(),
     };
     let result = rt.block_on(async {
         let mut terminal = setup()?;
@@ -89,6 +90,8 @@ struct Session {
     check_task: Option<tokio::task::JoinHandle<()>>,
     /// The file was migrated: keep its original as .bak before the first save.
     backup_pending: bool,
+    /// Files of imports taken in, removed after the next successful save.
+    forget: Vec<PathBuf>,
 }
 
 impl Session {
@@ -98,7 +101,12 @@ impl Session {
                 .map_err(|e| format!("cannot keep a backup of the old file: {e}"))?;
             self.backup_pending = false;
         }
-        store::save(&self.path, &self.app.persisted(), true).map_err(|e| e.to_string())
+        store::save(&self.path, &self.app.persisted(), true).map_err(|e| e.to_string())?;
+        // Only now is what an import kept aside safe in the progress file.
+        for f in self.forget.drain(..) {
+            let _ = std::fs::remove_file(f);
+        }
+        Ok(())
     }
 
     fn copy(&mut self, label: String, text: Secret, secret: bool) -> Result<Copied, String> {
@@ -331,6 +339,7 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
             for effect in session.app.update(msg) {
                 match effect {
                     Effect::Save => save_due = true,
+                    Effect::ForgetAfterSave(file) => session.forget.push(file),
                     Effect::Quit => {
                         let _ = session.save();
                         return Ok(0);
@@ -434,6 +443,7 @@ mod tests {
             http: None,
             check_task: None,
             backup_pending: false,
+            forget: Vec::new(),
         }
     }
 

@@ -417,7 +417,7 @@ fn serve(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared, por
             .get("connection")
             .is_some_and(|c| c.eq_ignore_ascii_case("close"))
         {
-            let _ = stream.conn.send_close_notify();
+            stream.conn.send_close_notify();
             let _ = stream.flush();
             return;
         }
@@ -765,7 +765,7 @@ fn list(items: Vec<Value>) -> (u16, String) {
 }
 
 /// `/applications(appId='...')` and friends: the key inside.
-fn alt_key<'a>(seg: &'a str, prefix: &str) -> Option<String> {
+fn alt_key(seg: &str, prefix: &str) -> Option<String> {
     let inner = seg.strip_prefix(prefix)?.strip_prefix("(appId=")?;
     let inner = inner.strip_suffix(')')?;
     literal(inner).filter(|(_, r)| r.is_empty()).map(|(l, _)| l)

@@ -10,7 +10,7 @@ use crate::i18n::{L, Lang};
 use crate::tui::keymap::{BINDINGS, Scope};
 use crate::tui::layout::centered;
 
-const SCOPES: [Scope; 8] = [
+const SCOPES: [Scope; 9] = [
     Scope::Checklist,
     Scope::Browse,
     Scope::Field,
@@ -18,6 +18,7 @@ const SCOPES: [Scope; 8] = [
     Scope::Overlay,
     Scope::Busy,
     Scope::Confirm,
+    Scope::Import,
     Scope::Always,
 ];
 

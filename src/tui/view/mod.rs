@@ -46,6 +46,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Overlay::Help { scroll } => help::draw(frame, area, *scroll, app.lang(), &theme),
         Overlay::Values { selected } => overlay::values(frame, area, app, *selected, &theme),
         Overlay::ConfirmQuit => overlay::confirm_quit(frame, area, app, &theme),
+        Overlay::TakeImport => overlay::take_import(frame, area, app, &theme),
         Overlay::Pick { field, selected } => {
             overlay::pick(frame, area, app, field, *selected, &theme)
         }

@@ -264,3 +264,54 @@ pub fn confirm_quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
+
+/// The offer to take in what an `azreg import` kept aside while the file was locked.
+pub fn take_import(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let lang = app.lang();
+    let Some((path, obj)) = &app.pending_import else {
+        return;
+    };
+    let w = area.width.saturating_sub(4).min(76);
+    let inner = popup(
+        frame,
+        area,
+        w,
+        9,
+        L::new(" Values from an import ", " Werte aus einem Import ")
+            .get(lang)
+            .into(),
+        theme,
+    );
+    let width = inner.width as usize;
+    let keys: Vec<&str> = ["appId", "tenant", "password"]
+        .into_iter()
+        .filter(|k| obj.contains_key(*k))
+        .collect();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut lines = Vec::new();
+    for l in crate::tui::view::wrap(
+        &crate::tr!(
+            lang,
+            "`azreg import` could not write the progress file while it was open here and kept what it read in {}: {}. Take it in now?",
+            "`azreg import` konnte die Fortschrittsdatei nicht schreiben, solange sie hier offen war, und hat das Gelesene in {} abgelegt: {}. Jetzt übernehmen?",
+            clean_for_display(&name),
+            keys.join(", ")
+        ),
+        width,
+        "",
+    ) {
+        lines.push(Line::styled(l, theme.plain()));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        truncate(
+            L::new("y take in    n later", "y übernehmen    n später").get(lang),
+            width,
+        ),
+        theme.title(),
+    ));
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -47,14 +47,16 @@ pub enum Charset {
     Alnum,
 }
 
-/// Where a value goes, for the summary card.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// Where a value goes, for the summary card (in this order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Destination {
     /// Entered in Intrexx (from Azure).
     Intrexx,
     /// Entered in Azure (from Intrexx).
     Azure,
+    /// Not entered anywhere: kept for the admin's record (the secret's expiry).
+    Record,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -8,6 +8,53 @@ use crate::procedure::{EntryKind, Procedure};
 use crate::progress::Progress;
 use crate::tr;
 
+/// The field holding the chosen Microsoft Graph permissions, and the one saying whether admin
+/// consent is (to be) granted; the scripts read the same two.
+pub const PERMISSIONS_FIELD: &str = "graph_permissions";
+pub const CONSENT_FIELD: &str = "admin_consent";
+
+/// Where the API permissions and the admin consent stand (steps beyond the guide).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    /// The chosen permissions in their stored form, if valid.
+    pub permissions: Option<String>,
+    /// Consent chosen ("yes") and its step done.
+    pub consent_granted: bool,
+    pub steps_done: usize,
+    pub steps_total: usize,
+}
+
+impl Access {
+    /// One line for `status`, the summary card and the Intrexx sheet.
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::L;
+        let perms = self
+            .permissions
+            .clone()
+            .unwrap_or_else(|| L::new("(none valid)", "(keine gültigen)").get(lang).into());
+        let consent = if self.consent_granted {
+            L::new("admin consent granted", "Administratorzustimmung erteilt")
+        } else {
+            L::new(
+                "admin consent not granted yet",
+                "Administratorzustimmung noch nicht erteilt",
+            )
+        }
+        .get(lang);
+        let (d, t) = (self.steps_done, self.steps_total);
+        tr!(
+            lang,
+            "{perms}; {consent} (steps {d}/{t} done)",
+            "{perms}; {consent} (Schritte {d}/{t} erledigt)"
+        )
+    }
+
+    /// The connector can work: every step beyond the guide done and consent granted.
+    pub fn complete(&self) -> bool {
+        self.steps_done == self.steps_total && self.consent_granted
+    }
+}
+
 /// Days before the secret's end at which it is a warning.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
 
@@ -120,9 +167,33 @@ impl<'a> Report<'a> {
                 })
             })
             .collect();
-        // Intrexx first (what the user types next), then what went into Azure.
-        rows.sort_by_key(|r| r.destination != Destination::Intrexx);
+        // Intrexx first (what the user types next), then what went into Azure, then the record.
+        rows.sort_by_key(|r| r.destination);
         rows
+    }
+
+    /// The API permissions and the admin consent.
+    pub fn access(&self) -> Access {
+        let ctx = self.ctx();
+        let valid = |id: &str| {
+            let spec = self.procedure.field(id)?;
+            let a = ctx.assess(spec);
+            a.first_error().is_none().then_some(a.value).flatten()
+        };
+        let consent_step_done = self
+            .procedure
+            .entry_of_field(CONSENT_FIELD)
+            .is_some_and(|e| self.progress.is_done(&self.procedure.entries[e].step.id));
+        let extra: Vec<_> = self.procedure.extra_steps().collect();
+        Access {
+            permissions: valid(PERMISSIONS_FIELD),
+            consent_granted: consent_step_done && valid(CONSENT_FIELD).as_deref() == Some("yes"),
+            steps_done: extra
+                .iter()
+                .filter(|e| self.progress.is_done(&e.step.id))
+                .count(),
+            steps_total: extra.len(),
+        }
     }
 
     /// The client secret, wherever the procedure declares it.
@@ -243,6 +314,32 @@ mod tests {
     }
 
     #[test]
+    fn access_says_what_is_chosen_and_whether_consent_is_given() {
+        let p = Procedure::embedded().unwrap();
+        let mut pr = Progress::new(&p.id);
+        let a = Report::new(&p, &pr, date!(2026 - 11 - 26)).access();
+        assert_eq!(a.permissions.as_deref(), Some("User.Read"), "the default");
+        assert!(!a.consent_granted && !a.complete());
+        assert_eq!((a.steps_done, a.steps_total), (0, 3));
+        pr.values.insert(CONSENT_FIELD.into(), "yes".into());
+        assert!(
+            !Report::new(&p, &pr, date!(2026 - 11 - 26))
+                .access()
+                .consent_granted,
+            "chosen, step open"
+        );
+        for e in p.extra_steps() {
+            pr.done.insert(e.step.id.clone(), crate::progress::now());
+        }
+        let a = Report::new(&p, &pr, date!(2026 - 11 - 26)).access();
+        assert!(a.complete());
+        assert_eq!(
+            a.describe(crate::i18n::Lang::En),
+            "User.Read; admin consent granted (steps 3/3 done)"
+        );
+    }
+
+    #[test]
     fn summary_lists_intrexx_values_first() {
         let p = Procedure::embedded().unwrap();
         let pr = Progress::new(&p.id);
@@ -255,14 +352,19 @@ mod tests {
                 "client_id",
                 "tenant_id",
                 "client_secret",
-                "secret_expiry",
                 "web_redirect_uri",
                 "spa_redirect_uri",
                 "graph_permissions",
-                "admin_consent"
+                "admin_consent",
+                "secret_expiry"
             ]
         );
-        assert_eq!(rows[4].label, "Web");
+        assert_eq!(rows[3].label, "Web");
+        assert_eq!(
+            rows[7].destination,
+            Destination::Record,
+            "the expiry is for the record"
+        );
     }
 
     #[test]

@@ -135,3 +135,36 @@ fn no_store_secret_keeps_the_secret_out_of_the_file() {
     assert!(!saved.contains("client_secret"), "{saved}");
     assert!(saved.contains("current = \"copy-secret-value\""), "{saved}");
 }
+
+#[test]
+fn the_walkthrough_takes_in_what_a_locked_import_kept_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("progress.toml");
+    // What `azreg import` leaves beside a locked progress file.
+    let aside = dir.path().join("progress.toml.import-1800000000-42-0.json");
+    std::fs::write(
+        &aside,
+        format!(
+            r#"{{"appId": "0b1c2d3e-1111-2222-3333-444455556666", "tenant": "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff", "password": "{SECRET}"}}"#
+        ),
+    )
+    .unwrap();
+    let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 100, 30);
+    pty.wait_for("Values from an import", 10);
+    pty.wait_for("Take it in now?", 5);
+    assert!(!pty.screen().contains(SECRET));
+    pty.send("y");
+    pty.wait_for("Took in the imported values", 5);
+    pty.send("q");
+    assert_eq!(pty.wait_exit(10), 0);
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        saved.contains("client_id = \"0b1c2d3e-1111-2222-3333-444455556666\""),
+        "{saved}"
+    );
+    assert!(saved.contains(SECRET));
+    assert!(
+        !aside.exists(),
+        "taken in and saved: the kept file is removed"
+    );
+}

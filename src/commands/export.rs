@@ -114,12 +114,20 @@ fn sheet(r: &Report, reveal: bool) -> String {
         .max(28);
     let mut last = None;
     for row in r.summary() {
-        if last != Some(row.destination) && row.destination == Destination::Azure {
-            s += L::new(
-                "\nEntered in Azure (App registration > Authentication; API permissions):\n",
-                "\nIn Azure eingetragen (App-Registrierung > Authentifizierung; API-Berechtigungen):\n",
-            )
-            .get(lang);
+        if last != Some(row.destination) {
+            s += match row.destination {
+                Destination::Intrexx => "",
+                Destination::Azure => L::new(
+                    "\nEntered in Azure (App registration > Authentication; API permissions):\n",
+                    "\nIn Azure eingetragen (App-Registrierung > Authentifizierung; API-Berechtigungen):\n",
+                )
+                .get(lang),
+                Destination::Record => L::new(
+                    "\nFor your record (not an Intrexx field; renew the secret before this day):\n",
+                    "\nZur Dokumentation (kein Intrexx-Feld; erneuern Sie den Schlüssel vor diesem Tag):\n",
+                )
+                .get(lang),
+            };
         }
         last = Some(row.destination);
         let value = match &row.assessment.value {
@@ -140,9 +148,15 @@ fn sheet(r: &Report, reveal: bool) -> String {
         }
     }
     if !extra.is_empty() {
-        s += L::new("\nFor the record:\n", "\nZur Dokumentation:\n").get(lang);
+        s += L::new("\nChosen in Azure:\n", "\nIn Azure gewählt:\n").get(lang);
         s += &extra;
     }
+    s += &tr!(
+        lang,
+        "\nAPI permissions: {}\n",
+        "\nAPI-Berechtigungen: {}\n",
+        r.access().describe(lang)
+    );
     let missing: Vec<_> = r
         .summary()
         .into_iter()

@@ -13,7 +13,7 @@ use crate::cli::ScriptKind;
 use crate::fields::{FieldState, is_guid};
 use crate::i18n::L;
 use crate::permissions::{self, Permission};
-use crate::report::Report;
+use crate::report::{CONSENT_FIELD, PERMISSIONS_FIELD, Report};
 
 /// The values a script needs, by field id, in the order of `Inputs`.
 const NEEDED: [&str; 8] = [
@@ -23,8 +23,8 @@ const NEEDED: [&str; 8] = [
     "spa_redirect_uri",
     "secret_description",
     "secret_expiry",
-    "graph_permissions",
-    "admin_consent",
+    PERMISSIONS_FIELD,
+    CONSENT_FIELD,
 ];
 
 #[derive(Debug, Clone)]

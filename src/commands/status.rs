@@ -29,6 +29,7 @@ pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
         L::new("Values:", "Werte:"),
         L::new("Secret expires:", "Schlüssel läuft ab:"),
         L::new("Live check:", "Live-Prüfung:"),
+        L::new("Permissions:", "Berechtigungen:"),
     ]
     .map(|l| l.get(lang));
     let w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) + 1;
@@ -49,6 +50,7 @@ pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
             "{done}/{total} Schritte erledigt"
         ),
     );
+    text += &line(7, r.access().describe(lang));
     let current = r.current();
     text += &line(2, entry_name(current));
     let next = r.next_open(current.saturating_sub(1));
@@ -152,6 +154,12 @@ mod tests {
         assert!(out.contains("Next open step: 1. Sign in"), "{out}");
         assert!(out.contains("client_id"), "{out}");
         assert!(out.contains("Secret expires: not recorded"));
+        assert!(
+            out.contains(
+                "Permissions:    User.Read; admin consent not granted yet (steps 0/3 done)"
+            ),
+            "{out}"
+        );
     }
 
     #[test]

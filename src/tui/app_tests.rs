@@ -698,3 +698,39 @@ fn debug_never_shows_values_or_typed_text() {
         "{d}"
     );
 }
+
+#[test]
+fn values_an_import_kept_aside_are_offered_and_taken_in() {
+    let mut a = app();
+    let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        r#"{"appId": "0b1c2d3e-1111-2222-3333-444455556666",
+            "tenant": "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff",
+            "password": "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_",
+            "adminConsent": true, "azreg": "script az"}"#,
+    )
+    .unwrap();
+    let file = std::path::PathBuf::from("/tmp/p.toml.import-1-2-0.json");
+    a.offer_import(file.clone(), obj.clone());
+    assert_eq!(a.overlay, Overlay::TakeImport);
+    assert_eq!(a.scopes(), vec![Scope::Always, Scope::Import]);
+    // n: later; nothing changes, the file stays.
+    assert!(ch(&mut a, 'n').is_empty());
+    assert_eq!(a.overlay, Overlay::None);
+    assert!(a.progress.values.is_empty());
+    // y: taken in, saved, and the file forgotten only after the save.
+    a.offer_import(file.clone(), obj);
+    let effects = ch(&mut a, 'y');
+    assert!(matches!(effects[..], [Effect::Save, Effect::ForgetAfterSave(ref f)] if *f == file));
+    assert_eq!(
+        a.progress.values["client_id"],
+        "0b1c2d3e-1111-2222-3333-444455556666"
+    );
+    assert!(a.progress.is_done("grant-admin-consent"));
+    assert!(
+        a.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Took in the imported values")
+    );
+}

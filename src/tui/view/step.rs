@@ -86,11 +86,22 @@ fn pane_title(app: &App) -> String {
             )
         }
         EntryKind::Intro => {
-            let n = p.sections.len();
+            // The guide's sections; the steps beyond it are named by their labels.
+            let guide = |si: usize| {
+                p.entries.iter().any(|e| {
+                    e.in_guide && matches!(e.kind, EntryKind::Step { section, .. } if section == si)
+                })
+            };
+            let n = (0..p.sections.len()).filter(|si| guide(*si)).count();
+            let extra: Vec<&str> = p.extra_steps().map(|e| e.label.as_str()).collect();
+            let more = match (extra.first(), extra.last()) {
+                (Some(a), Some(b)) => format!(" + {a}-{b}"),
+                _ => String::new(),
+            };
             tr!(
                 lang,
-                " Overview · {total} steps in {n} sections ",
-                " Überblick · {total} Schritte in {n} Abschnitten "
+                " Overview · {total} steps in {n} sections{more} ",
+                " Überblick · {total} Schritte in {n} Abschnitten{more} "
             )
         }
         EntryKind::Summary => L::new(" Summary ", " Zusammenfassung ")

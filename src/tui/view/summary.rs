@@ -6,7 +6,7 @@ use super::fields::display_value;
 use super::{Theme, wrap};
 use unicode_width::UnicodeWidthStr;
 
-use crate::fields::FieldState;
+use crate::fields::{Destination, FieldState};
 use crate::i18n::L;
 use crate::text::clean_for_display;
 use crate::tr;
@@ -18,6 +18,7 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let card = &p.entries[p.summary_index()].step;
     let mut out = Vec::new();
     let (done, total) = (app.done_count(), p.step_count());
+    let access = app.report().access();
     if done == total {
         out.push(Line::styled(
             tr!(
@@ -27,14 +28,25 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             ),
             theme.ok(),
         ));
-        out.push(Line::styled(
-            tr!(
+        if access.complete() {
+            out.push(Line::styled(
+                tr!(
+                    lang,
+                    "The portal is registered in Microsoft Azure, with its API permissions and admin consent.",
+                    "Das Portal ist in Microsoft Azure registriert, mit API-Berechtigungen und Administratorzustimmung."
+                ),
+                theme.ok(),
+            ));
+        } else {
+            let t = tr!(
                 lang,
-                "The portal is registered in Microsoft Azure.",
-                "Das Portal ist in Microsoft Azure registriert."
-            ),
-            theme.ok(),
-        ));
+                "The app is registered, but the connector cannot reach Microsoft 365 until the API permissions and the admin consent are done (steps P1 to P3).",
+                "Die App ist registriert, aber der Connector erreicht Microsoft 365 erst, wenn API-Berechtigungen und Administratorzustimmung erledigt sind (Schritte P1 bis P3)."
+            );
+            for l in wrap(&t, width, "") {
+                out.push(Line::styled(l, theme.warning()));
+            }
+        }
     } else {
         out.push(Line::styled(
             tr!(
@@ -48,7 +60,7 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             .report()
             .open_steps()
             .iter()
-            .map(|n| n.to_string())
+            .map(|n| p.label(*n).to_string())
             .collect();
         let open = open.join(", ");
         for l in wrap(
@@ -83,10 +95,16 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     for row in &rows {
         if last.is_some() && last != Some(row.destination) {
             out.push(Line::default());
-            let h = L::new(
-                "Entered in Azure (App > Authentication > Platform configurations):",
-                "In Azure eingetragen (App > Authentifizierung > Plattformkonfigurationen):",
-            )
+            let h = match row.destination {
+                Destination::Record => L::new(
+                    "For your record (not an Intrexx field):",
+                    "Zur Dokumentation (kein Intrexx-Feld):",
+                ),
+                _ => L::new(
+                    "Entered in Azure (App > Authentication; API permissions):",
+                    "In Azure eingetragen (App > Authentifizierung; API-Berechtigungen):",
+                ),
+            }
             .get(lang);
             for l in wrap(h, width, "") {
                 out.push(Line::styled(l, theme.title()));

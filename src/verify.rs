@@ -195,10 +195,20 @@ impl Results {
     }
 }
 
+/// The authority is this machine (tests, a local stand-in).
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 /// `--authority`: https, or plain http only to a loopback address (tests).
 pub fn parse_authority(text: &str) -> Result<Url, String> {
     let url = Url::parse(text.trim()).map_err(|e| format!("--authority {text:?}: {e}"))?;
-    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    let loopback = is_loopback(&url);
     match url.scheme() {
         "https" => Ok(url),
         "http" if loopback => Ok(url),
@@ -209,10 +219,15 @@ pub fn parse_authority(text: &str) -> Result<Url, String> {
 }
 
 /// An HTTP client for the checks: rustls with the ring provider, no redirects followed,
-/// a timeout per request; HTTPS_PROXY and friends are honoured by reqwest.
-pub fn client(timeout: Duration) -> Result<reqwest::Client, String> {
+/// a timeout per request; HTTPS_PROXY and friends are honoured by reqwest, except for a
+/// loopback authority, which a proxy must never see (plain http there carries the secret).
+pub fn client(timeout: Duration, authority: &Url) -> Result<reqwest::Client, String> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder();
+    if is_loopback(authority) {
+        builder = builder.no_proxy();
+    }
+    builder
         .timeout(timeout)
         .connect_timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
@@ -347,17 +362,17 @@ impl EntraError {
             "{} ({}); for a support request: trace_id {}, correlation_id {}",
             "{} ({}); für eine Supportanfrage: trace_id {}, correlation_id {}",
             if self.error.is_empty() {
-                "refused"
+                "refused".to_string()
             } else {
-                &self.error
+                server_text(&self.error)
             },
             if codes.is_empty() {
                 L::new("no error code", "kein Fehlercode").get(lang).into()
             } else {
                 codes.join(", ")
             },
-            or_none(&self.trace_id, lang),
-            or_none(&self.correlation_id, lang)
+            server_text(or_none(&self.trace_id, lang)),
+            server_text(or_none(&self.correlation_id, lang))
         )
     }
 }
@@ -368,6 +383,16 @@ fn or_none(s: &str, lang: Lang) -> &str {
     } else {
         s
     }
+}
+
+/// What an error answer of Entra ID says, for a person: the advice for its code, or its
+/// `error`, codes, `trace_id` and `correlation_id`, cleaned and cut. Any body is taken.
+pub fn error_summary(body: &str, lang: Lang) -> String {
+    let e: EntraError = serde_json::from_str(body).unwrap_or_default();
+    e.error_codes
+        .iter()
+        .find_map(|c| more_advice(*c, lang))
+        .unwrap_or_else(|| e.details(lang))
 }
 
 /// Advice for the tenant codes, shared by both checks.
@@ -389,9 +414,71 @@ fn tenant_advice(e: &EntraError, tenant: &str, lang: Lang) -> Option<String> {
     }
 }
 
-async fn read_body(resp: reqwest::Response) -> String {
-    let bytes = resp.bytes().await.unwrap_or_default();
-    String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_BODY)]).into_owned()
+/// The body, read chunk by chunk and never beyond `MAX_BODY`: a server that streams without
+/// end costs at most that much memory. A body that breaks off is an error, never "empty".
+async fn read_body(mut resp: reqwest::Response) -> Result<String, reqwest::Error> {
+    let mut buf = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        let room = MAX_BODY - buf.len();
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if buf.len() >= MAX_BODY {
+            break;
+        }
+    }
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
+/// Longest text from a server shown anywhere.
+const MAX_SERVER_TEXT: usize = 120;
+
+/// Text from a server, made safe to show: control and bidi characters replaced, on one line,
+/// cut to a sane length.
+pub fn server_text(s: &str) -> String {
+    let one_line: String = crate::text::clean_for_display(s)
+        .chars()
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect();
+    if one_line.chars().count() > MAX_SERVER_TEXT {
+        let cut: String = one_line.chars().take(MAX_SERVER_TEXT).collect();
+        format!("{cut}…")
+    } else {
+        one_line
+    }
+}
+
+/// Shortest piece of the secret that counts as leaking it.
+const LEAK_MIN: usize = 8;
+
+/// `text` with every run of 8 or more characters that also occurs in the secret replaced by
+/// `<redacted>`: a server that echoes most of the secret must not get it printed.
+pub fn redact(text: &str, secret: &str) -> String {
+    let s: Vec<char> = secret.chars().collect();
+    if s.len() < LEAK_MIN {
+        return text.to_string();
+    }
+    let t: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < t.len() {
+        // The longest piece of the secret that starts here.
+        let mut best = 0;
+        for start in 0..s.len() {
+            let n = t[i..]
+                .iter()
+                .zip(&s[start..])
+                .take_while(|(a, b)| a == b)
+                .count();
+            best = best.max(n);
+        }
+        if best >= LEAK_MIN {
+            out.push_str("<redacted>");
+            i += best;
+        } else {
+            out.push(t[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Send a request and read its answer; a transport failure or a server error is the outcome
@@ -406,7 +493,9 @@ async fn fetch(
         .await
         .map_err(|e| unreachable(url, &e, lang))?;
     let status = resp.status();
-    let body = read_body(resp).await;
+    let body = read_body(resp)
+        .await
+        .map_err(|e| unreachable(url, &e, lang))?;
     if status.is_server_error() {
         let (host, code) = (url.host_str().unwrap_or(""), status.as_u16());
         return Err(Outcome::Unreachable(tr!(
@@ -447,7 +536,7 @@ pub async fn check_tenant(
                     lang,
                     "found (issuer {})",
                     "gefunden (Aussteller {})",
-                    c.issuer
+                    server_text(&c.issuer)
                 )),
             },
             Err(_) => Outcome::Fail(tr!(
@@ -549,7 +638,7 @@ pub async fn check_credentials(http: &reqwest::Client, req: &Request) -> Outcome
             lang,
             "sign-in refused: {}",
             "Anmeldung abgelehnt: {}",
-            e.details(lang)
+            error_summary(&body, lang)
         )
     };
     scrub(Outcome::Fail(message), secret)
@@ -597,15 +686,50 @@ pub async fn check_redirect(
     ))
 }
 
-/// Run every check; the redirect URIs only when the tenant was found.
-pub async fn run(http: &reqwest::Client, req: &Request) -> Results {
-    let tenant = check_tenant(http, &req.authority, &req.tenant, req.lang).await;
+/// A check, or "no answer" once the deadline has passed.
+async fn within(
+    deadline: tokio::time::Instant,
+    (host, secs): (&str, f64),
+    lang: Lang,
+    fut: impl std::future::Future<Output = Outcome>,
+) -> Outcome {
+    tokio::time::timeout_at(deadline, fut)
+        .await
+        .unwrap_or_else(|_| {
+            Outcome::Unreachable(tr!(
+                lang,
+                "could not reach {host}: no answer in time (--timeout {secs} s for the whole check)",
+                "{host} nicht erreichbar: keine Antwort in der Zeit (--timeout {secs} s für die ganze Prüfung)"
+            ))
+        })
+}
+
+/// Run every check at once within one deadline for the whole run (`--timeout`): a check not
+/// finished by then is "no answer". The credentials and redirect URIs count only when the
+/// tenant was found. Every message is scrubbed of the secret.
+pub async fn run(http: &reqwest::Client, req: &Request, budget: Duration) -> Results {
+    let lang = req.lang;
+    let deadline = tokio::time::Instant::now() + budget;
+    let host = req.authority.host_str().unwrap_or_default();
+    let secs = (host, budget.as_secs_f64());
+
+    let redirects =
+        futures_util::future::join_all(req.redirect_uris.iter().map(|(label, uri, step)| {
+            let label = label.clone();
+            let check = within(deadline, secs, lang, check_redirect(http, req, uri, *step));
+            async move { (label, check.await) }
+        }));
+    let (tenant, credentials, redirects) = tokio::join!(
+        within(
+            deadline,
+            secs,
+            lang,
+            check_tenant(http, &req.authority, &req.tenant, lang)
+        ),
+        within(deadline, secs, lang, check_credentials(http, req)),
+        redirects
+    );
     let (credentials, redirects) = if matches!(tenant, Outcome::Pass(_)) {
-        let credentials = check_credentials(http, req).await;
-        let mut redirects = Vec::new();
-        for (label, uri, step) in &req.redirect_uris {
-            redirects.push((label.clone(), check_redirect(http, req, uri, *step).await));
-        }
         (credentials, redirects)
     } else {
         let why = match &tenant {
@@ -618,9 +742,8 @@ pub async fn run(http: &reqwest::Client, req: &Request) -> Results {
                 "die Mandantenprüfung schlug fehl",
             ),
         };
-        let why = why.get(req.lang);
-        let skipped =
-            || Outcome::Skipped(tr!(req.lang, "not checked: {why}", "nicht geprüft: {why}"));
+        let why = why.get(lang);
+        let skipped = || Outcome::Skipped(tr!(lang, "not checked: {why}", "nicht geprüft: {why}"));
         let credentials = if matches!(tenant, Outcome::Unreachable(_)) {
             tenant.clone()
         } else {
@@ -628,25 +751,26 @@ pub async fn run(http: &reqwest::Client, req: &Request) -> Results {
         };
         (
             credentials,
-            req.redirect_uris
-                .iter()
-                .map(|(l, _, _)| (l.clone(), skipped()))
-                .collect(),
+            redirects.into_iter().map(|(l, _)| (l, skipped())).collect(),
         )
     };
+    let secret = req.secret.as_ref().map(Secret::expose).unwrap_or_default();
     Results {
-        tenant,
-        credentials,
-        redirects,
+        tenant: scrub(tenant, secret),
+        credentials: scrub(credentials, secret),
+        redirects: redirects
+            .into_iter()
+            .map(|(l, o)| (l, scrub(o, secret)))
+            .collect(),
     }
 }
 
 /// Never let the secret through in a message.
 fn scrub(o: Outcome, secret: &str) -> Outcome {
-    if secret.is_empty() {
+    if secret.chars().count() < LEAK_MIN {
         return o;
     }
-    let clean = |m: String| m.replace(secret, "<redacted>");
+    let clean = |m: String| redact(&m, secret);
     match o {
         Outcome::Pass(m) => Outcome::Pass(clean(m)),
         Outcome::Fail(m) => Outcome::Fail(clean(m)),
@@ -663,6 +787,35 @@ pub const HEURISTIC_NOTE: L = L::new(
 #[cfg(test)]
 mod more_advice_tests {
     use super::*;
+
+    #[test]
+    fn server_text_is_defused_and_cut() {
+        let t = server_text("a\u{1b}]0;x\u{7}b\nc\u{202e}d");
+        assert!(!crate::text::has_unsafe_chars(&t), "{t:?}");
+        assert!(!t.contains('\n'));
+        let long = server_text(&"x".repeat(5000));
+        assert_eq!(long.chars().count(), MAX_SERVER_TEXT + 1);
+        assert!(long.ends_with('…'));
+    }
+
+    #[test]
+    fn any_eight_characters_of_the_secret_are_redacted() {
+        let secret = "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_";
+        let echoed = &secret[..39];
+        assert_eq!(redact(&format!("bad {echoed}!"), secret), "bad <redacted>!");
+        assert_eq!(redact("8Q~abcde", secret), "<redacted>");
+        assert_eq!(
+            redact("8Q~abcd", secret),
+            "8Q~abcd",
+            "seven characters are not a leak"
+        );
+        assert_eq!(redact("x", "short"), "x");
+        let summary = error_summary(
+            &format!(r#"{{"error": "e{echoed}", "trace_id": "{echoed}"}}"#),
+            Lang::En,
+        );
+        assert!(!redact(&summary, secret).contains("defghijk"));
+    }
 
     #[test]
     fn every_documented_code_has_advice_in_both_languages() {

@@ -288,6 +288,22 @@ fn walkthrough_check_through_the_app() {
         KeyCode::Char('V'),
         KeyModifiers::SHIFT,
     )));
+    // Not Microsoft's authority: nothing is sent before the user agrees to the host.
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(
+        matches!(app.overlay, azreg::tui::app::Overlay::ConfirmAuthority { ref host } if host == "127.0.0.1")
+    );
+    let effects = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('y'),
+        KeyModifiers::NONE,
+    )));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Checking live with 127.0.0.1")
+    );
     let Some(Effect::Verify(req)) = effects.first().cloned() else {
         panic!("no check started: {effects:?}");
     };
@@ -296,12 +312,16 @@ fn walkthrough_check_through_the_app() {
         !format!("{req:?}").contains(SECRET),
         "Debug shows the secret"
     );
-    let http = azreg::verify::client(std::time::Duration::from_secs(5)).unwrap();
+    let http = azreg::verify::client(std::time::Duration::from_secs(5), &req.authority).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let results = rt.block_on(azreg::verify::run(&http, &req));
+    let results = rt.block_on(azreg::verify::run(
+        &http,
+        &req,
+        std::time::Duration::from_secs(5),
+    ));
     let effects = app.update(Msg::Verified(results));
     assert!(
         effects.is_empty(),
@@ -346,6 +366,12 @@ fn v_in_the_walkthrough_shows_the_results() {
     let mut pty = common::Pty::spawn(&["--file", common::arg(&file)], &[], 120, 40);
     pty.wait_for("Step 23 of 23", 10);
     pty.send("V");
+    // The progress file names another authority: the screen names the host, nothing is sent
+    // before the user agrees.
+    pty.wait_for("Send the secret to this host?", 5);
+    pty.wait_for("authority 127.0.0.1", 5);
+    assert!(entra.requests().is_empty());
+    pty.send("y");
     pty.wait_for("Live check passed", 10);
     pty.wait_for(
         "✓ Client ID and secret: tenant, client ID and secret belong together",
@@ -359,20 +385,108 @@ fn v_in_the_walkthrough_shows_the_results() {
 }
 
 #[test]
-fn proxy_variables_are_honoured() {
-    // The authority itself is unreachable; only the proxy can answer.
+fn proxies_are_honoured_but_never_for_a_loopback_authority() {
+    // A loopback authority (plain http carries the secret) never goes through a proxy.
     let proxy = Entra::start(Scenario::Success);
-    let authority = format!("http://127.0.0.1:{}", closed_port());
+    let entra = Entra::start(Scenario::Success);
     let (o, _) = verify(
-        &authority,
+        &entra.authority(),
         &[],
         &[
             ("HTTP_PROXY", &proxy.authority()),
+            ("http_proxy", &proxy.authority()),
+            ("ALL_PROXY", &proxy.authority()),
             ("NO_PROXY", ""),
             ("AZREG_CLIENT_SECRET", SECRET),
         ],
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        proxy.requests().is_empty(),
+        "the proxy saw {:?}",
+        proxy.requests()
+    );
+    assert!(
+        entra
+            .requests()
+            .iter()
+            .any(|r| r.body.contains("client_secret"))
+    );
+    // Any other authority goes through HTTPS_PROXY, as an encrypted tunnel.
+    let (o, _) = verify(
+        "https://login.example.test",
+        &["--timeout", "5"],
+        &[("HTTPS_PROXY", &proxy.authority()), ("NO_PROXY", "")],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(5), "{}", text(&o));
     assert!(proxy.requests().iter().any(|r| r.method == "PROXIED"));
+}
+
+mod hostile_servers {
+    use super::*;
+    use common::hostile::{Hostile, Mode, NASTY};
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn an_endless_body_is_cut_and_costs_little() {
+        let h = Hostile::start(Mode::Huge { bytes: 1 << 30 });
+        let start = Instant::now();
+        let (o, _) = verify(&h.authority(), &["--timeout", "20"], &[], None);
+        let t = text(&o);
+        // Not the JSON expected: a failure, never a pass, and it ends long before 1 GB.
+        assert!(!t.contains("✓"), "{t}");
+        assert!(
+            o.status.code() == Some(4) || o.status.code() == Some(5),
+            "{t}"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            start.elapsed()
+        );
+        assert!(*h.sent.lock().unwrap() < (1 << 30), "read to the end");
+        assert_no_leak(&o);
+    }
+
+    #[test]
+    fn a_dripping_server_is_no_answer_within_the_whole_runs_timeout() {
+        let h = Hostile::start(Mode::Drip);
+        let start = Instant::now();
+        let (o, _) = verify(&h.authority(), &["--timeout", "3"], &[], None);
+        let t = text(&o);
+        let took = start.elapsed();
+        assert_eq!(o.status.code(), Some(5), "{t}");
+        assert!(!t.contains("✓"), "a body that never ended passed: {t}");
+        assert!(took < Duration::from_secs(5), "--timeout 3 took {took:?}");
+    }
+
+    #[test]
+    fn escape_sequences_from_a_server_never_reach_the_terminal() {
+        let h = Hostile::start(Mode::Escapes);
+        let (o, _) = verify(&h.authority(), &[], &[], None);
+        let raw = [o.stdout.clone(), o.stderr.clone()].concat();
+        for bad in [0x1b_u8, 0x07] {
+            assert!(!raw.contains(&bad), "{:?}", text(&o));
+        }
+        let t = text(&o);
+        assert!(!t.contains('\u{9b}') && !t.contains('\u{202e}'), "{t}");
+        assert!(t.contains("]0;pwned"), "the text is shown, defused: {t}");
+        assert!(!t.contains(NASTY));
+    }
+
+    #[test]
+    fn a_server_echoing_most_of_the_secret_gets_none_of_it_printed() {
+        let h = Hostile::start(Mode::Echo);
+        let (o, _) = verify(&h.authority(), &[], &[], None);
+        let t = text(&o);
+        assert_eq!(o.status.code(), Some(4), "{t}");
+        let chars: Vec<char> = SECRET.chars().collect();
+        for w in chars.windows(8) {
+            let piece: String = w.iter().collect();
+            assert!(!t.contains(&piece), "{piece:?} printed:\n{t}");
+        }
+        assert!(t.contains("<redacted>"), "{t}");
+    }
 }

@@ -46,13 +46,14 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
     if !(args.timeout > 0.0 && args.timeout <= 600.0) {
         return Err(Failure::new(EXIT_USAGE, "--timeout takes 0 to 600 seconds"));
     }
-    let http = verify::client(Duration::from_secs_f64(args.timeout))
-        .map_err(|e| Failure::new(EXIT_USAGE, e))?;
+    let budget = Duration::from_secs_f64(args.timeout);
+    let http = verify::client(budget, &req.authority).map_err(|e| Failure::new(EXIT_USAGE, e))?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
-    let results = rt.block_on(verify::run(&http, &req));
+    // --timeout bounds the whole run; the checks run at once.
+    let results = rt.block_on(verify::run(&http, &req, budget));
     let io = |e: std::io::Error| Failure::new(EXIT_USAGE, format!("cannot write: {e}"));
     let lang = env.procedure.lang();
     let authority = req.authority.as_str().trim_end_matches('/');

@@ -129,6 +129,10 @@ pub enum Overlay {
     ConfirmQuit,
     /// Values an `azreg import` kept aside while this file was locked (`App::pending_import`).
     TakeImport,
+    /// The live check would send the secret to an authority other than Microsoft's default.
+    ConfirmAuthority {
+        host: String,
+    },
 }
 
 /// A value being edited.
@@ -208,6 +212,8 @@ pub struct App {
         std::path::PathBuf,
         serde_json::Map<String, serde_json::Value>,
     )>,
+    /// The authority host the user agreed to send the secret to, in this session.
+    pub authority_confirmed: Option<String>,
 }
 
 /// Shows where the user is, never what they entered (one value is the client secret).
@@ -253,6 +259,7 @@ impl App {
             size,
             quitting: false,
             pending_import: None,
+            authority_confirmed: None,
         };
         if !app.config.store_secret {
             app.info(tr!(
@@ -328,8 +335,11 @@ impl App {
             vec![Scope::Always, Scope::Editor]
         } else if self.overlay == Overlay::ConfirmQuit {
             vec![Scope::Always, Scope::Confirm]
-        } else if self.overlay == Overlay::TakeImport {
-            vec![Scope::Always, Scope::Import]
+        } else if matches!(
+            self.overlay,
+            Overlay::TakeImport | Overlay::ConfirmAuthority { .. }
+        ) {
+            vec![Scope::Always, Scope::Ask]
         } else if !matches!(self.overlay, Overlay::None) {
             vec![Scope::Always, Scope::Overlay]
         } else {
@@ -631,6 +641,20 @@ impl App {
         let len = self.overlay_len();
         match (&mut self.overlay, action) {
             (Overlay::TakeImport, Action::Accept) => self.take_import(),
+            (Overlay::ConfirmAuthority { host }, Action::Accept) => {
+                self.authority_confirmed = Some(host.clone());
+                self.overlay = Overlay::None;
+                self.start_verify()
+            }
+            (Overlay::ConfirmAuthority { .. }, Action::Back) => {
+                self.overlay = Overlay::None;
+                self.info(tr!(
+                    self.lang(),
+                    "Live check not started: nothing was sent",
+                    "Live-Prüfung nicht gestartet: nichts wurde gesendet"
+                ));
+                Vec::new()
+            }
             (Overlay::TakeImport, Action::Back) => {
                 self.overlay = Overlay::None;
                 self.pending_import = None;
@@ -1136,11 +1160,24 @@ impl App {
                 Vec::new()
             }
             Ok(req) => {
+                let host = req.authority.host_str().unwrap_or_default().to_string();
+                let default = verify::DEFAULT_AUTHORITY.trim_start_matches("https://");
+                let other =
+                    req.authority.as_str().trim_end_matches('/') != verify::DEFAULT_AUTHORITY;
+                if other && self.authority_confirmed.as_deref() != Some(host.as_str()) {
+                    // The progress file named another authority: the secret goes nowhere
+                    // unless the user agrees to that host.
+                    self.overlay = Overlay::ConfirmAuthority { host };
+                    return Vec::new();
+                }
                 self.check = Check::Running { frame: 0 };
+                let host =
+                    crate::text::clean_for_display(if host.is_empty() { default } else { &host })
+                        .into_owned();
                 self.info(tr!(
                     self.lang(),
-                    "Checking live… (Esc cancels)",
-                    "Prüfe live … (Esc bricht ab)"
+                    "Checking live with {host}… (Esc cancels)",
+                    "Prüfe live bei {host} … (Esc bricht ab)"
                 ));
                 vec![
                     Effect::Verify(Box::new(req)),

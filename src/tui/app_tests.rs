@@ -712,7 +712,7 @@ fn values_an_import_kept_aside_are_offered_and_taken_in() {
     let file = std::path::PathBuf::from("/tmp/p.toml.import-1-2-0.json");
     a.offer_import(file.clone(), obj.clone());
     assert_eq!(a.overlay, Overlay::TakeImport);
-    assert_eq!(a.scopes(), vec![Scope::Always, Scope::Import]);
+    assert_eq!(a.scopes(), vec![Scope::Always, Scope::Ask]);
     // n: later; nothing changes, the file stays.
     assert!(ch(&mut a, 'n').is_empty());
     assert_eq!(a.overlay, Overlay::None);

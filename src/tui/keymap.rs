@@ -66,8 +66,9 @@ pub enum Scope {
     Busy,
     /// Asked before quitting with unsaved changes.
     Confirm,
-    /// Asked whether to take in values an import kept aside.
-    Import,
+    /// A yes/no question: take in values an import kept aside, or send the live check to an
+    /// authority that is not Microsoft's default.
+    Ask,
 }
 
 impl Scope {
@@ -90,9 +91,9 @@ impl Scope {
                 "Quitting with unsaved changes",
                 "Beenden mit ungespeicherten Änderungen",
             ),
-            Scope::Import => L::new(
-                "Values kept aside by an import",
-                "Von einem Import beiseitegelegte Werte",
+            Scope::Ask => L::new(
+                "Questions (import kept aside, another authority)",
+                "Fragen (beiseitegelegter Import, andere Authority)",
             ),
         }
         .get(lang)
@@ -187,8 +188,8 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Confirm, &[ch('w')], A::SaveAs, L::new("write the progress to another file, then quit", "Fortschritt in eine andere Datei schreiben, dann beenden"), Some(L::new("write elsewhere", "woanders schreiben"))),
     b(S::Confirm, &[ch('q')], A::Quit, L::new("quit without saving (changes since the last save are lost)", "ohne Speichern beenden (Änderungen seit dem letzten Speichern gehen verloren)"), Some(L::new("quit anyway", "trotzdem beenden"))),
     b(S::Confirm, &[k(C::Esc)], A::Back, L::new("stay in azreg", "in azreg bleiben"), Some(L::new("stay", "bleiben"))),
-    b(S::Import, &[ch('y'), k(C::Enter)], A::Accept, L::new("take the values in (the file is removed after the next save)", "Werte übernehmen (die Datei wird nach dem nächsten Speichern entfernt)"), Some(L::new("take in", "übernehmen"))),
-    b(S::Import, &[ch('n'), k(C::Esc)], A::Back, L::new("not now: the file stays, azreg asks again next time", "nicht jetzt: die Datei bleibt, azreg fragt beim nächsten Mal wieder"), Some(L::new("later", "später"))),
+    b(S::Ask, &[ch('y'), k(C::Enter)], A::Accept, L::new("yes: take the imported values in / send the check to the host named", "ja: importierte Werte übernehmen / die Prüfung an den genannten Host senden"), Some(L::new("yes", "ja"))),
+    b(S::Ask, &[ch('n'), k(C::Esc)], A::Back, L::new("no: keep the file for later / do not send", "nein: Datei für später behalten / nicht senden"), Some(L::new("no", "nein"))),
     b(S::Overlay, &[k(C::Up), ch('k')], A::Up, L::new("previous item", "vorheriger Eintrag"), None),
     b(S::Overlay, &[k(C::Down), ch('j')], A::Down, L::new("next item", "nächster Eintrag"), None),
     b(S::Overlay, &[k(C::Enter)], A::Commit, L::new("choose; in the values overview: go to the step", "wählen; in der Werteübersicht: zum Schritt gehen"), Some(L::new("choose", "wählen"))),

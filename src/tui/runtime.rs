@@ -57,7 +57,6 @@ pub fn run(
         path,
         clipboard,
         last_copy: None,
-        http: None,
         check_task: None,
         backup_pending,
         forget: Vec::new(),
@@ -85,8 +84,6 @@ struct Session {
     clipboard: clipboard::Lazy,
     /// The last text copied, and whether it was the secret.
     last_copy: Option<(String, Secret, bool)>,
-    /// The HTTP client for live checks, made on first use.
-    http: Option<reqwest::Client>,
     check_task: Option<tokio::task::JoinHandle<()>>,
     /// The file was migrated: keep its original as .bak before the first save.
     backup_pending: bool,
@@ -143,18 +140,16 @@ impl Session {
         req: verify::Request,
         tx: mpsc::UnboundedSender<verify::Results>,
     ) -> Option<String> {
-        if self.http.is_none() {
-            match verify::client(verify::DEFAULT_TIMEOUT) {
-                Ok(c) => self.http = Some(c),
-                Err(e) => return Some(e),
-            }
-        }
-        let http = self.http.clone()?;
+        // A client per check: whether a proxy may be used depends on the authority.
+        let http = match verify::client(verify::DEFAULT_TIMEOUT, &req.authority) {
+            Ok(c) => c,
+            Err(e) => return Some(e),
+        };
         if let Some(old) = self.check_task.take() {
             old.abort();
         }
         self.check_task = Some(tokio::spawn(async move {
-            let results = verify::run(&http, &req).await;
+            let results = verify::run(&http, &req, verify::DEFAULT_TIMEOUT).await;
             let _ = tx.send(results);
         }));
         None
@@ -440,7 +435,6 @@ mod tests {
             path: dir.join("p.toml"),
             clipboard: Lazy::with(Box::new(Memory::default())),
             last_copy: None,
-            http: None,
             check_task: None,
             backup_pending: false,
             forget: Vec::new(),

@@ -103,6 +103,12 @@ fn handle(mut stream: TcpStream, s: Scenario, log: Arc<Mutex<Vec<Recorded>>>) {
     let mut parts = line.split_whitespace();
     let method = parts.next().unwrap_or("").to_string();
     let mut target = parts.next().unwrap_or("").to_string();
+    // A tunnel through a proxy (https): say so and refuse it.
+    if method == "CONNECT" {
+        log_proxied(&log);
+        let _ = stream.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+        return;
+    }
     // A request through a proxy names the whole URL ("absolute form").
     if let Some(rest) = target.strip_prefix("http://") {
         target = rest.find('/').map_or("/".into(), |i| rest[i..].to_string());

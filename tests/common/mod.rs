@@ -3,6 +3,7 @@
 
 pub mod entra;
 pub mod graph;
+pub mod hostile;
 
 use std::io::{Read, Write};
 use std::path::Path;

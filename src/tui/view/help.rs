@@ -18,7 +18,7 @@ const SCOPES: [Scope; 9] = [
     Scope::Overlay,
     Scope::Busy,
     Scope::Confirm,
-    Scope::Import,
+    Scope::Ask,
     Scope::Always,
 ];
 

@@ -47,6 +47,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Overlay::Values { selected } => overlay::values(frame, area, app, *selected, &theme),
         Overlay::ConfirmQuit => overlay::confirm_quit(frame, area, app, &theme),
         Overlay::TakeImport => overlay::take_import(frame, area, app, &theme),
+        Overlay::ConfirmAuthority { host } => {
+            overlay::confirm_authority(frame, area, app, host, &theme)
+        }
         Overlay::Pick { field, selected } => {
             overlay::pick(frame, area, app, field, *selected, &theme)
         }

@@ -315,3 +315,46 @@ pub fn take_import(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ));
     frame.render_widget(Paragraph::new(lines), inner);
 }
+
+/// Before the live check sends the secret to an authority other than Microsoft's default.
+pub fn confirm_authority(frame: &mut Frame, area: Rect, app: &App, host: &str, theme: &Theme) {
+    let lang = app.lang();
+    let w = area.width.saturating_sub(4).min(76);
+    let inner = popup(
+        frame,
+        area,
+        w,
+        8,
+        L::new(
+            " Send the secret to this host? ",
+            " Den Schlüssel an diesen Host senden? ",
+        )
+        .get(lang)
+        .into(),
+        theme,
+    );
+    let width = inner.width as usize;
+    let mut lines = Vec::new();
+    for l in crate::tui::view::wrap(
+        &crate::tr!(
+            lang,
+            "The progress file names the authority {}, not {}. The live check sends the client secret there. Send it?",
+            "Die Fortschrittsdatei nennt die Authority {}, nicht {}. Die Live-Prüfung sendet den geheimen Clientschlüssel dorthin. Senden?",
+            clean_for_display(host),
+            crate::verify::DEFAULT_AUTHORITY
+        ),
+        width,
+        "",
+    ) {
+        lines.push(Line::styled(l, theme.warning()));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        truncate(
+            L::new("y send    n do not send", "y senden    n nicht senden").get(lang),
+            width,
+        ),
+        theme.title(),
+    ));
+    frame.render_widget(Paragraph::new(lines), inner);
+}

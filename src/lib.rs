@@ -10,6 +10,7 @@ pub mod permissions;
 pub mod procedure;
 pub mod progress;
 pub mod report;
+pub mod safe_fs;
 pub mod secret;
 pub mod store;
 pub mod text;

@@ -56,6 +56,8 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         (None, Some(name)) => commands::profiles::profile_path(&state_dir()?, name),
         (None, None) => state_dir()?.join("progress.toml"),
     };
+    // A link at the end is resolved once: the real file is locked and saved, the link kept.
+    let path = azreg::safe_fs::resolve(&path);
     let env = Env {
         procedure,
         path,

@@ -184,11 +184,14 @@ impl Procedure {
 
     pub fn load(path: &Path) -> Result<Self, ProcedureError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ProcedureError {
-            source_name: name.clone(),
-            position: None,
-            message: format!("cannot read: {e}"),
-        })?;
+        // Bounded, never through a link, never a FIFO or device.
+        let text = crate::safe_fs::read_bounded(path)
+            .and_then(|t| t.ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound)))
+            .map_err(|e| ProcedureError {
+                source_name: name.clone(),
+                position: None,
+                message: format!("cannot read: {e}"),
+            })?;
         Self::parse(&text, &name)
     }
 

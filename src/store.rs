@@ -8,8 +8,11 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use std::os::unix::fs::OpenOptionsExt;
+
 use crate::procedure::toml_error_parts;
 use crate::progress::{Progress, VERSION};
+use crate::safe_fs;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -143,41 +146,60 @@ pub fn lock_path(path: &Path) -> PathBuf {
 }
 
 pub fn lock(path: &Path) -> Result<Lock, StoreError> {
+    use std::os::unix::fs::MetadataExt;
     let lp = lock_path(path);
     let name = path.display().to_string();
     let err = |source| StoreError::Lock {
         path: name.clone(),
         source,
     };
-    if let Some(dir) = lp
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty() && !d.exists())
-    {
+    let dir = lp.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(dir) = dir.filter(|d| !d.exists()) {
         create_private_dir(dir).map_err(err)?;
     }
-    // The lock is held on a read-only descriptor: a running azreg keeps no file open for
-    // writing, so its filesystem can even be remounted read-only under it.
-    if !lp.exists() {
-        let mut opts = fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        opts.open(&lp).map_err(err)?;
+    if let Some(dir) = dir {
+        safe_fs::check_dir(dir).map_err(|r| err(r.io()))?;
     }
-    let file = fs::File::open(&lp).map_err(err)?;
+    // The progress file itself, when there is one, must be a regular file of ours.
+    if let Ok(meta) = fs::symlink_metadata(path) {
+        safe_fs::check_owned_regular(&meta).map_err(|r| err(r.io()))?;
+    }
+    // A lock file is made exclusively, never through an existing path; an existing one must be
+    // a regular file of ours. It is held on a read-only descriptor: a running azreg keeps no
+    // file open for writing, so its filesystem can even be remounted read-only under it.
+    match safe_fs::create_new(&lp) {
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(err(e)),
+    }
+    let file = safe_fs::open_existing(&lp)
+        .map_err(err)?
+        .ok_or_else(|| err(io::Error::from(io::ErrorKind::NotFound)))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
-            let pid = fs::read_to_string(&lp)
+            let pid = safe_fs::read_bounded(&lp)
                 .ok()
+                .flatten()
                 .and_then(|s| s.trim().parse().ok());
             return Err(StoreError::Locked { path: name, pid });
         }
         Err(fs::TryLockError::Error(e)) => return Err(err(e)),
     }
     sweep_temp_files(path);
-    // Best effort, and only by the holder: the pid makes a second instance's message helpful.
-    let _ = fs::write(&lp, std::process::id().to_string());
+    // Best effort, and only by the holder, into the very file locked (same inode), never
+    // through a link: the pid makes a second instance's message helpful.
+    let held = file.metadata().map_err(err)?;
+    if let Ok(mut w) = fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(&lp)
+        && w.metadata()
+            .is_ok_and(|m| m.ino() == held.ino() && m.dev() == held.dev())
+    {
+        let _ = w.set_len(0);
+        let _ = w.write_all(std::process::id().to_string().as_bytes());
+    }
     Ok(Lock { _file: file })
 }
 
@@ -208,43 +230,30 @@ fn sweep_temp_files(path: &Path) {
     }
 }
 
-/// Move an unusable file aside as `<name>.bad-<timestamp>`; returns the new path.
+/// Move an unusable file aside as `<name>.bad-<timestamp>` (a new name, mode 0600); only a
+/// regular file of ours is moved. Returns the new path.
 pub fn move_aside(path: &Path) -> io::Result<PathBuf> {
-    let target = suffixed(path, "bad");
-    fs::rename(path, &target)?;
-    Ok(target)
+    safe_fs::move_aside(path, "bad")
 }
 
-/// `<name>.<suffix>-<UTC timestamp>` beside `path`.
-pub fn suffixed(path: &Path, suffix: &str) -> PathBuf {
-    let stamp = time::OffsetDateTime::now_utc()
-        .format(time::macros::format_description!(
-            "[year][month][day]T[hour][minute][second]Z"
-        ))
-        .unwrap_or_else(|_| "unknown".into());
-    let mut name = path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(format!(".{suffix}-{stamp}"));
-    path.with_file_name(name)
-}
-
-/// Keep the original of a migrated file as `<name>.bak` (mode 0600) before it is rewritten.
+/// Keep the original of a migrated file as `<name>.bak` (mode 0600) before it is rewritten;
+/// created exclusively, under `<name>.bak-<timestamp>` when `.bak` exists already.
 pub fn backup_original(path: &Path) -> io::Result<PathBuf> {
+    let bytes = safe_fs::read_bounded(path)?.unwrap_or_default();
     let mut name = path
         .file_name()
         .map(|n| n.to_os_string())
         .unwrap_or_default();
     name.push(".bak");
-    let target = path.with_file_name(name);
-    let bytes = fs::read(path)?;
-    let mut opts = fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut f = opts.open(&target)?;
-    f.write_all(&bytes)?;
+    let first = path.with_file_name(name);
+    let (target, mut f) = match safe_fs::create_new(&first) {
+        Ok(f) => (first, f),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            safe_fs::new_sibling(path, "bak", safe_fs::create_new)?
+        }
+        Err(e) => return Err(e),
+    };
+    f.write_all(bytes.as_bytes())?;
     f.sync_all()?;
     Ok(target)
 }
@@ -271,9 +280,10 @@ pub fn load(path: &Path) -> Result<Option<Progress>, StoreError> {
 /// Load a progress file with what the caller should know about it.
 pub fn load_full(path: &Path) -> Result<Option<Loaded>, StoreError> {
     let name = path.display().to_string();
-    let text = match fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+    // Never through a link, never a FIFO or device, never more than 1 MiB.
+    let text = match safe_fs::read_bounded(path) {
+        Ok(Some(t)) => t,
+        Ok(None) => return Ok(None),
         Err(source) => return Err(StoreError::Read { path: name, source }),
     };
     let (progress, migrated_from) = parse_any(&text, &name)?;
@@ -343,21 +353,31 @@ pub fn parse(text: &str, name: &str) -> Result<Progress, StoreError> {
     })
 }
 
-pub fn to_toml(progress: &Progress) -> String {
-    let body = toml::to_string(progress).unwrap_or_default();
-    format!("# azreg progress file. Edit with care; azreg rewrites it after every change.\n{body}")
+/// The file's text; an error (never an empty file) when the progress cannot be serialised.
+pub fn to_toml(progress: &Progress) -> io::Result<String> {
+    let body = toml::to_string(progress)
+        .map_err(|e| io::Error::other(format!("cannot be written as TOML: {e}")))?;
+    Ok(format!(
+        "# azreg progress file. Edit with care; azreg rewrites it after every change.\n{body}"
+    ))
 }
 
 /// Write the file atomically, creating its directory (mode 0700) when needed.
 /// `sync` = false skips the two fsyncs (benchmarks only).
 pub fn save(path: &Path, progress: &Progress, sync: bool) -> io::Result<()> {
-    let text = to_toml(progress);
+    // Serialised first: if that fails, the old file stays as it is.
+    let text = to_toml(progress)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
     if !dir.exists() {
         create_private_dir(&dir)?;
+    }
+    safe_fs::check_dir(&dir).map_err(safe_fs::Refusal::io)?;
+    // What is replaced must be a regular file of ours (a link was resolved at start).
+    if let Ok(meta) = fs::symlink_metadata(path) {
+        safe_fs::check_owned_regular(&meta).map_err(safe_fs::Refusal::io)?;
     }
     // NamedTempFile is created with mode 0600 from the start.
     let mut tmp = tempfile::Builder::new()
@@ -548,7 +568,7 @@ mod tests {
         let mut p = Progress::new("proc");
         p.done
             .insert("sign-in".into(), "2026-11-26T10:00:00Z".parse().unwrap());
-        let text = to_toml(&p);
+        let text = to_toml(&p).unwrap();
         assert!(text.contains("version = 1"), "{text}");
         assert!(text.contains("sign-in = 2026-11-26T10:00:00Z"), "{text}");
     }

@@ -208,8 +208,12 @@ fn keep_aside(path: &Path, obj: &Map<String, Value>) -> std::io::Result<PathBuf>
 
 pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
     let lang = env.procedure.lang();
-    // An unusable progress file is reported first (exit 3), before stdin is read.
-    let mut check = env.load()?;
+    // An unusable progress file is reported first (exit 3), before stdin is read; with
+    // --reset-bad-file, `open` below moves it aside and the values are checked on their own.
+    let mut check = match env.load() {
+        Err(_) if env.reset_bad_file => crate::progress::Progress::new(&env.procedure.id),
+        other => other?,
+    };
     let mut text = String::new();
     input
         .take(MAX_INPUT)

@@ -71,8 +71,8 @@ pub fn run(
         }
     }
     let _lock = crate::store::lock(&env.path)?;
-    let backup = crate::store::suffixed(&env.path, "bak");
-    std::fs::rename(&env.path, &backup).map_err(|e| {
+    // A new name every time (two resets in one second keep both backups), mode 0600.
+    let backup = crate::safe_fs::move_aside(&env.path, "bak").map_err(|e| {
         Failure::new(
             EXIT_FILE,
             format!("{}: cannot move aside: {e}", env.path.display()),

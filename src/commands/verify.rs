@@ -1,6 +1,6 @@
 //! `azreg verify`: the live check from the command line.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::time::Duration;
 
 use super::{EXIT_CHECK, EXIT_USAGE, Env, Failure, Outcome};
@@ -30,13 +30,25 @@ pub fn request(
     })
 }
 
+/// The most read from stdin for `--secret-stdin` (a secret has at most 64 characters).
+const MAX_SECRET_LINE: u64 = 4096;
+
 pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn Write) -> Outcome {
     let progress = env.load()?;
     let secret = if args.secret_stdin {
+        // One line, and no more than a secret can be: /dev/zero on stdin must not grow
+        // without end.
         let mut line = String::new();
-        stdin
+        (&mut *stdin)
+            .take(MAX_SECRET_LINE)
             .read_line(&mut line)
             .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot read stdin: {e}")))?;
+        if line.len() as u64 >= MAX_SECRET_LINE && !line.ends_with('\n') {
+            return Err(Failure::new(
+                EXIT_USAGE,
+                "--secret-stdin: the first line is longer than any client secret (4 KiB); nothing was sent",
+            ));
+        }
         Some(Secret::from(line.trim()))
     } else {
         // Else the environment; `None` falls back to the progress file.

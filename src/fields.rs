@@ -145,7 +145,7 @@ impl FieldSpec {
 }
 
 /// The `{name}` placeholders of a template.
-fn placeholders(template: &str) -> Vec<&str> {
+pub fn placeholders(template: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {

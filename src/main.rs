@@ -20,6 +20,7 @@ use azreg::tui::app::{App, Config};
 const CLIPBOARD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn main() -> ExitCode {
+    no_core_dumps();
     // Read the local date while the process has one thread (the only time `time` allows it).
     let today = time::OffsetDateTime::now_local()
         .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
@@ -31,6 +32,22 @@ fn main() -> ExitCode {
             eprintln!("azreg: {}", f.message);
             ExitCode::from(f.code)
         }
+    }
+}
+
+/// The client secret lives in this process's memory: no core file may ever hold it, and no
+/// other process of the same user may read that memory (`PR_SET_DUMPABLE` 0 also blocks
+/// ptrace attach).
+fn no_core_dumps() {
+    let none = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain system calls with valid arguments; failure leaves the defaults.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_CORE, &none);
+        #[cfg(target_os = "linux")]
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
     }
 }
 

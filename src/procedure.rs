@@ -160,6 +160,55 @@ impl fmt::Display for ProcedureError {
 
 impl std::error::Error for ProcedureError {}
 
+/// Every text a procedure shows, cleaned once at load: control, escape and bidi characters
+/// become U+FFFD, so no output (walkthrough, `status`, `check`, `steps`, exports) can carry
+/// them to a terminal. Line breaks stay.
+fn defuse(file: &mut ProcedureFile) {
+    let clean = |s: &mut String| {
+        if let std::borrow::Cow::Owned(c) = crate::text::clean_for_display(s) {
+            *s = c;
+        }
+    };
+    let clean_opt = |s: &mut Option<String>| {
+        if let Some(s) = s {
+            clean(s);
+        }
+    };
+    let step = |st: &mut Step| {
+        clean(&mut st.title);
+        clean(&mut st.body);
+        clean_opt(&mut st.menu);
+        clean_opt(&mut st.example);
+        clean_opt(&mut st.link);
+        clean_opt(&mut st.warning);
+    };
+    clean(&mut file.title);
+    step(&mut file.intro);
+    step(&mut file.summary);
+    for sec in &mut file.sections {
+        clean(&mut sec.title);
+        sec.steps.iter_mut().for_each(step);
+    }
+    for f in &mut file.fields {
+        clean(&mut f.label);
+        clean(&mut f.help);
+        clean_opt(&mut f.platform);
+        clean_opt(&mut f.distinct_message);
+        for o in &mut f.options {
+            clean(&mut o.label);
+            clean_opt(&mut o.note);
+        }
+    }
+}
+
+/// `[a-z][a-z0-9_]*`, with `-` too for step and section ids (saved progress uses them).
+fn is_id(id: &str, dash: bool) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || (dash && c == '-'))
+}
+
 /// 1-based line and column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -213,7 +262,8 @@ impl Procedure {
         Self::build(file).map_err(|(id, msg)| err(id.as_deref().and_then(locate), msg))
     }
 
-    fn build(file: ProcedureFile) -> Result<Self, (Option<String>, String)> {
+    fn build(mut file: ProcedureFile) -> Result<Self, (Option<String>, String)> {
+        defuse(&mut file);
         if file.schema != SCHEMA {
             return Err((
                 None,
@@ -303,6 +353,14 @@ impl Procedure {
             if id.trim().is_empty() {
                 return Err((None, format!("an entry titled {title:?} has an empty id")));
             }
+            if !is_id(id, true) {
+                return Err((
+                    Some(id.clone()),
+                    format!(
+                        "the id {id:?} may hold only a-z, 0-9, _ and -, starting with a letter"
+                    ),
+                ));
+            }
             if !ids.insert(id.as_str()) {
                 return Err((Some(id.clone()), format!("the id {id:?} is used twice")));
             }
@@ -312,6 +370,16 @@ impl Procedure {
         }
         let mut field_ids = HashSet::new();
         for f in &self.fields {
+            // Field ids become names in exports (`AZREG_<ID>=`) and scripts: data, never code.
+            if !is_id(&f.id, false) {
+                return Err((
+                    Some(f.id.clone()),
+                    format!(
+                        "the field id {:?} may hold only a-z, 0-9 and _, starting with a letter",
+                        f.id
+                    ),
+                ));
+            }
             if !field_ids.insert(f.id.as_str()) {
                 return Err((
                     Some(f.id.clone()),
@@ -381,6 +449,20 @@ impl Procedure {
                         ),
                     ));
                 }
+            }
+            // A derived value is made only of entered ones: no chains, no cycles.
+            if let Some(template) = &f.derive
+                && let Some(src) = crate::fields::placeholders(template)
+                    .into_iter()
+                    .find(|src| self.field(src).is_some_and(|s| s.derive.is_some()))
+            {
+                return Err((
+                    Some(f.id.clone()),
+                    format!(
+                        "the field {:?} derives from {src:?}, which is derived itself: derive only from entered values",
+                        f.id
+                    ),
+                ));
             }
             if f.kind == FieldKind::Choice && f.options.is_empty() {
                 return Err((
@@ -687,6 +769,41 @@ title = "A"
         let e = Procedure::parse(&text, "p.toml").unwrap_err();
         assert!(e.message.contains("colour"), "{e}");
         assert!(e.position.is_some());
+    }
+
+    #[test]
+    fn ids_are_names_not_code() {
+        let field = |id: &str| {
+            minimal(&format!(
+                "fields = [\"{id}\"]\n[[fields]]\nid = \"{id}\"\nkind = \"text\"\nlabel = \"L\"\n"
+            ))
+        };
+        assert!(Procedure::parse(&field("name_1"), "t.toml").is_ok());
+        let e = Procedure::parse(&field("x$(touch /tmp/p)"), "t.toml").unwrap_err();
+        assert!(e.message.contains("may hold only a-z, 0-9 and _"), "{e}");
+        let e = Procedure::parse(&field("with-dash"), "t.toml").unwrap_err();
+        assert!(e.message.contains("may hold only"), "{e}");
+        let e = Procedure::parse(&minimal("").replace("id = \"a\"", "id = \"A b\""), "t.toml")
+            .unwrap_err();
+        assert!(e.message.contains("may hold only"), "{e}");
+    }
+
+    #[test]
+    fn derive_names_only_entered_values() {
+        let text = minimal(
+            "fields = [\"a1\", \"b1\", \"c1\"]\n[[fields]]\nid = \"a1\"\nkind = \"text\"\nlabel = \"A\"\n[[fields]]\nid = \"b1\"\nkind = \"text\"\nlabel = \"B\"\nderive = \"{a1}x\"\n[[fields]]\nid = \"c1\"\nkind = \"text\"\nlabel = \"C\"\nderive = \"{b1}y\"\n",
+        );
+        let e = Procedure::parse(&text, "t.toml").unwrap_err();
+        assert!(e.message.contains("derived itself"), "{e}");
+        let cycle = text.replace("derive = \"{a1}x\"", "derive = \"{c1}x\"");
+        assert!(Procedure::parse(&cycle, "t.toml").is_err());
+    }
+
+    #[test]
+    fn escape_sequences_in_procedure_text_are_defused_at_load() {
+        let text = minimal("").replace("title = \"T\"", "title = \"T\\u001b]0;pwned\\u0007\"");
+        let p = Procedure::parse(&text, "t.toml").unwrap();
+        assert!(!crate::text::has_unsafe_chars(&p.title), "{:?}", p.title);
     }
 
     #[test]

@@ -303,3 +303,56 @@ fn powershell_script_snapshot() {
     assert!(script.contains("New-MgServicePrincipal -AppId $ClientId"));
     assert!(script.contains("Add-MgApplicationPassword"));
 }
+
+#[test]
+fn escape_sequences_in_a_procedure_file_never_reach_the_terminal() {
+    let s = Setup::new();
+    s.walked();
+    let nasty = "\\u001b]0;pwned\\u0007\\u001b[2J\\u202e";
+    let text = include_str!("../assets/procedure.en.toml")
+        .replacen(
+            "title = \"Register your Intrexx portal as an app in Microsoft Azure\"",
+            &format!("title = \"Register{nasty}\""),
+            1,
+        )
+        .replacen(
+            "label = \"App name in Azure\"",
+            &format!("label = \"App name{nasty}\""),
+            1,
+        );
+    let proc_file = s.dir.path().join("nasty.toml");
+    std::fs::write(&proc_file, text).unwrap();
+    let p = proc_file.to_str().unwrap();
+    for args in [
+        &["--procedure", p, "status"][..],
+        &["--procedure", p, "check"],
+        &["--procedure", p, "steps"],
+        &[
+            "--procedure",
+            p,
+            "export",
+            "--format",
+            "intrexx",
+            "--allow-incomplete",
+        ],
+    ] {
+        let o = s.azreg(args, None);
+        // The file loaded and the command ran (check exits 1: values are missing).
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(!stdout(&o).is_empty(), "{args:?}");
+        let all = [o.stdout.clone(), o.stderr.clone()].concat();
+        assert!(
+            !all.contains(&0x1b) && !all.contains(&0x07),
+            "{args:?}: {}",
+            stdout(&o)
+        );
+        assert!(
+            !String::from_utf8_lossy(&all).contains('\u{202e}'),
+            "{args:?}"
+        );
+    }
+}

@@ -438,3 +438,55 @@ fn a_full_disk_and_a_read_only_directory_lose_nothing() {
         "{saved}"
     );
 }
+
+mod process {
+    use super::*;
+
+    /// Signals that would end azreg: it saves, gives the terminal back (alternate screen left,
+    /// mouse reporting off, cursor shown) and exits 128+n; QUIT dumps no core.
+    #[test]
+    fn every_ending_signal_restores_the_terminal() {
+        for (sig, n) in [("QUIT", 3), ("USR1", 10), ("USR2", 12), ("ALRM", 14)] {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("p.toml");
+            let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 80, 24);
+            pty.wait_for("Before you start", 10);
+            let pid = pty.pid().unwrap().to_string();
+            // No core file may ever hold the secret.
+            let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+            let core = limits
+                .lines()
+                .find(|l| l.starts_with("Max core file size"))
+                .unwrap();
+            assert!(
+                core.split_whitespace().filter(|w| *w == "0").count() >= 2,
+                "{core}"
+            );
+            Command::new("kill")
+                .args(["-s", sig, &pid])
+                .status()
+                .unwrap();
+            assert_eq!(pty.wait_exit(10), 128 + n, "{sig}");
+            let raw = String::from_utf8_lossy(&pty.raw()).into_owned();
+            let tail = &raw[raw.rfind("\x1b[?1049h").unwrap_or(0)..];
+            for off in ["\x1b[?1049l", "\x1b[?1000l", "\x1b[?25h"] {
+                assert!(tail.contains(off), "{sig}: {off:?} missing at the end");
+            }
+            assert!(!dir.path().join("core").exists());
+        }
+    }
+
+    #[test]
+    fn a_huge_window_is_drawn_clamped_and_does_not_abort() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.toml");
+        let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 80, 24);
+        pty.wait_for("Before you start", 10);
+        pty.resize_pty_only(65535, 65535);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        pty.resize(80, 24);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        pty.send("q");
+        assert_eq!(pty.wait_exit(10), 0, "{}", pty.screen());
+    }
+}

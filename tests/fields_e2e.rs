@@ -128,8 +128,14 @@ fn no_store_secret_keeps_the_secret_out_of_the_file() {
     pty.wait_for("Step 21 of 23", 5);
     pty.paste(SECRET);
     pty.send("\r");
-    pty.wait_for("Client secret value saved", 5);
+    pty.wait_for("kept in memory only, not saved", 5);
+    // Quitting asks first: the value can never be shown again.
     pty.send("q");
+    pty.wait_for("The secret is not saved", 5);
+    pty.send("n");
+    pty.send("q");
+    pty.wait_for("Quit anyway?", 5);
+    pty.send("y");
     assert_eq!(pty.wait_exit(10), 0);
     let saved = std::fs::read_to_string(&file).unwrap();
     assert!(!saved.contains("client_secret"), "{saved}");

@@ -133,6 +133,8 @@ pub enum Overlay {
     ConfirmAuthority {
         host: String,
     },
+    /// Quitting while the secret is only in memory (`--no-store-secret`).
+    ConfirmSecretQuit,
 }
 
 /// A value being edited.
@@ -337,7 +339,7 @@ impl App {
             vec![Scope::Always, Scope::Confirm]
         } else if matches!(
             self.overlay,
-            Overlay::TakeImport | Overlay::ConfirmAuthority { .. }
+            Overlay::TakeImport | Overlay::ConfirmAuthority { .. } | Overlay::ConfirmSecretQuit
         ) {
             vec![Scope::Always, Scope::Ask]
         } else if !matches!(self.overlay, Overlay::None) {
@@ -641,6 +643,11 @@ impl App {
         let len = self.overlay_len();
         match (&mut self.overlay, action) {
             (Overlay::TakeImport, Action::Accept) => self.take_import(),
+            (Overlay::ConfirmSecretQuit, Action::Accept) => self.quit(),
+            (Overlay::ConfirmSecretQuit, Action::Back) => {
+                self.overlay = Overlay::None;
+                Vec::new()
+            }
             (Overlay::ConfirmAuthority { host }, Action::Accept) => {
                 self.authority_confirmed = Some(host.clone());
                 self.overlay = Overlay::None;
@@ -955,6 +962,12 @@ impl App {
                 self.lang(),
                 "{} follows the derived value",
                 "{} folgt dem abgeleiteten Wert",
+                spec.label
+            )),
+            _ if spec.is_secret() && !self.config.store_secret => self.warning(tr!(
+                self.lang(),
+                "{} kept in memory only, not saved (--no-store-secret): enter it in Intrexx before you quit",
+                "{} nur im Speicher, nicht gespeichert (--no-store-secret): tragen Sie ihn vor dem Beenden in Intrexx ein",
                 spec.label
             )),
             _ => self.success(tr!(self.lang(), "{} saved", "{} gespeichert", spec.label)),
@@ -1363,6 +1376,20 @@ impl App {
             ));
             return Vec::new();
         }
+        // A secret kept in memory only is gone once azreg ends, and Azure never shows it
+        // again: ask first.
+        let secret_in_memory = !self.config.store_secret
+            && self
+                .procedure
+                .fields
+                .iter()
+                .any(|f| f.is_secret() && self.progress.values.contains_key(&f.id));
+        if secret_in_memory && self.overlay != Overlay::ConfirmSecretQuit {
+            self.editor = None;
+            self.overlay = Overlay::ConfirmSecretQuit;
+            return Vec::new();
+        }
+        self.overlay = Overlay::None;
         self.quitting = true;
         vec![Effect::Quit]
     }

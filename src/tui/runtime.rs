@@ -199,11 +199,23 @@ fn setup() -> io::Result<Term> {
         restore();
         return Err(e);
     }
-    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
-        FRAME_BUFFER,
-        out,
-    )))
+    let (w, h) = crossterm::terminal::size().inspect_err(|_| restore())?;
+    Terminal::with_options(
+        CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, out)),
+        ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(drawn_area(w, h)),
+        },
+    )
     .inspect_err(|_| restore())
+}
+
+/// The largest screen drawn: a window of 65535x65535 cells would need gigabytes for one frame.
+const MAX_COLS: u16 = 1000;
+const MAX_ROWS: u16 = 500;
+
+/// The part of the terminal azreg draws on: all of it, up to `MAX_COLS` x `MAX_ROWS`.
+pub fn drawn_area(w: u16, h: u16) -> ratatui::layout::Rect {
+    ratatui::layout::Rect::new(0, 0, w.min(MAX_COLS), h.min(MAX_ROWS))
 }
 
 /// Ctrl-Z: give the terminal back, stop until `fg`, then take it again and redraw all.
@@ -220,8 +232,8 @@ fn suspend(terminal: &mut Term) -> io::Result<()> {
     )?;
     // Not `Terminal::clear`: it asks the terminal for the cursor position, and the answer
     // would race the event reader. A resize to the current size clears and redraws all.
-    let size = terminal.size()?;
-    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+    let (w, h) = crossterm::terminal::size()?;
+    terminal.resize(drawn_area(w, h))
 }
 
 /// Put the terminal back as we found it. Safe to call more than once.
@@ -258,7 +270,10 @@ fn to_msg(ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) => Some(Msg::Key(k)),
         Event::Paste(p) => Some(Msg::Paste(p)),
-        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Resize(w, h) => {
+            let area = drawn_area(w, h);
+            Some(Msg::Resize(area.width, area.height))
+        }
         Event::Mouse(m) => match m.kind {
             MouseEventKind::Down(_) | MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
                 Some(Msg::Mouse(m))
@@ -273,13 +288,21 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
+    // Signals that would otherwise end azreg with the terminal left raw, in the alternate
+    // screen with mouse reporting on (QUIT would also dump core): save, restore, exit.
+    let mut sigquit = signal(SignalKind::quit())?;
+    let mut sigusr1 = signal(SignalKind::user_defined1())?;
+    let mut sigusr2 = signal(SignalKind::user_defined2())?;
+    let mut sigalrm = signal(SignalKind::alarm())?;
     let mut timers: Vec<(Instant, Timer)> = Vec::new();
     let (check_tx, mut check_rx) = mpsc::unbounded_channel();
-    let size = terminal.size()?;
-    session.app.size = (size.width, size.height);
+    let area = terminal.get_frame().area();
+    session.app.size = (area.width, area.height);
     // The first frame before anything else: keys typed meanwhile wait in the terminal, and the
     // event reader (a thread of its own) starts right after.
     draw(terminal, &session.app)?;
+    // Only in test (debug) builds: a release binary has no hook to be made to panic.
+    #[cfg(debug_assertions)]
     if std::env::var_os("AZREG_TEST_PANIC").is_some() {
         // For the tests of the panic path: the terminal is restored, nothing leaks.
         panic!("azreg test panic with {:?}", session.app);
@@ -302,6 +325,10 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
             _ = sigterm.recv() => return Ok(finish(session, 128 + 15)),
             _ = sighup.recv() => return Ok(finish(session, 128 + 1)),
             _ = sigint.recv() => return Ok(finish(session, 128 + 2)),
+            _ = sigquit.recv() => return Ok(finish(session, 128 + 3)),
+            _ = sigusr1.recv() => return Ok(finish(session, 128 + 10)),
+            _ = sigusr2.recv() => return Ok(finish(session, 128 + 12)),
+            _ = sigalrm.recv() => return Ok(finish(session, 128 + 14)),
             _ = tokio::time::sleep_until(next_timer.unwrap_or_else(Instant::now)), if next_timer.is_some() => {
                 let now = Instant::now();
                 let due = timers.iter().position(|(at, _)| *at <= now);
@@ -309,6 +336,10 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
             }
         };
         let Some(msg) = msg else { continue };
+        if let Msg::Resize(w, h) = msg {
+            // The viewport is fixed (to bound its size), so it follows the window here.
+            terminal.resize(ratatui::layout::Rect::new(0, 0, w, h))?;
+        }
         dirty = true;
         let mut queue = vec![msg];
         // Saves wait until the frame is drawn: the key's answer is on screen before the fsyncs,

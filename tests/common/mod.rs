@@ -152,6 +152,19 @@ impl Pty {
         }
     }
 
+    /// Resize the pseudo-terminal only: the screen parser keeps its size (for sizes it could
+    /// not hold, like 65535x65535).
+    pub fn resize_pty_only(&self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+    }
+
     /// Wait for the process to end and give its exit code.
     pub fn wait_exit(&mut self, secs: u64) -> u32 {
         let deadline = Instant::now() + Duration::from_secs(secs);

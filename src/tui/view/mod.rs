@@ -47,6 +47,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Overlay::Values { selected } => overlay::values(frame, area, app, *selected, &theme),
         Overlay::ConfirmQuit => overlay::confirm_quit(frame, area, app, &theme),
         Overlay::TakeImport => overlay::take_import(frame, area, app, &theme),
+        Overlay::ConfirmSecretQuit => overlay::confirm_secret_quit(frame, area, app, &theme),
         Overlay::ConfirmAuthority { host } => {
             overlay::confirm_authority(frame, area, app, host, &theme)
         }

@@ -358,3 +358,44 @@ pub fn confirm_authority(frame: &mut Frame, area: Rect, app: &App, host: &str, t
     ));
     frame.render_widget(Paragraph::new(lines), inner);
 }
+
+/// Quitting while the client secret is only in memory (`--no-store-secret`).
+pub fn confirm_secret_quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let lang = app.lang();
+    let w = area.width.saturating_sub(4).min(76);
+    let inner = popup(
+        frame,
+        area,
+        w,
+        8,
+        L::new(
+            " The secret is not saved ",
+            " Der Schlüssel ist nicht gespeichert ",
+        )
+        .get(lang)
+        .into(),
+        theme,
+    );
+    let width = inner.width as usize;
+    let mut lines = Vec::new();
+    for l in crate::tui::view::wrap(
+        L::new(
+            "The client secret is kept in memory only (--no-store-secret). Once azreg ends it is gone, and Azure never shows it again. Quit anyway?",
+            "Der geheime Clientschlüssel liegt nur im Speicher (--no-store-secret). Endet azreg, ist er weg, und Azure zeigt ihn nie wieder. Trotzdem beenden?",
+        )
+        .get(lang),
+        width,
+        "",
+    ) {
+        lines.push(Line::styled(l, theme.warning()));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        truncate(
+            L::new("y quit    n stay", "y beenden    n bleiben").get(lang),
+            width,
+        ),
+        theme.title(),
+    ));
+    frame.render_widget(Paragraph::new(lines), inner);
+}

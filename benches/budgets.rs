@@ -93,7 +93,8 @@ fn start(
     let mut child = pair.slave.spawn_command(cmd).unwrap();
     let pid = child.process_id().unwrap();
     std::thread::spawn(move || {
-        let mut parser = vt100::Parser::new(24, 80, 0);
+        let nz = |n| std::num::NonZeroU16::new(n).expect("non-zero");
+        let mut parser = vt100::Parser::new(nz(24), nz(80), 0);
         let mut buf = [0u8; 16384];
         let mut sent = false;
         while let Ok(n) = reader.read(&mut buf) {

@@ -222,7 +222,10 @@ pub fn drawn_area(w: u16, h: u16) -> ratatui::layout::Rect {
 fn suspend(terminal: &mut Term) -> io::Result<()> {
     restore();
     // Stops the process here; it continues after SIGCONT.
-    let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
+    // SAFETY: raising a signal at ourselves has no preconditions.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
     enable_raw_mode()?;
     execute!(
         io::stdout(),

@@ -58,7 +58,8 @@ impl Pty {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
         let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let nz = |n: u16| std::num::NonZeroU16::new(n.max(1)).unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (p, r) = (parser.clone(), raw.clone());
         std::thread::spawn(move || {
@@ -144,11 +145,10 @@ impl Pty {
         // vt100 itself overflows on 1-column screens; below 10x5 the parser keeps its size
         // (only azreg's own behaviour at those sizes is under test).
         if cols >= 10 && rows >= 5 {
-            self.parser
-                .lock()
-                .unwrap()
-                .screen_mut()
-                .set_size(rows, cols);
+            self.parser.lock().unwrap().screen_mut().set_size(
+                std::num::NonZeroU16::new(rows).unwrap(),
+                std::num::NonZeroU16::new(cols).unwrap(),
+            );
         }
     }
 

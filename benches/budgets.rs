@@ -48,7 +48,10 @@ fn frame_time(steps: usize, w: u16, h: u16) -> Duration {
     let app = fixtures::app(p, (w, h), steps / 2);
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     median(51, 20, || {
-        term.draw(|f| azreg::tui::view::draw(f, &app)).unwrap();
+        term.draw(|f| {
+            azreg::tui::view::draw(f, &app);
+        })
+        .unwrap();
     })
 }
 
@@ -237,7 +240,10 @@ fn main() {
     let key = median(51, 20, || {
         flip = !flip;
         app.update(if flip { down.clone() } else { up.clone() });
-        term.draw(|f| azreg::tui::view::draw(f, &app)).unwrap();
+        term.draw(|f| {
+            azreg::tui::view::draw(f, &app);
+        })
+        .unwrap();
     });
     t.row(
         "key press to drawn frame",

@@ -27,8 +27,10 @@ fn frames(c: &mut Criterion) {
             let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
             g.bench_function(format!("{name}/{w}x{h}"), |b| {
                 b.iter(|| {
-                    term.draw(|f| azreg::tui::view::draw(f, black_box(&app)))
-                        .unwrap();
+                    term.draw(|f| {
+                        azreg::tui::view::draw(f, black_box(&app));
+                    })
+                    .unwrap();
                 })
             });
         }
@@ -53,7 +55,10 @@ fn keys(c: &mut Criterion) {
         b.iter(|| {
             flip = !flip;
             app.update(if flip { down.clone() } else { up.clone() });
-            term.draw(|f| azreg::tui::view::draw(f, &app)).unwrap();
+            term.draw(|f| {
+                azreg::tui::view::draw(f, &app);
+            })
+            .unwrap();
         })
     });
     g.finish();

@@ -166,7 +166,10 @@ fn german_texts_fit_80x24() {
             if let Some(c) = overlay {
                 key(&mut app, KeyCode::Char(c));
             }
-            term.draw(|f| azreg::tui::view::draw(f, &app)).unwrap();
+            term.draw(|f| {
+                azreg::tui::view::draw(f, &app);
+            })
+            .unwrap();
             let buf = term.backend().buffer().clone();
             if overlay.is_none() {
                 for y in 1..21 {

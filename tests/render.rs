@@ -29,9 +29,12 @@ fn app(progress: impl FnOnce(&mut Progress), size: (u16, u16), no_color: bool) -
     App::new(p, pr, config, size)
 }
 
-fn render(app: &App) -> Buffer {
+/// Draw a frame, and feed what the view measured back, as the runtime does.
+fn render(app: &mut App) -> Buffer {
     let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    t.draw(|f| azreg::tui::view::draw(f, app)).unwrap();
+    let mut drawn = azreg::tui::view::Drawn::default();
+    t.draw(|f| drawn = azreg::tui::view::draw(f, app)).unwrap();
+    app.update(Msg::Drawn(drawn));
     t.backend().buffer().clone()
 }
 
@@ -55,8 +58,8 @@ fn key(app: &mut App, c: KeyCode) {
 
 #[test]
 fn fresh_start_at_80x24() {
-    let a = app(|_| {}, (80, 24), false);
-    let buf = render(&a);
+    let mut a = app(|_| {}, (80, 24), false);
+    let buf = render(&mut a);
     let l = lines(&buf);
     assert!(l[0].contains("azreg") && l[0].contains("0/23"), "{}", l[0]);
     assert!(l[1].contains("Before you start"));
@@ -88,7 +91,7 @@ fn marks_and_current_step_at_120x40() {
         (120, 40),
         false,
     );
-    let buf = render(&a);
+    let buf = render(&mut a);
     let t = text(&buf);
     assert!(t.contains("3/23"));
     assert!(t.contains("[x]  1 Sign in"));
@@ -107,20 +110,20 @@ fn marks_and_current_step_at_120x40() {
     );
     assert!(t.contains("Application (client) ID"));
     key(&mut a, KeyCode::Char('g'));
-    let t = text(&render(&a));
+    let t = text(&render(&mut a));
     assert!(t.contains("Before you start"));
 }
 
 #[test]
 fn no_color_draws_no_colour_and_stays_readable() {
-    let a = app(
+    let mut a = app(
         |p| {
             p.done.insert("sign-in".into(), now());
         },
         (80, 24),
         true,
     );
-    let buf = render(&a);
+    let buf = render(&mut a);
     for cell in buf.content() {
         assert_eq!(cell.fg, Color::Reset, "colour at {:?}", cell.symbol());
         assert_eq!(cell.bg, Color::Reset);
@@ -131,8 +134,8 @@ fn no_color_draws_no_colour_and_stays_readable() {
 #[test]
 fn too_small_shows_a_notice() {
     for size in [(59, 24), (80, 15), (1, 1), (20, 3)] {
-        let a = app(|_| {}, size, false);
-        let t = text(&render(&a));
+        let mut a = app(|_| {}, size, false);
+        let t = text(&render(&mut a));
         if size.1 >= 2 && size.0 >= 33 {
             assert!(
                 t.contains("terminal too small (needs 60x16)"),
@@ -144,7 +147,7 @@ fn too_small_shows_a_notice() {
 
 #[test]
 fn all_done_shows_the_completion_card() {
-    let a = app(
+    let mut a = app(
         |p| {
             let proc = Procedure::embedded().unwrap();
             for id in proc.step_ids() {
@@ -155,7 +158,7 @@ fn all_done_shows_the_completion_card() {
         (80, 24),
         false,
     );
-    let t = text(&render(&a));
+    let t = text(&render(&mut a));
     assert!(t.contains("23/23"));
     assert!(t.contains("All 23 steps are done"), "{t}");
 }
@@ -167,10 +170,10 @@ fn long_step_text_scrolls() {
         (80, 24),
         false,
     );
-    let before = text(&render(&a));
+    let before = text(&render(&mut a));
     assert!(before.contains("more below: PgDn"), "{before}");
     key(&mut a, KeyCode::PageDown);
-    let after = text(&render(&a));
+    let after = text(&render(&mut a));
     assert_ne!(before, after);
     assert!(after.contains("end of text") || after.contains("more below"));
 }
@@ -179,10 +182,10 @@ fn long_step_text_scrolls() {
 fn every_size_from_tiny_to_huge_renders() {
     for (w, h) in [(1, 1), (60, 16), (61, 17), (80, 24), (200, 60), (500, 200)] {
         let mut a = app(|_| {}, (w, h), false);
-        render(&a);
+        render(&mut a);
         for c in [KeyCode::Char('G'), KeyCode::Char('?')] {
             key(&mut a, c);
-            render(&a);
+            render(&mut a);
         }
     }
 }
@@ -213,7 +216,7 @@ fn escape_sequences_in_a_procedure_are_never_drawn_raw() {
     let mut a = App::new(p, pr, config, (100, 30));
     key(&mut a, KeyCode::Char('j'));
     for c in [KeyCode::Char('?'), KeyCode::Esc] {
-        let buf = render(&a);
+        let buf = render(&mut a);
         for cell in buf.content() {
             assert!(
                 !cell.symbol().chars().any(azreg::text::is_unsafe),
@@ -223,10 +226,10 @@ fn escape_sequences_in_a_procedure_are_never_drawn_raw() {
         }
         key(&mut a, c);
     }
-    let t = text_of(&a);
+    let t = text_of(&mut a);
     assert!(t.contains("Evil�]0;pwned� title"), "{t}");
 }
 
-fn text_of(a: &App) -> String {
+fn text_of(a: &mut App) -> String {
     text(&render(a))
 }

@@ -4,5 +4,6 @@
 pub mod app;
 pub mod keymap;
 pub mod layout;
+pub mod msg;
 pub mod runtime;
 pub mod view;

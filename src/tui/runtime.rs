@@ -259,12 +259,15 @@ fn install_panic_hook() {
     }));
 }
 
-fn draw(terminal: &mut Term, app: &App) -> io::Result<()> {
+/// Draw a frame, then tell the app what the view measured (it changes nothing on screen).
+fn draw(terminal: &mut Term, app: &mut App) -> io::Result<()> {
     // Begin, the frame and End in one buffer: ratatui's flush after the frame writes the first
     // two, the End follows.
     queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    let result = terminal.draw(|f| view::draw(f, app)).map(|_| ());
+    let mut drawn = view::Drawn::default();
+    let result = terminal.draw(|f| drawn = view::draw(f, app)).map(|_| ());
     execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    app.update(Msg::Drawn(drawn));
     result
 }
 
@@ -303,7 +306,7 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
     session.app.size = (area.width, area.height);
     // The first frame before anything else: keys typed meanwhile wait in the terminal, and the
     // event reader (a thread of its own) starts right after.
-    draw(terminal, &session.app)?;
+    draw(terminal, &mut session.app)?;
     // Only in test (debug) builds: a release binary has no hook to be made to panic.
     #[cfg(debug_assertions)]
     if std::env::var_os("AZREG_TEST_PANIC").is_some() {
@@ -314,7 +317,7 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
     let mut dirty = false;
     loop {
         if dirty {
-            draw(terminal, &session.app)?;
+            draw(terminal, &mut session.app)?;
             dirty = false;
         }
         let next_timer = timers.iter().map(|(at, _)| *at).min();
@@ -353,7 +356,7 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                 if !save_due {
                     break;
                 }
-                draw(terminal, &session.app)?;
+                draw(terminal, &mut session.app)?;
                 dirty = false;
                 save_due = false;
                 queue.push(Msg::Saved(session.save()));

@@ -17,22 +17,28 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-pub use step::max_body_scroll;
 pub use theme::Theme;
 
 use crate::tui::app::{App, Overlay};
 use crate::tui::layout;
 
-pub fn draw(frame: &mut Frame, app: &App) {
+/// What drawing learned that `update` needs (fed back as `Msg::Drawn`): the view owns the
+/// geometry, the app only clamps with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Drawn {
+    pub max_body_scroll: u16,
+}
+
+pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let theme = Theme::new(app.config.no_color);
     let area = frame.area();
     let Some(areas) = layout::areas(area) else {
         too_small(frame, area, app.lang());
-        return;
+        return Drawn::default();
     };
     header::draw(frame, areas.header, app, &theme);
     checklist::draw(frame, areas.list, app, &theme);
-    step::draw(frame, areas.step, app, &theme);
+    let max_body_scroll = step::draw(frame, areas.step, app, &theme);
     status::draw(frame, areas.status, app, &theme);
     let saving_elsewhere = app
         .editor
@@ -55,6 +61,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             overlay::pick(frame, area, app, field, *selected, &theme)
         }
     }
+    Drawn { max_body_scroll }
 }
 
 fn too_small(frame: &mut Frame, area: Rect, lang: crate::i18n::Lang) {

@@ -13,7 +13,8 @@ use crate::tr;
 use crate::tui::app::{App, Focus};
 use crate::tui::layout;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+/// Draws the step pane; returns how far its text can scroll, for `update` to clamp with.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> u16 {
     let block = pane_block(app, theme);
     let inner = pad(block.inner(area));
     frame.render_widget(block, area);
@@ -50,6 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             frame.set_cursor_position((fa.x + col as u16, y.min(fa.bottom().saturating_sub(1))));
         }
     }
+    g.max_scroll
 }
 
 fn pane_block<'a>(app: &App, theme: &Theme) -> Block<'a> {
@@ -231,21 +233,4 @@ pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
         out.extend(check::lines(app, width, theme));
     }
     out
-}
-
-/// How far the text can scroll at the current size (`update` clamps with it).
-pub fn max_body_scroll(app: &App) -> u16 {
-    let Some(a) = layout::areas(Rect::new(0, 0, app.size.0, app.size.1)) else {
-        return 0;
-    };
-    let theme = Theme::new(true);
-    let inner = pad(pane_block(app, &theme).inner(a.step));
-    let width = inner.width as usize;
-    let (field_lines, _) = fields::lines(app, width, &theme);
-    geometry(
-        inner,
-        text_lines(app, width, &theme).len(),
-        field_lines.len(),
-    )
-    .max_scroll
 }

@@ -1,0 +1,136 @@
+//! Copying values, and clearing a copied secret.
+
+use super::*;
+
+impl App {
+    /// `c`: the step's main value, else its link; on the summary the focused line.
+    pub(super) fn copy_main(&mut self) -> Vec<Effect> {
+        let step = &self.procedure.entries[self.cursor].step;
+        if let Some(main) = step.main.clone() {
+            return self.copy_field(&main);
+        }
+        if let Some(link) = step.link.clone() {
+            return vec![Effect::Copy {
+                label: tr!(self.lang(), "link", "Link"),
+                text: link.into(),
+                secret: false,
+            }];
+        }
+        if let Some(spec) = self.focused_field() {
+            let id = spec.id.clone();
+            return self.copy_field(&id);
+        }
+        if let Some(first) = step.lists.first().cloned() {
+            return self.copy_field(&first);
+        }
+        self.info(tr!(
+            self.lang(),
+            "This step has nothing to copy",
+            "Dieser Schritt hat nichts zum Kopieren"
+        ));
+        Vec::new()
+    }
+
+    /// Copy a field's value, unless it is empty or has an error.
+    pub(super) fn copy_field(&mut self, id: &str) -> Vec<Effect> {
+        let Some(spec) = self.procedure.field(id).cloned() else {
+            return Vec::new();
+        };
+        let a = self.ctx().assess(&spec);
+        match (a.state(), a.value) {
+            (FieldState::Error, _) => {
+                let why = a
+                    .problems
+                    .first()
+                    .map(|p| p.message.clone())
+                    .unwrap_or_default();
+                self.error(tr!(
+                    self.lang(),
+                    "Not copied: {} has an error: {why}",
+                    "Nicht kopiert: {} hat einen Fehler: {why}",
+                    spec.label
+                ));
+                Vec::new()
+            }
+            (_, None) => {
+                self.warning(tr!(
+                    self.lang(),
+                    "Nothing to copy: {} is empty",
+                    "Nichts zu kopieren: {} ist leer",
+                    spec.label
+                ));
+                Vec::new()
+            }
+            (_, Some(text)) => vec![Effect::Copy {
+                label: spec.label.clone(),
+                text: text.into(),
+                secret: spec.is_secret(),
+            }],
+        }
+    }
+
+    pub(super) fn on_copied(&mut self, result: Result<Copied, String>) -> Vec<Effect> {
+        let c = match result {
+            Ok(c) => c,
+            Err(reason) => {
+                self.error(tr!(
+                    self.lang(),
+                    "Not copied: {reason}",
+                    "Nicht kopiert: {reason}"
+                ));
+                return Vec::new();
+            }
+        };
+        let fallback = c.fallback.map(|f| format!(" ({f})")).unwrap_or_default();
+        let mut text = tr!(
+            self.lang(),
+            "Copied {} ({} chars) {}{fallback}",
+            "{} kopiert ({} Zeichen) {}{fallback}",
+            c.label,
+            c.chars,
+            c.kind.describe(self.lang())
+        );
+        let mut effects = Vec::new();
+        if c.secret {
+            if c.kind == crate::clipboard::Kind::Osc52 {
+                text.push_str(&tr!(self.lang(), "; azreg cannot clear it there: copy something else once pasted", "; dort kann azreg ihn nicht löschen: kopieren Sie nach dem Einfügen etwas anderes"));
+            } else if self.config.clear_after > 0 {
+                self.clear_left = Some(self.config.clear_after);
+                effects.push(Effect::Schedule(
+                    Timer::ClipboardTick,
+                    Duration::from_secs(1),
+                ));
+            }
+        } else {
+            // Something else was copied over the secret: no need to clear it any more.
+            self.clear_left = None;
+        }
+        self.success(text);
+        effects
+    }
+
+    pub(super) fn clipboard_tick(&mut self) -> Vec<Effect> {
+        match self.clear_left {
+            Some(n) if n > 1 => {
+                self.clear_left = Some(n - 1);
+                vec![Effect::Schedule(
+                    Timer::ClipboardTick,
+                    Duration::from_secs(1),
+                )]
+            }
+            Some(_) => {
+                self.clear_left = Some(0);
+                self.secret_value()
+                    .map(|s| Effect::ClearClipboardIf(s.into()))
+                    .into_iter()
+                    .collect()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// The client secret, wherever the procedure declares it.
+    pub fn secret_value(&self) -> Option<String> {
+        self.report().secret()
+    }
+}

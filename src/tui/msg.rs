@@ -1,0 +1,80 @@
+//! What flows between the app and the runtime: messages in (`Msg`), effects out (`Effect`).
+//! Both are plain data, so `update` stays a pure function of state and message.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::secret::Secret;
+use crate::verify;
+
+/// What the app is told from outside.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    Timer(Timer),
+    /// The outcome of a save: `Err` carries the reason.
+    Saved(Result<(), String>),
+    /// The outcome of opening a link.
+    Opened(Result<String, String>),
+    /// The outcome of a copy.
+    Copied(Result<Copied, String>),
+    /// The secret was cleared from the clipboard (`false`: it no longer held it).
+    ClipboardCleared(bool),
+    /// The live check finished.
+    Verified(verify::Results),
+    /// The outcome of writing to another file: the path written, or why not.
+    SavedAs(Result<String, String>),
+    /// A frame was drawn: the layout facts `update` needs.
+    Drawn(crate::tui::view::Drawn),
+}
+
+/// What the runtime reports after a copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copied {
+    pub label: String,
+    pub chars: usize,
+    pub kind: crate::clipboard::Kind,
+    pub secret: bool,
+    /// Why the system clipboard was not used, the first time that happens.
+    pub fallback: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timer {
+    HideSecret,
+    /// One second of the countdown until the secret is cleared from the clipboard.
+    ClipboardTick,
+    /// The next frame of the live check's spinner.
+    Spinner,
+}
+
+/// What the runtime is asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Save,
+    Quit,
+    OpenUrl(String),
+    /// Send `Msg::Timer` after the duration (replacing a pending one of the same kind).
+    Schedule(Timer, Duration),
+    /// Put text on the clipboard; answered with `Msg::Copied`.
+    Copy {
+        label: String,
+        text: Secret,
+        secret: bool,
+    },
+    /// Clear the clipboard if it still holds this text; answered with `Msg::ClipboardCleared`.
+    ClearClipboardIf(Secret),
+    /// Write the progress to another file; answered with `Msg::SavedAs`.
+    SaveAs(String),
+    /// Give the terminal back and stop (Ctrl-Z); the screen is redrawn on `fg`.
+    Suspend,
+    /// Remove this file after the next successful save (an import taken in).
+    ForgetAfterSave(std::path::PathBuf),
+    /// Run the live check in the background; answered with `Msg::Verified`.
+    Verify(Box<verify::Request>),
+    CancelVerify,
+}

@@ -6,7 +6,7 @@ mod fixtures;
 
 use std::hint::black_box;
 
-use azreg::fields::{Context, check};
+use azreg::fields::check;
 use azreg::tui::app::Msg;
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -97,7 +97,7 @@ fn validators(c: &mut Criterion) {
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let ctx = Context::new(&p, &values, time::macros::date!(2026 - 11 - 26));
+    let ctx = p.context(&values, time::macros::date!(2026 - 11 - 26));
     for (id, value) in fixtures::VALUES {
         let spec = p.field(id).unwrap();
         g.bench_function(*id, |b| b.iter(|| check(spec, black_box(value), &ctx)));

@@ -14,9 +14,6 @@ pub enum Lang {
     De,
 }
 
-/// The German procedure, embedded like the English one.
-pub const EMBEDDED_DE: &str = include_str!("../assets/procedure.de.toml");
-
 impl Lang {
     /// `de`, `de_DE.UTF-8`, `de-AT` mean German; anything else English.
     pub fn from_code(code: &str) -> Lang {
@@ -35,14 +32,6 @@ impl Lang {
             .map(|v| v.to_string_lossy().into_owned())
             .find(|v| !v.is_empty())
             .map_or(Lang::En, |v| Lang::from_code(&v))
-    }
-
-    /// The embedded procedure in this language, and a name for its errors.
-    pub fn procedure(self) -> (&'static str, &'static str) {
-        match self {
-            Lang::En => (crate::procedure::EMBEDDED_EN, "embedded procedure.en.toml"),
-            Lang::De => (EMBEDDED_DE, "embedded procedure.de.toml"),
-        }
     }
 }
 

@@ -11,9 +11,20 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::fields::{FieldKind, FieldSpec};
+use crate::i18n::Lang;
 
 /// The English procedure, embedded so the binary needs no files beside it.
 pub const EMBEDDED_EN: &str = include_str!("../assets/procedure.en.toml");
+/// The German procedure, embedded like the English one.
+pub const EMBEDDED_DE: &str = include_str!("../assets/procedure.de.toml");
+
+/// The embedded procedure in a language, and a name for its errors.
+pub fn embedded_text(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::En => (EMBEDDED_EN, "embedded procedure.en.toml"),
+        Lang::De => (EMBEDDED_DE, "embedded procedure.de.toml"),
+    }
+}
 
 /// The schema version this build reads.
 pub const SCHEMA: u32 = 1;
@@ -476,12 +487,21 @@ impl Procedure {
 
     /// The language of the interface that goes with this procedure.
     pub fn lang(&self) -> crate::i18n::Lang {
-        crate::i18n::Lang::from_code(&self.language)
+        Lang::from_code(&self.language)
+    }
+
+    /// What validating its fields needs, for these values on this day.
+    pub fn context<'a>(
+        &'a self,
+        values: &'a crate::fields::Values,
+        today: time::Date,
+    ) -> crate::fields::Context<'a> {
+        crate::fields::Context::new(&self.fields, self.lang(), values, today)
     }
 
     /// The embedded procedure in a language.
     pub fn embedded_in(lang: crate::i18n::Lang) -> Result<Self, ProcedureError> {
-        let (text, name) = lang.procedure();
+        let (text, name) = embedded_text(lang);
         Self::parse(text, name)
     }
 
@@ -671,7 +691,7 @@ mod tests {
 
     #[test]
     fn german_names_the_german_portal_labels() {
-        let (text, _) = crate::i18n::Lang::De.procedure();
+        let (text, _) = embedded_text(Lang::De);
         for label in [
             "App-Registrierungen",
             "Neue Registrierung",

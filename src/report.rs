@@ -92,7 +92,7 @@ impl<'a> Report<'a> {
     }
 
     pub fn ctx(&self) -> Context<'a> {
-        Context::new(self.procedure, &self.progress.values, self.today)
+        self.procedure.context(&self.progress.values, self.today)
     }
 
     pub fn step_count(&self) -> usize {

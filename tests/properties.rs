@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use azreg::fields::{Context, check, clean_input, normalize};
+use azreg::fields::{check, clean_input, normalize};
 use azreg::procedure::Procedure;
 use azreg::store;
 use proptest::prelude::*;
@@ -35,7 +35,7 @@ proptest! {
             let mut values = BTreeMap::new();
             values.insert("portal_url".to_string(), other.clone());
             values.insert("collaboration".to_string(), other.clone());
-            let ctx = Context::new(p, &values, date!(2026 - 11 - 26));
+            let ctx = p.context(&values, date!(2026 - 11 - 26));
             let _ = check(spec, &v, &ctx);
             if let Ok(clean) = clean_input(&v, p.lang()) {
                 let once = normalize(spec, &clean);

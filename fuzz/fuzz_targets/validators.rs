@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use azreg::fields::{Context, check, clean_input, normalize};
+use azreg::fields::{check, clean_input, normalize};
 use azreg::procedure::Procedure;
 use libfuzzer_sys::fuzz_target;
 
@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     for id in ["portal_url", "collaboration", "client_id", "web_redirect_uri"] {
         values.insert(id.to_string(), other.to_string());
     }
-    let ctx = Context::new(p, &values, today);
+    let ctx = p.context(&values, today);
     for spec in &p.fields {
         let _ = check(spec, value, &ctx);
         if let Ok(clean) = clean_input(value, p.lang()) {

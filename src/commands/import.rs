@@ -88,7 +88,7 @@ pub fn apply(
         ));
     }
     // Check the new values together (client ID and tenant ID must differ, ...).
-    let ctx = fields::Context::new(procedure, &values, today);
+    let ctx = procedure.context(&values, today);
     for (key, spec) in &found {
         for p in ctx.assess(spec).problems {
             if p.severity == Severity::Error {

@@ -29,7 +29,14 @@ pub enum Msg {
     /// The outcome of writing to another file: the path written, or why not.
     SavedAs(Result<String, String>),
     /// A frame was drawn: the layout facts `update` needs.
-    Drawn(crate::tui::view::Drawn),
+    Drawn(Drawn),
+}
+
+/// What drawing learned that `update` needs (fed back as `Msg::Drawn`): the view owns the
+/// geometry, the app only clamps with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Drawn {
+    pub max_body_scroll: u16,
 }
 
 /// What the runtime reports after a copy.

@@ -219,7 +219,8 @@ impl App {
     }
 
     pub fn ctx(&self) -> Context<'_> {
-        Context::new(&self.procedure, &self.progress.values, self.config.today)
+        self.procedure
+            .context(&self.progress.values, self.config.today)
     }
 
     pub fn assess(&self, field_id: &str) -> Assessment {

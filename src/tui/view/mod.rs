@@ -22,12 +22,7 @@ pub use theme::Theme;
 use crate::tui::app::{App, Overlay};
 use crate::tui::layout;
 
-/// What drawing learned that `update` needs (fed back as `Msg::Drawn`): the view owns the
-/// geometry, the app only clamps with it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Drawn {
-    pub max_body_scroll: u16,
-}
+pub use crate::tui::msg::Drawn;
 
 pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let theme = Theme::new(app.config.no_color);

@@ -1,0 +1,252 @@
+//! What Entra ID answers, explained by its codes; server text made safe to show.
+
+use serde::Deserialize;
+
+use crate::i18n::{L, Lang};
+use crate::tr;
+
+/// The error body Entra ID sends.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct EntraError {
+    #[serde(default)]
+    error: String,
+    #[serde(default)]
+    pub(super) error_codes: Vec<u64>,
+    #[serde(default)]
+    trace_id: String,
+    #[serde(default)]
+    correlation_id: String,
+}
+
+/// What the user can do about the other codes Entra ID answers a sign-in with (DOMAIN.md,
+/// "More AADSTS codes"), by code, never by message text.
+pub(super) fn more_advice(code: u64, lang: Lang) -> Option<String> {
+    use crate::i18n::L;
+    let l = match code {
+        7000229 => L::new(
+            "the app has no service principal in this tenant (AADSTS7000229): create it with `az ad sp create --id <client ID>`, or open the app once under Enterprise applications; the scripts of `azreg script` do it",
+            "die App hat in diesem Mandanten keinen Dienstprinzipal (AADSTS7000229): legen Sie ihn mit `az ad sp create --id <Client-ID>` an oder öffnen Sie die App einmal unter Unternehmensanwendungen; die Skripte von `azreg script` erledigen das",
+        ),
+        65001 => L::new(
+            "consent is missing (AADSTS65001): grant admin consent on the app's \"API permissions\" page (step P3)",
+            "die Zustimmung fehlt (AADSTS65001): erteilen Sie die Administratorzustimmung auf der Seite „API-Berechtigungen“ der App (Schritt P3)",
+        ),
+        65002 => L::new(
+            "a first-party client may not ask for this permission (AADSTS65002): it must be pre-authorised; choose another sign-in app",
+            "ein Microsoft-Client darf diese Berechtigung nicht anfordern (AADSTS65002): sie muss vorab autorisiert sein; wählen Sie eine andere Anmelde-App",
+        ),
+        65004 => L::new(
+            "the user declined consent (AADSTS65004): sign in again and accept, or have an administrator grant consent (step P3)",
+            "die Zustimmung wurde abgelehnt (AADSTS65004): melden Sie sich erneut an und stimmen Sie zu, oder lassen Sie einen Administrator zustimmen (Schritt P3)",
+        ),
+        50076 | 50079 => L::new(
+            "multi-factor authentication is required (AADSTS50076/50079): sign in interactively and complete or register MFA",
+            "Mehrstufige Authentifizierung ist nötig (AADSTS50076/50079): melden Sie sich interaktiv an und schließen Sie die MFA ab bzw. richten Sie sie ein",
+        ),
+        53003 => L::new(
+            "blocked by Conditional Access (AADSTS53003): a policy forbids this sign-in (often the device code flow); use the browser sign-in or ask your administrator",
+            "durch bedingten Zugriff blockiert (AADSTS53003): eine Richtlinie verbietet diese Anmeldung (oft den Gerätecode-Ablauf); melden Sie sich im Browser an oder fragen Sie Ihren Administrator",
+        ),
+        50105 => L::new(
+            "the user is not assigned to the app (AADSTS50105): assign the user (or a group) under Enterprise applications > Users and groups",
+            "der Benutzer ist der App nicht zugewiesen (AADSTS50105): weisen Sie ihn (oder eine Gruppe) unter Unternehmensanwendungen > Benutzer und Gruppen zu",
+        ),
+        50020 => L::new(
+            "the user is not in this tenant (AADSTS50020): sign in with an account of the directory, or invite it as a guest",
+            "der Benutzer gehört nicht zu diesem Mandanten (AADSTS50020): melden Sie sich mit einem Konto des Verzeichnisses an oder laden Sie es als Gast ein",
+        ),
+        50194 => L::new(
+            "a single-tenant app was signed in through /common (AADSTS50194): use the tenant ID in the address",
+            "eine Einzelmandanten-App wurde über /common angemeldet (AADSTS50194): verwenden Sie die Mandanten-ID in der Adresse",
+        ),
+        500113 => L::new(
+            "the app has no redirect URI (AADSTS500113): enter them at steps 10 and 14",
+            "die App hat keinen Umleitungs-URI (AADSTS500113): tragen Sie sie in den Schritten 10 und 14 ein",
+        ),
+        90094 | 90095 => L::new(
+            "admin consent is required (AADSTS90094/90095): a Privileged Role Administrator (application permissions) or Cloud Application Administrator grants it (step P3)",
+            "Administratorzustimmung ist nötig (AADSTS90094/90095): ein Administrator für privilegierte Rollen (Anwendungsberechtigungen) oder ein Cloudanwendungsadministrator erteilt sie (Schritt P3)",
+        ),
+        _ => return None,
+    };
+    Some(l.get(lang).to_string())
+}
+
+impl EntraError {
+    pub(super) fn has(&self, code: u64) -> bool {
+        self.error_codes.contains(&code)
+    }
+
+    /// For codes without advice: what a support request needs.
+    pub(super) fn details(&self, lang: Lang) -> String {
+        let codes: Vec<String> = self
+            .error_codes
+            .iter()
+            .map(|c| format!("AADSTS{c}"))
+            .collect();
+        tr!(
+            lang,
+            "{} ({}); for a support request: trace_id {}, correlation_id {}",
+            "{} ({}); für eine Supportanfrage: trace_id {}, correlation_id {}",
+            if self.error.is_empty() {
+                "refused".to_string()
+            } else {
+                server_text(&self.error)
+            },
+            if codes.is_empty() {
+                L::new("no error code", "kein Fehlercode").get(lang).into()
+            } else {
+                codes.join(", ")
+            },
+            server_text(or_none(&self.trace_id, lang)),
+            server_text(or_none(&self.correlation_id, lang))
+        )
+    }
+}
+
+pub(super) fn or_none(s: &str, lang: Lang) -> &str {
+    if s.is_empty() {
+        L::new("(none)", "(keine)").get(lang)
+    } else {
+        s
+    }
+}
+
+/// What an error answer of Entra ID says, for a person: the advice for its code, or its
+/// `error`, codes, `trace_id` and `correlation_id`, cleaned and cut. Any body is taken.
+pub fn error_summary(body: &str, lang: Lang) -> String {
+    let e: EntraError = serde_json::from_str(body).unwrap_or_default();
+    e.error_codes
+        .iter()
+        .find_map(|c| more_advice(*c, lang))
+        .unwrap_or_else(|| e.details(lang))
+}
+
+/// Advice for the tenant codes, shared by both checks.
+pub(super) fn tenant_advice(e: &EntraError, tenant: &str, lang: Lang) -> Option<String> {
+    if e.has(90002) {
+        Some(tr!(
+            lang,
+            "the tenant {tenant} does not exist (AADSTS90002): copy the Directory (tenant) ID again at step 23",
+            "den Mandanten {tenant} gibt es nicht (AADSTS90002): kopieren Sie die Verzeichnis-ID (Mandant) in Schritt 23 noch einmal"
+        ))
+    } else if e.has(900023) {
+        Some(tr!(
+            lang,
+            "{tenant} is not a valid tenant ID (AADSTS900023): copy the Directory (tenant) ID again at step 23",
+            "{tenant} ist keine gültige Mandanten-ID (AADSTS900023): kopieren Sie die Verzeichnis-ID (Mandant) in Schritt 23 noch einmal"
+        ))
+    } else {
+        None
+    }
+}
+
+/// Longest text from a server shown anywhere.
+pub(super) const MAX_SERVER_TEXT: usize = 120;
+
+/// Text from a server, made safe to show: control and bidi characters replaced, on one line,
+/// cut to a sane length.
+pub fn server_text(s: &str) -> String {
+    let one_line: String = crate::text::clean_for_display(s)
+        .chars()
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect();
+    if one_line.chars().count() > MAX_SERVER_TEXT {
+        let cut: String = one_line.chars().take(MAX_SERVER_TEXT).collect();
+        format!("{cut}…")
+    } else {
+        one_line
+    }
+}
+
+/// Shortest piece of the secret that counts as leaking it.
+pub(super) const LEAK_MIN: usize = 8;
+
+/// `text` with every run of 8 or more characters that also occurs in the secret replaced by
+/// `<redacted>`: a server that echoes most of the secret must not get it printed.
+pub fn redact(text: &str, secret: &str) -> String {
+    let s: Vec<char> = secret.chars().collect();
+    if s.len() < LEAK_MIN {
+        return text.to_string();
+    }
+    let t: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < t.len() {
+        // The longest piece of the secret that starts here.
+        let mut best = 0;
+        for start in 0..s.len() {
+            let n = t[i..]
+                .iter()
+                .zip(&s[start..])
+                .take_while(|(a, b)| a == b)
+                .count();
+            best = best.max(n);
+        }
+        if best >= LEAK_MIN {
+            out.push_str("<redacted>");
+            i += best;
+        } else {
+            out.push(t[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod more_advice_tests {
+    use super::*;
+
+    #[test]
+    fn server_text_is_defused_and_cut() {
+        let t = server_text("a\u{1b}]0;x\u{7}b\nc\u{202e}d");
+        assert!(!crate::text::has_unsafe_chars(&t), "{t:?}");
+        assert!(!t.contains('\n'));
+        let long = server_text(&"x".repeat(5000));
+        assert_eq!(long.chars().count(), MAX_SERVER_TEXT + 1);
+        assert!(long.ends_with('…'));
+    }
+
+    #[test]
+    fn any_eight_characters_of_the_secret_are_redacted() {
+        let secret = "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_";
+        let echoed = &secret[..39];
+        assert_eq!(redact(&format!("bad {echoed}!"), secret), "bad <redacted>!");
+        assert_eq!(redact("8Q~abcde", secret), "<redacted>");
+        assert_eq!(
+            redact("8Q~abcd", secret),
+            "8Q~abcd",
+            "seven characters are not a leak"
+        );
+        assert_eq!(redact("x", "short"), "x");
+        let summary = error_summary(
+            &format!(r#"{{"error": "e{echoed}", "trace_id": "{echoed}"}}"#),
+            Lang::En,
+        );
+        assert!(!redact(&summary, secret).contains("defghijk"));
+    }
+
+    #[test]
+    fn every_documented_code_has_advice_in_both_languages() {
+        for code in [
+            7000229, 65001, 65002, 65004, 50076, 50079, 53003, 50105, 50020, 50194, 500113, 90094,
+            90095,
+        ] {
+            let en = more_advice(code, Lang::En).unwrap();
+            let de = more_advice(code, Lang::De).unwrap();
+            assert!(
+                en.contains(&format!("AADSTS{code}")) || en.contains(&code.to_string()[..5]),
+                "{en}"
+            );
+            assert_ne!(en, de);
+        }
+        assert!(
+            more_advice(7000229, Lang::En)
+                .unwrap()
+                .contains("az ad sp create")
+        );
+        assert!(more_advice(53003, Lang::En).unwrap().contains("browser"));
+        assert!(more_advice(1234567, Lang::En).is_none());
+    }
+}

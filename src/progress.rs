@@ -70,6 +70,22 @@ impl fmt::Debug for Progress {
 }
 
 /// The current time as a TOML datetime (RFC 3339, UTC, whole seconds).
+/// A time before any real one, until the clock is read.
+pub const EPOCH: Datetime = Datetime {
+    date: Some(toml::value::Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    }),
+    time: Some(toml::value::Time {
+        hour: 0,
+        minute: 0,
+        second: Some(0),
+        nanosecond: None,
+    }),
+    offset: Some(toml::value::Offset::Z),
+};
+
 pub fn now() -> Datetime {
     let now = time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)

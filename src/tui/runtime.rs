@@ -368,6 +368,8 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                     || session.app.save_error.is_some()
                     || session.app.quit_after_save;
             }
+            // The clock is read here, not in `update`.
+            session.app.now = crate::progress::now();
             for effect in session.app.update(msg) {
                 match effect {
                     Effect::Save => save_due = true,

@@ -68,7 +68,7 @@ impl App {
             .map(|(what, o)| format!("{what}: {}", o.message()));
         let mut effects = Vec::new();
         if results.credentials_ok() {
-            self.progress.last_verified = Some(progress::now());
+            self.progress.last_verified = Some(self.now);
             effects.push(Effect::Save);
         }
         match (ok, first_problem) {

@@ -1,6 +1,7 @@
 //! App state and `update(msg) -> effects`. No I/O happens here: saving, opening a browser
 //! and timers are effects that the runtime performs and answers with messages; the clock is
-//! passed in (`Config::today`, `Msg` carrying the time where a mark needs it).
+//! passed in (`Config::today` for dates, `App::now`, set by the runtime before each message,
+//! for the time a mark is stamped with).
 //!
 //! `impl App` is split by feature: navigation, editing, overlays, clipboard, the live check
 //! and quitting each have a file of their own below this one.
@@ -161,6 +162,9 @@ pub struct App {
     pub authority_confirmed: Option<String>,
     /// How far the step's text can scroll, as the last frame drawn found (`Msg::Drawn`).
     pub max_body_scroll: u16,
+    /// The time a mark is stamped with: set by the runtime before each message, so `update`
+    /// reads no clock (like `Config::today`).
+    pub now: toml::value::Datetime,
 }
 
 /// Shows where the user is, never what they entered (one value is the client secret).
@@ -207,6 +211,7 @@ impl App {
             pending_import: None,
             authority_confirmed: None,
             max_body_scroll: 0,
+            now: progress::EPOCH,
         };
         if !app.config.store_secret {
             app.info(tr!(

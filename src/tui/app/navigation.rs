@@ -59,7 +59,7 @@ impl App {
             ));
             return Vec::new();
         }
-        self.progress.done.insert(id, progress::now());
+        self.progress.done.insert(id, self.now);
         let done = self.done_count();
         let total = self.procedure.step_count();
         if !in_guide {

@@ -734,3 +734,12 @@ fn values_an_import_kept_aside_are_offered_and_taken_in() {
             .contains("Took in the imported values")
     );
 }
+
+#[test]
+fn marks_are_stamped_with_the_time_passed_in() {
+    let mut a = app();
+    a.now = "2030-01-02T03:04:05Z".parse().unwrap();
+    go_to(&mut a, "sign-in");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.progress.done["sign-in"].to_string(), "2030-01-02T03:04:05Z");
+}

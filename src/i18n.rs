@@ -55,6 +55,55 @@ impl L {
     }
 }
 
+/// A noun's singular and plural in each language (German in the case the sentence needs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plural {
+    pub en: (&'static str, &'static str),
+    pub de: (&'static str, &'static str),
+}
+
+impl Plural {
+    /// `n` and the noun in the form `n` takes: "1 day", "2 days", "0 days"; "1 Tag", "2 Tage".
+    /// Both languages use the singular for exactly one (CLDR `one`), the plural otherwise.
+    pub fn count(self, lang: Lang, n: i64) -> String {
+        let (one, other) = match lang {
+            Lang::En => self.en,
+            Lang::De => self.de,
+        };
+        format!("{n} {}", if n == 1 || n == -1 { one } else { other })
+    }
+}
+
+/// The counted nouns of the interface, in one place.
+pub mod nouns {
+    use super::Plural;
+    pub const DAYS: Plural = Plural {
+        en: ("day", "days"),
+        de: ("Tag", "Tage"),
+    };
+    /// After "in": "in 1 Tag", "in 3 Tagen".
+    pub const DAYS_DATIVE: Plural = Plural {
+        en: ("day", "days"),
+        de: ("Tag", "Tagen"),
+    };
+    pub const ERRORS: Plural = Plural {
+        en: ("error", "errors"),
+        de: ("Fehler", "Fehler"),
+    };
+    pub const WARNINGS: Plural = Plural {
+        en: ("warning", "warnings"),
+        de: ("Warnung", "Warnungen"),
+    };
+    pub const VALUES: Plural = Plural {
+        en: ("value", "values"),
+        de: ("Wert", "Werte"),
+    };
+    pub const CHARACTERS: Plural = Plural {
+        en: ("character", "characters"),
+        de: ("Zeichen", "Zeichen"),
+    };
+}
+
 /// `tr!(lang, "English {x}", "Deutsch {x}")`: the text in `lang`, formatted.
 #[macro_export]
 macro_rules! tr {
@@ -82,6 +131,19 @@ mod tests {
                 .find(|(k, _)| *k == name)
                 .map(|(_, v)| OsString::from(v))
         }
+    }
+
+    #[test]
+    fn plurals_in_both_languages() {
+        use nouns::*;
+        assert_eq!(DAYS.count(Lang::En, 1), "1 day");
+        assert_eq!(DAYS.count(Lang::En, 2), "2 days");
+        assert_eq!(DAYS.count(Lang::En, 0), "0 days");
+        assert_eq!(DAYS_DATIVE.count(Lang::De, 1), "1 Tag");
+        assert_eq!(DAYS_DATIVE.count(Lang::De, 3), "3 Tagen");
+        assert_eq!(WARNINGS.count(Lang::De, 1), "1 Warnung");
+        assert_eq!(WARNINGS.count(Lang::De, 2), "2 Warnungen");
+        assert_eq!(ERRORS.count(Lang::En, 1), "1 error");
     }
 
     #[test]

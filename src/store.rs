@@ -258,12 +258,6 @@ pub fn backup_original(path: &Path) -> io::Result<PathBuf> {
     Ok(target)
 }
 
-/// The default progress file: `$XDG_STATE_HOME/azreg/progress.toml` on Linux
-/// (`~/.local/state/azreg/`), the platform's local data directory elsewhere.
-pub fn default_path() -> Result<PathBuf, StoreError> {
-    Ok(state_dir()?.join("progress.toml"))
-}
-
 pub fn state_dir() -> Result<PathBuf, StoreError> {
     let dirs = directories::ProjectDirs::from("", "", "azreg").ok_or(StoreError::NoStateDir)?;
     Ok(dirs
@@ -360,6 +354,47 @@ pub fn to_toml(progress: &Progress) -> io::Result<String> {
     Ok(format!(
         "# azreg progress file. Edit with care; azreg rewrites it after every change.\n{body}"
     ))
+}
+
+/// Why a save did not happen; the old file is left as it was.
+#[derive(Debug)]
+pub enum SaveError {
+    /// The original of a migrated file could not be kept.
+    Backup(io::Error),
+    Write(io::Error),
+}
+
+impl SaveError {
+    /// Why, without the file: for a screen that says "not saved" already.
+    pub fn reason(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            SaveError::Backup(e) => crate::tr!(
+                lang,
+                "cannot keep a backup of the old file: {e}",
+                "keine Sicherung der alten Datei möglich: {e}"
+            ),
+            SaveError::Write(e) => e.to_string(),
+        }
+    }
+
+    pub fn message(&self, path: &Path, lang: crate::i18n::Lang) -> String {
+        let (p, why) = (path.display(), self.reason(lang));
+        crate::tr!(lang, "{p}: not saved: {why}", "{p}: nicht gespeichert: {why}")
+    }
+}
+
+/// The one save path of the walkthrough and the commands: keep the original of a migrated
+/// file as a backup before its first save (`backup_pending`), then save atomically.
+pub fn save_keeping_original(
+    path: &Path,
+    progress: &Progress,
+    backup_pending: &mut bool,
+) -> Result<(), SaveError> {
+    if *backup_pending {
+        backup_original(path).map_err(SaveError::Backup)?;
+        *backup_pending = false;
+    }
+    save(path, progress, true).map_err(SaveError::Write)
 }
 
 /// Write the file atomically, creating its directory (mode 0700) when needed.

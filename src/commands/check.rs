@@ -5,6 +5,7 @@ use std::io::Write;
 use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::fields::Severity;
 use crate::report::{Report, severity_word};
+use crate::i18n::nouns::{ERRORS, VALUES, WARNINGS};
 use crate::tr;
 
 pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
@@ -26,16 +27,18 @@ pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
     }
     let n = env.procedure.fields.len();
     text += &match (errors, warnings) {
-        (0, 0) => tr!(lang, "all {n} values ok\n", "alle {n} Werte in Ordnung\n"),
-        (0, w) => tr!(
-            lang,
-            "no errors, {w} warning(s)\n",
-            "keine Fehler, {w} Warnung(en)\n"
-        ),
-        (e, w) => tr!(
-            lang,
-            "{e} error(s), {w} warning(s)\n",
-            "{e} Fehler, {w} Warnung(en)\n"
+        (0, 0) => {
+            let n = VALUES.count(lang, n as i64);
+            tr!(lang, "all {n} ok\n", "alle {n} in Ordnung\n")
+        }
+        (0, w) => {
+            let w = WARNINGS.count(lang, w as i64);
+            tr!(lang, "no errors, {w}\n", "keine Fehler, {w}\n")
+        }
+        (e, w) => format!(
+            "{}, {}\n",
+            ERRORS.count(lang, e as i64),
+            WARNINGS.count(lang, w as i64)
         ),
     };
     out.write_all(text.as_bytes())

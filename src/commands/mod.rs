@@ -147,25 +147,13 @@ impl Env {
 
     /// Save an opened file, keeping the original of a migrated one first.
     pub fn save_opened(&self, opened: &mut Opened) -> Result<(), Failure> {
-        if opened.backup_pending {
-            store::backup_original(&self.path).map_err(|e| {
-                Failure::new(
-                    EXIT_FILE,
-                    format!("{}: cannot keep a backup: {e}", self.path.display()),
-                )
-            })?;
-            opened.backup_pending = false;
-        }
-        self.save(&opened.progress)
+        store::save_keeping_original(&self.path, &opened.progress, &mut opened.backup_pending)
+            .map_err(|e| Failure::new(EXIT_FILE, e.message(&self.path, self.procedure.lang())))
     }
 
     pub fn save(&self, progress: &Progress) -> Result<(), Failure> {
-        store::save(&self.path, progress, true).map_err(|e| {
-            Failure::new(
-                EXIT_FILE,
-                format!("{}: not saved: {e}", self.path.display()),
-            )
-        })
+        store::save_keeping_original(&self.path, progress, &mut false)
+            .map_err(|e| Failure::new(EXIT_FILE, e.message(&self.path, self.procedure.lang())))
     }
 }
 

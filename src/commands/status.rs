@@ -7,6 +7,7 @@ use crate::fields::FieldState;
 use crate::i18n::L;
 use crate::procedure::EntryKind;
 use crate::report::{Expiry, Report};
+use crate::i18n::nouns::DAYS_DATIVE;
 use crate::tr;
 
 pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
@@ -105,13 +106,17 @@ pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
                 .get(lang)
                 .to_string(),
             Expiry::Ok { date, days } => {
-                tr!(lang, "{date} (in {days} days)", "{date} (in {days} Tagen)")
+                let days = DAYS_DATIVE.count(lang, days);
+                tr!(lang, "{date} (in {days})", "{date} (in {days})")
             }
-            Expiry::Soon { date, days } => tr!(
-                lang,
-                "{date}: warning: in {days} days; create a new secret in time",
-                "{date}: Warnung: in {days} Tagen; erstellen Sie rechtzeitig einen neuen Schlüssel"
-            ),
+            Expiry::Soon { date, days } => {
+                let days = DAYS_DATIVE.count(lang, days);
+                tr!(
+                    lang,
+                    "{date}: warning: in {days}; create a new secret in time",
+                    "{date}: Warnung: in {days}; erstellen Sie rechtzeitig einen neuen Schlüssel"
+                )
+            }
             Expiry::Past { date, .. } => tr!(
                 lang,
                 "{date}: error: the secret has expired; create a new one",

@@ -265,8 +265,9 @@ fn check_secret(value: &str, lang: Lang, problems: &mut Vec<Problem>) {
     if !(16..=64).contains(&len) {
         problems.push(Problem::error(tr!(
             lang,
-            "{len} characters: a client secret has 16 to 64; copy the whole value",
-            "{len} Zeichen: ein geheimer Clientschlüssel hat 16 bis 64; kopieren Sie den ganzen Wert"
+            "{}: a client secret has 16 to 64; copy the whole value",
+            "{}: ein geheimer Clientschlüssel hat 16 bis 64; kopieren Sie den ganzen Wert",
+            crate::i18n::nouns::CHARACTERS.count(lang, len as i64)
         )));
         return;
     }
@@ -304,8 +305,9 @@ fn check_date(value: &str, today: Date, lang: Lang, problems: &mut Vec<Problem>)
     } else if days <= 30 {
         problems.push(Problem::warning(tr!(
             lang,
-            "the secret expires in {days} days: plan a new one in time",
-            "der Schlüssel läuft in {days} Tagen ab: planen Sie rechtzeitig einen neuen"
+            "the secret expires in {}: plan a new one in time",
+            "der Schlüssel läuft in {} ab: planen Sie rechtzeitig einen neuen",
+            crate::i18n::nouns::DAYS_DATIVE.count(lang, days)
         )));
     } else if days > 730 {
         problems.push(Problem::warning(tr!(

@@ -93,12 +93,9 @@ struct Session {
 
 impl Session {
     fn save(&mut self) -> Result<(), String> {
-        if self.backup_pending {
-            store::backup_original(&self.path)
-                .map_err(|e| format!("cannot keep a backup of the old file: {e}"))?;
-            self.backup_pending = false;
-        }
-        store::save(&self.path, &self.app.persisted(), true).map_err(|e| e.to_string())?;
+        let progress = self.app.persisted();
+        store::save_keeping_original(&self.path, &progress, &mut self.backup_pending)
+            .map_err(|e| e.reason(self.app.lang()))?;
         // Only now is what an import kept aside safe in the progress file.
         for f in self.forget.drain(..) {
             let _ = std::fs::remove_file(f);

@@ -144,8 +144,9 @@ fn describe(spec: &FieldSpec, value: &str, app: &App) -> String {
                 let days = (d - app.config.today).whole_days();
                 crate::tr!(
                     app.lang(),
-                    "{value} (in {days} days)",
-                    "{value} (in {days} Tagen)"
+                    "{value} (in {})",
+                    "{value} (in {})",
+                    crate::i18n::nouns::DAYS_DATIVE.count(app.lang(), days)
                 )
             }
             None => value.to_string(),

@@ -151,8 +151,9 @@ pub fn pick(frame: &mut Frame, area: Rect, app: &App, field: &str, selected: usi
                         (
                             crate::tr!(
                                 app.lang(),
-                                "{days} days (until {date}{rec})",
-                                "{days} Tage (bis {date}{rec})"
+                                "{} (until {date}{rec})",
+                                "{} (bis {date}{rec})",
+                                crate::i18n::nouns::DAYS.count(app.lang(), i64::from(*days))
                             ),
                             Some(date),
                         )

@@ -379,7 +379,11 @@ impl SaveError {
 
     pub fn message(&self, path: &Path, lang: crate::i18n::Lang) -> String {
         let (p, why) = (path.display(), self.reason(lang));
-        crate::tr!(lang, "{p}: not saved: {why}", "{p}: nicht gespeichert: {why}")
+        crate::tr!(
+            lang,
+            "{p}: not saved: {why}",
+            "{p}: nicht gespeichert: {why}"
+        )
     }
 }
 

@@ -4,8 +4,8 @@ use std::io::Write;
 
 use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::fields::Severity;
-use crate::report::{Report, severity_word};
 use crate::i18n::nouns::{ERRORS, VALUES, WARNINGS};
+use crate::report::{Report, severity_word};
 use crate::tr;
 
 pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {

@@ -5,9 +5,9 @@ use std::io::Write;
 use super::{EXIT_OK, Env, Outcome};
 use crate::fields::FieldState;
 use crate::i18n::L;
+use crate::i18n::nouns::DAYS_DATIVE;
 use crate::procedure::EntryKind;
 use crate::report::{Expiry, Report};
-use crate::i18n::nouns::DAYS_DATIVE;
 use crate::tr;
 
 pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {

@@ -5,5 +5,6 @@ pub mod app;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
+pub mod picker;
 pub mod runtime;
 pub mod view;

@@ -30,7 +30,7 @@ impl App {
         if spec.is_picked() && initial.is_none() {
             let current = self.progress.values.get(&spec.id).cloned();
             self.overlay = Overlay::Pick {
-                selected: pick_index(&spec, current.as_deref(), self.config.today),
+                selected: crate::tui::picker::start(&spec, current.as_deref(), self.config.today),
                 field: spec.id,
             };
             return Vec::new();
@@ -130,7 +130,8 @@ impl App {
         let Some(spec) = self.procedure.field(field).cloned() else {
             return Vec::new();
         };
-        match pick_value(&spec, selected, self.config.today) {
+        let items = crate::tui::picker::items(&spec, self.config.today, self.lang());
+        match items.get(selected).and_then(|i| i.value.clone()) {
             Some(v) => self.set_value(field, &v),
             // "Custom date": type it.
             None => {

@@ -22,7 +22,7 @@ use time::Date;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
-use crate::fields::{self, Assessment, Context, FieldKind, FieldSpec, FieldState};
+use crate::fields::{self, Assessment, Context, FieldSpec, FieldState};
 use crate::i18n::Lang;
 use crate::procedure::{EntryKind, Procedure};
 use crate::progress::{self, Progress};
@@ -554,40 +554,6 @@ impl App {
     }
     pub(super) fn error(&mut self, text: impl Into<String>) {
         self.set_status(text, Tone::Error);
-    }
-}
-
-/// Items of a picker: the options of a choice; a date's presets plus "custom date".
-pub fn pick_len(spec: &FieldSpec) -> usize {
-    match spec.kind {
-        FieldKind::Choice => spec.options.len(),
-        _ => spec.presets.len() + 1,
-    }
-}
-
-/// The value an item of the picker stands for; `None` for "custom date".
-pub fn pick_value(spec: &FieldSpec, index: usize, today: Date) -> Option<String> {
-    match spec.kind {
-        FieldKind::Choice => spec.options.get(index).map(|o| o.value.clone()),
-        _ => spec
-            .presets
-            .get(index)
-            .map(|days| fields::format_date(fields::preset_date(today, *days))),
-    }
-}
-
-/// Where the picker starts: the current value, else the recommended or first item.
-fn pick_index(spec: &FieldSpec, current: Option<&str>, today: Date) -> usize {
-    let found = current.and_then(|c| {
-        (0..pick_len(spec)).find(|i| pick_value(spec, *i, today).as_deref() == Some(c))
-    });
-    match (found, spec.kind, current) {
-        (Some(i), _, _) => i,
-        (None, FieldKind::Date, Some(_)) => spec.presets.len(),
-        _ => spec
-            .recommended
-            .and_then(|r| spec.presets.iter().position(|d| *d == r))
-            .unwrap_or(0),
     }
 }
 

@@ -142,7 +142,9 @@ impl App {
     pub(super) fn overlay_len(&self) -> usize {
         match &self.overlay {
             Overlay::Values { .. } => self.procedure.fields.len(),
-            Overlay::Pick { field, .. } => self.procedure.field(field).map_or(0, pick_len),
+            Overlay::Pick { field, .. } => self.procedure.field(field).map_or(0, |spec| {
+                crate::tui::picker::items(spec, self.config.today, self.lang()).len()
+            }),
             _ => 0,
         }
     }

@@ -741,5 +741,8 @@ fn marks_are_stamped_with_the_time_passed_in() {
     a.now = "2030-01-02T03:04:05Z".parse().unwrap();
     go_to(&mut a, "sign-in");
     key(&mut a, KeyCode::Enter);
-    assert_eq!(a.progress.done["sign-in"].to_string(), "2030-01-02T03:04:05Z");
+    assert_eq!(
+        a.progress.done["sign-in"].to_string(),
+        "2030-01-02T03:04:05Z"
+    );
 }

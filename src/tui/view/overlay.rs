@@ -9,10 +9,10 @@ use super::fields::display_value;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, truncate};
-use crate::fields::{FieldKind, FieldState, format_date, preset_date};
+use crate::fields::FieldState;
 use crate::i18n::L;
 use crate::text::clean_for_display;
-use crate::tui::app::{App, pick_len};
+use crate::tui::app::App;
 use crate::tui::layout::{centered, list_offset};
 
 fn popup(frame: &mut Frame, area: Rect, w: u16, h: u16, title: String, theme: &Theme) -> Rect {
@@ -125,53 +125,15 @@ pub fn pick(frame: &mut Frame, area: Rect, app: &App, field: &str, selected: usi
         " {label} · Enter wählt · Esc bricht ab "
     );
     let current = app.progress.values.get(field);
-    let texts: Vec<String> = (0..pick_len(spec))
-        .map(|i| {
-            let (text, value) = match spec.kind {
-                FieldKind::Choice => {
-                    let o = &spec.options[i];
-                    let note = o
-                        .note
-                        .as_deref()
-                        .map(|n| format!(" ({n})"))
-                        .unwrap_or_default();
-                    (
-                        format!("{}{note}", clean_for_display(&o.label)),
-                        Some(o.value.clone()),
-                    )
-                }
-                _ => match spec.presets.get(i) {
-                    Some(days) => {
-                        let date = format_date(preset_date(app.config.today, *days));
-                        let rec = if spec.recommended == Some(*days) {
-                            L::new(", recommended", ", empfohlen").get(app.lang())
-                        } else {
-                            ""
-                        };
-                        (
-                            crate::tr!(
-                                app.lang(),
-                                "{} (until {date}{rec})",
-                                "{} (bis {date}{rec})",
-                                crate::i18n::nouns::DAYS.count(app.lang(), i64::from(*days))
-                            ),
-                            Some(date),
-                        )
-                    }
-                    None => (
-                        L::new("Custom date…", "Eigenes Datum …")
-                            .get(app.lang())
-                            .to_string(),
-                        None,
-                    ),
-                },
-            };
-            let mark = if value.is_some() && value.as_ref() == current {
+    let texts: Vec<String> = crate::tui::picker::items(spec, app.config.today, app.lang())
+        .into_iter()
+        .map(|item| {
+            let mark = if item.value.is_some() && item.value.as_ref() == current {
                 "(•) "
             } else {
                 "( ) "
             };
-            format!("{mark}{text}")
+            format!("{mark}{}", item.text)
         })
         .collect();
     // As wide as the longest item, so choices are not cut where the screen allows.

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod clipboard;
 pub mod commands;
+pub mod exit;
 pub mod fields;
 pub mod i18n;
 pub mod permissions;

@@ -141,16 +141,7 @@ fn subcommands_speak_german() {
 #[test]
 fn german_texts_fit_80x24() {
     let p = Rc::new(Procedure::embedded_in(Lang::De).unwrap());
-    let config = Config {
-        file_label: "~/.local/state/azreg/progress.toml".into(),
-        has_display: false,
-        store_secret: true,
-        no_color: true,
-        today: time::macros::date!(2026 - 11 - 26),
-        clear_after: 30,
-        rescue_path: "~/azreg-progress-rescue.toml".into(),
-        profile: None,
-    };
+    let config = Config::headless(time::macros::date!(2026 - 11 - 26));
     let mut app = App::new(p.clone(), Progress::new(&p.id), config, (80, 24));
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let border = azreg::tui::layout::areas(ratatui::layout::Rect::new(0, 0, 80, 24))

@@ -17,14 +17,8 @@ fn app(progress: impl FnOnce(&mut Progress), size: (u16, u16), no_color: bool) -
     let mut pr = Progress::new(&p.id);
     progress(&mut pr);
     let config = Config {
-        file_label: "~/.local/state/azreg/progress.toml".into(),
-        has_display: false,
-        store_secret: true,
         no_color,
-        today: date!(2026 - 11 - 26),
-        clear_after: 30,
-        rescue_path: "/tmp/rescue.toml".into(),
-        profile: None,
+        ..Config::headless(date!(2026 - 11 - 26))
     };
     App::new(p, pr, config, size)
 }
@@ -205,13 +199,8 @@ fn escape_sequences_in_a_procedure_are_never_drawn_raw() {
     let pr = Progress::new(&p.id);
     let config = Config {
         file_label: "x\u{1b}[31m.toml".into(),
-        has_display: false,
-        store_secret: true,
         no_color: false,
-        today: date!(2026 - 11 - 26),
-        clear_after: 30,
-        rescue_path: "/tmp/rescue.toml".into(),
-        profile: None,
+        ..Config::headless(date!(2026 - 11 - 26))
     };
     let mut a = App::new(p, pr, config, (100, 30));
     key(&mut a, KeyCode::Char('j'));

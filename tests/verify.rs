@@ -273,16 +273,7 @@ fn walkthrough_check_through_the_app() {
     ] {
         progress.values.insert(k.into(), v.into());
     }
-    let config = Config {
-        file_label: String::new(),
-        has_display: false,
-        store_secret: true,
-        no_color: true,
-        today: time::macros::date!(2026 - 11 - 26),
-        clear_after: 30,
-        rescue_path: "/tmp/rescue.toml".into(),
-        profile: None,
-    };
+    let config = Config::headless(time::macros::date!(2026 - 11 - 26));
     let mut app = App::new(p, progress, config, (100, 30));
     let effects = app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char('V'),

@@ -19,16 +19,7 @@ use crate::procedure::Procedure;
 use crate::progress::Progress;
 use crate::store;
 
-pub const EXIT_OK: u8 = 0;
-/// A check failed or values are missing.
-pub const EXIT_CHECK: u8 = 1;
-pub const EXIT_USAGE: u8 = 2;
-/// The progress file is unreadable, unparsable or locked.
-pub const EXIT_FILE: u8 = 3;
-/// A live check failed.
-pub const EXIT_VERIFY_FAILED: u8 = 4;
-/// The identity platform could not be reached.
-pub const EXIT_UNREACHABLE: u8 = 5;
+pub use crate::exit::{CHECK as EXIT_CHECK, FILE as EXIT_FILE, OK as EXIT_OK, USAGE as EXIT_USAGE};
 
 /// An error for stderr, one line, and its exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]

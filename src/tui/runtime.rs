@@ -456,16 +456,7 @@ mod tests {
     fn session(dir: &std::path::Path) -> Session {
         let p = Rc::new(crate::procedure::Procedure::embedded().unwrap());
         let progress = crate::progress::Progress::new(&p.id);
-        let config = Config {
-            file_label: String::new(),
-            has_display: false,
-            store_secret: true,
-            no_color: true,
-            today: time::macros::date!(2026 - 11 - 26),
-            clear_after: 30,
-            rescue_path: "/tmp/rescue.toml".into(),
-            profile: None,
-        };
+        let config = Config::headless(time::macros::date!(2026 - 11 - 26));
         Session {
             app: App::new(p, progress, config, (80, 24)),
             path: dir.join("p.toml"),

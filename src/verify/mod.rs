@@ -158,21 +158,22 @@ pub struct Results {
 }
 
 impl Results {
-    /// 0 all passed, 4 a check failed, 5 the service could not be reached, 1 values missing.
+    /// All passed, a check failed, the service could not be reached, or values are missing.
     pub fn exit_code(&self) -> u8 {
+        use crate::exit;
         let all = || {
             [&self.tenant, &self.credentials]
                 .into_iter()
                 .chain(self.redirects.iter().map(|(_, o)| o))
         };
         if all().any(|o| matches!(o, Outcome::Fail(_))) {
-            4
+            exit::VERIFY_FAILED
         } else if all().any(|o| matches!(o, Outcome::Unreachable(_))) {
-            5
+            exit::UNREACHABLE
         } else if matches!(self.credentials, Outcome::Skipped(_)) {
-            1
+            exit::CHECK
         } else {
-            0
+            exit::OK
         }
     }
 

@@ -130,6 +130,23 @@ pub struct Config {
     pub profile: Option<String>,
 }
 
+impl Config {
+    /// A walkthrough without a display or colour that stores the secret, on `today`: the one
+    /// starting point of the tests and benchmarks (`Config { no_color: false, ..headless }`).
+    pub fn headless(today: Date) -> Config {
+        Config {
+            file_label: "~/.local/state/azreg/progress.toml".into(),
+            has_display: false,
+            store_secret: true,
+            no_color: true,
+            today,
+            clear_after: 30,
+            rescue_path: "~/azreg-progress-rescue.toml".into(),
+            profile: None,
+        }
+    }
+}
+
 pub struct App {
     pub procedure: Rc<Procedure>,
     pub progress: Progress,
@@ -250,10 +267,6 @@ impl App {
 
     pub fn done_count(&self) -> usize {
         self.report().done_count()
-    }
-
-    pub fn all_done(&self) -> bool {
-        self.done_count() == self.procedure.step_count()
     }
 
     pub fn current_fields(&self) -> &[String] {

@@ -6,16 +6,7 @@ use std::time::Duration;
 use time::macros::date;
 
 pub(crate) fn config() -> Config {
-    Config {
-        file_label: "/tmp/progress.toml".into(),
-        has_display: false,
-        store_secret: true,
-        no_color: true,
-        today: date!(2026 - 11 - 26),
-        clear_after: 30,
-        rescue_path: "/tmp/rescue.toml".into(),
-        profile: None,
-    }
+    Config::headless(date!(2026 - 11 - 26))
 }
 
 pub(crate) fn app() -> App {
@@ -419,7 +410,7 @@ fn all_done_lands_on_the_summary() {
     enter_field(&mut a, 1, "0b1c2d3e-1111-2222-3333-444455556667");
     a.focus = Focus::Checklist;
     key(&mut a, KeyCode::Enter);
-    assert!(a.all_done());
+    assert_eq!(a.done_count(), a.procedure.step_count(), "all done");
     assert_eq!(a.cursor, a.procedure.summary_index());
     assert!(
         a.status

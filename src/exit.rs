@@ -1,0 +1,12 @@
+//! The exit codes of every command, in one place (the README's table lists them).
+
+pub const OK: u8 = 0;
+/// A check failed or values are missing.
+pub const CHECK: u8 = 1;
+pub const USAGE: u8 = 2;
+/// The progress file is unreadable, unparsable or locked.
+pub const FILE: u8 = 3;
+/// A live check failed.
+pub const VERIFY_FAILED: u8 = 4;
+/// The identity platform could not be reached.
+pub const UNREACHABLE: u8 = 5;

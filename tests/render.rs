@@ -127,16 +127,22 @@ fn no_color_draws_no_colour_and_stays_readable() {
 
 #[test]
 fn too_small_shows_a_notice() {
-    for size in [(59, 24), (80, 15), (1, 1), (20, 3)] {
+    for size in [(59, 24), (80, 15)] {
         let mut a = app(|_| {}, size, false);
         let t = text(&render(&mut a));
-        if size.1 >= 2 && size.0 >= 33 {
-            assert!(
-                t.contains("terminal too small (needs 60x16)"),
-                "{size:?}:\n{t}"
-            );
-        }
+        assert!(
+            t.contains("terminal too small (needs 60x16)"),
+            "{size:?}:\n{t}"
+        );
+        assert!(t.contains(&format!("now {}x{}", size.0, size.1)), "{t}");
     }
+    // Smaller still: as much of the notice as fits, and nothing of the walkthrough.
+    let mut a = app(|_| {}, (20, 3), false);
+    let t = text(&render(&mut a));
+    assert!(t.starts_with("terminal too small ("), "{t:?}");
+    assert!(t.contains("now 20x3"), "{t:?}");
+    let mut a = app(|_| {}, (1, 1), false);
+    assert_eq!(text(&render(&mut a)), "t");
 }
 
 #[test]
@@ -176,11 +182,15 @@ fn long_step_text_scrolls() {
 fn every_size_from_tiny_to_huge_renders() {
     for (w, h) in [(1, 1), (60, 16), (61, 17), (80, 24), (200, 60), (500, 200)] {
         let mut a = app(|_| {}, (w, h), false);
-        render(&mut a);
-        for c in [KeyCode::Char('G'), KeyCode::Char('?')] {
-            key(&mut a, c);
-            render(&mut a);
-        }
+        let start = render(&mut a);
+        assert_eq!((start.area.width, start.area.height), (w, h));
+        let fits = w >= 60 && h >= 16;
+        assert_eq!(text(&start).contains("Before you start"), fits, "{w}x{h}");
+        key(&mut a, KeyCode::Char('G'));
+        assert_eq!(text(&render(&mut a)).contains("Summary"), fits, "{w}x{h}: G");
+        key(&mut a, KeyCode::Char('?'));
+        let help = text(&render(&mut a));
+        assert_eq!(help.contains("Keys · "), fits, "{w}x{h}: ? shows the help\n{help}");
     }
 }
 
@@ -222,3 +232,4 @@ fn escape_sequences_in_a_procedure_are_never_drawn_raw() {
 fn text_of(a: &mut App) -> String {
     text(&render(a))
 }
+

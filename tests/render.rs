@@ -187,10 +187,18 @@ fn every_size_from_tiny_to_huge_renders() {
         let fits = w >= 60 && h >= 16;
         assert_eq!(text(&start).contains("Before you start"), fits, "{w}x{h}");
         key(&mut a, KeyCode::Char('G'));
-        assert_eq!(text(&render(&mut a)).contains("Summary"), fits, "{w}x{h}: G");
+        assert_eq!(
+            text(&render(&mut a)).contains("Summary"),
+            fits,
+            "{w}x{h}: G"
+        );
         key(&mut a, KeyCode::Char('?'));
         let help = text(&render(&mut a));
-        assert_eq!(help.contains("Keys · "), fits, "{w}x{h}: ? shows the help\n{help}");
+        assert_eq!(
+            help.contains("Keys · "),
+            fits,
+            "{w}x{h}: ? shows the help\n{help}"
+        );
     }
 }
 
@@ -232,4 +240,3 @@ fn escape_sequences_in_a_procedure_are_never_drawn_raw() {
 fn text_of(a: &mut App) -> String {
     text(&render(a))
 }
-

@@ -63,10 +63,10 @@ pub trait Clipboard {
     fn kind(&self) -> Kind;
     /// Put text on the clipboard; `secret` keeps it out of clipboard managers' history
     /// where the platform allows.
-    fn set(&mut self, text: &str, secret: bool) -> Result<(), String>;
+    fn set(&mut self, text: &str, secret: bool) -> Result<(), ClipError>;
     /// What the clipboard holds, where it can be read back.
     fn get(&mut self) -> Option<String>;
-    fn clear(&mut self) -> Result<(), String>;
+    fn clear(&mut self) -> Result<(), ClipError>;
     /// Before exit: give a clipboard manager until `deadline` to take what azreg owns.
     fn hand_over(&mut self, _text: &str, _deadline: Instant) -> Handover {
         Handover::NotNeeded
@@ -106,17 +106,54 @@ impl<W: Write> Clipboard for Osc52<W> {
     fn kind(&self) -> Kind {
         Kind::Osc52
     }
-    fn set(&mut self, text: &str, _secret: bool) -> Result<(), String> {
+    fn set(&mut self, text: &str, _secret: bool) -> Result<(), ClipError> {
         self.out
             .write_all(osc52_sequence(text).as_bytes())
             .and_then(|_| self.out.flush())
-            .map_err(|e| format!("could not write to the terminal: {e}"))
+            .map_err(|e| ClipError::Terminal(e.to_string()))
     }
     fn get(&mut self) -> Option<String> {
         None
     }
-    fn clear(&mut self) -> Result<(), String> {
+    fn clear(&mut self) -> Result<(), ClipError> {
         self.set("", false)
+    }
+}
+
+/// Why a copy did not happen, worded in the interface's language by `message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClipError {
+    /// The OSC 52 sequence could not be written to the terminal (the OS's words).
+    Terminal(String),
+    /// `--clipboard off`.
+    Off,
+    /// The system clipboard refused (arboard's words).
+    System(String),
+    /// The display did not answer in time (milliseconds waited).
+    Timeout(u128),
+}
+
+impl ClipError {
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        use crate::tr;
+        match self {
+            ClipError::Terminal(e) => tr!(
+                lang,
+                "could not write to the terminal: {e}",
+                "konnte nicht ins Terminal schreiben: {e}"
+            ),
+            ClipError::Off => tr!(
+                lang,
+                "the clipboard is off (--clipboard off)",
+                "die Zwischenablage ist aus (--clipboard off)"
+            ),
+            ClipError::System(e) => crate::text::clean_for_display(e).into_owned(),
+            ClipError::Timeout(ms) => tr!(
+                lang,
+                "the display did not answer within {ms} ms",
+                "die Anzeige antwortete nicht innerhalb von {ms} ms"
+            ),
+        }
     }
 }
 
@@ -126,13 +163,13 @@ impl Clipboard for Off {
     fn kind(&self) -> Kind {
         Kind::Off
     }
-    fn set(&mut self, _text: &str, _secret: bool) -> Result<(), String> {
-        Err("the clipboard is off (--clipboard off)".into())
+    fn set(&mut self, _text: &str, _secret: bool) -> Result<(), ClipError> {
+        Err(ClipError::Off)
     }
     fn get(&mut self) -> Option<String> {
         None
     }
-    fn clear(&mut self) -> Result<(), String> {
+    fn clear(&mut self) -> Result<(), ClipError> {
         Ok(())
     }
 }
@@ -144,18 +181,15 @@ pub struct System {
 
 impl System {
     /// Create the clipboard, giving up after `timeout` (a hung display must not freeze azreg).
-    pub fn open(timeout: Duration) -> Result<Self, String> {
+    pub fn open(timeout: Duration) -> Result<Self, ClipError> {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let _ = tx.send(arboard::Clipboard::new());
         });
         match rx.recv_timeout(timeout) {
             Ok(Ok(inner)) => Ok(Self { inner }),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err(format!(
-                "the display did not answer within {} ms",
-                timeout.as_millis()
-            )),
+            Ok(Err(e)) => Err(ClipError::System(e.to_string())),
+            Err(_) => Err(ClipError::Timeout(timeout.as_millis())),
         }
     }
 }
@@ -164,7 +198,7 @@ impl Clipboard for System {
     fn kind(&self) -> Kind {
         Kind::System
     }
-    fn set(&mut self, text: &str, secret: bool) -> Result<(), String> {
+    fn set(&mut self, text: &str, secret: bool) -> Result<(), ClipError> {
         let set = self.inner.set();
         #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
         let set = if secret {
@@ -180,13 +214,16 @@ impl Clipboard for System {
         };
         #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
         let _ = secret;
-        set.text(text.to_string()).map_err(|e| e.to_string())
+        set.text(text.to_string())
+            .map_err(|e| ClipError::System(e.to_string()))
     }
     fn get(&mut self) -> Option<String> {
         self.inner.get_text().ok()
     }
-    fn clear(&mut self) -> Result<(), String> {
-        self.inner.clear().map_err(|e| e.to_string())
+    fn clear(&mut self) -> Result<(), ClipError> {
+        self.inner
+            .clear()
+            .map_err(|e| ClipError::System(e.to_string()))
     }
     #[cfg(target_os = "linux")]
     fn hand_over(&mut self, text: &str, deadline: Instant) -> Handover {
@@ -212,7 +249,7 @@ impl Clipboard for Memory {
     fn kind(&self) -> Kind {
         Kind::System
     }
-    fn set(&mut self, text: &str, secret: bool) -> Result<(), String> {
+    fn set(&mut self, text: &str, secret: bool) -> Result<(), ClipError> {
         self.content = Some(text.to_string());
         self.history_excluded = secret;
         Ok(())
@@ -220,7 +257,7 @@ impl Clipboard for Memory {
     fn get(&mut self) -> Option<String> {
         self.content.clone()
     }
-    fn clear(&mut self) -> Result<(), String> {
+    fn clear(&mut self) -> Result<(), ClipError> {
         self.content = None;
         Ok(())
     }
@@ -233,7 +270,7 @@ pub struct Lazy {
     backend: Option<Box<dyn Clipboard>>,
     timeout: Duration,
     /// Why the system clipboard could not be used, said once with the next copy.
-    pub fallback_reason: Option<String>,
+    pub fallback_reason: Option<ClipError>,
 }
 
 impl Lazy {
@@ -264,8 +301,7 @@ impl Lazy {
                 Kind::System => match System::open(self.timeout) {
                     Ok(s) => Box::new(s),
                     Err(reason) => {
-                        self.fallback_reason =
-                            Some(format!("system clipboard unavailable ({reason})"));
+                        self.fallback_reason = Some(reason);
                         Box::new(Osc52::new(std::io::stdout()))
                     }
                 },
@@ -345,6 +381,11 @@ mod tests {
     #[test]
     fn off_refuses_with_a_reason() {
         let e = Off.set("x", false).unwrap_err();
-        assert!(e.contains("--clipboard off"));
+        assert_eq!(e, ClipError::Off);
+        assert!(e.message(crate::i18n::Lang::En).contains("--clipboard off"));
+        assert!(
+            e.message(crate::i18n::Lang::De)
+                .contains("Zwischenablage ist aus")
+        );
     }
 }

@@ -65,7 +65,7 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
     .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
     let lang = procedure.lang();
     if let Some(name) = &cli.profile {
-        commands::profiles::check_name(name)?;
+        commands::profiles::check_name(name, lang)?;
     }
     let state_dir = || store::state_dir().map_err(|e| Failure::new(EXIT_FILE, e.message(lang)));
     let path = match (&cli.file, &cli.profile) {

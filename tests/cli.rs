@@ -118,7 +118,7 @@ fn check_fails_on_missing_values_and_passes_when_complete() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains("client_id: error: missing"), "{out}");
-    assert!(out.contains("3 error(s)"), "{out}");
+    assert!(out.contains("3 errors, 1 warning\n"), "{out}");
 }
 
 #[test]

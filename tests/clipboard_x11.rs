@@ -88,10 +88,10 @@ fn arboard_backend_round_trips_through_x11() {
         match System::open(Duration::from_secs(5)) {
             Ok(cb) => break cb,
             Err(e) if Instant::now() < deadline => {
-                eprintln!("X11 clipboard not ready yet: {e}");
+                eprintln!("X11 clipboard not ready yet: {e:?}");
                 std::thread::sleep(Duration::from_millis(100));
             }
-            Err(e) => panic!("open the X11 clipboard: {e}"),
+            Err(e) => panic!("open the X11 clipboard: {e:?}"),
         }
     };
     let uri = "https://portal.example.com/oauth2/token/ms365-mycompany";

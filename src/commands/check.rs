@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
+use super::{EXIT_CHECK, EXIT_OK, Env, Failure, Outcome};
 use crate::fields::Severity;
 use crate::i18n::nouns::{ERRORS, VALUES, WARNINGS};
 use crate::report::{Report, severity_word};
@@ -42,7 +42,7 @@ pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
         ),
     };
     out.write_all(text.as_bytes())
-        .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot write: {e}")))?;
+        .map_err(|e| Failure::write(e, env.procedure.lang()))?;
     Ok(if errors > 0 { EXIT_CHECK } else { EXIT_OK })
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::{EXIT_OK, EXIT_USAGE, Env, Failure, Outcome, handed_on, sh_quote};
+use super::{EXIT_OK, Env, Failure, Outcome, handed_on, sh_quote};
 use crate::cli::ExportFormat;
 use crate::fields::{Destination, FieldKind};
 use crate::i18n::L;
@@ -29,7 +29,7 @@ pub fn run(
         ExportFormat::Intrexx => sheet(&r, reveal),
     };
     out.write_all(text.as_bytes())
-        .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot write: {e}")))?;
+        .map_err(|e| Failure::write(e, env.procedure.lang()))?;
     Ok(EXIT_OK)
 }
 

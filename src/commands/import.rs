@@ -69,7 +69,11 @@ pub fn apply(
             continue;
         };
         let Some(raw) = raw.as_str() else {
-            problems.push(format!("{key}: expected a string"));
+            problems.push(tr!(
+                lang,
+                "{key}: expected a string",
+                "{key}: erwartet ist eine Zeichenkette"
+            ));
             continue;
         };
         match fields::clean_input(raw, lang) {
@@ -218,7 +222,12 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
     input
         .take(MAX_INPUT)
         .read_to_string(&mut text)
-        .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot read stdin: {e}")))?;
+        .map_err(|e| {
+            Failure::new(
+                EXIT_USAGE,
+                tr!(lang, "cannot read stdin: {e}", "stdin nicht lesbar: {e}"),
+            )
+        })?;
     let obj = match find_object(&text) {
         Some(o) => o,
         None => return Err(not_json(&text, lang)),
@@ -285,7 +294,7 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
             "\nals erledigt markiert (das Skript hat sie ausgeführt): {steps}"
         );
     }
-    writeln!(out, "{msg}").map_err(|e| Failure::new(EXIT_USAGE, format!("cannot write: {e}")))?;
+    writeln!(out, "{msg}").map_err(|e| Failure::write(e, env.procedure.lang()))?;
     Ok(EXIT_OK)
 }
 

@@ -37,6 +37,16 @@ impl Failure {
     }
 }
 
+impl Failure {
+    /// stdout could not be written (a closed pipe, a full disk).
+    pub fn write(e: std::io::Error, lang: crate::i18n::Lang) -> Self {
+        Failure::new(
+            EXIT_USAGE,
+            crate::tr!(lang, "cannot write: {e}", "kann nicht schreiben: {e}"),
+        )
+    }
+}
+
 impl From<store::StoreError> for Failure {
     fn from(e: store::StoreError) -> Self {
         Failure::new(EXIT_FILE, e.to_string())

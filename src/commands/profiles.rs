@@ -9,7 +9,7 @@ use crate::report::Report;
 use crate::store;
 
 /// Names of letters, digits, `-` and `_`, so a name is always a safe file name.
-pub fn check_name(name: &str) -> Result<(), Failure> {
+pub fn check_name(name: &str, lang: crate::i18n::Lang) -> Result<(), Failure> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name
@@ -20,7 +20,12 @@ pub fn check_name(name: &str) -> Result<(), Failure> {
     } else {
         Err(Failure::new(
             EXIT_USAGE,
-            format!("invalid profile name {name:?}: use letters, digits, - and _ (at most 64)"),
+            crate::tr!(
+                lang,
+                "invalid profile name {:?}: use letters, digits, - and _ (at most 64)",
+                "ungültiger Profilname {:?}: nur Buchstaben, Ziffern, - und _ (höchstens 64)",
+                crate::text::clean_for_display(name)
+            ),
         ))
     }
 }
@@ -35,7 +40,7 @@ pub fn run(
     today: time::Date,
     out: &mut dyn Write,
 ) -> Outcome {
-    let io = |e: std::io::Error| Failure::new(EXIT_USAGE, format!("cannot write: {e}"));
+    let io = |e: std::io::Error| Failure::write(e, procedure.lang());
     let dir = state_dir.join("profiles");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map(|rd| {
@@ -44,7 +49,7 @@ pub fn run(
                     let n = e.file_name().to_string_lossy().into_owned();
                     n.strip_suffix(".toml").map(str::to_string)
                 })
-                .filter(|n| check_name(n).is_ok())
+                .filter(|n| check_name(n, crate::i18n::Lang::En).is_ok())
                 .collect()
         })
         .unwrap_or_default();
@@ -79,9 +84,9 @@ mod tests {
 
     #[test]
     fn names_are_checked() {
-        assert!(check_name("portal-a_2").is_ok());
+        assert!(check_name("portal-a_2", crate::i18n::Lang::En).is_ok());
         for bad in ["", "../x", "a b", "a/b", "ä"] {
-            assert!(check_name(bad).is_err(), "{bad}");
+            assert!(check_name(bad, crate::i18n::Lang::En).is_err(), "{bad}");
         }
     }
 

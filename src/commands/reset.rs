@@ -14,8 +14,8 @@ pub fn run(
     interactive: bool,
     out: &mut dyn Write,
 ) -> Outcome {
-    let io = |e: std::io::Error| Failure::new(EXIT_USAGE, format!("cannot write: {e}"));
     let lang = env.procedure.lang();
+    let io = |e: std::io::Error| Failure::write(e, lang);
     if !env.path.exists() {
         writeln!(
             out,

@@ -8,7 +8,7 @@
 
 use std::io::Write;
 
-use super::{EXIT_OK, EXIT_USAGE, Env, Failure, Outcome, handed_on, sh_quote};
+use super::{EXIT_OK, Env, Failure, Outcome, handed_on, sh_quote};
 use crate::cli::ScriptKind;
 use crate::fields::{FieldState, is_guid};
 use crate::i18n::L;
@@ -51,7 +51,7 @@ pub fn run(env: &Env, kind: ScriptKind, allow_incomplete: bool, out: &mut dyn Wr
         ScriptKind::Powershell => powershell(&inputs),
     };
     out.write_all(text.as_bytes())
-        .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot write: {e}")))?;
+        .map_err(|e| Failure::write(e, env.procedure.lang()))?;
     Ok(EXIT_OK)
 }
 

@@ -15,8 +15,7 @@ pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
     let r = Report::new(&env.procedure, &progress, env.today);
     let p = &env.procedure;
     let lang = p.lang();
-    let io =
-        |e: std::io::Error| super::Failure::new(super::EXIT_USAGE, format!("cannot write: {e}"));
+    let io = |e: std::io::Error| super::Failure::write(e, lang);
     let entry_name = |i: usize| match p.entries[i].kind {
         EntryKind::Step { .. } => format!("{}. {}", p.entries[i].label, p.entries[i].step.title),
         _ => p.entries[i].step.title.clone(),

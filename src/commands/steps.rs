@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
+use super::{EXIT_OK, Env, Failure, Outcome};
 use crate::cli::StepsFormat;
 use crate::procedure::{EntryKind, Procedure, Step};
 use crate::text::clean_for_display;
@@ -13,7 +13,7 @@ pub fn run(env: &Env, format: StepsFormat, out: &mut dyn Write) -> Outcome {
         StepsFormat::Markdown => markdown(&env.procedure),
     };
     out.write_all(text.as_bytes())
-        .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot write: {e}")))?;
+        .map_err(|e| Failure::write(e, env.procedure.lang()))?;
     Ok(EXIT_OK)
 }
 

@@ -66,7 +66,7 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
         .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
     // --timeout bounds the whole run; the checks run at once.
     let results = rt.block_on(verify::run(&http, &req, budget));
-    let io = |e: std::io::Error| Failure::new(EXIT_USAGE, format!("cannot write: {e}"));
+    let io = |e: std::io::Error| Failure::write(e, env.procedure.lang());
     let lang = env.procedure.lang();
     let authority = req.authority.as_str().trim_end_matches('/');
     writeln!(

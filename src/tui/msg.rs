@@ -19,15 +19,15 @@ pub enum Msg {
     /// The outcome of a save: `Err` carries the reason.
     Saved(Result<(), String>),
     /// The outcome of opening a link.
-    Opened(Result<String, String>),
+    Opened(Result<String, Failed>),
     /// The outcome of a copy.
-    Copied(Result<Copied, String>),
+    Copied(Result<Copied, crate::clipboard::ClipError>),
     /// The secret was cleared from the clipboard (`false`: it no longer held it).
     ClipboardCleared(bool),
     /// The live check finished.
     Verified(verify::Results),
     /// The outcome of writing to another file: the path written, or why not.
-    SavedAs(Result<String, String>),
+    SavedAs(Result<String, Failed>),
     /// A frame was drawn: the layout facts `update` needs.
     Drawn(Drawn),
 }
@@ -47,7 +47,7 @@ pub struct Copied {
     pub kind: crate::clipboard::Kind,
     pub secret: bool,
     /// Why the system clipboard was not used, the first time that happens.
-    pub fallback: Option<String>,
+    pub fallback: Option<crate::clipboard::ClipError>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,4 +84,38 @@ pub enum Effect {
     /// Run the live check in the background; answered with `Msg::Verified`.
     Verify(Box<verify::Request>),
     CancelVerify,
+}
+
+/// Why something the runtime did for the app did not work; the app words it in its language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failed {
+    /// The operating system's words (an I/O error).
+    Io(String),
+    /// "Write elsewhere" named the very file that cannot be saved.
+    SameFile,
+    /// The browser opener could not be started.
+    NoOpener {
+        opener: String,
+        url: String,
+        why: String,
+    },
+}
+
+impl Failed {
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        use crate::tr;
+        match self {
+            Failed::Io(e) => crate::text::clean_for_display(e).into_owned(),
+            Failed::SameFile => tr!(
+                lang,
+                "that is the file that cannot be saved: choose another",
+                "das ist die Datei, die nicht gespeichert werden kann: wählen Sie eine andere"
+            ),
+            Failed::NoOpener { opener, url, why } => tr!(
+                lang,
+                "could not start {opener} ({why}): open {url} yourself",
+                "{opener} ließ sich nicht starten ({why}): öffnen Sie {url} selbst"
+            ),
+        }
+    }
 }

@@ -26,6 +26,7 @@ use crate::clipboard::{self, Handover};
 use crate::secret::Secret;
 use crate::store;
 use crate::tui::app::{App, Copied, Effect, Msg, Timer};
+use crate::tui::msg::Failed;
 use crate::tui::view;
 use crate::verify;
 use tokio::sync::mpsc;
@@ -103,7 +104,12 @@ impl Session {
         Ok(())
     }
 
-    fn copy(&mut self, label: String, text: Secret, secret: bool) -> Result<Copied, String> {
+    fn copy(
+        &mut self,
+        label: String,
+        text: Secret,
+        secret: bool,
+    ) -> Result<Copied, crate::clipboard::ClipError> {
         let backend = self.clipboard.get();
         backend.set(text.expose(), secret)?;
         let kind = backend.kind();
@@ -119,15 +125,15 @@ impl Session {
     }
 
     /// Write the progress to another file (`~/` is the home directory).
-    fn save_as(&self, target: &str) -> Result<String, String> {
+    fn save_as(&self, target: &str) -> Result<String, Failed> {
         let path = match (target.strip_prefix("~/"), directories::BaseDirs::new()) {
             (Some(rest), Some(dirs)) => dirs.home_dir().join(rest),
             _ => PathBuf::from(target),
         };
         if path == self.path {
-            return Err("that is the file that cannot be saved: choose another".into());
+            return Err(Failed::SameFile);
         }
-        store::save(&path, &self.app.persisted(), true).map_err(|e| e.to_string())?;
+        store::save(&path, &self.app.persisted(), true).map_err(|e| Failed::Io(e.to_string()))?;
         Ok(path.display().to_string())
     }
 
@@ -424,7 +430,7 @@ fn finish(session: &mut Session, code: ExitCode) -> ExitCode {
 }
 
 /// Start the platform's opener without waiting for the browser.
-fn open_url(url: &str) -> Result<String, String> {
+fn open_url(url: &str) -> Result<String, Failed> {
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else {
@@ -436,7 +442,11 @@ fn open_url(url: &str) -> Result<String, String> {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
-        .map_err(|e| format!("could not start {opener} ({e}): open {url} yourself"))?;
+        .map_err(|e| Failed::NoOpener {
+            opener: opener.into(),
+            url: url.into(),
+            why: e.to_string(),
+        })?;
     // Reap it in the background so it leaves no zombie.
     std::thread::spawn(move || {
         let mut child = child;

@@ -79,7 +79,7 @@ impl Request {
             .authority
             .or_else(|| progress.authority.clone())
             .unwrap_or_else(|| DEFAULT_AUTHORITY.into());
-        let authority = parse_authority(&authority_text).map_err(RequestError::Usage)?;
+        let authority = parse_authority(&authority_text, lang).map_err(RequestError::Usage)?;
         let tenant = overrides.tenant.or_else(|| value("tenant_id"));
         let client_id = overrides.client_id.or_else(|| value("client_id"));
         let (Some(tenant), Some(client_id)) = (tenant, client_id) else {
@@ -202,14 +202,23 @@ impl Results {
 }
 
 /// `--authority`: https, or plain http only to a loopback address (tests).
-pub fn parse_authority(text: &str) -> Result<Url, String> {
-    let url = Url::parse(text.trim()).map_err(|e| format!("--authority {text:?}: {e}"))?;
+pub fn parse_authority(text: &str, lang: Lang) -> Result<Url, String> {
+    let shown = crate::text::clean_for_display(text);
+    let url = Url::parse(text.trim()).map_err(|e| {
+        tr!(
+            lang,
+            "--authority {shown:?}: not an address ({e})",
+            "--authority {shown:?}: keine Adresse ({e})"
+        )
+    })?;
     let loopback = is_loopback(&url);
     match url.scheme() {
         "https" => Ok(url),
         "http" if loopback => Ok(url),
-        _ => Err(format!(
-            "--authority {text:?}: use https (plain http only for loopback addresses)"
+        _ => Err(tr!(
+            lang,
+            "--authority {shown:?}: use https (plain http only for loopback addresses)",
+            "--authority {shown:?}: verwenden Sie https (einfaches http nur für Loopback-Adressen)"
         )),
     }
 }
@@ -497,12 +506,12 @@ mod tests {
 
     #[test]
     fn authority_must_be_https_except_loopback() {
-        assert!(parse_authority("https://login.microsoftonline.us").is_ok());
-        assert!(parse_authority("http://127.0.0.1:8080").is_ok());
-        assert!(parse_authority("http://localhost:1").is_ok());
-        assert!(parse_authority("http://login.example.com").is_err());
-        assert!(parse_authority("ftp://x").is_err());
-        assert!(parse_authority("nope").is_err());
+        assert!(parse_authority("https://login.microsoftonline.us", Lang::En).is_ok());
+        assert!(parse_authority("http://127.0.0.1:8080", Lang::En).is_ok());
+        assert!(parse_authority("http://localhost:1", Lang::En).is_ok());
+        assert!(parse_authority("http://login.example.com", Lang::De).is_err());
+        assert!(parse_authority("ftp://x", Lang::En).is_err());
+        assert!(parse_authority("nope", Lang::En).is_err());
     }
 
     #[test]

@@ -69,10 +69,14 @@ impl App {
         }
     }
 
-    pub(super) fn on_copied(&mut self, result: Result<Copied, String>) -> Vec<Effect> {
+    pub(super) fn on_copied(
+        &mut self,
+        result: Result<Copied, crate::clipboard::ClipError>,
+    ) -> Vec<Effect> {
         let c = match result {
             Ok(c) => c,
-            Err(reason) => {
+            Err(e) => {
+                let reason = e.message(self.lang());
                 self.error(tr!(
                     self.lang(),
                     "Not copied: {reason}",
@@ -81,7 +85,17 @@ impl App {
                 return Vec::new();
             }
         };
-        let fallback = c.fallback.map(|f| format!(" ({f})")).unwrap_or_default();
+        let fallback = c
+            .fallback
+            .map(|f| {
+                let why = f.message(self.lang());
+                tr!(
+                    self.lang(),
+                    " (system clipboard unavailable: {why})",
+                    " (System-Zwischenablage nicht verfügbar: {why})"
+                )
+            })
+            .unwrap_or_default();
         let mut text = tr!(
             self.lang(),
             "Copied {} ({} chars) {}{fallback}",

@@ -141,7 +141,7 @@ impl Config {
             no_color: true,
             today,
             clear_after: 30,
-            rescue_path: "~/azreg-progress-rescue.toml".into(),
+            rescue_path: "/tmp/rescue.toml".into(),
             profile: None,
         }
     }
@@ -401,7 +401,8 @@ impl App {
                 self.quitting = true;
                 vec![Effect::Quit]
             }
-            Msg::SavedAs(Err(reason)) => {
+            Msg::SavedAs(Err(failed)) => {
+                let reason = failed.message(self.lang());
                 self.quit_after_save = false;
                 self.overlay = Overlay::ConfirmQuit;
                 self.error(tr!(
@@ -419,8 +420,8 @@ impl App {
                 ));
                 Vec::new()
             }
-            Msg::Opened(Err(reason)) => {
-                self.error(reason);
+            Msg::Opened(Err(failed)) => {
+                self.error(failed.message(self.lang()));
                 Vec::new()
             }
         }

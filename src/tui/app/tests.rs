@@ -537,10 +537,15 @@ fn copy_report_names_length_and_backend_never_the_secret() {
             .text
             .ends_with("with OSC 52: your terminal must allow it")
     );
-    a.update(Msg::Copied(Err(
-        "the clipboard is off (--clipboard off)".into()
-    )));
+    a.update(Msg::Copied(Err(crate::clipboard::ClipError::Off)));
     assert_eq!(a.status.as_ref().unwrap().tone, Tone::Error);
+    assert!(
+        a.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("(--clipboard off)")
+    );
     a.update(copied(
         "Client secret value",
         40,
@@ -651,7 +656,9 @@ fn write_elsewhere_then_quit() {
         key(&mut a, KeyCode::Enter),
         vec![Effect::SaveAs("/tmp/rescue.toml".into())]
     );
-    let fx = a.update(Msg::SavedAs(Err("No such file or directory".into())));
+    let fx = a.update(Msg::SavedAs(Err(crate::tui::msg::Failed::Io(
+        "No such file or directory".into(),
+    ))));
     assert!(fx.is_empty());
     assert_eq!(a.overlay, Overlay::ConfirmQuit);
     ch(&mut a, 'w');

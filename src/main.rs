@@ -29,7 +29,10 @@ fn main() -> ExitCode {
     match run(cli, today) {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
-            eprintln!("azreg: {}", f.message);
+            // An empty message: ended on purpose (a closed pipe), nothing to say.
+            if !f.message.is_empty() {
+                eprintln!("azreg: {}", f.message);
+            }
             ExitCode::from(f.code)
         }
     }
@@ -127,7 +130,11 @@ fn completions(shell: Shell) -> Outcome {
         Shell::Zsh => clap_complete::Shell::Zsh,
         Shell::Fish => clap_complete::Shell::Fish,
     };
-    clap_complete::generate(shell, &mut Cli::command(), "azreg", &mut std::io::stdout());
+    // Into memory first: clap_complete panics when its writer fails (a closed pipe).
+    let mut text = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "azreg", &mut text);
+    std::io::Write::write_all(&mut std::io::stdout().lock(), &text)
+        .map_err(|e| Failure::write(e, Lang::En))?;
     Ok(commands::EXIT_OK)
 }
 

@@ -356,3 +356,31 @@ fn escape_sequences_in_a_procedure_file_never_reach_the_terminal() {
         );
     }
 }
+
+/// `azreg status | head -1`, `azreg completions bash | head -1`: the reader went away, which
+/// is no error: exit 0, nothing on stderr, no panic.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let s = Setup::new();
+    s.walked();
+    std::fs::set_permissions(
+        s.file(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    for args in [&["status"][..], &["completions", "bash"], &["steps"]] {
+        let mut child = Command::new(BIN)
+            .arg("--file")
+            .arg(s.file())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end before azreg writes.
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(o.stderr.is_empty(), "{args:?}: {}", stderr(&o));
+    }
+}

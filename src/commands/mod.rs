@@ -38,8 +38,12 @@ impl Failure {
 }
 
 impl Failure {
-    /// stdout could not be written (a closed pipe, a full disk).
+    /// stdout could not be written. A closed pipe (`azreg status | head -1`) is no error: the
+    /// reader has what it wanted, so azreg ends quietly with 0. A full disk is one.
     pub fn write(e: std::io::Error, lang: crate::i18n::Lang) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure::new(EXIT_OK, "");
+        }
         Failure::new(
             EXIT_USAGE,
             crate::tr!(lang, "cannot write: {e}", "kann nicht schreiben: {e}"),

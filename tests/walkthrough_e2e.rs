@@ -37,7 +37,10 @@ fn marks_survive_quit_and_resume() {
     ] {
         assert!(screen.contains(mark), "{mark:?} missing:\n{screen}");
     }
-    again.esc(); // Esc quits from the checklist
+    // Esc does not quit (it says what does); q does.
+    again.esc();
+    again.wait_for("Esc does not quit: press q", 5);
+    again.send("q");
     assert_eq!(again.wait_exit(10), 0);
 }
 

@@ -160,18 +160,18 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Checklist, &[ch('g'), k(C::Home)], A::First, L::new("first entry (Before you start)", "erster Eintrag (Bevor Sie beginnen)"), None),
     b(S::Checklist, &[ch('G'), k(C::End)], A::Last, L::new("last entry (Summary)", "letzter Eintrag (Zusammenfassung)"), None),
     b(S::Checklist, &[k(C::Enter), ch(' ')], A::ToggleDone, L::new("mark the step done and go to the next open one; on a done step: open again", "Schritt als erledigt markieren und zum nächsten offenen gehen; bei einem erledigten: wieder öffnen"), Some(L::new("done", "erledigt"))),
-    b(S::Checklist, &[k(C::Esc)], A::Quit, L::new("quit", "beenden"), None),
+    b(S::Checklist, &[k(C::Esc)], A::Back, L::new("nothing to leave here (q quits, Ctrl-C too)", "hier gibt es nichts zu verlassen (q beendet, Strg-C auch)"), None),
     b(S::Browse, &[ch('n')], A::NextOpen, L::new("jump to the next open step", "zum nächsten offenen Schritt springen"), None),
     b(S::Browse, &[k(C::Tab)], A::FocusNext, L::new("focus the next field of the step (then back to the checklist)", "nächstes Feld des Schritts (danach zurück zur Checkliste)"), Some(L::new("fields", "Felder"))),
     b(S::Browse, &[k(C::BackTab)], A::FocusPrev, L::new("focus the previous field", "vorheriges Feld"), None),
     b(S::Browse, &[k(C::PageDown)], A::PageDown, L::new("scroll the step's text down", "Text des Schritts nach unten blättern"), None),
     b(S::Browse, &[k(C::PageUp)], A::PageUp, L::new("scroll the step's text up", "Text des Schritts nach oben blättern"), None),
     b(S::Browse, &[ch('c')], A::CopyMain, L::new("copy the step's main value (URI, secret, client ID) or its link", "Hauptwert des Schritts kopieren (URI, Schlüssel, Client-ID) oder seinen Link"), Some(L::new("copy", "kopieren"))),
-    b(S::Browse, &[ch('y')], A::CopyField, L::new("copy the focused field's value (summary: the focused line)", "Wert des gewählten Felds kopieren (Zusammenfassung: die gewählte Zeile)"), None),
-    b(S::Browse, &[ch('o')], A::OpenLink, L::new("open the step's link in the browser", "Link des Schritts im Browser öffnen"), None),
+    b(S::Browse, &[ch('y')], A::CopyField, L::new("copy the focused field's value (summary: the focused line)", "Wert des gewählten Felds kopieren (Zusammenfassung: die gewählte Zeile)"), Some(L::new("copy field", "Feld kopieren"))),
+    b(S::Browse, &[ch('o')], A::OpenLink, L::new("open the step's link in the browser", "Link des Schritts im Browser öffnen"), Some(L::new("open link", "Link öffnen"))),
     b(S::Browse, &[ch('v')], A::Values, L::new("values overview: every value and its state", "Werteübersicht: jeder Wert und sein Zustand"), Some(L::new("values", "Werte"))),
     b(S::Browse, &[ch('r')], A::Reveal, L::new("show the client secret for 10 seconds", "geheimen Clientschlüssel 10 Sekunden lang zeigen"), None),
-    b(S::Browse, &[ch('V')], A::Verify, L::new("live check of tenant, client ID, secret and redirect URIs (step 23, summary)", "Live-Prüfung von Mandant, Client-ID, Schlüssel und Umleitungs-URIs (Schritt 23, Zusammenfassung)"), None),
+    b(S::Browse, &[ch('V')], A::Verify, L::new("live check of tenant, client ID, secret and redirect URIs (step 23, summary)", "Live-Prüfung von Mandant, Client-ID, Schlüssel und Umleitungs-URIs (Schritt 23, Zusammenfassung)"), Some(L::new("live check", "Live-Prüfung"))),
     b(S::Busy, &[k(C::Esc)], A::Cancel, L::new("cancel the live check", "Live-Prüfung abbrechen"), Some(L::new("cancel check", "Prüfung abbrechen"))),
     b(S::Browse, &[ch('?')], A::Help, L::new("this help", "diese Hilfe"), Some(L::new("help", "Hilfe"))),
     b(S::Browse, &[ch('q')], A::Quit, L::new("quit (progress is already saved)", "beenden (der Fortschritt ist schon gespeichert)"), Some(L::new("quit", "beenden"))),
@@ -266,20 +266,30 @@ pub struct Hint {
     pub essential: bool,
 }
 
-/// Status-line hints for the active scopes.
-pub fn hints(scopes: &[Scope], lang: Lang) -> Vec<Hint> {
-    scopes
+/// Status-line hints for the active scopes: only keys whose action does something now (`acts`
+/// asks the app), each key once (the most specific scope's binding wins, as in `lookup`).
+pub fn hints(scopes: &[Scope], lang: Lang, acts: &dyn Fn(Action) -> bool) -> Vec<Hint> {
+    let mut seen: Vec<KeySpec> = Vec::new();
+    let mut out = Vec::new();
+    for b in scopes
         .iter()
         .flat_map(|s| BINDINGS.iter().filter(move |b| b.scope == *s))
-        .filter_map(|b| {
-            b.hint.map(|h| Hint {
-                keys: b.keys[0].label(lang),
-                label: h.get(lang),
-                // Help and quit always show; the others as space allows.
-                essential: matches!(b.action, Action::Help | Action::Quit),
-            })
-        })
-        .collect()
+    {
+        let key = b.keys[0];
+        let shadowed = seen.contains(&key);
+        seen.extend(b.keys.iter().copied());
+        let Some(h) = b.hint else { continue };
+        if shadowed || !acts(b.action) {
+            continue;
+        }
+        out.push(Hint {
+            keys: key.label(lang),
+            label: h.get(lang),
+            // Help, quit and the way into the fields always show; the others as space allows.
+            essential: matches!(b.action, Action::Help | Action::Quit | Action::FocusNext),
+        });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -320,6 +320,41 @@ impl App {
     }
 
     /// The progress as it goes to disk: without the secret when it must not be stored.
+    /// Whether a key's action does something here and now: the status line hints only those.
+    pub fn acts(&self, action: Action) -> bool {
+        let entry = &self.procedure.entries[self.cursor];
+        let step = &entry.step;
+        let has_value = |id: &str| self.ctx().effective(id).is_some();
+        match action {
+            // On the cards Enter only moves on: "done" would be a lie there.
+            Action::ToggleDone => matches!(entry.kind, EntryKind::Step { .. }),
+            Action::CopyMain => {
+                step.main.as_deref().is_some_and(has_value)
+                    || step.link.is_some()
+                    || step.lists.iter().any(|id| has_value(id))
+            }
+            Action::CopyField => self.focused_field().is_some_and(|f| has_value(&f.id)),
+            Action::OpenLink => step.link.is_some(),
+            Action::Verify => step.verify && !matches!(self.check, Check::Running { .. }),
+            Action::Reveal => self
+                .focus_items()
+                .iter()
+                .any(|id| self.procedure.field(id).is_some_and(|f| f.is_secret()) && has_value(id)),
+            Action::FocusNext | Action::FocusPrev => !self.focus_items().is_empty(),
+            // Values listed on the summary are entered at their own steps.
+            Action::Edit => self
+                .focused_field()
+                .is_some_and(|f| self.current_fields().contains(&f.id)),
+            Action::Commit => {
+                matches!(self.overlay, Overlay::Values { .. } | Overlay::Pick { .. })
+                    || self.editor.is_some()
+            }
+            Action::PageDown => self.body_scroll < self.max_body_scroll,
+            Action::PageUp => self.body_scroll > 0,
+            _ => true,
+        }
+    }
+
     pub fn persisted(&self) -> Progress {
         let mut p = self.progress.clone();
         if !self.config.store_secret {
@@ -504,6 +539,15 @@ impl App {
             (Action::FocusNext, _) => self.cycle_focus(true),
             (Action::FocusPrev, _) => self.cycle_focus(false),
             (Action::Edit, _) => self.start_edit(None),
+            (Action::Back, Focus::Checklist) => {
+                // Esc never quits: there is nothing to leave on the checklist.
+                self.info(tr!(
+                    self.lang(),
+                    "Esc does not quit: press q (your progress is saved)",
+                    "Esc beendet nicht: drücken Sie q (Ihr Fortschritt ist gespeichert)"
+                ));
+                Vec::new()
+            }
             (Action::Back, _) => {
                 self.focus = Focus::Checklist;
                 Vec::new()

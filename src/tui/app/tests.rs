@@ -284,11 +284,15 @@ fn help_opens_and_closes() {
 }
 
 #[test]
-fn quit_keys_quit() {
-    for code in [KeyCode::Char('q'), KeyCode::Esc] {
-        let mut a = app();
-        assert_eq!(key(&mut a, code), vec![Effect::Quit]);
+fn quit_keys_quit_and_esc_does_not() {
+    let mut a = app();
+    assert_eq!(key(&mut a, KeyCode::Char('q')), vec![Effect::Quit]);
+    // Esc never quits (three Esc from a picker used to close azreg): it says what does.
+    let mut a = app();
+    for _ in 0..3 {
+        assert_eq!(key(&mut a, KeyCode::Esc), vec![]);
     }
+    assert!(a.status.as_ref().unwrap().text.contains("press q"));
     let mut a = app();
     let fx = a.update(Msg::Key(KeyEvent::new(
         KeyCode::Char('c'),
@@ -743,4 +747,43 @@ fn marks_are_stamped_with_the_time_passed_in() {
         a.progress.done["sign-in"].to_string(),
         "2030-01-02T03:04:05Z"
     );
+}
+
+#[test]
+fn hints_show_only_keys_that_act_here() {
+    use crate::tui::keymap::{Action, hints};
+    let labels = |a: &App| -> Vec<String> {
+        hints(&a.scopes(), a.lang(), &|x: Action| a.acts(x))
+            .iter()
+            .map(|h| format!("{} {}", h.keys, h.label))
+            .collect()
+    };
+    let mut a = app();
+    // The intro: fields to fill, nothing to verify or reveal.
+    let l = labels(&a);
+    assert!(l.contains(&"Tab fields".to_string()), "{l:?}");
+    assert!(!l.iter().any(|h| h.contains("live check")), "{l:?}");
+    // Step 23 with both IDs: V works there, and says so.
+    go_to(&mut a, "copy-ids");
+    enter_field(&mut a, 0, "0b1c2d3e-1111-2222-3333-444455556666");
+    a.focus = Focus::Checklist;
+    let l = labels(&a);
+    assert!(l.contains(&"V live check".to_string()), "{l:?}");
+    // The summary: no fields of its own to edit, Enter is no "done" when all is open.
+    key(&mut a, KeyCode::Char('G'));
+    key(&mut a, KeyCode::Tab);
+    let l = labels(&a);
+    assert!(
+        !l.iter().any(|h| h.contains("edit")),
+        "the summary edits nothing: {l:?}"
+    );
+    assert!(
+        l.iter().any(|h| h.contains("copy field")),
+        "y copies the focused line: {l:?}"
+    );
+    // The help overlay: nothing to choose.
+    a.focus = Focus::Checklist;
+    ch(&mut a, '?');
+    let l = labels(&a);
+    assert!(!l.iter().any(|h| h.contains("choose")), "{l:?}");
 }

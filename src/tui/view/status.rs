@@ -64,7 +64,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let path = clean_for_display(&app.config.file_label).into_owned();
     let mut spans = vec![Span::raw(" ")];
     let budget = width.saturating_sub(path.width().min(width / 3) + 2);
-    let hints = keymap::hints(&app.scopes(), app.lang());
+    let hints = keymap::hints(&app.scopes(), app.lang(), &|a| app.acts(a));
     let cost = |h: &keymap::Hint| h.keys.width() + h.label.width() + 3;
     let reserved: usize = hints.iter().filter(|h| h.essential).map(cost).sum();
     let mut room = budget.saturating_sub(1 + reserved);

@@ -132,6 +132,10 @@ fn sheet(r: &Report, reveal: bool) -> String {
         last = Some(row.destination);
         let value = match &row.assessment.value {
             Some(v) if row.spec.kind == FieldKind::Choice => option_label(row.spec, v),
+            // For a person: the placeholder in their language (machine formats keep <redacted>).
+            Some(_) if row.spec.is_secret() && !reveal => {
+                L::new("<redacted>", "<nicht angezeigt>").get(lang).into()
+            }
             Some(v) => printable(row.spec, v, reveal),
             None => L::new("(missing)", "(fehlt)").get(lang).into(),
         };

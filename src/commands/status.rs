@@ -25,7 +25,7 @@ pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
         L::new("Progress file:", "Fortschrittsdatei:"),
         L::new("Progress:", "Fortschritt:"),
         L::new("Current step:", "Aktueller Schritt:"),
-        L::new("Next open step:", "Nächster offener:"),
+        L::new("Next open step:", "Nächster Schritt:"),
         L::new("Values:", "Werte:"),
         L::new("Secret expires:", "Schlüssel läuft ab:"),
         L::new("Live check:", "Live-Prüfung:"),

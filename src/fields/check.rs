@@ -432,7 +432,7 @@ fn check_url(spec: &FieldSpec, value: &str, ctx: &Context<'_>, problems: &mut Ve
                 problems.push(Problem::error(tr!(
                     lang,
                     "this is the OneDrive control's redirect URI, not the portal's base URL: remove /oauth2callback.html",
-                    "das ist der Umleitungs-URI des OneDrive-Steuerelements, nicht die Basis-URL des Portals: entfernen Sie /oauth2callback.html"
+                    "das ist der Umleitungs-URI der MS365 OneDrive-Kontrolle, nicht die Basis-URL des Portals: entfernen Sie /oauth2callback.html"
                 )));
             } else if path.contains("/oauth2/token/") {
                 problems.push(Problem::error(tr!(

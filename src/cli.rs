@@ -35,6 +35,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub reset_bad_file: bool,
 
+    /// Colour: auto (off with NO_COLOR, CLICOLOR=0 or TERM=dumb), always, never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
     #[command(flatten)]
     pub walk: WalkArgs,
 
@@ -157,6 +161,24 @@ pub struct VerifyArgs {
     /// Seconds to wait for each request
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     pub timeout: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// `Some(on)` when chosen outright, `None` for the environment to decide.
+    pub fn forced(self) -> Option<bool> {
+        match self {
+            ColorChoice::Auto => None,
+            ColorChoice::Always => Some(true),
+            ColorChoice::Never => Some(false),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -87,8 +87,8 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
     };
     let mut out = std::io::stdout().lock();
     match &cli.command {
-        None => walk(&cli.walk, env),
-        Some(Command::Walk(args)) => walk(args, env),
+        None => walk(&cli.walk, env, cli.color),
+        Some(Command::Walk(args)) => walk(args, env, cli.color),
         Some(Command::Status) => commands::status::run(&env, &mut out),
         Some(Command::Check) => commands::check::run(&env, &mut out),
         Some(Command::Export {
@@ -138,7 +138,7 @@ fn completions(shell: Shell) -> Outcome {
     Ok(commands::EXIT_OK)
 }
 
-fn walk(args: &WalkArgs, env: Env) -> Outcome {
+fn walk(args: &WalkArgs, env: Env, cli_color: azreg::cli::ColorChoice) -> Outcome {
     // The file first: a bad or locked file is the clearer message. The lock is held until
     // the walkthrough ends, so a second azreg on this file is refused.
     let opened = env.open()?;
@@ -161,7 +161,7 @@ fn walk(args: &WalkArgs, env: Env) -> Outcome {
         store_secret: !args.no_store_secret,
         clear_after: args.clear_after,
         rescue_path: rescue_path(&env.path),
-        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        no_color: azreg::tui::view::theme::colour_off(cli_color.forced(), &|n| std::env::var_os(n)),
         today: env.today,
         profile: env.profile.clone(),
     };

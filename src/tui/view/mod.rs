@@ -9,7 +9,7 @@ mod overlay;
 mod status;
 mod step;
 mod summary;
-mod theme;
+pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -1,5 +1,10 @@
-//! Styles. With `NO_COLOR` every colour is dropped; state stays readable through marks
-//! (`[x]`, `✗`, `!`) and modifiers (bold, reversed).
+//! Styles, readable on any palette. Text stays in the terminal's own foreground colour (bold,
+//! reversed or dim for emphasis), so it keeps whatever contrast the user's theme gives it;
+//! colour marks only keys and the focused border, in a colour that holds 3:1 on common dark
+//! and light palettes (see the test). No style uses palette colours 0, 7, 8 or 15, which are
+//! the background or near it on some themes (8 *is* Solarized Dark's background). Without
+//! colour (`NO_COLOR`, `CLICOLOR=0`, `--color never`) state stays readable through marks
+//! (`[x]`, `✗`, `!`) and modifiers.
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -7,6 +12,10 @@ use ratatui::style::{Color, Modifier, Style};
 pub struct Theme {
     color: bool,
 }
+
+/// The one colour: keys and the focused border. ANSI magenta (5) holds at least 3:1 on xterm's
+/// colours (dark and white background) and on Solarized Dark and Light.
+const KEY: Color = Color::Magenta;
 
 impl Theme {
     pub fn new(no_color: bool) -> Self {
@@ -24,41 +33,218 @@ impl Theme {
     pub fn plain(&self) -> Style {
         Style::new()
     }
+    /// Secondary text (help lines, the file path): the DIM attribute on the default colour.
     pub fn dim(&self) -> Style {
-        self.fg(Color::DarkGray)
+        Style::new().add_modifier(Modifier::DIM)
     }
     pub fn title(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
     pub fn section(&self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
     pub fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
     }
+    /// A done step: its `[x]` says so.
     pub fn done(&self) -> Style {
-        self.fg(Color::Green)
+        Style::new()
     }
     pub fn ok(&self) -> Style {
-        self.fg(Color::Green)
+        Style::new()
     }
     pub fn warning(&self) -> Style {
-        self.fg(Color::Yellow)
+        Style::new().add_modifier(Modifier::BOLD)
     }
     pub fn error(&self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+        Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
     }
     pub fn accent(&self) -> Style {
-        self.fg(Color::Cyan)
+        Style::new().add_modifier(Modifier::BOLD)
     }
     pub fn key(&self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        self.fg(KEY).add_modifier(Modifier::BOLD)
     }
     pub fn border(&self, focused: bool) -> Style {
-        if focused {
-            self.fg(Color::Cyan)
+        if focused { self.fg(KEY) } else { Style::new() }
+    }
+}
+
+/// The user's choice and the environment: `--color always|never`, else `NO_COLOR` (any value),
+/// `CLICOLOR=0` or `TERM=dumb` turn colour off.
+pub fn colour_off(choice: Option<bool>, env: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> bool {
+    if let Some(on) = choice {
+        return !on;
+    }
+    env("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || env("CLICOLOR").is_some_and(|v| v == "0")
+        || env("TERM").is_some_and(|v| v == "dumb")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 16-colour palettes and their default foreground and background.
+    struct Palette {
+        name: &'static str,
+        colors: [&'static str; 16],
+        fg: &'static str,
+        bg: &'static str,
+    }
+
+    const XTERM: [&str; 16] = [
+        "#000000", "#cd0000", "#00cd00", "#cdcd00", "#0000ee", "#cd00cd", "#00cdcd", "#e5e5e5",
+        "#7f7f7f", "#ff0000", "#00ff00", "#ffff00", "#5c5cff", "#ff00ff", "#00ffff", "#ffffff",
+    ];
+    const SOLARIZED: [&str; 16] = [
+        "#073642", "#dc322f", "#859900", "#b58900", "#268bd2", "#d33682", "#2aa198", "#eee8d5",
+        "#002b36", "#cb4b16", "#586e75", "#657b83", "#839496", "#6c71c4", "#93a1a1", "#fdf6e3",
+    ];
+    const PALETTES: [Palette; 4] = [
+        Palette {
+            name: "xterm (default colours, dark background)",
+            colors: XTERM,
+            fg: "#e5e5e5",
+            bg: "#000000",
+        },
+        Palette {
+            name: "xterm colours on a white background",
+            colors: XTERM,
+            fg: "#000000",
+            bg: "#ffffff",
+        },
+        Palette {
+            name: "Solarized Dark",
+            colors: SOLARIZED,
+            fg: "#839496",
+            bg: "#002b36",
+        },
+        Palette {
+            name: "Solarized Light",
+            colors: SOLARIZED,
+            fg: "#657b83",
+            bg: "#fdf6e3",
+        },
+    ];
+
+    fn rgb(h: &str) -> [f64; 3] {
+        let c = |i: usize| f64::from(u8::from_str_radix(&h[i..i + 2], 16).unwrap());
+        [c(1), c(3), c(5)]
+    }
+    /// WCAG 2 relative luminance and contrast ratio.
+    fn luminance(c: [f64; 3]) -> f64 {
+        let lin = |v: f64| {
+            let v = v / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+    }
+    fn contrast(a: [f64; 3], b: [f64; 3]) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    /// What a style's text looks like on a palette: its colour, with DIM drawn as two thirds
+    /// of the way from the background (how xterm and VTE draw faint text).
+    fn text_colour(style: Style, p: &Palette) -> [f64; 3] {
+        let fg = match style.fg {
+            None | Some(Color::Reset) => rgb(p.fg),
+            Some(c) => {
+                let i = match c {
+                    Color::Red => 1,
+                    Color::Green => 2,
+                    Color::Yellow => 3,
+                    Color::Blue => 4,
+                    Color::Magenta => 5,
+                    Color::Cyan => 6,
+                    Color::LightRed => 9,
+                    Color::LightGreen => 10,
+                    Color::LightYellow => 11,
+                    Color::LightBlue => 12,
+                    Color::LightMagenta => 13,
+                    Color::LightCyan => 14,
+                    other => {
+                        panic!("{other:?} is palette colour 0, 7, 8 or 15, or not one of the 16")
+                    }
+                };
+                rgb(p.colors[i])
+            }
+        };
+        if style.add_modifier.contains(Modifier::DIM) {
+            let bg = rgb(p.bg);
+            [0, 1, 2].map(|i| bg[i] + (fg[i] - bg[i]) * 2.0 / 3.0)
         } else {
-            self.dim()
+            fg
         }
+    }
+
+    /// Body text holds 4.5:1, or the palette's own default text contrast where the palette
+    /// itself stays below that (Solarized Light's is 4.13:1); hints hold 3:1; dim text 2:1.
+    #[test]
+    fn contrast_on_common_palettes() {
+        let t = Theme::new(false);
+        let body = [
+            ("plain", t.plain()),
+            ("title", t.title()),
+            ("section", t.section()),
+            ("selected", t.selected()),
+            ("done", t.done()),
+            ("ok", t.ok()),
+            ("warning", t.warning()),
+            ("error", t.error()),
+            ("accent", t.accent()),
+        ];
+        let hints = [
+            ("key", t.key()),
+            ("border", t.border(true)),
+            ("hint label", t.plain()),
+        ];
+        let mut report = Vec::new();
+        for p in &PALETTES {
+            let bg = rgb(p.bg);
+            let own = contrast(rgb(p.fg), bg);
+            for (name, style) in body {
+                let c = contrast(text_colour(style, p), bg);
+                report.push(format!("{}: {name} {c:.2}", p.name));
+                assert!(c >= 4.5_f64.min(own) - 1e-9, "{}: {name} {c:.2}", p.name);
+            }
+            for (name, style) in hints {
+                let c = contrast(text_colour(style, p), bg);
+                report.push(format!("{}: {name} {c:.2}", p.name));
+                assert!(c >= 3.0, "{}: {name} {c:.2}", p.name);
+            }
+            let c = contrast(text_colour(t.dim(), p), bg);
+            report.push(format!("{}: dim {c:.2}", p.name));
+            assert!(c >= 2.0, "{}: dim {c:.2}", p.name);
+        }
+        println!("{}", report.join("\n"));
+    }
+
+    #[test]
+    fn no_colour_without_it() {
+        let t = Theme::new(true);
+        for s in [t.key(), t.border(true), t.error(), t.warning(), t.dim()] {
+            assert_eq!(s.fg, None);
+        }
+        assert!(t.dim().add_modifier.contains(Modifier::DIM));
+    }
+
+    #[test]
+    fn colour_choice_and_environment() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |n: &str| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| v.into())
+        };
+        assert!(!colour_off(None, &env(&[])));
+        assert!(colour_off(None, &env(&[("NO_COLOR", "1")])));
+        assert!(colour_off(None, &env(&[("CLICOLOR", "0")])));
+        assert!(!colour_off(None, &env(&[("CLICOLOR", "1")])));
+        assert!(colour_off(None, &env(&[("TERM", "dumb")])));
+        assert!(!colour_off(Some(true), &env(&[("NO_COLOR", "1")])));
+        assert!(colour_off(Some(false), &env(&[])));
     }
 }

@@ -69,12 +69,22 @@ pub enum Command {
     Walk(WalkArgs),
 
     /// Where the setup stands: progress, current and next step, each value's state
-    #[command(after_help = "Example:\n  azreg status --profile portal-a")]
-    Status,
+    #[command(
+        after_help = "Examples:\n  azreg status --profile portal-a\n  azreg status --json | jq .progress"
+    )]
+    Status {
+        /// One JSON object instead of text (schema in the README)
+        #[arg(long)]
+        json: bool,
+    },
 
     /// Check every value; one problem a line; exit 1 on any error or missing value
     #[command(after_help = "Example:\n  azreg check && echo ready for Intrexx")]
-    Check,
+    Check {
+        /// One JSON object instead of text (schema in the README)
+        #[arg(long)]
+        json: bool,
+    },
 
     /// Print the values for other tools or people (the secret redacted unless asked)
     #[command(
@@ -134,8 +144,12 @@ pub enum Command {
     },
 
     /// List the profiles with their progress
-    #[command(after_help = "Example:\n  azreg profiles")]
-    Profiles,
+    #[command(after_help = "Examples:\n  azreg profiles\n  azreg profiles --json")]
+    Profiles {
+        /// A JSON array instead of text (schema in the README)
+        #[arg(long)]
+        json: bool,
+    },
 
     /// Check live that tenant, client ID and secret work and the redirect URIs are registered
     #[command(
@@ -158,9 +172,12 @@ pub struct VerifyArgs {
     /// The identity platform [default: the progress file's, else https://login.microsoftonline.com]
     #[arg(long, value_name = "URL")]
     pub authority: Option<String>,
-    /// Seconds to wait for each request
+    /// Seconds the whole check may take (the checks run at once)
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     pub timeout: f64,
+    /// One JSON object at the end instead of a line per check as it ends (schema in the README)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

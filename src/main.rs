@@ -89,8 +89,8 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
     match &cli.command {
         None => walk(&cli.walk, env, cli.color),
         Some(Command::Walk(args)) => walk(args, env, cli.color),
-        Some(Command::Status) => commands::status::run(&env, &mut out),
-        Some(Command::Check) => commands::check::run(&env, &mut out),
+        Some(Command::Status { json }) => commands::status::run(&env, *json, &mut out),
+        Some(Command::Check { json }) => commands::check::run(&env, *json, &mut out),
         Some(Command::Export {
             format,
             reveal_secret,
@@ -117,8 +117,8 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         Some(Command::Verify(args)) => {
             commands::verify::run(&env, args, &mut std::io::stdin().lock(), &mut out)
         }
-        Some(Command::Profiles) => {
-            commands::profiles::run(&state_dir()?, &env.procedure, today, &mut out)
+        Some(Command::Profiles { json }) => {
+            commands::profiles::run(&state_dir()?, &env.procedure, today, *json, &mut out)
         }
         Some(Command::Completions { .. }) => unreachable!("handled above"),
     }

@@ -481,3 +481,55 @@ mod hostile_servers {
         assert!(t.contains("<redacted>"), "{t}");
     }
 }
+
+#[test]
+fn json_output_for_scripts() {
+    let entra = Entra::start(Scenario::Success);
+    let (o, _) = verify(&entra.authority(), &["--json"], &[], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["exit_code"], 0);
+    let checks = v["checks"].as_array().unwrap();
+    assert_eq!(checks[0]["check"], "Tenant");
+    assert!(checks.iter().all(|c| c["outcome"] == "pass"), "{v}");
+    assert_no_leak(&o);
+}
+
+/// The header and each finished check show at once, not after the slowest one.
+#[test]
+fn verify_prints_as_it_goes() {
+    use std::io::BufRead;
+    let entra = Entra::start(Scenario::NeverAnswers);
+    let dir = tempfile::tempdir().unwrap();
+    let file = progress_file(dir.path(), true);
+    let mut child = Command::new(BIN)
+        .args([
+            "verify",
+            "--timeout",
+            "4",
+            "--authority",
+            &entra.authority(),
+            "--file",
+        ])
+        .arg(&file)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    assert!(first.starts_with("Live check against"), "{first}");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+    assert!(rest.contains("? Tenant: could not reach"), "{rest}");
+    assert_eq!(child.wait().unwrap().code(), Some(5));
+}

@@ -8,13 +8,14 @@ use crate::i18n::nouns::{ERRORS, VALUES, WARNINGS};
 use crate::report::{Report, severity_word};
 use crate::tr;
 
-pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
+pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
     let progress = env.load()?;
     let r = Report::new(&env.procedure, &progress, env.today);
     let lang = env.procedure.lang();
     let mut errors = 0;
     let mut warnings = 0;
     let mut text = String::new();
+    let mut problems = Vec::new();
     for (spec, a) in r.fields() {
         for (word, msg) in r.problems(spec, &a) {
             if word == Severity::Error {
@@ -23,7 +24,20 @@ pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
                 warnings += 1;
             }
             text += &format!("{}: {}: {msg}\n", spec.id, severity_word(word, lang));
+            problems.push(serde_json::json!({
+                "field": spec.id,
+                "severity": if word == Severity::Error { "error" } else { "warning" },
+                "message": msg,
+            }));
         }
+    }
+    let code = if errors > 0 { EXIT_CHECK } else { EXIT_OK };
+    if json {
+        let doc = serde_json::json!({
+            "ok": errors == 0, "errors": errors, "warnings": warnings, "problems": problems,
+        });
+        writeln!(out, "{doc:#}").map_err(|e| Failure::write(e, lang))?;
+        return Ok(code);
     }
     let n = env.procedure.fields.len();
     text += &match (errors, warnings) {
@@ -43,7 +57,7 @@ pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
     };
     out.write_all(text.as_bytes())
         .map_err(|e| Failure::write(e, env.procedure.lang()))?;
-    Ok(if errors > 0 { EXIT_CHECK } else { EXIT_OK })
+    Ok(code)
 }
 
 #[cfg(test)]
@@ -55,7 +69,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let env = env(dir.path());
         with_values(&env, FULL);
-        let (r, out) = capture(|o| super::run(&env, o));
+        let (r, out) = capture(|o| super::run(&env, false, o));
         assert_eq!(r, Ok(0), "{out}");
         assert_eq!(
             out, "all 13 values ok\n",
@@ -75,7 +89,7 @@ mod tests {
         values.retain(|(k, _)| *k != "client_secret");
         values.push(("client_secret", "0b1c2d3e-1111-2222-3333-444455556666"));
         with_values(&env, &values);
-        let (r, out) = capture(|o| super::run(&env, o));
+        let (r, out) = capture(|o| super::run(&env, false, o));
         assert_eq!(r, Ok(1));
         assert!(
             out.contains("tenant_id: error: missing: enter \"Directory (tenant) ID\" at step 23"),
@@ -99,8 +113,30 @@ mod tests {
             .collect();
         values.push(("portal_url", "http://localhost:8080"));
         with_values(&env, &values);
-        let (r, out) = capture(|o| super::run(&env, o));
+        let (r, out) = capture(|o| super::run(&env, false, o));
         assert_eq!(r, Ok(0), "{out}");
         assert!(out.contains("portal_url: warning: plain http"), "{out}");
+    }
+}
+
+#[cfg(test)]
+mod json {
+    use super::super::testing::*;
+
+    #[test]
+    fn json_lists_the_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        with_values(&env, &[("client_id", "not-a-guid")]);
+        let (r, out) = capture(|o| super::run(&env, true, o));
+        assert_eq!(r, Ok(1));
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["ok"], false);
+        assert!(v["errors"].as_u64().unwrap() >= 1);
+        let p = v["problems"].as_array().unwrap();
+        assert!(
+            p.iter()
+                .any(|p| p["field"] == "client_id" && p["severity"] == "error")
+        );
     }
 }

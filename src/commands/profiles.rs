@@ -38,6 +38,7 @@ pub fn run(
     state_dir: &Path,
     procedure: &Procedure,
     today: time::Date,
+    json: bool,
     out: &mut dyn Write,
 ) -> Outcome {
     let io = |e: std::io::Error| Failure::write(e, procedure.lang());
@@ -60,17 +61,36 @@ pub fn run(
         (n, p)
     }));
     let mut any = false;
+    let mut list = Vec::new();
     for (name, path) in rows {
-        let line = match store::load(&path) {
+        let (line, entry) = match store::load(&path) {
             Ok(None) => continue,
             Ok(Some(p)) => {
                 let r = Report::new(procedure, &p, today);
-                format!("{:>2}/{}", r.done_count(), r.step_count())
+                let (done, total) = (r.done_count(), r.step_count());
+                (
+                    format!("{done:>2}/{total}"),
+                    serde_json::json!({"name": name, "file": path.display().to_string(), "done": done, "total": total, "error": null}),
+                )
             }
-            Err(e) => format!("unreadable: {e}"),
+            Err(e) => {
+                let m = e.message(procedure.lang());
+                (
+                    format!("unreadable: {m}"),
+                    serde_json::json!({"name": name, "file": path.display().to_string(), "done": null, "total": null, "error": m}),
+                )
+            }
         };
         any = true;
-        writeln!(out, "{name:<24} {line:<8} {}", path.display()).map_err(io)?;
+        if json {
+            list.push(entry);
+        } else {
+            writeln!(out, "{name:<24} {line:<8} {}", path.display()).map_err(io)?;
+        }
+    }
+    if json {
+        writeln!(out, "{:#}", serde_json::Value::Array(list)).map_err(io)?;
+        return Ok(EXIT_OK);
     }
     if !any {
         writeln!(out, "no progress files yet in {}", state_dir.display()).map_err(io)?;
@@ -103,11 +123,25 @@ mod tests {
             false,
         )
         .unwrap();
+        let mut json = Vec::new();
+        run(
+            dir.path(),
+            &proc,
+            time::macros::date!(2026 - 11 - 26),
+            true,
+            &mut json,
+        )
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(v[0]["name"], "alpha");
+        assert_eq!(v[0]["done"], 1);
+        assert_eq!(v[1]["total"], 23);
         let mut out = Vec::new();
         run(
             dir.path(),
             &proc,
             time::macros::date!(2026 - 11 - 26),
+            false,
             &mut out,
         )
         .unwrap();

@@ -10,12 +10,16 @@ use crate::procedure::EntryKind;
 use crate::report::{Expiry, Report};
 use crate::tr;
 
-pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
+pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
     let progress = env.load()?;
     let r = Report::new(&env.procedure, &progress, env.today);
     let p = &env.procedure;
     let lang = p.lang();
     let io = |e: std::io::Error| super::Failure::write(e, lang);
+    if json {
+        writeln!(out, "{:#}", status_json(env, &r)).map_err(io)?;
+        return Ok(EXIT_OK);
+    }
     let entry_name = |i: usize| match p.entries[i].kind {
         EntryKind::Step { .. } => format!("{}. {}", p.entries[i].label, p.entries[i].step.title),
         _ => p.entries[i].step.title.clone(),
@@ -143,15 +147,91 @@ pub fn run(env: &Env, out: &mut dyn Write) -> Outcome {
     Ok(EXIT_OK)
 }
 
+/// `status --json`: the same facts for scripts (the schema is in the README). The secret's
+/// value is never in it, only whether it is set.
+fn status_json(env: &Env, r: &Report) -> serde_json::Value {
+    use serde_json::json;
+    let p = &env.procedure;
+    let entry = |i: usize| {
+        let e = &p.entries[i];
+        json!({"id": e.step.id, "label": p.label(i), "title": e.step.title})
+    };
+    let current = r.current();
+    let next = r.next_open(current.saturating_sub(1));
+    let access = r.access();
+    let values: Vec<_> = r
+        .fields()
+        .into_iter()
+        .map(|(spec, a)| {
+            let problems: Vec<_> = a
+                .problems
+                .iter()
+                .map(|pr| json!({"severity": if pr.severity == crate::fields::Severity::Error { "error" } else { "warning" }, "message": pr.message}))
+                .collect();
+            json!({
+                "id": spec.id,
+                "label": spec.label,
+                "state": format!("{:?}", a.state()).to_lowercase(),
+                "value": if spec.is_secret() { serde_json::Value::Null } else { json!(a.value) },
+                "set": a.value.is_some(),
+                "derived": a.derived,
+                "problems": problems,
+            })
+        })
+        .collect();
+    let expiry = match r.expiry() {
+        Expiry::Unknown => serde_json::Value::Null,
+        Expiry::Ok { date, days } => json!({"date": date, "days_left": days, "state": "ok"}),
+        Expiry::Soon { date, days } => json!({"date": date, "days_left": days, "state": "soon"}),
+        Expiry::Past { date, days } => json!({"date": date, "days_left": days, "state": "expired"}),
+    };
+    json!({
+        "file": env.path.display().to_string(),
+        "profile": env.profile,
+        "progress": {"done": r.done_count(), "total": r.step_count()},
+        "beyond_guide": {"done": access.steps_done, "total": access.steps_total},
+        "current": entry(current),
+        "next_open": if next == p.summary_index() { serde_json::Value::Null } else { entry(next) },
+        "values": values,
+        "secret_expiry": expiry,
+        "permissions": access.permissions,
+        "admin_consent_granted": access.consent_granted,
+        "last_verified": r.progress.last_verified.map(|t| t.to_string()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
 
     #[test]
+    fn json_carries_progress_values_and_expiry_but_no_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        with_values(&env, FULL);
+        let (r, out) = capture(|o| super::run(&env, true, o));
+        assert_eq!(r, Ok(0));
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["progress"]["total"], 23);
+        assert_eq!(v["beyond_guide"]["total"], 3);
+        assert_eq!(v["secret_expiry"]["date"], "2027-05-25");
+        assert_eq!(v["secret_expiry"]["days_left"], 180);
+        let secret = v["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == "client_secret")
+            .unwrap();
+        assert_eq!(secret["value"], serde_json::Value::Null);
+        assert_eq!(secret["set"], true);
+        assert!(!out.contains("abc8Q~"));
+    }
+
+    #[test]
     fn status_of_a_fresh_file() {
         let dir = tempfile::tempdir().unwrap();
         let env = env(dir.path());
-        let (r, out) = capture(|o| super::run(&env, o));
+        let (r, out) = capture(|o| super::run(&env, false, o));
         assert_eq!(r, Ok(0));
         assert!(out.contains("Progress:       0/23 steps done"), "{out}");
         assert!(out.contains("Current step:   Before you start"), "{out}");
@@ -174,7 +254,7 @@ mod tests {
         values.retain(|(k, _)| *k != "secret_expiry");
         values.push(("secret_expiry", "2026-12-06"));
         with_values(&env, &values);
-        let (r, out) = capture(|o| super::run(&env, o));
+        let (r, out) = capture(|o| super::run(&env, false, o));
         assert_eq!(r, Ok(0));
         assert!(!out.contains("abc8Q~"), "{out}");
         assert!(out.contains("set, 40 chars (not shown)"), "{out}");

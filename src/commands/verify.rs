@@ -64,25 +64,58 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
         .enable_all()
         .build()
         .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
-    // --timeout bounds the whole run; the checks run at once.
-    let results = rt.block_on(verify::run(&http, &req, budget));
     let io = |e: std::io::Error| Failure::write(e, env.procedure.lang());
     let lang = env.procedure.lang();
     let authority = req.authority.as_str().trim_end_matches('/');
-    writeln!(
-        out,
-        "{}",
-        tr!(
-            lang,
-            "Live check against {authority}",
-            "Live-Prüfung gegen {authority}"
+    if !args.json {
+        writeln!(
+            out,
+            "{}",
+            tr!(
+                lang,
+                "Live check against {authority}",
+                "Live-Prüfung gegen {authority}"
+            )
         )
-    )
-    .map_err(io)?;
-    for (what, o) in results.lines(lang) {
-        writeln!(out, "{} {what}: {}", o.mark(), o.message()).map_err(io)?;
+        .and_then(|_| out.flush())
+        .map_err(io)?;
     }
-    if !req.redirect_uris.is_empty() {
+    // --timeout bounds the whole run. Each check's line is printed as it ends (a write error,
+    // a closed pipe, is met at the end).
+    let mut written = Ok(());
+    let results = rt.block_on(verify::run_reporting(
+        &http,
+        &req,
+        budget,
+        &mut |what, o| {
+            if !args.json && written.is_ok() {
+                written =
+                    writeln!(out, "{} {what}: {}", o.mark(), o.message()).and_then(|_| out.flush());
+            }
+        },
+    ));
+    written.map_err(io)?;
+    if args.json {
+        let checks: Vec<_> = results
+            .lines(lang)
+            .into_iter()
+            .map(|(what, o)| {
+                let outcome = match o {
+                    verify::Outcome::Pass(_) => "pass",
+                    verify::Outcome::Fail(_) => "fail",
+                    verify::Outcome::Unreachable(_) => "unreachable",
+                    verify::Outcome::Skipped(_) => "skipped",
+                };
+                serde_json::json!({"check": what, "outcome": outcome, "message": o.message()})
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "authority": authority,
+            "checks": checks,
+            "exit_code": results.exit_code(),
+        });
+        writeln!(out, "{doc:#}").map_err(io)?;
+    } else if !req.redirect_uris.is_empty() {
         writeln!(out, "{}", HEURISTIC_NOTE.get(lang)).map_err(io)?;
     }
     if results.credentials_ok() {

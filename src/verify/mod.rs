@@ -182,6 +182,16 @@ impl Results {
         matches!(self.tenant, Outcome::Pass(_)) && matches!(self.credentials, Outcome::Pass(_))
     }
 
+    /// The labels of the tenant and the credentials lines.
+    pub fn labels(lang: Lang) -> (String, String) {
+        (
+            L::new("Tenant", "Mandant").get(lang).to_string(),
+            L::new("Client ID and secret", "Client-ID und Schlüssel")
+                .get(lang)
+                .to_string(),
+        )
+    }
+
     /// (what, outcome) lines in order.
     pub fn lines(&self, lang: Lang) -> Vec<(String, &Outcome)> {
         let mut v = vec![
@@ -420,34 +430,40 @@ async fn within(
         })
 }
 
-/// Run every check at once within one deadline for the whole run (`--timeout`): a check not
-/// finished by then is "no answer". The credentials and redirect URIs count only when the
-/// tenant was found. Every message is scrubbed of the secret.
+/// Run every check within one deadline for the whole run (`--timeout`): the tenant first,
+/// then the credentials and the redirect URIs at once (only for a tenant that exists); a check
+/// not finished by the deadline is "no answer". Every message is scrubbed of the secret.
 pub async fn run(http: &reqwest::Client, req: &Request, budget: Duration) -> Results {
+    run_reporting(http, req, budget, &mut |_, _| {}).await
+}
+
+/// `run`, telling `report` about each check (its line's label and outcome) as it ends.
+pub async fn run_reporting(
+    http: &reqwest::Client,
+    req: &Request,
+    budget: Duration,
+    report: &mut impl FnMut(&str, &Outcome),
+) -> Results {
+    use futures_util::StreamExt;
     let lang = req.lang;
     let deadline = tokio::time::Instant::now() + budget;
     let host = req.authority.host_str().unwrap_or_default();
     let secs = (host, budget.as_secs_f64());
+    let secret = req.secret.as_ref().map(Secret::expose).unwrap_or_default();
+    let labels = Results::labels(lang);
 
-    let redirects =
-        futures_util::future::join_all(req.redirect_uris.iter().map(|(label, uri, step)| {
-            let label = label.clone();
-            let check = within(deadline, secs, lang, check_redirect(http, req, uri, *step));
-            async move { (label, check.await) }
-        }));
-    let (tenant, credentials, redirects) = tokio::join!(
+    let tenant = scrub(
         within(
             deadline,
             secs,
             lang,
-            check_tenant(http, &req.authority, &req.tenant, lang)
-        ),
-        within(deadline, secs, lang, check_credentials(http, req)),
-        redirects
+            check_tenant(http, &req.authority, &req.tenant, lang),
+        )
+        .await,
+        secret,
     );
-    let (credentials, redirects) = if matches!(tenant, Outcome::Pass(_)) {
-        (credentials, redirects)
-    } else {
+    report(&labels.0, &tenant);
+    if !matches!(tenant, Outcome::Pass(_)) {
         let why = match &tenant {
             Outcome::Unreachable(_) => L::new(
                 "the service could not be reached",
@@ -465,18 +481,68 @@ pub async fn run(http: &reqwest::Client, req: &Request, budget: Duration) -> Res
         } else {
             skipped()
         };
-        (
+        report(&labels.1, &credentials);
+        let redirects: Vec<_> = req
+            .redirect_uris
+            .iter()
+            .map(|(l, _, _)| (l.clone(), skipped()))
+            .collect();
+        for (l, o) in &redirects {
+            report(l, o);
+        }
+        return Results {
+            tenant,
             credentials,
-            redirects.into_iter().map(|(l, _)| (l, skipped())).collect(),
+            redirects,
+        };
+    }
+    // None = the credentials, Some(i) = the i-th redirect URI.
+    let mut pending = futures_util::stream::FuturesUnordered::new();
+    pending.push(Box::pin(async {
+        (
+            None,
+            within(deadline, secs, lang, check_credentials(http, req)).await,
         )
-    };
-    let secret = req.secret.as_ref().map(Secret::expose).unwrap_or_default();
+    })
+        as std::pin::Pin<
+            Box<dyn std::future::Future<Output = (Option<usize>, Outcome)> + Send + '_>,
+        >);
+    for (i, (_, uri, step)) in req.redirect_uris.iter().enumerate() {
+        pending.push(Box::pin(async move {
+            (
+                Some(i),
+                within(deadline, secs, lang, check_redirect(http, req, uri, *step)).await,
+            )
+        }));
+    }
+    let mut credentials = None;
+    let mut redirects: Vec<Option<Outcome>> = vec![None; req.redirect_uris.len()];
+    while let Some((slot, outcome)) = pending.next().await {
+        let outcome = scrub(outcome, secret);
+        match slot {
+            None => {
+                report(&labels.1, &outcome);
+                credentials = Some(outcome);
+            }
+            Some(i) => {
+                report(&req.redirect_uris[i].0, &outcome);
+                redirects[i] = Some(outcome);
+            }
+        }
+    }
     Results {
-        tenant: scrub(tenant, secret),
-        credentials: scrub(credentials, secret),
-        redirects: redirects
-            .into_iter()
-            .map(|(l, o)| (l, scrub(o, secret)))
+        tenant,
+        credentials: credentials.unwrap_or_else(|| Outcome::Skipped(String::new())),
+        redirects: req
+            .redirect_uris
+            .iter()
+            .zip(redirects)
+            .map(|((l, _, _), o)| {
+                (
+                    l.clone(),
+                    o.unwrap_or_else(|| Outcome::Skipped(String::new())),
+                )
+            })
             .collect(),
     }
 }

@@ -113,6 +113,33 @@ pub enum Command {
         allow_incomplete: bool,
     },
 
+    /// Set a value, checked as the walkthrough checks it
+    #[command(
+        after_help = "Examples:\n  azreg set portal_url https://portal.example.com\n  azreg set collaboration mycompany\n  printf '%s\\n' \"$SECRET\" | azreg set client_secret --stdin\n\nThe client secret is taken only with --stdin (a command line is visible to others).\nA value with an error is refused (exit 1) and nothing is changed."
+    )]
+    Set {
+        /// The field's id (azreg status lists them)
+        field: String,
+        /// The value; omit it with --stdin
+        #[arg(required_unless_present = "stdin")]
+        value: Option<String>,
+        /// Read the value from the first line of stdin
+        #[arg(long, conflicts_with = "value")]
+        stdin: bool,
+    },
+
+    /// Mark a step done (its values must be there and right), or open it again
+    #[command(
+        after_help = "Examples:\n  azreg done 1\n  azreg done enter-web-uri\n  azreg done P3\n  azreg done 7 --open"
+    )]
+    Done {
+        /// The step's number (1 to 23, P1 ...) or id (azreg steps lists them)
+        step: String,
+        /// Mark it open again
+        #[arg(long)]
+        open: bool,
+    },
+
     /// Read the JSON of `azreg script`, `az ad app credential reset` or `az ad app create` from stdin
     #[command(
         after_help = "Examples:\n  bash register.sh | azreg import\n  az ad app credential reset --id $APPID --append | azreg import\n\nThe JSON may follow other lines. When the progress file is locked or cannot be\nwritten, what was read is kept in a new file beside it (mode 0600) and the exit code is 3;\nthe walkthrough offers to take it in."

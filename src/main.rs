@@ -103,6 +103,18 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         Some(Command::Import) => {
             commands::import::run(&env, &mut std::io::stdin().lock(), &mut out)
         }
+        Some(Command::Set {
+            field,
+            value,
+            stdin: _,
+        }) => {
+            let source = match value {
+                Some(v) => commands::set::Source::Arg(v),
+                None => commands::set::Source::Stdin(&mut std::io::stdin().lock()),
+            };
+            commands::set::set(&env, field, source, &mut out)
+        }
+        Some(Command::Done { step, open }) => commands::set::done(&env, step, *open, &mut out),
         Some(Command::Steps { format }) => commands::steps::run(&env, *format, &mut out),
         Some(Command::Reset { yes }) => {
             let interactive = commands::reset::stdin_is_terminal();

@@ -384,3 +384,35 @@ fn a_closed_pipe_ends_quietly() {
         assert!(o.stderr.is_empty(), "{args:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn set_and_done_from_the_command_line() {
+    let s = Setup::new();
+    let o = s.azreg(&["set", "collaboration", "my-company"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("letters and digits"), "{}", stderr(&o));
+    let o = s.azreg(&["set", "portal_url", "https://portal.example.com/"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = s.azreg(&["set", "collaboration", "mycompany"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = s.azreg(&["done", "10"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "Step 10 done (1/23)\n");
+    let o = s.azreg(
+        &["set", "client_secret", "--stdin"],
+        Some(&format!("{SECRET}\n")),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stdout(&o).contains(SECRET));
+    let saved = std::fs::read_to_string(s.file()).unwrap();
+    assert!(
+        saved.contains("portal_url = \"https://portal.example.com\""),
+        "{saved}"
+    );
+    assert!(saved.contains("enter-web-uri = "), "{saved}");
+    // The same lock as the walkthrough: while one holds the file, set is refused.
+    let _held = azreg::store::lock(&s.file()).unwrap();
+    let o = s.azreg(&["set", "app_name", "x"], None);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("already open"), "{}", stderr(&o));
+}

@@ -7,6 +7,7 @@ pub mod import;
 pub mod profiles;
 pub mod reset;
 pub mod script;
+pub mod set;
 pub mod status;
 pub mod steps;
 pub mod verify;

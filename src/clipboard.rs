@@ -131,6 +131,8 @@ pub enum ClipError {
     System(String),
     /// The display did not answer in time (milliseconds waited).
     Timeout(u128),
+    /// Inside tmux, whose `set-clipboard` setting (named) drops what programs send with OSC 52.
+    TmuxSwallows(String),
 }
 
 impl ClipError {
@@ -153,6 +155,14 @@ impl ClipError {
                 "the display did not answer within {ms} ms",
                 "die Anzeige antwortete nicht innerhalb von {ms} ms"
             ),
+            ClipError::TmuxSwallows(setting) => {
+                let setting = crate::text::clean_for_display(setting);
+                tr!(
+                    lang,
+                    "tmux has set-clipboard {setting}, so the copy stops there: add `set -s set-clipboard on` to ~/.tmux.conf and run `tmux source-file ~/.tmux.conf`",
+                    "tmux hat set-clipboard {setting}, die Kopie bleibt dort stecken: tragen Sie `set -s set-clipboard on` in ~/.tmux.conf ein und führen Sie `tmux source-file ~/.tmux.conf` aus"
+                )
+            }
         }
     }
 }
@@ -171,6 +181,53 @@ impl Clipboard for Off {
     }
     fn clear(&mut self) -> Result<(), ClipError> {
         Ok(())
+    }
+}
+
+/// Whether tmux's `set-clipboard` passes a program's OSC 52 on: only `on` does (`external`,
+/// tmux's default, forwards tmux's own copies but drops those of programs; `off` drops all).
+pub fn tmux_setting_blocks(setting: &str) -> bool {
+    setting.trim() != "on"
+}
+
+/// Inside tmux (`$TMUX`), ask it for `set-clipboard` (bounded: tmux answers at once or not at
+/// all); the error to tell the user when it will swallow the copy.
+fn tmux_blocks_osc52() -> Option<ClipError> {
+    std::env::var_os("TMUX").filter(|v| !v.is_empty())?;
+    let out = run_bounded("tmux", &["show-options", "-sv", "set-clipboard"])?;
+    let setting = String::from_utf8_lossy(&out)
+        .trim()
+        .chars()
+        .take(20)
+        .collect::<String>();
+    tmux_setting_blocks(&setting).then_some(ClipError::TmuxSwallows(setting))
+}
+
+/// A command's stdout, or `None` when it fails or takes longer than a second.
+fn run_bounded(program: &str, args: &[&str]) -> Option<Vec<u8>> {
+    let mut child = std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => {
+                let mut out = Vec::new();
+                std::io::Read::read_to_end(&mut child.stdout.take()?, &mut out).ok()?;
+                return Some(out);
+            }
+            Ok(Some(_)) | Err(_) => return None,
+            Ok(None) if std::time::Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+        }
     }
 }
 
@@ -271,6 +328,8 @@ pub struct Lazy {
     timeout: Duration,
     /// Why the system clipboard could not be used, said once with the next copy.
     pub fallback_reason: Option<ClipError>,
+    /// Inside tmux, when its `set-clipboard` drops OSC 52 copies: said with every copy.
+    pub tmux: Option<ClipError>,
 }
 
 impl Lazy {
@@ -280,6 +339,7 @@ impl Lazy {
             backend: None,
             timeout,
             fallback_reason: None,
+            tmux: None,
         }
     }
 
@@ -290,6 +350,7 @@ impl Lazy {
             backend: Some(backend),
             timeout: Duration::ZERO,
             fallback_reason: None,
+            tmux: None,
         }
     }
 
@@ -297,11 +358,15 @@ impl Lazy {
         if self.backend.is_none() {
             let backend: Box<dyn Clipboard> = match self.kind {
                 Kind::Off => Box::new(Off),
-                Kind::Osc52 => Box::new(Osc52::new(std::io::stdout())),
+                Kind::Osc52 => {
+                    self.tmux = tmux_blocks_osc52();
+                    Box::new(Osc52::new(std::io::stdout()))
+                }
                 Kind::System => match System::open(self.timeout) {
                     Ok(s) => Box::new(s),
                     Err(reason) => {
                         self.fallback_reason = Some(reason);
+                        self.tmux = tmux_blocks_osc52();
                         Box::new(Osc52::new(std::io::stdout()))
                     }
                 },
@@ -376,6 +441,18 @@ mod tests {
         let expected = b"\x1b]52;c;aHR0cHM6Ly9hLmV4YW1wbGUveA==\x07";
         assert_eq!(out, expected);
         assert_eq!(osc52_sequence(""), "\x1b]52;c;\x07");
+    }
+
+    #[test]
+    fn only_set_clipboard_on_lets_osc52_through_tmux() {
+        assert!(!tmux_setting_blocks("on\n"));
+        assert!(tmux_setting_blocks("external"));
+        assert!(tmux_setting_blocks("off"));
+        let e = ClipError::TmuxSwallows("external".into());
+        assert!(
+            e.message(crate::i18n::Lang::En)
+                .contains("set -s set-clipboard on")
+        );
     }
 
     #[test]

@@ -54,3 +54,54 @@ fn clipboard_off_says_so() {
     pty.send("q");
     assert_eq!(pty.wait_exit(10), 0);
 }
+
+/// Inside tmux with its default `set-clipboard external`, an OSC 52 copy never arrives: azreg
+/// asks tmux (the real one) and says so, with the line for .tmux.conf.
+#[test]
+fn tmux_that_would_swallow_the_copy_is_named() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        if std::env::var_os("AZREG_REQUIRE_TMUX").is_some() {
+            panic!("tmux is not installed, and AZREG_REQUIRE_TMUX is set");
+        }
+        eprintln!("SKIPPED: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("tmux.sock");
+    let tmux = |args: &[&str]| {
+        let st = std::process::Command::new("tmux")
+            .arg("-S")
+            .arg(&sock)
+            .args(["-f", "/dev/null"])
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(st.success(), "tmux {args:?}");
+    };
+    tmux(&["new-session", "-d", "-s", "t"]);
+    tmux(&["set", "-s", "set-clipboard", "external"]);
+    let file = dir.path().join("p.toml");
+    std::fs::write(
+        &file,
+        "version = 1\ncurrent = \"enter-web-uri\"\n[values]\nportal_url = \"https://portal.example.com\"\ncollaboration = \"mycompany\"\n",
+    )
+    .unwrap();
+    let tmux_env = format!("{},1,0", sock.display());
+    let mut pty = Pty::spawn(
+        &["--file", arg(&file), "--clipboard", "osc52"],
+        &[("TMUX", Some(&tmux_env))],
+        120,
+        30,
+    );
+    pty.wait_for("Step 10 of 23", 10);
+    pty.send("c");
+    pty.wait_for("Not on your clipboard: tmux has set-clipboard external", 5);
+    pty.wait_for("set -s set-clipboard on", 5);
+    pty.send("q");
+    pty.wait_exit(10);
+    tmux(&["kill-server"]);
+}

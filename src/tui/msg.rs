@@ -48,6 +48,8 @@ pub struct Copied {
     pub secret: bool,
     /// Why the system clipboard was not used, the first time that happens.
     pub fallback: Option<crate::clipboard::ClipError>,
+    /// The copy will not arrive (tmux swallows OSC 52), and how to fix that.
+    pub blocked: Option<crate::clipboard::ClipError>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

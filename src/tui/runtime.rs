@@ -121,6 +121,7 @@ impl Session {
             kind,
             secret,
             fallback: self.clipboard.fallback_reason.take(),
+            blocked: self.clipboard.tmux.clone(),
         })
     }
 

@@ -104,6 +104,16 @@ impl App {
             c.chars,
             c.kind.describe(self.lang())
         );
+        if let Some(blocked) = &c.blocked {
+            // Said with every copy: the user expects the value on the clipboard.
+            let why = blocked.message(self.lang());
+            self.warning(tr!(
+                self.lang(),
+                "Not on your clipboard: {why}",
+                "Nicht in Ihrer Zwischenablage: {why}"
+            ));
+            return Vec::new();
+        }
         let mut effects = Vec::new();
         if c.secret {
             if c.kind == crate::clipboard::Kind::Osc52 {

@@ -445,6 +445,7 @@ fn copied(label: &str, chars: usize, kind: crate::clipboard::Kind, secret: bool)
         kind,
         secret,
         fallback: None,
+        blocked: None,
     }))
 }
 

@@ -99,7 +99,7 @@ fn every_value_through_the_keys_then_resume() {
         "https://portal.example.com",
         "mycompany",
         "Intrexx Portal",
-        "AzureADMyOrg",
+        "Accounts in this organizational directory only",
         "oauth2/token/ms365-mycompany",
         "oauth2callback.html",
         "Intrexx connector",

@@ -144,7 +144,7 @@ fn german_texts_fit_80x24() {
     let config = Config::headless(time::macros::date!(2026 - 11 - 26));
     let mut app = App::new(p.clone(), Progress::new(&p.id), config, (80, 24));
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    let border = azreg::tui::layout::areas(ratatui::layout::Rect::new(0, 0, 80, 24))
+    let border = azreg::tui::layout::areas(ratatui::layout::Rect::new(0, 0, 80, 24), p.list_width)
         .unwrap()
         .list
         .width

@@ -240,3 +240,48 @@ fn escape_sequences_in_a_procedure_are_never_drawn_raw() {
 fn text_of(a: &mut App) -> String {
     text(&render(a))
 }
+
+#[test]
+fn a_long_message_keeps_its_advice_on_two_rows() {
+    let mut a = app(
+        |p| p.current = Some("enter-web-uri".into()),
+        (80, 24),
+        false,
+    );
+    a.update(Msg::Copied(Err(azreg::clipboard::ClipError::TmuxSwallows(
+        "external".into(),
+    ))));
+    let t = text(&render(&mut a));
+    let tail: Vec<&str> = t.lines().rev().take(2).collect();
+    let joined = format!("{} {}", tail[1].trim(), tail[0].trim());
+    assert!(joined.contains("set -s set-clipboard on"), "{t}");
+}
+
+#[test]
+fn the_checklist_column_uses_a_wide_terminal() {
+    let mut a = app(|_| {}, (200, 50), false);
+    let t = text(&render(&mut a));
+    assert!(
+        t.contains("Enter the OneDrive control's redirect URI"),
+        "{t}"
+    );
+}
+
+#[test]
+fn the_values_overview_shows_labels_not_codes() {
+    let mut a = app(
+        |p| {
+            p.values
+                .insert("account_type".into(), "AzureADMyOrg".into());
+        },
+        (120, 40),
+        false,
+    );
+    key(&mut a, KeyCode::Char('v'));
+    let t = text(&render(&mut a));
+    assert!(
+        t.contains("Accounts in this organizational directory only"),
+        "{t}"
+    );
+    assert!(!t.contains("AzureADMyOrg"), "{t}");
+}

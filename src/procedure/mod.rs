@@ -149,6 +149,8 @@ pub struct Procedure {
     pub rows: Vec<Row>,
     /// For each entry, its row in `rows`.
     pub row_of_entry: Vec<usize>,
+    /// The checklist's widest row in terminal columns ("[x] 10 " and the title).
+    pub list_width: u16,
 }
 
 /// Why a procedure file could not be used.
@@ -340,6 +342,17 @@ impl Procedure {
                 row_of_entry[*e] = ri;
             }
         }
+        let list_width = entries
+            .iter()
+            .map(|e| 8 + unicode_width::UnicodeWidthStr::width(e.step.title.as_str()))
+            .chain(
+                sections
+                    .iter()
+                    .map(|s| unicode_width::UnicodeWidthStr::width(s.title.as_str())),
+            )
+            .max()
+            .unwrap_or(0)
+            .min(usize::from(u16::MAX)) as u16;
         let proc = Procedure {
             id: file.id,
             language: file.language,
@@ -349,6 +362,7 @@ impl Procedure {
             fields: file.fields,
             rows,
             row_of_entry,
+            list_width,
         };
         proc.check()?;
         Ok(proc)

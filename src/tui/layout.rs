@@ -13,16 +13,19 @@ pub struct Areas {
     pub status: Rect,
 }
 
-/// The panes, or `None` when the terminal is below the minimum size.
-pub fn areas(area: Rect) -> Option<Areas> {
+/// The panes, or `None` when the terminal is below the minimum size. `list_wants` is the
+/// checklist's widest row: on a wide terminal the column grows up to it, so titles are not cut.
+pub fn areas(area: Rect, list_wants: u16) -> Option<Areas> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
     // Fixed rows and the rest: plain arithmetic, no constraint solver on the first frame.
     let (header, rest) = split_top(area, 1);
     let (main, status) = split_bottom(rest, 2);
-    // The checklist gets about 40 %, within readable bounds.
-    let list_width = (area.width * 2 / 5).clamp(28, 48);
+    // The checklist is as wide as its widest row and a border, within 28 columns and 40 % of
+    // the width, or more where the step's text still keeps 80 columns.
+    let most = (area.width * 2 / 5).max(area.width.saturating_sub(80));
+    let list_width = (list_wants + 1).clamp(28, most.max(28));
     let (list, step) = split_left(main, list_width);
     Some(Areas {
         header,
@@ -100,17 +103,27 @@ mod tests {
 
     #[test]
     fn too_small_has_no_areas() {
-        assert!(areas(Rect::new(0, 0, 59, 30)).is_none());
-        assert!(areas(Rect::new(0, 0, 80, 15)).is_none());
-        assert!(areas(Rect::new(0, 0, 60, 16)).is_some());
+        assert!(areas(Rect::new(0, 0, 59, 30), 40).is_none());
+        assert!(areas(Rect::new(0, 0, 80, 15), 40).is_none());
+        assert!(areas(Rect::new(0, 0, 60, 16), 40).is_some());
     }
 
     #[test]
     fn panes_tile_the_screen() {
-        let a = areas(Rect::new(0, 0, 80, 24)).unwrap();
+        let a = areas(Rect::new(0, 0, 80, 24), 60).unwrap();
         assert_eq!(a.header.height + a.list.height + a.status.height, 24);
         assert_eq!(a.list.width + a.step.width, 80);
-        assert_eq!(a.list.width, 32);
+        assert_eq!(a.list.width, 32, "80 columns: 40 %, titles are cut");
+    }
+
+    #[test]
+    fn the_checklist_grows_with_the_terminal_up_to_its_widest_row() {
+        let width = |w| areas(Rect::new(0, 0, w, 40), 58).unwrap().list.width;
+        assert_eq!(width(200), 59, "all of the widest row and the border");
+        assert_eq!(width(140), 59);
+        assert_eq!(width(120), 48, "the step's text keeps its room");
+        // Short titles need no more than themselves.
+        assert_eq!(areas(Rect::new(0, 0, 200, 40), 20).unwrap().list.width, 28);
     }
 
     #[test]

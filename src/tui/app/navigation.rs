@@ -4,8 +4,11 @@ use super::*;
 
 impl App {
     pub(super) fn page_height(&self) -> u16 {
-        layout::areas(Rect::new(0, 0, self.size.0, self.size.1))
-            .map_or(10, |a| a.step.height.saturating_sub(4).max(1))
+        layout::areas(
+            Rect::new(0, 0, self.size.0, self.size.1),
+            self.procedure.list_width,
+        )
+        .map_or(10, |a| a.step.height.saturating_sub(4).max(1))
     }
 
     /// Scroll the step's text, within what there is to scroll.
@@ -148,7 +151,10 @@ impl App {
         if self.editor.is_some() || !matches!(self.overlay, Overlay::None) {
             return Vec::new();
         }
-        let Some(areas) = layout::areas(Rect::new(0, 0, self.size.0, self.size.1)) else {
+        let Some(areas) = layout::areas(
+            Rect::new(0, 0, self.size.0, self.size.1),
+            self.procedure.list_width,
+        ) else {
             return Vec::new();
         };
         let pos = Position::new(m.column, m.row);

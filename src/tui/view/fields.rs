@@ -133,7 +133,7 @@ fn state_tag(
 }
 
 /// A stored value in words: a choice's label, a date with the days left.
-fn describe(spec: &FieldSpec, value: &str, app: &App) -> String {
+pub fn describe(spec: &FieldSpec, value: &str, app: &App) -> String {
     match spec.kind {
         FieldKind::Choice => spec.options.iter().find(|o| o.value == value).map_or_else(
             || value.to_string(),

@@ -27,7 +27,7 @@ pub use crate::tui::msg::Drawn;
 pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let theme = Theme::new(app.config.no_color);
     let area = frame.area();
-    let Some(areas) = layout::areas(area) else {
+    let Some(areas) = layout::areas(area, app.procedure.list_width) else {
         too_small(frame, area, app.lang());
         return Drawn::default();
     };

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::fields::display_value;
+use super::fields::{describe, display_value};
 use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, truncate};
@@ -95,7 +95,14 @@ pub fn values(frame: &mut Frame, area: Rect, app: &App, selected: usize, theme: 
             let value = a
                 .value
                 .as_deref()
-                .map(|v| display_value(spec, v, app.secret_revealed))
+                .map(|v| {
+                    // Labels, not codes: a choice by its label, a date with its days left.
+                    if spec.is_secret() {
+                        display_value(spec, v, app.secret_revealed)
+                    } else {
+                        describe(spec, v, app)
+                    }
+                })
                 .unwrap_or_default();
             let detail = match (state, a.problems.first()) {
                 (FieldState::Error | FieldState::Warning, Some(p)) => p.message.clone(),

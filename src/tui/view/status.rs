@@ -17,16 +17,13 @@ use crate::tui::keymap;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let (msg_area, hint_area) = split_top(area, 1);
     let width = area.width as usize;
-    let message = match (&app.save_error, &app.status) {
-        (Some(reason), _) => Line::styled(
-            truncate(
-                &crate::tr!(
-                    app.lang(),
-                    " not saved: {}",
-                    " nicht gespeichert: {}",
-                    clean_for_display(reason)
-                ),
-                width,
+    let (text, style) = match (&app.save_error, &app.status) {
+        (Some(reason), _) => (
+            crate::tr!(
+                app.lang(),
+                " not saved: {}",
+                " nicht gespeichert: {}",
+                clean_for_display(reason)
             ),
             theme.error(),
         ),
@@ -37,13 +34,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 Tone::Warning => theme.warning(),
                 Tone::Error => theme.error(),
             };
-            Line::styled(
-                truncate(&format!(" {}", clean_for_display(&s.text)), width),
-                style,
-            )
+            (format!(" {}", clean_for_display(&s.text)), style)
         }
-        (None, None) => Line::default(),
+        (None, None) => (String::new(), theme.plain()),
     };
+    // A message longer than a row keeps its whole advice: it takes the hint row too, until the
+    // next message (the keys are in the help, ?).
+    if text.width() > width && app.clear_left.is_none() {
+        let lines: Vec<Line> = super::wrap(text.trim_start(), width, " ")
+            .into_iter()
+            .take(area.height as usize)
+            .map(|l| Line::styled(l, style))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    let message = Line::styled(truncate(&text, width), style);
     let message = match app.clear_left {
         Some(n) if n > 0 => {
             let mut spans = message.spans;

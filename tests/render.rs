@@ -285,3 +285,17 @@ fn the_values_overview_shows_labels_not_codes() {
     );
     assert!(!t.contains("AzureADMyOrg"), "{t}");
 }
+
+#[test]
+fn the_cursor_rests_on_the_selected_row() {
+    let mut a = app(|p| p.current = Some("choose-route".into()), (80, 24), false);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| {
+        azreg::tui::view::draw(f, &a);
+    })
+    .unwrap();
+    let pos = t.get_cursor_position().unwrap();
+    let screen = text(&render(&mut a));
+    let row: Vec<&str> = screen.lines().collect();
+    assert!(row[pos.y as usize].contains("2 Choose the way"), "{pos:?}\n{screen}");
+}

@@ -34,6 +34,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+    // The terminal's cursor rests on the selected row (at its mark), so screen readers and
+    // magnifiers follow the selection; an editor or a field places it elsewhere.
+    if focused && app.editor.is_none() && inner.height > 0 {
+        let row = p.row_of_entry[app.cursor].saturating_sub(offset) as u16;
+        frame.set_cursor_position((inner.x + 1, inner.y + row.min(inner.height - 1)));
+    }
 }
 
 fn entry_line<'a>(app: &App, e: usize, width: usize, theme: &Theme) -> Line<'a> {

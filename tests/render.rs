@@ -297,5 +297,8 @@ fn the_cursor_rests_on_the_selected_row() {
     let pos = t.get_cursor_position().unwrap();
     let screen = text(&render(&mut a));
     let row: Vec<&str> = screen.lines().collect();
-    assert!(row[pos.y as usize].contains("2 Choose the way"), "{pos:?}\n{screen}");
+    assert!(
+        row[pos.y as usize].contains("2 Choose the way"),
+        "{pos:?}\n{screen}"
+    );
 }

@@ -46,6 +46,10 @@ pub struct Step {
     /// A web address the user opens at this step (`o`).
     #[serde(default)]
     pub link: Option<String>,
+    /// The app's page in the portal for this step (`Authentication`, `Credentials`, ...): `o`
+    /// opens it by client ID once that is known (`[links] app_page`), else the list of apps.
+    #[serde(default)]
+    pub page: Option<String>,
     /// A warning shown prominently above the fields.
     #[serde(default)]
     pub warning: Option<String>,
@@ -96,6 +100,21 @@ struct ProcedureFile {
     sections: Vec<SectionDef>,
     #[serde(default)]
     fields: Vec<FieldSpec>,
+    #[serde(default)]
+    links: Links,
+}
+
+/// Addresses in the Azure portal. They are portal routes, not a documented contract: they may
+/// change, which is why they are data.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Links {
+    /// One app's page: `{page}` and `{client_id}` are filled in.
+    #[serde(default)]
+    pub app_page: Option<String>,
+    /// The list of app registrations, before the client ID is known.
+    #[serde(default)]
+    pub app_list: Option<String>,
 }
 
 /// What kind of card an entry of the walkthrough is.
@@ -151,6 +170,7 @@ pub struct Procedure {
     pub row_of_entry: Vec<usize>,
     /// The checklist's widest row in terminal columns ("[x] 10 " and the title).
     pub list_width: u16,
+    pub links: Links,
 }
 
 /// Why a procedure file could not be used.
@@ -363,6 +383,7 @@ impl Procedure {
             rows,
             row_of_entry,
             list_width,
+            links: file.links,
         };
         proc.check()?;
         Ok(proc)
@@ -391,6 +412,28 @@ impl Procedure {
             }
             if title.trim().is_empty() {
                 return Err((Some(id.clone()), format!("{id:?} has an empty title")));
+            }
+        }
+        // Portal links are data, and the page names go into a URL: keep both plain.
+        for t in [&self.links.app_page, &self.links.app_list]
+            .into_iter()
+            .flatten()
+        {
+            if !t.starts_with("https://") {
+                return Err((None, format!("[links]: {t:?} is not an https address")));
+            }
+        }
+        for e in &self.entries {
+            if let Some(page) = &e.step.page
+                && (page.is_empty() || !page.chars().all(|c| c.is_ascii_alphanumeric()))
+            {
+                return Err((
+                    Some(e.step.id.clone()),
+                    format!(
+                        "{:?}: the page {page:?} may hold only letters and digits",
+                        e.step.id
+                    ),
+                ));
             }
         }
         let mut field_ids = HashSet::new();
@@ -502,6 +545,23 @@ impl Procedure {
     /// The language of the interface that goes with this procedure.
     pub fn lang(&self) -> crate::i18n::Lang {
         Lang::from_code(&self.language)
+    }
+
+    /// The address `o` opens at an entry: its own link; else its page of the app, by the client
+    /// ID when that is a GUID, else the list of app registrations.
+    pub fn link_for(&self, entry: usize, client_id: Option<&str>) -> Option<String> {
+        let step = &self.entries[entry].step;
+        if let Some(link) = &step.link {
+            return Some(link.clone());
+        }
+        let page = step.page.as_deref()?;
+        match (
+            client_id.filter(|c| crate::fields::is_guid(c)),
+            &self.links.app_page,
+        ) {
+            (Some(id), Some(t)) => Some(t.replace("{page}", page).replace("{client_id}", id)),
+            _ => self.links.app_list.clone(),
+        }
     }
 
     /// What validating its fields needs, for these values on this day.

@@ -430,29 +430,21 @@ fn finish(session: &mut Session, code: ExitCode) -> ExitCode {
     code
 }
 
-/// Start the platform's opener without waiting for the browser.
+/// Open a link in the user's browser: `$BROWSER`, WSL and macOS included (webbrowser); only
+/// http(s) addresses, and the browser's own output kept off the screen.
 fn open_url(url: &str) -> Result<String, Failed> {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
+    let options = {
+        let mut o = webbrowser::BrowserOptions::new();
+        o.with_suppress_output(true);
+        o
     };
-    let child = std::process::Command::new(opener)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map_err(|e| Failed::NoOpener {
-            opener: opener.into(),
+    webbrowser::open_browser_with_options(webbrowser::Browser::Default, url, &options).map_err(
+        |e| Failed::NoOpener {
+            opener: "the browser".into(),
             url: url.into(),
             why: e.to_string(),
-        })?;
-    // Reap it in the background so it leaves no zombie.
-    std::thread::spawn(move || {
-        let mut child = child;
-        let _ = child.wait();
-    });
+        },
+    )?;
     let _ = io::stdout().flush();
     Ok(url.to_string())
 }

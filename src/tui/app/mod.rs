@@ -334,7 +334,7 @@ impl App {
                     || step.lists.iter().any(|id| has_value(id))
             }
             Action::CopyField => self.focused_field().is_some_and(|f| has_value(&f.id)),
-            Action::OpenLink => step.link.is_some(),
+            Action::OpenLink => self.procedure.link_for(self.cursor, None).is_some(),
             Action::Verify => step.verify && !matches!(self.check, Check::Running { .. }),
             Action::Reveal => self
                 .focus_items()

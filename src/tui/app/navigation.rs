@@ -188,7 +188,8 @@ impl App {
     }
 
     pub(super) fn open_link(&mut self) -> Vec<Effect> {
-        let Some(link) = self.procedure.entries[self.cursor].step.link.clone() else {
+        let client_id = self.ctx().effective("client_id").map(|(v, _)| v);
+        let Some(link) = self.procedure.link_for(self.cursor, client_id.as_deref()) else {
             self.info(tr!(
                 self.lang(),
                 "This step has no link to open",

@@ -788,3 +788,36 @@ fn hints_show_only_keys_that_act_here() {
     let l = labels(&a);
     assert!(!l.iter().any(|h| h.contains("choose")), "{l:?}");
 }
+
+#[test]
+fn o_opens_the_apps_own_page_once_the_client_id_is_known() {
+    let mut a = app();
+    a.config.has_display = true;
+    go_to(&mut a, "enter-web-uri");
+    let fx = ch(&mut a, 'o');
+    assert_eq!(
+        fx,
+        vec![Effect::OpenUrl(
+            "https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade"
+                .into()
+        )],
+        "before the client ID: the list of app registrations"
+    );
+    a.progress.values.insert(
+        "client_id".into(),
+        "0b1c2d3e-1111-2222-3333-444455556666".into(),
+    );
+    let fx = ch(&mut a, 'o');
+    assert_eq!(
+        fx,
+        vec![Effect::OpenUrl(
+            "https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Authentication/appId/0b1c2d3e-1111-2222-3333-444455556666".into()
+        )]
+    );
+    go_to(&mut a, "grant-admin-consent");
+    let fx = ch(&mut a, 'o');
+    assert!(matches!(&fx[..], [Effect::OpenUrl(u)] if u.contains("/CallAnAPI/appId/")));
+    go_to(&mut a, "copy-secret-value");
+    let fx = ch(&mut a, 'o');
+    assert!(matches!(&fx[..], [Effect::OpenUrl(u)] if u.contains("/Credentials/appId/")));
+}

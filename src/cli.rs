@@ -60,6 +60,11 @@ pub struct WalkArgs {
     /// Clear a copied client secret from the clipboard after this many seconds (0 = never)
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     pub clear_after: u32,
+
+    /// Line by line, without the full screen (for screen readers, braille displays, serial
+    /// consoles); the default with TERM=dumb
+    #[arg(long)]
+    pub plain: bool,
 }
 
 #[derive(Debug, Subcommand)]

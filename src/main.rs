@@ -154,7 +154,9 @@ fn walk(args: &WalkArgs, env: Env, cli_color: azreg::cli::ColorChoice) -> Outcom
     // The file first: a bad or locked file is the clearer message. The lock is held until
     // the walkthrough ends, so a second azreg on this file is refused.
     let opened = env.open()?;
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+    let term = std::env::var("TERM").unwrap_or_default();
+    let plain = args.plain || term == "dumb" || term.is_empty();
+    if !plain && (!std::io::stdout().is_terminal() || !std::io::stdin().is_terminal()) {
         return Err(Failure::new(
             EXIT_USAGE,
             azreg::tr!(
@@ -192,6 +194,19 @@ fn walk(args: &WalkArgs, env: Env, cli_color: azreg::cli::ColorChoice) -> Outcom
         app.offer_import(file, obj);
     }
     let path: PathBuf = env.path;
+    if plain {
+        let lang = app.lang();
+        azreg::tui::plain::run(
+            app,
+            &path,
+            opened.backup_pending,
+            &mut std::io::stdin().lock(),
+            &mut std::io::stdout().lock(),
+        )
+        .map_err(|e| Failure::write(e, lang))?;
+        drop(opened.lock);
+        return Ok(commands::EXIT_OK);
+    }
     let code = azreg::tui::runtime::run(app, path, clipboard, opened.backup_pending)
         .map_err(|e| Failure::new(1, e.to_string()))?;
     drop(opened.lock);

@@ -6,5 +6,6 @@ pub mod keymap;
 pub mod layout;
 pub mod msg;
 pub mod picker;
+pub mod plain;
 pub mod runtime;
 pub mod view;

@@ -1,6 +1,7 @@
 //! Entering values: the line editor, pickers, pastes, revealing the secret.
 
 use super::*;
+use crate::fields::FieldKind;
 
 impl App {
     /// Open the editor (or the picker) on the focused field, or the step's first field.
@@ -77,6 +78,30 @@ impl App {
     }
 
     /// Store a cleaned value (empty clears it) and say what the checks found.
+    /// A value typed outside the editor (the plain walkthrough), cleaned and checked as the
+    /// editor does; a choice may be given by its number in the list, a date as days from today.
+    pub fn enter_value(&mut self, field: &str, raw: &str) -> Vec<Effect> {
+        let cleaned = match fields::clean_input(raw, self.lang()) {
+            Ok(c) => c,
+            Err(msg) => {
+                self.error(msg);
+                return Vec::new();
+            }
+        };
+        let picked = self.procedure.field(field).and_then(|spec| {
+            let n: usize = cleaned.parse().ok()?;
+            match spec.kind {
+                FieldKind::Choice => spec.options.get(n.checked_sub(1)?).map(|o| o.value.clone()),
+                FieldKind::Date => Some(fields::format_date(fields::preset_date(
+                    self.config.today,
+                    u32::try_from(n).ok()?,
+                ))),
+                _ => None,
+            }
+        });
+        self.set_value(field, picked.as_deref().unwrap_or(&cleaned))
+    }
+
     pub(super) fn set_value(&mut self, field: &str, cleaned: &str) -> Vec<Effect> {
         let Some(spec) = self.procedure.field(field).cloned() else {
             return Vec::new();

@@ -48,39 +48,36 @@ fn print_entry(app: &App, out: &mut dyn Write) -> std::io::Result<()> {
     let entry = &p.entries[app.cursor];
     let step = &entry.step;
     writeln!(out)?;
-    match entry.kind {
-        EntryKind::Step { section, .. } => {
-            let (n, total) = (p.label(app.cursor), p.step_count());
-            let sec = clean_for_display(&p.sections[section].title);
-            let done = if app.progress.is_done(&step.id) {
-                L::new("done", "erledigt")
-            } else {
-                L::new("open", "offen")
-            }
-            .get(lang);
-            if entry.in_guide {
-                writeln!(
-                    out,
-                    "{}",
-                    tr!(
-                        lang,
-                        "Step {n} of {total} ({done}) · {sec}",
-                        "Schritt {n} von {total} ({done}) · {sec}"
-                    )
-                )?;
-            } else {
-                writeln!(
-                    out,
-                    "{}",
-                    tr!(
-                        lang,
-                        "Step {n} ({done}) · {sec}",
-                        "Schritt {n} ({done}) · {sec}"
-                    )
-                )?;
-            }
+    if let EntryKind::Step { section, .. } = entry.kind {
+        let (n, total) = (p.label(app.cursor), p.step_count());
+        let sec = clean_for_display(&p.sections[section].title);
+        let done = if app.progress.is_done(&step.id) {
+            L::new("done", "erledigt")
+        } else {
+            L::new("open", "offen")
         }
-        _ => {}
+        .get(lang);
+        if entry.in_guide {
+            writeln!(
+                out,
+                "{}",
+                tr!(
+                    lang,
+                    "Step {n} of {total} ({done}) · {sec}",
+                    "Schritt {n} von {total} ({done}) · {sec}"
+                )
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{}",
+                tr!(
+                    lang,
+                    "Step {n} ({done}) · {sec}",
+                    "Schritt {n} ({done}) · {sec}"
+                )
+            )?;
+        }
     }
     writeln!(out, "{}", clean_for_display(&step.title))?;
     writeln!(out)?;

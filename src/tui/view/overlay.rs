@@ -235,24 +235,33 @@ pub fn confirm_quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// A yes/no question in a popup: its title, the text (wrapped) and the line of keys.
+fn question(
+    frame: &mut Frame,
+    area: Rect,
+    (title, text, keys): (&str, &str, &str),
+    style: ratatui::style::Style,
+    theme: &Theme,
+) {
+    let w = area.width.saturating_sub(4).min(76);
+    let probe = crate::tui::view::wrap(text, w.saturating_sub(2) as usize, "").len() as u16;
+    let inner = popup(frame, area, w, probe + 4, title.into(), theme);
+    let width = inner.width as usize;
+    let mut lines: Vec<Line> = crate::tui::view::wrap(text, width, "")
+        .into_iter()
+        .map(|l| Line::styled(l, style))
+        .collect();
+    lines.push(Line::default());
+    lines.push(Line::styled(truncate(keys, width), theme.title()));
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
 /// The offer to take in what an `azreg import` kept aside while the file was locked.
 pub fn take_import(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let lang = app.lang();
     let Some((path, obj)) = &app.pending_import else {
         return;
     };
-    let w = area.width.saturating_sub(4).min(76);
-    let inner = popup(
-        frame,
-        area,
-        w,
-        9,
-        L::new(" Values from an import ", " Werte aus einem Import ")
-            .get(lang)
-            .into(),
-        theme,
-    );
-    let width = inner.width as usize;
     let keys: Vec<&str> = ["appId", "tenant", "password"]
         .into_iter()
         .filter(|k| obj.contains_key(*k))
@@ -261,111 +270,69 @@ pub fn take_import(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut lines = Vec::new();
-    for l in crate::tui::view::wrap(
-        &crate::tr!(
-            lang,
-            "`azreg import` could not write the progress file while it was open here and kept what it read in {}: {}. Take it in now?",
-            "`azreg import` konnte die Fortschrittsdatei nicht schreiben, solange sie hier offen war, und hat das Gelesene in {} abgelegt: {}. Jetzt übernehmen?",
-            clean_for_display(&name),
-            keys.join(", ")
-        ),
-        width,
-        "",
-    ) {
-        lines.push(Line::styled(l, theme.plain()));
-    }
-    lines.push(Line::default());
-    lines.push(Line::styled(
-        truncate(
+    let text = crate::tr!(
+        lang,
+        "`azreg import` could not write the progress file while it was open here and kept what it read in {}: {}. Take it in now?",
+        "`azreg import` konnte die Fortschrittsdatei nicht schreiben, solange sie hier offen war, und hat das Gelesene in {} abgelegt: {}. Jetzt übernehmen?",
+        clean_for_display(&name),
+        keys.join(", ")
+    );
+    question(
+        frame,
+        area,
+        (
+            L::new(" Values from an import ", " Werte aus einem Import ").get(lang),
+            &text,
             L::new("y take in    n later", "y übernehmen    n später").get(lang),
-            width,
         ),
-        theme.title(),
-    ));
-    frame.render_widget(Paragraph::new(lines), inner);
+        theme.plain(),
+        theme,
+    );
 }
 
 /// Before the live check sends the secret to an authority other than Microsoft's default.
 pub fn confirm_authority(frame: &mut Frame, area: Rect, app: &App, host: &str, theme: &Theme) {
     let lang = app.lang();
-    let w = area.width.saturating_sub(4).min(76);
-    let inner = popup(
+    let text = crate::tr!(
+        lang,
+        "The progress file names the authority {}, not {}. The live check sends the client secret there. Send it?",
+        "Die Fortschrittsdatei nennt die Authority {}, nicht {}. Die Live-Prüfung sendet den geheimen Clientschlüssel dorthin. Senden?",
+        clean_for_display(host),
+        crate::verify::DEFAULT_AUTHORITY
+    );
+    question(
         frame,
         area,
-        w,
-        8,
-        L::new(
-            " Send the secret to this host? ",
-            " Den Schlüssel an diesen Host senden? ",
-        )
-        .get(lang)
-        .into(),
+        (
+            L::new(
+                " Send the secret to this host? ",
+                " Den Schlüssel an diesen Host senden? ",
+            )
+            .get(lang),
+            &text,
+            L::new("y send    n do not send", "y senden    n nicht senden").get(lang),
+        ),
+        theme.warning(),
         theme,
     );
-    let width = inner.width as usize;
-    let mut lines = Vec::new();
-    for l in crate::tui::view::wrap(
-        &crate::tr!(
-            lang,
-            "The progress file names the authority {}, not {}. The live check sends the client secret there. Send it?",
-            "Die Fortschrittsdatei nennt die Authority {}, nicht {}. Die Live-Prüfung sendet den geheimen Clientschlüssel dorthin. Senden?",
-            clean_for_display(host),
-            crate::verify::DEFAULT_AUTHORITY
-        ),
-        width,
-        "",
-    ) {
-        lines.push(Line::styled(l, theme.warning()));
-    }
-    lines.push(Line::default());
-    lines.push(Line::styled(
-        truncate(
-            L::new("y send    n do not send", "y senden    n nicht senden").get(lang),
-            width,
-        ),
-        theme.title(),
-    ));
-    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// Quitting while the client secret is only in memory (`--no-store-secret`).
 pub fn confirm_secret_quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let lang = app.lang();
-    let w = area.width.saturating_sub(4).min(76);
-    let inner = popup(
+    question(
         frame,
         area,
-        w,
-        8,
-        L::new(
-            " The secret is not saved ",
-            " Der Schlüssel ist nicht gespeichert ",
-        )
-        .get(lang)
-        .into(),
+        (
+            L::new(" The secret is not saved ", " Der Schlüssel ist nicht gespeichert ").get(lang),
+            L::new(
+                "The client secret is kept in memory only (--no-store-secret). Once azreg ends it is gone, and Azure never shows it again. Quit anyway?",
+                "Der geheime Clientschlüssel liegt nur im Speicher (--no-store-secret). Endet azreg, ist er weg, und Azure zeigt ihn nie wieder. Trotzdem beenden?",
+            )
+            .get(lang),
+            L::new("y quit    n stay", "y beenden    n bleiben").get(lang),
+        ),
+        theme.warning(),
         theme,
     );
-    let width = inner.width as usize;
-    let mut lines = Vec::new();
-    for l in crate::tui::view::wrap(
-        L::new(
-            "The client secret is kept in memory only (--no-store-secret). Once azreg ends it is gone, and Azure never shows it again. Quit anyway?",
-            "Der geheime Clientschlüssel liegt nur im Speicher (--no-store-secret). Endet azreg, ist er weg, und Azure zeigt ihn nie wieder. Trotzdem beenden?",
-        )
-        .get(lang),
-        width,
-        "",
-    ) {
-        lines.push(Line::styled(l, theme.warning()));
-    }
-    lines.push(Line::default());
-    lines.push(Line::styled(
-        truncate(
-            L::new("y quit    n stay", "y beenden    n bleiben").get(lang),
-            width,
-        ),
-        theme.title(),
-    ));
-    frame.render_widget(Paragraph::new(lines), inner);
 }

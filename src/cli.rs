@@ -84,11 +84,19 @@ pub enum Command {
     },
 
     /// Check every value; one problem a line; exit 1 on any error or missing value
-    #[command(after_help = "Example:\n  azreg check && echo ready for Intrexx")]
+    #[command(
+        after_help = "Examples:\n  azreg check && echo ready for Intrexx\n  azreg check --expires-within 30 --all-profiles   # cron: exit 6 when a secret expires soon\n\nExit codes: 0 ok, 1 errors or missing values (or no expiry recorded), 6 a secret expires\nwithin DAYS or has expired."
+    )]
     Check {
         /// One JSON object instead of text (schema in the README)
         #[arg(long)]
         json: bool,
+        /// Check only the secret's expiry: exit 6 when it expires within DAYS or has expired
+        #[arg(long, value_name = "DAYS")]
+        expires_within: Option<u32>,
+        /// With --expires-within: every profile (and the default file) at once
+        #[arg(long, requires = "expires_within")]
+        all_profiles: bool,
     },
 
     /// Print the values for other tools or people (the secret redacted unless asked)

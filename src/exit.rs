@@ -10,3 +10,5 @@ pub const FILE: u8 = 3;
 pub const VERIFY_FAILED: u8 = 4;
 /// The identity platform could not be reached.
 pub const UNREACHABLE: u8 = 5;
+/// The client secret expires within the days asked about (`check --expires-within`), or has.
+pub const EXPIRING: u8 = 6;

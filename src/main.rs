@@ -90,7 +90,19 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         None => walk(&cli.walk, env, cli.color),
         Some(Command::Walk(args)) => walk(args, env, cli.color),
         Some(Command::Status { json }) => commands::status::run(&env, *json, &mut out),
-        Some(Command::Check { json }) => commands::check::run(&env, *json, &mut out),
+        Some(Command::Check {
+            json,
+            expires_within: Some(days),
+            all_profiles,
+        }) => {
+            let dir = if *all_profiles {
+                Some(state_dir()?)
+            } else {
+                None
+            };
+            commands::expiry::run(&env, dir.as_deref(), i64::from(*days), *json, &mut out)
+        }
+        Some(Command::Check { json, .. }) => commands::check::run(&env, *json, &mut out),
         Some(Command::Export {
             format,
             reveal_secret,

@@ -2,6 +2,7 @@
 //! returns the exit code, so tests can run them without a process.
 
 pub mod check;
+pub mod expiry;
 pub mod export;
 pub mod import;
 pub mod profiles;

@@ -30,18 +30,8 @@ pub fn check_name(name: &str, lang: crate::i18n::Lang) -> Result<(), Failure> {
     }
 }
 
-pub fn profile_path(state_dir: &Path, name: &str) -> PathBuf {
-    state_dir.join("profiles").join(format!("{name}.toml"))
-}
-
-pub fn run(
-    state_dir: &Path,
-    procedure: &Procedure,
-    today: time::Date,
-    json: bool,
-    out: &mut dyn Write,
-) -> Outcome {
-    let io = |e: std::io::Error| Failure::write(e, procedure.lang());
+/// The default progress file and every profile's, by name (`(default)` first).
+pub fn all(state_dir: &Path) -> Vec<(String, PathBuf)> {
     let dir = state_dir.join("profiles");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map(|rd| {
@@ -60,6 +50,22 @@ pub fn run(
         let p = profile_path(state_dir, &n);
         (n, p)
     }));
+    rows
+}
+
+pub fn profile_path(state_dir: &Path, name: &str) -> PathBuf {
+    state_dir.join("profiles").join(format!("{name}.toml"))
+}
+
+pub fn run(
+    state_dir: &Path,
+    procedure: &Procedure,
+    today: time::Date,
+    json: bool,
+    out: &mut dyn Write,
+) -> Outcome {
+    let io = |e: std::io::Error| Failure::write(e, procedure.lang());
+    let rows = all(state_dir);
     let mut any = false;
     let mut list = Vec::new();
     for (name, path) in rows {

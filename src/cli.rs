@@ -101,7 +101,7 @@ pub enum Command {
 
     /// Print the values for other tools or people (the secret redacted unless asked)
     #[command(
-        after_help = "Examples:\n  azreg export --format env > azreg.env\n  azreg export --format intrexx\n  azreg export --format json --reveal-secret | jq ."
+        after_help = "Examples:\n  azreg export --format env > azreg.env\n  azreg export --format intrexx\n  azreg export --format ics --remind-days 30 > renew-secret.ics\n  azreg export --format json --reveal-secret | jq ."
     )]
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Env)]
@@ -112,6 +112,9 @@ pub enum Command {
         /// Export even while a value is missing or in error (they are left empty)
         #[arg(long)]
         allow_incomplete: bool,
+        /// With --format ics: the reminder this many days before the secret expires
+        #[arg(long, default_value_t = 30, value_name = "DAYS")]
+        remind_days: u32,
     },
 
     /// Print a script that performs the registration with the Azure CLI or Graph PowerShell
@@ -246,6 +249,8 @@ pub enum ExportFormat {
     Toml,
     /// A plain sheet: what to enter where in the Intrexx Portal Manager
     Intrexx,
+    /// A calendar reminder (RFC 5545) to renew the secret, --remind-days before it expires
+    Ics,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -107,7 +107,13 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
             format,
             reveal_secret,
             allow_incomplete,
-        }) => commands::export::run(&env, *format, *reveal_secret, *allow_incomplete, &mut out),
+            remind_days,
+        }) => commands::export::run(
+            &env,
+            *format,
+            (*reveal_secret, *allow_incomplete, *remind_days),
+            &mut out,
+        ),
         Some(Command::Script {
             kind,
             allow_incomplete,

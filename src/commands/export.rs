@@ -14,19 +14,23 @@ use crate::tr;
 pub fn run(
     env: &Env,
     format: ExportFormat,
-    reveal: bool,
-    allow_incomplete: bool,
+    (reveal, allow_incomplete, remind_days): (bool, bool, u32),
     out: &mut dyn Write,
 ) -> Outcome {
     let progress = env.load()?;
     let r = Report::new(&env.procedure, &progress, env.today);
     let ids: Vec<&str> = env.procedure.fields.iter().map(|f| f.id.as_str()).collect();
-    handed_on(&r, &ids, allow_incomplete, L::new("export", "Export"))?;
+    // A reminder needs only the expiry; the other formats hand every value on.
+    if format != ExportFormat::Ics {
+        handed_on(&r, &ids, allow_incomplete, L::new("export", "Export"))?;
+    }
     let text = match format {
         ExportFormat::Env => env_lines(&r, reveal),
         ExportFormat::Json => json(&r, reveal),
         ExportFormat::Toml => toml_text(&r, reveal),
         ExportFormat::Intrexx => sheet(&r, reveal),
+        ExportFormat::Ics => super::ics::calendar(&r, remind_days, env.procedure.lang())
+            .map_err(|m| Failure::new(super::EXIT_CHECK, m))?,
     };
     out.write_all(text.as_bytes())
         .map_err(|e| Failure::write(e, env.procedure.lang()))?;
@@ -187,7 +191,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let env = env(dir.path());
         with_values(&env, FULL);
-        let (r, out) = capture(|o| super::run(&env, format, reveal, false, o));
+        let (r, out) = capture(|o| super::run(&env, format, (reveal, false, 30), o));
         assert_eq!(r, Ok(0));
         out
     }

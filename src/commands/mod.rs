@@ -4,6 +4,7 @@
 pub mod check;
 pub mod expiry;
 pub mod export;
+pub mod ics;
 pub mod import;
 pub mod profiles;
 pub mod reset;

@@ -127,6 +127,14 @@ pub enum Command {
         /// Write the script even while a value it needs is missing or in error
         #[arg(long)]
         allow_incomplete: bool,
+        /// Only a new client secret for the recorded app, beside the old one (never removing
+        /// any)
+        #[arg(long)]
+        renew: bool,
+        /// With --renew: when the new secret expires, as YYYY-MM-DD or days from today
+        /// [default: the recommended 180 days]
+        #[arg(long, requires = "renew", value_name = "DATE|DAYS")]
+        expires: Option<String>,
     },
 
     /// Set a value, checked as the walkthrough checks it

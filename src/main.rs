@@ -117,7 +117,12 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         Some(Command::Script {
             kind,
             allow_incomplete,
-        }) => commands::script::run(&env, *kind, *allow_incomplete, &mut out),
+            renew,
+            expires,
+        }) => {
+            let renew = renew.then(|| expires.clone().unwrap_or_default());
+            commands::script::run(&env, *kind, (*allow_incomplete, renew), &mut out)
+        }
         Some(Command::Import) => {
             commands::import::run(&env, &mut std::io::stdin().lock(), &mut out)
         }

@@ -8,8 +8,9 @@ use toml::value::Datetime;
 
 use crate::fields::Values;
 
-/// The progress file's schema version this build writes.
-pub const VERSION: u32 = 1;
+/// The progress file's schema version this build writes. 2 added `secret_key_id` and
+/// `[[renewals]]`; a version 1 file reads as it is.
+pub const VERSION: u32 = 2;
 
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,9 +32,29 @@ pub struct Progress {
     /// When the live check last proved tenant, client ID and secret.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_verified: Option<Datetime>,
+    /// The `keyId` of the client secret a script of azreg created (Graph's id of the
+    /// password credential): the one key a renewal may later remove, never another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_key_id: Option<String>,
     /// Entered values by field id. Derived values are not stored.
     #[serde(default)]
     pub values: Values,
+    /// Each renewal of the client secret: dates only, never a value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renewals: Vec<Renewal>,
+}
+
+/// One renewal of the client secret, for the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Renewal {
+    /// The day the new secret was taken in (YYYY-MM-DD).
+    pub on: String,
+    /// The old secret's expiry, if one was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_expiry: Option<String>,
+    /// The new secret's expiry.
+    pub new_expiry: String,
 }
 
 impl Progress {
@@ -45,7 +66,9 @@ impl Progress {
             done: BTreeMap::new(),
             authority: None,
             last_verified: None,
+            secret_key_id: None,
             values: Values::new(),
+            renewals: Vec::new(),
         }
     }
 

@@ -608,7 +608,7 @@ mod tests {
         p.done
             .insert("sign-in".into(), "2026-11-26T10:00:00Z".parse().unwrap());
         let text = to_toml(&p).unwrap();
-        assert!(text.contains("version = 1"), "{text}");
+        assert!(text.contains(&format!("version = {VERSION}")), "{text}");
         assert!(text.contains("sign-in = 2026-11-26T10:00:00Z"), "{text}");
     }
 }

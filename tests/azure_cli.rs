@@ -233,6 +233,10 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+fn text_of(b: &[u8]) -> String {
+    text(b)
+}
+
 #[test]
 fn the_generated_script_registers_a_working_app_with_the_real_azure_cli() {
     let Some(az) = az_cli() else { return };
@@ -392,6 +396,50 @@ fn the_generated_script_registers_a_working_app_with_the_real_azure_cli() {
     assert_eq!(s.sps().len(), 1);
     assert_eq!(s.grants().len(), 1);
     assert_eq!(s.role_assignments().len(), 1);
+    // Renewal: a third secret beside the others, none removed; the progress file keeps both
+    // expiries and the key, and the new secret works for a client-credentials sign-in.
+    let out = azreg(
+        &file,
+        &["script", "az", "--renew", "--expires", "2100-01-31"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text_of(&out.stderr));
+    let renew = dir.path().join("renew.sh");
+    std::fs::write(&renew, &out.stdout).unwrap();
+    let run = cli.run_script(&renew);
+    assert!(
+        run.status.success(),
+        "renewal failed:\n{}\n--- stand-in log:\n{}",
+        text_of(&run.stderr),
+        s.log_text()
+    );
+    let creds = s.apps()[0]["passwordCredentials"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(creds.len(), 3, "{}", s.dump());
+    assert!(
+        creds[2]["endDateTime"]
+            .as_str()
+            .unwrap()
+            .starts_with("2100-01-31")
+    );
+    let imp = azreg(&file, &["import"], Some(&run.stdout));
+    assert!(imp.status.success(), "{}", text_of(&imp.stderr));
+    let saved: toml::Table = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        saved["values"]["secret_expiry"].as_str(),
+        Some("2100-01-31")
+    );
+    let renewals = saved["renewals"].as_array().unwrap();
+    assert_eq!(renewals.len(), 1);
+    assert_eq!(renewals[0]["old_expiry"].as_str(), Some("2099-05-25"));
+    assert_eq!(renewals[0]["new_expiry"].as_str(), Some("2100-01-31"));
+    assert_eq!(
+        saved["secret_key_id"].as_str(),
+        creds[2]["keyId"].as_str(),
+        "the renewed key is the one recorded"
+    );
     eprintln!(
         "real Azure CLI test: {:.1} s wall (both runs, sign-in included)",
         started.elapsed().as_secs_f64()

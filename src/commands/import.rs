@@ -119,6 +119,35 @@ pub fn apply(
             }
         })
         .collect();
+    // A renewal keeps the old expiry in the history and records the new one (dates only).
+    let renewal = obj.get("renewal") == Some(&Value::Bool(true));
+    let expiry_field = procedure
+        .fields
+        .iter()
+        .find(|f| f.kind == fields::FieldKind::Date && f.goes_to.is_some())
+        .map(|f| f.id.clone());
+    let new_end = obj
+        .get("secretEndDateTime")
+        .and_then(Value::as_str)
+        .and_then(|s| s.get(..10))
+        .filter(|d| fields::parse_date(d).is_some())
+        .map(str::to_string);
+    if renewal && let (Some(field), Some(end)) = (&expiry_field, &new_end) {
+        progress.renewals.push(progress::Renewal {
+            on: fields::format_date(today),
+            old_expiry: progress.values.get(field).cloned(),
+            new_expiry: end.clone(),
+        });
+        values.insert(field.clone(), end.clone());
+    }
+    // The key a script of azreg created: the only one a later renewal may remove.
+    if let Some(key) = obj
+        .get("secretKeyId")
+        .and_then(Value::as_str)
+        .filter(|k| fields::is_guid(k))
+    {
+        progress.secret_key_id = Some(key.to_ascii_lowercase());
+    }
     progress.values = values;
     // Only azreg's own scripts say what they did; plain az output marks nothing.
     let mut marked = Vec::new();
@@ -126,7 +155,7 @@ pub fn apply(
         .get("azreg")
         .and_then(Value::as_str)
         .is_some_and(|s| s.starts_with("script"));
-    if by_script && obj.contains_key("password") {
+    if by_script && obj.contains_key("password") && !renewal {
         let now = progress::now();
         for (i, e) in procedure.entries.iter().enumerate() {
             let did = e.scripted
@@ -440,6 +469,45 @@ mod script_output {
         let (r, _) = capture(|o| super::run(&env, &mut with_consent.as_bytes(), o));
         assert_eq!(r, Ok(0));
         assert!(env.load().unwrap().is_done("grant-admin-consent"));
+    }
+
+    #[test]
+    fn a_renewal_keeps_both_expiries_and_records_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        with_values(
+            &env,
+            &[
+                ("secret_expiry", "2027-05-25"),
+                ("client_id", "0b1c2d3e-1111-2222-3333-444455556666"),
+            ],
+        );
+        let json = r#"{"appId": "0b1c2d3e-1111-2222-3333-444455556666",
+            "password": "new8Q~abcdefghijklmnopqrstuvwxyz0123456_",
+            "tenant": "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff",
+            "secretKeyId": "AAAAAAAA-1111-2222-3333-444455556666",
+            "secretEndDateTime": "2028-11-26T00:00:00Z", "renewal": true,
+            "azreg": "script az renew"}"#;
+        let (r, out) = capture(|o| super::run(&env, &mut json.as_bytes(), o));
+        assert_eq!(r, Ok(0), "{out}");
+        let p = env.load().unwrap();
+        assert_eq!(p.values["secret_expiry"], "2028-11-26");
+        assert_eq!(p.renewals.len(), 1);
+        assert_eq!(p.renewals[0].old_expiry.as_deref(), Some("2027-05-25"));
+        assert_eq!(p.renewals[0].new_expiry, "2028-11-26");
+        assert_eq!(p.renewals[0].on, "2026-11-26");
+        assert_eq!(
+            p.secret_key_id.as_deref(),
+            Some("aaaaaaaa-1111-2222-3333-444455556666")
+        );
+        assert!(
+            p.done.is_empty(),
+            "a renewal marks no steps of the first registration"
+        );
+        // The history holds dates only.
+        let text = std::fs::read_to_string(&env.path).unwrap();
+        let history = &text[text.find("[[renewals]]").unwrap()..];
+        assert!(!history.contains("8Q~"), "{history}");
     }
 
     #[test]

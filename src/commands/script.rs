@@ -42,17 +42,99 @@ pub struct Inputs {
     pub tenant_id: Option<String>,
 }
 
-pub fn run(env: &Env, kind: ScriptKind, allow_incomplete: bool, out: &mut dyn Write) -> Outcome {
+pub fn run(
+    env: &Env,
+    kind: ScriptKind,
+    (allow_incomplete, renew): (bool, Option<String>),
+    out: &mut dyn Write,
+) -> Outcome {
     let progress = env.load()?;
     let r = Report::new(&env.procedure, &progress, env.today);
-    let inputs = inputs(&r, allow_incomplete)?;
-    let text = match kind {
-        ScriptKind::Az => az(&inputs),
-        ScriptKind::Powershell => powershell(&inputs),
+    let lang = env.procedure.lang();
+    let text = if let Some(expires) = renew {
+        // A renewal needs the app's client ID and a description; the new expiry comes from
+        // --expires, so the recorded one stays the old secret's until the import.
+        let what = L::new("the renewal script", "das Erneuerungsskript");
+        let got = handed_on(
+            &r,
+            &["client_id", "secret_description"],
+            allow_incomplete,
+            what,
+        )?;
+        let mut it = got.into_iter().map(Option::unwrap_or_default);
+        let mut next = || it.next().unwrap_or_default();
+        let end_date = renewal_end(&r, &expires).ok_or_else(|| {
+            Failure::new(
+                super::EXIT_USAGE,
+                crate::tr!(
+                    lang,
+                    "--expires {:?}: a date (YYYY-MM-DD, in the future) or days from today (1 to 730)",
+                    "--expires {:?}: ein Datum (JJJJ-MM-TT, in der Zukunft) oder Tage ab heute (1 bis 730)",
+                    crate::text::clean_for_display(&expires)
+                ),
+            )
+        })?;
+        let i = Inputs {
+            client_id: Some(next()).filter(|c| is_guid(c)),
+            description: next(),
+            end_date,
+            tenant_id: recorded_guid(&r, "tenant_id"),
+            name: String::new(),
+            audience: String::new(),
+            web: String::new(),
+            spa: String::new(),
+            permissions: Vec::new(),
+            consent: false,
+        };
+        let made = match kind {
+            ScriptKind::Az => az_renew(&i),
+            ScriptKind::Powershell => powershell_renew(&i),
+        };
+        made.map_err(|_| {
+            Failure::new(
+                super::EXIT_CHECK,
+                crate::tr!(
+                    lang,
+                    "the renewal script needs the app's client ID (step 23)",
+                    "das Erneuerungsskript braucht die Client-ID der App (Schritt 23)"
+                ),
+            )
+        })?
+    } else {
+        let inputs = inputs(&r, allow_incomplete)?;
+        match kind {
+            ScriptKind::Az => az(&inputs),
+            ScriptKind::Powershell => powershell(&inputs),
+        }
     };
     out.write_all(text.as_bytes())
         .map_err(|e| Failure::write(e, env.procedure.lang()))?;
     Ok(EXIT_OK)
+}
+
+/// The new secret's end for `--renew --expires DATE|DAYS`; empty: the recommended preset.
+fn renewal_end(r: &Report, expires: &str) -> Option<String> {
+    let days = |d: u32| {
+        Some(crate::fields::format_date(crate::fields::preset_date(
+            r.today, d,
+        )))
+        .filter(|_| (1..=730).contains(&d))
+    };
+    if expires.trim().is_empty() {
+        let recommended = r
+            .procedure
+            .fields
+            .iter()
+            .find_map(|f| f.recommended)
+            .unwrap_or(180);
+        return days(recommended);
+    }
+    if let Ok(n) = expires.trim().parse::<u32>() {
+        return days(n);
+    }
+    crate::fields::parse_date(expires.trim())
+        .filter(|d| *d > r.today)
+        .map(crate::fields::format_date)
 }
 
 /// A recorded GUID field that passes its checks.
@@ -113,7 +195,7 @@ pub fn az(i: &Inputs) -> String {
         "displayName": i.description, "endDateTime": end_date_time(&i.end_date)}})
     .to_string();
     let role_ids = permissions::app_role_ids(&i.permissions).join(" ");
-    format!(
+    let values = format!(
         r#"#!/usr/bin/env bash
 # azreg: registers the Intrexx portal's app in Microsoft Entra ID with the Azure CLI, with the
 # values captured in azreg. Run it signed in (az login) as someone who may create app
@@ -145,13 +227,31 @@ grant_admin_consent={consent}
 client_id={client_id}
 
 graph_app_id=00000003-0000-0000-c000-000000000000
+"#,
+        name = sh_quote(&json(&i.name)),
+        name_filter = sh_quote(&name_filter(&i.name)),
+        audience = sh_quote(&i.audience),
+        web = sh_quote(&json(&i.web)),
+        spa = sh_quote(&json(&i.spa)),
+        password_body = sh_quote(&password_body),
+        graph_access = sh_quote(&permissions::required_resource_access(&i.permissions).to_string()),
+        scopes = sh_quote(&permissions::delegated_scope(&i.permissions)),
+        role_ids = sh_quote(&role_ids),
+        permissions = sh_quote(&permissions::format(&i.permissions)),
+        consent = if i.consent { "yes" } else { "no" },
+        client_id = sh_quote(i.client_id.as_deref().unwrap_or_default()),
+    );
+    values + BASH_HELPERS + BASH_CREATE
+}
 
-say() {{ printf 'azreg script: %s\n' "$*" >&2; }}
+/// The helpers both bash scripts use: messages, retries, Graph's address, `az rest`.
+const BASH_HELPERS: &str = r#"
+say() { printf 'azreg script: %s\n' "$*" >&2; }
 
 # Runs a command, printing its output; while Entra ID has not yet spread a new object to every
 # replica (eventual consistency: Request_ResourceNotFound, NoBackingApplicationObject; `az ad`
 # shows only their messages), waits 1, 2, 4, 8, 16 s and tries again.
-retry() {{
+retry() {
   local delay errors
   errors=$(mktemp)
   for delay in 1 2 4 8 16 stop; do
@@ -159,32 +259,35 @@ retry() {{
     if [ "$delay" = stop ] || ! grep -Eq 'Request_ResourceNotFound|NoBackingApplicationObject|does not exist or one of its queried|does not reference a valid application object' "$errors"; then
       cat "$errors" >&2; rm -f "$errors"; return 1
     fi
-    say "not visible yet (replication); trying again in ${{delay}}s"
+    say "not visible yet (replication); trying again in ${delay}s"
     sleep "$delay"
   done
-}}
+}
 
 # A JSON array as az prints it, with one more item unless it holds it already.
-with_item() {{
+with_item() {
   local list=$1 item=$2
   case $list in *"$item"*) printf '%s' "$list"; return ;; esac
-  case $list in *'['*) list=${{list%]*}} ;; *) list='[' ;; esac
+  case $list in *'['*) list=${list%]*} ;; *) list='[' ;; esac
   case $list in *[![:space:][]*) printf '%s, %s]' "$list" "$item" ;; *) printf '[%s]' "$item" ;; esac
-}}
+}
 
 # Two JSON arrays as one.
-joined() {{
+joined() {
   local a=$1 b=$2
   case $a in *[![:space:][\]]*) ;; *) printf '%s' "$b"; return ;; esac
-  printf '%s, %s' "${{a%]*}}" "${{b#*[}}"
-}}
+  printf '%s, %s' "${a%]*}" "${b#*[}"
+}
 
 # Graph's address in the signed-in cloud (national clouds have their own).
 graph_resource=$(az cloud show --query endpoints.microsoftGraphResourceId --output tsv)
-graph=${{graph_resource%/}}/v1.0
-rest() {{ az rest --resource "$graph_resource" "$@"; }}
+graph=${graph_resource%/}/v1.0
+rest() { az rest --resource "$graph_resource" "$@"; }
 
-if [ -z "$client_id" ]; then
+"#;
+
+/// Creating or updating the app, its service principal, consent and a secret.
+const BASH_CREATE: &str = r#"if [ -z "$client_id" ]; then
   found=$(rest --method GET --uri "$graph/applications?\$filter=$name_filter" --query "value[].appId" --output tsv)
   case $(printf '%s' "$found" | grep -c .) in
     0) ;;
@@ -196,7 +299,7 @@ fi
 if [ -z "$client_id" ]; then
   say "creating the app registration"
   created=$(rest --method POST --uri "$graph/applications" \
-    --body "{{\"displayName\": $display_name_json, \"signInAudience\": \"$sign_in_audience\", \"web\": {{\"redirectUris\": [$web_uri_json]}}, \"spa\": {{\"redirectUris\": [$spa_uri_json]}}, \"requiredResourceAccess\": $graph_access}}" \
+    --body "{\"displayName\": $display_name_json, \"signInAudience\": \"$sign_in_audience\", \"web\": {\"redirectUris\": [$web_uri_json]}, \"spa\": {\"redirectUris\": [$spa_uri_json]}, \"requiredResourceAccess\": $graph_access}" \
     --query "join(' ', [appId, id])" --output tsv)
   read -r client_id object_id <<< "$created"
 else
@@ -207,7 +310,7 @@ else
   spa_now=$(rest --method GET --uri "$graph/applications/$object_id" --query "spa.redirectUris" --output json)
   other_apis=$(rest --method GET --uri "$graph/applications/$object_id" --query "requiredResourceAccess[?resourceAppId!='$graph_app_id']" --output json)
   rest --method PATCH --uri "$graph/applications/$object_id" \
-    --body "{{\"displayName\": $display_name_json, \"signInAudience\": \"$sign_in_audience\", \"web\": {{\"redirectUris\": $(with_item "$web_now" "$web_uri_json")}}, \"spa\": {{\"redirectUris\": $(with_item "$spa_now" "$spa_uri_json")}}, \"requiredResourceAccess\": $(joined "$other_apis" "$graph_access")}}" \
+    --body "{\"displayName\": $display_name_json, \"signInAudience\": \"$sign_in_audience\", \"web\": {\"redirectUris\": $(with_item "$web_now" "$web_uri_json")}, \"spa\": {\"redirectUris\": $(with_item "$spa_now" "$spa_uri_json")}, \"requiredResourceAccess\": $(joined "$other_apis" "$graph_access")}" \
     --output none
 fi
 say "application (client) ID: $client_id"
@@ -228,10 +331,10 @@ if [ "$grant_admin_consent" = yes ]; then
     grant_id=$(retry rest --method GET --uri "$graph/oauth2PermissionGrants?\$filter=clientId%20eq%20%27$sp_id%27" \
       --query "value[?resourceId=='$graph_sp_id' && consentType=='AllPrincipals'] | [0].id" --output tsv)
     if [ -n "$grant_id" ]; then
-      rest --method PATCH --uri "$graph/oauth2PermissionGrants/$grant_id" --body "{{\"scope\": \"$delegated_scopes\"}}" --output none
+      rest --method PATCH --uri "$graph/oauth2PermissionGrants/$grant_id" --body "{\"scope\": \"$delegated_scopes\"}" --output none
     else
       retry rest --method POST --uri "$graph/oauth2PermissionGrants" \
-        --body "{{\"clientId\": \"$sp_id\", \"consentType\": \"AllPrincipals\", \"resourceId\": \"$graph_sp_id\", \"scope\": \"$delegated_scopes\"}}" --output none
+        --body "{\"clientId\": \"$sp_id\", \"consentType\": \"AllPrincipals\", \"resourceId\": \"$graph_sp_id\", \"scope\": \"$delegated_scopes\"}" --output none
     fi
   fi
   if [ -n "$app_role_ids" ]; then
@@ -239,7 +342,7 @@ if [ "$grant_admin_consent" = yes ]; then
     for role in $app_role_ids; do
       case $have in *" $role "*) continue ;; esac
       retry rest --method POST --uri "$graph/servicePrincipals/$graph_sp_id/appRoleAssignedTo" \
-        --body "{{\"principalId\": \"$sp_id\", \"resourceId\": \"$graph_sp_id\", \"appRoleId\": \"$role\"}}" --output none
+        --body "{\"principalId\": \"$sp_id\", \"resourceId\": \"$graph_sp_id\", \"appRoleId\": \"$role\"}" --output none
     done
   fi
   consent=true
@@ -249,23 +352,47 @@ say "creating the client secret"
 tenant_id=$(az account show --query tenantId --output tsv)
 say "WARNING: the JSON on stdout holds the secret's value, shown only this once: store it now."
 retry rest --method POST --uri "$graph/applications/$object_id/addPassword" --body "$password_body" \
-  --query "{{appId: '$client_id', password: secretText, tenant: '$tenant_id', objectId: '$object_id', servicePrincipalId: '$sp_id', secretKeyId: keyId, secretEndDateTime: endDateTime, permissions: '$permissions', adminConsent: \`$consent\`, azreg: 'script az'}}" \
+  --query "{appId: '$client_id', password: secretText, tenant: '$tenant_id', objectId: '$object_id', servicePrincipalId: '$sp_id', secretKeyId: keyId, secretEndDateTime: endDateTime, permissions: '$permissions', adminConsent: \`$consent\`, azreg: 'script az'}" \
   --output json
+"#;
+
+/// `script az --renew`: a new client secret for the app azreg recorded, added beside the old one
+/// (never removing any), printed once as JSON for `azreg import`, which keeps both expiries.
+pub fn az_renew(i: &Inputs) -> Result<String, String> {
+    let Some(client_id) = &i.client_id else {
+        return Err("the app's client ID is needed (step 23)".into());
+    };
+    let password_body = serde_json::json!({"passwordCredential": {
+        "displayName": i.description, "endDateTime": end_date_time(&i.end_date)}})
+    .to_string();
+    let values = format!(
+        r#"#!/usr/bin/env bash
+# azreg: renews the client secret of the Intrexx portal's app in Microsoft Entra ID with the
+# Azure CLI: a new secret is added beside the old one, which is never removed here (delete it in
+# the portal once the connector works with the new one). Run it signed in (az login).
+# Progress goes to stderr; stdout gets one JSON object holding the new secret, shown only this
+# once: pipe it into azreg, e.g.  bash renew.sh | azreg import
+set -euo pipefail
+
+client_id={client_id}
+password_body={password_body}
+
+graph_app_id=00000003-0000-0000-c000-000000000000
 "#,
-        name = sh_quote(&json(&i.name)),
-        name_filter = sh_quote(&name_filter(&i.name)),
-        audience = sh_quote(&i.audience),
-        web = sh_quote(&json(&i.web)),
-        spa = sh_quote(&json(&i.spa)),
+        client_id = sh_quote(client_id),
         password_body = sh_quote(&password_body),
-        graph_access = sh_quote(&permissions::required_resource_access(&i.permissions).to_string()),
-        scopes = sh_quote(&permissions::delegated_scope(&i.permissions)),
-        role_ids = sh_quote(&role_ids),
-        permissions = sh_quote(&permissions::format(&i.permissions)),
-        consent = if i.consent { "yes" } else { "no" },
-        client_id = sh_quote(i.client_id.as_deref().unwrap_or_default()),
-    )
+    );
+    Ok(values + BASH_HELPERS + BASH_RENEW)
 }
+
+const BASH_RENEW: &str = r#"say "renewing the client secret of $client_id"
+object_id=$(retry rest --method GET --uri "$graph/applications(appId='$client_id')" --query id --output tsv)
+tenant_id=$(az account show --query tenantId --output tsv)
+say "WARNING: the JSON on stdout holds the new secret's value, shown only this once: store it now."
+retry rest --method POST --uri "$graph/applications/$object_id/addPassword" --body "$password_body" \
+  --query "{appId: '$client_id', password: secretText, tenant: '$tenant_id', secretKeyId: keyId, secretEndDateTime: endDateTime, renewal: \`true\`, azreg: 'script az renew'}" \
+  --output json
+"#;
 
 /// The characters PowerShell's tokenizer takes as a single quote (`IsSingleQuote`): any of them
 /// ends a single-quoted string, and each is escaped by doubling it.
@@ -435,6 +562,48 @@ Say "WARNING: the JSON output holds the secret's value, shown only this once: st
     )
 }
 
+/// `script powershell --renew`: a new secret beside the old one, as `az_renew`.
+pub fn powershell_renew(i: &Inputs) -> Result<String, String> {
+    let Some(client_id) = &i.client_id else {
+        return Err("the app's client ID is needed (step 23)".into());
+    };
+    let tenant = i
+        .tenant_id
+        .as_deref()
+        .map(|t| format!(" -TenantId {}", ps_quote(t)))
+        .unwrap_or_default();
+    Ok(format!(
+        r#"#Requires -Modules Microsoft.Graph.Applications
+# azreg: renews the client secret of the Intrexx portal's app in Microsoft Entra ID with
+# Microsoft Graph PowerShell: a new secret is added beside the old one, which is never removed
+# here (delete it in the portal once the connector works with the new one). Messages go to
+# stderr; the output is one JSON object holding the new secret, shown only this once: pipe it
+# into azreg, e.g.  pwsh ./Renew.ps1 | azreg import
+$ErrorActionPreference = 'Stop'
+
+$ClientId = {client_id}
+$SecretDescription = {description}
+$SecretEnd = [datetime]::Parse({end_date}, [cultureinfo]::InvariantCulture).ToUniversalTime()
+
+function Say([string]$Text) {{ [Console]::Error.WriteLine("azreg script: $Text") }}
+
+Connect-MgGraph -Scopes 'Application.ReadWrite.All'{tenant} -NoWelcome
+Say "renewing the client secret of $ClientId"
+$app = Get-MgApplicationByAppId -AppId $ClientId
+$secret = Add-MgApplicationPassword -ApplicationId $app.Id -PasswordCredential @{{ DisplayName = $SecretDescription; EndDateTime = $SecretEnd }}
+Say "WARNING: the JSON output holds the new secret's value, shown only this once: store it now."
+[pscustomobject]@{{
+  appId = $ClientId; password = $secret.SecretText; tenant = (Get-MgContext).TenantId
+  secretKeyId = $secret.KeyId; secretEndDateTime = $secret.EndDateTime; renewal = $true
+  azreg = 'script powershell renew'
+}} | ConvertTo-Json
+"#,
+        client_id = ps_quote(client_id),
+        description = ps_quote(&i.description),
+        end_date = ps_quote(&i.end_date),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
@@ -449,7 +618,7 @@ mod tests {
             &env,
             &[("portal_url", "https://a.com"), ("collaboration", "x-y")],
         );
-        let (r, _) = capture(|o| super::run(&env, ScriptKind::Az, false, o));
+        let (r, _) = capture(|o| super::run(&env, ScriptKind::Az, (false, None), o));
         let f = r.unwrap_err();
         assert_eq!(f.code, 1);
         assert!(f.message.contains("app_name: missing"), "{}", f.message);
@@ -469,7 +638,7 @@ mod tests {
             f.message
         );
         // --allow-incomplete writes it anyway.
-        let (r, out) = capture(|o| super::run(&env, ScriptKind::Az, true, o));
+        let (r, out) = capture(|o| super::run(&env, ScriptKind::Az, (true, None), o));
         assert_eq!(r, Ok(0));
         assert!(out.starts_with("#!/usr/bin/env bash"));
     }
@@ -591,5 +760,55 @@ mod tests {
             prop_assert_eq!(value, s);
             prop_assert_eq!(rest, "");
         }
+    }
+}
+
+#[cfg(test)]
+mod renew {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn renewal_scripts_add_a_secret_and_never_remove_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        with_values(&env, FULL);
+        let (r, out) = capture(|o| run(&env, ScriptKind::Az, (false, Some("365".into())), o));
+        assert_eq!(r, Ok(0));
+        assert!(
+            out.contains("client_id='0b1c2d3e-1111-2222-3333-444455556666'"),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#""endDateTime":"2027-11-26T00:00:00Z""#),
+            "{out}"
+        );
+        assert!(out.contains("addPassword") && !out.contains("removePassword"));
+        assert!(out.contains("renewal: \\`true\\`"), "{out}");
+        let (r, out) = capture(|o| {
+            run(
+                &env,
+                ScriptKind::Powershell,
+                (false, Some(String::new())),
+                o,
+            )
+        });
+        assert_eq!(r, Ok(0));
+        assert!(
+            out.contains("Add-MgApplicationPassword")
+                && !out.contains("Remove-MgApplicationPassword")
+        );
+        assert!(
+            out.contains("$SecretEnd = [datetime]::Parse('2027-05-25'"),
+            "180 days: {out}"
+        );
+        let (r, _) = capture(|o| run(&env, ScriptKind::Az, (false, Some("2020-01-01".into())), o));
+        assert_eq!(r.unwrap_err().code, 2, "a date in the past");
+        // Without a client ID there is nothing to renew.
+        let dir = tempfile::tempdir().unwrap();
+        let env = super::super::testing::env(dir.path());
+        with_values(&env, &[("secret_description", "x")]);
+        let (r, _) = capture(|o| run(&env, ScriptKind::Az, (false, Some(String::new())), o));
+        assert!(r.unwrap_err().message.contains("client_id"));
     }
 }

@@ -237,6 +237,23 @@ impl App {
                 "Der geheime Clientschlüssel bleibt nur im Speicher (--no-store-secret)"
             ));
         }
+        // A secret that expires soon, or has: offer the renewal first thing.
+        match app.report().expiry() {
+            crate::report::Expiry::Soon { date, days } => {
+                let n = crate::i18n::nouns::DAYS_DATIVE.count(app.lang(), days);
+                app.warning(tr!(
+                    app.lang(),
+                    "The client secret expires on {date}, in {n}: renew it (azreg script az --renew, or a new secret at steps 18 to 21)",
+                    "Der geheime Clientschlüssel läuft am {date} ab, in {n}: erneuern Sie ihn (azreg script az --renew oder ein neuer Schlüssel in den Schritten 18 bis 21)"
+                ));
+            }
+            crate::report::Expiry::Past { date, .. } => app.error(tr!(
+                app.lang(),
+                "The client secret expired on {date}: the connector no longer reaches Microsoft 365; renew it (azreg script az --renew, or steps 18 to 21)",
+                "Der geheime Clientschlüssel ist am {date} abgelaufen: der Connector erreicht Microsoft 365 nicht mehr; erneuern Sie ihn (azreg script az --renew oder Schritte 18 bis 21)"
+            )),
+            _ => {}
+        }
         app
     }
 

@@ -821,3 +821,21 @@ fn o_opens_the_apps_own_page_once_the_client_id_is_known() {
     let fx = ch(&mut a, 'o');
     assert!(matches!(&fx[..], [Effect::OpenUrl(u)] if u.contains("/Credentials/appId/")));
 }
+
+#[test]
+fn an_expiring_secret_is_named_at_start() {
+    let p = Rc::new(Procedure::embedded().unwrap());
+    let mut progress = Progress::new(&p.id);
+    progress
+        .values
+        .insert("secret_expiry".into(), "2026-12-06".into());
+    let a = App::new(p, progress, config(), (80, 24));
+    let s = a.status.as_ref().unwrap();
+    assert_eq!(s.tone, Tone::Warning);
+    assert!(
+        s.text
+            .contains("expires on 2026-12-06, in 10 days: renew it"),
+        "{}",
+        s.text
+    );
+}

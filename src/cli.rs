@@ -73,6 +73,12 @@ pub enum Command {
     #[command(after_help = "Example:\n  azreg walk --profile portal-a --clipboard osc52")]
     Walk(WalkArgs),
 
+    /// Renew the client secret: a short walkthrough on the same progress file
+    #[command(
+        after_help = "Examples:\n  azreg renew\n  azreg renew --profile portal-a\n\nA new secret beside the old one, its value into Intrexx, a live check, then the old secret\ndeleted; the last step takes the new secret and expiry into the record and keeps the old\nexpiry in the history. Scripted: azreg script az --renew."
+    )]
+    Renew(WalkArgs),
+
     /// Where the setup stands: progress, current and next step, each value's state
     #[command(
         after_help = "Examples:\n  azreg status --profile portal-a\n  azreg status --json | jq .progress"

@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod permissions;
 pub mod procedure;
 pub mod progress;
+pub mod renewal;
 pub mod report;
 pub mod safe_fs;
 pub mod secret;

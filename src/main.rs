@@ -89,6 +89,18 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
     match &cli.command {
         None => walk(&cli.walk, env, cli.color),
         Some(Command::Walk(args)) => walk(args, env, cli.color),
+        Some(Command::Renew(args)) => {
+            let renewal = Procedure::renewal_in(env.procedure.lang())
+                .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+            walk(
+                args,
+                Env {
+                    procedure: renewal,
+                    ..env
+                },
+                cli.color,
+            )
+        }
         Some(Command::Status { json }) => commands::status::run(&env, *json, &mut out),
         Some(Command::Check {
             json,

@@ -105,6 +105,10 @@ pub struct FieldSpec {
     /// The value until the user enters one (e.g. `User.Read`, which the portal preselects).
     #[serde(default)]
     pub default: Option<String>,
+    /// Once every step of the procedure is done, this value takes the place of the named
+    /// field's (the renewal: the new secret replaces the old).
+    #[serde(default)]
+    pub replaces: Option<String>,
 }
 
 impl FieldSpec {

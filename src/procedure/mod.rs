@@ -18,6 +18,18 @@ pub const EMBEDDED_EN: &str = include_str!("../../assets/procedure.en.toml");
 /// The German procedure, embedded like the English one.
 pub const EMBEDDED_DE: &str = include_str!("../../assets/procedure.de.toml");
 
+/// The renewal of the client secret (`azreg renew`), embedded like the registration.
+pub const RENEW_EN: &str = include_str!("../../assets/renew.en.toml");
+pub const RENEW_DE: &str = include_str!("../../assets/renew.de.toml");
+
+/// The embedded renewal procedure in a language, and a name for its errors.
+pub fn renewal_text(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::En => (RENEW_EN, "embedded renew.en.toml"),
+        Lang::De => (RENEW_DE, "embedded renew.de.toml"),
+    }
+}
+
 /// The embedded procedure in a language, and a name for its errors.
 pub fn embedded_text(lang: Lang) -> (&'static str, &'static str) {
     match lang {
@@ -576,6 +588,12 @@ impl Procedure {
     /// The embedded procedure in a language.
     pub fn embedded_in(lang: crate::i18n::Lang) -> Result<Self, ProcedureError> {
         let (text, name) = embedded_text(lang);
+        Self::parse(text, name)
+    }
+
+    /// The embedded renewal procedure in a language.
+    pub fn renewal_in(lang: crate::i18n::Lang) -> Result<Self, ProcedureError> {
+        let (text, name) = renewal_text(lang);
         Self::parse(text, name)
     }
 

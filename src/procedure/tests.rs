@@ -279,3 +279,29 @@ fn line_col_counts_from_one() {
     assert_eq!(line_col("ab\ncd", 0), (1, 1));
     assert_eq!(line_col("ab\ncd", 4), (2, 2));
 }
+
+#[test]
+fn the_renewal_has_the_same_ids_and_fields_in_both_languages() {
+    let en = Procedure::renewal_in(Lang::En).unwrap();
+    let de = Procedure::renewal_in(Lang::De).unwrap();
+    let ids = |p: &Procedure| {
+        p.entries
+            .iter()
+            .map(|e| e.step.id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&en), ids(&de));
+    let fields = |p: &Procedure| {
+        p.fields
+            .iter()
+            .map(|f| (f.id.clone(), f.replaces.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(fields(&en), fields(&de));
+    assert_eq!(en.step_count(), 5);
+    // Its step ids never meet the registration's: both keep their marks in one file.
+    let main = Procedure::embedded().unwrap();
+    for id in ids(&en) {
+        assert!(main.entry_index(&id).is_none(), "{id}");
+    }
+}

@@ -243,14 +243,14 @@ impl App {
                 let n = crate::i18n::nouns::DAYS_DATIVE.count(app.lang(), days);
                 app.warning(tr!(
                     app.lang(),
-                    "The client secret expires on {date}, in {n}: renew it (azreg script az --renew, or a new secret at steps 18 to 21)",
-                    "Der geheime Clientschlüssel läuft am {date} ab, in {n}: erneuern Sie ihn (azreg script az --renew oder ein neuer Schlüssel in den Schritten 18 bis 21)"
+                    "The client secret expires on {date}, in {n}: renew it (azreg renew, or azreg script az --renew)",
+                    "Der geheime Clientschlüssel läuft am {date} ab, in {n}: erneuern Sie ihn (azreg renew oder azreg script az --renew)"
                 ));
             }
             crate::report::Expiry::Past { date, .. } => app.error(tr!(
                 app.lang(),
-                "The client secret expired on {date}: the connector no longer reaches Microsoft 365; renew it (azreg script az --renew, or steps 18 to 21)",
-                "Der geheime Clientschlüssel ist am {date} abgelaufen: der Connector erreicht Microsoft 365 nicht mehr; erneuern Sie ihn (azreg script az --renew oder Schritte 18 bis 21)"
+                "The client secret expired on {date}: the connector no longer reaches Microsoft 365; renew it (azreg renew, or azreg script az --renew)",
+                "Der geheime Clientschlüssel ist am {date} abgelaufen: der Connector erreicht Microsoft 365 nicht mehr; erneuern Sie ihn (azreg renew oder azreg script az --renew)"
             )),
             _ => {}
         }

@@ -84,6 +84,21 @@ impl App {
                 "Schritt {number} erledigt ({done}/{total})"
             ));
         }
+        // The renewal's last step: the new secret takes the old one's place.
+        if let Some(r) =
+            crate::renewal::complete(&self.procedure, &mut self.progress, self.config.today)
+        {
+            let (old, new) = (r.old_expiry.unwrap_or_else(|| "?".into()), r.new_expiry);
+            self.success(tr!(
+                self.lang(),
+                "Renewed: the new client secret (expires {new}) is the one azreg records now; the old expiry ({old}) is kept in the history",
+                "Erneuert: azreg führt jetzt den neuen geheimen Clientschlüssel (gültig bis {new}); das alte Ablaufdatum ({old}) bleibt in der Liste der Erneuerungen"
+            ));
+            let summary = self.procedure.summary_index();
+            let mut effects = self.move_to(summary);
+            effects.push(Effect::Save);
+            return effects;
+        }
         let next = self.next_open(self.cursor);
         let mut effects = self.move_to(next);
         if effects.is_empty() {

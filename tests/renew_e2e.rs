@@ -1,0 +1,77 @@
+//! `azreg renew` in a real pseudo-terminal: the short walkthrough on the same progress file,
+//! ending with the new secret in the record and the old expiry in the history.
+
+mod common;
+
+use common::{Pty, arg};
+
+const NEW: &str = "new8Q~abcdefghijklmnopqrstuvwxyz0123456_";
+
+#[test]
+fn renew_walks_to_a_new_secret_and_keeps_the_old_expiry() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(
+        &file,
+        "version = 2\n[values]\nclient_id = \"0b1c2d3e-1111-2222-3333-444455556666\"\ntenant_id = \"9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff\"\nsecret_expiry = \"2026-12-01\"\nclient_secret = \"old8Q~abcdefghijklmnopqrstuvwxyz0123456_\"\n",
+    )
+    .unwrap();
+    let mut pty = Pty::spawn(&["--file", arg(&file), "renew"], &[], 100, 30);
+    pty.wait_for("Renew the client secret", 10);
+    pty.send("j");
+    pty.wait_for("Step 1 of 5", 5);
+    pty.send("\r");
+    pty.wait_for("Step 2 of 5", 5);
+    // Description: a paste goes into the step's first field.
+    pty.paste("Intrexx connector 2027");
+    pty.send("\r");
+    pty.wait_for("description saved", 5);
+    pty.esc();
+    // Expiry: the picker starts on the recommended 180 days.
+    pty.send("\t\t\r");
+    pty.wait_for("recommended", 5);
+    pty.send("\r");
+    pty.wait_for("New secret expires on saved", 5);
+    pty.esc();
+    pty.send("\r");
+    pty.wait_for("Step 3 of 5", 5);
+    // The Secret ID guard holds here too.
+    pty.paste("11111111-2222-3333-4444-555555555555");
+    pty.send("\r");
+    pty.wait_for("Secret ID", 5);
+    pty.esc();
+    pty.paste(NEW);
+    pty.send("\r");
+    pty.wait_for("New client secret value saved", 5);
+    pty.esc();
+    pty.send("\r");
+    pty.wait_for("Step 4 of 5", 5);
+    pty.send("\r");
+    pty.wait_for("Step 5 of 5", 5);
+    pty.send("\r");
+    pty.wait_for("Renewed: the new client secret", 5);
+    pty.send("q");
+    assert_eq!(pty.wait_exit(10), 0);
+    let saved: toml::Table = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let values = saved["values"].as_table().unwrap();
+    assert_eq!(values["client_secret"].as_str(), Some(NEW));
+    // 180 days from today (the recommended preset).
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    let in_180 = |d: time::Date| (d + time::Duration::days(180)).format(&fmt).unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    let expected = [
+        in_180(today - time::Duration::days(1)),
+        in_180(today),
+        in_180(today + time::Duration::days(1)),
+    ];
+    let new_expiry = values["secret_expiry"].as_str().unwrap().to_string();
+    assert!(expected.contains(&new_expiry), "{new_expiry}");
+    assert!(!values.contains_key("new_client_secret"));
+    let r = saved["renewals"].as_array().unwrap();
+    assert_eq!(r[0]["old_expiry"].as_str(), Some("2026-12-01"));
+    assert_eq!(r[0]["new_expiry"].as_str(), Some(new_expiry.as_str()));
+    assert!(
+        !std::fs::read_to_string(&file).unwrap().contains("old8Q~"),
+        "old values are not kept"
+    );
+}

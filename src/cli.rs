@@ -73,6 +73,22 @@ pub enum Command {
     #[command(after_help = "Example:\n  azreg walk --profile portal-a --clipboard osc52")]
     Walk(WalkArgs),
 
+    /// Let azreg do it: the registration through Microsoft Graph after one sign-in
+    #[command(
+        after_help = "Examples:\n  azreg apply --dry-run\n  az login && azreg apply --token-from-az\n\nAfter the values of the walkthrough's first steps (azreg set ...): creates or updates the app\nwith both redirect URIs and the API permissions, its service principal, a client secret and,\nwhen chosen, admin consent; marks the steps it did; then runs the live check. Safe to run\nagain. Exit 7: stopped at a step (the reason says what to do)."
+    )]
+    Apply {
+        /// Use the Azure CLI's sign-in (az login first); Graph's address follows its cloud
+        #[arg(long)]
+        token_from_az: bool,
+        /// Print the requests it would send (no token, no secret) and change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// The identity platform for the live check afterwards
+        #[arg(long, value_name = "URL")]
+        authority: Option<String>,
+    },
+
     /// Renew the client secret: a short walkthrough on the same progress file
     #[command(
         after_help = "Examples:\n  azreg renew\n  azreg renew --profile portal-a\n\nA new secret beside the old one, its value into Intrexx, a live check, then the old secret\ndeleted; the last step takes the new secret and expiry into the record and keeps the old\nexpiry in the history. Scripted: azreg script az --renew."

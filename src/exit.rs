@@ -12,3 +12,5 @@ pub const VERIFY_FAILED: u8 = 4;
 pub const UNREACHABLE: u8 = 5;
 /// The client secret expires within the days asked about (`check --expires-within`), or has.
 pub const EXPIRING: u8 = 6;
+/// `apply` stopped at a step (a Graph call was refused or went unanswered); run it again to go on.
+pub const APPLY_STOPPED: u8 = 7;

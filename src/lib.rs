@@ -6,6 +6,7 @@ pub mod clipboard;
 pub mod commands;
 pub mod exit;
 pub mod fields;
+pub mod graph;
 pub mod i18n;
 pub mod permissions;
 pub mod procedure;

@@ -89,6 +89,19 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
     match &cli.command {
         None => walk(&cli.walk, env, cli.color),
         Some(Command::Walk(args)) => walk(args, env, cli.color),
+        Some(Command::Apply {
+            token_from_az,
+            dry_run,
+            authority,
+        }) => commands::apply::run(
+            &env,
+            &commands::apply::ApplyArgs {
+                token_from_az: *token_from_az,
+                dry_run: *dry_run,
+                authority: authority.clone(),
+            },
+            &mut out,
+        ),
         Some(Command::Renew(args)) => {
             let renewal = Procedure::renewal_in(env.procedure.lang())
                 .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;

@@ -36,6 +36,16 @@ pub struct Progress {
     /// password credential): the one key a renewal may later remove, never another.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_key_id: Option<String>,
+    /// Graph's object ids of what `azreg apply` made: the application and its service
+    /// principal, looked up first when apply runs again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_object_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sp_object_id: Option<String>,
+    /// A secret `apply` asked Graph for and has not yet recorded (its start time): should azreg
+    /// end before the value is saved, the next run finds it by this and removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_secret: Option<String>,
     /// Entered values by field id. Derived values are not stored.
     #[serde(default)]
     pub values: Values,
@@ -67,6 +77,9 @@ impl Progress {
             authority: None,
             last_verified: None,
             secret_key_id: None,
+            app_object_id: None,
+            sp_object_id: None,
+            pending_secret: None,
             values: Values::new(),
             renewals: Vec::new(),
         }

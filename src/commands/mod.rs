@@ -1,6 +1,7 @@
 //! The subcommands other than the walkthrough. Each writes to a `Write` it is given and
 //! returns the exit code, so tests can run them without a process.
 
+pub mod apply;
 pub mod check;
 pub mod expiry;
 pub mod export;

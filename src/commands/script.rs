@@ -145,7 +145,7 @@ fn recorded_guid(r: &Report, id: &str) -> Option<String> {
     a.value.filter(|v| usable && is_guid(v))
 }
 
-fn inputs(r: &Report, allow_incomplete: bool) -> Result<Inputs, Failure> {
+pub(crate) fn inputs(r: &Report, allow_incomplete: bool) -> Result<Inputs, Failure> {
     let what = L::new("the script", "das Skript");
     let got = handed_on(r, &NEEDED, allow_incomplete, what)?;
     let mut it = got.into_iter().map(Option::unwrap_or_default);

@@ -81,6 +81,10 @@ pub struct Step {
     /// (e.g. `adminConsent`); other steps of a `scripted` section it always does.
     #[serde(default)]
     pub scripted_when: Option<String>,
+    /// Which part of `azreg apply` does this step (`app`, `secret`, `ids`, `consent`); the
+    /// section's when absent.
+    #[serde(default)]
+    pub applied: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -96,6 +100,9 @@ struct SectionDef {
     /// them done when it reads the script's output.
     #[serde(default)]
     scripted: bool,
+    /// Which part of `azreg apply` does this section's steps (see `Step::applied`).
+    #[serde(default)]
+    applied: Option<String>,
     steps: Vec<Step>,
 }
 
@@ -151,6 +158,8 @@ pub struct Entry {
     pub in_guide: bool,
     /// Done by a generated script (see `SectionDef::scripted`).
     pub scripted: bool,
+    /// The part of `azreg apply` that does this step, if any.
+    pub applied: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -327,6 +336,7 @@ impl Procedure {
             label: String::new(),
             in_guide: false,
             scripted: false,
+            applied: None,
         };
         let mut entries = vec![card(EntryKind::Intro, file.intro)];
         let mut guide_steps = 0;
@@ -344,6 +354,7 @@ impl Procedure {
             for (k, step) in sec.steps.into_iter().enumerate() {
                 let number = entries.len();
                 rows.push(Row::Entry(number));
+                let applied = step.applied.clone().or_else(|| sec.applied.clone());
                 let label = match &sec.number_prefix {
                     Some(prefix) => format!("{prefix}{}", k + 1),
                     None => {
@@ -359,6 +370,7 @@ impl Procedure {
                     step,
                     in_guide: sec.number_prefix.is_none(),
                     scripted: sec.scripted,
+                    applied,
                     label,
                 });
             }

@@ -51,7 +51,7 @@ pub(super) fn chain(e: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
-pub(super) fn unreachable(url: &Url, e: &reqwest::Error, lang: Lang) -> String {
+pub fn unreachable(url: &Url, e: &reqwest::Error, lang: Lang) -> String {
     let host = url.host_str().unwrap_or("the authority");
     let reason = if e.is_timeout() {
         L::new("no answer in time", "keine Antwort in der Zeit")
@@ -72,7 +72,7 @@ pub(super) fn unreachable(url: &Url, e: &reqwest::Error, lang: Lang) -> String {
 
 /// The body, read chunk by chunk and never beyond `MAX_BODY`: a server that streams without
 /// end costs at most that much memory. A body that breaks off is an error, never "empty".
-pub(super) async fn read_body(mut resp: reqwest::Response) -> Result<String, reqwest::Error> {
+pub async fn read_body(mut resp: reqwest::Response) -> Result<String, reqwest::Error> {
     let mut buf = Vec::new();
     while let Some(chunk) = resp.chunk().await? {
         let room = MAX_BODY - buf.len();

@@ -19,7 +19,7 @@ use crate::tr;
 
 use answers::{EntraError, LEAK_MIN, more_advice, tenant_advice};
 pub use answers::{error_summary, redact, server_text};
-pub use http::{client, is_loopback};
+pub use http::{client, is_loopback, read_body, unreachable};
 use http::{endpoint, fetch};
 
 pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";

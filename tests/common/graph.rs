@@ -909,7 +909,7 @@ fn graph(
                     let cred = json!({"customKeyIdentifier": null,
                         "displayName": pc["displayName"].clone(), "endDateTime": end,
                         "hint": &secret[..3], "keyId": key_id,
-                        "startDateTime": "2026-11-27T10:00:00Z"});
+                        "startDateTime": pc["startDateTime"].as_str().unwrap_or("2026-11-27T10:00:00Z")});
                     st.applications[i]["passwordCredentials"]
                         .as_array_mut()
                         .unwrap()

@@ -1,6 +1,7 @@
 //! Shared helpers: the real binary in a real pseudo-terminal, its screen read through vt100.
 #![allow(dead_code)]
 
+pub mod az;
 pub mod entra;
 pub mod graph;
 pub mod hostile;

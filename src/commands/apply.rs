@@ -1,0 +1,665 @@
+//! `azreg apply`: the whole registration through Microsoft Graph after one sign-in. Each call
+//! marks the steps it stands for (the procedure's `applied` parts), and what Graph hands out is
+//! saved before the next call: the new app's IDs at once, the secret's value before anything
+//! else happens. Run again, it continues from the progress file and what Graph answers: the
+//! recorded object is looked up first, no second app is made, no secret it did not create is
+//! removed. `--dry-run` prints the requests and changes nothing.
+//!
+//! Sign-in here: the Azure CLI's (`--token-from-az`), whose Graph address follows its cloud.
+
+use std::io::Write;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::script::{Inputs, inputs};
+use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Opened, Outcome};
+use crate::graph::{Graph, GraphError, filter_eq};
+use crate::i18n::Lang;
+use crate::permissions::{self, GRAPH_APP_ID};
+use crate::procedure::Procedure;
+use crate::report::Report;
+use crate::secret::Secret;
+use crate::tr;
+
+pub struct ApplyArgs {
+    pub token_from_az: bool,
+    pub dry_run: bool,
+    pub authority: Option<String>,
+}
+
+/// The requests of a first run, as `--dry-run` prints them: no token, no secret.
+pub fn plan(i: &Inputs) -> Vec<(String, String, Option<Value>)> {
+    let mut out = vec![
+        ("GET".into(), "/v1.0/organization".into(), None),
+        (
+            "GET".into(),
+            format!(
+                "/v1.0/applications?$filter={}",
+                filter_eq("displayName", &i.name)
+            ),
+            None,
+        ),
+        (
+            "POST".into(),
+            "/v1.0/applications".into(),
+            Some(app_body(i)),
+        ),
+        (
+            "POST".into(),
+            "/v1.0/servicePrincipals".into(),
+            Some(json!({"appId": "<client ID from the step before>"})),
+        ),
+        (
+            "POST".into(),
+            "/v1.0/applications/<object ID>/addPassword".into(),
+            Some(password_body(i, "<now>")),
+        ),
+    ];
+    if i.consent {
+        out.push((
+            "GET".into(),
+            format!("/v1.0/servicePrincipals(appId='{GRAPH_APP_ID}')"),
+            None,
+        ));
+        let scope = permissions::delegated_scope(&i.permissions);
+        if !scope.is_empty() {
+            out.push((
+                "POST".into(),
+                "/v1.0/oauth2PermissionGrants".into(),
+                Some(
+                    json!({"clientId": "<service principal>", "consentType": "AllPrincipals",
+                    "resourceId": "<Microsoft Graph's service principal>", "scope": scope}),
+                ),
+            ));
+        }
+        for role in permissions::app_role_ids(&i.permissions) {
+            out.push((
+                "POST".into(),
+                "/v1.0/servicePrincipals/<Microsoft Graph's service principal>/appRoleAssignedTo"
+                    .into(),
+                Some(json!({"principalId": "<service principal>",
+                    "resourceId": "<Microsoft Graph's service principal>", "appRoleId": role})),
+            ));
+        }
+    }
+    out
+}
+
+fn app_body(i: &Inputs) -> Value {
+    json!({
+        "displayName": i.name,
+        "signInAudience": i.audience,
+        "web": {"redirectUris": [i.web]},
+        "spa": {"redirectUris": [i.spa]},
+        "requiredResourceAccess": permissions::required_resource_access(&i.permissions),
+    })
+}
+
+fn password_body(i: &Inputs, start: &str) -> Value {
+    json!({"passwordCredential": {
+        "displayName": i.description,
+        "startDateTime": start,
+        "endDateTime": format!("{}T00:00:00Z", i.end_date),
+    }})
+}
+
+/// Graph's root and a token for it, from the signed-in Azure CLI (`az login` done before).
+fn token_from_az(lang: Lang) -> Result<(String, Secret), Failure> {
+    let az = |args: &[&str]| -> Result<String, Failure> {
+        let out = std::process::Command::new("az")
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| {
+                Failure::new(
+                    EXIT_USAGE,
+                    tr!(
+                        lang,
+                        "--token-from-az: the Azure CLI could not be started ({e}): install it and run az login",
+                        "--token-from-az: die Azure CLI ließ sich nicht starten ({e}): installieren Sie sie und führen Sie az login aus"
+                    ),
+                )
+            })?;
+        if !out.status.success() {
+            let why = crate::verify::server_text(&String::from_utf8_lossy(&out.stderr));
+            return Err(Failure::new(
+                EXIT_USAGE,
+                tr!(
+                    lang,
+                    "--token-from-az: az {} failed: {why} (is az login done?)",
+                    "--token-from-az: az {} schlug fehl: {why} (ist az login erledigt?)",
+                    args[..2].join(" ")
+                ),
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    let graph = az(&[
+        "cloud",
+        "show",
+        "--query",
+        "endpoints.microsoftGraphResourceId",
+        "--output",
+        "tsv",
+    ])?;
+    let token = az(&[
+        "account",
+        "get-access-token",
+        "--resource",
+        &graph,
+        "--query",
+        "accessToken",
+        "--output",
+        "tsv",
+    ])?;
+    Ok((graph, Secret::from(token.as_str())))
+}
+
+pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
+    let lang = env.procedure.lang();
+    let io = |e: std::io::Error| Failure::write(e, lang);
+    let progress = env.load()?;
+    let r = Report::new(&env.procedure, &progress, env.today);
+    let i = inputs(&r, false)?;
+    if args.dry_run {
+        writeln!(
+            out,
+            "{}",
+            tr!(
+                lang,
+                "azreg apply would send these requests to Microsoft Graph (nothing was sent or changed):",
+                "azreg apply würde diese Anfragen an Microsoft Graph senden (nichts wurde gesendet oder geändert):"
+            )
+        )
+        .map_err(io)?;
+        for (method, path, body) in plan(&i) {
+            let body = body.map(|b| format!("  {b}")).unwrap_or_default();
+            writeln!(out, "{method:<6} {path}{body}").map_err(io)?;
+        }
+        return Ok(EXIT_OK);
+    }
+    if !args.token_from_az {
+        return Err(Failure::new(
+            EXIT_USAGE,
+            tr!(
+                lang,
+                "sign in with --token-from-az (after az login); the browser and device-code sign-ins are not built yet",
+                "melden Sie sich mit --token-from-az an (nach az login); die Anmeldung im Browser und per Gerätecode ist noch nicht gebaut"
+            ),
+        ));
+    }
+    let (graph_root, token) = token_from_az(lang)?;
+    let graph = Graph::new(&graph_root, token, lang).map_err(|e| Failure::new(EXIT_USAGE, e))?;
+    let mut opened = env.open()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+    let result = rt.block_on(apply(env, &graph, &i, &mut opened, out));
+    match result {
+        Ok(()) => {}
+        Err(Stop::Graph(step, e)) => {
+            return Err(Failure::new(
+                crate::exit::APPLY_STOPPED,
+                tr!(
+                    lang,
+                    "stopped at {step}: {}; the steps done so far are saved, and azreg apply continues from here when run again",
+                    "angehalten bei {step}: {}; die bisher erledigten Schritte sind gespeichert, und azreg apply macht beim nächsten Aufruf hier weiter",
+                    e.explain(lang)
+                ),
+            ));
+        }
+        Err(Stop::Failed(f)) => return Err(f),
+    }
+    // The live check with what was just made.
+    let req = crate::verify::Request::from_progress(
+        &env.procedure,
+        &opened.progress,
+        env.today,
+        crate::verify::Overrides {
+            authority: args.authority.clone(),
+            ..Default::default()
+        },
+    )
+    .map_err(|e| Failure::new(EXIT_CHECK, e.message().to_string()))?;
+    let budget = crate::verify::DEFAULT_TIMEOUT;
+    let http =
+        crate::verify::client(budget, &req.authority).map_err(|e| Failure::new(EXIT_USAGE, e))?;
+    let results = rt.block_on(crate::verify::run_reporting(
+        &http,
+        &req,
+        budget,
+        &mut |what, o| {
+            let _ = writeln!(out, "{} {what}: {}", o.mark(), o.message());
+        },
+    ));
+    if results.credentials_ok() {
+        opened.progress.last_verified = Some(crate::progress::now());
+        env.save_opened(&mut opened)?;
+    }
+    Ok(results.exit_code())
+}
+
+enum Stop {
+    /// A Graph call failed at this step (its label).
+    Graph(String, GraphError),
+    Failed(Failure),
+}
+
+impl From<Failure> for Stop {
+    fn from(f: Failure) -> Self {
+        Stop::Failed(f)
+    }
+}
+
+/// Mark the steps of one part of apply done, and save.
+fn mark(
+    env: &Env,
+    opened: &mut Opened,
+    part: &str,
+    out: &mut dyn Write,
+    what: String,
+) -> Result<(), Stop> {
+    let p: &Procedure = &env.procedure;
+    let now = crate::progress::now();
+    let mut labels = Vec::new();
+    for (i, e) in p.entries.iter().enumerate() {
+        if e.applied.as_deref() == Some(part) && !opened.progress.is_done(&e.step.id) {
+            opened.progress.done.insert(e.step.id.clone(), now);
+            labels.push(p.label(i).to_string());
+        }
+    }
+    env.save_opened(opened)?;
+    let steps = if labels.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", labels.join(", "))
+    };
+    let _ = writeln!(out, "✓ {what}{steps}");
+    Ok(())
+}
+
+/// The step a call stands for, for "stopped at": the one that captures `field` (the app's name
+/// for the app, the secret's description for the secret, the consent for the consent), else the
+/// first step of the part.
+fn step_of(p: &Procedure, field: &str, part: &str) -> String {
+    let entry = p.entry_of_field(field).or_else(|| {
+        p.entries
+            .iter()
+            .position(|e| e.applied.as_deref() == Some(part))
+    });
+    entry
+        .map(|i| tr!(p.lang(), "step {}", "Schritt {}", p.label(i)))
+        .unwrap_or_default()
+}
+
+async fn apply(
+    env: &Env,
+    graph: &Graph,
+    i: &Inputs,
+    opened: &mut Opened,
+    out: &mut dyn Write,
+) -> Result<(), Stop> {
+    let p = &env.procedure;
+    let lang = p.lang();
+    let at = |part: &str| match part {
+        "app" => step_of(p, "app_name", part),
+        "secret" => step_of(p, "secret_description", part),
+        "consent" => step_of(p, crate::report::CONSENT_FIELD, part),
+        _ => step_of(p, "", part),
+    };
+    let waited = |d: u64| eprintln!("azreg: not visible yet (replication); trying again in {d} s");
+
+    // The tenant.
+    let org = graph
+        .call(Method::GET, "organization", None)
+        .await
+        .map_err(|e| Stop::Graph(at("app"), e))?;
+    let tenant = org["value"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    if crate::fields::is_guid(&tenant) {
+        opened
+            .progress
+            .values
+            .insert("tenant_id".into(), tenant.to_ascii_lowercase());
+    }
+
+    // The application: the recorded one first, then by client ID, then by name; else a new one.
+    let mut app: Option<Value> = None;
+    if let Some(id) = opened.progress.app_object_id.clone() {
+        match graph
+            .call_retrying(Method::GET, &format!("applications/{id}"), None, waited)
+            .await
+        {
+            Ok(v) => app = Some(v),
+            Err(e) if e.code() == Some("Request_ResourceNotFound") => {}
+            Err(e) => return Err(Stop::Graph(at("app"), e)),
+        }
+    }
+    if app.is_none()
+        && let Some(client) = opened.progress.values.get("client_id").cloned()
+    {
+        match graph
+            .call(
+                Method::GET,
+                &format!("applications(appId='{client}')"),
+                None,
+            )
+            .await
+        {
+            Ok(v) => app = Some(v),
+            Err(e) if e.code() == Some("Request_ResourceNotFound") => {}
+            Err(e) => return Err(Stop::Graph(at("app"), e)),
+        }
+    }
+    if app.is_none() {
+        let found = graph
+            .call(
+                Method::GET,
+                &format!("applications?$filter={}", filter_eq("displayName", &i.name)),
+                None,
+            )
+            .await
+            .map_err(|e| Stop::Graph(at("app"), e))?;
+        let list = found["value"].as_array().cloned().unwrap_or_default();
+        if list.len() > 1 {
+            return Err(Stop::Failed(Failure::new(
+                EXIT_CHECK,
+                tr!(
+                    lang,
+                    "several app registrations are called {:?}: enter the right client ID (azreg set client_id ...) and run again",
+                    "mehrere App-Registrierungen heißen {:?}: tragen Sie die richtige Client-ID ein (azreg set client_id ...) und starten Sie erneut",
+                    crate::text::clean_for_display(&i.name)
+                ),
+            )));
+        }
+        app = list.into_iter().next();
+    }
+    let app = match app {
+        Some(existing) => {
+            // Update: keep redirect URIs and other APIs' permissions that others added.
+            let id = existing["id"].as_str().unwrap_or_default().to_string();
+            let merged = |platform: &str, uri: &str| {
+                let mut list: Vec<Value> = existing[platform]["redirectUris"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                if !list.iter().any(|u| u.as_str() == Some(uri)) {
+                    list.push(json!(uri));
+                }
+                list
+            };
+            let mut access: Vec<Value> = existing["requiredResourceAccess"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|r| r["resourceAppId"] != GRAPH_APP_ID)
+                .collect();
+            access.extend(
+                permissions::required_resource_access(&i.permissions)
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+            let body = json!({
+                "displayName": i.name, "signInAudience": i.audience,
+                "web": {"redirectUris": merged("web", &i.web)},
+                "spa": {"redirectUris": merged("spa", &i.spa)},
+                "requiredResourceAccess": access,
+            });
+            graph
+                .call_retrying(
+                    Method::PATCH,
+                    &format!("applications/{id}"),
+                    Some(&body),
+                    waited,
+                )
+                .await
+                .map_err(|e| Stop::Graph(at("app"), e))?;
+            existing
+        }
+        None => graph
+            .call(Method::POST, "applications", Some(&app_body(i)))
+            .await
+            .map_err(|e| Stop::Graph(at("app"), e))?,
+    };
+    let object_id = app["id"].as_str().unwrap_or_default().to_string();
+    let client_id = app["appId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    // Recorded at once: a run after an interruption finds this app, never makes a second.
+    opened.progress.app_object_id = Some(object_id.clone());
+    opened
+        .progress
+        .values
+        .insert("client_id".into(), client_id.clone());
+    let what = tr!(
+        lang,
+        "app registration {client_id}: both redirect URIs, the API permissions",
+        "App-Registrierung {client_id}: beide Umleitungs-URIs, die API-Berechtigungen"
+    );
+    mark(env, opened, "app", out, what)?;
+
+    // The service principal (Entra ID refuses sign-in without one: AADSTS7000229).
+    let sps = graph
+        .call(
+            Method::GET,
+            &format!(
+                "servicePrincipals?$filter={}",
+                filter_eq("appId", &client_id)
+            ),
+            None,
+        )
+        .await
+        .map_err(|e| Stop::Graph(at("app"), e))?;
+    let sp_id = match sps["value"][0]["id"].as_str() {
+        Some(id) => id.to_string(),
+        None => graph
+            .call_retrying(
+                Method::POST,
+                "servicePrincipals",
+                Some(&json!({"appId": client_id})),
+                waited,
+            )
+            .await
+            .map_err(|e| Stop::Graph(at("app"), e))?["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    };
+    opened.progress.sp_object_id = Some(sp_id.clone());
+    env.save_opened(opened)?;
+
+    // The secret: kept when azreg recorded it for this app and Graph still has it; one azreg
+    // asked for but never recorded (interrupted) is found by its start time and removed.
+    let creds = app["passwordCredentials"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let recorded = opened
+        .progress
+        .secret_key_id
+        .as_deref()
+        .is_some_and(|k| creds.iter().any(|c| c["keyId"].as_str() == Some(k)))
+        && opened.progress.values.contains_key("client_secret");
+    if !recorded {
+        if let Some(start) = opened.progress.pending_secret.clone() {
+            for c in creds
+                .iter()
+                .filter(|c| c["startDateTime"].as_str() == Some(start.as_str()))
+            {
+                let key = c["keyId"].clone();
+                graph
+                    .call(
+                        Method::POST,
+                        &format!("applications/{object_id}/removePassword"),
+                        Some(&json!({"keyId": key})),
+                    )
+                    .await
+                    .map_err(|e| Stop::Graph(at("secret"), e))?;
+            }
+        }
+        let start = time::OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .ok()
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .unwrap_or_default();
+        opened.progress.pending_secret = Some(start.clone());
+        env.save_opened(opened)?;
+        let added = graph
+            .call_retrying(
+                Method::POST,
+                &format!("applications/{object_id}/addPassword"),
+                Some(&password_body(i, &start)),
+                waited,
+            )
+            .await
+            .map_err(|e| Stop::Graph(at("secret"), e))?;
+        // The value first: Graph never shows it again.
+        let value = added["secretText"].as_str().unwrap_or_default().to_string();
+        opened.progress.values.insert("client_secret".into(), value);
+        opened.progress.secret_key_id = added["keyId"].as_str().map(str::to_ascii_lowercase);
+        opened.progress.pending_secret = None;
+        env.save_opened(opened)?;
+    }
+    let what = tr!(
+        lang,
+        "client secret (value saved, expires {})",
+        "geheimer Clientschlüssel (Wert gespeichert, gültig bis {})",
+        i.end_date
+    );
+    mark(env, opened, "secret", out, what)?;
+
+    // Consent, when chosen.
+    if i.consent {
+        let graph_sp = graph
+            .call(
+                Method::GET,
+                &format!("servicePrincipals(appId='{GRAPH_APP_ID}')"),
+                None,
+            )
+            .await
+            .map_err(|e| Stop::Graph(at("consent"), e))?;
+        let graph_sp_id = graph_sp["id"].as_str().unwrap_or_default().to_string();
+        let scope = permissions::delegated_scope(&i.permissions);
+        if !scope.is_empty() {
+            let grants = graph
+                .call(
+                    Method::GET,
+                    &format!(
+                        "oauth2PermissionGrants?$filter={}",
+                        filter_eq("clientId", &sp_id)
+                    ),
+                    None,
+                )
+                .await
+                .map_err(|e| Stop::Graph(at("consent"), e))?;
+            let existing = grants["value"].as_array().and_then(|l| {
+                l.iter()
+                    .find(|g| {
+                        g["resourceId"] == graph_sp_id.as_str()
+                            && g["consentType"] == "AllPrincipals"
+                    })
+                    .and_then(|g| g["id"].as_str().map(str::to_string))
+            });
+            match existing {
+                Some(id) => {
+                    graph
+                        .call(
+                            Method::PATCH,
+                            &format!("oauth2PermissionGrants/{id}"),
+                            Some(&json!({"scope": scope})),
+                        )
+                        .await
+                }
+                None => {
+                    graph
+                        .call_retrying(
+                            Method::POST,
+                            "oauth2PermissionGrants",
+                            Some(&json!({"clientId": sp_id, "consentType": "AllPrincipals",
+                            "resourceId": graph_sp_id, "scope": scope})),
+                            waited,
+                        )
+                        .await
+                }
+            }
+            .map_err(|e| Stop::Graph(at("consent"), e))?;
+        }
+        let have = graph
+            .call(
+                Method::GET,
+                &format!("servicePrincipals/{sp_id}/appRoleAssignments"),
+                None,
+            )
+            .await
+            .map_err(|e| Stop::Graph(at("consent"), e))?;
+        for role in permissions::app_role_ids(&i.permissions) {
+            let present = have["value"]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|a| a["appRoleId"] == role));
+            if !present {
+                graph
+                    .call_retrying(
+                        Method::POST,
+                        &format!("servicePrincipals/{graph_sp_id}/appRoleAssignedTo"),
+                        Some(&json!({"principalId": sp_id, "resourceId": graph_sp_id, "appRoleId": role})),
+                        waited,
+                    )
+                    .await
+                    .map_err(|e| Stop::Graph(at("consent"), e))?;
+            }
+        }
+        let what = tr!(
+            lang,
+            "admin consent granted",
+            "Administratorzustimmung erteilt"
+        );
+        mark(env, opened, "consent", out, what)?;
+    }
+    let what = tr!(
+        lang,
+        "client ID and tenant ID recorded",
+        "Client-ID und Mandanten-ID erfasst"
+    );
+    mark(env, opened, "ids", out, what)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn dry_run_prints_the_requests_without_token_or_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        with_values(&env, FULL);
+        let before = std::fs::read(&env.path).unwrap();
+        let args = ApplyArgs {
+            token_from_az: false,
+            dry_run: true,
+            authority: None,
+        };
+        let (r, out) = capture(|o| run(&env, &args, o));
+        assert_eq!(r, Ok(0), "{out}");
+        assert!(out.contains("POST   /v1.0/applications  {"), "{out}");
+        assert!(out.contains("\"signInAudience\":\"AzureADMyOrg\""), "{out}");
+        assert!(out.contains("/addPassword"), "{out}");
+        assert!(
+            out.contains("oauth2PermissionGrants"),
+            "consent chosen: {out}"
+        );
+        assert!(!out.contains("abc8Q~"), "no secret: {out}");
+        assert_eq!(std::fs::read(&env.path).unwrap(), before, "nothing changed");
+    }
+}

@@ -1,0 +1,181 @@
+//! `azreg apply --token-from-az`: the whole registration through Graph, signed in with the real
+//! Azure CLI (from PyPI) against the Entra ID and Graph stand-in (`common/graph.rs`, written
+//! from Microsoft's documented contract, the same one the generated scripts are tested against).
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::az::{Az, az_cli};
+use common::graph::{Options, StandIn};
+
+const BIN: &str = env!("CARGO_BIN_EXE_azreg");
+
+fn progress() -> &'static str {
+    r#"version = 2
+procedure = "intrexx-ms365-app-registration"
+
+[values]
+portal_url = "https://portal.example.com"
+collaboration = "mycompany"
+app_name = "Intrexx Portal"
+account_type = "AzureADMyOrg"
+secret_description = "Intrexx connector"
+secret_expiry = "2099-05-25"
+graph_permissions = "User.Read, Chat.Read.All:Application"
+admin_consent = "yes"
+"#
+}
+
+fn apply(cli: &Az, s: &StandIn, file: &Path) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--file")
+        .arg(file)
+        .args(["apply", "--token-from-az", "--authority", &s.login_url()])
+        .env("SSL_CERT_FILE", &s.ca_file)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .stdin(Stdio::null());
+    cli.env(&mut cmd);
+    cmd.output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn saved(file: &Path) -> toml::Table {
+    toml::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
+}
+
+#[test]
+fn apply_registers_everything_ticks_the_steps_and_runs_again_safely() {
+    let Some(az) = az_cli() else { return };
+    let s = StandIn::start(Options::default());
+    let cli = Az::new(&az, &s);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, progress()).unwrap();
+    let o = apply(&cli, &s, &file);
+    let t = text(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{t}\n--- stand-in log:\n{}",
+        s.log_text()
+    );
+    assert!(t.contains("✓ app registration"), "{t}");
+    assert!(
+        t.contains("✓ Client ID and secret: tenant, client ID and secret belong together"),
+        "{t}"
+    );
+    let apps = s.apps();
+    assert_eq!(apps.len(), 1, "{}", s.dump());
+    assert_eq!(apps[0]["signInAudience"], "AzureADMyOrg");
+    assert_eq!(apps[0]["passwordCredentials"].as_array().unwrap().len(), 1);
+    assert_eq!(s.sps().len(), 1);
+    assert_eq!(s.grants().len(), 1);
+    assert_eq!(s.role_assignments().len(), 1);
+    let p = saved(&file);
+    let v = p["values"].as_table().unwrap();
+    assert_eq!(v["client_id"].as_str(), apps[0]["appId"].as_str());
+    assert_eq!(v["tenant_id"].as_str(), Some(s.opts.tenant.as_str()));
+    assert!(v["client_secret"].as_str().unwrap().contains("8Q~"));
+    assert_eq!(p["app_object_id"].as_str(), apps[0]["id"].as_str());
+    let done = p["done"].as_table().unwrap();
+    assert_eq!(
+        done.len(),
+        23 + 3,
+        "every step, P1 to P3 included: {done:?}"
+    );
+    assert!(p.get("pending_secret").is_none());
+    assert!(
+        !t.contains(v["client_secret"].as_str().unwrap()),
+        "the secret was printed"
+    );
+
+    // Again: the recorded app is found, nothing is duplicated, the secret is kept.
+    let o = apply(&cli, &s, &file);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(s.apps().len(), 1);
+    assert_eq!(
+        s.apps()[0]["passwordCredentials"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(s.sps().len(), 1);
+    assert_eq!(s.grants().len(), 1);
+
+    // Interrupted between addPassword and saving the value: the next run finds the secret it
+    // asked for by its start time, removes it (azreg made it) and makes a new one.
+    let mut table = saved(&file);
+    let start = s.apps()[0]["passwordCredentials"][0]["startDateTime"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    table["values"]
+        .as_table_mut()
+        .unwrap()
+        .remove("client_secret");
+    table.insert("pending_secret".into(), start.into());
+    std::fs::write(&file, toml::to_string(&table).unwrap()).unwrap();
+    let o = apply(&cli, &s, &file);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let creds = s.apps()[0]["passwordCredentials"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(creds.len(), 1, "exactly one secret: {}", s.dump());
+    assert_eq!(
+        saved(&file)["secret_key_id"].as_str(),
+        creds[0]["keyId"].as_str()
+    );
+}
+
+#[test]
+fn a_refused_create_stops_at_its_step_and_says_which_role_is_needed() {
+    let Some(az) = az_cli() else { return };
+    let s = StandIn::start(Options {
+        deny_create: true,
+        ..Options::default()
+    });
+    let cli = Az::new(&az, &s);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, progress()).unwrap();
+    let o = apply(&cli, &s, &file);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(7), "{t}");
+    assert!(t.contains("stopped at step 5"), "{t}");
+    assert!(t.contains("Application Administrator"), "{t}");
+    assert!(s.apps().is_empty());
+    let p = saved(&file);
+    assert!(
+        p.get("done")
+            .and_then(|d| d.as_table())
+            .is_none_or(|d| d.is_empty())
+    );
+}
+
+#[test]
+fn dry_run_changes_nothing_and_shows_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, progress()).unwrap();
+    let before = std::fs::read(&file).unwrap();
+    let o = Command::new(BIN)
+        .arg("--file")
+        .arg(&file)
+        .args(["apply", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("POST   /v1.0/applications"), "{out}");
+    assert!(out.contains("appRoleAssignedTo"), "{out}");
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+}

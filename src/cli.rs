@@ -87,6 +87,17 @@ pub enum Command {
         /// The identity platform for the live check afterwards
         #[arg(long, value_name = "URL")]
         authority: Option<String>,
+        /// Only a new client secret for the recorded app (its value saved first), then the
+        /// live check with it
+        #[arg(long)]
+        renew: bool,
+        /// With --renew: when the new secret expires, as YYYY-MM-DD or days from today
+        #[arg(long, requires = "renew", value_name = "DATE|DAYS")]
+        expires: Option<String>,
+        /// With --renew: after the live check passed, remove the old secret (only the one
+        /// azreg recorded)
+        #[arg(long, requires = "renew")]
+        remove_old: bool,
     },
 
     /// Renew the client secret: a short walkthrough on the same progress file

@@ -93,12 +93,17 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
             token_from_az,
             dry_run,
             authority,
+            renew,
+            expires,
+            remove_old,
         }) => commands::apply::run(
             &env,
             &commands::apply::ApplyArgs {
                 token_from_az: *token_from_az,
                 dry_run: *dry_run,
                 authority: authority.clone(),
+                renew: renew.then(|| expires.clone().unwrap_or_default()),
+                remove_old: *remove_old,
             },
             &mut out,
         ),

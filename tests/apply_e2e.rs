@@ -29,10 +29,15 @@ admin_consent = "yes"
 }
 
 fn apply(cli: &Az, s: &StandIn, file: &Path) -> Output {
+    apply_with(cli, s, file, &[])
+}
+
+fn apply_with(cli: &Az, s: &StandIn, file: &Path, extra: &[&str]) -> Output {
     let mut cmd = Command::new(BIN);
     cmd.arg("--file")
         .arg(file)
         .args(["apply", "--token-from-az", "--authority", &s.login_url()])
+        .args(extra)
         .env("SSL_CERT_FILE", &s.ca_file)
         .env_remove("LANG")
         .env_remove("LC_ALL")
@@ -134,6 +139,68 @@ fn apply_registers_everything_ticks_the_steps_and_runs_again_safely() {
         saved(&file)["secret_key_id"].as_str(),
         creds[0]["keyId"].as_str()
     );
+}
+
+#[test]
+fn apply_renew_adds_a_secret_checks_it_and_removes_only_the_recorded_old_one() {
+    let Some(az) = az_cli() else { return };
+    let s = StandIn::start(Options::default());
+    let cli = Az::new(&az, &s);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, progress()).unwrap();
+    let o = apply(&cli, &s, &file);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let first = saved(&file);
+    let old_secret = first["values"]["client_secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let old_key = first["secret_key_id"].as_str().unwrap().to_string();
+    let creds = |s: &StandIn| {
+        s.apps()[0]["passwordCredentials"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+
+    // Without --remove-old: a second secret beside the first, the new value checked live.
+    let o = apply_with(&cli, &s, &file, &["--renew", "--expires", "365"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
+    assert!(t.contains("✓ new client secret"), "{t}");
+    assert!(t.contains("belong together"), "the live check ran: {t}");
+    assert_eq!(creds(&s).len(), 2, "{}", s.dump());
+    let p = saved(&file);
+    let new_secret = p["values"]["client_secret"].as_str().unwrap();
+    assert_ne!(new_secret, old_secret);
+    assert!(!t.contains(new_secret), "the secret was printed");
+    let new_key = p["secret_key_id"].as_str().unwrap().to_string();
+    assert_ne!(new_key, old_key);
+    assert_eq!(p["renewals"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        p["renewals"][0]["old_expiry"].as_str(),
+        Some("2099-05-25"),
+        "{p:?}"
+    );
+    assert!(p.get("pending_secret").is_none());
+
+    // With --remove-old: the one recorded before (the second, now old) goes, nothing else.
+    let o = apply_with(&cli, &s, &file, &["--renew", "--remove-old"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
+    assert!(t.contains(&format!("key {new_key}) is removed")), "{t}");
+    let keys: Vec<String> = creds(&s)
+        .iter()
+        .map(|c| c["keyId"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert!(
+        keys.contains(&old_key),
+        "the older key, no longer the recorded one, was kept"
+    );
+    assert!(!keys.contains(&new_key), "the recorded old key was removed");
+    assert_eq!(saved(&file)["renewals"].as_array().unwrap().len(), 2);
 }
 
 #[test]

@@ -26,6 +26,10 @@ pub struct ApplyArgs {
     pub token_from_az: bool,
     pub dry_run: bool,
     pub authority: Option<String>,
+    /// `--renew [--expires ...]`: only a new secret (the new expiry, "" for the default).
+    pub renew: Option<String>,
+    /// With `--renew`: after a passed live check, remove the old secret azreg recorded.
+    pub remove_old: bool,
 }
 
 /// The requests of a first run, as `--dry-run` prints them: no token, no secret.
@@ -161,6 +165,9 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     let io = |e: std::io::Error| Failure::write(e, lang);
     let progress = env.load()?;
     let r = Report::new(&env.procedure, &progress, env.today);
+    if let Some(expires) = &args.renew {
+        return renew_run(env, args, expires, &r, out);
+    }
     let i = inputs(&r, false)?;
     if args.dry_run {
         writeln!(
@@ -241,6 +248,206 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     Ok(results.exit_code())
 }
 
+/// `apply --renew`: a new secret through Graph (its value saved first), the live check with it,
+/// then, when asked and only after the check passed, the removal of the old secret: only the
+/// key azreg recorded, never another.
+fn renew_run(
+    env: &Env,
+    args: &ApplyArgs,
+    expires: &str,
+    r: &Report,
+    out: &mut dyn Write,
+) -> Outcome {
+    let lang = env.procedure.lang();
+    let end = super::script::renewal_end(r, expires).ok_or_else(|| {
+        Failure::new(
+            EXIT_USAGE,
+            tr!(
+                lang,
+                "--expires {:?}: a date (YYYY-MM-DD, in the future) or days from today (1 to 730)",
+                "--expires {:?}: ein Datum (JJJJ-MM-TT, in der Zukunft) oder Tage ab heute (1 bis 730)",
+                crate::text::clean_for_display(expires)
+            ),
+        )
+    })?;
+    let description = r
+        .progress
+        .values
+        .get("secret_description")
+        .cloned()
+        .unwrap_or_else(|| "Intrexx connector".into());
+    let i = Inputs {
+        name: String::new(),
+        audience: String::new(),
+        web: String::new(),
+        spa: String::new(),
+        description,
+        end_date: end.clone(),
+        permissions: Vec::new(),
+        consent: false,
+        client_id: r.progress.values.get("client_id").cloned(),
+        tenant_id: None,
+    };
+    if args.dry_run {
+        writeln!(
+            out,
+            "POST   /v1.0/applications/<object ID>/addPassword  {}",
+            password_body(&i, "<now>")
+        )
+        .map_err(|e| Failure::write(e, lang))?;
+        if args.remove_old {
+            writeln!(out, "POST   /v1.0/applications/<object ID>/removePassword  {{\"keyId\":\"<the old key azreg recorded>\"}}")
+                .map_err(|e| Failure::write(e, lang))?;
+        }
+        return Ok(EXIT_OK);
+    }
+    if !args.token_from_az {
+        return Err(Failure::new(
+            EXIT_USAGE,
+            tr!(
+                lang,
+                "sign in with --token-from-az (after az login)",
+                "melden Sie sich mit --token-from-az an (nach az login)"
+            ),
+        ));
+    }
+    let Some(client_id) = i.client_id.clone().filter(|c| crate::fields::is_guid(c)) else {
+        return Err(Failure::new(
+            EXIT_CHECK,
+            tr!(
+                lang,
+                "the app's client ID is needed (step 23) to renew its secret",
+                "die Client-ID der App wird gebraucht (Schritt 23), um ihren Schlüssel zu erneuern"
+            ),
+        ));
+    };
+    let (graph_root, token) = token_from_az(lang)?;
+    let graph = Graph::new(&graph_root, token, lang).map_err(|e| Failure::new(EXIT_USAGE, e))?;
+    let mut opened = env.open()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+    let stopped = |e: GraphError| {
+        Failure::new(
+            crate::exit::APPLY_STOPPED,
+            tr!(
+                lang,
+                "the renewal stopped: {}",
+                "die Erneuerung hielt an: {}",
+                e.explain(lang)
+            ),
+        )
+    };
+    let waited = |d: u64| eprintln!("azreg: not visible yet (replication); trying again in {d} s");
+    let app = rt
+        .block_on(graph.call_retrying(
+            Method::GET,
+            &format!("applications(appId='{client_id}')"),
+            None,
+            waited,
+        ))
+        .map_err(stopped)?;
+    let object_id = app["id"].as_str().unwrap_or_default().to_string();
+    let old_key = opened.progress.secret_key_id.clone();
+    let old_expiry = opened.progress.values.get("secret_expiry").cloned();
+    let creds = app["passwordCredentials"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    rt.block_on(add_secret(
+        env,
+        &graph,
+        &mut opened,
+        &object_id,
+        &creds,
+        &i,
+        "",
+    ))
+    .map_err(|s| match s {
+        Stop::Graph(_, e) => stopped(e),
+        Stop::Failed(f) => f,
+    })?;
+    opened
+        .progress
+        .values
+        .insert("secret_expiry".into(), end.clone());
+    opened.progress.renewals.push(crate::progress::Renewal {
+        on: crate::fields::format_date(env.today),
+        old_expiry,
+        new_expiry: end.clone(),
+    });
+    env.save_opened(&mut opened)?;
+    let _ = writeln!(
+        out,
+        "{}",
+        tr!(
+            lang,
+            "✓ new client secret (value saved, expires {end}); enter it in Intrexx (New registration - Authentication)",
+            "✓ neuer geheimer Clientschlüssel (Wert gespeichert, gültig bis {end}); tragen Sie ihn in Intrexx ein (Neue Registrierung – Authentifizierung)"
+        )
+    );
+    let req = crate::verify::Request::from_progress(
+        &env.procedure,
+        &opened.progress,
+        env.today,
+        crate::verify::Overrides {
+            authority: args.authority.clone(),
+            ..Default::default()
+        },
+    )
+    .map_err(|e| Failure::new(EXIT_CHECK, e.message().to_string()))?;
+    let budget = crate::verify::DEFAULT_TIMEOUT;
+    let http =
+        crate::verify::client(budget, &req.authority).map_err(|e| Failure::new(EXIT_USAGE, e))?;
+    let results = rt.block_on(crate::verify::run_reporting(
+        &http,
+        &req,
+        budget,
+        &mut |what, o| {
+            let _ = writeln!(out, "{} {what}: {}", o.mark(), o.message());
+        },
+    ));
+    if !results.credentials_ok() {
+        return Ok(results.exit_code());
+    }
+    opened.progress.last_verified = Some(crate::progress::now());
+    env.save_opened(&mut opened)?;
+    let new_key = opened.progress.secret_key_id.clone();
+    match (args.remove_old, old_key) {
+        (true, Some(old)) if Some(&old) != new_key.as_ref() => {
+            rt.block_on(graph.call(
+                Method::POST,
+                &format!("applications/{object_id}/removePassword"),
+                Some(&json!({"keyId": old})),
+            ))
+            .map_err(stopped)?;
+            let _ = writeln!(
+                out,
+                "{}",
+                tr!(
+                    lang,
+                    "✓ the old secret (key {old}) is removed",
+                    "✓ der alte Schlüssel (Schlüssel {old}) ist entfernt"
+                )
+            );
+        }
+        (true, _) => {
+            let _ = writeln!(
+                out,
+                "{}",
+                tr!(
+                    lang,
+                    "the old secret was not made by azreg (no key recorded): delete it in the portal (Certificates & secrets) once the connector works",
+                    "der alte Schlüssel stammt nicht von azreg (kein Schlüssel erfasst): löschen Sie ihn im Portal (Zertifikate & Geheimnisse), sobald der Connector arbeitet"
+                )
+            );
+        }
+        (false, _) => {}
+    }
+    Ok(results.exit_code())
+}
+
 enum Stop {
     /// A Graph call failed at this step (its label).
     Graph(String, GraphError),
@@ -292,6 +499,61 @@ fn step_of(p: &Procedure, field: &str, part: &str) -> String {
     entry
         .map(|i| tr!(p.lang(), "step {}", "Schritt {}", p.label(i)))
         .unwrap_or_default()
+}
+
+/// A new secret for the app. One azreg asked for before but never recorded (interrupted) is
+/// found by its start time and removed first; the start time of this one is saved before the
+/// call, and the value right after it: Graph never shows it again.
+async fn add_secret(
+    env: &Env,
+    graph: &Graph,
+    opened: &mut Opened,
+    object_id: &str,
+    creds: &[Value],
+    i: &Inputs,
+    at: &str,
+) -> Result<(), Stop> {
+    let waited = |d: u64| eprintln!("azreg: not visible yet (replication); trying again in {d} s");
+    if let Some(start) = opened.progress.pending_secret.clone() {
+        for c in creds
+            .iter()
+            .filter(|c| c["startDateTime"].as_str() == Some(start.as_str()))
+        {
+            graph
+                .call(
+                    Method::POST,
+                    &format!("applications/{object_id}/removePassword"),
+                    Some(&json!({"keyId": c["keyId"].clone()})),
+                )
+                .await
+                .map_err(|e| Stop::Graph(at.to_string(), e))?;
+        }
+    }
+    let start = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default();
+    opened.progress.pending_secret = Some(start.clone());
+    env.save_opened(opened)?;
+    let added = graph
+        .call_retrying(
+            Method::POST,
+            &format!("applications/{object_id}/addPassword"),
+            Some(&password_body(i, &start)),
+            waited,
+        )
+        .await
+        .map_err(|e| Stop::Graph(at.to_string(), e))?;
+    let value = added["secretText"].as_str().unwrap_or_default().to_string();
+    opened.progress.values.insert("client_secret".into(), value);
+    opened.progress.secret_key_id = added["keyId"].as_str().map(str::to_ascii_lowercase);
+    opened.progress.pending_secret = None;
+    env.save_opened(opened)?;
+    Ok(())
 }
 
 async fn apply(
@@ -488,47 +750,7 @@ async fn apply(
         .is_some_and(|k| creds.iter().any(|c| c["keyId"].as_str() == Some(k)))
         && opened.progress.values.contains_key("client_secret");
     if !recorded {
-        if let Some(start) = opened.progress.pending_secret.clone() {
-            for c in creds
-                .iter()
-                .filter(|c| c["startDateTime"].as_str() == Some(start.as_str()))
-            {
-                let key = c["keyId"].clone();
-                graph
-                    .call(
-                        Method::POST,
-                        &format!("applications/{object_id}/removePassword"),
-                        Some(&json!({"keyId": key})),
-                    )
-                    .await
-                    .map_err(|e| Stop::Graph(at("secret"), e))?;
-            }
-        }
-        let start = time::OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .ok()
-            .and_then(|t| {
-                t.format(&time::format_description::well_known::Rfc3339)
-                    .ok()
-            })
-            .unwrap_or_default();
-        opened.progress.pending_secret = Some(start.clone());
-        env.save_opened(opened)?;
-        let added = graph
-            .call_retrying(
-                Method::POST,
-                &format!("applications/{object_id}/addPassword"),
-                Some(&password_body(i, &start)),
-                waited,
-            )
-            .await
-            .map_err(|e| Stop::Graph(at("secret"), e))?;
-        // The value first: Graph never shows it again.
-        let value = added["secretText"].as_str().unwrap_or_default().to_string();
-        opened.progress.values.insert("client_secret".into(), value);
-        opened.progress.secret_key_id = added["keyId"].as_str().map(str::to_ascii_lowercase);
-        opened.progress.pending_secret = None;
-        env.save_opened(opened)?;
+        add_secret(env, graph, opened, &object_id, &creds, i, &at("secret")).await?;
     }
     let what = tr!(
         lang,
@@ -649,6 +871,8 @@ mod tests {
             token_from_az: false,
             dry_run: true,
             authority: None,
+            renew: None,
+            remove_old: false,
         };
         let (r, out) = capture(|o| run(&env, &args, o));
         assert_eq!(r, Ok(0), "{out}");

@@ -113,7 +113,7 @@ pub fn run(
 }
 
 /// The new secret's end for `--renew --expires DATE|DAYS`; empty: the recommended preset.
-fn renewal_end(r: &Report, expires: &str) -> Option<String> {
+pub(crate) fn renewal_end(r: &Report, expires: &str) -> Option<String> {
     let days = |d: u32| {
         Some(crate::fields::format_date(crate::fields::preset_date(
             r.today, d,

@@ -142,7 +142,8 @@ impl ClipError {
             ClipError::Terminal(e) => tr!(
                 lang,
                 "could not write to the terminal: {e}",
-                "konnte nicht ins Terminal schreiben: {e}"
+                "konnte nicht ins Terminal schreiben: {e}",
+                e = e,
             ),
             ClipError::Off => tr!(
                 lang,
@@ -153,14 +154,16 @@ impl ClipError {
             ClipError::Timeout(ms) => tr!(
                 lang,
                 "the display did not answer within {ms} ms",
-                "die Anzeige antwortete nicht innerhalb von {ms} ms"
+                "die Anzeige antwortete nicht innerhalb von {ms} ms",
+                ms = ms,
             ),
             ClipError::TmuxSwallows(setting) => {
                 let setting = crate::text::clean_for_display(setting);
                 tr!(
                     lang,
                     "tmux has set-clipboard {setting}, so the copy stops there: add `set -s set-clipboard on` to ~/.tmux.conf and run `tmux source-file ~/.tmux.conf`",
-                    "tmux hat set-clipboard {setting}, die Kopie bleibt dort stecken: tragen Sie `set -s set-clipboard on` in ~/.tmux.conf ein und führen Sie `tmux source-file ~/.tmux.conf` aus"
+                    "tmux hat set-clipboard {setting}, die Kopie bleibt dort stecken: tragen Sie `set -s set-clipboard on` in ~/.tmux.conf ein und führen Sie `tmux source-file ~/.tmux.conf` aus",
+                    setting = setting,
                 )
             }
         }

@@ -95,7 +95,11 @@ impl GraphError {
                 tr!(
                     lang,
                     "{advice} (HTTP {status}, {code}: {message})",
-                    "{advice} (HTTP {status}, {code}: {message})"
+                    "{advice} (HTTP {status}, {code}: {message})",
+                    advice = advice,
+                    status = status,
+                    code = code,
+                    message = message,
                 )
             }
         }

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::i18n::Lang;
+use crate::i18n::{L, Lang};
 use crate::tr;
 
 /// Microsoft Graph's appId: the `resourceAppId` of every permission here.
@@ -26,11 +26,9 @@ pub enum Kind {
 
 impl Kind {
     pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Kind::Delegated, Lang::De) => "Delegiert",
-            (Kind::Delegated, _) => "Delegated",
-            (Kind::Application, Lang::De) => "Anwendung",
-            (Kind::Application, _) => "Application",
+        match self {
+            Kind::Delegated => L::new("Delegated", "Delegiert").get(lang),
+            Kind::Application => L::new("Application", "Anwendung").get(lang),
         }
     }
 }
@@ -107,6 +105,8 @@ pub fn parse(text: &str, lang: Lang) -> Result<Vec<Permission>, Vec<String>> {
                         lang,
                         "{token}: the type after \":\" is Delegated or Application",
                         "{token}: der Typ nach „:“ ist Delegated (delegiert) oder Application (Anwendung)"
+                    ,
+                        token = token,
                     ));
                     continue;
                 }
@@ -118,6 +118,8 @@ pub fn parse(text: &str, lang: Lang) -> Result<Vec<Permission>, Vec<String>> {
                 lang,
                 "{name}: Microsoft Graph has no permission of this name (see the list on Intrexx's page \"API permissions for the Connector for Microsoft 365 and Teams\")",
                 "{name}: Microsoft Graph hat keine Berechtigung dieses Namens (siehe die Liste auf der Intrexx-Seite „API-Berechtigungen für den Connector für Microsoft 365 und Teams“)"
+            ,
+                name = name,
             ));
             continue;
         };
@@ -126,6 +128,9 @@ pub fn parse(text: &str, lang: Lang) -> Result<Vec<Permission>, Vec<String>> {
                 lang,
                 "{name}: write it as {canonical} (permission names are case-sensitive in Azure)",
                 "{name}: schreiben Sie {canonical} (Berechtigungsnamen unterscheiden in Azure Groß- und Kleinschreibung)"
+            ,
+                name = name,
+                canonical = canonical,
             ));
             continue;
         }
@@ -139,7 +144,9 @@ pub fn parse(text: &str, lang: Lang) -> Result<Vec<Permission>, Vec<String>> {
             problems.push(tr!(
                 lang,
                 "{canonical}: Microsoft Graph has no {k} permission of this name",
-                "{canonical}: Microsoft Graph hat keine Berechtigung vom Typ {k} mit diesem Namen"
+                "{canonical}: Microsoft Graph hat keine Berechtigung vom Typ {k} mit diesem Namen",
+                canonical = canonical,
+                k = k,
             ));
             continue;
         };

@@ -45,7 +45,11 @@ impl Access {
         tr!(
             lang,
             "{perms}; {consent} (steps {d}/{t} done)",
-            "{perms}; {consent} (Schritte {d}/{t} erledigt)"
+            "{perms}; {consent} (Schritte {d}/{t} erledigt)",
+            perms = perms,
+            consent = consent,
+            d = d,
+            t = t,
         )
     }
 
@@ -248,11 +252,21 @@ impl Report<'_> {
             let place = match p.entry_of_field(&spec.id).map(|e| (p.entries[e].kind, e)) {
                 Some((EntryKind::Step { .. }, e)) => {
                     let number = &p.entries[e].label;
-                    tr!(lang, "at step {number}", "in Schritt {number}")
+                    tr!(
+                        lang,
+                        "at step {number}",
+                        "in Schritt {number}",
+                        number = number
+                    )
                 }
                 Some(_) => {
                     let card = &p.entries[0].step.title;
-                    tr!(lang, "on the card \"{card}\"", "auf der Karte „{card}“")
+                    tr!(
+                        lang,
+                        "on the card \"{card}\"",
+                        "auf der Karte „{card}“",
+                        card = card
+                    )
                 }
                 None => tr!(lang, "in the walkthrough", "im Durchgang"),
             };
@@ -262,7 +276,9 @@ impl Report<'_> {
                 tr!(
                     lang,
                     "missing: enter \"{label}\" {place}",
-                    "fehlt: „{label}“ {place} eintragen"
+                    "fehlt: „{label}“ {place} eintragen",
+                    label = label,
+                    place = place,
                 ),
             )];
         }

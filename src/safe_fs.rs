@@ -28,12 +28,14 @@ impl Refusal {
             Refusal::NotRegular(kind) => tr!(
                 lang,
                 "is a {kind}, not a regular file: refused",
-                "ist ein(e) {kind}, keine gewöhnliche Datei: abgelehnt"
+                "ist ein(e) {kind}, keine gewöhnliche Datei: abgelehnt",
+                kind = kind,
             ),
             Refusal::OtherOwner(uid) => tr!(
                 lang,
                 "belongs to another user (uid {uid}): refused, nothing was written",
-                "gehört einem anderen Benutzer (uid {uid}): abgelehnt, nichts wurde geschrieben"
+                "gehört einem anderen Benutzer (uid {uid}): abgelehnt, nichts wurde geschrieben",
+                uid = uid,
             ),
             Refusal::SharedDir => tr!(
                 lang,

@@ -46,12 +46,15 @@ impl StoreError {
             StoreError::Read { path, source } => tr!(
                 lang,
                 "{path}: cannot read: {source}",
-                "{path}: nicht lesbar: {source}"
+                "{path}: nicht lesbar: {source}",
+                path = path,
+                source = source,
             ),
             StoreError::Empty { path } => tr!(
                 lang,
                 "{path}: the file is empty; remove it or start fresh with --reset-bad-file",
-                "{path}: die Datei ist leer; entfernen Sie sie oder beginnen Sie neu mit --reset-bad-file"
+                "{path}: die Datei ist leer; entfernen Sie sie oder beginnen Sie neu mit --reset-bad-file",
+                path = path,
             ),
             StoreError::Parse {
                 path,
@@ -64,13 +67,19 @@ impl StoreError {
                 tr!(
                     lang,
                     "{path}{at}: {message}; the file was left as it is",
-                    "{path}{at}: {message}; die Datei bleibt unverändert"
+                    "{path}{at}: {message}; die Datei bleibt unverändert",
+                    path = path,
+                    at = at,
+                    message = message,
                 )
             }
             StoreError::Newer { path, found } => tr!(
                 lang,
                 "{path}: written by a newer azreg (file version {found}, this one reads up to {VERSION}); the file was left as it is",
-                "{path}: von einem neueren azreg geschrieben (Dateiversion {found}, dieses liest bis {VERSION}); die Datei bleibt unverändert"
+                "{path}: von einem neueren azreg geschrieben (Dateiversion {found}, dieses liest bis {VERSION}); die Datei bleibt unverändert",
+                path = path,
+                found = found,
+                VERSION = VERSION,
             ),
             StoreError::NoStateDir => tr!(
                 lang,
@@ -82,13 +91,17 @@ impl StoreError {
                 tr!(
                     lang,
                     "{path}: already open in another azreg{pid}",
-                    "{path}: schon in einem anderen azreg geöffnet{pid}"
+                    "{path}: schon in einem anderen azreg geöffnet{pid}",
+                    path = path,
+                    pid = pid,
                 )
             }
             StoreError::Lock { path, source } => tr!(
                 lang,
                 "{path}: cannot lock: {source}",
-                "{path}: nicht sperrbar: {source}"
+                "{path}: nicht sperrbar: {source}",
+                path = path,
+                source = source,
             ),
         }
     }
@@ -117,11 +130,14 @@ impl Loaded {
     /// A line for the user about the file's permissions, if they are too open.
     pub fn permission_warning(&self, path: &Path, lang: crate::i18n::Lang) -> Option<String> {
         self.loose_mode.map(|m| {
-            let (p, m) = (path.display(), m & 0o777);
+            let (p, mode) = (path.display(), format!("{:o}", m & 0o777));
             crate::tr!(
                 lang,
-                "{p} is readable by others (mode {m:o}): it will be made private (600) at the next save",
-                "{p} ist für andere lesbar (Modus {m:o}): beim nächsten Speichern wird sie privat (600)"
+                "{p} is readable by others (mode {mode}): it will be made private (600) at the next save",
+                "{p} ist für andere lesbar (Modus {mode}): beim nächsten Speichern wird sie privat (600)"
+            ,
+                p = p,
+                mode = mode,
             )
         })
     }
@@ -371,7 +387,8 @@ impl SaveError {
             SaveError::Backup(e) => crate::tr!(
                 lang,
                 "cannot keep a backup of the old file: {e}",
-                "keine Sicherung der alten Datei möglich: {e}"
+                "keine Sicherung der alten Datei möglich: {e}",
+                e = e,
             ),
             SaveError::Write(e) => e.to_string(),
         }
@@ -382,7 +399,9 @@ impl SaveError {
         crate::tr!(
             lang,
             "{p}: not saved: {why}",
-            "{p}: nicht gespeichert: {why}"
+            "{p}: nicht gespeichert: {why}",
+            p = p,
+            why = why,
         )
     }
 }

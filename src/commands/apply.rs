@@ -122,6 +122,8 @@ fn token_from_az(lang: Lang) -> Result<(String, Secret), Failure> {
                         lang,
                         "--token-from-az: the Azure CLI could not be started ({e}): install it and run az login",
                         "--token-from-az: die Azure CLI ließ sich nicht starten ({e}): installieren Sie sie und führen Sie az login aus"
+                    ,
+                        e = e,
                     ),
                 )
             })?;
@@ -131,9 +133,10 @@ fn token_from_az(lang: Lang) -> Result<(String, Secret), Failure> {
                 EXIT_USAGE,
                 tr!(
                     lang,
-                    "--token-from-az: az {} failed: {why} (is az login done?)",
-                    "--token-from-az: az {} schlug fehl: {why} (ist az login erledigt?)",
-                    args[..2].join(" ")
+                    "--token-from-az: az {p0} failed: {why} (is az login done?)",
+                    "--token-from-az: az {p0} schlug fehl: {why} (ist az login erledigt?)",
+                    p0 = args[..2].join(" "),
+                    why = why,
                 ),
             ));
         }
@@ -211,9 +214,10 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
                 crate::exit::APPLY_STOPPED,
                 tr!(
                     lang,
-                    "stopped at {step}: {}; the steps done so far are saved, and azreg apply continues from here when run again",
-                    "angehalten bei {step}: {}; die bisher erledigten Schritte sind gespeichert, und azreg apply macht beim nächsten Aufruf hier weiter",
-                    e.explain(lang)
+                    "stopped at {step}: {p0}; the steps done so far are saved, and azreg apply continues from here when run again",
+                    "angehalten bei {step}: {p0}; die bisher erledigten Schritte sind gespeichert, und azreg apply macht beim nächsten Aufruf hier weiter",
+                    p0 = e.explain(lang),
+                    step = step,
                 ),
             ));
         }
@@ -384,7 +388,8 @@ fn renew_run(
         tr!(
             lang,
             "✓ new client secret (value saved, expires {end}); enter it in Intrexx (New registration - Authentication)",
-            "✓ neuer geheimer Clientschlüssel (Wert gespeichert, gültig bis {end}); tragen Sie ihn in Intrexx ein (Neue Registrierung – Authentifizierung)"
+            "✓ neuer geheimer Clientschlüssel (Wert gespeichert, gültig bis {end}); tragen Sie ihn in Intrexx ein (Neue Registrierung – Authentifizierung)",
+            end = end,
         )
     );
     let req = crate::verify::Request::from_progress(
@@ -428,7 +433,8 @@ fn renew_run(
                 tr!(
                     lang,
                     "✓ the old secret (key {old}) is removed",
-                    "✓ der alte Schlüssel (Schlüssel {old}) ist entfernt"
+                    "✓ der alte Schlüssel (Schlüssel {old}) ist entfernt",
+                    old = old,
                 )
             );
         }
@@ -703,7 +709,8 @@ async fn apply(
     let what = tr!(
         lang,
         "app registration {client_id}: both redirect URIs, the API permissions",
-        "App-Registrierung {client_id}: beide Umleitungs-URIs, die API-Berechtigungen"
+        "App-Registrierung {client_id}: beide Umleitungs-URIs, die API-Berechtigungen",
+        client_id = client_id,
     );
     mark(env, opened, "app", out, what)?;
 

@@ -43,11 +43,11 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
     text += &match (errors, warnings) {
         (0, 0) => {
             let n = VALUES.count(lang, n as i64);
-            tr!(lang, "all {n} ok\n", "alle {n} in Ordnung\n")
+            tr!(lang, "all {n} ok\n", "alle {n} in Ordnung\n", n = n)
         }
         (0, w) => {
             let w = WARNINGS.count(lang, w as i64);
-            tr!(lang, "no errors, {w}\n", "keine Fehler, {w}\n")
+            tr!(lang, "no errors, {w}\n", "keine Fehler, {w}\n", w = w)
         }
         (e, w) => format!(
             "{}, {}\n",

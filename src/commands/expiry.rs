@@ -61,7 +61,10 @@ pub fn run(
                 tr!(
                     lang,
                     "{name}: the client secret expired on {d}, {n} ago: renew it (azreg renew)",
-                    "{name}: der geheime Clientschlüssel ist am {d} abgelaufen, vor {n}: erneuern Sie ihn (azreg renew)"
+                    "{name}: der geheime Clientschlüssel ist am {d} abgelaufen, vor {n}: erneuern Sie ihn (azreg renew)",
+                    name = name,
+                    d = d,
+                    n = n,
                 )
             }
             ("expiring", Some(d), Some(n)) => {
@@ -69,7 +72,10 @@ pub fn run(
                 tr!(
                     lang,
                     "{name}: the client secret expires on {d}, in {n}: renew it now (azreg renew)",
-                    "{name}: der geheime Clientschlüssel läuft am {d} ab, in {n}: erneuern Sie ihn jetzt (azreg renew)"
+                    "{name}: der geheime Clientschlüssel läuft am {d} ab, in {n}: erneuern Sie ihn jetzt (azreg renew)",
+                    name = name,
+                    d = d,
+                    n = n,
                 )
             }
             ("ok", Some(d), Some(n)) => {
@@ -77,13 +83,17 @@ pub fn run(
                 tr!(
                     lang,
                     "{name}: the client secret expires on {d}, in {n}",
-                    "{name}: der geheime Clientschlüssel läuft am {d} ab, in {n}"
+                    "{name}: der geheime Clientschlüssel läuft am {d} ab, in {n}",
+                    name = name,
+                    d = d,
+                    n = n,
                 )
             }
             _ => tr!(
                 lang,
                 "{name}: no expiry recorded (step 19)",
-                "{name}: kein Ablaufdatum erfasst (Schritt 19)"
+                "{name}: kein Ablaufdatum erfasst (Schritt 19)",
+                name = name,
             ),
         };
         text += &line;

@@ -176,7 +176,8 @@ fn sheet(r: &Report, reveal: bool) -> String {
         s += &tr!(
             lang,
             "\nStill missing or wrong: {list}\n",
-            "\nNoch fehlend oder falsch: {list}\n"
+            "\nNoch fehlend oder falsch: {list}\n",
+            list = list,
         );
     }
     s

@@ -65,12 +65,17 @@ pub fn calendar(r: &Report, remind_days: u32, lang: Lang) -> Result<String, Stri
     let summary = tr!(
         lang,
         "Renew the client secret of {app} (expires {date})",
-        "Geheimen Clientschlüssel von {app} erneuern (läuft am {date} ab)"
+        "Geheimen Clientschlüssel von {app} erneuern (läuft am {date} ab)",
+        app = app,
+        date = date,
     );
     let description = tr!(
         lang,
         "The client secret of the app registration {app} (client ID {client}) expires on {date}; on that day the Intrexx Connector for Microsoft 365 and Teams stops reaching Microsoft 365.\nRenew it before: azreg renew (or azreg script az --renew).",
-        "Der geheime Clientschlüssel der App-Registrierung {app} (Client-ID {client}) läuft am {date} ab; an diesem Tag erreicht der Intrexx-Connector für Microsoft 365 und Teams Microsoft 365 nicht mehr.\nErneuern Sie ihn vorher: azreg renew (oder azreg script az --renew)."
+        "Der geheime Clientschlüssel der App-Registrierung {app} (Client-ID {client}) läuft am {date} ab; an diesem Tag erreicht der Intrexx-Connector für Microsoft 365 und Teams Microsoft 365 nicht mehr.\nErneuern Sie ihn vorher: azreg renew (oder azreg script az --renew).",
+        app = app,
+        client = client,
+        date = date,
     );
     let stamp = format!("{}T000000Z", compact(&crate::fields::format_date(r.today)));
     let uid = format!("azreg-secret-{}-{}@azreg", escape(&client), compact(&date));

@@ -72,7 +72,8 @@ pub fn apply(
             problems.push(tr!(
                 lang,
                 "{key}: expected a string",
-                "{key}: erwartet ist eine Zeichenkette"
+                "{key}: erwartet ist eine Zeichenkette",
+                key = key,
             ));
             continue;
         };
@@ -110,9 +111,10 @@ pub fn apply(
                 let n = values[&spec.id].chars().count();
                 tr!(
                     lang,
-                    "{} ({n} chars, not shown)",
-                    "{} ({n} Zeichen, nicht angezeigt)",
-                    spec.id
+                    "{p0} ({n} chars, not shown)",
+                    "{p0} ({n} Zeichen, nicht angezeigt)",
+                    p0 = spec.id,
+                    n = n,
                 )
             } else {
                 format!("{} = {}", spec.id, values[&spec.id])
@@ -254,7 +256,12 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
         .map_err(|e| {
             Failure::new(
                 EXIT_USAGE,
-                tr!(lang, "cannot read stdin: {e}", "stdin nicht lesbar: {e}"),
+                tr!(
+                    lang,
+                    "cannot read stdin: {e}",
+                    "stdin nicht lesbar: {e}",
+                    e = e
+                ),
             )
         })?;
     let obj = match find_object(&text) {
@@ -291,9 +298,10 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
                     EXIT_FILE,
                     tr!(
                         lang,
-                        "{}; and the values could not be kept aside either ({e}): run the import again",
-                        "{}; und die Werte konnten auch nicht beiseitegelegt werden ({e}): führen Sie den Import noch einmal aus",
-                        f.message
+                        "{p0}; and the values could not be kept aside either ({e}): run the import again",
+                        "{p0}; und die Werte konnten auch nicht beiseitegelegt werden ({e}): führen Sie den Import noch einmal aus",
+                        p0 = f.message,
+                        e = e,
                     ),
                 )
             })?;
@@ -313,14 +321,17 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
     let mut msg = tr!(
         lang,
         "imported into {path}:\n  {list}",
-        "importiert nach {path}:\n  {list}"
+        "importiert nach {path}:\n  {list}",
+        path = path,
+        list = list,
     );
     if !applied.marked.is_empty() {
         let steps = applied.marked.join(", ");
         msg += &tr!(
             lang,
             "\nmarked done (the script did them): {steps}",
-            "\nals erledigt markiert (das Skript hat sie ausgeführt): {steps}"
+            "\nals erledigt markiert (das Skript hat sie ausgeführt): {steps}",
+            steps = steps,
         );
     }
     writeln!(out, "{msg}").map_err(|e| Failure::write(e, env.procedure.lang()))?;

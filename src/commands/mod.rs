@@ -50,7 +50,12 @@ impl Failure {
         }
         Failure::new(
             EXIT_USAGE,
-            crate::tr!(lang, "cannot write: {e}", "kann nicht schreiben: {e}"),
+            crate::tr!(
+                lang,
+                "cannot write: {e}",
+                "kann nicht schreiben: {e}",
+                e = e
+            ),
         )
     }
 }
@@ -125,7 +130,8 @@ impl Env {
                     crate::tr!(
                         lang,
                         "{m} (--reset-bad-file moves it aside and starts fresh)",
-                        "{m} (--reset-bad-file legt sie beiseite und beginnt neu)"
+                        "{m} (--reset-bad-file legt sie beiseite und beginnt neu)",
+                        m = m,
                     ),
                 ));
             }
@@ -186,7 +192,8 @@ pub fn handed_on(
             reasons.push(crate::tr!(
                 lang,
                 "{id}: this procedure has no such field",
-                "{id}: dieses Verfahren hat kein solches Feld"
+                "{id}: dieses Verfahren hat kein solches Feld",
+                id = id,
             ));
             got.push(None);
             continue;
@@ -195,9 +202,10 @@ pub fn handed_on(
         match a.state() {
             FieldState::Empty => reasons.push(crate::tr!(
                 lang,
-                "{id}: missing ({})",
-                "{id}: fehlt ({})",
-                spec.label
+                "{id}: missing ({p0})",
+                "{id}: fehlt ({p0})",
+                p0 = spec.label,
+                id = id,
             )),
             FieldState::Error => reasons.push(format!(
                 "{id}: {}",
@@ -216,9 +224,10 @@ pub fn handed_on(
         EXIT_CHECK,
         crate::tr!(
             lang,
-            "{what}: refused while values are missing or wrong (--allow-incomplete hands them on anyway):\n  {}",
-            "{what}: abgelehnt, solange Werte fehlen oder falsch sind (--allow-incomplete gibt sie trotzdem weiter):\n  {}",
-            reasons.join("\n  ")
+            "{what}: refused while values are missing or wrong (--allow-incomplete hands them on anyway):\n  {p0}",
+            "{what}: abgelehnt, solange Werte fehlen oder falsch sind (--allow-incomplete gibt sie trotzdem weiter):\n  {p0}",
+            p0 = reasons.join("\n  "),
+            what = what,
         ),
     ))
 }

@@ -150,7 +150,8 @@ pub fn done(env: &Env, step: &str, open: bool, out: &mut dyn Write) -> Outcome {
             tr!(
                 lang,
                 "Step {label} is open again",
-                "Schritt {label} ist wieder offen"
+                "Schritt {label} ist wieder offen",
+                label = label,
             )
         )
         .map_err(|e| Failure::write(e, lang))?;
@@ -164,9 +165,10 @@ pub fn done(env: &Env, step: &str, open: bool, out: &mut dyn Write) -> Outcome {
         let reason = match a.state() {
             FieldState::Empty => Some(tr!(
                 lang,
-                "enter \"{}\" first (azreg set {id} ...)",
-                "erst „{}“ eintragen (azreg set {id} ...)",
-                spec.label
+                "enter \"{p0}\" first (azreg set {id} ...)",
+                "erst „{p0}“ eintragen (azreg set {id} ...)",
+                p0 = spec.label,
+                id = id,
             )),
             FieldState::Error => a
                 .first_error()
@@ -179,7 +181,9 @@ pub fn done(env: &Env, step: &str, open: bool, out: &mut dyn Write) -> Outcome {
                 tr!(
                     lang,
                     "Step {label} is not done yet: {reason}",
-                    "Schritt {label} ist noch nicht erledigt: {reason}"
+                    "Schritt {label} ist noch nicht erledigt: {reason}",
+                    label = label,
+                    reason = reason,
                 ),
             ));
         }
@@ -198,7 +202,10 @@ pub fn done(env: &Env, step: &str, open: bool, out: &mut dyn Write) -> Outcome {
         tr!(
             lang,
             "Step {label} done ({n}/{total})",
-            "Schritt {label} erledigt ({n}/{total})"
+            "Schritt {label} erledigt ({n}/{total})",
+            label = label,
+            n = n,
+            total = total,
         )
     )
     .map_err(|e| Failure::write(e, lang))?;

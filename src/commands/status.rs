@@ -42,7 +42,7 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
     let profile = env
         .profile
         .as_deref()
-        .map(|n| tr!(lang, " (profile {n})", " (Profil {n})"))
+        .map(|n| tr!(lang, " (profile {n})", " (Profil {n})", n = n))
         .unwrap_or_default();
     text += &line(0, format!("{}{profile}", env.path.display()));
     let (done, total) = (r.done_count(), r.step_count());
@@ -51,7 +51,9 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
         tr!(
             lang,
             "{done}/{total} steps done",
-            "{done}/{total} Schritte erledigt"
+            "{done}/{total} Schritte erledigt",
+            done = done,
+            total = total,
         ),
     );
     text += &line(7, r.access().describe(lang));
@@ -81,7 +83,8 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
                 tr!(
                     lang,
                     "set, {n} chars (not shown)",
-                    "gesetzt, {n} Zeichen (nicht angezeigt)"
+                    "gesetzt, {n} Zeichen (nicht angezeigt)",
+                    n = n,
                 )
             }
             (Some(v), false) => crate::text::clean_for_display(v).into_owned(),
@@ -110,27 +113,36 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
                 .to_string(),
             Expiry::Ok { date, days } => {
                 let days = DAYS_DATIVE.count(lang, days);
-                tr!(lang, "{date} (in {days})", "{date} (in {days})")
+                tr!(
+                    lang,
+                    "{date} (in {days})",
+                    "{date} (in {days})",
+                    date = date,
+                    days = days
+                )
             }
             Expiry::Soon { date, days } => {
                 let days = DAYS_DATIVE.count(lang, days);
                 tr!(
                     lang,
                     "{date}: warning: in {days}; create a new secret in time",
-                    "{date}: Warnung: in {days}; erstellen Sie rechtzeitig einen neuen Schlüssel"
+                    "{date}: Warnung: in {days}; erstellen Sie rechtzeitig einen neuen Schlüssel",
+                    date = date,
+                    days = days,
                 )
             }
             Expiry::Past { date, .. } => tr!(
                 lang,
                 "{date}: error: the secret has expired; create a new one",
-                "{date}: Fehler: der Schlüssel ist abgelaufen; erstellen Sie einen neuen"
+                "{date}: Fehler: der Schlüssel ist abgelaufen; erstellen Sie einen neuen",
+                date = date,
             ),
         },
     );
     text += &line(
         6,
         match &progress.last_verified {
-            Some(t) => tr!(lang, "last passed {t}", "zuletzt bestanden {t}"),
+            Some(t) => tr!(lang, "last passed {t}", "zuletzt bestanden {t}", t = t),
             None => L::new(
                 "not passed yet (azreg verify)",
                 "noch nicht bestanden (azreg verify)",

@@ -74,7 +74,8 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
             tr!(
                 lang,
                 "Live check against {authority}",
-                "Live-Prüfung gegen {authority}"
+                "Live-Prüfung gegen {authority}",
+                authority = authority,
             )
         )
         .and_then(|_| out.flush())
@@ -135,7 +136,8 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
                 tr!(
                     lang,
                     "the time of this check was not saved: {m}",
-                    "der Zeitpunkt dieser Prüfung wurde nicht gespeichert: {m}"
+                    "der Zeitpunkt dieser Prüfung wurde nicht gespeichert: {m}",
+                    m = m,
                 )
             );
         }

@@ -178,7 +178,8 @@ pub fn check(spec: &FieldSpec, value: &str, ctx: &Context<'_>) -> Vec<Problem> {
                 problems.push(Problem::error(tr!(
                     lang,
                     "{value:?} is not one of the choices: pick one from the list (Enter)",
-                    "{value:?} ist keine der Möglichkeiten: wählen Sie eine aus der Liste (Enter)"
+                    "{value:?} ist keine der Möglichkeiten: wählen Sie eine aus der Liste (Enter)",
+                    value = value,
                 )));
             }
         }
@@ -198,7 +199,8 @@ pub fn check(spec: &FieldSpec, value: &str, ctx: &Context<'_>) -> Vec<Problem> {
         let default = tr!(
             lang,
             "must differ from the field {other}",
-            "muss sich vom Feld {other} unterscheiden"
+            "muss sich vom Feld {other} unterscheiden",
+            other = other,
         );
         problems.push(Problem::error(
             spec.distinct_message.clone().unwrap_or(default),
@@ -259,6 +261,8 @@ fn check_secret(value: &str, lang: Lang, problems: &mut Vec<Problem>) {
             lang,
             "character {pos} is not one a client secret contains (A-Z a-z 0-9 _ . ~ -): copy the value again",
             "Zeichen {pos} kommt in geheimen Clientschlüsseln nicht vor (A-Z a-z 0-9 _ . ~ -): kopieren Sie den Wert noch einmal"
+        ,
+            pos = pos,
         )));
     }
     let len = value.chars().count();
@@ -281,7 +285,8 @@ fn check_secret(value: &str, lang: Lang, problems: &mut Vec<Problem>) {
         problems.push(Problem::warning(tr!(
             lang,
             "{len} characters: Azure secrets usually have 40; check that you copied all of it",
-            "{len} Zeichen: Azure-Schlüssel haben meist 40; prüfen Sie, ob Sie alles kopiert haben"
+            "{len} Zeichen: Azure-Schlüssel haben meist 40; prüfen Sie, ob Sie alles kopiert haben",
+            len = len,
         )));
     }
 }
@@ -329,7 +334,8 @@ fn check_url(spec: &FieldSpec, value: &str, ctx: &Context<'_>, problems: &mut Ve
             problems.push(Problem::error(tr!(
                 lang,
                 "{len} characters: Entra ID accepts at most 256",
-                "{len} Zeichen: Entra ID nimmt höchstens 256"
+                "{len} Zeichen: Entra ID nimmt höchstens 256",
+                len = len,
             )));
         }
         if value.contains('*') {
@@ -343,7 +349,8 @@ fn check_url(spec: &FieldSpec, value: &str, ctx: &Context<'_>, problems: &mut Ve
             problems.push(Problem::error(tr!(
                 lang,
                 "contains {c:?}: Entra ID does not support ! $ ' ( ) , ; in redirect URIs",
-                "enthält {c:?}: Entra ID unterstützt ! $ ' ( ) , ; in Umleitungs-URIs nicht"
+                "enthält {c:?}: Entra ID unterstützt ! $ ' ( ) , ; in Umleitungs-URIs nicht",
+                c = c,
             )));
         }
     }
@@ -361,7 +368,8 @@ fn check_url(spec: &FieldSpec, value: &str, ctx: &Context<'_>, problems: &mut Ve
             problems.push(Problem::error(tr!(
                 lang,
                 "not a valid URL ({e}): enter it like https://portal.example.com",
-                "keine gültige URL ({e}): geben Sie sie ein wie https://portal.example.com"
+                "keine gültige URL ({e}): geben Sie sie ein wie https://portal.example.com",
+                e = e,
             )));
             return;
         }
@@ -394,7 +402,8 @@ fn check_url(spec: &FieldSpec, value: &str, ctx: &Context<'_>, problems: &mut Ve
         other => problems.push(Problem::error(tr!(
             lang,
             "the scheme {other}: is not supported: use https://",
-            "das Schema {other}: wird nicht unterstützt: verwenden Sie https://"
+            "das Schema {other}: wird nicht unterstützt: verwenden Sie https://",
+            other = other,
         ))),
     }
     if host.is_empty() {
@@ -454,6 +463,9 @@ fn check_url(spec: &FieldSpec, value: &str, ctx: &Context<'_>, problems: &mut Ve
             lang,
             "the host {host} differs from the portal's ({theirs}): check that this URI belongs to this portal",
             "der Host {host} weicht von dem des Portals ab ({theirs}): prüfen Sie, ob dieser URI zu diesem Portal gehört"
+        ,
+            host = host,
+            theirs = theirs,
         )));
     }
 }
@@ -470,7 +482,8 @@ fn check_redirect_path(
             None => problems.push(Problem::error(tr!(
                 lang,
                 "the path must end in {prefix}<name> (the connector's URI from Intrexx)",
-                "der Pfad muss auf {prefix}<Name> enden (der URI des Connectors aus Intrexx)"
+                "der Pfad muss auf {prefix}<Name> enden (der URI des Connectors aus Intrexx)",
+                prefix = prefix,
             ))),
             Some(at) => {
                 let name = &path[at + prefix.len()..];
@@ -479,6 +492,8 @@ fn check_redirect_path(
                         lang,
                         "the path must end in {prefix}<name>, the name in letters and digits",
                         "der Pfad muss auf {prefix}<Name> enden, der Name aus Buchstaben und Ziffern"
+                    ,
+                        prefix = prefix,
                     )));
                 } else if let Some(rest_field) = &spec.path_rest_field
                     && let Some((expected, _)) = ctx.effective(rest_field)
@@ -488,6 +503,10 @@ fn check_redirect_path(
                         lang,
                         "the name after {prefix} is {name:?}, but the collaboration name is {expected:?}",
                         "der Name nach {prefix} lautet {name:?}, der Name der Kollaboration aber {expected:?}"
+                    ,
+                        prefix = prefix,
+                        name = name,
+                        expected = expected,
                     )));
                 }
             }
@@ -499,7 +518,8 @@ fn check_redirect_path(
         problems.push(Problem::error(tr!(
             lang,
             "the path must end in {suffix}",
-            "der Pfad muss auf {suffix} enden"
+            "der Pfad muss auf {suffix} enden",
+            suffix = suffix,
         )));
     }
 }

@@ -25,7 +25,8 @@ pub const RENEW_DE: &str = include_str!("../../assets/renew.de.toml");
 /// The embedded renewal procedure in a language, and a name for its errors.
 pub fn renewal_text(lang: Lang) -> (&'static str, &'static str) {
     match lang {
-        Lang::En => (RENEW_EN, "embedded renew.en.toml"),
+        // The test language has no procedure of its own.
+        Lang::En | Lang::Pseudo => (RENEW_EN, "embedded renew.en.toml"),
         Lang::De => (RENEW_DE, "embedded renew.de.toml"),
     }
 }
@@ -33,7 +34,7 @@ pub fn renewal_text(lang: Lang) -> (&'static str, &'static str) {
 /// The embedded procedure in a language, and a name for its errors.
 pub fn embedded_text(lang: Lang) -> (&'static str, &'static str) {
     match lang {
-        Lang::En => (EMBEDDED_EN, "embedded procedure.en.toml"),
+        Lang::En | Lang::Pseudo => (EMBEDDED_EN, "embedded procedure.en.toml"),
         Lang::De => (EMBEDDED_DE, "embedded procedure.de.toml"),
     }
 }

@@ -116,7 +116,10 @@ impl Failed {
             Failed::NoOpener { opener, url, why } => tr!(
                 lang,
                 "could not start {opener} ({why}): open {url} yourself",
-                "{opener} ließ sich nicht starten ({why}): öffnen Sie {url} selbst"
+                "{opener} ließ sich nicht starten ({why}): öffnen Sie {url} selbst",
+                opener = opener,
+                why = why,
+                url = url,
             ),
         }
     }

@@ -43,7 +43,14 @@ pub fn items(spec: &FieldSpec, today: Date, lang: Lang) -> Vec<Item> {
                 };
                 let n = nouns::DAYS.count(lang, i64::from(*days));
                 Item {
-                    text: crate::tr!(lang, "{n} (until {date}{rec})", "{n} (bis {date}{rec})"),
+                    text: crate::tr!(
+                        lang,
+                        "{n} (until {date}{rec})",
+                        "{n} (bis {date}{rec})",
+                        n = n,
+                        date = date,
+                        rec = rec
+                    ),
                     value: Some(date),
                 }
             })

@@ -64,7 +64,11 @@ fn print_entry(app: &App, out: &mut dyn Write) -> std::io::Result<()> {
                 tr!(
                     lang,
                     "Step {n} of {total} ({done}) · {sec}",
-                    "Schritt {n} von {total} ({done}) · {sec}"
+                    "Schritt {n} von {total} ({done}) · {sec}",
+                    n = n,
+                    total = total,
+                    done = done,
+                    sec = sec,
                 )
             )?;
         } else {
@@ -74,7 +78,10 @@ fn print_entry(app: &App, out: &mut dyn Write) -> std::io::Result<()> {
                 tr!(
                     lang,
                     "Step {n} ({done}) · {sec}",
-                    "Schritt {n} ({done}) · {sec}"
+                    "Schritt {n} ({done}) · {sec}",
+                    n = n,
+                    done = done,
+                    sec = sec,
                 )
             )?;
         }

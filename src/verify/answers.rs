@@ -128,13 +128,15 @@ pub(super) fn tenant_advice(e: &EntraError, tenant: &str, lang: Lang) -> Option<
         Some(tr!(
             lang,
             "the tenant {tenant} does not exist (AADSTS90002): copy the Directory (tenant) ID again at step 23",
-            "den Mandanten {tenant} gibt es nicht (AADSTS90002): kopieren Sie die Verzeichnis-ID (Mandant) in Schritt 23 noch einmal"
+            "den Mandanten {tenant} gibt es nicht (AADSTS90002): kopieren Sie die Verzeichnis-ID (Mandant) in Schritt 23 noch einmal",
+            tenant = tenant,
         ))
     } else if e.has(900023) {
         Some(tr!(
             lang,
             "{tenant} is not a valid tenant ID (AADSTS900023): copy the Directory (tenant) ID again at step 23",
-            "{tenant} ist keine gültige Mandanten-ID (AADSTS900023): kopieren Sie die Verzeichnis-ID (Mandant) in Schritt 23 noch einmal"
+            "{tenant} ist keine gültige Mandanten-ID (AADSTS900023): kopieren Sie die Verzeichnis-ID (Mandant) in Schritt 23 noch einmal",
+            tenant = tenant,
         ))
     } else {
         None

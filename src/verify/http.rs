@@ -66,7 +66,9 @@ pub fn unreachable(url: &Url, e: &reqwest::Error, lang: Lang) -> String {
     tr!(
         lang,
         "could not reach {host}: {reason}",
-        "{host} nicht erreichbar: {reason}"
+        "{host} nicht erreichbar: {reason}",
+        host = host,
+        reason = reason,
     )
 }
 
@@ -104,7 +106,9 @@ pub(super) async fn fetch(
         return Err(tr!(
             lang,
             "{host} answered with a server error (HTTP {code}): try again later",
-            "{host} antwortete mit einem Serverfehler (HTTP {code}): versuchen Sie es später noch einmal"
+            "{host} antwortete mit einem Serverfehler (HTTP {code}): versuchen Sie es später noch einmal",
+            host = host,
+            code = code,
         ));
     }
     Ok((status, body))

@@ -94,7 +94,8 @@ impl Request {
                 return Err(RequestError::Usage(tr!(
                     lang,
                     "the {what} is empty or has control characters",
-                    "{what} ist leer oder enthält Steuerzeichen"
+                    "{what} ist leer oder enthält Steuerzeichen",
+                    what = what,
                 )));
             }
         }
@@ -106,7 +107,12 @@ impl Request {
                 let uri = value(&spec.id)?;
                 let step = procedure.entry_of_field(&spec.id);
                 let platform = spec.platform.as_deref().unwrap_or(&spec.label);
-                let label = tr!(lang, "{platform} redirect URI", "Umleitungs-URI {platform}");
+                let label = tr!(
+                    lang,
+                    "{platform} redirect URI",
+                    "Umleitungs-URI {platform}",
+                    platform = platform
+                );
                 Some((label, uri, step))
             })
             .collect();
@@ -218,7 +224,9 @@ pub fn parse_authority(text: &str, lang: Lang) -> Result<Url, String> {
         tr!(
             lang,
             "--authority {shown:?}: not an address ({e})",
-            "--authority {shown:?}: keine Adresse ({e})"
+            "--authority {shown:?}: keine Adresse ({e})",
+            shown = shown,
+            e = e,
         )
     })?;
     let loopback = is_loopback(&url);
@@ -228,7 +236,8 @@ pub fn parse_authority(text: &str, lang: Lang) -> Result<Url, String> {
         _ => Err(tr!(
             lang,
             "--authority {shown:?}: use https (plain http only for loopback addresses)",
-            "--authority {shown:?}: verwenden Sie https (einfaches http nur für Loopback-Adressen)"
+            "--authority {shown:?}: verwenden Sie https (einfaches http nur für Loopback-Adressen)",
+            shown = shown,
         )),
     }
 }
@@ -255,9 +264,12 @@ pub async fn check_tenant(
         }
         return match serde_json::from_str::<Config>(&body) {
             Ok(c) => match c.issuer.split('/').find(|s| crate::fields::is_guid(s)) {
-                Some(id) => {
-                    Outcome::Pass(tr!(lang, "found: tenant {id}", "gefunden: Mandant {id}"))
-                }
+                Some(id) => Outcome::Pass(tr!(
+                    lang,
+                    "found: tenant {id}",
+                    "gefunden: Mandant {id}",
+                    id = id
+                )),
                 None => Outcome::Pass(tr!(
                     lang,
                     "found (issuer {})",
@@ -396,12 +408,15 @@ pub async fn check_redirect(
             Some(n) => tr!(
                 lang,
                 "redirect URI not registered (AADSTS50011): add it at step {n}, exactly as shown: {uri}",
-                "Umleitungs-URI nicht registriert (AADSTS50011): tragen Sie ihn in Schritt {n} ein, genau wie angezeigt: {uri}"
+                "Umleitungs-URI nicht registriert (AADSTS50011): tragen Sie ihn in Schritt {n} ein, genau wie angezeigt: {uri}",
+                n = n,
+                uri = uri,
             ),
             None => tr!(
                 lang,
                 "redirect URI not registered (AADSTS50011): add it exactly as shown: {uri}",
-                "Umleitungs-URI nicht registriert (AADSTS50011): tragen Sie ihn genau wie angezeigt ein: {uri}"
+                "Umleitungs-URI nicht registriert (AADSTS50011): tragen Sie ihn genau wie angezeigt ein: {uri}",
+                uri = uri,
             ),
         });
     }
@@ -426,6 +441,9 @@ async fn within(
                 lang,
                 "could not reach {host}: no answer in time (--timeout {secs} s for the whole check)",
                 "{host} nicht erreichbar: keine Antwort in der Zeit (--timeout {secs} s für die ganze Prüfung)"
+            ,
+                host = host,
+                secs = secs,
             ))
         })
 }
@@ -475,7 +493,14 @@ pub async fn run_reporting(
             ),
         };
         let why = why.get(lang);
-        let skipped = || Outcome::Skipped(tr!(lang, "not checked: {why}", "nicht geprüft: {why}"));
+        let skipped = || {
+            Outcome::Skipped(tr!(
+                lang,
+                "not checked: {why}",
+                "nicht geprüft: {why}",
+                why = why
+            ))
+        };
         let credentials = if matches!(tenant, Outcome::Unreachable(_)) {
             tenant.clone()
         } else {

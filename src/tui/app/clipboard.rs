@@ -46,9 +46,10 @@ impl App {
                     .unwrap_or_default();
                 self.error(tr!(
                     self.lang(),
-                    "Not copied: {} has an error: {why}",
-                    "Nicht kopiert: {} hat einen Fehler: {why}",
-                    spec.label
+                    "Not copied: {p0} has an error: {why}",
+                    "Nicht kopiert: {p0} hat einen Fehler: {why}",
+                    p0 = spec.label,
+                    why = why,
                 ));
                 Vec::new()
             }
@@ -80,7 +81,8 @@ impl App {
                 self.error(tr!(
                     self.lang(),
                     "Not copied: {reason}",
-                    "Nicht kopiert: {reason}"
+                    "Nicht kopiert: {reason}",
+                    reason = reason,
                 ));
                 return Vec::new();
             }
@@ -92,17 +94,19 @@ impl App {
                 tr!(
                     self.lang(),
                     " (system clipboard unavailable: {why})",
-                    " (System-Zwischenablage nicht verfügbar: {why})"
+                    " (System-Zwischenablage nicht verfügbar: {why})",
+                    why = why,
                 )
             })
             .unwrap_or_default();
         let mut text = tr!(
             self.lang(),
-            "Copied {} ({} chars) {}{fallback}",
-            "{} kopiert ({} Zeichen) {}{fallback}",
-            c.label,
-            c.chars,
-            c.kind.describe(self.lang())
+            "Copied {p0} ({p1} chars) {p2}{fallback}",
+            "{p0} kopiert ({p1} Zeichen) {p2}{fallback}",
+            p0 = c.label,
+            p1 = c.chars,
+            p2 = c.kind.describe(self.lang()),
+            fallback = fallback,
         );
         if let Some(blocked) = &c.blocked {
             // Said with every copy: the user expects the value on the clipboard.
@@ -110,7 +114,8 @@ impl App {
             self.warning(tr!(
                 self.lang(),
                 "Not on your clipboard: {why}",
-                "Nicht in Ihrer Zwischenablage: {why}"
+                "Nicht in Ihrer Zwischenablage: {why}",
+                why = why,
             ));
             return Vec::new();
         }

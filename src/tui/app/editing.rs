@@ -57,7 +57,8 @@ impl App {
                 self.error(tr!(
                     self.lang(),
                     "Not taken: {msg}",
-                    "Nicht übernommen: {msg}"
+                    "Nicht übernommen: {msg}",
+                    msg = msg,
                 ));
                 return Vec::new();
             }
@@ -182,7 +183,8 @@ impl App {
             self.error(tr!(
                 self.lang(),
                 "Paste refused: {n} characters is far more than any value here",
-                "Einfügen abgelehnt: {n} Zeichen sind weit mehr als jeder Wert hier"
+                "Einfügen abgelehnt: {n} Zeichen sind weit mehr als jeder Wert hier",
+                n = n,
             ));
             return Vec::new();
         }
@@ -192,7 +194,8 @@ impl App {
                 self.error(tr!(
                     self.lang(),
                     "Paste refused: {msg}",
-                    "Einfügen abgelehnt: {msg}"
+                    "Einfügen abgelehnt: {msg}",
+                    msg = msg,
                 ));
                 return Vec::new();
             }
@@ -220,7 +223,8 @@ impl App {
             self.info(tr!(
                 self.lang(),
                 "Pasted into {label}: Enter keeps it, Esc discards it",
-                "In {label} eingefügt: Enter übernimmt, Esc verwirft"
+                "In {label} eingefügt: Enter übernimmt, Esc verwirft",
+                label = label,
             ));
         }
         effects

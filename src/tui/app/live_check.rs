@@ -45,7 +45,8 @@ impl App {
                 self.info(tr!(
                     self.lang(),
                     "Checking live with {host}… (Esc cancels)",
-                    "Prüfe live bei {host} … (Esc bricht ab)"
+                    "Prüfe live bei {host} … (Esc bricht ab)",
+                    host = host,
                 ));
                 vec![
                     Effect::Verify(Box::new(req)),
@@ -77,9 +78,12 @@ impl App {
                 "Live check passed: the values work",
                 "Live-Prüfung bestanden: die Werte funktionieren"
             )),
-            (false, Some(p)) => {
-                self.error(tr!(self.lang(), "Live check: {p}", "Live-Prüfung: {p}"))
-            }
+            (false, Some(p)) => self.error(tr!(
+                self.lang(),
+                "Live check: {p}",
+                "Live-Prüfung: {p}",
+                p = p
+            )),
         }
         self.check = Check::Done(results);
         effects

@@ -245,12 +245,17 @@ impl App {
                     app.lang(),
                     "The client secret expires on {date}, in {n}: renew it (azreg renew, or azreg script az --renew)",
                     "Der geheime Clientschlüssel läuft am {date} ab, in {n}: erneuern Sie ihn (azreg renew oder azreg script az --renew)"
+                ,
+                    date = date,
+                    n = n,
                 ));
             }
             crate::report::Expiry::Past { date, .. } => app.error(tr!(
                 app.lang(),
                 "The client secret expired on {date}: the connector no longer reaches Microsoft 365; renew it (azreg renew, or azreg script az --renew)",
                 "Der geheime Clientschlüssel ist am {date} abgelaufen: der Connector erreicht Microsoft 365 nicht mehr; erneuern Sie ihn (azreg renew oder azreg script az --renew)"
+            ,
+                date = date,
             )),
             _ => {}
         }
@@ -448,7 +453,8 @@ impl App {
                 self.farewell = Some(tr!(
                     self.lang(),
                     "the progress file could not be saved; your progress was written to {path}",
-                    "die Fortschrittsdatei konnte nicht gespeichert werden; Ihr Fortschritt steht in {path}"
+                    "die Fortschrittsdatei konnte nicht gespeichert werden; Ihr Fortschritt steht in {path}",
+                    path = path,
                 ));
                 self.quitting = true;
                 vec![Effect::Quit]
@@ -460,7 +466,8 @@ impl App {
                 self.error(tr!(
                     self.lang(),
                     "Not written either: {reason}",
-                    "Auch nicht geschrieben: {reason}"
+                    "Auch nicht geschrieben: {reason}",
+                    reason = reason,
                 ));
                 Vec::new()
             }
@@ -468,7 +475,8 @@ impl App {
                 self.info(tr!(
                     self.lang(),
                     "Opened {url} in the browser",
-                    "{url} im Browser geöffnet"
+                    "{url} im Browser geöffnet",
+                    url = url,
                 ));
                 Vec::new()
             }

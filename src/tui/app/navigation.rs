@@ -50,7 +50,8 @@ impl App {
             self.info(tr!(
                 self.lang(),
                 "Step {number} is open again",
-                "Schritt {number} ist wieder offen"
+                "Schritt {number} ist wieder offen",
+                number = number,
             ));
             return vec![Effect::Save];
         }
@@ -58,7 +59,9 @@ impl App {
             self.error(tr!(
                 self.lang(),
                 "Step {number} is not done yet: {reason}",
-                "Schritt {number} ist noch nicht erledigt: {reason}"
+                "Schritt {number} ist noch nicht erledigt: {reason}",
+                number = number,
+                reason = reason,
             ));
             return Vec::new();
         }
@@ -69,19 +72,25 @@ impl App {
             self.success(tr!(
                 self.lang(),
                 "Step {number} done",
-                "Schritt {number} erledigt"
+                "Schritt {number} erledigt",
+                number = number,
             ));
         } else if done == total {
             self.success(tr!(
                 self.lang(),
                 "Step {number} done. All {total} steps are done!",
-                "Schritt {number} erledigt. Alle {total} Schritte sind erledigt!"
+                "Schritt {number} erledigt. Alle {total} Schritte sind erledigt!",
+                number = number,
+                total = total,
             ));
         } else {
             self.success(tr!(
                 self.lang(),
                 "Step {number} done ({done}/{total})",
-                "Schritt {number} erledigt ({done}/{total})"
+                "Schritt {number} erledigt ({done}/{total})",
+                number = number,
+                done = done,
+                total = total,
             ));
         }
         // The renewal's last step: the new secret takes the old one's place.
@@ -93,6 +102,9 @@ impl App {
                 self.lang(),
                 "Renewed: the new client secret (expires {new}) is the one azreg records now; the old expiry ({old}) is kept in the history",
                 "Erneuert: azreg führt jetzt den neuen geheimen Clientschlüssel (gültig bis {new}); das alte Ablaufdatum ({old}) bleibt in der Liste der Erneuerungen"
+            ,
+                new = new,
+                old = old,
             ));
             let summary = self.procedure.summary_index();
             let mut effects = self.move_to(summary);
@@ -218,7 +230,8 @@ impl App {
             self.warning(tr!(
                 self.lang(),
                 "No display to open a browser here: open {link} yourself",
-                "Kein Bildschirm für einen Browser hier: öffnen Sie {link} selbst"
+                "Kein Bildschirm für einen Browser hier: öffnen Sie {link} selbst",
+                link = link,
             ));
             Vec::new()
         }

@@ -41,7 +41,8 @@ impl App {
                 self.success(tr!(
                     lang,
                     "Took in the imported values{marked}",
-                    "Importierte Werte übernommen{marked}"
+                    "Importierte Werte übernommen{marked}",
+                    marked = marked,
                 ));
                 vec![Effect::Save, Effect::ForgetAfterSave(path)]
             }

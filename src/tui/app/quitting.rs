@@ -14,7 +14,8 @@ impl App {
             self.error(tr!(
                 self.lang(),
                 "Changes are not saved: {reason}",
-                "Änderungen sind nicht gespeichert: {reason}"
+                "Änderungen sind nicht gespeichert: {reason}",
+                reason = reason,
             ));
             return Vec::new();
         }

@@ -58,7 +58,8 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             &crate::tr!(
                 lang,
                 "Last successful check: {t}",
-                "Letzte erfolgreiche Prüfung: {t}"
+                "Letzte erfolgreiche Prüfung: {t}",
+                t = t,
             ),
             theme.dim(),
         );

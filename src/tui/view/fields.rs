@@ -144,9 +144,10 @@ pub fn describe(spec: &FieldSpec, value: &str, app: &App) -> String {
                 let days = (d - app.config.today).whole_days();
                 crate::tr!(
                     app.lang(),
-                    "{value} (in {})",
-                    "{value} (in {})",
-                    crate::i18n::nouns::DAYS_DATIVE.count(app.lang(), days)
+                    "{value} (in {p0})",
+                    "{value} (in {p0})",
+                    p0 = crate::i18n::nouns::DAYS_DATIVE.count(app.lang(), days),
+                    value = value,
                 )
             }
             None => value.to_string(),

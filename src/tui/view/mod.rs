@@ -66,12 +66,16 @@ fn too_small(frame: &mut Frame, area: Rect, lang: crate::i18n::Lang) {
         Line::from(crate::tr!(
             lang,
             "terminal too small (needs {w}x{h})",
-            "Terminal zu klein (braucht {w}x{h})"
+            "Terminal zu klein (braucht {w}x{h})",
+            w = w,
+            h = h,
         )),
         Line::from(crate::tr!(
             lang,
             "now {now_w}x{now_h}",
-            "jetzt {now_w}x{now_h}"
+            "jetzt {now_w}x{now_h}",
+            now_w = now_w,
+            now_h = now_h,
         )),
     ];
     let y = area.height.saturating_sub(2) / 2;

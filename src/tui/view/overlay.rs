@@ -129,7 +129,8 @@ pub fn pick(frame: &mut Frame, area: Rect, app: &App, field: &str, selected: usi
     let title = crate::tr!(
         app.lang(),
         " {label} · Enter chooses · Esc cancels ",
-        " {label} · Enter wählt · Esc bricht ab "
+        " {label} · Enter wählt · Esc bricht ab ",
+        label = label,
     );
     let current = app.progress.values.get(field);
     let texts: Vec<String> = crate::tui::picker::items(spec, app.config.today, app.lang())

@@ -57,7 +57,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 crate::tr!(
                     app.lang(),
                     "  · secret leaves the clipboard in {n} s",
-                    "  · Schlüssel verlässt die Zwischenablage in {n} s"
+                    "  · Schlüssel verlässt die Zwischenablage in {n} s",
+                    n = n,
                 ),
                 theme.warning(),
             ));

@@ -75,7 +75,9 @@ fn pane_title(app: &App) -> String {
             tr!(
                 lang,
                 " Step {number} · {sec} ",
-                " Schritt {number} · {sec} "
+                " Schritt {number} · {sec} ",
+                number = number,
+                sec = sec,
             )
         }
         EntryKind::Step { section, .. } => {
@@ -84,7 +86,10 @@ fn pane_title(app: &App) -> String {
             tr!(
                 lang,
                 " Step {number} of {total} · {sec} ",
-                " Schritt {number} von {total} · {sec} "
+                " Schritt {number} von {total} · {sec} ",
+                number = number,
+                total = total,
+                sec = sec,
             )
         }
         EntryKind::Intro => {
@@ -103,7 +108,10 @@ fn pane_title(app: &App) -> String {
             tr!(
                 lang,
                 " Overview · {total} steps in {n} sections{more} ",
-                " Überblick · {total} Schritte in {n} Abschnitten{more} "
+                " Überblick · {total} Schritte in {n} Abschnitten{more} ",
+                total = total,
+                n = n,
+                more = more,
             )
         }
         EntryKind::Summary => L::new(" Summary ", " Zusammenfassung ")

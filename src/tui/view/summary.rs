@@ -24,7 +24,8 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             tr!(
                 lang,
                 "✓ All {total} steps are done.",
-                "✓ Alle {total} Schritte sind erledigt."
+                "✓ Alle {total} Schritte sind erledigt.",
+                total = total,
             ),
             theme.ok(),
         ));
@@ -52,7 +53,9 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             tr!(
                 lang,
                 "{done}/{total} steps done",
-                "{done}/{total} Schritte erledigt"
+                "{done}/{total} Schritte erledigt",
+                done = done,
+                total = total,
             ),
             theme.title(),
         ));
@@ -64,7 +67,12 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             .collect();
         let open = open.join(", ");
         for l in wrap(
-            &tr!(lang, "Open steps: {open}", "Offene Schritte: {open}"),
+            &tr!(
+                lang,
+                "Open steps: {open}",
+                "Offene Schritte: {open}",
+                open = open
+            ),
             width,
             "",
         ) {

@@ -1,9 +1,18 @@
-//! The interface in English and German.
+//! The interface in English and German, and the one place a further language goes.
 //!
-//! Every message is written in both languages where it is used: `tr!(lang, "en", "de", args)`
-//! for text with arguments, `L::new("en", "de")` in tables such as the keymap. A message
-//! without its German does not compile, and `format!` checks the arguments of both, so there
-//! is no key file to drift out of step and no silent fallback to English.
+//! English and German are written where they are used: `tr!(lang, "en", "de", args)` for text
+//! with arguments, `L::new("en", "de")` in tables such as the keymap. A message without its
+//! German does not compile, and `format!` checks the arguments of both.
+//!
+//! Any further language is a catalog, not an edit of the call sites: `assets/i18n/<code>.toml`
+//! maps each English message (the same text as in `tr!`, placeholders and all) to its
+//! translation, read by [`catalog`]. Adding one takes a variant of [`Lang`], its line in
+//! [`catalog::EMBEDDED`] and [`Lang::from_code`], the catalog, and the two procedure files
+//! (`assets/procedure.<code>.toml`, `assets/renew.<code>.toml`, chosen in `procedure`). A message
+//! the catalog lacks shows in English. `Lang::Pseudo` is such a language, for the tests only: it
+//! keeps every call site honest about the catalog path.
+
+pub mod catalog;
 
 use std::ffi::OsString;
 
@@ -12,6 +21,11 @@ pub enum Lang {
     #[default]
     En,
     De,
+    /// The test language: a small catalog (`assets/i18n/qps.toml`) that proves the path a
+    /// further language takes; never chosen by a locale or on the command line.
+    #[value(skip)]
+    #[cfg_attr(not(test), allow(dead_code))]
+    Pseudo,
 }
 
 impl Lang {
@@ -51,6 +65,7 @@ impl L {
         match lang {
             Lang::En => self.en,
             Lang::De => self.de,
+            other => catalog::lookup(other, self.en).unwrap_or(self.en),
         }
     }
 }
@@ -69,6 +84,13 @@ impl Plural {
         let (one, other) = match lang {
             Lang::En => self.en,
             Lang::De => self.de,
+            l => {
+                let (one, other) = self.en;
+                (
+                    catalog::lookup(l, one).unwrap_or(one),
+                    catalog::lookup(l, other).unwrap_or(other),
+                )
+            }
         };
         format!("{n} {}", if n == 1 || n == -1 { one } else { other })
     }
@@ -104,19 +126,43 @@ pub mod nouns {
     };
 }
 
-/// `tr!(lang, "English {x}", "Deutsch {x}")`: the text in `lang`, formatted.
+/// `tr!(lang, "English {x}", "Deutsch {x}", x = x)`: the text in `lang`, formatted. Arguments
+/// are all named or all positional, and passed even where `format!` could capture them, so a
+/// catalog language gets them too: it looks the English up in its catalog.
 #[macro_export]
 macro_rules! tr {
     ($lang:expr, $en:literal, $de:literal $(,)?) => {
         match $lang {
             $crate::i18n::Lang::En => format!($en),
             $crate::i18n::Lang::De => format!($de),
+            #[allow(unreachable_patterns)]
+            other => $crate::i18n::catalog::render(other, $en, &[], || format!($en)),
         }
     };
-    ($lang:expr, $en:literal, $de:literal, $($args:tt)+) => {
+    ($lang:expr, $en:literal, $de:literal, $($name:ident = $val:expr),+ $(,)?) => {
         match $lang {
-            $crate::i18n::Lang::En => format!($en, $($args)+),
-            $crate::i18n::Lang::De => format!($de, $($args)+),
+            $crate::i18n::Lang::En => format!($en, $($name = $val),+),
+            $crate::i18n::Lang::De => format!($de, $($name = $val),+),
+            #[allow(unreachable_patterns)]
+            other => $crate::i18n::catalog::render(
+                other,
+                $en,
+                &[$((stringify!($name), &$val as &dyn $crate::i18n::catalog::Arg)),+],
+                || format!($en, $($name = $val),+),
+            ),
+        }
+    };
+    ($lang:expr, $en:literal, $de:literal, $($val:expr),+ $(,)?) => {
+        match $lang {
+            $crate::i18n::Lang::En => format!($en, $($val),+),
+            $crate::i18n::Lang::De => format!($de, $($val),+),
+            #[allow(unreachable_patterns)]
+            other => $crate::i18n::catalog::render(
+                other,
+                $en,
+                &[$(("", &$val as &dyn $crate::i18n::catalog::Arg)),+],
+                || format!($en, $($val),+),
+            ),
         }
     };
 }
@@ -171,8 +217,11 @@ mod tests {
     #[test]
     fn tr_picks_the_language_and_formats_both() {
         let n = 3;
-        assert_eq!(tr!(Lang::En, "{n} steps", "{n} Schritte"), "3 steps");
-        assert_eq!(tr!(Lang::De, "{n} steps", "{n} Schritte"), "3 Schritte");
+        assert_eq!(tr!(Lang::En, "{n} steps", "{n} Schritte", n = n), "3 steps");
+        assert_eq!(
+            tr!(Lang::De, "{n} steps", "{n} Schritte", n = n),
+            "3 Schritte"
+        );
         assert_eq!(L::new("a", "b").get(Lang::De), "b");
     }
 }

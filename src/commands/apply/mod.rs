@@ -22,6 +22,8 @@ use crate::report::Report;
 use crate::secret::Secret;
 use crate::tr;
 
+mod renew;
+
 pub struct ApplyArgs {
     pub token_from_az: bool,
     pub dry_run: bool,
@@ -169,7 +171,7 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     let progress = env.load()?;
     let r = Report::new(&env.procedure, &progress, env.today);
     if let Some(expires) = &args.renew {
-        return renew_run(env, args, expires, &r, out);
+        return renew::run(env, args, expires, &r, out);
     }
     let i = inputs(&r, false)?;
     if args.dry_run {
@@ -248,208 +250,6 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     if results.credentials_ok() {
         opened.progress.last_verified = Some(crate::progress::now());
         env.save_opened(&mut opened)?;
-    }
-    Ok(results.exit_code())
-}
-
-/// `apply --renew`: a new secret through Graph (its value saved first), the live check with it,
-/// then, when asked and only after the check passed, the removal of the old secret: only the
-/// key azreg recorded, never another.
-fn renew_run(
-    env: &Env,
-    args: &ApplyArgs,
-    expires: &str,
-    r: &Report,
-    out: &mut dyn Write,
-) -> Outcome {
-    let lang = env.procedure.lang();
-    let end = super::script::renewal_end(r, expires).ok_or_else(|| {
-        Failure::new(
-            EXIT_USAGE,
-            tr!(
-                lang,
-                "--expires {:?}: a date (YYYY-MM-DD, in the future) or days from today (1 to 730)",
-                "--expires {:?}: ein Datum (JJJJ-MM-TT, in der Zukunft) oder Tage ab heute (1 bis 730)",
-                crate::text::clean_for_display(expires)
-            ),
-        )
-    })?;
-    let description = r
-        .progress
-        .values
-        .get("secret_description")
-        .cloned()
-        .unwrap_or_else(|| "Intrexx connector".into());
-    let i = Inputs {
-        name: String::new(),
-        audience: String::new(),
-        web: String::new(),
-        spa: String::new(),
-        description,
-        end_date: end.clone(),
-        permissions: Vec::new(),
-        consent: false,
-        client_id: r.progress.values.get("client_id").cloned(),
-        tenant_id: None,
-    };
-    if args.dry_run {
-        writeln!(
-            out,
-            "POST   /v1.0/applications/<object ID>/addPassword  {}",
-            password_body(&i, "<now>")
-        )
-        .map_err(|e| Failure::write(e, lang))?;
-        if args.remove_old {
-            writeln!(out, "POST   /v1.0/applications/<object ID>/removePassword  {{\"keyId\":\"<the old key azreg recorded>\"}}")
-                .map_err(|e| Failure::write(e, lang))?;
-        }
-        return Ok(EXIT_OK);
-    }
-    if !args.token_from_az {
-        return Err(Failure::new(
-            EXIT_USAGE,
-            tr!(
-                lang,
-                "sign in with --token-from-az (after az login)",
-                "melden Sie sich mit --token-from-az an (nach az login)"
-            ),
-        ));
-    }
-    let Some(client_id) = i.client_id.clone().filter(|c| crate::fields::is_guid(c)) else {
-        return Err(Failure::new(
-            EXIT_CHECK,
-            tr!(
-                lang,
-                "the app's client ID is needed (step 23) to renew its secret",
-                "die Client-ID der App wird gebraucht (Schritt 23), um ihren Schlüssel zu erneuern"
-            ),
-        ));
-    };
-    let (graph_root, token) = token_from_az(lang)?;
-    let graph = Graph::new(&graph_root, token, lang).map_err(|e| Failure::new(EXIT_USAGE, e))?;
-    let mut opened = env.open()?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
-    let stopped = |e: GraphError| {
-        Failure::new(
-            crate::exit::APPLY_STOPPED,
-            tr!(
-                lang,
-                "the renewal stopped: {}",
-                "die Erneuerung hielt an: {}",
-                e.explain(lang)
-            ),
-        )
-    };
-    let waited = |d: u64| eprintln!("azreg: not visible yet (replication); trying again in {d} s");
-    let app = rt
-        .block_on(graph.call_retrying(
-            Method::GET,
-            &format!("applications(appId='{client_id}')"),
-            None,
-            waited,
-        ))
-        .map_err(stopped)?;
-    let object_id = app["id"].as_str().unwrap_or_default().to_string();
-    let old_key = opened.progress.secret_key_id.clone();
-    let old_expiry = opened.progress.values.get("secret_expiry").cloned();
-    let creds = app["passwordCredentials"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    rt.block_on(add_secret(
-        env,
-        &graph,
-        &mut opened,
-        &object_id,
-        &creds,
-        &i,
-        "",
-    ))
-    .map_err(|s| match s {
-        Stop::Graph(_, e) => stopped(e),
-        Stop::Failed(f) => f,
-    })?;
-    opened
-        .progress
-        .values
-        .insert("secret_expiry".into(), end.clone());
-    opened.progress.renewals.push(crate::progress::Renewal {
-        on: crate::fields::format_date(env.today),
-        old_expiry,
-        new_expiry: end.clone(),
-    });
-    env.save_opened(&mut opened)?;
-    let _ = writeln!(
-        out,
-        "{}",
-        tr!(
-            lang,
-            "✓ new client secret (value saved, expires {end}); enter it in Intrexx (New registration - Authentication)",
-            "✓ neuer geheimer Clientschlüssel (Wert gespeichert, gültig bis {end}); tragen Sie ihn in Intrexx ein (Neue Registrierung – Authentifizierung)",
-            end = end,
-        )
-    );
-    let req = crate::verify::Request::from_progress(
-        &env.procedure,
-        &opened.progress,
-        env.today,
-        crate::verify::Overrides {
-            authority: args.authority.clone(),
-            ..Default::default()
-        },
-    )
-    .map_err(|e| Failure::new(EXIT_CHECK, e.message().to_string()))?;
-    let budget = crate::verify::DEFAULT_TIMEOUT;
-    let http =
-        crate::verify::client(budget, &req.authority).map_err(|e| Failure::new(EXIT_USAGE, e))?;
-    let results = rt.block_on(crate::verify::run_reporting(
-        &http,
-        &req,
-        budget,
-        &mut |what, o| {
-            let _ = writeln!(out, "{} {what}: {}", o.mark(), o.message());
-        },
-    ));
-    if !results.credentials_ok() {
-        return Ok(results.exit_code());
-    }
-    opened.progress.last_verified = Some(crate::progress::now());
-    env.save_opened(&mut opened)?;
-    let new_key = opened.progress.secret_key_id.clone();
-    match (args.remove_old, old_key) {
-        (true, Some(old)) if Some(&old) != new_key.as_ref() => {
-            rt.block_on(graph.call(
-                Method::POST,
-                &format!("applications/{object_id}/removePassword"),
-                Some(&json!({"keyId": old})),
-            ))
-            .map_err(stopped)?;
-            let _ = writeln!(
-                out,
-                "{}",
-                tr!(
-                    lang,
-                    "✓ the old secret (key {old}) is removed",
-                    "✓ der alte Schlüssel (Schlüssel {old}) ist entfernt",
-                    old = old,
-                )
-            );
-        }
-        (true, _) => {
-            let _ = writeln!(
-                out,
-                "{}",
-                tr!(
-                    lang,
-                    "the old secret was not made by azreg (no key recorded): delete it in the portal (Certificates & secrets) once the connector works",
-                    "der alte Schlüssel stammt nicht von azreg (kein Schlüssel erfasst): löschen Sie ihn im Portal (Zertifikate & Geheimnisse), sobald der Connector arbeitet"
-                )
-            );
-        }
-        (false, _) => {}
     }
     Ok(results.exit_code())
 }

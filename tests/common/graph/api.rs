@@ -1,0 +1,504 @@
+//! The Graph side of the stand-in: OData filters, and the calls on applications, service
+//! principals, grants and role assignments, as Microsoft documents them.
+
+use super::*;
+
+// ------------------------------------------------------------------------------------------
+// OData $filter: the few forms Graph clients send, with OData's string literal rules.
+
+#[derive(Debug)]
+enum Cond {
+    Eq(String, String),
+    StartsWith(String, String),
+    AnyEq(String, String),
+}
+
+/// `'...'` with `''` for a quote inside; returns the literal and the rest.
+fn literal(s: &str) -> Option<(String, &str)> {
+    let mut chars = s.strip_prefix('\'')?.char_indices().peekable();
+    let inner = &s[1..];
+    let mut out = String::new();
+    while let Some((i, c)) = chars.next() {
+        if c == '\'' {
+            if chars.peek().map(|(_, c)| *c) == Some('\'') {
+                chars.next();
+                out.push('\'');
+            } else {
+                return Some((out, &inner[i + 1..]));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    None
+}
+
+fn parse_filter(f: &str) -> Option<Vec<Cond>> {
+    let mut conds = Vec::new();
+    let mut rest = f.trim();
+    loop {
+        if let Some(r) = rest.strip_prefix("startswith(") {
+            let (prop, r) = r.split_once(",")?;
+            let (lit, r) = literal(r.trim_start())?;
+            rest = r.trim_start().strip_prefix(')')?;
+            conds.push(Cond::StartsWith(prop.trim().into(), lit));
+        } else {
+            let (lhs, r) = rest.split_once(' ')?;
+            let r = r.strip_prefix("eq ")?;
+            let (lit, r) = literal(r)?;
+            rest = r;
+            conds.push(Cond::Eq(lhs.into(), lit));
+        }
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return Some(conds);
+        }
+        rest = rest.strip_prefix("and ")?.trim_start();
+    }
+}
+
+/// `coll/any(c:c eq '...')`, which has no space before its `eq`.
+fn parse_any(f: &str) -> Option<Cond> {
+    let (coll, r) = f.trim().split_once("/any(")?;
+    let (var, r) = r.split_once(':')?;
+    let r = r.strip_prefix(var)?.strip_prefix(" eq ")?;
+    let (lit, r) = literal(r)?;
+    (r.trim() == ")").then(|| Cond::AnyEq(coll.into(), lit))
+}
+
+fn matches(obj: &Value, conds: &[Cond]) -> bool {
+    conds.iter().all(|c| match c {
+        Cond::Eq(p, v) => obj[p].as_str() == Some(v.as_str()),
+        Cond::StartsWith(p, v) => obj[p].as_str().is_some_and(|s| s.starts_with(v.as_str())),
+        Cond::AnyEq(p, v) => obj[p]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(v.as_str()))),
+    })
+}
+
+fn filter_of(query: &HashMap<String, String>) -> Result<Option<Vec<Cond>>, (u16, String)> {
+    let Some(f) = query.get("$filter") else {
+        return Ok(None);
+    };
+    let bad = || {
+        graph_error(
+            400,
+            "Request_BadRequest",
+            "Invalid filter clause: syntax error.",
+        )
+    };
+    if f.contains("/any(") {
+        return parse_any(f).map(|c| Some(vec![c])).ok_or_else(bad);
+    }
+    parse_filter(f).map(Some).ok_or_else(bad)
+}
+
+fn list(items: Vec<Value>) -> (u16, String) {
+    (200, json!({"value": items}).to_string())
+}
+
+/// `/applications(appId='...')` and friends: the key inside.
+fn alt_key(seg: &str, prefix: &str) -> Option<String> {
+    let inner = seg.strip_prefix(prefix)?.strip_prefix("(appId=")?;
+    let inner = inner.strip_suffix(')')?;
+    literal(inner).filter(|(_, r)| r.is_empty()).map(|(l, _)| l)
+}
+
+fn not_found(what: &str) -> (u16, String) {
+    graph_error(
+        404,
+        "Request_ResourceNotFound",
+        &format!(
+            "Resource '{what}' does not exist or one of its queried reference-property objects are not present."
+        ),
+    )
+}
+
+pub(super) fn graph(
+    opts: &Options,
+    st: &mut State,
+    method: &str,
+    path: &str,
+    query: &HashMap<String, String>,
+    body: Value,
+) -> (u16, String) {
+    let Some(rest) = path.strip_prefix("/v1.0/") else {
+        return graph_error(400, "BadRequest", "Invalid version.");
+    };
+    let segs: Vec<&str> = rest.split('/').collect();
+    match (method, segs.as_slice()) {
+        ("GET", ["organization"]) => list(vec![json!({"id": opts.tenant,
+            "displayName": "Contoso (stand-in)"})]),
+        ("GET", ["applications"]) => {
+            let conds = match filter_of(query) {
+                Ok(c) => c,
+                Err(e) => return e,
+            };
+            let mut out = Vec::new();
+            for i in 0..st.applications.len() {
+                let app = st.applications[i].clone();
+                if conds.as_ref().is_none_or(|c| matches(&app, c)) && !st.read_miss(&app) {
+                    out.push(app);
+                }
+            }
+            list(out)
+        }
+        ("POST", ["applications"]) => {
+            if opts.deny_create {
+                return graph_error(
+                    403,
+                    "Authorization_RequestDenied",
+                    "Insufficient privileges to complete the operation.",
+                );
+            }
+            let Some(name) = body["displayName"].as_str().filter(|n| !n.is_empty()) else {
+                return graph_error(
+                    400,
+                    "Request_BadRequest",
+                    "A value is required for property 'displayName' of resource 'Application'.",
+                );
+            };
+            if let Err(e) = check_uris(&body) {
+                return e;
+            }
+            let (id, app_id) = (st.new_id(), st.new_id());
+            let app = json!({
+                "id": id, "appId": app_id, "displayName": name,
+                "signInAudience": body.get("signInAudience").cloned()
+                    .unwrap_or(json!("AzureADandPersonalMicrosoftAccount")),
+                "web": {"redirectUris": body["web"]["redirectUris"].as_array().cloned().unwrap_or_default()},
+                "spa": {"redirectUris": body["spa"]["redirectUris"].as_array().cloned().unwrap_or_default()},
+                "requiredResourceAccess": body.get("requiredResourceAccess").cloned().unwrap_or(json!([])),
+                "passwordCredentials": [], "keyCredentials": [],
+                "createdDateTime": "2026-11-27T10:00:00Z",
+            });
+            st.read_misses.insert(app_id.clone(), opts.read_misses);
+            st.sp_misses.insert(app_id, opts.sp_misses);
+            st.applications.push(app.clone());
+            (201, app.to_string())
+        }
+        (m, [seg, tail @ ..]) if seg.starts_with("applications") => {
+            let idx = if let Some(app_id) = alt_key(seg, "applications") {
+                st.app_index(&app_id, true)
+            } else if *seg == "applications" {
+                match tail.first() {
+                    Some(id) => st.app_index(id, false),
+                    None => None,
+                }
+            } else {
+                return graph_error(400, "BadRequest", "Unsupported segment.");
+            };
+            let tail = if *seg == "applications" {
+                &tail[1.min(tail.len())..]
+            } else {
+                tail
+            };
+            let Some(i) = idx else {
+                return not_found(tail.first().copied().unwrap_or(seg));
+            };
+            let app = st.applications[i].clone();
+            if st.read_miss(&app) {
+                return not_found(app["id"].as_str().unwrap_or_default());
+            }
+            match (m, tail) {
+                ("GET", []) => (200, app.to_string()),
+                ("PATCH", []) => {
+                    let Some(obj) = body.as_object() else {
+                        return graph_error(400, "BadRequest", "Empty payload.");
+                    };
+                    let mut merged = app.clone();
+                    for (k, v) in obj {
+                        if matches!(k.as_str(), "id" | "appId" | "passwordCredentials") {
+                            return graph_error(
+                                400,
+                                "Request_BadRequest",
+                                &format!("Property '{k}' is read-only."),
+                            );
+                        }
+                        merged[k] = v.clone();
+                    }
+                    if let Err(e) = check_uris(&merged) {
+                        return e;
+                    }
+                    st.applications[i] = merged;
+                    (204, String::new())
+                }
+                ("POST", ["addPassword"]) => {
+                    let pc = &body["passwordCredential"];
+                    let key_id = st.new_id();
+                    let n = st.next_id;
+                    let secret = format!(
+                        "s{:02}8Q~{:0>34}",
+                        n % 100,
+                        format!("StandInSecret{n}x").repeat(3)
+                    )
+                    .chars()
+                    .take(40)
+                    .collect::<String>();
+                    let end = pc["endDateTime"]
+                        .as_str()
+                        .unwrap_or("2028-11-27T10:00:00Z")
+                        .to_string();
+                    let cred = json!({"customKeyIdentifier": null,
+                        "displayName": pc["displayName"].clone(), "endDateTime": end,
+                        "hint": &secret[..3], "keyId": key_id,
+                        "startDateTime": pc["startDateTime"].as_str().unwrap_or("2026-11-27T10:00:00Z")});
+                    st.applications[i]["passwordCredentials"]
+                        .as_array_mut()
+                        .unwrap()
+                        .push(cred.clone());
+                    let app_id = app["appId"].as_str().unwrap_or_default().to_string();
+                    st.secrets.entry(app_id).or_default().push(secret.clone());
+                    let mut answer = cred;
+                    answer["secretText"] = json!(secret);
+                    (200, answer.to_string())
+                }
+                ("POST", ["removePassword"]) => {
+                    let key = body["keyId"].as_str().unwrap_or_default();
+                    let creds = st.applications[i]["passwordCredentials"]
+                        .as_array_mut()
+                        .unwrap();
+                    let before = creds.len();
+                    creds.retain(|c| c["keyId"].as_str() != Some(key));
+                    if creds.len() == before {
+                        return graph_error(
+                            400,
+                            "Request_BadRequest",
+                            "No password credential with this keyId.",
+                        );
+                    }
+                    (204, String::new())
+                }
+                _ => graph_error(405, "Request_BadRequest", "Unsupported on applications."),
+            }
+        }
+        ("GET", ["servicePrincipals"]) => {
+            let conds = match filter_of(query) {
+                Ok(c) => c,
+                Err(e) => return e,
+            };
+            list(
+                st.service_principals
+                    .iter()
+                    .filter(|s| conds.as_ref().is_none_or(|c| matches(s, c)))
+                    .cloned()
+                    .collect(),
+            )
+        }
+        ("POST", ["servicePrincipals"]) => {
+            let app_id = body["appId"].as_str().unwrap_or_default().to_string();
+            let app = st
+                .app_index(&app_id, true)
+                .map(|i| st.applications[i].clone());
+            let missing = match st.sp_misses.get_mut(&app_id) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
+                }
+                _ => false,
+            };
+            let Some(app) = app.filter(|_| !missing) else {
+                return graph_error(
+                    400,
+                    "NoBackingApplicationObject",
+                    &format!(
+                        "The appId '{app_id}' of the service principal does not reference a valid application object."
+                    ),
+                );
+            };
+            if st
+                .service_principals
+                .iter()
+                .any(|s| s["appId"] == app["appId"])
+            {
+                return graph_error(
+                    409,
+                    "Request_MultipleObjectsWithSameKeyValue",
+                    "The service principal for this application already exists.",
+                );
+            }
+            let sp = json!({"id": st.new_id(), "appId": app_id,
+                "displayName": app["displayName"].clone(),
+                "servicePrincipalNames": [app_id], "accountEnabled": true});
+            st.service_principals.push(sp.clone());
+            (201, sp.to_string())
+        }
+        (m, [seg, tail @ ..]) if seg.starts_with("servicePrincipals") => {
+            let idx = if let Some(app_id) = alt_key(seg, "servicePrincipals") {
+                st.service_principals
+                    .iter()
+                    .position(|s| s["appId"].as_str() == Some(app_id.as_str()))
+            } else {
+                tail.first().and_then(|id| {
+                    st.service_principals
+                        .iter()
+                        .position(|s| s["id"].as_str() == Some(*id))
+                })
+            };
+            let tail = if *seg == "servicePrincipals" {
+                &tail[1.min(tail.len())..]
+            } else {
+                tail
+            };
+            let Some(i) = idx else {
+                return not_found(tail.first().copied().unwrap_or(seg));
+            };
+            let sp = st.service_principals[i].clone();
+            let sp_id = sp["id"].as_str().unwrap_or_default().to_string();
+            match (m, tail) {
+                ("GET", []) => (200, sp.to_string()),
+                ("GET", ["appRoleAssignments"]) => list(
+                    st.role_assignments
+                        .iter()
+                        .filter(|a| a["principalId"].as_str() == Some(&sp_id))
+                        .cloned()
+                        .collect(),
+                ),
+                ("GET", ["appRoleAssignedTo"]) => list(
+                    st.role_assignments
+                        .iter()
+                        .filter(|a| a["resourceId"].as_str() == Some(&sp_id))
+                        .cloned()
+                        .collect(),
+                ),
+                ("POST", ["appRoleAssignedTo"]) => {
+                    if opts.deny_consent {
+                        return graph_error(
+                            403,
+                            "Authorization_RequestDenied",
+                            "Insufficient privileges to complete the operation.",
+                        );
+                    }
+                    let role = body["appRoleId"].as_str().unwrap_or_default();
+                    let principal = body["principalId"].as_str().unwrap_or_default();
+                    if body["resourceId"].as_str() != Some(&sp_id) {
+                        return graph_error(
+                            400,
+                            "Request_BadRequest",
+                            "resourceId must be the service principal in the path.",
+                        );
+                    }
+                    if !sp["appRoles"]
+                        .as_array()
+                        .is_some_and(|r| r.iter().any(|x| x["id"].as_str() == Some(role)))
+                    {
+                        return graph_error(
+                            400,
+                            "Request_BadRequest",
+                            "Permission being assigned was not found on application.",
+                        );
+                    }
+                    if !st
+                        .service_principals
+                        .iter()
+                        .any(|s| s["id"].as_str() == Some(principal))
+                    {
+                        return not_found(principal);
+                    }
+                    if st.role_assignments.iter().any(|a| {
+                        a["principalId"].as_str() == Some(principal)
+                            && a["appRoleId"].as_str() == Some(role)
+                    }) {
+                        return graph_error(
+                            400,
+                            "Request_BadRequest",
+                            "Permission being assigned already exists on the object.",
+                        );
+                    }
+                    let a = json!({"id": st.new_id(), "appRoleId": role, "principalId": principal,
+                        "resourceId": sp_id, "principalType": "ServicePrincipal",
+                        "resourceDisplayName": sp["displayName"].clone()});
+                    st.role_assignments.push(a.clone());
+                    (201, a.to_string())
+                }
+                _ => graph_error(
+                    405,
+                    "Request_BadRequest",
+                    "Unsupported on servicePrincipals.",
+                ),
+            }
+        }
+        ("GET", ["oauth2PermissionGrants"]) => {
+            let conds = match filter_of(query) {
+                Ok(c) => c,
+                Err(e) => return e,
+            };
+            list(
+                st.grants
+                    .iter()
+                    .filter(|g| conds.as_ref().is_none_or(|c| matches(g, c)))
+                    .cloned()
+                    .collect(),
+            )
+        }
+        ("POST", ["oauth2PermissionGrants"]) => {
+            if opts.deny_consent {
+                return graph_error(
+                    403,
+                    "Authorization_RequestDenied",
+                    "Insufficient privileges to complete the operation.",
+                );
+            }
+            let client = body["clientId"].as_str().unwrap_or_default();
+            let resource = body["resourceId"].as_str().unwrap_or_default();
+            for id in [client, resource] {
+                if !st
+                    .service_principals
+                    .iter()
+                    .any(|s| s["id"].as_str() == Some(id))
+                {
+                    return not_found(id);
+                }
+            }
+            if st.grants.iter().any(|g| {
+                g["clientId"].as_str() == Some(client)
+                    && g["resourceId"].as_str() == Some(resource)
+                    && g["consentType"] == body["consentType"]
+            }) {
+                return graph_error(
+                    409,
+                    "Request_MultipleObjectsWithSameKeyValue",
+                    "Permission entry already exists.",
+                );
+            }
+            let mut g = body.clone();
+            g["id"] = json!(st.new_id());
+            st.grants.push(g.clone());
+            (201, g.to_string())
+        }
+        ("PATCH", ["oauth2PermissionGrants", id]) => {
+            let Some(g) = st.grants.iter_mut().find(|g| g["id"].as_str() == Some(*id)) else {
+                return not_found(id);
+            };
+            if let Some(scope) = body.get("scope") {
+                g["scope"] = scope.clone();
+            }
+            (204, String::new())
+        }
+        _ => graph_error(
+            400,
+            "BadRequest",
+            &format!("Resource not found for the segment '{}'.", segs[0]),
+        ),
+    }
+}
+
+/// Graph's rule: one URI may not be on two platforms.
+fn check_uris(app: &Value) -> Result<(), (u16, String)> {
+    let web = app["web"]["redirectUris"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let spa = app["spa"]["redirectUris"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if web.iter().any(|u| spa.contains(u)) {
+        return Err(graph_error(
+            400,
+            "Request_BadRequest",
+            "Redirect URIs must have distinct values.",
+        ));
+    }
+    Ok(())
+}

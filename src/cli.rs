@@ -79,12 +79,26 @@ pub enum Command {
     )]
     Apply {
         /// Use the Azure CLI's sign-in (az login first); Graph's address follows its cloud
-        #[arg(long)]
+        #[arg(long, conflicts_with = "device_code")]
         token_from_az: bool,
+        /// Sign in with a code entered in any browser (for SSH), with the Azure CLI's public
+        /// client unless --login-client-id; the token stays in memory
+        #[arg(long)]
+        device_code: bool,
+        /// With --device-code: the tenant (GUID or domain); default: the recorded tenant ID,
+        /// else organizations
+        #[arg(long, requires = "device_code", value_name = "TENANT")]
+        tenant: Option<String>,
+        /// With --device-code: the public client to sign in with
+        #[arg(long, requires = "device_code", value_name = "GUID")]
+        login_client_id: Option<String>,
+        /// With --device-code: Microsoft Graph's root (another cloud)
+        #[arg(long, requires = "device_code", value_name = "URL")]
+        graph: Option<String>,
         /// Print the requests it would send (no token, no secret) and change nothing
         #[arg(long)]
         dry_run: bool,
-        /// The identity platform for the live check afterwards
+        /// The identity platform for the sign-in and the live check afterwards
         #[arg(long, value_name = "URL")]
         authority: Option<String>,
         /// Only a new client secret for the recorded app (its value saved first), then the

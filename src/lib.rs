@@ -15,6 +15,7 @@ pub mod renewal;
 pub mod report;
 pub mod safe_fs;
 pub mod secret;
+pub mod signin;
 pub mod store;
 pub mod text;
 pub mod tui;

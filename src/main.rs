@@ -91,6 +91,10 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         Some(Command::Walk(args)) => walk(args, env, cli.color),
         Some(Command::Apply {
             token_from_az,
+            device_code,
+            tenant,
+            login_client_id,
+            graph,
             dry_run,
             authority,
             renew,
@@ -100,6 +104,10 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
             &env,
             &commands::apply::ApplyArgs {
                 token_from_az: *token_from_az,
+                device_code: *device_code,
+                tenant: tenant.clone(),
+                login_client_id: login_client_id.clone(),
+                graph: graph.clone(),
                 dry_run: *dry_run,
                 authority: authority.clone(),
                 renew: renew.then(|| expires.clone().unwrap_or_default()),

@@ -246,3 +246,67 @@ fn dry_run_changes_nothing_and_shows_no_secret() {
     assert!(out.contains("appRoleAssignedTo"), "{out}");
     assert_eq!(std::fs::read(&file).unwrap(), before);
 }
+
+/// The device code sign-in against the stand-in (Entra ID's device authorization grant as
+/// DOMAIN.md documents it; no Azure CLI involved): the code is shown, the poll waits while the
+/// person has not entered it, and the token is used, never shown.
+fn apply_by_device_code(s: &StandIn, file: &Path) -> Output {
+    Command::new(BIN)
+        .arg("--file")
+        .arg(file)
+        .args(["apply", "--device-code", "--authority", &s.login_url()])
+        .args(["--graph", &s.graph_url()])
+        .env("SSL_CERT_FILE", &s.ca_file)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn apply_by_device_code_shows_the_code_waits_and_registers() {
+    let s = StandIn::start(Options {
+        device_pending_polls: 2,
+        ..Options::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, progress()).unwrap();
+    let o = apply_by_device_code(&s, &file);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
+    assert!(
+        t.contains("open https://microsoft.com/devicelogin and enter the code STAND"),
+        "{t}"
+    );
+    let polls = s
+        .log()
+        .iter()
+        .filter(|l| l.port == "login" && l.body.contains("device_code"))
+        .count();
+    assert_eq!(polls, 3, "two pending answers, then the token");
+    assert_eq!(s.apps().len(), 1, "{}", s.dump());
+    assert_eq!(s.sps().len(), 1);
+    assert!(t.contains("belong together"), "the live check passed: {t}");
+    assert!(!t.contains("c2lnbmF0dXJl"), "a token was printed: {t}");
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(!saved.contains("c2lnbmF0dXJl"), "a token was saved");
+}
+
+#[test]
+fn a_blocked_device_code_sign_in_is_explained_and_changes_nothing() {
+    let s = StandIn::start(Options {
+        block_device_code: true,
+        ..Options::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, progress()).unwrap();
+    let o = apply_by_device_code(&s, &file);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(7), "{t}");
+    assert!(t.contains("AADSTS53003"), "{t}");
+    assert!(t.contains("--token-from-az"), "says what else to do: {t}");
+    assert!(s.apps().is_empty());
+}

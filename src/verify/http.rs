@@ -29,7 +29,7 @@ pub fn client(timeout: Duration, authority: &Url) -> Result<reqwest::Client, Str
 }
 
 /// `{authority}/{tenant}/{rest}`, the tenant as one path segment.
-pub(super) fn endpoint(authority: &Url, tenant: &str, rest: &[&str]) -> Url {
+pub fn endpoint(authority: &Url, tenant: &str, rest: &[&str]) -> Url {
     let mut url = authority.clone();
     if let Ok(mut segs) = url.path_segments_mut() {
         segs.pop_if_empty().push(tenant).extend(rest);
@@ -88,7 +88,7 @@ pub async fn read_body(mut resp: reqwest::Response) -> Result<String, reqwest::E
 
 /// Send a request and read its answer; a transport failure or a server error is the reason
 /// the service counts as unreachable.
-pub(super) async fn fetch(
+pub async fn fetch(
     request: reqwest::RequestBuilder,
     url: &Url,
     lang: Lang,

@@ -19,8 +19,7 @@ use crate::tr;
 
 use answers::{EntraError, LEAK_MIN, more_advice, tenant_advice};
 pub use answers::{error_summary, redact, server_text};
-pub use http::{client, is_loopback, read_body, unreachable};
-use http::{endpoint, fetch};
+pub use http::{client, endpoint, fetch, is_loopback, read_body, unreachable};
 
 pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -24,8 +24,15 @@ use crate::tr;
 
 mod renew;
 
+#[derive(Debug, Default)]
 pub struct ApplyArgs {
     pub token_from_az: bool,
+    /// Sign in by device code (`--device-code`), with these (defaults: the progress file's
+    /// tenant, else `organizations`; the Azure CLI's client; Microsoft Graph's global root).
+    pub device_code: bool,
+    pub tenant: Option<String>,
+    pub login_client_id: Option<String>,
+    pub graph: Option<String>,
     pub dry_run: bool,
     pub authority: Option<String>,
     /// `--renew [--expires ...]`: only a new secret (the new expiry, "" for the default).
@@ -110,6 +117,89 @@ fn password_body(i: &Inputs, start: &str) -> Value {
     }})
 }
 
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))
+}
+
+/// A Graph client with a token, by the sign-in chosen: the Azure CLI's, or a device code.
+fn sign_in(
+    env: &Env,
+    args: &ApplyArgs,
+    rt: &tokio::runtime::Runtime,
+    r: &Report,
+) -> Result<Graph, Failure> {
+    let lang = env.procedure.lang();
+    let usage = |e: String| Failure::new(EXIT_USAGE, e);
+    let (root, token) = if args.token_from_az {
+        token_from_az(lang)?
+    } else if args.device_code {
+        let authority = crate::verify::parse_authority(
+            args.authority
+                .as_deref()
+                .unwrap_or(crate::verify::DEFAULT_AUTHORITY),
+            lang,
+        )
+        .map_err(usage)?;
+        let root = args
+            .graph
+            .clone()
+            .unwrap_or_else(|| "https://graph.microsoft.com".into());
+        let tenant = args
+            .tenant
+            .clone()
+            .or_else(|| r.progress.values.get("tenant_id").cloned())
+            .unwrap_or_else(|| "organizations".into());
+        let client_id = args
+            .login_client_id
+            .as_deref()
+            .unwrap_or(crate::signin::AZURE_CLI_CLIENT_ID);
+        if !crate::fields::is_guid(client_id) {
+            return Err(usage(tr!(
+                lang,
+                "--login-client-id: not a GUID",
+                "--login-client-id: keine GUID"
+            )));
+        }
+        let http =
+            crate::verify::client(crate::verify::DEFAULT_TIMEOUT, &authority).map_err(usage)?;
+        let scope = format!("{}/.default", root.trim_end_matches('/'));
+        let token = rt
+            .block_on(crate::signin::device_code(
+                &http,
+                &authority,
+                &tenant,
+                client_id,
+                &scope,
+                lang,
+                &mut |c| {
+                    eprintln!(
+                        "{}",
+                        tr!(
+                            lang,
+                            "To sign in, open {uri} and enter the code {code} (valid {min} minutes).",
+                            "Zum Anmelden öffnen Sie {uri} und geben den Code {code} ein (gültig {min} Minuten).",
+                            uri = c.verification_uri,
+                            code = c.user_code,
+                            min = c.expires_in / 60,
+                        )
+                    );
+                },
+            ))
+            .map_err(|e| Failure::new(crate::exit::APPLY_STOPPED, e))?;
+        (root, token)
+    } else {
+        return Err(usage(tr!(
+            lang,
+            "choose a sign-in: --device-code (a code to enter in any browser) or --token-from-az (after az login)",
+            "wählen Sie eine Anmeldung: --device-code (ein Code für einen beliebigen Browser) oder --token-from-az (nach az login)"
+        )));
+    };
+    Graph::new(&root, token, lang).map_err(usage)
+}
+
 /// Graph's root and a token for it, from the signed-in Azure CLI (`az login` done before).
 fn token_from_az(lang: Lang) -> Result<(String, Secret), Failure> {
     let az = |args: &[&str]| -> Result<String, Failure> {
@@ -191,23 +281,9 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         }
         return Ok(EXIT_OK);
     }
-    if !args.token_from_az {
-        return Err(Failure::new(
-            EXIT_USAGE,
-            tr!(
-                lang,
-                "sign in with --token-from-az (after az login); the browser and device-code sign-ins are not built yet",
-                "melden Sie sich mit --token-from-az an (nach az login); die Anmeldung im Browser und per Gerätecode ist noch nicht gebaut"
-            ),
-        ));
-    }
-    let (graph_root, token) = token_from_az(lang)?;
-    let graph = Graph::new(&graph_root, token, lang).map_err(|e| Failure::new(EXIT_USAGE, e))?;
+    let rt = runtime()?;
+    let graph = sign_in(env, args, &rt, &r)?;
     let mut opened = env.open()?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
     let result = rt.block_on(apply(env, &graph, &i, &mut opened, out));
     match result {
         Ok(()) => {}
@@ -675,11 +751,8 @@ mod tests {
         with_values(&env, FULL);
         let before = std::fs::read(&env.path).unwrap();
         let args = ApplyArgs {
-            token_from_az: false,
             dry_run: true,
-            authority: None,
-            renew: None,
-            remove_old: false,
+            ..Default::default()
         };
         let (r, out) = capture(|o| run(&env, &args, o));
         assert_eq!(r, Ok(0), "{out}");

@@ -6,9 +6,9 @@ use std::io::Write;
 use reqwest::Method;
 use serde_json::json;
 
-use super::{ApplyArgs, Inputs, Stop, add_secret, password_body, token_from_az};
+use super::{ApplyArgs, Inputs, Stop, add_secret, password_body, runtime, sign_in};
 use crate::commands::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
-use crate::graph::{Graph, GraphError};
+use crate::graph::GraphError;
 use crate::report::Report;
 use crate::tr;
 
@@ -65,16 +65,6 @@ pub(super) fn run(
         }
         return Ok(EXIT_OK);
     }
-    if !args.token_from_az {
-        return Err(Failure::new(
-            EXIT_USAGE,
-            tr!(
-                lang,
-                "sign in with --token-from-az (after az login)",
-                "melden Sie sich mit --token-from-az an (nach az login)"
-            ),
-        ));
-    }
     let Some(client_id) = i.client_id.clone().filter(|c| crate::fields::is_guid(c)) else {
         return Err(Failure::new(
             EXIT_CHECK,
@@ -85,13 +75,9 @@ pub(super) fn run(
             ),
         ));
     };
-    let (graph_root, token) = token_from_az(lang)?;
-    let graph = Graph::new(&graph_root, token, lang).map_err(|e| Failure::new(EXIT_USAGE, e))?;
+    let rt = runtime()?;
+    let graph = sign_in(env, args, &rt, r)?;
     let mut opened = env.open()?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
     let stopped = |e: GraphError| {
         Failure::new(
             crate::exit::APPLY_STOPPED,

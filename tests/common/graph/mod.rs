@@ -36,6 +36,11 @@ pub struct Options {
     pub deny_create: bool,
     /// The signed-in identity may not grant consent (403 on grants and role assignments).
     pub deny_consent: bool,
+    /// Device code sign-in: the polls answered `authorization_pending` before the person
+    /// has entered the code.
+    pub device_pending_polls: u32,
+    /// Conditional Access blocks the device code flow (AADSTS53003 at the token endpoint).
+    pub block_device_code: bool,
 }
 
 impl Default for Options {
@@ -46,6 +51,8 @@ impl Default for Options {
             sp_misses: 2,
             deny_create: false,
             deny_consent: false,
+            device_pending_polls: 1,
+            block_device_code: false,
         }
     }
 }
@@ -72,6 +79,8 @@ pub struct State {
     read_misses: HashMap<String, u32>,
     sp_misses: HashMap<String, u32>,
     next_id: u64,
+    /// Device codes handed out: (device_code, client_id, resource, polls so far).
+    device_codes: Vec<(String, String, String, u32)>,
     pub log: Vec<Logged>,
 }
 
@@ -541,6 +550,17 @@ fn route(shared: &Shared, port: &str, req: &Request) -> (u16, String) {
     }
 }
 
+/// The resource of a `.default` scope: `https://graph.microsoft.com/.default` names Graph.
+fn scope_resource(scope: &str) -> String {
+    scope
+        .split(' ')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(".default")
+        .trim_end_matches('/')
+        .to_string()
+}
+
 fn graph_resource(port: u16) -> String {
     format!("https://127.0.0.1:{port}")
 }
@@ -600,6 +620,77 @@ fn login(shared: &Shared, method: &str, path: &str, body: &[u8]) -> (u16, String
             })
             .to_string(),
         ),
+        ("POST", "oauth2/v2.0/devicecode") => {
+            let f = form(body);
+            let (Some(client), Some(scope)) = (f.get("client_id"), f.get("scope")) else {
+                return aad_error(
+                    400,
+                    900144,
+                    "invalid_request",
+                    "The request body must contain the following parameter: 'client_id'.",
+                );
+            };
+            let mut st = shared.state.lock().unwrap();
+            st.next_id += 1;
+            let device_code = format!("DAQABAAEAAAD-device-{}", st.next_id);
+            let resource = scope_resource(scope);
+            st.device_codes
+                .push((device_code.clone(), client.clone(), resource, 0));
+            (
+                200,
+                json!({
+                    "user_code": format!("STAND{}", st.next_id),
+                    "device_code": device_code,
+                    "verification_uri": "https://microsoft.com/devicelogin",
+                    "expires_in": 900,
+                    "interval": 1,
+                    "message": "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code to authenticate.",
+                })
+                .to_string(),
+            )
+        }
+        ("POST", "oauth2/v2.0/token")
+            if form(body).get("grant_type").map(String::as_str)
+                == Some("urn:ietf:params:oauth:grant-type:device_code") =>
+        {
+            let f = form(body);
+            let code = f.get("device_code").cloned().unwrap_or_default();
+            let mut st = shared.state.lock().unwrap();
+            let Some(entry) = st.device_codes.iter_mut().find(|d| d.0 == code) else {
+                return aad_error(
+                    400,
+                    70000,
+                    "bad_verification_code",
+                    "The device code is not valid.",
+                );
+            };
+            if shared.opts.block_device_code {
+                return aad_error(
+                    400,
+                    53003,
+                    "invalid_grant",
+                    "Access has been blocked by Conditional Access policies.",
+                );
+            }
+            entry.3 += 1;
+            if entry.3 <= shared.opts.device_pending_polls {
+                return aad_error(
+                    400,
+                    70016,
+                    "authorization_pending",
+                    "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+                );
+            }
+            let (client, resource) = (entry.1.clone(), entry.2.clone());
+            st.device_codes.retain(|d| d.0 != code);
+            (
+                200,
+                json!({"token_type": "Bearer", "scope": format!("{resource}/.default"),
+                    "expires_in": 3599, "ext_expires_in": 3599,
+                    "access_token": jwt(&resource, &shared.opts.tenant, &client)})
+                .to_string(),
+            )
+        }
         ("POST", "oauth2/v2.0/token") => {
             let f = form(body);
             if f.get("grant_type").map(String::as_str) != Some("client_credentials") {
@@ -653,12 +744,8 @@ fn login(shared: &Shared, method: &str, path: &str, body: &[u8]) -> (u16, String
                 );
             }
             let scope = f.get("scope").cloned().unwrap_or_default();
-            let resource = scope
-                .split(' ')
-                .next()
-                .unwrap_or("")
-                .trim_end_matches(".default")
-                .trim_end_matches('/');
+            let resource = scope_resource(&scope);
+            let resource = resource.as_str();
             (
                 200,
                 json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,

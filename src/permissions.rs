@@ -104,8 +104,7 @@ pub fn parse(text: &str, lang: Lang) -> Result<Vec<Permission>, Vec<String>> {
                     problems.push(tr!(
                         lang,
                         "{token}: the type after \":\" is Delegated or Application",
-                        "{token}: der Typ nach „:“ ist Delegated (delegiert) oder Application (Anwendung)"
-                    ,
+                        "{token}: der Typ nach „:“ ist Delegated (delegiert) oder Application (Anwendung)",
                         token = token,
                     ));
                     continue;
@@ -117,8 +116,7 @@ pub fn parse(text: &str, lang: Lang) -> Result<Vec<Permission>, Vec<String>> {
             problems.push(tr!(
                 lang,
                 "{name}: Microsoft Graph has no permission of this name (see the list on Intrexx's page \"API permissions for the Connector for Microsoft 365 and Teams\")",
-                "{name}: Microsoft Graph hat keine Berechtigung dieses Namens (siehe die Liste auf der Intrexx-Seite „API-Berechtigungen für den Connector für Microsoft 365 und Teams“)"
-            ,
+                "{name}: Microsoft Graph hat keine Berechtigung dieses Namens (siehe die Liste auf der Intrexx-Seite „API-Berechtigungen für den Connector für Microsoft 365 und Teams“)",
                 name = name,
             ));
             continue;
@@ -127,8 +125,7 @@ pub fn parse(text: &str, lang: Lang) -> Result<Vec<Permission>, Vec<String>> {
             problems.push(tr!(
                 lang,
                 "{name}: write it as {canonical} (permission names are case-sensitive in Azure)",
-                "{name}: schreiben Sie {canonical} (Berechtigungsnamen unterscheiden in Azure Groß- und Kleinschreibung)"
-            ,
+                "{name}: schreiben Sie {canonical} (Berechtigungsnamen unterscheiden in Azure Groß- und Kleinschreibung)",
                 name = name,
                 canonical = canonical,
             ));

@@ -134,8 +134,7 @@ impl Loaded {
             crate::tr!(
                 lang,
                 "{p} is readable by others (mode {mode}): it will be made private (600) at the next save",
-                "{p} ist für andere lesbar (Modus {mode}): beim nächsten Speichern wird sie privat (600)"
-            ,
+                "{p} ist für andere lesbar (Modus {mode}): beim nächsten Speichern wird sie privat (600)",
                 p = p,
                 mode = mode,
             )

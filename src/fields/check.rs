@@ -260,8 +260,7 @@ fn check_secret(value: &str, lang: Lang, problems: &mut Vec<Problem>) {
         problems.push(Problem::error(tr!(
             lang,
             "character {pos} is not one a client secret contains (A-Z a-z 0-9 _ . ~ -): copy the value again",
-            "Zeichen {pos} kommt in geheimen Clientschlüsseln nicht vor (A-Z a-z 0-9 _ . ~ -): kopieren Sie den Wert noch einmal"
-        ,
+            "Zeichen {pos} kommt in geheimen Clientschlüsseln nicht vor (A-Z a-z 0-9 _ . ~ -): kopieren Sie den Wert noch einmal",
             pos = pos,
         )));
     }
@@ -462,8 +461,7 @@ fn check_url(spec: &FieldSpec, value: &str, ctx: &Context<'_>, problems: &mut Ve
         problems.push(Problem::warning(tr!(
             lang,
             "the host {host} differs from the portal's ({theirs}): check that this URI belongs to this portal",
-            "der Host {host} weicht von dem des Portals ab ({theirs}): prüfen Sie, ob dieser URI zu diesem Portal gehört"
-        ,
+            "der Host {host} weicht von dem des Portals ab ({theirs}): prüfen Sie, ob dieser URI zu diesem Portal gehört",
             host = host,
             theirs = theirs,
         )));
@@ -491,8 +489,7 @@ fn check_redirect_path(
                     problems.push(Problem::error(tr!(
                         lang,
                         "the path must end in {prefix}<name>, the name in letters and digits",
-                        "der Pfad muss auf {prefix}<Name> enden, der Name aus Buchstaben und Ziffern"
-                    ,
+                        "der Pfad muss auf {prefix}<Name> enden, der Name aus Buchstaben und Ziffern",
                         prefix = prefix,
                     )));
                 } else if let Some(rest_field) = &spec.path_rest_field
@@ -502,8 +499,7 @@ fn check_redirect_path(
                     problems.push(Problem::warning(tr!(
                         lang,
                         "the name after {prefix} is {name:?}, but the collaboration name is {expected:?}",
-                        "der Name nach {prefix} lautet {name:?}, der Name der Kollaboration aber {expected:?}"
-                    ,
+                        "der Name nach {prefix} lautet {name:?}, der Name der Kollaboration aber {expected:?}",
                         prefix = prefix,
                         name = name,
                         expected = expected,

@@ -439,8 +439,7 @@ async fn within(
             Outcome::Unreachable(tr!(
                 lang,
                 "could not reach {host}: no answer in time (--timeout {secs} s for the whole check)",
-                "{host} nicht erreichbar: keine Antwort in der Zeit (--timeout {secs} s für die ganze Prüfung)"
-            ,
+                "{host} nicht erreichbar: keine Antwort in der Zeit (--timeout {secs} s für die ganze Prüfung)",
                 host = host,
                 secs = secs,
             ))

@@ -213,8 +213,7 @@ fn token_from_az(lang: Lang) -> Result<(String, Secret), Failure> {
                     tr!(
                         lang,
                         "--token-from-az: the Azure CLI could not be started ({e}): install it and run az login",
-                        "--token-from-az: die Azure CLI ließ sich nicht starten ({e}): installieren Sie sie und führen Sie az login aus"
-                    ,
+                        "--token-from-az: die Azure CLI ließ sich nicht starten ({e}): installieren Sie sie und führen Sie az login aus",
                         e = e,
                     ),
                 )

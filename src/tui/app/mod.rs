@@ -244,8 +244,7 @@ impl App {
                 app.warning(tr!(
                     app.lang(),
                     "The client secret expires on {date}, in {n}: renew it (azreg renew, or azreg script az --renew)",
-                    "Der geheime Clientschlüssel läuft am {date} ab, in {n}: erneuern Sie ihn (azreg renew oder azreg script az --renew)"
-                ,
+                    "Der geheime Clientschlüssel läuft am {date} ab, in {n}: erneuern Sie ihn (azreg renew oder azreg script az --renew)",
                     date = date,
                     n = n,
                 ));
@@ -253,8 +252,7 @@ impl App {
             crate::report::Expiry::Past { date, .. } => app.error(tr!(
                 app.lang(),
                 "The client secret expired on {date}: the connector no longer reaches Microsoft 365; renew it (azreg renew, or azreg script az --renew)",
-                "Der geheime Clientschlüssel ist am {date} abgelaufen: der Connector erreicht Microsoft 365 nicht mehr; erneuern Sie ihn (azreg renew oder azreg script az --renew)"
-            ,
+                "Der geheime Clientschlüssel ist am {date} abgelaufen: der Connector erreicht Microsoft 365 nicht mehr; erneuern Sie ihn (azreg renew oder azreg script az --renew)",
                 date = date,
             )),
             _ => {}

@@ -101,8 +101,7 @@ impl App {
             self.success(tr!(
                 self.lang(),
                 "Renewed: the new client secret (expires {new}) is the one azreg records now; the old expiry ({old}) is kept in the history",
-                "Erneuert: azreg führt jetzt den neuen geheimen Clientschlüssel (gültig bis {new}); das alte Ablaufdatum ({old}) bleibt in der Liste der Erneuerungen"
-            ,
+                "Erneuert: azreg führt jetzt den neuen geheimen Clientschlüssel (gültig bis {new}); das alte Ablaufdatum ({old}) bleibt in der Liste der Erneuerungen",
                 new = new,
                 old = old,
             ));

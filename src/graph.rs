@@ -140,6 +140,29 @@ impl Graph {
         path: &str,
         body: Option<&Value>,
     ) -> Result<Value, GraphError> {
+        self.send(method, path, body, None).await
+    }
+
+    /// Create or update by an alternate key (`applications(uniqueName='...')`, with `Prefer:
+    /// create-if-missing`): the new object (201), or `Null` when one with that key existed and
+    /// was updated (204).
+    pub async fn upsert(&self, path: &str, body: &Value) -> Result<Value, GraphError> {
+        self.send(
+            reqwest::Method::PATCH,
+            path,
+            Some(body),
+            Some("create-if-missing"),
+        )
+        .await
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        prefer: Option<&str>,
+    ) -> Result<Value, GraphError> {
         let url = self
             .base
             .join(path)
@@ -148,6 +171,9 @@ impl Graph {
             .http
             .request(method, url.clone())
             .bearer_auth(self.token.expose());
+        if let Some(p) = prefer {
+            req = req.header("Prefer", p);
+        }
         if let Some(b) = body {
             req = req
                 .header(reqwest::header::CONTENT_TYPE, "application/json")

@@ -42,6 +42,11 @@ pub struct Progress {
     pub app_object_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_object_id: Option<String>,
+    /// The key `apply` creates its application under (Graph's `uniqueName`), saved before the
+    /// create: a run cut off before it learned the new object's id upserts by the same key and
+    /// so can never make a second application, however late Graph lists the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_unique_name: Option<String>,
     /// A secret `apply` asked Graph for and has not yet recorded (its start time): should azreg
     /// end before the value is saved, the next run finds it by this and removes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,6 +83,7 @@ impl Progress {
             last_verified: None,
             secret_key_id: None,
             app_object_id: None,
+            app_unique_name: None,
             sp_object_id: None,
             pending_secret: None,
             values: Values::new(),

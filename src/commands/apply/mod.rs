@@ -54,8 +54,8 @@ pub fn plan(i: &Inputs) -> Vec<(String, String, Option<Value>)> {
             None,
         ),
         (
-            "POST".into(),
-            "/v1.0/applications".into(),
+            "PATCH".into(),
+            "/v1.0/applications(uniqueName='azreg-<new GUID>')  (Prefer: create-if-missing)".into(),
             Some(app_body(i)),
         ),
         (
@@ -498,7 +498,8 @@ async fn apply(
             Err(e) => return Err(Stop::Graph(at("app"), e)),
         }
     }
-    if app.is_none() {
+    // A key recorded: an earlier run was cut off around the create; the upsert below settles it.
+    if app.is_none() && opened.progress.app_unique_name.is_none() {
         let found = graph
             .call(
                 Method::GET,
@@ -565,10 +566,31 @@ async fn apply(
                 .map_err(|e| Stop::Graph(at("app"), e))?;
             existing
         }
-        None => graph
-            .call(Method::POST, "applications", Some(&app_body(i)))
-            .await
-            .map_err(|e| Stop::Graph(at("app"), e))?,
+        None => {
+            let key = match opened.progress.app_unique_name.clone() {
+                Some(k) => k,
+                None => {
+                    let k = format!("azreg-{}", uuid::Uuid::new_v4());
+                    opened.progress.app_unique_name = Some(k.clone());
+                    env.save_opened(opened)?;
+                    k
+                }
+            };
+            let path = format!("applications(uniqueName='{key}')");
+            let made = graph
+                .upsert(&path, &app_body(i))
+                .await
+                .map_err(|e| Stop::Graph(at("app"), e))?;
+            if made.is_null() {
+                // It existed: made by the run that was cut off. Read it back.
+                graph
+                    .call_retrying(Method::GET, &path, None, waited)
+                    .await
+                    .map_err(|e| Stop::Graph(at("app"), e))?
+            } else {
+                made
+            }
+        }
     };
     let object_id = app["id"].as_str().unwrap_or_default().to_string();
     let client_id = app["appId"]
@@ -755,7 +777,10 @@ mod tests {
         };
         let (r, out) = capture(|o| run(&env, &args, o));
         assert_eq!(r, Ok(0), "{out}");
-        assert!(out.contains("POST   /v1.0/applications  {"), "{out}");
+        assert!(
+            out.contains("PATCH  /v1.0/applications(uniqueName='azreg-<new GUID>')"),
+            "{out}"
+        );
         assert!(out.contains("\"signInAudience\":\"AzureADMyOrg\""), "{out}");
         assert!(out.contains("/addPassword"), "{out}");
         assert!(

@@ -117,6 +117,7 @@ fn not_found(what: &str) -> (u16, String) {
 pub(super) fn graph(
     opts: &Options,
     st: &mut State,
+    create_if_missing: bool,
     method: &str,
     path: &str,
     query: &HashMap<String, String>,
@@ -143,39 +144,45 @@ pub(super) fn graph(
             }
             list(out)
         }
-        ("POST", ["applications"]) => {
-            if opts.deny_create {
-                return graph_error(
-                    403,
-                    "Authorization_RequestDenied",
-                    "Insufficient privileges to complete the operation.",
-                );
-            }
-            let Some(name) = body["displayName"].as_str().filter(|n| !n.is_empty()) else {
-                return graph_error(
-                    400,
-                    "Request_BadRequest",
-                    "A value is required for property 'displayName' of resource 'Application'.",
-                );
+        ("POST", ["applications"]) => match create_app(opts, st, &body, None) {
+            Ok(app) => (201, app.to_string()),
+            Err(e) => e,
+        },
+        // Upsert by the alternate key `uniqueName` (Microsoft's "Upsert application": PATCH with
+        // `Prefer: create-if-missing` creates (201, the object) or updates (204); without the
+        // header a missing key is 404), and a read by that key.
+        (m, [seg]) if seg.starts_with("applications(uniqueName=") => {
+            let Some(key) = seg
+                .strip_prefix("applications(uniqueName=")
+                .and_then(|k| k.strip_suffix(')'))
+                .and_then(literal)
+                .filter(|(_, r)| r.is_empty())
+                .map(|(l, _)| l)
+            else {
+                return graph_error(400, "BadRequest", "Invalid alternate key.");
             };
-            if let Err(e) = check_uris(&body) {
-                return e;
+            let found = st
+                .applications
+                .iter()
+                .position(|a| a["uniqueName"].as_str() == Some(key.as_str()));
+            match (m, found) {
+                ("PATCH", Some(i)) => patch_app(st, i, &body),
+                ("PATCH", None) if create_if_missing => {
+                    match create_app(opts, st, &body, Some(&key)) {
+                        Ok(app) => (201, app.to_string()),
+                        Err(e) => e,
+                    }
+                }
+                ("GET", Some(i)) => {
+                    let app = st.applications[i].clone();
+                    if st.read_miss(&app) {
+                        return not_found(&key);
+                    }
+                    (200, app.to_string())
+                }
+                (_, None) => not_found(&key),
+                _ => graph_error(405, "Request_BadRequest", "Unsupported on applications."),
             }
-            let (id, app_id) = (st.new_id(), st.new_id());
-            let app = json!({
-                "id": id, "appId": app_id, "displayName": name,
-                "signInAudience": body.get("signInAudience").cloned()
-                    .unwrap_or(json!("AzureADandPersonalMicrosoftAccount")),
-                "web": {"redirectUris": body["web"]["redirectUris"].as_array().cloned().unwrap_or_default()},
-                "spa": {"redirectUris": body["spa"]["redirectUris"].as_array().cloned().unwrap_or_default()},
-                "requiredResourceAccess": body.get("requiredResourceAccess").cloned().unwrap_or(json!([])),
-                "passwordCredentials": [], "keyCredentials": [],
-                "createdDateTime": "2026-11-27T10:00:00Z",
-            });
-            st.read_misses.insert(app_id.clone(), opts.read_misses);
-            st.sp_misses.insert(app_id, opts.sp_misses);
-            st.applications.push(app.clone());
-            (201, app.to_string())
         }
         (m, [seg, tail @ ..]) if seg.starts_with("applications") => {
             let idx = if let Some(app_id) = alt_key(seg, "applications") {
@@ -202,27 +209,7 @@ pub(super) fn graph(
             }
             match (m, tail) {
                 ("GET", []) => (200, app.to_string()),
-                ("PATCH", []) => {
-                    let Some(obj) = body.as_object() else {
-                        return graph_error(400, "BadRequest", "Empty payload.");
-                    };
-                    let mut merged = app.clone();
-                    for (k, v) in obj {
-                        if matches!(k.as_str(), "id" | "appId" | "passwordCredentials") {
-                            return graph_error(
-                                400,
-                                "Request_BadRequest",
-                                &format!("Property '{k}' is read-only."),
-                            );
-                        }
-                        merged[k] = v.clone();
-                    }
-                    if let Err(e) = check_uris(&merged) {
-                        return e;
-                    }
-                    st.applications[i] = merged;
-                    (204, String::new())
-                }
+                ("PATCH", []) => patch_app(st, i, &body),
                 ("POST", ["addPassword"]) => {
                     let pc = &body["passwordCredential"];
                     let key_id = st.new_id();
@@ -501,4 +488,69 @@ fn check_uris(app: &Value) -> Result<(), (u16, String)> {
         ));
     }
     Ok(())
+}
+
+/// A new application (`POST /applications`, or an upsert that found none).
+fn create_app(
+    opts: &Options,
+    st: &mut State,
+    body: &Value,
+    unique_name: Option<&str>,
+) -> Result<Value, (u16, String)> {
+    if opts.deny_create {
+        return Err(graph_error(
+            403,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
+        ));
+    }
+    let Some(name) = body["displayName"].as_str().filter(|n| !n.is_empty()) else {
+        return Err(graph_error(
+            400,
+            "Request_BadRequest",
+            "A value is required for property 'displayName' of resource 'Application'.",
+        ));
+    };
+    check_uris(body)?;
+    let (id, app_id) = (st.new_id(), st.new_id());
+    let mut app = json!({
+        "id": id, "appId": app_id, "displayName": name,
+        "signInAudience": body.get("signInAudience").cloned()
+            .unwrap_or(json!("AzureADandPersonalMicrosoftAccount")),
+        "web": {"redirectUris": body["web"]["redirectUris"].as_array().cloned().unwrap_or_default()},
+        "spa": {"redirectUris": body["spa"]["redirectUris"].as_array().cloned().unwrap_or_default()},
+        "requiredResourceAccess": body.get("requiredResourceAccess").cloned().unwrap_or(json!([])),
+        "passwordCredentials": [], "keyCredentials": [],
+        "createdDateTime": "2026-11-27T10:00:00Z",
+    });
+    if let Some(u) = unique_name {
+        app["uniqueName"] = json!(u);
+    }
+    st.read_misses.insert(app_id.clone(), opts.read_misses);
+    st.sp_misses.insert(app_id, opts.sp_misses);
+    st.applications.push(app.clone());
+    Ok(app)
+}
+
+/// `PATCH` of an application: read-only properties refused, redirect URIs checked.
+fn patch_app(st: &mut State, i: usize, body: &Value) -> (u16, String) {
+    let Some(obj) = body.as_object() else {
+        return graph_error(400, "BadRequest", "Empty payload.");
+    };
+    let mut merged = st.applications[i].clone();
+    for (k, v) in obj {
+        if matches!(k.as_str(), "id" | "appId" | "passwordCredentials") {
+            return graph_error(
+                400,
+                "Request_BadRequest",
+                &format!("Property '{k}' is read-only."),
+            );
+        }
+        merged[k] = v.clone();
+    }
+    if let Err(e) = check_uris(&merged) {
+        return e;
+    }
+    st.applications[i] = merged;
+    (204, String::new())
 }

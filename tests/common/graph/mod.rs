@@ -544,8 +544,20 @@ fn route(shared: &Shared, port: &str, req: &Request) -> (u16, String) {
                     }
                 }
             };
+            let create_if_missing = req
+                .headers
+                .get("prefer")
+                .is_some_and(|p| p.split(',').any(|v| v.trim() == "create-if-missing"));
             let mut st = shared.state.lock().unwrap();
-            graph(&shared.opts, &mut st, &req.method, path, &query, body)
+            graph(
+                &shared.opts,
+                &mut st,
+                create_if_missing,
+                &req.method,
+                path,
+                &query,
+                body,
+            )
         }
     }
 }

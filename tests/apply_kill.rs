@@ -1,0 +1,138 @@
+//! `azreg apply` killed with SIGKILL at points spread over its run, then run again: however
+//! often it was cut off, the tenant ends with exactly one application, one service principal,
+//! one consent, and exactly one secret, whose value the progress file holds and which passes the
+//! live check. Against the Entra ID and Graph stand-in (`common/graph.rs`, from Microsoft's
+//! documented contract), signed in by device code so no Azure CLI is needed.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::graph::{Options, StandIn};
+
+const BIN: &str = env!("CARGO_BIN_EXE_azreg");
+
+const PROGRESS: &str = r#"version = 2
+procedure = "intrexx-ms365-app-registration"
+
+[values]
+portal_url = "https://portal.example.com"
+collaboration = "mycompany"
+app_name = "Intrexx Portal"
+account_type = "AzureADMyOrg"
+secret_description = "Intrexx connector"
+secret_expiry = "2099-05-25"
+graph_permissions = "User.Read, Chat.Read.All:Application"
+admin_consent = "yes"
+"#;
+
+fn apply(s: &StandIn, file: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--file")
+        .arg(file)
+        .args(["apply", "--device-code", "--authority", &s.login_url()])
+        .args(["--graph", &s.graph_url()])
+        .env("SSL_CERT_FILE", &s.ca_file)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+fn secrets(s: &StandIn) -> usize {
+    s.apps()
+        .iter()
+        .map(|a| a["passwordCredentials"].as_array().map_or(0, Vec::len))
+        .sum()
+}
+
+#[test]
+fn killed_at_any_point_a_rerun_ends_with_one_app_and_one_working_secret() {
+    let s = StandIn::start(Options {
+        device_pending_polls: 0,
+        ..Options::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, PROGRESS).unwrap();
+    // Round k kills the run right after the stand-in answered its k-th request (sign-in
+    // included): after the create, between the service principal and the secret, right after
+    // addPassword answered, during consent, ... Each run starts from what the earlier ones left.
+    let mut rounds = Vec::new();
+    for k in 1..=16 {
+        let before = s.log().len();
+        let mut child = apply(&s, &file).spawn().unwrap();
+        let started = Instant::now();
+        let finished = loop {
+            if child.try_wait().unwrap().is_some() {
+                break true;
+            }
+            if s.log().len() - before >= k {
+                break false;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "round {k} hangs"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        child.kill().ok(); // SIGKILL: no handler, no save on the way out
+        child.wait().unwrap();
+        let last = s
+            .log()
+            .get(before + k - 1)
+            .map(|l| format!("{} {}", l.method, l.target));
+        rounds.push(format!(
+            "round {k:>2}: {} → {} app(s), {} secret(s), {} service principal(s), {} grant(s)",
+            if finished {
+                "ran to its end".to_string()
+            } else {
+                format!("killed after {}", last.unwrap_or_default())
+            },
+            s.apps().len(),
+            secrets(&s),
+            s.sps().len(),
+            s.grants().len()
+        ));
+        assert!(
+            s.apps().len() <= 1,
+            "a second app: {rounds:#?}\n{}",
+            s.dump()
+        );
+        // The file is always whole: a kill never leaves half a save.
+        let text = std::fs::read_to_string(&file).unwrap();
+        toml::from_str::<toml::Table>(&text).expect("the progress file parses after a kill");
+        if finished {
+            break;
+        }
+    }
+    let out = apply(&s, &file).output().unwrap();
+    let t = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{}", rounds.join("\n"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{t}\n{rounds:#?}\n{}",
+        s.log_text()
+    );
+    assert_eq!(s.apps().len(), 1, "{}", s.dump());
+    assert_eq!(secrets(&s), 1, "exactly one secret: {}", s.dump());
+    assert_eq!(s.sps().len(), 1);
+    assert_eq!(s.grants().len(), 1);
+    assert_eq!(s.role_assignments().len(), 1);
+    assert!(
+        t.contains("belong together"),
+        "the secret on file works: {t}"
+    );
+    if let Ok(path) = std::env::var("AZREG_DUMP_KILL_ROUNDS") {
+        std::fs::write(path, rounds.join("\n") + "\n").unwrap();
+    }
+}

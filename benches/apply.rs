@@ -1,0 +1,75 @@
+//! `azreg apply` from sign-in to a passed live check, whole process, against the Entra ID and
+//! Graph stand-in of the tests (HTTPS on 127.0.0.1) with its consistency delays: a new app is
+//! not readable twice, its service principal is refused twice, and the device code sign-in
+//! answers "pending" once. Budget (issue 16): under 60 s of wall time; each run is checked.
+//!
+//! `cargo bench --bench apply`
+
+#[path = "../tests/common/graph/mod.rs"]
+mod graph;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use graph::{Options, StandIn};
+
+const BIN: &str = env!("CARGO_BIN_EXE_azreg");
+const BUDGET: Duration = Duration::from_secs(60);
+
+const PROGRESS: &str = r#"version = 2
+procedure = "intrexx-ms365-app-registration"
+
+[values]
+portal_url = "https://portal.example.com"
+collaboration = "mycompany"
+app_name = "Intrexx Portal"
+account_type = "AzureADMyOrg"
+secret_description = "Intrexx connector"
+secret_expiry = "2099-05-25"
+graph_permissions = "User.Read, Chat.Read.All:Application"
+admin_consent = "yes"
+"#;
+
+/// One apply into an empty tenant; the wall time of the process.
+fn one_apply() -> Duration {
+    let s = StandIn::start(Options::default());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, PROGRESS).unwrap();
+    let started = Instant::now();
+    let out = Command::new(BIN)
+        .arg("--file")
+        .arg(&file)
+        .args(["apply", "--device-code", "--authority", &s.login_url()])
+        .args(["--graph", &s.graph_url()])
+        .env("SSL_CERT_FILE", &s.ca_file)
+        .env("LANG", "C")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("belong together"),
+        "apply failed: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        took < BUDGET,
+        "apply took {took:?}, over the budget of {BUDGET:?}"
+    );
+    took
+}
+
+fn apply(c: &mut Criterion) {
+    let mut g = c.benchmark_group("apply");
+    g.sample_size(10).measurement_time(Duration::from_secs(60));
+    g.bench_function("sign-in to passed live check, consistency delays", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| one_apply()).sum())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, apply);
+criterion_main!(benches);

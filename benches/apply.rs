@@ -17,26 +17,12 @@ use graph::{Options, StandIn};
 const BIN: &str = env!("CARGO_BIN_EXE_azreg");
 const BUDGET: Duration = Duration::from_secs(60);
 
-const PROGRESS: &str = r#"version = 2
-procedure = "intrexx-ms365-app-registration"
-
-[values]
-portal_url = "https://portal.example.com"
-collaboration = "mycompany"
-app_name = "Intrexx Portal"
-account_type = "AzureADMyOrg"
-secret_description = "Intrexx connector"
-secret_expiry = "2099-05-25"
-graph_permissions = "User.Read, Chat.Read.All:Application"
-admin_consent = "yes"
-"#;
-
 /// One apply into an empty tenant; the wall time of the process.
 fn one_apply() -> Duration {
     let s = StandIn::start(Options::default());
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("p.toml");
-    std::fs::write(&file, PROGRESS).unwrap();
+    std::fs::write(&file, graph::APPLY_PROGRESS).unwrap();
     let started = Instant::now();
     let out = Command::new(BIN)
         .arg("--file")

@@ -13,19 +13,7 @@ use common::graph::{Options, StandIn};
 const BIN: &str = env!("CARGO_BIN_EXE_azreg");
 
 fn progress() -> &'static str {
-    r#"version = 2
-procedure = "intrexx-ms365-app-registration"
-
-[values]
-portal_url = "https://portal.example.com"
-collaboration = "mycompany"
-app_name = "Intrexx Portal"
-account_type = "AzureADMyOrg"
-secret_description = "Intrexx connector"
-secret_expiry = "2099-05-25"
-graph_permissions = "User.Read, Chat.Read.All:Application"
-admin_consent = "yes"
-"#
+    common::graph::APPLY_PROGRESS
 }
 
 fn apply(cli: &Az, s: &StandIn, file: &Path) -> Output {

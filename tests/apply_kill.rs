@@ -14,20 +14,6 @@ use common::graph::{Options, StandIn};
 
 const BIN: &str = env!("CARGO_BIN_EXE_azreg");
 
-const PROGRESS: &str = r#"version = 2
-procedure = "intrexx-ms365-app-registration"
-
-[values]
-portal_url = "https://portal.example.com"
-collaboration = "mycompany"
-app_name = "Intrexx Portal"
-account_type = "AzureADMyOrg"
-secret_description = "Intrexx connector"
-secret_expiry = "2099-05-25"
-graph_permissions = "User.Read, Chat.Read.All:Application"
-admin_consent = "yes"
-"#;
-
 fn apply(s: &StandIn, file: &Path) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.arg("--file")
@@ -58,7 +44,7 @@ fn killed_at_any_point_a_rerun_ends_with_one_app_and_one_working_secret() {
     });
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("p.toml");
-    std::fs::write(&file, PROGRESS).unwrap();
+    std::fs::write(&file, common::graph::APPLY_PROGRESS).unwrap();
     // Round k kills the run right after the stand-in answered its k-th request (sign-in
     // included): after the create, between the service principal and the secret, right after
     // addPassword answered, during consent, ... Each run starts from what the earlier ones left.

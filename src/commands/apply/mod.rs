@@ -301,6 +301,18 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         Err(Stop::Failed(f)) => return Err(f),
     }
     // The live check with what was just made.
+    let results = live_check(env, args, &mut opened, &rt, out)?;
+    Ok(results.exit_code())
+}
+
+/// The live check with the values on file, each line printed as it ends; a pass is recorded.
+fn live_check(
+    env: &Env,
+    args: &ApplyArgs,
+    opened: &mut Opened,
+    rt: &tokio::runtime::Runtime,
+    out: &mut dyn Write,
+) -> Result<crate::verify::Results, Failure> {
     let req = crate::verify::Request::from_progress(
         &env.procedure,
         &opened.progress,
@@ -324,9 +336,9 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     ));
     if results.credentials_ok() {
         opened.progress.last_verified = Some(crate::progress::now());
-        env.save_opened(&mut opened)?;
+        env.save_opened(opened)?;
     }
-    Ok(results.exit_code())
+    Ok(results)
 }
 
 enum Stop {

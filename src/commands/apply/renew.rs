@@ -6,7 +6,7 @@ use std::io::Write;
 use reqwest::Method;
 use serde_json::json;
 
-use super::{ApplyArgs, Inputs, Stop, add_secret, password_body, runtime, sign_in};
+use super::{ApplyArgs, Inputs, Stop, add_secret, live_check, password_body, runtime, sign_in};
 use crate::commands::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::graph::GraphError;
 use crate::report::Report;
@@ -138,32 +138,10 @@ pub(super) fn run(
             end = end,
         )
     );
-    let req = crate::verify::Request::from_progress(
-        &env.procedure,
-        &opened.progress,
-        env.today,
-        crate::verify::Overrides {
-            authority: args.authority.clone(),
-            ..Default::default()
-        },
-    )
-    .map_err(|e| Failure::new(EXIT_CHECK, e.message().to_string()))?;
-    let budget = crate::verify::DEFAULT_TIMEOUT;
-    let http =
-        crate::verify::client(budget, &req.authority).map_err(|e| Failure::new(EXIT_USAGE, e))?;
-    let results = rt.block_on(crate::verify::run_reporting(
-        &http,
-        &req,
-        budget,
-        &mut |what, o| {
-            let _ = writeln!(out, "{} {what}: {}", o.mark(), o.message());
-        },
-    ));
+    let results = live_check(env, args, &mut opened, &rt, out)?;
     if !results.credentials_ok() {
         return Ok(results.exit_code());
     }
-    opened.progress.last_verified = Some(crate::progress::now());
-    env.save_opened(&mut opened)?;
     let new_key = opened.progress.secret_key_id.clone();
     match (args.remove_old, old_key) {
         (true, Some(old)) if Some(&old) != new_key.as_ref() => {

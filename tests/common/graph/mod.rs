@@ -20,6 +20,22 @@ use std::time::Duration;
 use base64::Engine;
 use serde_json::{Value, json};
 
+/// A progress file with every value `azreg apply` needs (consent to one delegated and one
+/// application permission included), for the apply tests and the apply benchmark.
+pub const APPLY_PROGRESS: &str = r#"version = 2
+procedure = "intrexx-ms365-app-registration"
+
+[values]
+portal_url = "https://portal.example.com"
+collaboration = "mycompany"
+app_name = "Intrexx Portal"
+account_type = "AzureADMyOrg"
+secret_description = "Intrexx connector"
+secret_expiry = "2099-05-25"
+graph_permissions = "User.Read, Chat.Read.All:Application"
+admin_consent = "yes"
+"#;
+
 /// Microsoft Graph's appId: the resource of every permission.
 pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 

@@ -8,13 +8,11 @@
 #[path = "../tests/common/graph/mod.rs"]
 mod graph;
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use graph::{Options, StandIn};
 
-const BIN: &str = env!("CARGO_BIN_EXE_azreg");
 const BUDGET: Duration = Duration::from_secs(60);
 
 /// One apply into an empty tenant; the wall time of the process.
@@ -24,16 +22,7 @@ fn one_apply() -> Duration {
     let file = dir.path().join("p.toml");
     std::fs::write(&file, graph::APPLY_PROGRESS).unwrap();
     let started = Instant::now();
-    let out = Command::new(BIN)
-        .arg("--file")
-        .arg(&file)
-        .args(["apply", "--device-code", "--authority", &s.login_url()])
-        .args(["--graph", &s.graph_url()])
-        .env("SSL_CERT_FILE", &s.ca_file)
-        .env("LANG", "C")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = s.device_code_apply(&file).output().unwrap();
     let took = started.elapsed();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(

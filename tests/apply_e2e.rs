@@ -239,17 +239,7 @@ fn dry_run_changes_nothing_and_shows_no_secret() {
 /// DOMAIN.md documents it; no Azure CLI involved): the code is shown, the poll waits while the
 /// person has not entered it, and the token is used, never shown.
 fn apply_by_device_code(s: &StandIn, file: &Path) -> Output {
-    Command::new(BIN)
-        .arg("--file")
-        .arg(file)
-        .args(["apply", "--device-code", "--authority", &s.login_url()])
-        .args(["--graph", &s.graph_url()])
-        .env("SSL_CERT_FILE", &s.ca_file)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    s.device_code_apply(file).output().unwrap()
 }
 
 #[test]

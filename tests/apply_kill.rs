@@ -12,20 +12,9 @@ use std::time::{Duration, Instant};
 
 use common::graph::{Options, StandIn};
 
-const BIN: &str = env!("CARGO_BIN_EXE_azreg");
-
 fn apply(s: &StandIn, file: &Path) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--file")
-        .arg(file)
-        .args(["apply", "--device-code", "--authority", &s.login_url()])
-        .args(["--graph", &s.graph_url()])
-        .env("SSL_CERT_FILE", &s.ca_file)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut cmd = s.device_code_apply(file);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     cmd
 }
 

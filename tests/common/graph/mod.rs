@@ -244,6 +244,20 @@ impl StandIn {
         admin_app
     }
 
+    /// `azreg --file FILE apply --device-code` against this stand-in, English, no stdin.
+    pub fn device_code_apply(&self, file: &Path) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_azreg"));
+        cmd.arg("--file")
+            .arg(file)
+            .args(["apply", "--device-code", "--authority", &self.login_url()])
+            .args(["--graph", &self.graph_url()])
+            .env("SSL_CERT_FILE", &self.ca_file)
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .stdin(std::process::Stdio::null());
+        cmd
+    }
+
     pub fn login_url(&self) -> String {
         format!("https://127.0.0.1:{}", self.login_port)
     }

@@ -95,6 +95,10 @@ pub enum Command {
         /// With --device-code: Microsoft Graph's root (another cloud)
         #[arg(long, requires = "device_code", value_name = "URL")]
         graph: Option<String>,
+        /// With --device-code, in a terminal: where the sign-in code is copied (auto: OSC 52
+        /// over SSH or without a display, else the system clipboard)
+        #[arg(long, value_enum, default_value_t = Mode::Auto, value_name = "MODE")]
+        clipboard: Mode,
         /// Print the requests it would send (no token, no secret) and change nothing
         #[arg(long)]
         dry_run: bool,

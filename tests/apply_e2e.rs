@@ -288,3 +288,52 @@ fn a_blocked_device_code_sign_in_is_explained_and_changes_nothing() {
     assert!(t.contains("--token-from-az"), "says what else to do: {t}");
     assert!(s.apps().is_empty());
 }
+
+/// In a terminal the sign-in code is also copied (here by OSC 52, as over SSH); in a pipe, as
+/// in the tests above, nothing is written but the text.
+#[test]
+fn in_a_terminal_the_device_code_is_copied() {
+    use base64::Engine;
+    let s = StandIn::start(Options::default());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, progress()).unwrap();
+    let (login, graph) = (s.login_url(), s.graph_url());
+    let mut pty = common::Pty::spawn(
+        &[
+            "--file",
+            common::arg(&file),
+            "apply",
+            "--device-code",
+            "--authority",
+            &login,
+            "--graph",
+            &graph,
+            "--clipboard",
+            "osc52",
+        ],
+        &[
+            ("SSL_CERT_FILE", Some(common::arg(&s.ca_file))),
+            ("LANG", None),
+            ("LC_ALL", None),
+            ("TMUX", None),
+        ],
+        100,
+        30,
+    );
+    pty.wait_for("The code is copied", 20);
+    assert_eq!(pty.wait_exit(60), 0, "{}", pty.screen());
+    let code = pty
+        .screen()
+        .split("enter the code ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let osc = format!(
+        "\x1b]52;c;{}",
+        base64::engine::general_purpose::STANDARD.encode(&code)
+    );
+    let raw = String::from_utf8_lossy(&pty.raw()).into_owned();
+    assert!(raw.contains(&osc), "no OSC 52 copy of {code:?}");
+}

@@ -33,6 +33,8 @@ pub struct ApplyArgs {
     pub tenant: Option<String>,
     pub login_client_id: Option<String>,
     pub graph: Option<String>,
+    /// Where the device code is copied when azreg runs in a terminal (`None`: nowhere).
+    pub clipboard: Option<crate::clipboard::Mode>,
     pub dry_run: bool,
     pub authority: Option<String>,
     /// `--renew [--expires ...]`: only a new secret (the new expiry, "" for the default).
@@ -166,6 +168,9 @@ fn sign_in(
         let http =
             crate::verify::client(crate::verify::DEFAULT_TIMEOUT, &authority).map_err(usage)?;
         let scope = format!("{}/.default", root.trim_end_matches('/'));
+        // The clipboard that holds the code, kept while the sign-in runs: on X11 a copy lives
+        // only as long as its owner.
+        let mut kept: Option<crate::clipboard::Lazy> = None;
         let token = rt
             .block_on(crate::signin::device_code(
                 &http,
@@ -186,6 +191,9 @@ fn sign_in(
                             min = c.expires_in / 60,
                         )
                     );
+                    if let Some(kind) = copy_kind(args.clipboard) {
+                        kept = copy_code(kind, &c.user_code, lang);
+                    }
                 },
             ))
             .map_err(|e| Failure::new(crate::exit::APPLY_STOPPED, e))?;
@@ -198,6 +206,44 @@ fn sign_in(
         )));
     };
     Graph::new(&root, token, lang).map_err(usage)
+}
+
+/// Where the device code goes: only in an interactive run (stdout and stderr a terminal, so an
+/// OSC 52 sequence cannot end up in a pipe or a log).
+fn copy_kind(mode: Option<crate::clipboard::Mode>) -> Option<crate::clipboard::Kind> {
+    use std::io::IsTerminal;
+    let mode = mode?;
+    if !(std::io::stdout().is_terminal() && std::io::stderr().is_terminal()) {
+        return None;
+    }
+    let env = |k: &str| std::env::var_os(k);
+    Some(crate::clipboard::choose(
+        mode,
+        &env,
+        cfg!(target_os = "linux"),
+    ))
+}
+
+fn copy_code(
+    kind: crate::clipboard::Kind,
+    code: &str,
+    lang: Lang,
+) -> Option<crate::clipboard::Lazy> {
+    if kind == crate::clipboard::Kind::Off {
+        return None;
+    }
+    let mut clip = crate::clipboard::Lazy::new(kind, std::time::Duration::from_secs(2));
+    let said = match clip.get().set(code, false) {
+        Ok(()) => tr!(
+            lang,
+            "The code is copied ({how}).",
+            "Der Code ist kopiert ({how}).",
+            how = clip.get().kind().describe(lang),
+        ),
+        Err(e) => e.message(lang),
+    };
+    eprintln!("{said}");
+    Some(clip)
 }
 
 /// Graph's root and a token for it, from the signed-in Azure CLI (`az login` done before).

@@ -23,7 +23,9 @@ pub fn run(
     let files: Vec<(String, PathBuf)> = match state_dir {
         Some(dir) => super::profiles::all(dir),
         None => vec![(
-            env.profile.clone().unwrap_or_else(|| "(default)".into()),
+            env.profile.clone().unwrap_or_else(|| {
+                crate::text::clean_for_display(&env.path.display().to_string()).into_owned()
+            }),
             env.path.clone(),
         )],
     };

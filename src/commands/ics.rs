@@ -2,7 +2,7 @@
 //! it expires. RFC 5545 in a few checked lines: CRLF line ends, text escaped (backslash,
 //! semicolon, comma, line breaks), lines folded at 75 octets.
 
-use crate::i18n::Lang;
+use crate::i18n::{L, Lang};
 use crate::report::{Expiry, Report};
 use crate::tr;
 
@@ -57,11 +57,22 @@ pub fn calendar(r: &Report, remind_days: u32, lang: Lang) -> Result<String, Stri
         Expiry::Ok { date, .. } | Expiry::Soon { date, .. } | Expiry::Past { date, .. } => date,
     };
     let end = crate::fields::parse_date(&date).ok_or_else(|| date.clone())?;
-    let remind = end.saturating_sub(time::Duration::days(i64::from(remind_days)));
+    // Never a reminder in the past: within the window already, the reminder is today.
+    let remind = end
+        .saturating_sub(time::Duration::days(i64::from(remind_days)))
+        .max(r.today.min(end));
     let day_after = remind.saturating_add(time::Duration::days(1));
     let value = |id: &str| r.progress.values.get(id).cloned().unwrap_or_default();
-    let app = value("app_name");
     let client = value("client_id");
+    let app = Some(value("app_name"))
+        .filter(|a| !a.trim().is_empty())
+        .unwrap_or_else(|| {
+            if client.is_empty() {
+                L::new("the app", "der App").get(lang).to_string()
+            } else {
+                client.clone()
+            }
+        });
     let summary = tr!(
         lang,
         "Renew the client secret of {app} (expires {date})",
@@ -114,6 +125,34 @@ pub fn calendar(r: &Report, remind_days: u32, lang: Lang) -> Result<String, Stri
 mod tests {
     use super::super::testing::*;
     use super::*;
+
+    #[test]
+    fn within_the_window_the_reminder_is_today_and_names_the_client_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        let soon = crate::fields::format_date(env.today + time::Duration::days(10));
+        with_values(
+            &env,
+            &[
+                ("secret_expiry", soon.as_str()),
+                ("client_id", "0b1c2d3e-1111-2222-3333-444455556666"),
+            ],
+        );
+        let p = env.load().unwrap();
+        let r = Report::new(&env.procedure, &p, env.today);
+        let ics = calendar(&r, 30, Lang::En).unwrap();
+        let today = compact(&crate::fields::format_date(env.today));
+        assert!(
+            ics.contains(&format!("DTSTART;VALUE=DATE:{today}\r\n")),
+            "not in the past: {ics}"
+        );
+        assert!(
+            ics.contains(
+                "SUMMARY:Renew the client secret of 0b1c2d3e-1111-2222-3333-444455556666 ("
+            ),
+            "{ics}"
+        );
+    }
 
     #[test]
     fn a_reminder_n_days_before_the_expiry() {

@@ -120,6 +120,15 @@ pub mod nouns {
         en: ("value", "values"),
         de: ("Wert", "Werte"),
     };
+    pub const STEPS: Plural = Plural {
+        en: ("step", "steps"),
+        de: ("Schritt", "Schritte"),
+    };
+    /// After "in": "in 1 Abschnitt", "in 5 Abschnitten".
+    pub const SECTIONS_DATIVE: Plural = Plural {
+        en: ("section", "sections"),
+        de: ("Abschnitt", "Abschnitten"),
+    };
     pub const CHARACTERS: Plural = Plural {
         en: ("character", "characters"),
         de: ("Zeichen", "Zeichen"),

@@ -105,12 +105,16 @@ fn pane_title(app: &App) -> String {
                 (Some(a), Some(b)) => format!(" + {a}-{b}"),
                 _ => String::new(),
             };
+            let (steps, sections) = (
+                crate::i18n::nouns::STEPS.count(lang, total as i64),
+                crate::i18n::nouns::SECTIONS_DATIVE.count(lang, n as i64),
+            );
             tr!(
                 lang,
-                " Overview · {total} steps in {n} sections{more} ",
-                " Überblick · {total} Schritte in {n} Abschnitten{more} ",
-                total = total,
-                n = n,
+                " Overview · {steps} in {sections}{more} ",
+                " Überblick · {steps} in {sections}{more} ",
+                steps = steps,
+                sections = sections,
                 more = more,
             )
         }

@@ -18,7 +18,7 @@ fn renew_walks_to_a_new_secret_and_keeps_the_old_expiry() {
     .unwrap();
     let mut pty = Pty::spawn(&["--file", arg(&file), "renew"], &[], 100, 30);
     pty.wait_for("Renew the client secret", 10);
-    pty.wait_for("Overview · 5 steps in 1 section", 5);
+    pty.wait_for("Overview · 5 steps in 1 section ", 5); // not "sections"
     pty.send("j");
     pty.wait_for("Step 1 of 5", 5);
     pty.send("\r");

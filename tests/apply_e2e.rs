@@ -270,6 +270,9 @@ fn apply_by_device_code_shows_the_code_waits_and_registers() {
     assert!(!t.contains("c2lnbmF0dXJl"), "a token was printed: {t}");
     let saved = std::fs::read_to_string(&file).unwrap();
     assert!(!saved.contains("c2lnbmF0dXJl"), "a token was saved");
+    if let Ok(path) = std::env::var("AZREG_DUMP_STANDIN") {
+        std::fs::write(path, s.dump()).unwrap();
+    }
 }
 
 #[test]

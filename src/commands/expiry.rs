@@ -42,14 +42,54 @@ pub fn run(
             Err(e) => return Err(Failure::new(super::EXIT_FILE, e.message(lang))),
         };
         let r = Report::new(&env.procedure, &progress, env.today);
-        let (state, date, days) = match r.expiry() {
-            Expiry::Unknown => ("unknown", None, None),
-            Expiry::Past { date, days } => ("expired", Some(date), Some(days)),
+        // One match: the state for JSON, the exit code and the line say the same thing.
+        let (state, date, days, line) = match r.expiry() {
+            Expiry::Unknown => (
+                "unknown",
+                None,
+                None,
+                tr!(
+                    lang,
+                    "{name}: no expiry recorded (step 19)",
+                    "{name}: kein Ablaufdatum erfasst (Schritt 19)",
+                    name = name,
+                ),
+            ),
+            Expiry::Past { date, days } => {
+                let n = DAYS_DATIVE.count(lang, -days);
+                let line = tr!(
+                    lang,
+                    "{name}: the client secret expired on {d}, {n} ago: renew it (azreg renew)",
+                    "{name}: der geheime Clientschlüssel ist am {d} abgelaufen, vor {n}: erneuern Sie ihn (azreg renew)",
+                    name = name,
+                    d = date,
+                    n = n,
+                );
+                ("expired", Some(date), Some(days), line)
+            }
             Expiry::Ok { date, days } | Expiry::Soon { date, days } if days <= within => {
-                ("expiring", Some(date), Some(days))
+                let n = DAYS_DATIVE.count(lang, days);
+                let line = tr!(
+                    lang,
+                    "{name}: the client secret expires on {d}, in {n}: renew it now (azreg renew)",
+                    "{name}: der geheime Clientschlüssel läuft am {d} ab, in {n}: erneuern Sie ihn jetzt (azreg renew)",
+                    name = name,
+                    d = date,
+                    n = n,
+                );
+                ("expiring", Some(date), Some(days), line)
             }
             Expiry::Ok { date, days } | Expiry::Soon { date, days } => {
-                ("ok", Some(date), Some(days))
+                let n = DAYS_DATIVE.count(lang, days);
+                let line = tr!(
+                    lang,
+                    "{name}: the client secret expires on {d}, in {n}",
+                    "{name}: der geheime Clientschlüssel läuft am {d} ab, in {n}",
+                    name = name,
+                    d = date,
+                    n = n,
+                );
+                ("ok", Some(date), Some(days), line)
             }
         };
         code = code.max(match state {
@@ -57,47 +97,6 @@ pub fn run(
             "unknown" => EXIT_CHECK,
             _ => EXIT_OK,
         });
-        let line = match (state, &date, days) {
-            ("expired", Some(d), Some(n)) => {
-                let n = DAYS_DATIVE.count(lang, -n);
-                tr!(
-                    lang,
-                    "{name}: the client secret expired on {d}, {n} ago: renew it (azreg renew)",
-                    "{name}: der geheime Clientschlüssel ist am {d} abgelaufen, vor {n}: erneuern Sie ihn (azreg renew)",
-                    name = name,
-                    d = d,
-                    n = n,
-                )
-            }
-            ("expiring", Some(d), Some(n)) => {
-                let n = DAYS_DATIVE.count(lang, n);
-                tr!(
-                    lang,
-                    "{name}: the client secret expires on {d}, in {n}: renew it now (azreg renew)",
-                    "{name}: der geheime Clientschlüssel läuft am {d} ab, in {n}: erneuern Sie ihn jetzt (azreg renew)",
-                    name = name,
-                    d = d,
-                    n = n,
-                )
-            }
-            ("ok", Some(d), Some(n)) => {
-                let n = DAYS_DATIVE.count(lang, n);
-                tr!(
-                    lang,
-                    "{name}: the client secret expires on {d}, in {n}",
-                    "{name}: der geheime Clientschlüssel läuft am {d} ab, in {n}",
-                    name = name,
-                    d = d,
-                    n = n,
-                )
-            }
-            _ => tr!(
-                lang,
-                "{name}: no expiry recorded (step 19)",
-                "{name}: kein Ablaufdatum erfasst (Schritt 19)",
-                name = name,
-            ),
-        };
         text += &line;
         text.push('\n');
         rows.push(serde_json::json!({

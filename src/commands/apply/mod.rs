@@ -260,6 +260,11 @@ fn step_of(p: &Procedure, field: &str, part: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Said while Graph does not yet show what was just made (eventual consistency).
+fn waited(seconds: u64) {
+    eprintln!("azreg: not visible yet (replication); trying again in {seconds} s");
+}
+
 /// A new secret for the app. One azreg asked for before but never recorded (interrupted) is
 /// found by its start time and removed first; the start time of this one is saved before the
 /// call, and the value right after it: Graph never shows it again.
@@ -272,7 +277,6 @@ async fn add_secret(
     i: &Inputs,
     at: &str,
 ) -> Result<(), Stop> {
-    let waited = |d: u64| eprintln!("azreg: not visible yet (replication); trying again in {d} s");
     if let Some(start) = opened.progress.pending_secret.clone() {
         for c in creds
             .iter()
@@ -288,14 +292,8 @@ async fn add_secret(
                 .map_err(|e| Stop::Graph(at.to_string(), e))?;
         }
     }
-    let start = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default();
+    // Whole seconds, RFC 3339: Graph gives it back as sent, so a rerun can find this secret.
+    let start = crate::progress::now().to_string();
     opened.progress.pending_secret = Some(start.clone());
     env.save_opened(opened)?;
     let added = graph
@@ -330,7 +328,6 @@ async fn apply(
         "consent" => step_of(p, crate::report::CONSENT_FIELD, part),
         _ => step_of(p, "", part),
     };
-    let waited = |d: u64| eprintln!("azreg: not visible yet (replication); trying again in {d} s");
 
     // The tenant.
     let org = graph

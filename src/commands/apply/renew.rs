@@ -6,7 +6,9 @@ use std::io::Write;
 use reqwest::Method;
 use serde_json::json;
 
-use super::{ApplyArgs, Inputs, Stop, add_secret, live_check, password_body, runtime, sign_in};
+use super::{
+    ApplyArgs, Inputs, Stop, add_secret, live_check, password_body, runtime, sign_in, waited,
+};
 use crate::commands::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::graph::GraphError;
 use crate::report::Report;
@@ -89,7 +91,6 @@ pub(super) fn run(
             ),
         )
     };
-    let waited = |d: u64| eprintln!("azreg: not visible yet (replication); trying again in {d} s");
     let app = rt
         .block_on(graph.call_retrying(
             Method::GET,

@@ -16,6 +16,14 @@ fn progress() -> &'static str {
     common::graph::APPLY_PROGRESS
 }
 
+/// A progress file with every value apply needs, in a directory of its own.
+fn progress_file() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, progress()).unwrap();
+    (dir, file)
+}
+
 fn apply(cli: &Az, s: &StandIn, file: &Path) -> Output {
     apply_with(cli, s, file, &[])
 }
@@ -51,9 +59,7 @@ fn apply_registers_everything_ticks_the_steps_and_runs_again_safely() {
     let Some(az) = az_cli() else { return };
     let s = StandIn::start(Options::default());
     let cli = Az::new(&az, &s);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("p.toml");
-    std::fs::write(&file, progress()).unwrap();
+    let (_dir, file) = progress_file();
     let o = apply(&cli, &s, &file);
     let t = text(&o);
     assert_eq!(
@@ -134,9 +140,7 @@ fn apply_renew_adds_a_secret_checks_it_and_removes_only_the_recorded_old_one() {
     let Some(az) = az_cli() else { return };
     let s = StandIn::start(Options::default());
     let cli = Az::new(&az, &s);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("p.toml");
-    std::fs::write(&file, progress()).unwrap();
+    let (_dir, file) = progress_file();
     let o = apply(&cli, &s, &file);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let first = saved(&file);
@@ -199,9 +203,7 @@ fn a_refused_create_stops_at_its_step_and_says_which_role_is_needed() {
         ..Options::default()
     });
     let cli = Az::new(&az, &s);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("p.toml");
-    std::fs::write(&file, progress()).unwrap();
+    let (_dir, file) = progress_file();
     let o = apply(&cli, &s, &file);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(7), "{t}");
@@ -218,9 +220,7 @@ fn a_refused_create_stops_at_its_step_and_says_which_role_is_needed() {
 
 #[test]
 fn dry_run_changes_nothing_and_shows_no_secret() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("p.toml");
-    std::fs::write(&file, progress()).unwrap();
+    let (_dir, file) = progress_file();
     let before = std::fs::read(&file).unwrap();
     let o = Command::new(BIN)
         .arg("--file")
@@ -248,9 +248,7 @@ fn apply_by_device_code_shows_the_code_waits_and_registers() {
         device_pending_polls: 2,
         ..Options::default()
     });
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("p.toml");
-    std::fs::write(&file, progress()).unwrap();
+    let (_dir, file) = progress_file();
     let o = apply_by_device_code(&s, &file);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
@@ -281,9 +279,7 @@ fn a_blocked_device_code_sign_in_is_explained_and_changes_nothing() {
         block_device_code: true,
         ..Options::default()
     });
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("p.toml");
-    std::fs::write(&file, progress()).unwrap();
+    let (_dir, file) = progress_file();
     let o = apply_by_device_code(&s, &file);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(7), "{t}");
@@ -298,9 +294,7 @@ fn a_blocked_device_code_sign_in_is_explained_and_changes_nothing() {
 fn in_a_terminal_the_device_code_is_copied() {
     use base64::Engine;
     let s = StandIn::start(Options::default());
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("p.toml");
-    std::fs::write(&file, progress()).unwrap();
+    let (_dir, file) = progress_file();
     let (login, graph) = (s.login_url(), s.graph_url());
     let mut pty = common::Pty::spawn(
         &[

@@ -75,25 +75,25 @@ pub enum Command {
 
     /// Let azreg do it: the registration through Microsoft Graph after one sign-in
     #[command(
-        after_help = "Examples:\n  azreg apply --dry-run\n  az login && azreg apply --token-from-az\n\nAfter the values of the walkthrough's first steps (azreg set ...): creates or updates the app\nwith both redirect URIs and the API permissions, its service principal, a client secret and,\nwhen chosen, admin consent; marks the steps it did; then runs the live check. Safe to run\nagain. Exit 7: stopped at a step (the reason says what to do)."
+        after_help = "Examples:\n  azreg apply --dry-run\n  azreg apply                    sign in in the browser\n  azreg apply --device-code      sign in with a code (SSH)\n  az login && azreg apply --token-from-az\n\nAfter the values of the walkthrough's first steps (azreg set ...): creates or updates the app\nwith both redirect URIs and the API permissions, its service principal, a client secret and,\nwhen chosen, admin consent; marks the steps it did; then runs the live check. Safe to run\nagain. Exit 7: stopped at a step (the reason says what to do)."
     )]
     Apply {
         /// Use the Azure CLI's sign-in (az login first); Graph's address follows its cloud
-        #[arg(long, conflicts_with = "device_code")]
+        #[arg(long, conflicts_with_all = ["device_code", "tenant", "login_client_id", "graph"])]
         token_from_az: bool,
-        /// Sign in with a code entered in any browser (for SSH), with the Azure CLI's public
-        /// client unless --login-client-id; the token stays in memory
+        /// Sign in with a code entered in any browser (for SSH) instead of a browser on this
+        /// machine (the default: azreg opens it and waits on a loopback port)
         #[arg(long)]
         device_code: bool,
-        /// With --device-code: the tenant (GUID or domain); default: the recorded tenant ID,
-        /// else organizations
-        #[arg(long, requires = "device_code", value_name = "TENANT")]
+        /// The tenant to sign in to (GUID or domain); default: the recorded tenant ID, else
+        /// organizations
+        #[arg(long, value_name = "TENANT")]
         tenant: Option<String>,
-        /// With --device-code: the public client to sign in with
-        #[arg(long, requires = "device_code", value_name = "GUID")]
+        /// The public client to sign in with [default: the Azure CLI's]
+        #[arg(long, value_name = "GUID")]
         login_client_id: Option<String>,
-        /// With --device-code: Microsoft Graph's root (another cloud)
-        #[arg(long, requires = "device_code", value_name = "URL")]
+        /// Microsoft Graph's root, for a cloud azreg does not know [default: from --authority]
+        #[arg(long, value_name = "URL")]
         graph: Option<String>,
         /// With --device-code, in a terminal: where the sign-in code is copied (auto: OSC 52
         /// over SSH or without a display, else the system clipboard)

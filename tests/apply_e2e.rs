@@ -273,6 +273,71 @@ fn apply_by_device_code_shows_the_code_waits_and_registers() {
     }
 }
 
+/// The default sign-in: authorization code with PKCE, curl playing the browser.
+#[test]
+fn apply_signs_in_in_the_browser_by_default_and_registers() {
+    let s = StandIn::start(Options::default());
+    let (_dir, file) = progress_file();
+    let Some(mut cmd) = s.browser_apply(&file) else {
+        return;
+    };
+    let o = cmd.output().unwrap();
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
+    assert!(t.contains("Sign in in the browser"), "{t}");
+    let log = s.log();
+    let authorize = log
+        .iter()
+        .find(|l| l.target.contains("/oauth2/v2.0/authorize"))
+        .expect("the browser went to /authorize");
+    assert_eq!(authorize.status, 302, "redirected back with a code");
+    assert!(authorize.target.contains("code_challenge_method=S256"));
+    assert!(
+        authorize
+            .target
+            .contains("redirect_uri=http%3A%2F%2Flocalhost%3A")
+    );
+    let redeemed = log
+        .iter()
+        .find(|l| l.body.contains("grant_type=authorization_code"))
+        .expect("the code was redeemed");
+    assert_eq!(redeemed.status, 200, "the verifier matched the challenge");
+    assert_eq!(s.apps().len(), 1, "{}", s.dump());
+    assert!(t.contains("belong together"), "the live check passed: {t}");
+    assert!(!t.contains("c2lnbmF0dXJl"), "a token was printed: {t}");
+    assert!(
+        !t.contains("-code-"),
+        "the authorization code was printed: {t}"
+    );
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(!saved.contains("c2lnbmF0dXJl"), "a token was saved");
+}
+
+#[test]
+fn a_declined_browser_sign_in_is_explained_and_changes_nothing() {
+    let s = StandIn::start(Options {
+        decline_browser: true,
+        ..Options::default()
+    });
+    let (_dir, file) = progress_file();
+    let before = std::fs::read(&file).unwrap();
+    let Some(mut cmd) = s.browser_apply(&file) else {
+        return;
+    };
+    let o = cmd.output().unwrap();
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(7), "{t}");
+    assert!(t.contains("AADSTS65004"), "{t}");
+    assert!(s.apps().is_empty());
+    assert!(
+        !s.log()
+            .iter()
+            .any(|l| l.body.contains("authorization_code")),
+        "nothing to redeem"
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before, "nothing changed");
+}
+
 #[test]
 fn a_blocked_device_code_sign_in_is_explained_and_changes_nothing() {
     let s = StandIn::start(Options {
@@ -284,7 +349,10 @@ fn a_blocked_device_code_sign_in_is_explained_and_changes_nothing() {
     let t = text(&o);
     assert_eq!(o.status.code(), Some(7), "{t}");
     assert!(t.contains("AADSTS53003"), "{t}");
-    assert!(t.contains("--token-from-az"), "says what else to do: {t}");
+    assert!(
+        t.contains("without --device-code"),
+        "says what else to do: {t}"
+    );
     assert!(s.apps().is_empty());
 }
 

@@ -44,8 +44,8 @@ pub(super) fn more_advice(code: u64, lang: Lang) -> Option<String> {
             "Mehrstufige Authentifizierung ist nötig (AADSTS50076/50079): melden Sie sich interaktiv an und schließen Sie die MFA ab bzw. richten Sie sie ein",
         ),
         53003 => L::new(
-            "blocked by Conditional Access (AADSTS53003): a policy forbids this sign-in (often the device code flow); sign in another way (az login in a browser, then apply --token-from-az) or ask your administrator",
-            "durch bedingten Zugriff blockiert (AADSTS53003): eine Richtlinie verbietet diese Anmeldung (oft den Gerätecode-Ablauf); melden Sie sich anders an (az login im Browser, dann apply --token-from-az) oder fragen Sie Ihren Administrator",
+            "blocked by Conditional Access (AADSTS53003): a policy forbids this sign-in (often the device code flow); sign in in the browser instead (azreg apply without --device-code) or ask your administrator",
+            "durch bedingten Zugriff blockiert (AADSTS53003): eine Richtlinie verbietet diese Anmeldung (oft den Gerätecode-Ablauf); melden Sie sich stattdessen im Browser an (azreg apply ohne --device-code) oder fragen Sie Ihren Administrator",
         ),
         50105 => L::new(
             "the user is not assigned to the app (AADSTS50105): assign the user (or a group) under Enterprise applications > Users and groups",

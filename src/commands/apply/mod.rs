@@ -20,9 +20,11 @@ use crate::procedure::Procedure;
 use crate::report::Report;
 use crate::tr;
 
+mod ledger;
 mod renew;
 mod sign_in;
 
+pub use ledger::{Event, Run};
 use sign_in::{runtime, sign_in};
 
 #[derive(Debug, Default)]
@@ -149,22 +151,10 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     let rt = runtime()?;
     let graph = sign_in(env, args, &rt, &r)?;
     let mut opened = env.open()?;
-    let result = rt.block_on(apply(env, &graph, &i, &mut opened, out));
-    match result {
-        Ok(()) => {}
-        Err(Stop::Graph(step, e)) => {
-            return Err(Failure::new(
-                crate::exit::APPLY_STOPPED,
-                tr!(
-                    lang,
-                    "stopped at {step}: {p0}; the steps done so far are saved, and azreg apply continues from here when run again",
-                    "angehalten bei {step}: {p0}; die bisher erledigten Schritte sind gespeichert, und azreg apply macht beim nächsten Aufruf hier weiter",
-                    p0 = e.explain(lang),
-                    step = step,
-                ),
-            ));
-        }
-        Err(Stop::Failed(f)) => return Err(f),
+    {
+        let mut run = Run::file(env, &mut opened, out);
+        rt.block_on(apply(&env.procedure, &graph, &i, &mut run))
+            .map_err(|s| s.failure(lang))?;
     }
     // The live check with what was just made.
     let results = live_check(env, args, &mut opened, &rt, out)?;
@@ -207,10 +197,30 @@ fn live_check(
     Ok(results)
 }
 
-enum Stop {
+/// Why a run of apply stopped.
+pub enum Stop {
     /// A Graph call failed at this step (its label).
     Graph(String, GraphError),
     Failed(Failure),
+}
+
+impl Stop {
+    /// As a failure of the command: exit 7 for a step, with what was kept and what to do.
+    pub fn failure(self, lang: crate::i18n::Lang) -> Failure {
+        match self {
+            Stop::Graph(step, e) => Failure::new(
+                crate::exit::APPLY_STOPPED,
+                tr!(
+                    lang,
+                    "stopped at {step}: {p0}; the steps done so far are saved, and azreg apply continues from here when run again",
+                    "angehalten bei {step}: {p0}; die bisher erledigten Schritte sind gespeichert, und azreg apply macht beim nächsten Aufruf hier weiter",
+                    p0 = e.explain(lang),
+                    step = step,
+                ),
+            ),
+            Stop::Failed(f) => f,
+        }
+    }
 }
 
 impl From<Failure> for Stop {
@@ -220,29 +230,22 @@ impl From<Failure> for Stop {
 }
 
 /// Mark the steps of one part of apply done, and save.
-fn mark(
-    env: &Env,
-    opened: &mut Opened,
-    part: &str,
-    out: &mut dyn Write,
-    what: String,
-) -> Result<(), Stop> {
-    let p: &Procedure = &env.procedure;
+async fn mark(p: &Procedure, run: &mut Run<'_>, part: &str, what: String) -> Result<(), Stop> {
     let now = crate::progress::now();
     let mut labels = Vec::new();
     for (i, e) in p.entries.iter().enumerate() {
-        if e.applied.as_deref() == Some(part) && !opened.progress.is_done(&e.step.id) {
-            opened.progress.done.insert(e.step.id.clone(), now);
+        if e.applied.as_deref() == Some(part) && !run.progress.is_done(&e.step.id) {
+            run.progress.done.insert(e.step.id.clone(), now);
             labels.push(p.label(i).to_string());
         }
     }
-    env.save_opened(opened)?;
+    run.save().await?;
     let steps = if labels.is_empty() {
         String::new()
     } else {
         format!(" [{}]", labels.join(", "))
     };
-    let _ = writeln!(out, "✓ {what}{steps}");
+    run.say(format!("✓ {what}{steps}"));
     Ok(())
 }
 
@@ -260,24 +263,18 @@ fn step_of(p: &Procedure, field: &str, part: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Said while Graph does not yet show what was just made (eventual consistency).
-fn waited(seconds: u64) {
-    eprintln!("azreg: not visible yet (replication); trying again in {seconds} s");
-}
-
 /// A new secret for the app. One azreg asked for before but never recorded (interrupted) is
 /// found by its start time and removed first; the start time of this one is saved before the
 /// call, and the value right after it: Graph never shows it again.
 async fn add_secret(
-    env: &Env,
     graph: &Graph,
-    opened: &mut Opened,
+    run: &mut Run<'_>,
     object_id: &str,
     creds: &[Value],
     i: &Inputs,
     at: &str,
 ) -> Result<(), Stop> {
-    if let Some(start) = opened.progress.pending_secret.clone() {
+    if let Some(start) = run.progress.pending_secret.clone() {
         for c in creds
             .iter()
             .filter(|c| c["startDateTime"].as_str() == Some(start.as_str()))
@@ -294,33 +291,32 @@ async fn add_secret(
     }
     // Whole seconds, RFC 3339: Graph gives it back as sent, so a rerun can find this secret.
     let start = crate::progress::now().to_string();
-    opened.progress.pending_secret = Some(start.clone());
-    env.save_opened(opened)?;
+    run.progress.pending_secret = Some(start.clone());
+    run.save().await?;
     let added = graph
         .call_retrying(
             Method::POST,
             &format!("applications/{object_id}/addPassword"),
             Some(&password_body(i, &start)),
-            waited,
+            run.waited(),
         )
         .await
         .map_err(|e| Stop::Graph(at.to_string(), e))?;
     let value = added["secretText"].as_str().unwrap_or_default().to_string();
-    opened.progress.values.insert("client_secret".into(), value);
-    opened.progress.secret_key_id = added["keyId"].as_str().map(str::to_ascii_lowercase);
-    opened.progress.pending_secret = None;
-    env.save_opened(opened)?;
+    run.progress.values.insert("client_secret".into(), value);
+    run.progress.secret_key_id = added["keyId"].as_str().map(str::to_ascii_lowercase);
+    run.progress.pending_secret = None;
+    run.save().await?;
     Ok(())
 }
 
-async fn apply(
-    env: &Env,
+/// The registration through Graph, each part marked and saved as it is done.
+pub async fn apply(
+    p: &Procedure,
     graph: &Graph,
     i: &Inputs,
-    opened: &mut Opened,
-    out: &mut dyn Write,
+    run: &mut Run<'_>,
 ) -> Result<(), Stop> {
-    let p = &env.procedure;
     let lang = p.lang();
     let at = |part: &str| match part {
         "app" => step_of(p, "app_name", part),
@@ -339,17 +335,21 @@ async fn apply(
         .unwrap_or_default()
         .to_string();
     if crate::fields::is_guid(&tenant) {
-        opened
-            .progress
+        run.progress
             .values
             .insert("tenant_id".into(), tenant.to_ascii_lowercase());
     }
 
     // The application: the recorded one first, then by client ID, then by name; else a new one.
     let mut app: Option<Value> = None;
-    if let Some(id) = opened.progress.app_object_id.clone() {
+    if let Some(id) = run.progress.app_object_id.clone() {
         match graph
-            .call_retrying(Method::GET, &format!("applications/{id}"), None, waited)
+            .call_retrying(
+                Method::GET,
+                &format!("applications/{id}"),
+                None,
+                run.waited(),
+            )
             .await
         {
             Ok(v) => app = Some(v),
@@ -358,7 +358,7 @@ async fn apply(
         }
     }
     if app.is_none()
-        && let Some(client) = opened.progress.values.get("client_id").cloned()
+        && let Some(client) = run.progress.values.get("client_id").cloned()
     {
         match graph
             .call(
@@ -374,7 +374,7 @@ async fn apply(
         }
     }
     // A key recorded: an earlier run was cut off around the create; the upsert below settles it.
-    if app.is_none() && opened.progress.app_unique_name.is_none() {
+    if app.is_none() && run.progress.app_unique_name.is_none() {
         let found = graph
             .call(
                 Method::GET,
@@ -435,19 +435,19 @@ async fn apply(
                     Method::PATCH,
                     &format!("applications/{id}"),
                     Some(&body),
-                    waited,
+                    run.waited(),
                 )
                 .await
                 .map_err(|e| Stop::Graph(at("app"), e))?;
             existing
         }
         None => {
-            let key = match opened.progress.app_unique_name.clone() {
+            let key = match run.progress.app_unique_name.clone() {
                 Some(k) => k,
                 None => {
                     let k = format!("azreg-{}", uuid::Uuid::new_v4());
-                    opened.progress.app_unique_name = Some(k.clone());
-                    env.save_opened(opened)?;
+                    run.progress.app_unique_name = Some(k.clone());
+                    run.save().await?;
                     k
                 }
             };
@@ -459,7 +459,7 @@ async fn apply(
             if made.is_null() {
                 // It existed: made by the run that was cut off. Read it back.
                 graph
-                    .call_retrying(Method::GET, &path, None, waited)
+                    .call_retrying(Method::GET, &path, None, run.waited())
                     .await
                     .map_err(|e| Stop::Graph(at("app"), e))?
             } else {
@@ -473,9 +473,8 @@ async fn apply(
         .unwrap_or_default()
         .to_ascii_lowercase();
     // Recorded at once: a run after an interruption finds this app, never makes a second.
-    opened.progress.app_object_id = Some(object_id.clone());
-    opened
-        .progress
+    run.progress.app_object_id = Some(object_id.clone());
+    run.progress
         .values
         .insert("client_id".into(), client_id.clone());
     let what = tr!(
@@ -484,7 +483,7 @@ async fn apply(
         "App-Registrierung {client_id}: beide Umleitungs-URIs, die API-Berechtigungen",
         client_id = client_id,
     );
-    mark(env, opened, "app", out, what)?;
+    mark(p, run, "app", what).await?;
 
     // The service principal (Entra ID refuses sign-in without one: AADSTS7000229).
     let sps = graph
@@ -505,7 +504,7 @@ async fn apply(
                 Method::POST,
                 "servicePrincipals",
                 Some(&json!({"appId": client_id})),
-                waited,
+                run.waited(),
             )
             .await
             .map_err(|e| Stop::Graph(at("app"), e))?["id"]
@@ -513,8 +512,8 @@ async fn apply(
             .unwrap_or_default()
             .to_string(),
     };
-    opened.progress.sp_object_id = Some(sp_id.clone());
-    env.save_opened(opened)?;
+    run.progress.sp_object_id = Some(sp_id.clone());
+    run.save().await?;
 
     // The secret: kept when azreg recorded it for this app and Graph still has it; one azreg
     // asked for but never recorded (interrupted) is found by its start time and removed.
@@ -522,14 +521,14 @@ async fn apply(
         .as_array()
         .cloned()
         .unwrap_or_default();
-    let recorded = opened
+    let recorded = run
         .progress
         .secret_key_id
         .as_deref()
         .is_some_and(|k| creds.iter().any(|c| c["keyId"].as_str() == Some(k)))
-        && opened.progress.values.contains_key("client_secret");
+        && run.progress.values.contains_key("client_secret");
     if !recorded {
-        add_secret(env, graph, opened, &object_id, &creds, i, &at("secret")).await?;
+        add_secret(graph, run, &object_id, &creds, i, &at("secret")).await?;
     }
     let what = tr!(
         lang,
@@ -537,7 +536,7 @@ async fn apply(
         "geheimer Clientschlüssel (Wert gespeichert, gültig bis {})",
         i.end_date
     );
-    mark(env, opened, "secret", out, what)?;
+    mark(p, run, "secret", what).await?;
 
     // Consent, when chosen.
     if i.consent {
@@ -588,7 +587,7 @@ async fn apply(
                             "oauth2PermissionGrants",
                             Some(&json!({"clientId": sp_id, "consentType": "AllPrincipals",
                             "resourceId": graph_sp_id, "scope": scope})),
-                            waited,
+                            run.waited(),
                         )
                         .await
                 }
@@ -613,7 +612,7 @@ async fn apply(
                         Method::POST,
                         &format!("servicePrincipals/{graph_sp_id}/appRoleAssignedTo"),
                         Some(&json!({"principalId": sp_id, "resourceId": graph_sp_id, "appRoleId": role})),
-                        waited,
+                        run.waited(),
                     )
                     .await
                     .map_err(|e| Stop::Graph(at("consent"), e))?;
@@ -624,14 +623,14 @@ async fn apply(
             "admin consent granted",
             "Administratorzustimmung erteilt"
         );
-        mark(env, opened, "consent", out, what)?;
+        mark(p, run, "consent", what).await?;
     }
     let what = tr!(
         lang,
         "client ID and tenant ID recorded",
         "Client-ID und Mandanten-ID erfasst"
     );
-    mark(env, opened, "ids", out, what)?;
+    mark(p, run, "ids", what).await?;
     Ok(())
 }
 

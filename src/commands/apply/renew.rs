@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::{
-    ApplyArgs, Inputs, Stop, add_secret, live_check, password_body, runtime, sign_in, waited,
+    ApplyArgs, Inputs, Run, Stop, add_secret, live_check, password_body, runtime, sign_in,
 };
 use crate::commands::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::graph::GraphError;
@@ -91,54 +91,45 @@ pub(super) fn run(
             ),
         )
     };
+    let mut run = Run::file(env, &mut opened, out);
     let app = rt
         .block_on(graph.call_retrying(
             Method::GET,
             &format!("applications(appId='{client_id}')"),
             None,
-            waited,
+            run.waited(),
         ))
         .map_err(stopped)?;
     let object_id = app["id"].as_str().unwrap_or_default().to_string();
-    let old_key = opened.progress.secret_key_id.clone();
-    let old_expiry = opened.progress.values.get("secret_expiry").cloned();
+    let old_key = run.progress.secret_key_id.clone();
+    let old_expiry = run.progress.values.get("secret_expiry").cloned();
     let creds = app["passwordCredentials"]
         .as_array()
         .cloned()
         .unwrap_or_default();
-    rt.block_on(add_secret(
-        env,
-        &graph,
-        &mut opened,
-        &object_id,
-        &creds,
-        &i,
-        "",
-    ))
-    .map_err(|s| match s {
-        Stop::Graph(_, e) => stopped(e),
-        Stop::Failed(f) => f,
-    })?;
-    opened
-        .progress
+    rt.block_on(add_secret(&graph, &mut run, &object_id, &creds, &i, ""))
+        .map_err(|s| match s {
+            Stop::Graph(_, e) => stopped(e),
+            Stop::Failed(f) => f,
+        })?;
+    run.progress
         .values
         .insert("secret_expiry".into(), end.clone());
-    opened.progress.renewals.push(crate::progress::Renewal {
+    run.progress.renewals.push(crate::progress::Renewal {
         on: crate::fields::format_date(env.today),
         old_expiry,
         new_expiry: end.clone(),
     });
-    env.save_opened(&mut opened)?;
-    let _ = writeln!(
-        out,
-        "{}",
+    rt.block_on(run.save())?;
+    run.say(
         tr!(
             lang,
             "✓ new client secret (value saved, expires {end}); enter it in Intrexx (New registration - Authentication)",
             "✓ neuer geheimer Clientschlüssel (Wert gespeichert, gültig bis {end}); tragen Sie ihn in Intrexx ein (Neue Registrierung – Authentifizierung)",
             end = end,
-        )
+        ),
     );
+    drop(run);
     let results = live_check(env, args, &mut opened, &rt, out)?;
     if !results.credentials_ok() {
         return Ok(results.exit_code());

@@ -1,5 +1,7 @@
 //! The Entra ID side of the stand-in: OpenID metadata, the token endpoint (client credentials,
-//! device code) and the device authorization endpoint, as Microsoft documents them.
+//! device code, authorization code with PKCE) and the authorize and device authorization
+//! endpoints, as Microsoft documents them (Microsoft identity platform: OAuth 2.0 authorization
+//! code flow; RFC 7636 for PKCE).
 
 use super::*;
 
@@ -41,7 +43,162 @@ pub(super) fn jwt(aud: &str, tenant: &str, app_id: &str) -> String {
     )
 }
 
-pub(super) fn login(shared: &Shared, method: &str, path: &str, body: &[u8]) -> (u16, String) {
+/// A code `/authorize` handed out, with what its redemption must match.
+#[derive(Debug)]
+pub(super) struct AuthCode {
+    code: String,
+    client: String,
+    redirect_uri: String,
+    challenge: String,
+    resource: String,
+}
+
+/// RFC 7636's S256: BASE64URL(SHA-256(verifier)), no padding.
+fn s256(verifier: &str) -> String {
+    let d = ring::digest::digest(&ring::digest::SHA256, verifier.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(d.as_ref())
+}
+
+/// The Azure CLI's public client, whose redirect URI is `http://localhost` (any port).
+const AZURE_CLI: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+
+/// `/authorize`. For an app of the directory: its sign-in page when the redirect URI is one of
+/// its own (web or SPA), else AADSTS50011 (what the live check asks). For the Azure CLI's public
+/// client: the person is taken to have signed in at once (or declined, when the options say
+/// so), and the browser is sent back to the loopback redirect URI with the code and the
+/// `state`; any other redirect URI is refused on the page, never redirected to (AADSTS50011).
+fn authorize(shared: &Shared, query: &str) -> (u16, String) {
+    let q = form(query.as_bytes());
+    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let redirect = get("redirect_uri");
+    let client = get("client_id");
+    let not_registered = || {
+        aad_error(
+            400,
+            50011,
+            "invalid_request",
+            "The redirect URI specified in the request does not match the redirect URIs configured for the application.",
+        )
+    };
+    if client != AZURE_CLI {
+        let st = shared.state.lock().unwrap();
+        let Some(app) = st
+            .applications
+            .iter()
+            .find(|a| a["appId"].as_str() == Some(client.as_str()))
+        else {
+            return aad_error(
+                400,
+                700016,
+                "unauthorized_client",
+                "Application was not found in the directory.",
+            );
+        };
+        let registered = ["web", "spa"].iter().any(|p| {
+            app[*p]["redirectUris"]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|u| u.as_str() == Some(redirect.as_str())))
+        });
+        return if registered {
+            (
+                200,
+                "<html><title>Sign in to your account</title></html>".into(),
+            )
+        } else {
+            not_registered()
+        };
+    }
+    let local = url::Url::parse(&redirect)
+        .is_ok_and(|u| u.scheme() == "http" && u.host_str() == Some("localhost"));
+    if !local {
+        return not_registered();
+    }
+    if get("response_type") != "code"
+        || get("code_challenge_method") != "S256"
+        || get("code_challenge").len() != 43
+    {
+        return aad_error(
+            400,
+            900144,
+            "invalid_request",
+            "The request must contain response_type=code and a code_challenge with code_challenge_method=S256.",
+        );
+    }
+    let mut back = url::Url::parse(&redirect).unwrap();
+    if shared.opts.decline_browser {
+        back.query_pairs_mut()
+            .append_pair("error", "access_denied")
+            .append_pair(
+                "error_description",
+                "AADSTS65004: User declined to consent to access the app.",
+            )
+            .append_pair("state", &get("state"));
+        return (302, back.to_string());
+    }
+    let mut st = shared.state.lock().unwrap();
+    st.next_id += 1;
+    let code = format!("0.AXoA-code-{}", st.next_id);
+    st.auth_codes.push(AuthCode {
+        code: code.clone(),
+        client: get("client_id"),
+        redirect_uri: redirect,
+        challenge: get("code_challenge"),
+        resource: scope_resource(&get("scope")),
+    });
+    back.query_pairs_mut()
+        .append_pair("code", &code)
+        .append_pair("state", &get("state"))
+        .append_pair("session_state", "s-1");
+    (302, back.to_string())
+}
+
+/// The token endpoint's `authorization_code` grant: the code once, for the same client and
+/// redirect URI, and only with the verifier whose S256 is the challenge (AADSTS501481).
+fn redeem(shared: &Shared, body: &[u8]) -> (u16, String) {
+    let f = form(body);
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let mut st = shared.state.lock().unwrap();
+    let Some(i) = st.auth_codes.iter().position(|c| c.code == get("code")) else {
+        return aad_error(
+            400,
+            70008,
+            "invalid_grant",
+            "The provided authorization code or refresh token has expired or was already used.",
+        );
+    };
+    let entry = st.auth_codes.remove(i);
+    if entry.client != get("client_id") || entry.redirect_uri != get("redirect_uri") {
+        return aad_error(
+            400,
+            70000,
+            "invalid_grant",
+            "Provided grant is invalid or malformed.",
+        );
+    }
+    if s256(&get("code_verifier")) != entry.challenge {
+        return aad_error(
+            400,
+            501481,
+            "invalid_grant",
+            "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+        );
+    }
+    (
+        200,
+        json!({"token_type": "Bearer", "scope": format!("{}/.default", entry.resource),
+            "expires_in": 3599, "ext_expires_in": 3599,
+            "access_token": jwt(&entry.resource, &shared.opts.tenant, &entry.client)})
+        .to_string(),
+    )
+}
+
+pub(super) fn login(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    query: &str,
+    body: &[u8],
+) -> (u16, String) {
     let base = format!("https://127.0.0.1:{}", shared.ports.0);
     let mut segs = path.trim_start_matches('/').splitn(2, '/');
     let tenant = segs.next().unwrap_or("");
@@ -60,6 +217,12 @@ pub(super) fn login(shared: &Shared, method: &str, path: &str, body: &[u8]) -> (
         };
     }
     match (method, rest) {
+        ("GET", "oauth2/v2.0/authorize") => authorize(shared, query),
+        ("POST", "oauth2/v2.0/token")
+            if form(body).get("grant_type").map(String::as_str) == Some("authorization_code") =>
+        {
+            redeem(shared, body)
+        }
         ("GET", "v2.0/.well-known/openid-configuration") => (
             200,
             json!({

@@ -57,6 +57,9 @@ pub struct Options {
     pub device_pending_polls: u32,
     /// Conditional Access blocks the device code flow (AADSTS53003 at the token endpoint).
     pub block_device_code: bool,
+    /// The person declines in the browser: `/authorize` redirects back with
+    /// `error=access_denied` (AADSTS65004) instead of a code.
+    pub decline_browser: bool,
 }
 
 impl Default for Options {
@@ -69,6 +72,7 @@ impl Default for Options {
             deny_consent: false,
             device_pending_polls: 1,
             block_device_code: false,
+            decline_browser: false,
         }
     }
 }
@@ -97,6 +101,8 @@ pub struct State {
     next_id: u64,
     /// Device codes handed out: (device_code, client_id, resource, polls so far).
     device_codes: Vec<(String, String, String, u32)>,
+    /// Authorization codes handed out by `/authorize`, each redeemable once.
+    auth_codes: Vec<login::AuthCode>,
     pub log: Vec<Logged>,
 }
 
@@ -256,6 +262,38 @@ impl StandIn {
             .env_remove("LC_ALL")
             .stdin(std::process::Stdio::null());
         cmd
+    }
+
+    /// `azreg apply` with the browser sign-in, the "browser" being curl (a real HTTP client
+    /// that follows the stand-in's redirect back to azreg's loopback port, as a browser does);
+    /// `None`, with the reason printed, where curl is missing (CI installs it).
+    pub fn browser_apply(&self, file: &Path) -> Option<std::process::Command> {
+        let curl = which("curl");
+        if curl.is_none() {
+            let why = "curl is not installed (it plays the browser)";
+            if std::env::var_os("AZREG_REQUIRE_CURL").is_some() {
+                panic!("{why}, and AZREG_REQUIRE_CURL is set");
+            }
+            eprintln!("SKIPPED: {why}");
+            return None;
+        }
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_azreg"));
+        cmd.arg("--file")
+            .arg(file)
+            .args(["apply", "--authority", &self.login_url()])
+            .args(["--graph", &self.graph_url()])
+            .env("SSL_CERT_FILE", &self.ca_file)
+            .env(
+                "BROWSER",
+                format!(
+                    "curl --silent --show-error --location --max-time 20 --cacert {} --output /dev/null",
+                    self.ca_file.display()
+                ),
+            )
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .stdin(std::process::Stdio::null());
+        Some(cmd)
     }
 
     pub fn login_url(&self) -> String {
@@ -441,9 +479,14 @@ fn serve(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared, por
             body: masked,
             status,
         });
-        let body = if status == 204 { String::new() } else { body };
+        // A redirect carries its target as the body (`login::authorize`).
+        let (location, body) = match status {
+            302 => (format!("Location: {body}\r\n"), String::new()),
+            204 => (String::new(), String::new()),
+            _ => (String::new(), body),
+        };
         let resp = format!(
-            "HTTP/1.1 {status} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            "HTTP/1.1 {status} {}\r\n{location}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             reason(status),
             body.len()
         );
@@ -463,11 +506,19 @@ fn serve(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared, por
     }
 }
 
+/// A program on PATH.
+pub fn which(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         201 => "Created",
         204 => "No Content",
+        302 => "Found",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
@@ -535,7 +586,7 @@ fn route(shared: &Shared, port: &str, req: &Request) -> (u16, String) {
         .split_once('?')
         .map_or((req.target.as_str(), ""), |(p, q)| (p, q));
     match port {
-        "login" => login(shared, &req.method, path, &req.body),
+        "login" => login(shared, &req.method, path, query, &req.body),
         "arm" => match path.trim_end_matches('/') {
             "/subscriptions" => (200, json!({"value": []}).to_string()),
             "/tenants" => (

@@ -1,7 +1,10 @@
-//! Signing in a person for `azreg apply`, without an app registration of azreg's own: the device
-//! code flow (OAuth 2.0 device authorization grant, as Entra ID implements it; DOMAIN.md "Signing
-//! in a command-line tool"), with the Azure CLI's public client ID by default, as Microsoft's
-//! azure-identity does. The token lives in memory only, in a [`Secret`].
+//! Signing in a person for `azreg apply`, without an app registration of azreg's own: in the
+//! browser (authorization code with PKCE, [`browser`]) or by device code (OAuth 2.0 device
+//! authorization grant, as Entra ID implements it; DOMAIN.md "Signing in a command-line tool"),
+//! with the Azure CLI's public client ID by default, as Microsoft's azure-identity does. The
+//! token lives in memory only, in a [`Secret`].
+
+pub mod browser;
 
 use std::time::{Duration, Instant};
 
@@ -100,10 +103,7 @@ pub async fn device_code(
         let (status, body) = fetch(http.post(url.clone()).form(&form), &url, lang).await?;
         let answer: TokenAnswer = serde_json::from_str(&body).unwrap_or_default();
         if status.is_success() {
-            return answer
-                .access_token
-                .map(|t| Secret::from(t.as_str()))
-                .ok_or_else(|| refused(&body, lang));
+            return token_answer(true, &body, lang);
         }
         match answer.error.as_str() {
             "authorization_pending" if Instant::now() < deadline => {}
@@ -126,6 +126,15 @@ pub async fn device_code(
             }
             _ => return Err(refused(&body, lang)),
         }
+    }
+}
+
+/// The token endpoint's answer: the access token, or the refusal explained.
+fn token_answer(ok: bool, body: &str, lang: Lang) -> Result<Secret, String> {
+    let answer: TokenAnswer = serde_json::from_str(body).unwrap_or_default();
+    match answer.access_token {
+        Some(t) if ok && !t.is_empty() => Ok(Secret::from(t.as_str())),
+        _ => Err(refused(body, lang)),
     }
 }
 

@@ -65,6 +65,11 @@ pub struct WalkArgs {
     /// consoles); the default with TERM=dumb
     #[arg(long)]
     pub plain: bool,
+
+    /// Microsoft Graph's root for "let azreg do it", for a cloud azreg does not know
+    /// [default: from the progress file's authority]
+    #[arg(long, value_name = "URL")]
+    pub graph: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -241,6 +241,7 @@ fn walk(args: &WalkArgs, env: Env, cli_color: azreg::cli::ColorChoice) -> Outcom
         no_color: azreg::tui::view::theme::colour_off(cli_color.forced(), &|n| std::env::var_os(n)),
         today: env.today,
         profile: env.profile.clone(),
+        graph: args.graph.clone(),
     };
     let read_env = |name: &str| std::env::var_os(name);
     let kind = clipboard::choose(args.clipboard, &read_env, cfg!(target_os = "linux"));

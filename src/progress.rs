@@ -94,7 +94,29 @@ impl Progress {
     pub fn is_done(&self, step_id: &str) -> bool {
         self.done.contains_key(step_id)
     }
+
+    /// Take in what a run of `azreg apply` recorded (`from`, which started as a copy of this):
+    /// the values and object ids it sets, and the steps it ticked. Anything else the user
+    /// changed meanwhile (other values, marks, the current step) stays.
+    pub fn take_applied(&mut self, from: &Progress) {
+        for id in APPLIED_VALUES {
+            if let Some(v) = from.values.get(id) {
+                self.values.insert(id.to_string(), v.clone());
+            }
+        }
+        self.app_object_id.clone_from(&from.app_object_id);
+        self.app_unique_name.clone_from(&from.app_unique_name);
+        self.sp_object_id.clone_from(&from.sp_object_id);
+        self.secret_key_id.clone_from(&from.secret_key_id);
+        self.pending_secret.clone_from(&from.pending_secret);
+        for (id, at) in &from.done {
+            self.done.entry(id.clone()).or_insert(*at);
+        }
+    }
 }
+
+/// The values `azreg apply` learns from Microsoft Graph.
+pub const APPLIED_VALUES: [&str; 3] = ["tenant_id", "client_id", "client_secret"];
 
 /// Never prints values: one of them is the client secret.
 impl fmt::Debug for Progress {
@@ -149,6 +171,28 @@ mod tests {
         p.values
             .insert("client_secret".into(), "abc8Q~topsecret".into());
         assert!(!format!("{p:?}").contains("topsecret"));
+    }
+
+    #[test]
+    fn taking_in_an_apply_keeps_what_the_user_did_meanwhile() {
+        let mut mine = Progress::new("x");
+        mine.values.insert("app_name".into(), "Portal".into());
+        let mut applied = mine.clone();
+        mine.values.insert("app_name".into(), "Portal 2".into());
+        mine.done.insert("sign-in".into(), EPOCH);
+        mine.current = Some("step-9".into());
+        applied.values.insert("client_id".into(), "c".into());
+        applied.values.insert("client_secret".into(), "s".into());
+        applied.app_object_id = Some("o".into());
+        applied.pending_secret = None;
+        applied.done.insert("register".into(), now());
+        mine.take_applied(&applied);
+        assert_eq!(mine.values["app_name"], "Portal 2", "the user's edit stays");
+        assert_eq!(mine.values["client_id"], "c");
+        assert_eq!(mine.values["client_secret"], "s");
+        assert_eq!(mine.app_object_id.as_deref(), Some("o"));
+        assert!(mine.is_done("sign-in") && mine.is_done("register"));
+        assert_eq!(mine.current.as_deref(), Some("step-9"));
     }
 
     #[test]

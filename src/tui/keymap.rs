@@ -27,6 +27,8 @@ pub enum Action {
     CopyField,
     /// Start the live check.
     Verify,
+    /// "Let azreg do it": the registration through Microsoft Graph (on Before you start).
+    Apply,
     /// Suspend to the shell (Ctrl-Z).
     Suspend,
     /// Quitting with unsaved changes: try to save again.
@@ -172,6 +174,7 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Browse, &[ch('v')], A::Values, L::new("values overview: every value and its state", "Werteübersicht: jeder Wert und sein Zustand"), Some(L::new("values", "Werte"))),
     b(S::Browse, &[ch('r')], A::Reveal, L::new("show the client secret for 10 seconds", "geheimen Clientschlüssel 10 Sekunden lang zeigen"), None),
     b(S::Browse, &[ch('V')], A::Verify, L::new("live check of tenant, client ID, secret and redirect URIs (step 23, summary)", "Live-Prüfung von Mandant, Client-ID, Schlüssel und Umleitungs-URIs (Schritt 23, Zusammenfassung)"), Some(L::new("live check", "Live-Prüfung"))),
+    b(S::Browse, &[ch('A')], A::Apply, L::new("let azreg do it: sign in once, and azreg registers the app through Microsoft Graph and ticks the steps (on Before you start)", "azreg machen lassen: einmal anmelden, und azreg registriert die App über Microsoft Graph und hakt die Schritte ab (auf Bevor Sie beginnen)"), Some(L::new("let azreg do it", "azreg machen lassen"))),
     b(S::Busy, &[k(C::Esc)], A::Cancel, L::new("cancel the live check", "Live-Prüfung abbrechen"), Some(L::new("cancel check", "Prüfung abbrechen"))),
     b(S::Browse, &[ch('?')], A::Help, L::new("this help", "diese Hilfe"), Some(L::new("help", "Hilfe"))),
     b(S::Browse, &[ch('q')], A::Quit, L::new("quit (progress is already saved)", "beenden (der Fortschritt ist schon gespeichert)"), Some(L::new("quit", "beenden"))),

@@ -30,6 +30,23 @@ pub enum Msg {
     SavedAs(Result<String, Failed>),
     /// A frame was drawn: the layout facts `update` needs.
     Drawn(Drawn),
+    /// "Let azreg do it" recorded this progress; the save that follows answers the run.
+    Applied(Box<crate::progress::Progress>),
+    /// What the run says while it works.
+    ApplyNews(News),
+    /// The run ended: done, or why it stopped.
+    ApplyEnded(Result<(), String>),
+}
+
+/// What a run of "let azreg do it" says while it works.
+#[derive(Debug, Clone)]
+pub enum News {
+    /// A line: a part done, a wait for replication.
+    Said(String),
+    /// The browser sign-in waits at this link; why the browser did not open, if not.
+    Link(String, Option<String>),
+    /// The device code sign-in: enter this code at this link.
+    Code(crate::signin::DeviceCode),
 }
 
 /// What drawing learned that `update` needs (fed back as `Msg::Drawn`): the view owns the
@@ -86,6 +103,9 @@ pub enum Effect {
     /// Run the live check in the background; answered with `Msg::Verified`.
     Verify(Box<verify::Request>),
     CancelVerify,
+    /// Start "let azreg do it" with this sign-in; answered with `Msg::Applied`, `Msg::ApplyNews`
+    /// and, last, `Msg::ApplyEnded`.
+    Apply(crate::commands::apply::Login),
 }
 
 /// Why something the runtime did for the app did not work; the app words it in its language.

@@ -23,9 +23,10 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::Instant;
 
 use crate::clipboard::{self, Handover};
+use crate::commands::apply;
 use crate::secret::Secret;
 use crate::store;
-use crate::tui::app::{App, Copied, Effect, Msg, Timer};
+use crate::tui::app::{App, Copied, Effect, Msg, News, Timer};
 use crate::tui::msg::Failed;
 use crate::tui::view;
 use crate::verify;
@@ -306,6 +307,9 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
     let mut sigalrm = signal(SignalKind::alarm())?;
     let mut timers: Vec<(Instant, Timer)> = Vec::new();
     let (check_tx, mut check_rx) = mpsc::unbounded_channel();
+    // "Let azreg do it": its events, and the saves it waits for (answered after the save).
+    let (apply_tx, mut apply_rx) = mpsc::unbounded_channel::<apply::Event>();
+    let mut acks: Vec<tokio::sync::oneshot::Sender<Result<(), String>>> = Vec::new();
     let area = terminal.get_frame().area();
     session.app.size = (area.width, area.height);
     // The first frame before anything else: keys typed meanwhile wait in the terminal, and the
@@ -332,6 +336,16 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                 None => return Ok(0),
             },
             Some(results) = check_rx.recv() => Some(Msg::Verified(results)),
+            Some(event) = apply_rx.recv() => Some(match event {
+                apply::Event::Save(progress, ack) => {
+                    acks.push(ack);
+                    Msg::Applied(progress)
+                }
+                apply::Event::Said(line) => Msg::ApplyNews(News::Said(line)),
+                apply::Event::Link(link, failed) => Msg::ApplyNews(News::Link(link, failed)),
+                apply::Event::Code(code) => Msg::ApplyNews(News::Code(code)),
+                apply::Event::Ended(result) => Msg::ApplyEnded(result),
+            }),
             _ = sigterm.recv() => return Ok(finish(session, 128 + 15)),
             _ = sighup.recv() => return Ok(finish(session, 128 + 1)),
             _ = sigint.recv() => return Ok(finish(session, 128 + 2)),
@@ -363,7 +377,11 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                 draw(terminal, &mut session.app)?;
                 dirty = false;
                 save_due = false;
-                queue.push(Msg::Saved(session.save()));
+                let saved = session.save();
+                for ack in acks.drain(..) {
+                    let _ = ack.send(saved.clone());
+                }
+                queue.push(Msg::Saved(saved));
                 continue;
             };
             if let Msg::Saved(result) = &msg {
@@ -414,6 +432,22 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                         }
                     }
                     Effect::OpenUrl(url) => queue.push(Msg::Opened(open_url(&url))),
+                    Effect::Apply(login) => {
+                        let app = &session.app;
+                        let started = apply::Job::new(
+                            &app.procedure,
+                            &app.progress,
+                            app.config.today,
+                            login,
+                            app.config.graph.as_deref(),
+                        )
+                        .and_then(|job| {
+                            apply::start(job, apply_tx.clone()).map_err(|e| e.to_string())
+                        });
+                        if let Err(e) = started {
+                            queue.push(Msg::ApplyEnded(Err(e)));
+                        }
+                    }
                     Effect::Schedule(timer, after) => {
                         timers.retain(|(_, t)| *t != timer);
                         timers.push((Instant::now() + after, timer));

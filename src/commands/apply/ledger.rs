@@ -21,8 +21,8 @@ pub enum Event {
     Save(Box<Progress>, oneshot::Sender<Result<(), String>>),
     /// A line of what happens.
     Said(String),
-    /// The browser sign-in is waiting at this link (opened, or to be opened by hand).
-    Link(String),
+    /// The browser sign-in is waiting at this link; why the browser did not open, if not.
+    Link(String, Option<String>),
     /// The device code sign-in: the person enters this code at this link.
     Code(DeviceCode),
     /// The run ended: done, or where and why it stopped.

@@ -23,9 +23,15 @@ use crate::tr;
 mod ledger;
 mod renew;
 mod sign_in;
+mod walkthrough;
 
 pub use ledger::{Event, Run};
+pub use sign_in::{Login, code_prompt};
 use sign_in::{runtime, sign_in};
+pub use walkthrough::{Job, start};
+
+/// What needs the values, in a refusal that names the missing ones.
+pub const WHAT: crate::i18n::L = crate::i18n::L::new("azreg apply", "azreg apply");
 
 #[derive(Debug, Default)]
 pub struct ApplyArgs {
@@ -130,7 +136,7 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     if let Some(expires) = &args.renew {
         return renew::run(env, args, expires, &r, out);
     }
-    let i = inputs(&r, false)?;
+    let i = inputs(&r, false, WHAT)?;
     if args.dry_run {
         writeln!(
             out,

@@ -101,7 +101,7 @@ pub fn run(
             )
         })?
     } else {
-        let inputs = inputs(&r, allow_incomplete)?;
+        let inputs = inputs(&r, allow_incomplete, L::new("the script", "das Skript"))?;
         match kind {
             ScriptKind::Az => az(&inputs),
             ScriptKind::Powershell => powershell(&inputs),
@@ -145,8 +145,8 @@ fn recorded_guid(r: &Report, id: &str) -> Option<String> {
     a.value.filter(|v| usable && is_guid(v))
 }
 
-pub(crate) fn inputs(r: &Report, allow_incomplete: bool) -> Result<Inputs, Failure> {
-    let what = L::new("the script", "das Skript");
+/// The values a script or `apply` needs; `what` names which, in a refusal.
+pub(crate) fn inputs(r: &Report, allow_incomplete: bool, what: L) -> Result<Inputs, Failure> {
     let got = handed_on(r, &NEEDED, allow_incomplete, what)?;
     let mut it = got.into_iter().map(Option::unwrap_or_default);
     let mut next = || it.next().unwrap_or_default();

@@ -8,6 +8,11 @@ impl App {
             self.info(tr!(self.lang(), "The live check runs at step 23 and on the summary: go there and press V", "Die Live-Prüfung läuft in Schritt 23 und in der Zusammenfassung: gehen Sie dorthin und drücken Sie V"));
             return Vec::new();
         }
+        self.verify_now()
+    }
+
+    /// The live check with the values as they are, wherever the cursor is.
+    pub(super) fn verify_now(&mut self) -> Vec<Effect> {
         if matches!(self.check, Check::Running { .. }) {
             return Vec::new();
         }

@@ -6,6 +6,7 @@
 //! `impl App` is split by feature: navigation, editing, overlays, clipboard, the live check
 //! and quitting each have a file of their own below this one.
 
+mod applying;
 mod clipboard;
 mod editing;
 mod live_check;
@@ -32,7 +33,8 @@ use crate::tui::keymap::{self, Action, Scope};
 use crate::tui::layout;
 use crate::verify;
 
-pub use crate::tui::msg::{Copied, Effect, Msg, Timer};
+pub use crate::tui::msg::{Copied, Effect, Msg, News, Timer};
+pub use applying::{ApplyLog, SIGN_INS};
 
 /// Longest paste taken into a field; anything longer is not a value azreg asks for.
 pub const MAX_PASTE: usize = 4096;
@@ -79,6 +81,11 @@ pub enum Overlay {
     },
     /// Quitting while the secret is only in memory (`--no-store-secret`).
     ConfirmSecretQuit,
+    /// "Let azreg do it": how to sign in (`SIGN_INS`), at this host.
+    SignIn {
+        selected: usize,
+        host: String,
+    },
 }
 
 /// A value being edited.
@@ -128,6 +135,8 @@ pub struct Config {
     pub rescue_path: String,
     /// The profile's name, shown in the title.
     pub profile: Option<String>,
+    /// Microsoft Graph's root for "let azreg do it" (`--graph`), for a cloud azreg does not know.
+    pub graph: Option<String>,
 }
 
 impl Config {
@@ -143,6 +152,7 @@ impl Config {
             clear_after: 30,
             rescue_path: "/tmp/rescue.toml".into(),
             profile: None,
+            graph: None,
         }
     }
 }
@@ -182,6 +192,8 @@ pub struct App {
     /// The time a mark is stamped with: set by the runtime before each message, so `update`
     /// reads no clock (like `Config::today`).
     pub now: toml::value::Datetime,
+    /// "Let azreg do it": the run going on or last ended, and what it said.
+    pub apply: Option<ApplyLog>,
 }
 
 /// Shows where the user is, never what they entered (one value is the client secret).
@@ -229,6 +241,7 @@ impl App {
             authority_confirmed: None,
             max_body_scroll: 0,
             now: progress::EPOCH,
+            apply: None,
         };
         if !app.config.store_secret {
             app.info(tr!(
@@ -356,6 +369,10 @@ impl App {
             Action::CopyField => self.focused_field().is_some_and(|f| has_value(&f.id)),
             Action::OpenLink => self.procedure.link_for(self.cursor, None).is_some(),
             Action::Verify => step.verify && !matches!(self.check, Check::Running { .. }),
+            Action::Apply => {
+                matches!(entry.kind, EntryKind::Intro)
+                    && !self.apply.as_ref().is_some_and(|a| a.running)
+            }
             Action::Reveal => self
                 .focus_items()
                 .iter()
@@ -482,6 +499,9 @@ impl App {
                 self.error(failed.message(self.lang()));
                 Vec::new()
             }
+            Msg::Applied(progress) => self.on_applied(&progress),
+            Msg::ApplyNews(news) => self.on_apply_news(news),
+            Msg::ApplyEnded(result) => self.on_apply_ended(result),
         }
     }
 
@@ -585,6 +605,7 @@ impl App {
             }
             (Action::Reveal, _) => self.reveal(),
             (Action::Verify, _) => self.start_verify(),
+            (Action::Apply, _) => self.offer_apply(),
             (Action::Cancel, _) => {
                 if matches!(self.check, Check::Running { .. }) {
                     self.check = Check::Idle;

@@ -70,7 +70,7 @@ impl App {
             (Overlay::ConfirmAuthority { host }, Action::Accept) => {
                 self.authority_confirmed = Some(host.clone());
                 self.overlay = Overlay::None;
-                self.start_verify()
+                self.verify_now()
             }
             (Overlay::ConfirmAuthority { .. }, Action::Back) => {
                 self.overlay = Overlay::None;
@@ -118,11 +118,21 @@ impl App {
                 *scroll = scroll.saturating_sub(1);
                 Vec::new()
             }
-            (Overlay::Values { selected } | Overlay::Pick { selected, .. }, Action::Down) => {
+            (
+                Overlay::Values { selected }
+                | Overlay::Pick { selected, .. }
+                | Overlay::SignIn { selected, .. },
+                Action::Down,
+            ) => {
                 *selected = (*selected + 1).min(len.saturating_sub(1));
                 Vec::new()
             }
-            (Overlay::Values { selected } | Overlay::Pick { selected, .. }, Action::Up) => {
+            (
+                Overlay::Values { selected }
+                | Overlay::Pick { selected, .. }
+                | Overlay::SignIn { selected, .. },
+                Action::Up,
+            ) => {
                 *selected = selected.saturating_sub(1);
                 Vec::new()
             }
@@ -130,6 +140,11 @@ impl App {
                 let selected = *selected;
                 self.overlay = Overlay::None;
                 self.jump_to_field(selected)
+            }
+            (Overlay::SignIn { selected, .. }, Action::Commit) => {
+                let selected = *selected;
+                self.overlay = Overlay::None;
+                self.start_apply(selected)
             }
             (Overlay::Pick { field, selected }, Action::Commit) => {
                 let (field, selected) = (field.clone(), *selected);
@@ -143,6 +158,7 @@ impl App {
     pub(super) fn overlay_len(&self) -> usize {
         match &self.overlay {
             Overlay::Values { .. } => self.procedure.fields.len(),
+            Overlay::SignIn { .. } => SIGN_INS.len(),
             Overlay::Pick { field, .. } => self.procedure.field(field).map_or(0, |spec| {
                 crate::tui::picker::items(spec, self.config.today, self.lang()).len()
             }),

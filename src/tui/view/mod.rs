@@ -1,5 +1,6 @@
 //! The view: a pure function of the App state. Nothing is drawn from anywhere else.
 
+mod applying;
 mod check;
 mod checklist;
 mod fields;
@@ -51,6 +52,9 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         Overlay::ConfirmSecretQuit => overlay::confirm_secret_quit(frame, area, app, &theme),
         Overlay::ConfirmAuthority { host } => {
             overlay::confirm_authority(frame, area, app, host, &theme)
+        }
+        Overlay::SignIn { selected, host } => {
+            overlay::sign_in(frame, area, app, *selected, host, &theme)
         }
         Overlay::Pick { field, selected } => {
             overlay::pick(frame, area, app, field, *selected, &theme)

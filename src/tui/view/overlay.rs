@@ -166,6 +166,67 @@ pub fn pick(frame: &mut Frame, area: Rect, app: &App, field: &str, selected: usi
     render_list(frame, inner, items, selected, theme);
 }
 
+/// "Let azreg do it": how to sign in, and where.
+pub fn sign_in(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    selected: usize,
+    host: &str,
+    theme: &Theme,
+) {
+    let lang = app.lang();
+    let title = L::new(
+        " Let azreg do it: sign in · Enter · Esc cancels ",
+        " azreg machen lassen: Anmeldung · Enter · Esc bricht ab ",
+    )
+    .get(lang)
+    .to_string();
+    let mut texts: Vec<String> = crate::tui::app::SIGN_INS
+        .iter()
+        .map(|(_, label)| label.get(lang).to_string())
+        .collect();
+    let note = crate::tr!(
+        lang,
+        "Sign-in at {host}; the token stays in memory.",
+        "Anmeldung bei {host}; das Token bleibt im Speicher.",
+        host = clean_for_display(host),
+    );
+    let widest = texts
+        .iter()
+        .map(|t| t.width() + 4)
+        .chain([title.width(), note.width()])
+        .max()
+        .unwrap_or(0);
+    let inner = popup(
+        frame,
+        area,
+        widest as u16 + 2,
+        texts.len() as u16 + 4,
+        title,
+        theme,
+    );
+    let list = Rect::new(inner.x, inner.y, inner.width, texts.len() as u16);
+    let items = texts
+        .drain(..)
+        .map(|t| Line::from(truncate(&format!("  {t}"), inner.width as usize)))
+        .collect();
+    render_list(frame, list, items, selected, theme);
+    let below = Rect::new(
+        inner.x,
+        inner.y + list.height + 1,
+        inner.width,
+        inner.height.saturating_sub(list.height + 1),
+    );
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            truncate(&note, inner.width as usize),
+            theme.dim(),
+        )),
+        below,
+    );
+}
+
 /// Quitting with unsaved changes: why, and what can be done (from the keymap).
 pub fn confirm_quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let reason = app.save_error.clone().unwrap_or_default();

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::{Theme, check, fields, summary, wrap};
+use super::{Theme, applying, check, fields, summary, wrap};
 use crate::i18n::L;
 use crate::procedure::EntryKind;
 use crate::text::clean_for_display;
@@ -183,6 +183,9 @@ pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
         out.push(Line::styled(l, theme.title()));
     }
     out.push(Line::default());
+    if matches!(app.procedure.entries[app.cursor].kind, EntryKind::Intro) {
+        out.extend(applying::lines(app, width, theme));
+    }
     if let Some(w) = &step.warning {
         for l in wrap(&format!("⚠ {}", clean_for_display(w)), width, "") {
             out.push(Line::styled(l, theme.warning()));

@@ -425,6 +425,7 @@ fn all_done_lands_on_the_summary() {
     );
 }
 
+mod applying;
 mod clipboard;
 
 fn failing_save(a: &mut App) {

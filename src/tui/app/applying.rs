@@ -1,0 +1,202 @@
+//! "Let azreg do it" (`A` on Before you start): the choice of sign-in, then the run's news in
+//! the log and its saves taken into the progress, so the checklist ticks itself; at the end the
+//! live check.
+
+use super::*;
+use crate::commands::apply::{Job, Login, code_prompt};
+use crate::i18n::L;
+
+/// The sign-ins offered, in the order shown; the first is the default.
+pub const SIGN_INS: [(Login, L); 3] = [
+    (
+        Login::Browser,
+        L::new(
+            "in the browser on this machine (recommended)",
+            "im Browser auf diesem Rechner (empfohlen)",
+        ),
+    ),
+    (
+        Login::DeviceCode,
+        L::new(
+            "with a code, in a browser anywhere (over SSH)",
+            "mit einem Code, in einem beliebigen Browser (über SSH)",
+        ),
+    ),
+    (
+        Login::AzCli,
+        L::new(
+            "with the Azure CLI's sign-in (az login done)",
+            "mit der Anmeldung der Azure CLI (az login erledigt)",
+        ),
+    ),
+];
+
+/// Longest log kept: the newest lines win.
+const MAX_LOG: usize = 40;
+
+/// A run of "let azreg do it": going on, or ended, and what it said.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplyLog {
+    pub running: bool,
+    pub lines: Vec<(Tone, String)>,
+}
+
+impl ApplyLog {
+    fn push(&mut self, tone: Tone, text: &str) {
+        let text = crate::text::clean_for_display(text).into_owned();
+        self.lines.push((tone, text));
+        if self.lines.len() > MAX_LOG {
+            self.lines.remove(0);
+        }
+    }
+}
+
+impl App {
+    fn job(&self, login: Login) -> Result<Job, String> {
+        Job::new(
+            &self.procedure,
+            &self.progress,
+            self.config.today,
+            login,
+            self.config.graph.as_deref(),
+        )
+    }
+
+    /// `A`: what is missing, or the question how to sign in.
+    pub(super) fn offer_apply(&mut self) -> Vec<Effect> {
+        if !matches!(self.procedure.entries[self.cursor].kind, EntryKind::Intro) {
+            self.info(tr!(
+                self.lang(),
+                "Let azreg do it starts on Before you start: press g, then A",
+                "azreg machen lassen beginnt auf Bevor Sie beginnen: drücken Sie g, dann A"
+            ));
+            return Vec::new();
+        }
+        if self.apply.as_ref().is_some_and(|a| a.running) {
+            self.info(tr!(
+                self.lang(),
+                "azreg is at it already: watch the checklist",
+                "azreg ist schon dabei: sehen Sie auf die Checkliste"
+            ));
+            return Vec::new();
+        }
+        match self.job(Login::Browser) {
+            Err(e) => self.error(tr!(
+                self.lang(),
+                "Let azreg do it: {e}",
+                "azreg machen lassen: {e}",
+                e = e,
+            )),
+            Ok(job) => {
+                self.overlay = Overlay::SignIn {
+                    selected: 0,
+                    host: job.sign_in_host(),
+                };
+            }
+        }
+        Vec::new()
+    }
+
+    /// The sign-in was chosen: start.
+    pub(super) fn start_apply(&mut self, selected: usize) -> Vec<Effect> {
+        let (login, _) = SIGN_INS[selected.min(SIGN_INS.len() - 1)];
+        let mut log = ApplyLog {
+            running: true,
+            lines: Vec::new(),
+        };
+        let signing_in = tr!(self.lang(), "Signing in…", "Anmeldung …");
+        log.push(Tone::Info, &signing_in);
+        self.apply = Some(log);
+        let mut effects = self.move_to(0);
+        self.info(signing_in);
+        effects.push(Effect::Apply(login));
+        effects
+    }
+
+    /// The run saved: take in what it recorded (the checklist ticks), and save here too.
+    pub(super) fn on_applied(&mut self, progress: &Progress) -> Vec<Effect> {
+        self.progress.take_applied(progress);
+        vec![Effect::Save]
+    }
+
+    pub(super) fn on_apply_news(&mut self, news: News) -> Vec<Effect> {
+        let lang = self.lang();
+        let mut effects = Vec::new();
+        let (tone, text) = match news {
+            News::Said(line) => {
+                let tone = if line.starts_with('✓') {
+                    Tone::Success
+                } else {
+                    Tone::Info
+                };
+                (tone, line)
+            }
+            News::Link(link, failed) => {
+                let text = match failed {
+                    None => tr!(
+                        lang,
+                        "Sign in in the browser that opened; azreg waits. The link: {link}",
+                        "Melden Sie sich im geöffneten Browser an; azreg wartet. Der Link: {link}",
+                        link = link,
+                    ),
+                    Some(why) => tr!(
+                        lang,
+                        "No browser opened ({why}): open this link on this machine, or press Esc and choose the code: {link}",
+                        "Kein Browser öffnete sich ({why}): öffnen Sie diesen Link auf diesem Rechner, oder wählen Sie den Code: {link}",
+                        why = why,
+                        link = link,
+                    ),
+                };
+                (Tone::Warning, text)
+            }
+            News::Code(code) => {
+                effects.push(Effect::Copy {
+                    label: L::new("sign-in code", "Anmeldecode").get(lang).into(),
+                    text: crate::secret::Secret::from(code.user_code.as_str()),
+                    secret: false,
+                });
+                (Tone::Warning, code_prompt(&code, lang))
+            }
+        };
+        if let Some(log) = &mut self.apply {
+            log.push(tone, &text);
+        }
+        self.set_status(text, tone);
+        effects
+    }
+
+    /// The run ended: the live check after a success; after a stop, the step it stopped at.
+    pub(super) fn on_apply_ended(&mut self, result: Result<(), String>) -> Vec<Effect> {
+        let lang = self.lang();
+        let Some(log) = &mut self.apply else {
+            return Vec::new();
+        };
+        log.running = false;
+        match result {
+            Ok(()) => {
+                let text = tr!(
+                    lang,
+                    "Done through Microsoft Graph: the app is registered. Now the live check.",
+                    "Über Microsoft Graph erledigt: die App ist registriert. Jetzt die Live-Prüfung."
+                );
+                log.push(Tone::Success, &text);
+                self.success(text);
+                let summary = self.procedure.summary_index();
+                let mut effects = self.move_to(summary);
+                effects.extend(self.verify_now());
+                effects
+            }
+            Err(why) => {
+                let text = tr!(
+                    lang,
+                    "Let azreg do it stopped: {why}. The rest is open to finish by hand, or press A again.",
+                    "azreg machen lassen hielt an: {why}. Der Rest lässt sich von Hand erledigen, oder drücken Sie noch einmal A.",
+                    why = why,
+                );
+                log.push(Tone::Error, &text);
+                self.error(text);
+                Vec::new()
+            }
+        }
+    }
+}

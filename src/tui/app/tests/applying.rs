@@ -1,0 +1,148 @@
+//! "Let azreg do it": the offer, the run's saves and news, its end.
+
+use super::*;
+
+/// An app whose progress has what apply needs.
+fn ready() -> App {
+    let mut a = app();
+    for (k, v) in [
+        ("portal_url", "https://portal.example.com"),
+        ("collaboration", "mycompany"),
+        ("app_name", "Intrexx Portal"),
+        ("account_type", "AzureADMyOrg"),
+        ("secret_description", "Intrexx connector"),
+        ("secret_expiry", "2027-05-25"),
+        ("admin_consent", "yes"),
+    ] {
+        a.progress.values.insert(k.into(), v.into());
+    }
+    a
+}
+
+#[test]
+fn a_offers_the_sign_ins_only_on_before_you_start() {
+    let mut a = ready();
+    assert!(a.acts(Action::Apply));
+    assert!(ch(&mut a, 'A').is_empty());
+    assert!(
+        matches!(&a.overlay, Overlay::SignIn { selected: 0, host } if host == "login.microsoftonline.com"),
+        "{:?}",
+        a.overlay
+    );
+    ch(&mut a, 'j');
+    let effects = key(&mut a, KeyCode::Enter);
+    assert!(
+        effects.contains(&Effect::Apply(crate::commands::apply::Login::DeviceCode)),
+        "{effects:?}"
+    );
+    assert!(a.apply.as_ref().is_some_and(|l| l.running));
+    assert!(!a.acts(Action::Apply), "not twice at once");
+
+    let mut b = ready();
+    ch(&mut b, 'j');
+    assert!(!b.acts(Action::Apply));
+    assert!(ch(&mut b, 'A').is_empty());
+    assert_eq!(b.overlay, Overlay::None, "A does nothing on a step");
+}
+
+#[test]
+fn missing_values_are_named_before_any_sign_in() {
+    let mut a = app();
+    ch(&mut a, 'A');
+    assert_eq!(a.overlay, Overlay::None);
+    let status = a.status.clone().unwrap();
+    assert_eq!(status.tone, Tone::Error);
+    assert!(status.text.contains("Let azreg do it"), "{}", status.text);
+    assert!(
+        status.text.contains("app"),
+        "names what is missing: {}",
+        status.text
+    );
+}
+
+#[test]
+fn the_runs_saves_tick_the_checklist_and_keep_the_users_edits() {
+    let mut a = ready();
+    ch(&mut a, 'A');
+    key(&mut a, KeyCode::Enter);
+    let mut from_run = a.progress.clone();
+    // Meanwhile the user marked a step by hand.
+    a.progress.done.insert("sign-in".into(), a.now);
+    from_run.values.insert(
+        "client_id".into(),
+        "0b1c2d3e-1111-2222-3333-444455556666".into(),
+    );
+    from_run.done.insert("register".into(), a.now);
+    let effects = a.update(Msg::Applied(Box::new(from_run)));
+    assert_eq!(effects, vec![Effect::Save], "saved before the run goes on");
+    assert!(a.progress.is_done("register") && a.progress.is_done("sign-in"));
+    assert_eq!(
+        a.progress.values["client_id"],
+        "0b1c2d3e-1111-2222-3333-444455556666"
+    );
+}
+
+#[test]
+fn a_device_code_is_shown_and_copied() {
+    let mut a = ready();
+    ch(&mut a, 'A');
+    key(&mut a, KeyCode::Enter);
+    let effects = a.update(Msg::ApplyNews(News::Code(crate::signin::DeviceCode {
+        user_code: "ABCD-1234".into(),
+        verification_uri: "https://microsoft.com/devicelogin".into(),
+        expires_in: 900,
+    })));
+    assert!(
+        matches!(&effects[..], [Effect::Copy { text, secret: false, .. }] if text.expose() == "ABCD-1234"),
+        "{effects:?}"
+    );
+    let log = a.apply.clone().unwrap();
+    assert!(log.lines.iter().any(|(_, l)| l.contains("ABCD-1234")));
+    assert!(a.status.clone().unwrap().text.contains("devicelogin"));
+}
+
+#[test]
+fn news_from_the_server_is_cleaned_before_it_is_shown() {
+    let mut a = ready();
+    ch(&mut a, 'A');
+    key(&mut a, KeyCode::Enter);
+    a.update(Msg::ApplyNews(News::Said("✓ done\u{1b}[2J\u{202e}".into())));
+    let log = a.apply.clone().unwrap();
+    let last = &log.lines.last().unwrap().1;
+    assert!(
+        !last.contains('\u{1b}') && !last.contains('\u{202e}'),
+        "{last:?}"
+    );
+    assert_eq!(log.lines.last().unwrap().0, Tone::Success);
+}
+
+#[test]
+fn the_end_runs_the_live_check_or_says_where_it_stopped() {
+    let mut a = ready();
+    for (k, v) in [
+        ("client_secret", "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_"),
+        ("client_id", "0b1c2d3e-1111-2222-3333-444455556666"),
+        ("tenant_id", "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff"),
+    ] {
+        a.progress.values.insert(k.into(), v.into());
+    }
+    ch(&mut a, 'A');
+    key(&mut a, KeyCode::Enter);
+    let effects = a.update(Msg::ApplyEnded(Ok(())));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Verify(_))),
+        "{effects:?}"
+    );
+    assert_eq!(a.cursor, a.procedure.summary_index());
+    assert!(!a.apply.as_ref().unwrap().running);
+
+    let mut b = ready();
+    ch(&mut b, 'A');
+    key(&mut b, KeyCode::Enter);
+    let effects = b.update(Msg::ApplyEnded(Err("stopped at step 5: no right".into())));
+    assert!(effects.is_empty());
+    let status = b.status.clone().unwrap();
+    assert_eq!(status.tone, Tone::Error);
+    assert!(status.text.contains("stopped at step 5"), "{}", status.text);
+    assert!(b.acts(Action::Apply), "it can be started again");
+}

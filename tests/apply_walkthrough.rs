@@ -1,0 +1,169 @@
+//! "Let azreg do it" in the walkthrough: the real binary in a pseudo-terminal, signing in by
+//! device code at the Entra ID and Graph stand-in (`common/graph`, written from Microsoft's
+//! documented contract; Entra ID and Graph cannot be had here). The checklist must tick itself
+//! as the Graph calls succeed, the progress file must hold what Graph handed out, and a refusal
+//! must stop at its step with the rest of the walkthrough still usable.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::Pty;
+use common::graph::{Options, StandIn};
+
+/// A progress file with the values apply needs, its authority the stand-in's.
+fn progress_file(s: &StandIn) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    let text = common::graph::APPLY_PROGRESS.replacen(
+        "\n[values]",
+        &format!("authority = \"{}\"\n\n[values]", s.login_url()),
+        1,
+    );
+    std::fs::write(&file, text).unwrap();
+    (dir, file)
+}
+
+fn walkthrough(s: &StandIn, file: &Path) -> Pty {
+    let graph = s.graph_url();
+    Pty::spawn(
+        &[
+            "--file",
+            common::arg(file),
+            "--graph",
+            &graph,
+            "--clipboard",
+            "osc52",
+        ],
+        &[
+            ("SSL_CERT_FILE", Some(common::arg(&s.ca_file))),
+            ("TMUX", None),
+        ],
+        100,
+        32,
+    )
+}
+
+/// `A`, then the device code (the second sign-in offered).
+fn let_azreg_do_it(pty: &mut Pty) {
+    pty.wait_for("Two ways from here", 10);
+    pty.send("A");
+    pty.wait_for("Let azreg do it: sign in", 5);
+    pty.wait_for("Sign-in at 127.0.0.1", 5);
+    pty.send("j");
+    pty.send("\r");
+}
+
+fn saved(file: &Path) -> toml::Table {
+    toml::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
+}
+
+#[test]
+fn the_checklist_ticks_itself_while_azreg_registers_through_graph() {
+    let s = StandIn::start(Options {
+        device_pending_polls: 2,
+        ..Options::default()
+    });
+    let (_dir, file) = progress_file(&s);
+    let mut pty = walkthrough(&s, &file);
+    pty.wait_for("[ ]  5 Start a new registration", 10);
+    let_azreg_do_it(&mut pty);
+    pty.wait_for("enter the code STAND", 15);
+    // The first part done: its steps are ticked on screen while the rest still runs.
+    pty.wait_for("✓ app registration", 30);
+    pty.wait_for("[x]  5 Start a new registration", 5);
+    let during = pty.screen();
+    assert!(
+        during.contains("working…"),
+        "the run still goes on: {during}"
+    );
+    if let Ok(path) = std::env::var("AZREG_DUMP_SCREEN") {
+        std::fs::write(path, &during).unwrap();
+    }
+    // The live check afterwards goes to the stand-in: azreg asks before sending the secret.
+    pty.wait_for("127.0.0.1", 60);
+    pty.wait_for("Send the secret to this host?", 60);
+    pty.send("y");
+    pty.wait_for("Live check passed", 30);
+    let screen = pty.screen();
+    for step in [
+        "[x]  5 Start a new registration",
+        "[x] 10 Enter the connector's r",
+        "[x] 14 Enter the OneDrive cont",
+        "[x] 19 Describe the secret and",
+    ] {
+        assert!(screen.contains(step), "{step} not ticked:\n{screen}");
+    }
+    let t = saved(&file);
+    let values = t["values"].as_table().unwrap();
+    let apps = s.apps();
+    assert_eq!(apps.len(), 1, "{}", s.dump());
+    assert_eq!(
+        values["client_id"].as_str(),
+        apps[0]["appId"].as_str(),
+        "the client ID Graph gave is saved"
+    );
+    assert_eq!(
+        t["app_object_id"].as_str(),
+        apps[0]["id"].as_str(),
+        "the object ID is saved"
+    );
+    assert!(
+        values["client_secret"]
+            .as_str()
+            .is_some_and(|v| !v.is_empty())
+    );
+    assert!(t.get("pending_secret").is_none(), "the secret is recorded");
+    let done = t["done"].as_table().unwrap();
+    for id in [
+        "sign-in",
+        "register",
+        "enter-web-uri",
+        "enter-spa-uri",
+        "copy-secret-value",
+        "copy-ids",
+        "add-permissions",
+        "grant-admin-consent",
+    ] {
+        assert!(done.contains_key(id), "{id} not marked done: {done:?}");
+    }
+    assert!(t.get("last_verified").is_some(), "the live check passed");
+    assert!(
+        !String::from_utf8_lossy(&pty.raw()).contains("c2lnbmF0dXJl"),
+        "a token reached the screen"
+    );
+    pty.send("q");
+    assert_eq!(pty.wait_exit(10), 0);
+}
+
+#[test]
+fn a_refused_create_stops_at_its_step_and_the_rest_stays_open() {
+    let s = StandIn::start(Options {
+        deny_create: true,
+        device_pending_polls: 0,
+        ..Options::default()
+    });
+    let (_dir, file) = progress_file(&s);
+    let mut pty = walkthrough(&s, &file);
+    let_azreg_do_it(&mut pty);
+    pty.wait_for("stopped at step 5", 30);
+    let screen = pty.screen();
+    assert!(
+        screen.contains("Application Developer") || screen.contains("Authorization_RequestDenied"),
+        "says which role is needed: {screen}"
+    );
+    assert!(screen.contains("by hand"), "{screen}");
+    assert!(
+        screen.contains("[ ]  5 Start a new registration"),
+        "nothing ticked: {screen}"
+    );
+    assert!(s.apps().is_empty());
+    // The walkthrough goes on: to step 1, marked by hand.
+    pty.send("j");
+    pty.send("\r");
+    pty.wait_for("[x]  1 Sign in", 5);
+    pty.send("q");
+    assert_eq!(pty.wait_exit(10), 0);
+    let t = saved(&file);
+    assert!(t["done"].as_table().unwrap().contains_key("sign-in"));
+}

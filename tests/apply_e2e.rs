@@ -338,6 +338,51 @@ fn a_declined_browser_sign_in_is_explained_and_changes_nothing() {
     assert_eq!(std::fs::read(&file).unwrap(), before, "nothing changed");
 }
 
+/// The network fails right after Graph made the secret: its value never arrived. The run stops
+/// at the secret's step; the next run finds that secret by the start time it recorded, removes
+/// it, and adds one whose value it keeps: one secret at the end, and it works.
+#[test]
+fn a_connection_dropped_after_add_password_is_settled_by_the_next_run() {
+    let s = StandIn::start(Options {
+        drop_add_password: 1,
+        device_pending_polls: 0,
+        ..Options::default()
+    });
+    let (_dir, file) = progress_file();
+    let o = apply_by_device_code(&s, &file);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(7), "{t}");
+    assert!(t.contains("stopped at step 19"), "{t}");
+    let creds = |s: &StandIn| {
+        s.apps()[0]["passwordCredentials"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let orphan = creds(&s);
+    assert_eq!(orphan.len(), 1, "Graph made it; its value is lost");
+    let first = saved(&file);
+    assert!(first.get("pending_secret").is_some(), "{first:?}");
+    assert!(
+        !first["values"]
+            .as_table()
+            .unwrap()
+            .contains_key("client_secret")
+    );
+
+    let o = apply_by_device_code(&s, &file);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
+    let now = creds(&s);
+    assert_eq!(now.len(), 1, "the orphan removed, one new: {now:?}");
+    assert_ne!(now[0]["keyId"], orphan[0]["keyId"]);
+    let second = saved(&file);
+    assert_eq!(second["secret_key_id"].as_str(), now[0]["keyId"].as_str());
+    assert!(second.get("pending_secret").is_none());
+    assert_eq!(s.apps().len(), 1, "no second app");
+    assert!(t.contains("belong together"), "the saved value works: {t}");
+}
+
 #[test]
 fn a_blocked_device_code_sign_in_is_explained_and_changes_nothing() {
     let s = StandIn::start(Options {

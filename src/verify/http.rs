@@ -51,6 +51,14 @@ pub(super) fn chain(e: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
+/// The innermost cause says most ("Connection refused", "dns error", "invalid peer
+/// certificate"); a link to a library's manual after it (rustls adds one) says nothing.
+fn innermost(full: &str) -> &str {
+    full.rsplit(": ")
+        .find(|part| !part.starts_with("http"))
+        .unwrap_or(full)
+}
+
 pub fn unreachable(url: &Url, e: &reqwest::Error, lang: Lang) -> String {
     let host = url.host_str().unwrap_or("the authority");
     let reason = if e.is_timeout() {
@@ -58,10 +66,7 @@ pub fn unreachable(url: &Url, e: &reqwest::Error, lang: Lang) -> String {
             .get(lang)
             .to_string()
     } else {
-        // The innermost cause says most ("Connection refused", "dns error", "invalid peer
-        // certificate").
-        let full = chain(e);
-        full.rsplit(": ").next().unwrap_or(&full).to_string()
+        innermost(&chain(e)).to_string()
     };
     tr!(
         lang,
@@ -121,5 +126,24 @@ pub fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_innermost_cause_is_kept_and_a_manual_link_dropped() {
+        assert_eq!(
+            innermost("error sending request: client error (Connect): Connection refused"),
+            "Connection refused"
+        );
+        assert_eq!(
+            innermost(
+                "error decoding response body: peer closed connection without sending TLS close_notify: https://docs.rs/rustls/latest/rustls/manual/_03_howto/index.html#unexpected-eof"
+            ),
+            "peer closed connection without sending TLS close_notify"
+        );
     }
 }

@@ -60,6 +60,10 @@ pub struct Options {
     /// The person declines in the browser: `/authorize` redirects back with
     /// `error=access_denied` (AADSTS65004) instead of a code.
     pub decline_browser: bool,
+    /// The first this many `addPassword` calls are carried out, and then the connection drops
+    /// without an answer (the network failing after Graph acted): the secret exists, its value
+    /// never reached the client.
+    pub drop_add_password: u32,
 }
 
 impl Default for Options {
@@ -73,6 +77,7 @@ impl Default for Options {
             device_pending_polls: 1,
             block_device_code: false,
             decline_browser: false,
+            drop_add_password: 0,
         }
     }
 }
@@ -103,6 +108,8 @@ pub struct State {
     device_codes: Vec<(String, String, String, u32)>,
     /// Authorization codes handed out by `/authorize`, each redeemable once.
     auth_codes: Vec<login::AuthCode>,
+    /// `addPassword` answers dropped so far (`Options::drop_add_password`).
+    dropped: u32,
     pub log: Vec<Logged>,
 }
 
@@ -472,13 +479,26 @@ fn serve(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared, por
     while let Some(req) = read_request(&mut reader) {
         let (status, body) = route(shared, port, &req);
         let masked = mask(&String::from_utf8_lossy(&req.body));
-        shared.state.lock().unwrap().log.push(Logged {
-            port,
-            method: req.method.clone(),
-            target: req.target.clone(),
-            body: masked,
-            status,
-        });
+        let drop_it = {
+            let mut st = shared.state.lock().unwrap();
+            let drop_it = port == "graph"
+                && req.target.ends_with("/addPassword")
+                && status == 200
+                && st.dropped < shared.opts.drop_add_password;
+            st.dropped += u32::from(drop_it);
+            st.log.push(Logged {
+                port,
+                method: req.method.clone(),
+                target: req.target.clone(),
+                body: masked,
+                // 0: carried out, but the answer never left.
+                status: if drop_it { 0 } else { status },
+            });
+            drop_it
+        };
+        if drop_it {
+            return;
+        }
         // A redirect carries its target as the body (`login::authorize`).
         let (location, body) = match status {
             302 => (format!("Location: {body}\r\n"), String::new()),

@@ -44,13 +44,12 @@ fn walkthrough(s: &StandIn, file: &Path) -> Pty {
     )
 }
 
-/// `A`, then the device code (the second sign-in offered).
+/// `A`, then the device code: without a display, as over SSH, the sign-in offered first.
 fn let_azreg_do_it(pty: &mut Pty) {
     pty.wait_for("Two ways from here", 10);
     pty.send("A");
     pty.wait_for("Let azreg do it: sign in", 5);
     pty.wait_for("Sign-in at 127.0.0.1", 5);
-    pty.send("j");
     pty.send("\r");
 }
 
@@ -166,4 +165,25 @@ fn a_refused_create_stops_at_its_step_and_the_rest_stays_open() {
     assert_eq!(pty.wait_exit(10), 0);
     let t = saved(&file);
     assert!(t["done"].as_table().unwrap().contains_key("sign-in"));
+}
+
+#[test]
+fn esc_cancels_a_run_that_waits_for_the_sign_in() {
+    let s = StandIn::start(Options {
+        device_pending_polls: 1000,
+        ..Options::default()
+    });
+    let (_dir, file) = progress_file(&s);
+    let mut pty = walkthrough(&s, &file);
+    let_azreg_do_it(&mut pty);
+    pty.wait_for("enter the code STAND", 15);
+    pty.esc();
+    pty.wait_for("cancelled; what was done is saved", 10);
+    pty.wait_for("Let azreg do it · ended", 5);
+    assert!(s.apps().is_empty());
+    let polls = s.log().len();
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert_eq!(s.log().len(), polls, "no more polling after the cancel");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(10), 0);
 }

@@ -64,7 +64,7 @@ pub enum Scope {
     Editor,
     /// A list overlay (values overview, choice picker).
     Overlay,
-    /// The live check is running.
+    /// The live check or "let azreg do it" is running.
     Busy,
     /// Asked before quitting with unsaved changes.
     Confirm,
@@ -86,8 +86,8 @@ impl Scope {
                 "Listen (Werteübersicht, Auswahl)",
             ),
             Scope::Busy => L::new(
-                "While the live check runs",
-                "Während die Live-Prüfung läuft",
+                "While the live check or let azreg do it runs",
+                "Während die Live-Prüfung oder azreg machen lassen läuft",
             ),
             Scope::Confirm => L::new(
                 "Quitting with unsaved changes",
@@ -175,7 +175,7 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Browse, &[ch('r')], A::Reveal, L::new("show the client secret for 10 seconds", "geheimen Clientschlüssel 10 Sekunden lang zeigen"), None),
     b(S::Browse, &[ch('V')], A::Verify, L::new("live check of tenant, client ID, secret and redirect URIs (step 23, summary)", "Live-Prüfung von Mandant, Client-ID, Schlüssel und Umleitungs-URIs (Schritt 23, Zusammenfassung)"), Some(L::new("live check", "Live-Prüfung"))),
     b(S::Browse, &[ch('A')], A::Apply, L::new("let azreg do it: sign in once, and azreg registers the app through Microsoft Graph and ticks the steps (on Before you start)", "azreg machen lassen: einmal anmelden, und azreg registriert die App über Microsoft Graph und hakt die Schritte ab (auf Bevor Sie beginnen)"), Some(L::new("let azreg do it", "azreg machen lassen"))),
-    b(S::Busy, &[k(C::Esc)], A::Cancel, L::new("cancel the live check", "Live-Prüfung abbrechen"), Some(L::new("cancel check", "Prüfung abbrechen"))),
+    b(S::Busy, &[k(C::Esc)], A::Cancel, L::new("cancel the live check, or let azreg do it (what is done stays done; A goes on from there)", "Live-Prüfung abbrechen, oder azreg machen lassen (Erledigtes bleibt erledigt; A macht dort weiter)"), Some(L::new("cancel", "abbrechen"))),
     b(S::Browse, &[ch('?')], A::Help, L::new("this help", "diese Hilfe"), Some(L::new("help", "Hilfe"))),
     b(S::Browse, &[ch('q')], A::Quit, L::new("quit (progress is already saved)", "beenden (der Fortschritt ist schon gespeichert)"), Some(L::new("quit", "beenden"))),
     b(S::Field, &[k(C::Up), ch('k')], A::Up, L::new("previous field", "vorheriges Feld"), None),

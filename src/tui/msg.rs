@@ -106,6 +106,8 @@ pub enum Effect {
     /// Start "let azreg do it" with this sign-in; answered with `Msg::Applied`, `Msg::ApplyNews`
     /// and, last, `Msg::ApplyEnded`.
     Apply(crate::commands::apply::Login),
+    /// Stop "let azreg do it" where it is; answered with `Msg::ApplyEnded`.
+    CancelApply,
 }
 
 /// Why something the runtime did for the app did not work; the app words it in its language.

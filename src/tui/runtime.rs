@@ -310,6 +310,7 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
     // "Let azreg do it": its events, and the saves it waits for (answered after the save).
     let (apply_tx, mut apply_rx) = mpsc::unbounded_channel::<apply::Event>();
     let mut acks: Vec<tokio::sync::oneshot::Sender<Result<(), String>>> = Vec::new();
+    let mut apply_cancel: Option<tokio::sync::oneshot::Sender<()>> = None;
     let area = terminal.get_frame().area();
     session.app.size = (area.width, area.height);
     // The first frame before anything else: keys typed meanwhile wait in the terminal, and the
@@ -444,8 +445,14 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                         .and_then(|job| {
                             apply::start(job, apply_tx.clone()).map_err(|e| e.to_string())
                         });
-                        if let Err(e) = started {
-                            queue.push(Msg::ApplyEnded(Err(e)));
+                        match started {
+                            Ok(cancel) => apply_cancel = Some(cancel),
+                            Err(e) => queue.push(Msg::ApplyEnded(Err(e))),
+                        }
+                    }
+                    Effect::CancelApply => {
+                        if let Some(cancel) = apply_cancel.take() {
+                            let _ = cancel.send(());
                         }
                     }
                     Effect::Schedule(timer, after) => {

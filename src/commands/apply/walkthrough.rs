@@ -3,6 +3,7 @@
 //! [`Event`]s; each save waits until the walkthrough has written the file.
 
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::oneshot;
 
 use super::sign_in::{self, Login, Prompt, SignIn};
 use super::{Event, Inputs, Run, WHAT, apply, inputs, runtime};
@@ -10,6 +11,7 @@ use crate::i18n::Lang;
 use crate::procedure::Procedure;
 use crate::progress::Progress;
 use crate::report::Report;
+use crate::tr;
 
 /// One run, prepared from the walkthrough's state.
 #[derive(Debug)]
@@ -71,16 +73,29 @@ impl Job {
     }
 }
 
-/// Start the run; its events, the last one `Event::Ended`, arrive on `tx`.
-pub fn start(job: Job, tx: UnboundedSender<Event>) -> std::io::Result<()> {
+/// Start the run; its events, the last one `Event::Ended`, arrive on `tx`. Sending on (or
+/// dropping) the returned sender stops it where it is, as Ctrl-C would: what is saved stays,
+/// and the next run goes on from there.
+pub fn start(job: Job, tx: UnboundedSender<Event>) -> std::io::Result<oneshot::Sender<()>> {
+    let (cancel, cancelled) = oneshot::channel::<()>();
     std::thread::Builder::new()
         .name("azreg-apply".into())
         .spawn(move || {
+            let lang = job.procedure.lang();
             let ended = match runtime() {
-                Ok(rt) => rt.block_on(job.run(&tx)),
+                Ok(rt) => rt.block_on(async {
+                    tokio::select! {
+                        ended = job.run(&tx) => ended,
+                        _ = cancelled => Err(tr!(
+                            lang,
+                            "cancelled; what was done is saved",
+                            "abgebrochen; Erledigtes ist gespeichert"
+                        )),
+                    }
+                }),
                 Err(f) => Err(f.message),
             };
             let _ = tx.send(Event::Ended(ended));
         })?;
-    Ok(())
+    Ok(cancel)
 }

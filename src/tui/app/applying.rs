@@ -88,8 +88,9 @@ impl App {
                 e = e,
             )),
             Ok(job) => {
+                // Without a display (SSH) no browser opens here: the code comes first.
                 self.overlay = Overlay::SignIn {
-                    selected: 0,
+                    selected: usize::from(!self.config.has_display),
                     host: job.sign_in_host(),
                 };
             }
@@ -141,8 +142,8 @@ impl App {
                     ),
                     Some(why) => tr!(
                         lang,
-                        "No browser opened ({why}): open this link on this machine, or press Esc and choose the code: {link}",
-                        "Kein Browser öffnete sich ({why}): öffnen Sie diesen Link auf diesem Rechner, oder wählen Sie den Code: {link}",
+                        "No browser opened ({why}): open this link on this machine, or press Esc and A again and choose the code: {link}",
+                        "Kein Browser öffnete sich ({why}): öffnen Sie diesen Link auf diesem Rechner, oder Esc, noch einmal A, und wählen Sie den Code: {link}",
                         why = why,
                         link = link,
                     ),

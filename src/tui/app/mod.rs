@@ -340,7 +340,8 @@ impl App {
         } else if !matches!(self.overlay, Overlay::None) {
             vec![Scope::Always, Scope::Overlay]
         } else {
-            let busy = matches!(self.check, Check::Running { .. });
+            let busy = matches!(self.check, Check::Running { .. })
+                || self.apply.as_ref().is_some_and(|a| a.running);
             let focus = match self.focus {
                 Focus::Field(_) => Scope::Field,
                 Focus::Checklist => Scope::Checklist,
@@ -615,6 +616,9 @@ impl App {
                         "Live-Prüfung abgebrochen"
                     ));
                     return vec![Effect::CancelVerify];
+                }
+                if self.apply.as_ref().is_some_and(|a| a.running) {
+                    return vec![Effect::CancelApply];
                 }
                 Vec::new()
             }

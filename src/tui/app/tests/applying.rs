@@ -24,12 +24,12 @@ fn a_offers_the_sign_ins_only_on_before_you_start() {
     let mut a = ready();
     assert!(a.acts(Action::Apply));
     assert!(ch(&mut a, 'A').is_empty());
+    // No display (SSH): the code comes first.
     assert!(
-        matches!(&a.overlay, Overlay::SignIn { selected: 0, host } if host == "login.microsoftonline.com"),
+        matches!(&a.overlay, Overlay::SignIn { selected: 1, host } if host == "login.microsoftonline.com"),
         "{:?}",
         a.overlay
     );
-    ch(&mut a, 'j');
     let effects = key(&mut a, KeyCode::Enter);
     assert!(
         effects.contains(&Effect::Apply(crate::commands::apply::Login::DeviceCode)),
@@ -37,6 +37,18 @@ fn a_offers_the_sign_ins_only_on_before_you_start() {
     );
     assert!(a.apply.as_ref().is_some_and(|l| l.running));
     assert!(!a.acts(Action::Apply), "not twice at once");
+
+    let mut desk = ready();
+    desk.config.has_display = true;
+    ch(&mut desk, 'A');
+    assert!(
+        matches!(desk.overlay, Overlay::SignIn { selected: 0, .. }),
+        "the browser first"
+    );
+    ch(&mut desk, 'j');
+    ch(&mut desk, 'j');
+    let effects = key(&mut desk, KeyCode::Enter);
+    assert!(effects.contains(&Effect::Apply(crate::commands::apply::Login::AzCli)));
 
     let mut b = ready();
     ch(&mut b, 'j');
@@ -145,4 +157,18 @@ fn the_end_runs_the_live_check_or_says_where_it_stopped() {
     assert_eq!(status.tone, Tone::Error);
     assert!(status.text.contains("stopped at step 5"), "{}", status.text);
     assert!(b.acts(Action::Apply), "it can be started again");
+}
+
+#[test]
+fn esc_stops_a_run_and_keeps_what_it_did() {
+    let mut a = ready();
+    ch(&mut a, 'A');
+    key(&mut a, KeyCode::Enter);
+    assert!(a.scopes().contains(&Scope::Busy));
+    assert_eq!(key(&mut a, KeyCode::Esc), vec![Effect::CancelApply]);
+    a.update(Msg::ApplyEnded(Err(
+        "cancelled; what was done is saved".into()
+    )));
+    assert!(!a.scopes().contains(&Scope::Busy));
+    assert!(a.status.clone().unwrap().text.contains("cancelled"));
 }

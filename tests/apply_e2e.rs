@@ -302,6 +302,10 @@ fn apply_signs_in_in_the_browser_by_default_and_registers() {
         .find(|l| l.body.contains("grant_type=authorization_code"))
         .expect("the code was redeemed");
     assert_eq!(redeemed.status, 200, "the verifier matched the challenge");
+    // The browser got azreg's answer: a browser that waits for it (lynx, curl) is not left
+    // hanging while azreg waits for the browser.
+    let page = std::fs::read_to_string(file.with_file_name("browser-page.html")).unwrap();
+    assert!(page.contains("Signed in."), "{page}");
     assert_eq!(s.apps().len(), 1, "{}", s.dump());
     assert!(t.contains("belong together"), "the live check passed: {t}");
     assert!(!t.contains("c2lnbmF0dXJl"), "a token was printed: {t}");

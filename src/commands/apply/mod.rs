@@ -5,7 +5,9 @@
 //! recorded object is looked up first, no second app is made, no secret it did not create is
 //! removed. `--dry-run` prints the requests and changes nothing.
 //!
-//! Sign-in here: the Azure CLI's (`--token-from-az`), whose Graph address follows its cloud.
+//! The run is one engine for both front ends: [`Run`] (in `ledger`) saves and speaks for the
+//! command line or the walkthrough (`walkthrough`, a thread of its own); the sign-in
+//! (`sign_in`) is the browser's by default, a device code, or the Azure CLI's token.
 
 use std::io::Write;
 

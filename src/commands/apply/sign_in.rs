@@ -155,12 +155,25 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))
 }
 
-/// Open a link in the browser (`$BROWSER` first), its output kept off the terminal.
-pub fn open_browser(link: &str) -> Result<(), String> {
-    let mut options = webbrowser::BrowserOptions::new();
-    options.with_suppress_output(true);
-    webbrowser::open_browser_with_options(webbrowser::Browser::Default, link, &options)
-        .map_err(|e| e.to_string())
+/// Open a link in the browser (`$BROWSER` first, a graphical browser's output kept off the
+/// terminal) on a thread of its own: a text browser (lynx, w3m) runs until it is closed, and the
+/// sign-in must meanwhile answer its redirect to the loopback port. `failed` hears why not.
+pub fn open_browser(link: &str, failed: impl FnOnce(String) + Send + 'static) {
+    let link = link.to_string();
+    let spawned = std::thread::Builder::new()
+        .name("azreg-browser".into())
+        .spawn(move || {
+            let mut options = webbrowser::BrowserOptions::new();
+            options.with_suppress_output(true);
+            if let Err(e) =
+                webbrowser::open_browser_with_options(webbrowser::Browser::Default, &link, &options)
+            {
+                failed(e.to_string());
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("azreg: cannot start the browser: {e}");
+    }
 }
 
 /// The command line's sign-in: prompts on stderr, the link opened, the code copied.
@@ -193,7 +206,9 @@ pub(super) fn sign_in(
     let mut kept: Option<crate::clipboard::Lazy> = None;
     rt.block_on(graph(&s, lang, &mut |p| match p {
         Prompt::Link(link) => {
-            let opened = open_browser(link);
+            open_browser(link, |why| {
+                eprintln!("azreg: {}", crate::text::clean_for_display(&why));
+            });
             eprintln!(
                 "{}",
                 tr!(
@@ -204,9 +219,6 @@ pub(super) fn sign_in(
                 )
             );
             eprintln!("  {link}");
-            if let Err(e) = opened {
-                eprintln!("azreg: {}", crate::text::clean_for_display(&e));
-            }
         }
         Prompt::Code(c) => {
             eprintln!("{}", code_prompt(c, lang));

@@ -57,8 +57,11 @@ impl Job {
         let lang: Lang = self.procedure.lang();
         let graph = sign_in::graph(&self.sign_in, lang, &mut |p| match p {
             Prompt::Link(link) => {
-                let opened = sign_in::open_browser(link).err();
-                let _ = tx.send(Event::Link(link.to_string(), opened));
+                let _ = tx.send(Event::Link(link.to_string(), None));
+                let (tx, again) = (tx.clone(), link.to_string());
+                sign_in::open_browser(link, move |why| {
+                    let _ = tx.send(Event::Link(again, Some(why)));
+                });
             }
             Prompt::Code(c) => {
                 let _ = tx.send(Event::Code(c.clone()));

@@ -272,8 +272,10 @@ impl StandIn {
     }
 
     /// `azreg apply` with the browser sign-in, the "browser" being curl (a real HTTP client
-    /// that follows the stand-in's redirect back to azreg's loopback port, as a browser does);
-    /// `None`, with the reason printed, where curl is missing (CI installs it).
+    /// that follows the stand-in's redirect back to azreg's loopback port, as a browser does;
+    /// like lynx it runs in the foreground until done). The page azreg answers with lands in
+    /// `browser-page.html` beside `file`. `None`, with the reason printed, where curl is missing
+    /// (CI installs it).
     pub fn browser_apply(&self, file: &Path) -> Option<std::process::Command> {
         let curl = which("curl");
         if curl.is_none() {
@@ -293,8 +295,9 @@ impl StandIn {
             .env(
                 "BROWSER",
                 format!(
-                    "curl --silent --show-error --location --max-time 20 --cacert {} --output /dev/null",
-                    self.ca_file.display()
+                    "curl --silent --show-error --location --max-time 10 --cacert {} --output {}",
+                    self.ca_file.display(),
+                    file.with_file_name("browser-page.html").display()
                 ),
             )
             .env_remove("LANG")

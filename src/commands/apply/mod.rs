@@ -150,6 +150,8 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
             )
         )
         .map_err(io)?;
+        let how = sign_in::options(env, args, &r)?;
+        writeln!(out, "{}", how.describe(lang)).map_err(io)?;
         for (method, path, body) in plan(&i) {
             let body = body.map(|b| format!("  {b}")).unwrap_or_default();
             writeln!(out, "{method:<6} {path}{body}").map_err(io)?;
@@ -664,6 +666,12 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("\"signInAudience\":\"AzureADMyOrg\""), "{out}");
+        assert!(
+            out.contains(
+                "Sign-in first: in the browser at https://login.microsoftonline.com/9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff (public client 04b07795-8ddb-461a-bbee-02f9e1bf7b46); Microsoft Graph at https://graph.microsoft.com"
+            ),
+            "{out}"
+        );
         assert!(out.contains("/addPassword"), "{out}");
         assert!(
             out.contains("oauth2PermissionGrants"),

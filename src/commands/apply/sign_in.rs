@@ -8,7 +8,7 @@ use url::Url;
 use super::ApplyArgs;
 use crate::commands::{EXIT_USAGE, Env, Failure};
 use crate::graph::Graph;
-use crate::i18n::Lang;
+use crate::i18n::{L, Lang};
 use crate::report::Report;
 use crate::secret::Secret;
 use crate::signin::DeviceCode;
@@ -56,6 +56,31 @@ pub fn graph_root(authority: &Url) -> Option<&'static str> {
 }
 
 impl SignIn {
+    /// One line for `--dry-run`: how and where the sign-in would happen (no secret in it).
+    pub fn describe(&self, lang: Lang) -> String {
+        let at = crate::verify::endpoint(&self.authority, &self.tenant, &[]);
+        let how = match self.login {
+            Login::AzCli => {
+                return tr!(
+                    lang,
+                    "Sign-in first: the signed-in Azure CLI's token (az account get-access-token)",
+                    "Zuerst die Anmeldung: das Token der angemeldeten Azure CLI (az account get-access-token)"
+                );
+            }
+            Login::Browser => L::new("in the browser", "im Browser"),
+            Login::DeviceCode => L::new("by device code", "per Gerätecode"),
+        };
+        tr!(
+            lang,
+            "Sign-in first: {how} at {at} (public client {client}); Microsoft Graph at {graph}",
+            "Zuerst die Anmeldung: {how} bei {at} (öffentlicher Client {client}); Microsoft Graph bei {graph}",
+            how = how.get(lang),
+            at = at.as_str().trim_end_matches('/'),
+            client = self.client_id,
+            graph = self.graph,
+        )
+    }
+
     /// From the options and the progress file: the tenant from `tenant`, else the recorded
     /// tenant ID, else `organizations`; the Azure CLI's client unless another is named.
     pub fn new(
@@ -176,6 +201,27 @@ pub fn open_browser(link: &str, failed: impl FnOnce(String) + Send + 'static) {
     }
 }
 
+/// The sign-in the options ask for.
+pub(super) fn options(env: &Env, args: &ApplyArgs, r: &Report) -> Result<SignIn, Failure> {
+    let login = if args.token_from_az {
+        Login::AzCli
+    } else if args.device_code {
+        Login::DeviceCode
+    } else {
+        Login::Browser
+    };
+    SignIn::new(
+        login,
+        args.authority.as_deref(),
+        args.graph.as_deref(),
+        args.tenant.as_deref(),
+        args.login_client_id.as_deref(),
+        r.progress,
+        env.procedure.lang(),
+    )
+    .map_err(|e| Failure::new(EXIT_USAGE, e))
+}
+
 /// The command line's sign-in: prompts on stderr, the link opened, the code copied.
 pub(super) fn sign_in(
     env: &Env,
@@ -184,23 +230,7 @@ pub(super) fn sign_in(
     r: &Report,
 ) -> Result<Graph, Failure> {
     let lang = env.procedure.lang();
-    let login = if args.token_from_az {
-        Login::AzCli
-    } else if args.device_code {
-        Login::DeviceCode
-    } else {
-        Login::Browser
-    };
-    let s = SignIn::new(
-        login,
-        args.authority.as_deref(),
-        args.graph.as_deref(),
-        args.tenant.as_deref(),
-        args.login_client_id.as_deref(),
-        r.progress,
-        lang,
-    )
-    .map_err(|e| Failure::new(EXIT_USAGE, e))?;
+    let s = options(env, args, r)?;
     // The clipboard that holds the code, kept while the sign-in runs: on X11 a copy lives
     // only as long as its owner.
     let mut kept: Option<crate::clipboard::Lazy> = None;

@@ -66,16 +66,16 @@ fn sign_in(port: u16, shown: &mut Vec<DeviceCode>) -> Result<String, String> {
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(device_code(
-        &http,
-        &authority,
-        "organizations",
-        azreg::signin::AZURE_CLI_CLIENT_ID,
-        "https://graph.microsoft.com/.default",
-        Lang::En,
-        &mut |c| shown.push(c.clone()),
-    ))
-    .map(|t| t.expose().to_string())
+    let target = azreg::signin::Target {
+        http: &http,
+        authority: &authority,
+        tenant: "organizations",
+        client_id: azreg::signin::AZURE_CLI_CLIENT_ID,
+        scope: "https://graph.microsoft.com/.default",
+        lang: Lang::En,
+    };
+    rt.block_on(device_code(&target, &mut |c| shown.push(c.clone())))
+        .map(|t| t.expose().to_string())
 }
 
 #[test]

@@ -12,8 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use url::Url;
 
-use super::{refused, token_answer};
-use crate::i18n::Lang;
+use super::{Target, refused, token_answer};
 use crate::secret::Secret;
 use crate::tr;
 use crate::verify::{endpoint, fetch};
@@ -112,15 +111,8 @@ async fn read_head(stream: &mut TcpStream) -> String {
 /// Sign in in the browser for `scope`: listen on a loopback port, hand the authorize link to
 /// `show` (which opens the browser and says where it is), wait for the code, and redeem it
 /// with the PKCE verifier.
-pub async fn sign_in(
-    http: &reqwest::Client,
-    authority: &Url,
-    tenant: &str,
-    client_id: &str,
-    scope: &str,
-    lang: Lang,
-    show: &mut dyn FnMut(&str),
-) -> Result<Secret, String> {
+pub async fn sign_in(t: &Target<'_>, show: &mut dyn FnMut(&str)) -> Result<Secret, String> {
+    let lang = t.lang;
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .await
         .map_err(|e| {
@@ -135,12 +127,12 @@ pub async fn sign_in(
     let redirect = format!("http://localhost:{port}");
     let verifier = random();
     let state = random();
-    let mut link = endpoint(authority, tenant, &["oauth2", "v2.0", "authorize"]);
+    let mut link = endpoint(t.authority, t.tenant, &["oauth2", "v2.0", "authorize"]);
     link.query_pairs_mut()
-        .append_pair("client_id", client_id)
+        .append_pair("client_id", t.client_id)
         .append_pair("response_type", "code")
         .append_pair("redirect_uri", &redirect)
-        .append_pair("scope", scope)
+        .append_pair("scope", t.scope)
         .append_pair("state", &state)
         .append_pair("code_challenge", &challenge(&verifier))
         .append_pair("code_challenge_method", "S256")
@@ -187,16 +179,16 @@ pub async fn sign_in(
         )
     })??;
 
-    let url = endpoint(authority, tenant, &["oauth2", "v2.0", "token"]);
+    let url = endpoint(t.authority, t.tenant, &["oauth2", "v2.0", "token"]);
     let form = [
-        ("client_id", client_id),
+        ("client_id", t.client_id),
         ("grant_type", "authorization_code"),
         ("code", code.as_str()),
         ("redirect_uri", redirect.as_str()),
         ("code_verifier", verifier.as_str()),
-        ("scope", scope),
+        ("scope", t.scope),
     ];
-    let (status, body) = fetch(http.post(url.clone()).form(&form), &url, lang).await?;
+    let (status, body) = fetch(t.http.post(url.clone()).form(&form), &url, lang).await?;
     token_answer(status.is_success(), &body, lang)
 }
 

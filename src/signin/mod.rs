@@ -58,18 +58,34 @@ struct TokenAnswer {
 /// after entering the code.
 const MAX_INTERVAL: u64 = 30;
 
-/// Sign in by device code for `scope` (Graph's `<root>/.default`): ask for a code, hand it to
-/// `show`, then poll the token endpoint as the server says (`interval`, `slow_down` adds 5 s)
-/// until the person has signed in, declined, or the code expired.
+/// Where and as whom a person signs in, and for what.
+pub struct Target<'a> {
+    pub http: &'a reqwest::Client,
+    pub authority: &'a Url,
+    /// A GUID, a domain, or `organizations`.
+    pub tenant: &'a str,
+    /// The public client signed in with.
+    pub client_id: &'a str,
+    /// Graph's `<root>/.default`.
+    pub scope: &'a str,
+    pub lang: Lang,
+}
+
+/// Sign in by device code: ask for a code, hand it to `show`, then poll the token endpoint as
+/// the server says (`interval`, `slow_down` adds 5 s) until the person has signed in,
+/// declined, or the code expired.
 pub async fn device_code(
-    http: &reqwest::Client,
-    authority: &Url,
-    tenant: &str,
-    client_id: &str,
-    scope: &str,
-    lang: Lang,
+    t: &Target<'_>,
     show: &mut dyn FnMut(&DeviceCode),
 ) -> Result<Secret, String> {
+    let Target {
+        http,
+        authority,
+        tenant,
+        client_id,
+        scope,
+        lang,
+    } = *t;
     let url = endpoint(authority, tenant, &["oauth2", "v2.0", "devicecode"]);
     let form = [("client_id", client_id), ("scope", scope)];
     let (status, body) = fetch(http.post(url.clone()).form(&form), &url, lang).await?;

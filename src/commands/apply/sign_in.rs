@@ -144,28 +144,18 @@ pub async fn graph(s: &SignIn, lang: Lang, show: &mut dyn FnMut(Prompt)) -> Resu
             let http = crate::verify::client(crate::verify::DEFAULT_TIMEOUT, &s.authority)
                 .map_err(usage)?;
             let scope = format!("{}/.default", s.graph.trim_end_matches('/'));
+            let target = crate::signin::Target {
+                http: &http,
+                authority: &s.authority,
+                tenant: &s.tenant,
+                client_id: &s.client_id,
+                scope: &scope,
+                lang,
+            };
             let token = if s.login == Login::Browser {
-                crate::signin::browser::sign_in(
-                    &http,
-                    &s.authority,
-                    &s.tenant,
-                    &s.client_id,
-                    &scope,
-                    lang,
-                    &mut |link| show(Prompt::Link(link)),
-                )
-                .await
+                crate::signin::browser::sign_in(&target, &mut |link| show(Prompt::Link(link))).await
             } else {
-                crate::signin::device_code(
-                    &http,
-                    &s.authority,
-                    &s.tenant,
-                    &s.client_id,
-                    &scope,
-                    lang,
-                    &mut |c| show(Prompt::Code(c)),
-                )
-                .await
+                crate::signin::device_code(&target, &mut |c| show(Prompt::Code(c))).await
             };
             (s.graph.clone(), token.map_err(stopped)?)
         }

@@ -27,6 +27,19 @@ fn popup(frame: &mut Frame, area: Rect, w: u16, h: u16, title: String, theme: &T
     inner
 }
 
+/// A popup as wide as the widest of `widths` and the title, with `rows` rows inside.
+fn fitted_popup(
+    frame: &mut Frame,
+    area: Rect,
+    widths: impl Iterator<Item = usize>,
+    rows: u16,
+    title: String,
+    theme: &Theme,
+) -> Rect {
+    let widest = widths.chain([title.width()]).max().unwrap_or(0);
+    popup(frame, area, widest as u16 + 2, rows + 2, title, theme)
+}
+
 fn render_list(
     frame: &mut Frame,
     inner: Rect,
@@ -145,20 +158,8 @@ pub fn pick(frame: &mut Frame, area: Rect, app: &App, field: &str, selected: usi
         })
         .collect();
     // As wide as the longest item, so choices are not cut where the screen allows.
-    let widest = texts
-        .iter()
-        .map(|t| t.width())
-        .chain([title.width()])
-        .max()
-        .unwrap_or(0);
-    let inner = popup(
-        frame,
-        area,
-        widest as u16 + 2,
-        texts.len() as u16 + 2,
-        title,
-        theme,
-    );
+    let widths = texts.iter().map(|t| t.width());
+    let inner = fitted_popup(frame, area, widths, texts.len() as u16, title, theme);
     let items = texts
         .into_iter()
         .map(|t| Line::from(truncate(&t, inner.width as usize)))
@@ -192,20 +193,8 @@ pub fn sign_in(
         "Anmeldung bei {host}; das Token bleibt im Speicher.",
         host = clean_for_display(host),
     );
-    let widest = texts
-        .iter()
-        .map(|t| t.width() + 4)
-        .chain([title.width(), note.width()])
-        .max()
-        .unwrap_or(0);
-    let inner = popup(
-        frame,
-        area,
-        widest as u16 + 2,
-        texts.len() as u16 + 4,
-        title,
-        theme,
-    );
+    let widths = texts.iter().map(|t| t.width() + 2).chain([note.width()]);
+    let inner = fitted_popup(frame, area, widths, texts.len() as u16 + 2, title, theme);
     let list = Rect::new(inner.x, inner.y, inner.width, texts.len() as u16);
     let items = texts
         .drain(..)

@@ -2,19 +2,13 @@
 
 use super::*;
 
-/// An app whose progress has what apply needs.
+/// An app whose progress has what apply needs, and nothing apply learns from Graph.
 fn ready() -> App {
     let mut a = app();
-    for (k, v) in [
-        ("portal_url", "https://portal.example.com"),
-        ("collaboration", "mycompany"),
-        ("app_name", "Intrexx Portal"),
-        ("account_type", "AzureADMyOrg"),
-        ("secret_description", "Intrexx connector"),
-        ("secret_expiry", "2027-05-25"),
-        ("admin_consent", "yes"),
-    ] {
-        a.progress.values.insert(k.into(), v.into());
+    for (k, v) in crate::commands::testing::FULL {
+        if !crate::progress::APPLIED_VALUES.contains(k) {
+            a.progress.values.insert(k.to_string(), v.to_string());
+        }
     }
     a
 }
@@ -131,12 +125,8 @@ fn news_from_the_server_is_cleaned_before_it_is_shown() {
 #[test]
 fn the_end_runs_the_live_check_or_says_where_it_stopped() {
     let mut a = ready();
-    for (k, v) in [
-        ("client_secret", "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_"),
-        ("client_id", "0b1c2d3e-1111-2222-3333-444455556666"),
-        ("tenant_id", "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff"),
-    ] {
-        a.progress.values.insert(k.into(), v.into());
+    for (k, v) in crate::commands::testing::FULL {
+        a.progress.values.insert(k.to_string(), v.to_string());
     }
     ch(&mut a, 'A');
     key(&mut a, KeyCode::Enter);

@@ -384,8 +384,10 @@ impl App {
                 .focused_field()
                 .is_some_and(|f| self.current_fields().contains(&f.id)),
             Action::Commit => {
-                matches!(self.overlay, Overlay::Values { .. } | Overlay::Pick { .. })
-                    || self.editor.is_some()
+                matches!(
+                    self.overlay,
+                    Overlay::Values { .. } | Overlay::Pick { .. } | Overlay::SignIn { .. }
+                ) || self.editor.is_some()
             }
             Action::PageDown => self.body_scroll < self.max_body_scroll,
             Action::PageUp => self.body_scroll > 0,

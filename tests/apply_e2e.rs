@@ -317,6 +317,54 @@ fn apply_signs_in_in_the_browser_by_default_and_registers() {
     assert!(!saved.contains("c2lnbmF0dXJl"), "a token was saved");
 }
 
+/// Another program on this machine knocks at azreg's loopback port first, with a code and a
+/// guessed `state`: it is turned away, and the real answer still signs in.
+#[test]
+fn a_stray_answer_at_the_loopback_port_is_turned_away() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = StandIn::start(Options::default());
+    let (dir, file) = progress_file();
+    let Some(mut cmd) = s.browser_apply(&file) else {
+        return;
+    };
+    let d = dir.path().display();
+    let script = dir.path().join("browser.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\n\
+             port=$(printf %s \"$1\" | sed -n 's/.*redirect_uri=http%3A%2F%2Flocalhost%3A\\([0-9]*\\).*/\\1/p')\n\
+             curl --silent --max-time 5 --output {d}/stray.html --write-out '%{{http_code}}' \"http://127.0.0.1:$port/?code=stolen&state=guess\" > {d}/stray.status\n\
+             exec curl --silent --location --max-time 10 --cacert {} --output {d}/browser-page.html \"$1\"\n",
+            s.ca_file.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o700)).unwrap();
+    cmd.env("BROWSER", &script);
+    let o = cmd.output().unwrap();
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
+    let status = std::fs::read_to_string(dir.path().join("stray.status")).unwrap();
+    assert_eq!(status, "404", "the stranger was turned away");
+    let stray = std::fs::read_to_string(dir.path().join("stray.html")).unwrap();
+    assert!(
+        !stray.contains("stolen"),
+        "nothing it sent is echoed: {stray}"
+    );
+    let redeemed: Vec<_> = s
+        .log()
+        .into_iter()
+        .filter(|l| l.body.contains("grant_type=authorization_code"))
+        .collect();
+    assert_eq!(redeemed.len(), 1);
+    assert!(
+        !redeemed[0].body.contains("stolen"),
+        "only the real code was redeemed"
+    );
+    assert_eq!(s.apps().len(), 1);
+}
+
 #[test]
 fn a_declined_browser_sign_in_is_explained_and_changes_nothing() {
     let s = StandIn::start(Options {

@@ -389,13 +389,7 @@ impl Lazy {
 mod tests {
     use super::*;
 
-    fn env_of(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<OsString> {
-        move |name| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| OsString::from(v))
-        }
-    }
+    use crate::test_env::env_of;
 
     #[test]
     fn auto_picks_osc52_over_ssh_and_without_display() {

@@ -20,3 +20,19 @@ pub mod store;
 pub mod text;
 pub mod tui;
 pub mod verify;
+
+/// For tests: an environment of fixed variables, as the `env` readers take it.
+#[cfg(test)]
+pub(crate) mod test_env {
+    use std::ffi::OsString;
+
+    pub fn env_of(
+        vars: &'static [(&'static str, &'static str)],
+    ) -> impl Fn(&str) -> Option<OsString> {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| OsString::from(v))
+        }
+    }
+}

@@ -180,13 +180,7 @@ macro_rules! tr {
 mod tests {
     use super::*;
 
-    fn env_of(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<OsString> {
-        move |name| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| OsString::from(v))
-        }
-    }
+    use crate::test_env::env_of;
 
     #[test]
     fn plurals_in_both_languages() {

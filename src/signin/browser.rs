@@ -142,6 +142,8 @@ pub async fn sign_in(t: &Target<'_>, show: &mut dyn FnMut(&str)) -> Result<Secre
     let wait = async {
         loop {
             let Ok((mut stream, _)) = listener.accept().await else {
+                // Out of file descriptors, say: wait a moment instead of spinning.
+                tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             };
             let head = read_head(&mut stream).await;

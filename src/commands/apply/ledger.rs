@@ -94,8 +94,9 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Say a line of what was done.
+    /// Say a line of what was done. Lines carry what Graph answered: cleaned for the terminal.
     pub fn say(&mut self, line: String) {
+        let line = crate::text::clean_for_display(&line).into_owned();
         match &mut self.ledger {
             Ledger::File { out, .. } => {
                 let _ = writeln!(out, "{line}");

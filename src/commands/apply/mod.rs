@@ -239,6 +239,32 @@ impl From<Failure> for Stop {
     }
 }
 
+/// An id Graph handed out, checked before it goes into a request path, the progress file or
+/// onto the screen: a GUID (object and application ids), or for a permission grant Graph's
+/// base64url key.
+fn id_from(v: &Value, grant: bool, lang: crate::i18n::Lang) -> Result<String, Stop> {
+    let s = v.as_str().unwrap_or_default();
+    let ok = if grant {
+        (1..=128).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    } else {
+        crate::fields::is_guid(s)
+    };
+    if ok {
+        return Ok(s.to_string());
+    }
+    Err(Stop::Failed(Failure::new(
+        crate::exit::APPLY_STOPPED,
+        tr!(
+            lang,
+            "Microsoft Graph answered with an id azreg cannot use ({id:?}); nothing more was sent",
+            "Microsoft Graph antwortete mit einer ID, die azreg nicht verwenden kann ({id:?}); nichts weiter wurde gesendet",
+            id = crate::verify::server_text(s),
+        ),
+    )))
+}
+
 /// Mark the steps of one part of apply done, and save.
 async fn mark(p: &Procedure, run: &mut Run<'_>, part: &str, what: String) -> Result<(), Stop> {
     let now = crate::progress::now();
@@ -314,7 +340,10 @@ async fn add_secret(
         .map_err(|e| Stop::Graph(at.to_string(), e))?;
     let value = added["secretText"].as_str().unwrap_or_default().to_string();
     run.progress.values.insert("client_secret".into(), value);
-    run.progress.secret_key_id = added["keyId"].as_str().map(str::to_ascii_lowercase);
+    run.progress.secret_key_id = added["keyId"]
+        .as_str()
+        .filter(|k| crate::fields::is_guid(k))
+        .map(str::to_ascii_lowercase);
     run.progress.pending_secret = None;
     run.save().await?;
     Ok(())
@@ -410,7 +439,7 @@ pub async fn apply(
     let app = match app {
         Some(existing) => {
             // Update: keep redirect URIs and other APIs' permissions that others added.
-            let id = existing["id"].as_str().unwrap_or_default().to_string();
+            let id = id_from(&existing["id"], false, lang)?;
             let merged = |platform: &str, uri: &str| {
                 let mut list: Vec<Value> = existing[platform]["redirectUris"]
                     .as_array()
@@ -477,11 +506,8 @@ pub async fn apply(
             }
         }
     };
-    let object_id = app["id"].as_str().unwrap_or_default().to_string();
-    let client_id = app["appId"]
-        .as_str()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let object_id = id_from(&app["id"], false, lang)?;
+    let client_id = id_from(&app["appId"], false, lang)?.to_ascii_lowercase();
     // Recorded at once: a run after an interruption finds this app, never makes a second.
     run.progress.app_object_id = Some(object_id.clone());
     run.progress
@@ -507,9 +533,8 @@ pub async fn apply(
         )
         .await
         .map_err(|e| Stop::Graph(at("app"), e))?;
-    let sp_id = match sps["value"][0]["id"].as_str() {
-        Some(id) => id.to_string(),
-        None => graph
+    let sp = match &sps["value"][0] {
+        Value::Null => graph
             .call_retrying(
                 Method::POST,
                 "servicePrincipals",
@@ -517,11 +542,10 @@ pub async fn apply(
                 run.waited(),
             )
             .await
-            .map_err(|e| Stop::Graph(at("app"), e))?["id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
+            .map_err(|e| Stop::Graph(at("app"), e))?,
+        found => found.clone(),
     };
+    let sp_id = id_from(&sp["id"], false, lang)?;
     run.progress.sp_object_id = Some(sp_id.clone());
     run.save().await?;
 
@@ -558,7 +582,7 @@ pub async fn apply(
             )
             .await
             .map_err(|e| Stop::Graph(at("consent"), e))?;
-        let graph_sp_id = graph_sp["id"].as_str().unwrap_or_default().to_string();
+        let graph_sp_id = id_from(&graph_sp["id"], false, lang)?;
         let scope = permissions::delegated_scope(&i.permissions);
         if !scope.is_empty() {
             let grants = graph
@@ -572,14 +596,16 @@ pub async fn apply(
                 )
                 .await
                 .map_err(|e| Stop::Graph(at("consent"), e))?;
-            let existing = grants["value"].as_array().and_then(|l| {
-                l.iter()
-                    .find(|g| {
+            let existing = grants["value"]
+                .as_array()
+                .and_then(|l| {
+                    l.iter().find(|g| {
                         g["resourceId"] == graph_sp_id.as_str()
                             && g["consentType"] == "AllPrincipals"
                     })
-                    .and_then(|g| g["id"].as_str().map(str::to_string))
-            });
+                })
+                .map(|g| id_from(&g["id"], true, lang))
+                .transpose()?;
             match existing {
                 Some(id) => {
                     graph
@@ -648,6 +674,31 @@ pub async fn apply(
 mod tests {
     use super::super::testing::*;
     use super::*;
+
+    #[test]
+    fn ids_from_graph_are_checked_before_they_go_into_a_path() {
+        let en = crate::i18n::Lang::En;
+        let guid = json!("0B1C2D3E-1111-2222-3333-444455556666");
+        assert_eq!(
+            id_from(&guid, false, en).ok(),
+            Some("0B1C2D3E-1111-2222-3333-444455556666".into())
+        );
+        for bad in [
+            json!("../../me"),
+            json!("x\u{1b}]52;c;"),
+            json!(null),
+            json!(7),
+        ] {
+            assert!(id_from(&bad, false, en).is_err(), "{bad}");
+        }
+        let grant = json!("Lk5xTWOuOUKw3q0hAbcdWYXBWqXKtG5LtAs5SzwVw3I");
+        assert!(id_from(&grant, true, en).is_ok());
+        assert!(id_from(&json!("a/../b"), true, en).is_err());
+        let Err(Stop::Failed(f)) = id_from(&json!("\u{1b}[2Jx"), false, en) else {
+            panic!("refused");
+        };
+        assert!(!f.message.contains('\u{1b}'), "{:?}", f.message);
+    }
 
     #[test]
     fn dry_run_prints_the_requests_without_token_or_secret() {

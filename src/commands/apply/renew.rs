@@ -100,7 +100,7 @@ pub(super) fn run(
             run.waited(),
         ))
         .map_err(stopped)?;
-    let object_id = app["id"].as_str().unwrap_or_default().to_string();
+    let object_id = super::id_from(&app["id"], false, lang).map_err(|s| s.failure(lang))?;
     let old_key = run.progress.secret_key_id.clone();
     let old_expiry = run.progress.values.get("secret_expiry").cloned();
     let creds = app["passwordCredentials"]

@@ -15,10 +15,9 @@ use crate::signin::DeviceCode;
 use crate::tr;
 
 /// How the person signs in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Login {
-    /// Authorization code with PKCE, in a browser on this machine.
-    #[default]
+    /// Authorization code with PKCE, in a browser on this machine (the default).
     Browser,
     /// A code entered in any browser (SSH).
     DeviceCode,
@@ -46,7 +45,7 @@ pub enum Prompt<'a> {
 
 /// Microsoft Graph's root for the identity platform of a national cloud (Microsoft's list of
 /// national cloud endpoints); `None` for one azreg does not know.
-pub fn graph_root(authority: &Url) -> Option<&'static str> {
+fn graph_root(authority: &Url) -> Option<&'static str> {
     match authority.host_str()? {
         "login.microsoftonline.com" => Some("https://graph.microsoft.com"),
         "login.microsoftonline.us" => Some("https://graph.microsoft.us"),

@@ -9,6 +9,7 @@ pub mod fields;
 pub mod graph;
 pub mod i18n;
 pub mod permissions;
+pub mod plan;
 pub mod procedure;
 pub mod progress;
 pub mod renewal;

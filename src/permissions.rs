@@ -15,6 +15,8 @@ use crate::tr;
 pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 
 const CATALOGUE: &str = include_str!("../assets/graph-permissions.tsv");
+/// The permissions Intrexx documents for the connector (a partial list: see the file).
+const CONNECTOR: &str = include_str!("../assets/connector-permissions.tsv");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -73,6 +75,29 @@ fn catalogue() -> &'static Catalogue {
 /// The id of a permission, if Microsoft Graph has it in that kind.
 pub fn id_of(name: &str, kind: Kind) -> Option<&'static str> {
     catalogue().ids.get(&(name, kind)).copied()
+}
+
+/// The name of a permission by its id and kind, if the catalogue has it.
+pub fn name_of(id: &str, kind: Kind) -> Option<&'static str> {
+    catalogue()
+        .ids
+        .iter()
+        .find(|((_, k), v)| *k == kind && v.eq_ignore_ascii_case(id))
+        .map(|((n, _), _)| *n)
+}
+
+/// Whether Intrexx documents this permission for the connector (`assets/connector-permissions.tsv`,
+/// the rows that could be read). A plan marks the others for a second look.
+pub fn documented_for_connector(name: &str, kind: Kind) -> bool {
+    CONNECTOR
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut cols = l.split('\t');
+            Some((cols.next()?, cols.next()?))
+        })
+        .any(|(n, k)| n == name && parse_kind(k) == Some(kind))
 }
 
 /// How many permissions the catalogue holds (both kinds).
@@ -255,6 +280,28 @@ mod tests {
         assert!(e[3].contains("Delegated or Application"));
         let de = parse("Foo", Lang::De).unwrap_err();
         assert!(de[0].contains("hat keine Berechtigung"));
+    }
+
+    #[test]
+    fn the_connector_list_names_only_catalogued_permissions() {
+        let rows: Vec<&str> = CONNECTOR
+            .lines()
+            .skip(1)
+            .filter(|l| !l.starts_with('#'))
+            .collect();
+        assert!(rows.len() >= 15, "{rows:?}");
+        for row in rows {
+            let cols: Vec<&str> = row.split('\t').collect();
+            let kind = parse_kind(cols[1]).unwrap();
+            assert!(id_of(cols[0], kind).is_some(), "{row}");
+            assert!(documented_for_connector(cols[0], kind));
+        }
+        assert!(documented_for_connector("User.Read", Kind::Delegated));
+        assert!(!documented_for_connector("Chat.Read.All", Kind::Delegated));
+        assert!(!documented_for_connector(
+            "RoleManagement.ReadWrite.Directory",
+            Kind::Application
+        ));
     }
 
     #[test]

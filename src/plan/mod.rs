@@ -1,0 +1,956 @@
+//! The registration plan (DESIGN.md, "Plan, then act"): what azreg will write to a tenant, as
+//! typed operations, computed from what the record asks for ([`Goal`]), what the record names
+//! ([`Recorded`]) and what the tenant holds ([`Tenant`], read first with GETs only).
+//!
+//! Pure: no I/O, no clock. `apply`, `azreg plan`, `--dry-run`, the walkthrough's overlay and both
+//! scripts are renderings of this one type: [`Op::writes`] is the only place a request to
+//! Microsoft Graph is spelt out, and the engine sends exactly what it yields.
+//!
+//! Identity is never a guess: the app is the one the record names (object ID, client ID, the
+//! key of azreg's own create), or the one `--adopt` names; a first run that finds an app of
+//! the same display name stops ([`Refusal::SameName`]), and a record the signed-in tenant does
+//! not match stops before any write.
+
+pub mod answers;
+mod show;
+mod writes;
+
+pub use answers::{Answer, take};
+pub use show::{Line, refusal_text};
+pub use writes::{Ids, Method, Seg, Write};
+
+use crate::permissions::{Kind, Permission};
+
+/// Microsoft Graph's appId: the resource of every permission azreg asks for.
+pub const GRAPH_APP_ID: &str = crate::permissions::GRAPH_APP_ID;
+
+/// What the record asks the tenant to hold for a registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Desired {
+    pub name: String,
+    /// `signInAudience`, e.g. `AzureADMyOrg`.
+    pub audience: String,
+    pub web: String,
+    pub spa: String,
+    pub permissions: Vec<Permission>,
+    /// Grant admin consent (delegated grant and application role assignments).
+    pub consent: bool,
+    pub secret: SecretSpec,
+    /// The portal URL's origin (`https://portal.example.com`): a redirect URI elsewhere is marked.
+    pub portal_origin: Option<String>,
+}
+
+/// A client secret to ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretSpec {
+    pub description: String,
+    /// The last day it works, `YYYY-MM-DD`.
+    pub end: String,
+}
+
+/// What a plan is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Goal {
+    /// The whole registration: app, service principal, secret, consent.
+    Register(Desired),
+    /// A new secret for the recorded app; with `remove_old`, the recorded old key removed
+    /// after the new one passed the live check.
+    Renew {
+        secret: SecretSpec,
+        remove_old: bool,
+    },
+}
+
+/// The ids and secret facts the progress file records (never the secret itself).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    pub tenant_id: Option<String>,
+    pub client_id: Option<String>,
+    pub app_object_id: Option<String>,
+    pub sp_object_id: Option<String>,
+    /// The key azreg creates its app under (`uniqueName`), saved before the create.
+    pub unique_name: Option<String>,
+    pub secret_key_id: Option<String>,
+    /// The first three characters of the recorded secret value (Graph's `hint`).
+    pub secret_hint: Option<String>,
+    /// A secret an earlier run asked for and never recorded: its start time.
+    pub pending_secret: Option<String>,
+    /// A live check passed with what is recorded.
+    pub verified: bool,
+}
+
+/// Who is signed in, and to which tenant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Who {
+    /// The user's UPN, or a description of an app identity; `None` when Graph did not say.
+    pub account: Option<String>,
+    pub tenant_id: String,
+    pub tenant_name: Option<String>,
+}
+
+/// A redirect URI platform of an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    Web,
+    Spa,
+    PublicClient,
+}
+
+impl Platform {
+    /// The application property that holds its `redirectUris`.
+    pub fn property(self) -> &'static str {
+        match self {
+            Platform::Web => "web",
+            Platform::Spa => "spa",
+            Platform::PublicClient => "publicClient",
+        }
+    }
+}
+
+/// One of Microsoft Graph's permissions in an app's required access.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    pub id: String,
+    pub kind: Kind,
+}
+
+impl From<&Permission> for Access {
+    fn from(p: &Permission) -> Access {
+        Access {
+            id: p.id.to_string(),
+            kind: p.kind,
+        }
+    }
+}
+
+/// A client secret as Graph lists it (never its value).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cred {
+    pub key_id: String,
+    pub display_name: String,
+    pub hint: String,
+    pub start: String,
+    pub end: String,
+}
+
+/// An application as read from Graph, with what a plan needs of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppState {
+    pub id: String,
+    pub app_id: String,
+    pub display_name: String,
+    pub audience: String,
+    pub web: Vec<String>,
+    pub spa: Vec<String>,
+    pub public_client: Vec<String>,
+    /// Microsoft Graph's part of `requiredResourceAccess`.
+    pub graph_access: Vec<Access>,
+    /// The other resources' parts, kept as they are (JSON).
+    pub other_access: Vec<serde_json::Value>,
+    pub creds: Vec<Cred>,
+    pub created: Option<String>,
+    pub unique_name: Option<String>,
+    /// Owners' names (UPN or display name), when read.
+    pub owners: Vec<String>,
+}
+
+/// How the reads found the app the record means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// The app the record (or `--adopt`) names.
+    App(Box<AppState>),
+    /// The record (or `--adopt`) names an app the signed-in tenant does not have.
+    Missing(Lookup),
+    /// Nothing recorded: a first run, with the apps of the same display name.
+    Fresh { same_name: Vec<AppState> },
+    /// Only the key of azreg's own create is recorded, and no app has it (yet): the create
+    /// is planned again, under the same key, which cannot make a second app.
+    Pending,
+}
+
+/// A read of the app, in the order [`lookups`] gives them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    ObjectId(String),
+    ClientId(String),
+    UniqueName(String),
+    /// `--adopt CLIENT_ID`.
+    Adopt(String),
+    /// Apps of this display name (a first run).
+    SameName(String),
+}
+
+impl Lookup {
+    /// Worth waiting out a "not found" (replication): only for an app azreg itself created.
+    pub fn waits(&self, r: &Recorded) -> bool {
+        match self {
+            Lookup::ObjectId(_) | Lookup::ClientId(_) => r.unique_name.is_some(),
+            _ => false,
+        }
+    }
+}
+
+/// The reads that find the app the record means, the first hit winning: the recorded object
+/// ID, then the recorded client ID, then azreg's create key; `--adopt` alone when given; apps
+/// of the same name only when nothing is recorded. Never by display name alone.
+pub fn lookups(r: &Recorded, name: &str, adopt: Option<&str>) -> Vec<Lookup> {
+    if let Some(a) = adopt {
+        return vec![Lookup::Adopt(a.to_ascii_lowercase())];
+    }
+    let mut out = Vec::new();
+    if let Some(id) = &r.app_object_id {
+        out.push(Lookup::ObjectId(id.clone()));
+    }
+    if let Some(id) = &r.client_id {
+        out.push(Lookup::ClientId(id.clone()));
+    }
+    if let Some(k) = &r.unique_name {
+        out.push(Lookup::UniqueName(k.clone()));
+    }
+    if out.is_empty() {
+        out.push(Lookup::SameName(name.to_string()));
+    }
+    out
+}
+
+/// What the reads found when none of `lookups` hit.
+pub fn not_found(lookups: &[Lookup]) -> Found {
+    match lookups.first() {
+        Some(Lookup::SameName(_)) | None => Found::Fresh {
+            same_name: Vec::new(),
+        },
+        Some(Lookup::UniqueName(_)) => Found::Pending,
+        Some(first) => Found::Missing(first.clone()),
+    }
+}
+
+/// The tenant as read before planning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tenant {
+    pub who: Who,
+    pub app: Found,
+    /// The app's service principal: its id and whether it is enabled.
+    pub sp: Option<(String, bool)>,
+    /// Microsoft Graph's own service principal in the tenant (the resource of consent).
+    pub graph_sp: Option<String>,
+    /// The tenant-wide delegated grant of the app's service principal to Graph: id, scopes.
+    pub grant: Option<(String, Vec<String>)>,
+    /// App role ids the app's service principal holds on Graph.
+    pub roles: Vec<String>,
+}
+
+/// The app an operation works on: known, or the one the plan creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppRef {
+    Known {
+        object_id: String,
+        client_id: String,
+    },
+    New,
+}
+
+/// The app's service principal: known, or the one the plan creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpRef {
+    Known(String),
+    New,
+}
+
+/// One change to an existing application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    DisplayName {
+        from: String,
+        to: String,
+    },
+    Audience {
+        from: String,
+        to: String,
+    },
+    /// A platform's whole list, as Graph replaces it.
+    RedirectUris {
+        platform: Platform,
+        from: Vec<String>,
+        to: Vec<String>,
+    },
+    /// Microsoft Graph's part of the required access; the other resources' stay.
+    Permissions {
+        from: Vec<Access>,
+        to: Vec<Access>,
+    },
+}
+
+/// Why a secret is removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoveWhy {
+    /// An earlier run asked for it and was cut off before it saved the value.
+    Orphaned,
+    /// The renewal's old secret, the key azreg recorded.
+    Renewed,
+}
+
+/// One typed operation on the tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// Create the application under azreg's key (an upsert: a cut-off run's create is taken).
+    CreateApp {
+        key: String,
+        name: String,
+        audience: String,
+        web: String,
+        spa: String,
+        permissions: Vec<Access>,
+    },
+    UpdateApp {
+        object_id: String,
+        changes: Vec<Change>,
+        /// Other resources' required access, sent back unchanged with a permissions change.
+        other_access: Vec<serde_json::Value>,
+    },
+    CreateServicePrincipal {
+        app: AppRef,
+    },
+    RemoveSecret {
+        app: AppRef,
+        key_id: String,
+        hint: String,
+        why: RemoveWhy,
+    },
+    AddSecret {
+        app: AppRef,
+        description: String,
+        end: String,
+    },
+    /// Tenant-wide consent to delegated scopes: a new grant, or more scopes on the existing one.
+    GrantScopes {
+        sp: SpRef,
+        graph_sp: String,
+        add: Vec<String>,
+        existing: Option<(String, Vec<String>)>,
+    },
+    /// Consent to application permissions: one app role assignment each.
+    AssignRoles {
+        sp: SpRef,
+        graph_sp: String,
+        roles: Vec<Access>,
+        names: Vec<String>,
+    },
+    /// Sign in with the (new) secret at this identity platform host.
+    LiveCheck {
+        host: String,
+    },
+}
+
+impl Op {
+    /// The part of the procedure this operation stands for (the procedure's `applied`).
+    pub fn part(&self) -> Option<&'static str> {
+        match self {
+            Op::CreateApp { .. } | Op::UpdateApp { .. } => Some("app"),
+            Op::AddSecret { .. } => Some("secret"),
+            Op::GrantScopes { .. } | Op::AssignRoles { .. } => Some("consent"),
+            _ => None,
+        }
+    }
+
+    /// A short machine name, for the JSON and the journal.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Op::CreateApp { .. } => "create_app",
+            Op::UpdateApp { .. } => "update_app",
+            Op::CreateServicePrincipal { .. } => "create_service_principal",
+            Op::RemoveSecret { .. } => "remove_secret",
+            Op::AddSecret { .. } => "add_secret",
+            Op::GrantScopes { .. } => "grant_scopes",
+            Op::AssignRoles { .. } => "assign_roles",
+            Op::LiveCheck { .. } => "live_check",
+        }
+    }
+}
+
+/// Something in a plan an admin should look at before saying yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mark {
+    /// An application permission: the app acts on its own, tenant-wide.
+    ApplicationPermission(String),
+    /// A delegated permission Intrexx does not document for the connector (as far as known).
+    BeyondConnector(String),
+    /// A redirect URI on another origin than the portal URL's.
+    ForeignOrigin(String),
+    /// The new secret is sent to this host, named by a file, not by the command line, and not
+    /// Microsoft's identity platform of the cloud in use.
+    SecretToHost(String),
+}
+
+/// A fact a plan reports without changing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// A redirect URI on the app that azreg did not put there (marked: it stays).
+    ForeignUri { uri: String, platform: Platform },
+    /// A permission of Graph on the app that the record does not ask for (it stays).
+    ExtraPermission(String),
+    /// The recorded secret is on the app.
+    SecretInPlace { hint: String, end: String },
+    /// The service principal is disabled: sign-ins fail until it is enabled.
+    SpDisabled,
+    /// `--remove-old` found no recorded old key on the app.
+    NothingToRemove,
+}
+
+impl Note {
+    pub fn marked(&self) -> bool {
+        matches!(self, Note::ForeignUri { .. } | Note::SpDisabled)
+    }
+}
+
+/// An operation with what an admin should look at in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub op: Op,
+    pub marks: Vec<Mark>,
+}
+
+/// The plan: who and where, the operations in order, and what was found but stays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub who: Who,
+    /// Microsoft Graph's host the writes go to.
+    pub graph_host: String,
+    /// The existing app the plan works on (object ID, client ID) and its service principal,
+    /// recorded before the first write: a cut-off run's successor finds them.
+    pub app: Option<(String, String)>,
+    pub sp: Option<String>,
+    pub steps: Vec<Step>,
+    pub notes: Vec<Note>,
+}
+
+impl Plan {
+    /// Nothing is written.
+    pub fn writes_nothing(&self) -> bool {
+        self.steps
+            .iter()
+            .all(|s| matches!(s.op, Op::LiveCheck { .. }))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    pub fn marked(&self) -> usize {
+        self.steps.iter().map(|s| s.marks.len()).sum::<usize>()
+            + self.notes.iter().filter(|n| n.marked()).count()
+    }
+
+    /// Every write in order, ids not yet known as placeholders.
+    pub fn writes(&self, ids: &Ids) -> Vec<Write> {
+        self.steps.iter().flat_map(|s| s.op.writes(ids)).collect()
+    }
+}
+
+/// Why no plan was made: azreg will not guess which app, or where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The record's tenant is not the signed-in one.
+    TenantMismatch { recorded: String, who: Who },
+    /// The record (or `--adopt`) names an app the signed-in tenant does not have.
+    AppMissing { lookup: Lookup, who: Who },
+    /// A first run found apps of the same display name.
+    SameName { name: String, apps: Vec<AppState> },
+    /// The app found by the recorded object ID has another client ID than the recorded one.
+    Inconsistent { found: String, recorded: String },
+    /// The tenant has no service principal for Microsoft Graph (consent impossible).
+    NoGraph,
+}
+
+/// Where the live check goes, and whether the admin must be asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub host: String,
+    /// Microsoft's identity platform of the cloud in use, or named on the command line.
+    pub trusted: bool,
+}
+
+/// The choices the front end makes for a plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The key for a new app when none is recorded (`azreg-<GUID>`, made by the caller).
+    pub new_key: String,
+    /// Add a secret although the recorded one is in place.
+    pub new_secret: bool,
+    /// Create a new app although the record names one this tenant does not have.
+    pub new_app: bool,
+    /// Whether the plan ends with the live check, and where.
+    pub check: Option<Check>,
+    /// `--adopt CLIENT_ID`: take over this app explicitly (the record's ids are replaced,
+    /// the earlier ones kept in the history).
+    pub adopt: Option<String>,
+}
+
+/// The plan for `goal`, from the record and the tenant; or why azreg will not make one.
+pub fn build(goal: &Goal, r: &Recorded, t: &Tenant, o: &Options) -> Result<Plan, Refusal> {
+    if let Some(rec) = &r.tenant_id
+        && !rec.eq_ignore_ascii_case(&t.who.tenant_id)
+    {
+        return Err(Refusal::TenantMismatch {
+            recorded: rec.clone(),
+            who: t.who.clone(),
+        });
+    }
+    let mut plan = Plan {
+        who: t.who.clone(),
+        graph_host: String::new(),
+        app: None,
+        sp: None,
+        steps: Vec::new(),
+        notes: Vec::new(),
+    };
+    let app = match &t.app {
+        Found::App(a) => {
+            if o.adopt.is_none()
+                && let Some(rec) = &r.client_id
+                && !rec.eq_ignore_ascii_case(&a.app_id)
+            {
+                return Err(Refusal::Inconsistent {
+                    found: a.app_id.clone(),
+                    recorded: rec.clone(),
+                });
+            }
+            Some(a.as_ref())
+        }
+        Found::Missing(lookup) if !o.new_app || matches!(lookup, Lookup::Adopt(_)) => {
+            return Err(Refusal::AppMissing {
+                lookup: lookup.clone(),
+                who: t.who.clone(),
+            });
+        }
+        Found::Fresh { same_name } if !same_name.is_empty() => {
+            return Err(Refusal::SameName {
+                name: match goal {
+                    Goal::Register(d) => d.name.clone(),
+                    Goal::Renew { .. } => String::new(),
+                },
+                apps: same_name.clone(),
+            });
+        }
+        _ => None,
+    };
+    if let Some(a) = app {
+        plan.app = Some((a.id.clone(), a.app_id.clone()));
+        plan.sp = t.sp.as_ref().map(|(id, _)| id.clone());
+    }
+    match goal {
+        Goal::Register(d) => register(&mut plan, d, r, t, app, o)?,
+        Goal::Renew { secret, remove_old } => {
+            let Some(a) = app else {
+                return Err(Refusal::AppMissing {
+                    lookup: lookups(r, "", None)
+                        .into_iter()
+                        .next()
+                        .unwrap_or(Lookup::SameName(String::new())),
+                    who: t.who.clone(),
+                });
+            };
+            renew(&mut plan, secret, *remove_old, r, a, o);
+        }
+    }
+    Ok(plan)
+}
+
+fn app_ref(a: &AppState) -> AppRef {
+    AppRef::Known {
+        object_id: a.id.clone(),
+        client_id: a.app_id.clone(),
+    }
+}
+
+fn register(
+    plan: &mut Plan,
+    d: &Desired,
+    r: &Recorded,
+    t: &Tenant,
+    app: Option<&AppState>,
+    o: &Options,
+) -> Result<(), Refusal> {
+    let uri_marks = |plan_marks: &mut Vec<Mark>, uris: &[&str]| {
+        for uri in uris {
+            if d.portal_origin
+                .as_deref()
+                .is_some_and(|origin| origin_of(uri).as_deref() != Some(origin))
+            {
+                plan_marks.push(Mark::ForeignOrigin(uri.to_string()));
+            }
+        }
+    };
+    let permission_marks = |marks: &mut Vec<Mark>, added: &[&Permission]| {
+        for p in added {
+            match p.kind {
+                Kind::Application => marks.push(Mark::ApplicationPermission(p.name.to_string())),
+                Kind::Delegated
+                    if !crate::permissions::documented_for_connector(p.name, p.kind) =>
+                {
+                    marks.push(Mark::BeyondConnector(p.name.to_string()))
+                }
+                Kind::Delegated => {}
+            }
+        }
+    };
+    // The application.
+    let app_ref = match app {
+        None => {
+            let mut marks = Vec::new();
+            uri_marks(&mut marks, &[&d.web, &d.spa]);
+            permission_marks(&mut marks, &d.permissions.iter().collect::<Vec<_>>());
+            plan.steps.push(Step {
+                op: Op::CreateApp {
+                    key: r.unique_name.clone().unwrap_or_else(|| o.new_key.clone()),
+                    name: d.name.clone(),
+                    audience: d.audience.clone(),
+                    web: d.web.clone(),
+                    spa: d.spa.clone(),
+                    permissions: d.permissions.iter().map(Access::from).collect(),
+                },
+                marks,
+            });
+            AppRef::New
+        }
+        Some(a) => {
+            let mut marks = Vec::new();
+            let mut changes = Vec::new();
+            if a.display_name != d.name {
+                changes.push(Change::DisplayName {
+                    from: a.display_name.clone(),
+                    to: d.name.clone(),
+                });
+            }
+            if a.audience != d.audience {
+                changes.push(Change::Audience {
+                    from: a.audience.clone(),
+                    to: d.audience.clone(),
+                });
+            }
+            // Each URI on its own platform; one of ours on the other platform moves.
+            for (platform, now, ours, theirs) in [
+                (Platform::Web, &a.web, &d.web, &d.spa),
+                (Platform::Spa, &a.spa, &d.spa, &d.web),
+            ] {
+                let mut to: Vec<String> = now.iter().filter(|u| *u != theirs).cloned().collect();
+                if !to.contains(ours) {
+                    to.push(ours.clone());
+                    uri_marks(&mut marks, &[ours]);
+                }
+                if &to != now {
+                    changes.push(Change::RedirectUris {
+                        platform,
+                        from: now.clone(),
+                        to,
+                    });
+                }
+            }
+            for (platform, list) in [
+                (Platform::Web, &a.web),
+                (Platform::Spa, &a.spa),
+                (Platform::PublicClient, &a.public_client),
+            ] {
+                for uri in list.iter().filter(|u| **u != d.web && **u != d.spa) {
+                    plan.notes.push(Note::ForeignUri {
+                        uri: uri.clone(),
+                        platform,
+                    });
+                }
+            }
+            let missing: Vec<&Permission> = d
+                .permissions
+                .iter()
+                .filter(|p| !a.graph_access.contains(&Access::from(*p)))
+                .collect();
+            if !missing.is_empty() {
+                permission_marks(&mut marks, &missing);
+                let mut to = a.graph_access.clone();
+                to.extend(missing.iter().map(|p| Access::from(*p)));
+                changes.push(Change::Permissions {
+                    from: a.graph_access.clone(),
+                    to,
+                });
+            }
+            for extra in a
+                .graph_access
+                .iter()
+                .filter(|x| !d.permissions.iter().any(|p| Access::from(p) == **x))
+            {
+                plan.notes
+                    .push(Note::ExtraPermission(permission_name(extra)));
+            }
+            if !changes.is_empty() {
+                plan.steps.push(Step {
+                    op: Op::UpdateApp {
+                        object_id: a.id.clone(),
+                        changes,
+                        other_access: a.other_access.clone(),
+                    },
+                    marks,
+                });
+            }
+            app_ref(a)
+        }
+    };
+    // The service principal (Entra ID refuses sign-in without one: AADSTS7000229).
+    let sp = match (&app_ref, &t.sp) {
+        (AppRef::Known { .. }, Some((id, enabled))) => {
+            if !enabled {
+                plan.notes.push(Note::SpDisabled);
+            }
+            SpRef::Known(id.clone())
+        }
+        _ => {
+            plan.steps.push(Step {
+                op: Op::CreateServicePrincipal {
+                    app: app_ref.clone(),
+                },
+                marks: Vec::new(),
+            });
+            SpRef::New
+        }
+    };
+    // The secret: kept when the recorded one is on the app; an orphan of a cut-off run removed.
+    let creds: &[Cred] = app.map(|a| a.creds.as_slice()).unwrap_or_default();
+    if let Some(start) = &r.pending_secret {
+        for c in creds.iter().filter(|c| &c.start == start) {
+            plan.steps.push(Step {
+                op: Op::RemoveSecret {
+                    app: app_ref.clone(),
+                    key_id: c.key_id.clone(),
+                    hint: c.hint.clone(),
+                    why: RemoveWhy::Orphaned,
+                },
+                marks: Vec::new(),
+            });
+        }
+    }
+    let in_place = recorded_secret(r, creds);
+    match in_place {
+        Some(c) if !o.new_secret => plan.notes.push(Note::SecretInPlace {
+            hint: c.hint.clone(),
+            end: c.end.get(..10).unwrap_or(&c.end).to_string(),
+        }),
+        _ => plan.steps.push(Step {
+            op: Op::AddSecret {
+                app: app_ref.clone(),
+                description: d.secret.description.clone(),
+                end: d.secret.end.clone(),
+            },
+            marks: Vec::new(),
+        }),
+    }
+    // Consent, when chosen.
+    if d.consent {
+        let Some(graph_sp) = t.graph_sp.clone() else {
+            return Err(Refusal::NoGraph);
+        };
+        let have: &[String] = match (&sp, &t.grant) {
+            (SpRef::Known(_), Some((_, scopes))) => scopes,
+            _ => &[],
+        };
+        let add: Vec<&Permission> = d
+            .permissions
+            .iter()
+            .filter(|p| p.kind == Kind::Delegated && !have.iter().any(|h| h == p.name))
+            .collect();
+        if !add.is_empty() {
+            let mut marks = Vec::new();
+            permission_marks(&mut marks, &add);
+            plan.steps.push(Step {
+                op: Op::GrantScopes {
+                    sp: sp.clone(),
+                    graph_sp: graph_sp.clone(),
+                    add: add.iter().map(|p| p.name.to_string()).collect(),
+                    existing: match &sp {
+                        SpRef::Known(_) => t.grant.clone(),
+                        SpRef::New => None,
+                    },
+                },
+                marks,
+            });
+        }
+        let held: &[String] = match &sp {
+            SpRef::Known(_) => &t.roles,
+            SpRef::New => &[],
+        };
+        let roles: Vec<&Permission> = d
+            .permissions
+            .iter()
+            .filter(|p| p.kind == Kind::Application && !held.iter().any(|h| h == p.id))
+            .collect();
+        if !roles.is_empty() {
+            let mut marks = Vec::new();
+            permission_marks(&mut marks, &roles);
+            plan.steps.push(Step {
+                op: Op::AssignRoles {
+                    sp,
+                    graph_sp,
+                    roles: roles.iter().map(|p| Access::from(*p)).collect(),
+                    names: roles.iter().map(|p| p.name.to_string()).collect(),
+                },
+                marks,
+            });
+        }
+    }
+    live_check(plan, r, o);
+    Ok(())
+}
+
+/// The live check closes a plan that writes, or one whose values were never proved.
+fn live_check(plan: &mut Plan, r: &Recorded, o: &Options) {
+    let Some(check) = &o.check else { return };
+    if plan.steps.is_empty() && r.verified {
+        return;
+    }
+    let mut marks = Vec::new();
+    if !check.trusted {
+        marks.push(Mark::SecretToHost(check.host.clone()));
+    }
+    plan.steps.push(Step {
+        op: Op::LiveCheck {
+            host: check.host.clone(),
+        },
+        marks,
+    });
+}
+
+fn renew(
+    plan: &mut Plan,
+    secret: &SecretSpec,
+    remove_old: bool,
+    r: &Recorded,
+    a: &AppState,
+    o: &Options,
+) {
+    let app = app_ref(a);
+    plan.steps.push(Step {
+        op: Op::AddSecret {
+            app: app.clone(),
+            description: secret.description.clone(),
+            end: secret.end.clone(),
+        },
+        marks: Vec::new(),
+    });
+    live_check(
+        plan,
+        &Recorded {
+            verified: false,
+            ..r.clone()
+        },
+        o,
+    );
+    if !remove_old {
+        return;
+    }
+    // Only the key azreg recorded, and only after the new secret passed the check.
+    match r
+        .secret_key_id
+        .as_deref()
+        .and_then(|k| a.creds.iter().find(|c| c.key_id.eq_ignore_ascii_case(k)))
+    {
+        Some(c) => plan.steps.push(Step {
+            op: Op::RemoveSecret {
+                app,
+                key_id: c.key_id.clone(),
+                hint: c.hint.clone(),
+                why: RemoveWhy::Renewed,
+            },
+            marks: Vec::new(),
+        }),
+        None => plan.notes.push(Note::NothingToRemove),
+    }
+}
+
+/// The recorded secret among the app's credentials: by the recorded key, else (a value typed
+/// in by hand) by its hint.
+fn recorded_secret<'a>(r: &Recorded, creds: &'a [Cred]) -> Option<&'a Cred> {
+    let hint = r.secret_hint.as_deref()?;
+    match &r.secret_key_id {
+        Some(k) => creds
+            .iter()
+            .find(|c| c.key_id.eq_ignore_ascii_case(k) && c.hint == hint),
+        None => creds.iter().find(|c| c.hint == hint),
+    }
+}
+
+/// A permission's name for display: from the catalogue, else its id.
+fn permission_name(a: &Access) -> String {
+    crate::permissions::name_of(&a.id, a.kind)
+        .map(str::to_string)
+        .unwrap_or_else(|| a.id.clone())
+}
+
+/// What a script puts where it reads or is handed an id when it runs.
+pub mod token {
+    pub const OBJECT_ID: &str = "@OBJECT_ID@";
+    pub const CLIENT_ID: &str = "@CLIENT_ID@";
+    pub const SP_ID: &str = "@SP_ID@";
+    pub const GRAPH_SP: &str = "@GRAPH_SP@";
+    pub const NOW: &str = "@NOW@";
+}
+
+/// The plan a script carries: what `build` plans for a tenant the script reads only when it
+/// runs, which holds the app the record names (or none) and nothing else. The script does each
+/// operation only where its own reads find it needed, with the ids it reads as [`token`]s.
+pub fn for_script(goal: &Goal, r: &Recorded, key: &str) -> Plan {
+    let app = match &r.client_id {
+        Some(c) => Found::App(Box::new(AppState {
+            id: token::OBJECT_ID.into(),
+            app_id: c.clone(),
+            ..AppState::default()
+        })),
+        None => Found::Pending,
+    };
+    let t = Tenant {
+        who: Who::default(),
+        app,
+        sp: None,
+        graph_sp: Some(token::GRAPH_SP.into()),
+        grant: None,
+        roles: Vec::new(),
+    };
+    let r = Recorded {
+        tenant_id: None,
+        secret_hint: None,
+        secret_key_id: None,
+        pending_secret: None,
+        verified: true,
+        ..r.clone()
+    };
+    let o = Options {
+        new_key: key.to_string(),
+        adopt: r.client_id.clone(),
+        ..Options::default()
+    };
+    build(goal, &r, &t, &o).unwrap_or_else(|_| Plan {
+        who: Who::default(),
+        graph_host: String::new(),
+        app: None,
+        sp: None,
+        steps: Vec::new(),
+        notes: Vec::new(),
+    })
+}
+
+/// The ids a script substitutes at run time.
+pub fn script_ids() -> Ids {
+    Ids {
+        object_id: Some(token::OBJECT_ID.into()),
+        client_id: Some(token::CLIENT_ID.into()),
+        sp_id: Some(token::SP_ID.into()),
+        start: Some(token::NOW.into()),
+    }
+}
+
+/// `https://host[:port]` of a URI.
+pub fn origin_of(uri: &str) -> Option<String> {
+    let u = url::Url::parse(uri).ok()?;
+    match u.origin() {
+        url::Origin::Tuple(..) => Some(u.origin().ascii_serialization()),
+        url::Origin::Opaque(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

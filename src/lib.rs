@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod clipboard;
 pub mod commands;
+pub mod edit;
 pub mod exit;
 pub mod fields;
 pub mod graph;

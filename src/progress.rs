@@ -9,8 +9,9 @@ use toml::value::Datetime;
 use crate::fields::Values;
 
 /// The progress file's schema version this build writes. 2 added `secret_key_id` and
-/// `[[renewals]]`; a version 1 file reads as it is.
-pub const VERSION: u32 = 2;
+/// `[[renewals]]`; 3 the `[[history]]` of replaced values and `earlier_secrets`. Older files
+/// read as they are.
+pub const VERSION: u32 = 3;
 
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,6 +58,67 @@ pub struct Progress {
     /// Each renewal of the client secret: dates only, never a value.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renewals: Vec<Renewal>,
+    /// Recorded ids and secrets that were replaced or removed: nothing recorded is lost.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<Earlier>,
+    /// Earlier client secret values, kept until a live check passed with the current one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_secrets: Vec<String>,
+}
+
+/// A recorded value that was replaced or removed, for the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Earlier {
+    pub at: Datetime,
+    /// What replaced it: `set`, `import`, `apply`, `walkthrough`, `renew`, ...
+    pub source: String,
+    /// The field id, or the progress file's key (`app_object_id`, ...).
+    pub field: String,
+    /// The earlier value; for a client secret not the value but its first three characters
+    /// (`hint`), the value itself staying in `earlier_secrets` until the new one is proved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+/// The recorded values whose loss would hurt: never replaced or dropped without a trace.
+pub const IDENTITY_VALUES: [&str; 3] = ["tenant_id", "client_id", "client_secret"];
+
+/// The field ids azreg treats as a client secret, whatever a procedure file calls them.
+pub const SECRET_FIELDS: [&str; 2] = ["client_secret", "new_client_secret"];
+
+/// The ids the progress file records outside `values`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    AppObject,
+    ServicePrincipal,
+    SecretKey,
+    UniqueName,
+}
+
+impl Slot {
+    pub const ALL: [Slot; 4] = [
+        Slot::AppObject,
+        Slot::ServicePrincipal,
+        Slot::SecretKey,
+        Slot::UniqueName,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Slot::AppObject => "app_object_id",
+            Slot::ServicePrincipal => "sp_object_id",
+            Slot::SecretKey => "secret_key_id",
+            Slot::UniqueName => "app_unique_name",
+        }
+    }
+}
+
+/// A client secret's hint, as Graph shows it: its first three characters.
+pub fn hint(secret: &str) -> String {
+    secret.chars().take(3).collect()
 }
 
 /// One renewal of the client secret, for the record.
@@ -88,7 +150,78 @@ impl Progress {
             pending_secret: None,
             values: Values::new(),
             renewals: Vec::new(),
+            history: Vec::new(),
+            earlier_secrets: Vec::new(),
         }
+    }
+
+    /// Set a value (`None` or empty clears it). A recorded identity value it replaces or
+    /// clears goes into the history (a secret by its hint, its value kept in
+    /// `earlier_secrets` until the new one is proved). Whether anything changed.
+    pub fn put_value(
+        &mut self,
+        field: &str,
+        value: Option<String>,
+        source: &str,
+        at: Datetime,
+    ) -> bool {
+        let value = value.filter(|v| !v.is_empty());
+        let before = self.values.get(field).cloned();
+        if before == value {
+            return false;
+        }
+        if let Some(old) = before
+            && IDENTITY_VALUES.contains(&field)
+        {
+            self.keep(field, old, source, at);
+        }
+        match value {
+            Some(v) => self.values.insert(field.to_string(), v),
+            None => self.values.remove(field),
+        };
+        true
+    }
+
+    /// Set one of the recorded ids (`None` clears it); the one it replaces goes into the
+    /// history.
+    pub fn put_id(&mut self, slot: Slot, value: Option<String>, source: &str, at: Datetime) {
+        let place = self.slot(slot);
+        if *place == value {
+            return;
+        }
+        let old = std::mem::replace(place, value);
+        if let Some(old) = old {
+            self.keep(slot.key(), old, source, at);
+        }
+    }
+
+    pub fn slot(&mut self, slot: Slot) -> &mut Option<String> {
+        match slot {
+            Slot::AppObject => &mut self.app_object_id,
+            Slot::ServicePrincipal => &mut self.sp_object_id,
+            Slot::SecretKey => &mut self.secret_key_id,
+            Slot::UniqueName => &mut self.app_unique_name,
+        }
+    }
+
+    fn keep(&mut self, field: &str, old: String, source: &str, at: Datetime) {
+        let secret = SECRET_FIELDS.contains(&field);
+        self.history.push(Earlier {
+            at,
+            source: source.to_string(),
+            field: field.to_string(),
+            hint: secret.then(|| hint(&old)),
+            old: (!secret).then_some(old.clone()),
+        });
+        if secret && !self.earlier_secrets.contains(&old) {
+            self.earlier_secrets.push(old);
+        }
+    }
+
+    /// A live check passed with the recorded secret: the earlier values are not needed now.
+    pub fn proved(&mut self, at: Datetime) {
+        self.last_verified = Some(at);
+        self.earlier_secrets.clear();
     }
 
     pub fn is_done(&self, step_id: &str) -> bool {
@@ -99,16 +232,33 @@ impl Progress {
     /// the values and object ids it sets, and the steps it ticked. Anything else the user
     /// changed meanwhile (other values, marks, the current step) stays.
     pub fn take_applied(&mut self, from: &Progress) {
+        let at = from.history.last().map_or(EPOCH, |e| e.at);
         for id in APPLIED_VALUES {
             if let Some(v) = from.values.get(id) {
-                self.values.insert(id.to_string(), v.clone());
+                self.put_value(id, Some(v.clone()), "apply", at);
             }
         }
-        self.app_object_id.clone_from(&from.app_object_id);
-        self.app_unique_name.clone_from(&from.app_unique_name);
-        self.sp_object_id.clone_from(&from.sp_object_id);
-        self.secret_key_id.clone_from(&from.secret_key_id);
+        for slot in Slot::ALL {
+            let v = from.clone().slot(slot).clone();
+            if v.is_some() {
+                self.put_id(slot, v, "apply", at);
+            }
+        }
         self.pending_secret.clone_from(&from.pending_secret);
+        self.last_verified = self.last_verified.max(from.last_verified);
+        for e in &from.history {
+            if !self.history.contains(e) {
+                self.history.push(e.clone());
+            }
+        }
+        for s in &from.earlier_secrets {
+            if !self.earlier_secrets.contains(s) {
+                self.earlier_secrets.push(s.clone());
+            }
+        }
+        if from.last_verified.is_some() && from.earlier_secrets.is_empty() {
+            self.earlier_secrets.clear();
+        }
         for (id, at) in &from.done {
             self.done.entry(id.clone()).or_insert(*at);
         }
@@ -129,6 +279,7 @@ impl fmt::Debug for Progress {
             .field("authority", &self.authority)
             .field("last_verified", &self.last_verified)
             .field("values", &self.values.keys().collect::<Vec<_>>())
+            .field("history", &self.history.len())
             .finish()
     }
 }
@@ -193,6 +344,36 @@ mod tests {
         assert_eq!(mine.app_object_id.as_deref(), Some("o"));
         assert!(mine.is_done("sign-in") && mine.is_done("register"));
         assert_eq!(mine.current.as_deref(), Some("step-9"));
+    }
+
+    #[test]
+    fn replaced_identity_values_are_kept_and_a_secret_by_its_hint() {
+        let mut p = Progress::new("x");
+        let at = now();
+        assert!(p.put_value("client_id", Some("a".into()), "set", at));
+        assert!(!p.put_value("client_id", Some("a".into()), "set", at));
+        assert!(p.history.is_empty(), "nothing replaced yet");
+        p.put_value("client_id", Some("b".into()), "apply", at);
+        p.put_value("client_id", None, "walkthrough", at);
+        let olds: Vec<_> = p.history.iter().map(|e| e.old.as_deref()).collect();
+        assert_eq!(olds, [Some("a"), Some("b")]);
+        assert_eq!(p.history[0].source, "apply");
+        p.put_value("client_secret", Some("abc8Q~one".into()), "set", at);
+        p.put_value("client_secret", Some("xyz8Q~two".into()), "apply", at);
+        let last = p.history.last().unwrap();
+        assert_eq!(last.hint.as_deref(), Some("abc"));
+        assert_eq!(last.old, None, "never the value in the history");
+        assert_eq!(p.earlier_secrets, ["abc8Q~one"]);
+        p.proved(at);
+        assert!(p.earlier_secrets.is_empty());
+        // Other values are not identity: no history.
+        p.put_value("app_name", Some("x".into()), "set", at);
+        p.put_value("app_name", Some("y".into()), "set", at);
+        assert_eq!(p.history.len(), 3);
+        p.put_id(Slot::AppObject, Some("o1".into()), "apply", at);
+        p.put_id(Slot::AppObject, Some("o2".into()), "apply", at);
+        assert_eq!(p.history.last().unwrap().field, "app_object_id");
+        assert_eq!(p.history.last().unwrap().old.as_deref(), Some("o1"));
     }
 
     #[test]

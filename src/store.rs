@@ -364,8 +364,16 @@ pub fn parse(text: &str, name: &str) -> Result<Progress, StoreError> {
 
 /// The file's text; an error (never an empty file) when the progress cannot be serialised.
 pub fn to_toml(progress: &Progress) -> io::Result<String> {
-    let body = toml::to_string(progress)
-        .map_err(|e| io::Error::other(format!("cannot be written as TOML: {e}")))?;
+    // What this build writes has this build's layout, whatever version it read.
+    let body = if progress.version == VERSION {
+        toml::to_string(progress)
+    } else {
+        toml::to_string(&Progress {
+            version: VERSION,
+            ..progress.clone()
+        })
+    }
+    .map_err(|e| io::Error::other(format!("cannot be written as TOML: {e}")))?;
     Ok(format!(
         "# azreg progress file. Edit with care; azreg rewrites it after every change.\n{body}"
     ))

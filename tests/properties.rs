@@ -66,3 +66,160 @@ proptest! {
         let _ = store::parse(&text, "p.toml");
     }
 }
+
+/// One thing that writes the record.
+#[derive(Debug, Clone)]
+enum Edit {
+    /// `azreg set`, or a value typed in the walkthrough (empty clears it).
+    Set(&'static str, &'static str),
+    /// `azreg done`, or Enter on a step in the walkthrough.
+    Done(usize),
+    /// `azreg import` of a script's or the Azure CLI's JSON.
+    Import(&'static str, &'static str, &'static str),
+    /// What a run of `azreg apply` recorded, taken into the walkthrough's progress.
+    Apply(&'static str, &'static str),
+    /// The renewal walkthrough, all its steps done with this new secret.
+    Renew(&'static str),
+}
+
+const IDS: [&str; 3] = [
+    "0b1c2d3e-1111-2222-3333-444455556666",
+    "1b1c2d3e-1111-2222-3333-444455556666",
+    "2b1c2d3e-1111-2222-3333-444455556666",
+];
+const TENANTS: [&str; 2] = [
+    "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff",
+    "8f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff",
+];
+const SECRETS: [&str; 3] = [
+    "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_",
+    "xyz8Q~abcdefghijklmnopqrstuvwxyz0123456_",
+    "klm8Q~abcdefghijklmnopqrstuvwxyz0123456_",
+];
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let field = prop_oneof![
+        Just("client_id"),
+        Just("tenant_id"),
+        Just("client_secret"),
+        Just("app_name")
+    ];
+    let value = prop_oneof![
+        Just(""),
+        Just(IDS[0]),
+        Just(IDS[1]),
+        Just(TENANTS[0]),
+        Just(TENANTS[1]),
+        Just(SECRETS[0]),
+        Just(SECRETS[1]),
+        Just("Intrexx Portal")
+    ];
+    prop_oneof![
+        (field, value).prop_map(|(f, v)| Edit::Set(f, v)),
+        (0usize..30).prop_map(Edit::Done),
+        (0usize..3, 0usize..2, 0usize..3)
+            .prop_map(|(a, t, s)| Edit::Import(IDS[a], TENANTS[t], SECRETS[s])),
+        (0usize..3, 0usize..3).prop_map(|(a, s)| Edit::Apply(IDS[a], SECRETS[s])),
+        (0usize..3).prop_map(|s| Edit::Renew(SECRETS[s])),
+    ]
+}
+
+fn perform(e: &Edit, progress: &mut azreg::progress::Progress) {
+    use azreg::edit;
+    let p = procedure();
+    let today = date!(2026 - 11 - 26);
+    let at = azreg::progress::now();
+    match e {
+        Edit::Set(field, value) => {
+            let spec = p.field(field).unwrap();
+            edit::set_value(p, progress, spec, value, (today, at, "set"));
+        }
+        Edit::Done(i) => {
+            let i = i % p.entries.len();
+            if matches!(p.entries[i].kind, azreg::procedure::EntryKind::Step { .. }) {
+                let _ = edit::mark_done(p, progress, i, (today, at));
+            }
+        }
+        Edit::Import(app, tenant, secret) => {
+            let json = serde_json::json!({"appId": app, "tenant": tenant, "password": secret,
+                "secretKeyId": "aaaaaaaa-1111-2222-3333-444455556666", "azreg": "script az"});
+            let _ = azreg::commands::import::apply(p, progress, json.as_object().unwrap(), today);
+        }
+        Edit::Apply(app, secret) => {
+            let mut run = progress.clone();
+            run.put_value("client_id", Some(app.to_string()), "apply", at);
+            run.put_value("client_secret", Some(secret.to_string()), "apply", at);
+            run.put_id(
+                azreg::progress::Slot::AppObject,
+                Some(app.replace("0b1c", "ffff")),
+                "apply",
+                at,
+            );
+            progress.take_applied(&run);
+        }
+        Edit::Renew(secret) => {
+            static R: std::sync::OnceLock<Procedure> = std::sync::OnceLock::new();
+            let r = R.get_or_init(|| Procedure::renewal_in(azreg::i18n::Lang::En).unwrap());
+            for (k, v) in [
+                ("new_secret_description", "Intrexx 2027"),
+                ("new_secret_expiry", "2027-05-30"),
+                ("new_client_secret", secret),
+            ] {
+                edit::set_value(r, progress, r.field(k).unwrap(), v, (today, at, "renew"));
+            }
+            for i in 0..r.entries.len() {
+                if matches!(r.entries[i].kind, azreg::procedure::EntryKind::Step { .. }) {
+                    let _ = edit::mark_done(r, progress, i, (today, at));
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Nothing recorded is lost: whatever sets values, marks steps, imports, applies and renews
+    /// in whatever order, every client ID, tenant ID, object ID and secret the record ever held
+    /// is still there: the current value, the history, or (for a secret not yet replaced by a
+    /// proved one) the earlier secrets.
+    #[test]
+    fn recorded_identity_values_never_shrink(edits in proptest::collection::vec(edit(), 1..24)) {
+        use azreg::progress::{IDENTITY_VALUES, Progress, SECRET_FIELDS};
+        let mut progress = Progress::new(&procedure().id);
+        let mut held: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for e in &edits {
+            perform(e, &mut progress);
+            for f in IDENTITY_VALUES {
+                if let Some(v) = progress.values.get(f) {
+                    let seen = held.entry(f.to_string()).or_default();
+                    if !seen.contains(v) {
+                        seen.push(v.clone());
+                    }
+                }
+            }
+            if let Some(v) = &progress.app_object_id {
+                let seen = held.entry("app_object_id".into()).or_default();
+                if !seen.contains(v) {
+                    seen.push(v.clone());
+                }
+            }
+            for (f, values) in &held {
+                for v in values {
+                    let current = if f == "app_object_id" {
+                        progress.app_object_id.as_ref()
+                    } else {
+                        progress.values.get(f)
+                    };
+                    let kept = current == Some(v)
+                        || if SECRET_FIELDS.contains(&f.as_str()) {
+                            progress.earlier_secrets.contains(v)
+                        } else {
+                            progress.history.iter().any(|h| &h.field == f && h.old.as_ref() == Some(v))
+                        };
+                    prop_assert!(kept, "{f} = {v} was lost after {e:?} in {edits:?}");
+                }
+            }
+        }
+    }
+}

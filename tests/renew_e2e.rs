@@ -41,6 +41,11 @@ fn renew_walks_to_a_new_secret_and_keeps_the_old_expiry() {
     pty.send("\r");
     pty.wait_for("Secret ID", 5);
     pty.esc();
+    // The old secret pasted again is not a new one: refused, not taken.
+    pty.paste("old8Q~abcdefghijklmnopqrstuvwxyz0123456_");
+    pty.send("\r");
+    pty.wait_for("records already", 5);
+    pty.esc();
     pty.paste(NEW);
     pty.send("\r");
     pty.wait_for("New client secret value saved", 5);
@@ -71,8 +76,30 @@ fn renew_walks_to_a_new_secret_and_keeps_the_old_expiry() {
     let r = saved["renewals"].as_array().unwrap();
     assert_eq!(r[0]["old_expiry"].as_str(), Some("2026-12-01"));
     assert_eq!(r[0]["new_expiry"].as_str(), Some(new_expiry.as_str()));
+    // The record stays whole: the IDs stay, the old secret's key and hint go into the history,
+    // and its value is kept (0600) until a live check passed with the new one.
+    assert_eq!(
+        values["client_id"].as_str(),
+        Some("0b1c2d3e-1111-2222-3333-444455556666")
+    );
+    assert_eq!(
+        values["tenant_id"].as_str(),
+        Some("9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff")
+    );
+    assert_eq!(
+        saved["earlier_secrets"].as_array().unwrap()[0].as_str(),
+        Some("old8Q~abcdefghijklmnopqrstuvwxyz0123456_")
+    );
+    let history = saved["history"].as_array().unwrap();
     assert!(
-        !std::fs::read_to_string(&file).unwrap().contains("old8Q~"),
-        "old values are not kept"
+        history
+            .iter()
+            .any(|h| h["field"].as_str() == Some("client_secret")
+                && h["hint"].as_str() == Some("old")),
+        "{history:?}"
+    );
+    assert!(
+        !history.iter().any(|h| h.to_string().contains("old8Q~")),
+        "the history holds a hint, never a value"
     );
 }

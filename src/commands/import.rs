@@ -142,23 +142,49 @@ pub fn apply(
         });
         values.insert(field.clone(), end.clone());
     }
-    // The key a script of azreg created: the only one a later renewal may remove.
-    if let Some(key) = obj
-        .get("secretKeyId")
-        .and_then(Value::as_str)
-        .filter(|k| fields::is_guid(k))
-    {
-        progress.secret_key_id = Some(key.to_ascii_lowercase());
+    let now = progress::now();
+    // What a script of azreg handed out: the key its secret has (the only one a later renewal
+    // may remove), the app's and the service principal's object IDs, its create key. Each
+    // one checked; what it replaces stays in the history.
+    for (key, slot) in [
+        ("secretKeyId", progress::Slot::SecretKey),
+        ("objectId", progress::Slot::AppObject),
+        ("servicePrincipalId", progress::Slot::ServicePrincipal),
+    ] {
+        if let Some(id) = obj
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|k| fields::is_guid(k))
+        {
+            progress.put_id(slot, Some(id.to_ascii_lowercase()), "import", now);
+        }
     }
-    progress.values = values;
+    if let Some(k) = obj
+        .get("uniqueName")
+        .and_then(Value::as_str)
+        .filter(|k| k.strip_prefix("azreg-").is_some_and(fields::is_guid))
+    {
+        progress.put_id(
+            progress::Slot::UniqueName,
+            Some(k.to_string()),
+            "import",
+            now,
+        );
+    }
+    for (field, value) in values {
+        if progress.values.get(&field) != Some(&value) {
+            progress.put_value(&field, Some(value), "import", now);
+        }
+    }
     // Only azreg's own scripts say what they did; plain az output marks nothing.
     let mut marked = Vec::new();
     let by_script = obj
         .get("azreg")
         .and_then(Value::as_str)
         .is_some_and(|s| s.starts_with("script"));
-    if by_script && obj.contains_key("password") && !renewal {
-        let now = progress::now();
+    let secret =
+        obj.contains_key("password") || obj.get("secretInPlace") == Some(&Value::Bool(true));
+    if by_script && secret && !renewal {
         for (i, e) in procedure.entries.iter().enumerate() {
             let did = e.scripted
                 && e.step

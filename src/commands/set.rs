@@ -62,23 +62,14 @@ pub fn set(env: &Env, field: &str, source: Source, out: &mut dyn Write) -> Outco
     for note in &opened.notes {
         eprintln!("azreg: {note}");
     }
-    let progress = &mut opened.progress;
-    let before = progress.values.get(field).cloned();
-    progress.values.remove(field);
-    let derived = env
-        .procedure
-        .context(&progress.values, env.today)
-        .effective(field)
-        .filter(|(_, d)| *d)
-        .map(|(v, _)| v);
-    // Like the walkthrough: a value equal to the derived one is not stored.
-    if !value.is_empty() && derived.as_deref() != Some(value.as_str()) {
-        progress.values.insert(field.to_string(), value);
-    }
-    let a = env
-        .procedure
-        .context(&progress.values, env.today)
-        .assess(spec);
+    let set = crate::edit::set_value(
+        &env.procedure,
+        &mut opened.progress,
+        spec,
+        &value,
+        (env.today, crate::progress::now(), "set"),
+    );
+    let a = set.assessment;
     if let (FieldState::Error, Some(p)) = (a.state(), a.first_error()) {
         return Err(Failure::new(
             EXIT_CHECK,
@@ -108,7 +99,7 @@ pub fn set(env: &Env, field: &str, source: Source, out: &mut dyn Write) -> Outco
         ),
         _ => tr!(lang, "{} saved", "{} gespeichert", spec.label),
     };
-    if before != opened.progress.values.get(field).cloned() {
+    if set.changed {
         env.save_opened(&mut opened)?;
     }
     writeln!(out, "{message}").map_err(|e| Failure::write(e, lang))?;
@@ -158,41 +149,35 @@ pub fn done(env: &Env, step: &str, open: bool, out: &mut dyn Write) -> Outcome {
         return Ok(EXIT_OK);
     }
     // The walkthrough's rule: a step is done once the values it captures are there and right.
-    let ctx = p.context(&opened.progress.values, env.today);
-    for id in &entry.step.fields {
-        let Some(spec) = p.field(id) else { continue };
-        let a = ctx.assess(spec);
-        let reason = match a.state() {
-            FieldState::Empty => Some(tr!(
+    let marked = crate::edit::mark_done(
+        p,
+        &mut opened.progress,
+        index,
+        (env.today, crate::progress::now()),
+    );
+    let reason = match marked {
+        Ok(_) => None,
+        Err(crate::edit::Blocked::Empty(spec)) => Some(tr!(
+            lang,
+            "enter \"{p0}\" first (azreg set {id} ...)",
+            "erst „{p0}“ eintragen (azreg set {id} ...)",
+            p0 = spec.label,
+            id = spec.id,
+        )),
+        Err(crate::edit::Blocked::Error(spec, why)) => Some(format!("{}: {why}", spec.label)),
+    };
+    if let Some(reason) = reason {
+        return Err(Failure::new(
+            EXIT_CHECK,
+            tr!(
                 lang,
-                "enter \"{p0}\" first (azreg set {id} ...)",
-                "erst „{p0}“ eintragen (azreg set {id} ...)",
-                p0 = spec.label,
-                id = id,
-            )),
-            FieldState::Error => a
-                .first_error()
-                .map(|pr| format!("{}: {}", spec.label, pr.message)),
-            _ => None,
-        };
-        if let Some(reason) = reason {
-            return Err(Failure::new(
-                EXIT_CHECK,
-                tr!(
-                    lang,
-                    "Step {label} is not done yet: {reason}",
-                    "Schritt {label} ist noch nicht erledigt: {reason}",
-                    label = label,
-                    reason = reason,
-                ),
-            ));
-        }
+                "Step {label} is not done yet: {reason}",
+                "Schritt {label} ist noch nicht erledigt: {reason}",
+                label = label,
+                reason = reason,
+            ),
+        ));
     }
-    opened
-        .progress
-        .done
-        .entry(entry.step.id.clone())
-        .or_insert_with(crate::progress::now);
     env.save_opened(&mut opened)?;
     let r = Report::new(p, &opened.progress, env.today);
     let (n, total) = (r.done_count(), r.step_count());

@@ -123,7 +123,16 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
         // A file open in the walkthrough, or a failed save, must not hide the result: say it
         // and keep the exit code.
         let saved = env.open().and_then(|mut opened| {
-            opened.progress.last_verified = Some(crate::progress::now());
+            // What was proved is the record itself: its earlier secrets are not needed now.
+            let recorded = |id: &str| opened.progress.values.get(id).map(String::as_str);
+            let is_record = recorded("client_id") == Some(req.client_id.as_str())
+                && recorded("tenant_id") == Some(req.tenant.as_str())
+                && req.secret.as_ref().map(|s| s.expose()) == recorded("client_secret");
+            if is_record {
+                opened.progress.proved(crate::progress::now());
+            } else {
+                opened.progress.last_verified = Some(crate::progress::now());
+            }
             if args.authority.is_some() {
                 opened.progress.authority = args.authority.clone();
             }

@@ -206,6 +206,19 @@ pub fn check(spec: &FieldSpec, value: &str, ctx: &Context<'_>) -> Vec<Problem> {
             spec.distinct_message.clone().unwrap_or(default),
         ));
     }
+    // A secret that takes another's place (the renewal's new one) must be new: the same value,
+    // or one that starts like it (Graph's hint), is the old secret pasted again.
+    if let Some(target) = &spec.replaces
+        && spec.kind == FieldKind::Secret
+        && let Some((old, _)) = ctx.effective(target)
+        && crate::progress::hint(&old) == crate::progress::hint(value)
+    {
+        problems.push(Problem::error(tr!(
+            lang,
+            "this is the secret azreg records already (it starts like it): copy the Value of the new secret you just created",
+            "das ist der Schlüssel, den azreg schon führt (er beginnt genauso): kopieren Sie den Wert des neuen Schlüssels, den Sie gerade erstellt haben"
+        )));
+    }
     problems
 }
 

@@ -462,3 +462,31 @@ fn placeholders_are_found() {
     assert_eq!(placeholders("{a}/x/{b}c"), ["a", "b"]);
     assert!(placeholders("none").is_empty());
 }
+
+#[test]
+fn the_renewals_new_secret_must_not_be_the_old_one() {
+    let p = crate::procedure::Procedure::renewal_in(Lang::En).unwrap();
+    let spec = p.field("new_client_secret").unwrap();
+    let old = "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_";
+    let mut values = Values::new();
+    values.insert("client_secret".into(), old.into());
+    let today = time::macros::date!(2026 - 11 - 27);
+    let ctx = p.context(&values, today);
+    let same = check(spec, old, &ctx);
+    assert!(
+        same.iter().any(|x| x.message.contains("records already")),
+        "{same:?}"
+    );
+    assert!(
+        !same.iter().any(|x| x.message.contains("abc")),
+        "no characters of it"
+    );
+    let hint_only = check(spec, "abc8Q~zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", &ctx);
+    assert!(
+        hint_only
+            .iter()
+            .any(|x| x.message.contains("records already"))
+    );
+    let new = check(spec, "xyz8Q~abcdefghijklmnopqrstuvwxyz0123456_", &ctx);
+    assert!(new.iter().all(|x| x.severity != Severity::Error), "{new:?}");
+}

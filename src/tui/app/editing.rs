@@ -107,19 +107,14 @@ impl App {
         let Some(spec) = self.procedure.field(field).cloned() else {
             return Vec::new();
         };
-        let value = fields::normalize(&spec, cleaned);
-        let before = self.progress.values.get(field).cloned();
-        self.progress.values.remove(field);
-        // A value equal to the derived one is not stored: it keeps following its sources.
-        let derived = self
-            .ctx()
-            .effective(field)
-            .filter(|(_, d)| *d)
-            .map(|(v, _)| v);
-        if !value.is_empty() && derived.as_deref() != Some(value.as_str()) {
-            self.progress.values.insert(field.to_string(), value);
-        }
-        let a = self.ctx().assess(&spec);
+        let set = crate::edit::set_value(
+            &self.procedure,
+            &mut self.progress,
+            &spec,
+            cleaned,
+            (self.config.today, self.now, "walkthrough"),
+        );
+        let a = set.assessment;
         match (a.state(), a.problems.first()) {
             (FieldState::Empty, _) => {
                 self.info(tr!(self.lang(), "{} cleared", "{} geleert", spec.label))
@@ -146,7 +141,7 @@ impl App {
             )),
             _ => self.success(tr!(self.lang(), "{} saved", "{} gespeichert", spec.label)),
         }
-        if before == self.progress.values.get(field).cloned() {
+        if !set.changed {
             return Vec::new();
         }
         vec![Effect::Save]

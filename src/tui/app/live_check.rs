@@ -74,7 +74,8 @@ impl App {
             .map(|(what, o)| format!("{what}: {}", o.message()));
         let mut effects = Vec::new();
         if results.credentials_ok() {
-            self.progress.last_verified = Some(self.now);
+            // Proved: the earlier secret values kept until now are not needed any more.
+            self.progress.proved(self.now);
             effects.push(Effect::Save);
         }
         match (ok, first_problem) {

@@ -400,6 +400,7 @@ impl App {
         if !self.config.store_secret {
             p.values
                 .retain(|id, _| !self.procedure.field(id).is_some_and(FieldSpec::is_secret));
+            p.earlier_secrets.clear();
         }
         p
     }

@@ -65,7 +65,16 @@ impl App {
             ));
             return Vec::new();
         }
-        self.progress.done.insert(id, self.now);
+        let procedure = self.procedure.clone();
+        let renewed = match crate::edit::mark_done(
+            &procedure,
+            &mut self.progress,
+            self.cursor,
+            (self.config.today, self.now),
+        ) {
+            Ok(crate::edit::Marked::Renewed(r)) => Some(r),
+            _ => None,
+        };
         let done = self.done_count();
         let total = self.procedure.step_count();
         if !in_guide {
@@ -94,9 +103,7 @@ impl App {
             ));
         }
         // The renewal's last step: the new secret takes the old one's place.
-        if let Some(r) =
-            crate::renewal::complete(&self.procedure, &mut self.progress, self.config.today)
-        {
+        if let Some(r) = renewed {
             let (old, new) = (r.old_expiry.unwrap_or_else(|| "?".into()), r.new_expiry);
             self.success(tr!(
                 self.lang(),

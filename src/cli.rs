@@ -78,49 +78,39 @@ pub enum Command {
     #[command(after_help = "Example:\n  azreg walk --profile portal-a --clipboard osc52")]
     Walk(WalkArgs),
 
-    /// Let azreg do it: the registration through Microsoft Graph after one sign-in
+    /// Let azreg do it: read the tenant, show the plan, ask, then do exactly that
     #[command(
-        after_help = "Examples:\n  azreg apply --dry-run\n  azreg apply                    sign in in the browser\n  azreg apply --device-code      sign in with a code (SSH)\n  az login && azreg apply --token-from-az\n\nAfter the values of the walkthrough's first steps (azreg set ...): creates or updates the app\nwith both redirect URIs and the API permissions, its service principal, a client secret and,\nwhen chosen, admin consent; marks the steps it did; then runs the live check. Safe to run\nagain. Exit 7: stopped at a step (the reason says what to do)."
+        after_help = "Examples:\n  azreg plan                     what apply would do (signs in, reads, changes nothing)\n  azreg apply                    sign in in the browser, see the plan, confirm\n  azreg apply --device-code      sign in with a code (SSH)\n  az login && azreg apply --token-from-az --yes\n  azreg apply --adopt 0b1c2d3e-1111-2222-3333-444455556666\n\nReads the tenant first (GETs only), then shows who is signed in and where, and each write:\nthe app with both redirect URIs and the API permissions, its service principal, a client\nsecret and, when chosen, admin consent; then the live check. Nothing is written before you\nsay yes (without a terminal: --yes). The app is the one the record names; an app of the same\nname is never taken over unless --adopt names it. Waits out Entra ID's replication (--wait).\nEach write goes into the journal (azreg history). Exit 7: stopped at a step (run it again to\ngo on)."
     )]
-    Apply {
-        /// Use the Azure CLI's sign-in (az login first); Graph's address follows its cloud
-        #[arg(long, conflicts_with_all = ["device_code", "tenant", "login_client_id", "graph"])]
-        token_from_az: bool,
-        /// Sign in with a code entered in any browser (for SSH) instead of a browser on this
-        /// machine (the default: azreg opens it and waits on a loopback port)
+    Apply(ApplyArgs),
+
+    /// Show what azreg apply would do: signs in and reads the tenant, changes nothing
+    #[command(
+        after_help = "Examples:\n  azreg plan\n  azreg plan --token-from-az --json | jq '.writes[] | .method + \" \" + .path'\n\nThe header says who is signed in and where; marked (!) lines need a second look\n(application permissions, redirect URIs elsewhere or not put there by azreg, where the new\nsecret is sent). --json lists each write as {method, path, body} in order; ids not yet known\nare placeholders (<app.id>, <app.appId>, <servicePrincipal.id>, <now>)."
+    )]
+    Plan {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        /// The plan as one JSON object
         #[arg(long)]
-        device_code: bool,
-        /// The tenant to sign in to (GUID or domain); default: the recorded tenant ID, else
-        /// organizations
-        #[arg(long, value_name = "TENANT")]
-        tenant: Option<String>,
-        /// The public client to sign in with [default: the Azure CLI's]
-        #[arg(long, value_name = "GUID")]
-        login_client_id: Option<String>,
-        /// Microsoft Graph's root, for a cloud azreg does not know [default: from --authority]
-        #[arg(long, value_name = "URL")]
-        graph: Option<String>,
-        /// With --device-code, in a terminal: where the sign-in code is copied (auto: OSC 52
-        /// over SSH or without a display, else the system clipboard)
-        #[arg(long, value_enum, default_value_t = Mode::Auto, value_name = "MODE")]
-        clipboard: Mode,
-        /// Print the requests it would send (no token, no secret) and change nothing
+        json: bool,
+        /// Plan the take-over of this existing app (its client ID)
+        #[arg(long, value_name = "CLIENT_ID")]
+        adopt: Option<String>,
+        /// Plan a new app although the record names one this tenant does not have
         #[arg(long)]
-        dry_run: bool,
-        /// The identity platform for the sign-in and the live check afterwards
-        #[arg(long, value_name = "URL")]
-        authority: Option<String>,
-        /// Only a new client secret for the recorded app (its value saved first), then the
-        /// live check with it
+        new_app: bool,
+        /// Plan a new client secret although the recorded one is in place
         #[arg(long)]
-        renew: bool,
-        /// With --renew: when the new secret expires, as YYYY-MM-DD or days from today
-        #[arg(long, requires = "renew", value_name = "DATE|DAYS")]
-        expires: Option<String>,
-        /// With --renew: after the live check passed, remove the old secret (only the one
-        /// azreg recorded)
-        #[arg(long, requires = "renew")]
-        remove_old: bool,
+        new_secret: bool,
+    },
+
+    /// What azreg apply wrote to the tenant: the journal beside the progress file
+    #[command(after_help = "Examples:\n  azreg history\n  azreg history --json | jq -s .")]
+    History {
+        /// The journal's lines as they are (JSON, one a line)
+        #[arg(long)]
+        json: bool,
     },
 
     /// Renew the client secret: a short walkthrough on the same progress file
@@ -175,7 +165,7 @@ pub enum Command {
 
     /// Print a script that performs the registration with the Azure CLI or Graph PowerShell
     #[command(
-        after_help = "Examples:\n  azreg script az > register.sh && bash register.sh | azreg import\n  azreg script powershell > Register.ps1\n\nThe scripts create the app (or update the one whose client ID azreg recorded), its\nservice principal, the API permissions, the admin consent when chosen, and a client\nsecret; they print one JSON object for `azreg import` on stdout, everything else on stderr."
+        after_help = "Examples:\n  azreg script az > register.sh && bash register.sh | azreg import\n  azreg script powershell > Register.ps1\n\nThe scripts do what azreg apply plans, reading the tenant when they run: the app (the one\nwhose client ID azreg recorded, or a new one under azreg's key, never one taken by its name),\nits service principal, the API permissions, the admin consent when chosen, and a client secret\nunless the recorded one is on the app. They wait out Entra ID's replication (AZREG_WAIT\nseconds per step, default 300) and print one JSON object for `azreg import` on stdout,\neverything else on stderr."
     )]
     Script {
         #[arg(value_enum)]
@@ -191,6 +181,12 @@ pub enum Command {
         /// [default: the recommended 180 days]
         #[arg(long, requires = "renew", value_name = "DATE|DAYS")]
         expires: Option<String>,
+        /// Add a client secret although the one azreg recorded is on the app
+        #[arg(long, conflicts_with = "renew")]
+        new_secret: bool,
+        /// Work on this existing app (its client ID) instead of creating one
+        #[arg(long, value_name = "CLIENT_ID", conflicts_with = "renew")]
+        adopt: Option<String>,
     },
 
     /// Set a value, checked as the walkthrough checks it
@@ -263,6 +259,73 @@ pub enum Command {
         after_help = "Examples:\n  azreg verify\n  AZREG_CLIENT_SECRET=\"$SECRET\" azreg verify --tenant $TENANT --client-id $APPID\n  vault read -field=secret kv/intrexx | azreg verify --secret-stdin\n\nThe secret comes from --secret-stdin, else AZREG_CLIENT_SECRET, else the progress file.\nExit codes: 0 all checks passed, 1 values missing, 4 a check failed, 5 the service could not be reached."
     )]
     Verify(VerifyArgs),
+}
+
+/// How `apply` and `plan` sign in.
+#[derive(Debug, Clone, Args)]
+pub struct SignInArgs {
+    /// Use the Azure CLI's sign-in (az login first); Graph's address follows its cloud
+    #[arg(long, conflicts_with_all = ["device_code", "tenant", "login_client_id", "graph"])]
+    pub token_from_az: bool,
+    /// Sign in with a code entered in any browser (for SSH) instead of a browser on this
+    /// machine (the default: azreg opens it and waits on a loopback port)
+    #[arg(long)]
+    pub device_code: bool,
+    /// The tenant to sign in to (GUID or domain); default: the recorded tenant ID, else
+    /// organizations
+    #[arg(long, value_name = "TENANT")]
+    pub tenant: Option<String>,
+    /// The public client to sign in with [default: the Azure CLI's]
+    #[arg(long, value_name = "GUID")]
+    pub login_client_id: Option<String>,
+    /// Microsoft Graph's root, for a cloud azreg does not know [default: from --authority]
+    #[arg(long, value_name = "URL")]
+    pub graph: Option<String>,
+    /// With --device-code, in a terminal: where the sign-in code is copied (auto: OSC 52
+    /// over SSH or without a display, else the system clipboard)
+    #[arg(long, value_enum, default_value_t = Mode::Auto, value_name = "MODE")]
+    pub clipboard: Mode,
+    /// The identity platform for the sign-in and the live check [default: Microsoft's]
+    #[arg(long, value_name = "URL")]
+    pub authority: Option<String>,
+}
+
+/// `azreg apply`.
+#[derive(Debug, Clone, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// Show the plan and change nothing (as azreg plan)
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do the plan without asking (required without a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Take over this existing app (its client ID) instead of creating one; the plan shows
+    /// what changes on it
+    #[arg(long, value_name = "CLIENT_ID", conflicts_with = "renew")]
+    pub adopt: Option<String>,
+    /// Create a new app although the record names one this tenant does not have (the old
+    /// IDs stay in the history)
+    #[arg(long, conflicts_with_all = ["renew", "adopt"])]
+    pub new_app: bool,
+    /// Add a client secret although the recorded one is in place
+    #[arg(long, conflicts_with = "renew")]
+    pub new_secret: bool,
+    /// Seconds each step may wait for Entra ID's replication and throttling
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub wait: u64,
+    /// Only a new client secret for the recorded app (its value saved first), then the
+    /// live check with it
+    #[arg(long)]
+    pub renew: bool,
+    /// With --renew: when the new secret expires, as YYYY-MM-DD or days from today
+    #[arg(long, requires = "renew", value_name = "DATE|DAYS")]
+    pub expires: Option<String>,
+    /// With --renew: after the live check passed, remove the old secret (only the one
+    /// azreg recorded)
+    #[arg(long, requires = "renew")]
+    pub remove_old: bool,
 }
 
 #[derive(Debug, Clone, Args)]

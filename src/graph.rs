@@ -1,6 +1,7 @@
-//! A small Microsoft Graph v1.0 client for `apply`: the documented calls (DOMAIN.md, "Microsoft
-//! Graph v1.0 calls"), bodies read within bounds, one deadline per call, errors typed by Graph's
-//! `code`, never by message text. The token is a `Secret`: never printed, logged or saved.
+//! A small Microsoft Graph v1.0 client for `apply`: it sends the writes of a plan as they are
+//! (`plan::Write`) and reads by path segments, never by joined strings; bodies read within
+//! bounds, one deadline per call, errors typed by status and Graph's `code`, never by message
+//! text, `Retry-After` kept. The token is a `Secret`: never printed, logged or saved.
 
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::i18n::{L, Lang};
+use crate::plan::{Method, Seg, Write};
 use crate::secret::Secret;
 use crate::tr;
 
@@ -27,13 +29,15 @@ pub struct Graph {
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GraphError {
-    /// Graph answered with an error: its HTTP status and `error.code`, and its message (cleaned).
+    /// Graph answered with an error: its HTTP status and `error.code`, its message (cleaned),
+    /// and how long it asked to wait (`Retry-After`, seconds) when it did.
     Refused {
         status: u16,
         code: String,
         message: String,
+        retry_after: Option<u64>,
     },
-    /// No answer (transport error, server error, timeout), in words.
+    /// No answer (transport error, timeout), in words.
     Unreachable(String),
 }
 
@@ -45,12 +49,28 @@ impl GraphError {
         }
     }
 
-    /// Eventual consistency: a new object not yet seen by every replica; worth a retry.
-    pub fn is_consistency(&self) -> bool {
-        matches!(
-            self.code(),
-            Some("Request_ResourceNotFound" | "NoBackingApplicationObject")
-        )
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            GraphError::Refused { status, .. } => Some(*status),
+            GraphError::Unreachable(_) => None,
+        }
+    }
+
+    /// "Not found": missing, or not yet replicated.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// Throttled or briefly unavailable (429, 503, 504): worth waiting, `Retry-After` first.
+    pub fn is_throttled(&self) -> bool {
+        matches!(self.status(), Some(429 | 503 | 504))
+    }
+
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            GraphError::Refused { retry_after, .. } => *retry_after,
+            GraphError::Unreachable(_) => None,
+        }
     }
 
     /// What it means and what the user can do, by `code`.
@@ -61,6 +81,7 @@ impl GraphError {
                 status,
                 code,
                 message,
+                ..
             } => {
                 let advice = match code.as_str() {
                     "Authorization_RequestDenied" => L::new(
@@ -78,6 +99,12 @@ impl GraphError {
                     "Request_ResourceNotFound" => L::new(
                         "not found (a new object may take a moment to appear everywhere)",
                         "nicht gefunden (ein neues Objekt braucht einen Moment, bis es überall sichtbar ist)",
+                    )
+                    .get(lang)
+                    .to_string(),
+                    _ if *status == 429 || *status == 503 || *status == 504 => L::new(
+                        "Microsoft Graph is throttling or briefly unavailable: try again in a few minutes",
+                        "Microsoft Graph drosselt oder ist kurz nicht verfügbar: versuchen Sie es in ein paar Minuten erneut",
                     )
                     .get(lang)
                     .to_string(),
@@ -132,41 +159,57 @@ impl Graph {
         &self.base
     }
 
-    /// One call: `path` below `/v1.0/`, an optional JSON body; the answer's JSON (`Null` for
-    /// 204), or the error typed by Graph's code.
-    pub async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<&Value>,
-    ) -> Result<Value, GraphError> {
-        self.send(method, path, body, None).await
+    /// The app the token was issued to (its `appid` claim), to name an app identity that
+    /// has no `/me`. The token is only decoded here, never shown or kept elsewhere.
+    pub fn token_app(&self) -> Option<String> {
+        use base64::Engine;
+        let payload = self.token.expose().split('.').nth(1)?;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload.trim_end_matches('='))
+            .ok()?;
+        let v: Value = serde_json::from_slice(&bytes).ok()?;
+        let app = v["appid"].as_str().or(v["azp"].as_str())?;
+        crate::fields::is_guid(app).then(|| app.to_ascii_lowercase())
     }
 
-    /// Create or update by an alternate key (`applications(uniqueName='...')`, with `Prefer:
-    /// create-if-missing`): the new object (201), or `Null` when one with that key existed and
-    /// was updated (204).
-    pub async fn upsert(&self, path: &str, body: &Value) -> Result<Value, GraphError> {
-        self.send(
-            reqwest::Method::PATCH,
-            path,
-            Some(body),
-            Some("create-if-missing"),
-        )
-        .await
+    /// The address of `path` (segments below `/v1.0/`, each percent-encoded as one segment)
+    /// with an optional query.
+    pub fn url(&self, path: &[Seg], query: Option<&str>) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut segs) = url.path_segments_mut() {
+            segs.pop_if_empty();
+            for s in path {
+                segs.push(&s.text());
+            }
+        }
+        url.set_query(query);
+        url
+    }
+
+    /// A read: the answer's JSON, or the error typed by Graph's code.
+    pub async fn get(&self, path: &[Seg], query: Option<&str>) -> Result<Value, GraphError> {
+        self.send(reqwest::Method::GET, self.url(path, query), None, None)
+            .await
+    }
+
+    /// A write of a plan, exactly as it is: the answer's JSON (`Null` for 204).
+    pub async fn write(&self, w: &Write) -> Result<Value, GraphError> {
+        let method = match w.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Patch => reqwest::Method::PATCH,
+        };
+        self.send(method, self.url(&w.path, None), Some(&w.body), w.prefer)
+            .await
     }
 
     async fn send(
         &self,
         method: reqwest::Method,
-        path: &str,
+        url: Url,
         body: Option<&Value>,
         prefer: Option<&str>,
     ) -> Result<Value, GraphError> {
-        let url = self
-            .base
-            .join(path)
-            .map_err(|e| GraphError::Unreachable(e.to_string()))?;
         let mut req = self
             .http
             .request(method, url.clone())
@@ -183,6 +226,12 @@ impl Graph {
             GraphError::Unreachable(crate::verify::unreachable(&url, &e, self.lang))
         })?;
         let status = resp.status();
+        // Seconds only (an HTTP date is taken as "a moment"), and never beyond two minutes.
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().parse::<u64>().unwrap_or(5).min(120));
         let text = crate::verify::read_body(resp).await.map_err(|e| {
             GraphError::Unreachable(crate::verify::unreachable(&url, &e, self.lang))
         })?;
@@ -200,8 +249,9 @@ impl Graph {
             });
         }
         let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        let code = v["error"]["code"].as_str().unwrap_or("").to_string();
-        if status.is_server_error() && code.is_empty() {
+        let code = crate::verify::server_text(v["error"]["code"].as_str().unwrap_or(""));
+        let throttled = matches!(status.as_u16(), 429 | 503 | 504);
+        if status.is_server_error() && code.is_empty() && !throttled {
             return Err(GraphError::Unreachable(tr!(
                 self.lang,
                 "Microsoft Graph answered with a server error (HTTP {}): try again later",
@@ -213,30 +263,8 @@ impl Graph {
             status: status.as_u16(),
             code,
             message: crate::verify::server_text(v["error"]["message"].as_str().unwrap_or("")),
+            retry_after,
         })
-    }
-
-    /// `call`, retried after 1, 2, 4, 8 and 16 s while the error is eventual consistency.
-    pub async fn call_retrying(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<&Value>,
-        mut waited: impl FnMut(u64),
-    ) -> Result<Value, GraphError> {
-        let mut delays = [1u64, 2, 4, 8, 16].into_iter();
-        loop {
-            match self.call(method.clone(), path, body).await {
-                Err(e) if e.is_consistency() => match delays.next() {
-                    Some(d) => {
-                        waited(d);
-                        tokio::time::sleep(Duration::from_secs(d)).await;
-                    }
-                    None => return Err(e),
-                },
-                other => return other,
-            }
-        }
     }
 }
 
@@ -258,18 +286,21 @@ mod tests {
             status: 403,
             code: "Authorization_RequestDenied".into(),
             message: "Insufficient privileges to complete the operation.".into(),
+            retry_after: None,
         };
         let t = e.explain(Lang::En);
         assert!(t.contains("Application Administrator"), "{t}");
         assert!(t.contains("HTTP 403, Authorization_RequestDenied"), "{t}");
         assert!(e.explain(Lang::De).contains("Anwendungsadministrator"));
-        assert!(!e.is_consistency());
+        assert!(!e.is_throttled());
         let c = GraphError::Refused {
-            status: 400,
-            code: "NoBackingApplicationObject".into(),
+            status: 429,
+            code: "TooManyRequests".into(),
             message: String::new(),
+            retry_after: Some(3),
         };
-        assert!(c.is_consistency());
+        assert!(c.is_throttled());
+        assert_eq!(c.retry_after(), Some(3));
     }
 
     #[test]
@@ -285,5 +316,29 @@ mod tests {
         assert!(Graph::new("http://graph.example", Secret::from("t"), Lang::En).is_err());
         let g = Graph::new("https://graph.microsoft.com/", Secret::from("t"), Lang::En).unwrap();
         assert_eq!(g.base().as_str(), "https://graph.microsoft.com/v1.0/");
+        // An id from a file stays one segment: no way to another path.
+        let u = g.url(
+            &[
+                Seg::Name("applications"),
+                Seg::Id("../../beta/users?$select=id".into()),
+            ],
+            None,
+        );
+        assert_eq!(
+            u.as_str(),
+            "https://graph.microsoft.com/v1.0/applications/..%2F..%2Fbeta%2Fusers%3F$select=id"
+        );
+        let u = g.url(
+            &[Seg::Key {
+                set: "applications",
+                property: "uniqueName",
+                value: "azreg-1".into(),
+            }],
+            Some("$select=id"),
+        );
+        assert_eq!(
+            u.as_str(),
+            "https://graph.microsoft.com/v1.0/applications(uniqueName='azreg-1')?$select=id"
+        );
     }
 }

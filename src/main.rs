@@ -54,6 +54,20 @@ fn no_core_dumps() {
     }
 }
 
+/// The sign-in options of `apply` and `plan`.
+fn sign_in_args(s: &azreg::cli::SignInArgs) -> commands::apply::ApplyArgs {
+    commands::apply::ApplyArgs {
+        token_from_az: s.token_from_az,
+        device_code: s.device_code,
+        tenant: s.tenant.clone(),
+        login_client_id: s.login_client_id.clone(),
+        graph: s.graph.clone(),
+        clipboard: Some(s.clipboard),
+        authority: s.authority.clone(),
+        ..Default::default()
+    }
+}
+
 fn run(cli: Cli, today: time::Date) -> Outcome {
     if let Some(Command::Completions { shell }) = &cli.command {
         return completions(*shell);
@@ -89,34 +103,40 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
     match &cli.command {
         None => walk(&cli.walk, env, cli.color),
         Some(Command::Walk(args)) => walk(args, env, cli.color),
-        Some(Command::Apply {
-            token_from_az,
-            device_code,
-            tenant,
-            login_client_id,
-            graph,
-            clipboard,
-            dry_run,
-            authority,
-            renew,
-            expires,
-            remove_old,
-        }) => commands::apply::run(
+        Some(Command::Apply(a)) => commands::apply::run(
             &env,
             &commands::apply::ApplyArgs {
-                token_from_az: *token_from_az,
-                device_code: *device_code,
-                tenant: tenant.clone(),
-                login_client_id: login_client_id.clone(),
-                graph: graph.clone(),
-                clipboard: Some(*clipboard),
-                dry_run: *dry_run,
-                authority: authority.clone(),
-                renew: renew.then(|| expires.clone().unwrap_or_default()),
-                remove_old: *remove_old,
+                plan_only: a.dry_run,
+                renew: a.renew.then(|| a.expires.clone().unwrap_or_default()),
+                remove_old: a.remove_old,
+                yes: a.yes,
+                adopt: a.adopt.clone(),
+                new_app: a.new_app,
+                new_secret: a.new_secret,
+                wait: Some(a.wait),
+                ..sign_in_args(&a.sign_in)
             },
             &mut out,
         ),
+        Some(Command::Plan {
+            sign_in,
+            json,
+            adopt,
+            new_app,
+            new_secret,
+        }) => commands::apply::run(
+            &env,
+            &commands::apply::ApplyArgs {
+                plan_only: true,
+                json: *json,
+                adopt: adopt.clone(),
+                new_app: *new_app,
+                new_secret: *new_secret,
+                ..sign_in_args(sign_in)
+            },
+            &mut out,
+        ),
+        Some(Command::History { json }) => commands::history::run(&env, *json, &mut out),
         Some(Command::Renew(args)) => {
             let renewal = Procedure::renewal_in(env.procedure.lang())
                 .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
@@ -159,10 +179,19 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
             allow_incomplete,
             renew,
             expires,
-        }) => {
-            let renew = renew.then(|| expires.clone().unwrap_or_default());
-            commands::script::run(&env, *kind, (*allow_incomplete, renew), &mut out)
-        }
+            new_secret,
+            adopt,
+        }) => commands::script::run(
+            &env,
+            *kind,
+            &commands::script::ScriptArgs {
+                allow_incomplete: *allow_incomplete,
+                renew: renew.then(|| expires.clone().unwrap_or_default()),
+                new_secret: *new_secret,
+                adopt: adopt.clone(),
+            },
+            &mut out,
+        ),
         Some(Command::Import) => {
             commands::import::run(&env, &mut std::io::stdin().lock(), &mut out)
         }

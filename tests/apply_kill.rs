@@ -95,7 +95,8 @@ fn killed_at_any_point_a_rerun_ends_with_one_app_and_one_working_secret() {
     assert_eq!(
         out.status.code(),
         Some(0),
-        "{t}\n{rounds:#?}\n{}",
+        "{t}\n{rounds:#?}\n{}\n{}",
+        std::fs::read_to_string(&file).unwrap(),
         s.log_text()
     );
     assert_eq!(s.apps().len(), 1, "{}", s.dump());
@@ -104,9 +105,21 @@ fn killed_at_any_point_a_rerun_ends_with_one_app_and_one_working_secret() {
     assert_eq!(s.grants().len(), 1);
     assert_eq!(s.role_assignments().len(), 1);
     assert!(
-        t.contains("belong together"),
-        "the secret on file works: {t}"
+        t.contains("Nothing to do"),
+        "a run after a finished one plans nothing: {t}"
     );
+    // The secret on file works.
+    let v = std::process::Command::new(env!("CARGO_BIN_EXE_azreg"))
+        .arg("--file")
+        .arg(&file)
+        .args(["verify", "--authority", &s.login_url()])
+        .env("SSL_CERT_FILE", &s.ca_file)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .output()
+        .unwrap();
+    let vt = String::from_utf8_lossy(&v.stdout);
+    assert!(vt.contains("belong together"), "{vt}");
     if let Ok(path) = std::env::var("AZREG_DUMP_KILL_ROUNDS") {
         std::fs::write(path, rounds.join("\n") + "\n").unwrap();
     }

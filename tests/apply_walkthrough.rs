@@ -37,6 +37,7 @@ fn walkthrough(s: &StandIn, file: &Path) -> Pty {
         ],
         &[
             ("SSL_CERT_FILE", Some(common::arg(&s.ca_file))),
+            ("AZREG_RETRY_FIRST_MS", Some(common::graph::FAST_RETRY_MS)),
             ("TMUX", None),
         ],
         100,
@@ -51,6 +52,15 @@ fn let_azreg_do_it(pty: &mut Pty) {
     pty.wait_for("Let azreg do it: sign in", 5);
     pty.wait_for("Sign-in at 127.0.0.1", 5);
     pty.send("\r");
+}
+
+/// The plan overlay: nothing is written before `y`.
+fn say_yes_to_the_plan(pty: &mut Pty, s: &StandIn) -> String {
+    pty.wait_for("The plan: nothing is written before you say y", 30);
+    let screen = pty.screen();
+    assert!(s.writes().is_empty(), "written before y: {}", s.log_text());
+    pty.send("y");
+    screen
 }
 
 fn saved(file: &Path) -> toml::Table {
@@ -68,6 +78,16 @@ fn the_checklist_ticks_itself_while_azreg_registers_through_graph() {
     pty.wait_for("[ ]  5 Start a new registration", 10);
     let_azreg_do_it(&mut pty);
     pty.wait_for("enter the code STAND", 15);
+    let plan = say_yes_to_the_plan(&mut pty, &s);
+    for line in [
+        "Signed in as admin@contoso.example to Contoso (stand-in)",
+        "1. create the app registration \"Intrexx Portal\"",
+        "! Chat.Read.All is an application permission",
+        // The file names the stand-in as the identity platform: marked.
+        "! the new secret is sent to 127.0.0.1",
+    ] {
+        assert!(plan.contains(line), "{line}:\n{plan}");
+    }
     // The first part done: its steps are ticked on screen while the rest still runs.
     pty.wait_for("✓ app registration", 30);
     pty.wait_for("[x]  5 Start a new registration", 5);
@@ -79,11 +99,8 @@ fn the_checklist_ticks_itself_while_azreg_registers_through_graph() {
     if let Ok(path) = std::env::var("AZREG_DUMP_SCREEN") {
         std::fs::write(path, &during).unwrap();
     }
-    // The live check afterwards goes to the stand-in: azreg asks before sending the secret.
-    pty.wait_for("127.0.0.1", 60);
-    pty.wait_for("Send the secret to this host?", 60);
-    pty.send("y");
-    pty.wait_for("Live check passed", 30);
+    // The live check goes to the host the plan named, which the admin said yes to.
+    pty.wait_for("Live check passed", 60);
     let screen = pty.screen();
     for step in [
         "[x]  5 Start a new registration",
@@ -145,6 +162,7 @@ fn a_refused_create_stops_at_its_step_and_the_rest_stays_open() {
     let (_dir, file) = progress_file(&s);
     let mut pty = walkthrough(&s, &file);
     let_azreg_do_it(&mut pty);
+    say_yes_to_the_plan(&mut pty, &s);
     pty.wait_for("stopped at step 5", 30);
     let screen = pty.screen();
     assert!(

@@ -202,8 +202,8 @@ fn the_generated_script_registers_a_working_app_with_the_real_azure_cli() {
         assert!(done.contains_key(id), "{id} not marked done: {done:?}");
     }
 
-    // Run again (now with the client ID recorded): the same app is updated, a second secret
-    // is added, nothing else is duplicated.
+    // Run again (now with the client ID recorded): the same app is updated, the recorded
+    // secret kept, nothing duplicated.
     let out = azreg(&file, &["script", "az"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     std::fs::write(&script, &out.stdout).unwrap();
@@ -215,9 +215,30 @@ fn the_generated_script_registers_a_working_app_with_the_real_azure_cli() {
         s.log_text()
     );
     assert!(text(&again.stderr).contains("updating the app registration"));
+    assert!(
+        text(&again.stderr).contains("the client secret azreg recorded is on the app"),
+        "{}",
+        text(&again.stderr)
+    );
     let apps = s.apps();
     assert_eq!(apps.len(), 1, "{}", s.dump());
+    assert_eq!(apps[0]["passwordCredentials"].as_array().unwrap().len(), 1);
+    let imp = azreg(&file, &["import"], Some(&again.stdout));
+    assert!(imp.status.success(), "{}", text(&imp.stderr));
+    let kept: toml::Table = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        kept["values"]["client_secret"].as_str(),
+        Some(secret.as_str())
+    );
+    // Asked for: a second secret.
+    let out = azreg(&file, &["script", "az", "--new-secret"], None);
+    std::fs::write(&script, &out.stdout).unwrap();
+    let third = cli.run_script(&script);
+    assert!(third.status.success(), "{}", text(&third.stderr));
+    let apps = s.apps();
     assert_eq!(apps[0]["passwordCredentials"].as_array().unwrap().len(), 2);
+    let imp = azreg(&file, &["import"], Some(&third.stdout));
+    assert!(imp.status.success(), "{}", text(&imp.stderr));
     assert_eq!(
         apps[0]["web"]["redirectUris"].as_array().unwrap().len(),
         1,
@@ -309,4 +330,102 @@ fn without_consent_no_grant_is_made_and_the_import_leaves_the_consent_step_open(
     let done = saved["done"].as_table().unwrap();
     assert!(done.contains_key("add-permissions"));
     assert!(!done.contains_key("grant-admin-consent"));
+}
+
+/// The script under Entra ID's replication lag: under several lag schedules (every path lagging
+/// 0 to 3 times, some throttled), one run ends with one app, one service principal, one secret
+/// and the consent.
+#[test]
+fn under_any_lag_schedule_one_script_run_ends_with_one_of_each() {
+    let Some(az) = az_cli() else { return };
+    std::thread::scope(|scope| {
+        for lane in 0..3u64 {
+            let az = az.clone();
+            scope.spawn(move || {
+                for seed in (0..6u64).filter(|s| s % 3 == lane) {
+                    let s = StandIn::start(Options::lagged(seed));
+                    let cli = Az::new(&az, &s);
+                    let dir = tempfile::tempdir().unwrap();
+                    let file = dir.path().join("progress.toml");
+                    std::fs::write(&file, progress("yes")).unwrap();
+                    let out = azreg(&file, &["script", "az"], None);
+                    let script = dir.path().join("register.sh");
+                    std::fs::write(&script, &out.stdout).unwrap();
+                    let run = cli.run_script(&script);
+                    let why = format!(
+                        "seed {seed}: {:?}\n{}\n--- stand-in log:\n{}",
+                        s.opts,
+                        text(&run.stderr),
+                        s.log_text()
+                    );
+                    assert!(run.status.success(), "{why}");
+                    assert_eq!(s.apps().len(), 1, "{why}");
+                    assert_eq!(s.sps().len(), 1, "{why}");
+                    assert_eq!(
+                        s.apps()[0]["passwordCredentials"].as_array().unwrap().len(),
+                        1,
+                        "{why}"
+                    );
+                    assert_eq!(s.grants().len(), 1, "{why}");
+                    assert_eq!(s.role_assignments().len(), 1, "{why}");
+                    let json: serde_json::Value = serde_json::from_slice(&run.stdout).expect(&why);
+                    assert!(
+                        json["password"].as_str().is_some_and(|p| p.contains("8Q~")),
+                        "{why}"
+                    );
+                }
+            });
+        }
+    });
+}
+
+/// A script cut off right after it created the app, run again at once while the new app is not
+/// yet listed: the same app (created under the same key), one service principal, one secret.
+#[test]
+fn a_script_run_again_during_the_lag_makes_no_second_app() {
+    let Some(az) = az_cli() else { return };
+    let s = StandIn::start(Options {
+        read_misses: 3,
+        ..Options::default()
+    });
+    let cli = Az::new(&az, &s);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("progress.toml");
+    std::fs::write(&file, progress("yes")).unwrap();
+    let out = azreg(&file, &["script", "az"], None);
+    let script = dir.path().join("register.sh");
+    std::fs::write(&script, &out.stdout).unwrap();
+    // Cut off as soon as the app exists: the script's own process group, az included.
+    let mut cmd = Command::new("setsid");
+    cmd.arg("bash")
+        .arg(&script)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cli.env(&mut cmd);
+    let mut child = cmd.spawn().unwrap();
+    let started = Instant::now();
+    while s.apps().is_empty() {
+        assert!(started.elapsed().as_secs() < 120, "{}", s.log_text());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .status();
+    let _ = child.wait();
+    assert_eq!(s.apps().len(), 1);
+    let run = cli.run_script(&script);
+    assert!(
+        run.status.success(),
+        "{}\n{}",
+        text(&run.stderr),
+        s.log_text()
+    );
+    assert_eq!(s.apps().len(), 1, "a second app: {}", s.dump());
+    assert_eq!(s.sps().len(), 1);
+    assert_eq!(
+        s.apps()[0]["passwordCredentials"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(s.grants().len(), 1);
 }

@@ -297,11 +297,25 @@ fn powershell_script_snapshot() {
     let o = s.azreg(&["script", "powershell"], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let script = stdout(&o);
-    snapshot("script.ps1", &script);
+    // The key a new app is created under is new each time.
+    let key = script
+        .lines()
+        .find_map(|l| l.strip_prefix("$UniqueName = '"))
+        .and_then(|l| l.strip_suffix('\''))
+        .unwrap()
+        .to_string();
+    assert!(key.starts_with("azreg-"), "{key}");
+    snapshot("script.ps1", &script.replace(&key, "azreg-<key>"));
     assert!(script.contains("$SpaRedirectUri = 'https://portal.example.com/oauth2callback.html'"));
-    assert!(script.contains("-Spa @{ RedirectUris = @($SpaRedirectUri) }"));
-    assert!(script.contains("New-MgServicePrincipal -AppId $ClientId"));
-    assert!(script.contains("Add-MgApplicationPassword"));
+    assert!(
+        script.contains(
+            "Invoke-Write 'create_service_principal' $spOf 'POST' 'v1.0/servicePrincipals'"
+        )
+    );
+    assert!(script.contains(
+        "Invoke-Write 'add_secret' $null 'POST' 'v1.0/applications/@OBJECT_ID@/addPassword'"
+    ));
+    assert!(script.contains("@{ Prefer = 'create-if-missing' }"));
 }
 
 #[test]

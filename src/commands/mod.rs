@@ -5,6 +5,7 @@ pub mod apply;
 pub mod check;
 pub mod expiry;
 pub mod export;
+pub mod history;
 pub mod ics;
 pub mod import;
 pub mod profiles;

@@ -71,6 +71,8 @@ pub enum Scope {
     /// A yes/no question: take in values an import kept aside, or send the live check to an
     /// authority that is not Microsoft's default.
     Ask,
+    /// The plan of "let azreg do it", before anything is written.
+    Plan,
 }
 
 impl Scope {
@@ -96,6 +98,10 @@ impl Scope {
             Scope::Ask => L::new(
                 "Questions (import kept aside, another authority)",
                 "Fragen (beiseitegelegter Import, andere Authority)",
+            ),
+            Scope::Plan => L::new(
+                "The plan of let azreg do it",
+                "Der Plan von azreg machen lassen",
             ),
         }
         .get(lang)
@@ -193,6 +199,12 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Confirm, &[k(C::Esc)], A::Back, L::new("stay in azreg", "in azreg bleiben"), Some(L::new("stay", "bleiben"))),
     b(S::Ask, &[ch('y'), k(C::Enter)], A::Accept, L::new("yes: take the imported values in / send the check to the host named / quit without the secret", "ja: importierte Werte übernehmen / die Prüfung an den genannten Host senden / ohne den Schlüssel beenden"), Some(L::new("yes", "ja"))),
     b(S::Ask, &[ch('n'), k(C::Esc)], A::Back, L::new("no: keep the file for later / do not send / stay", "nein: Datei für später behalten / nicht senden / bleiben"), Some(L::new("no", "nein"))),
+    b(S::Plan, &[ch('y')], A::Accept, L::new("do the plan: azreg writes exactly this to the tenant", "den Plan ausführen: azreg schreibt genau dies in den Mandanten"), Some(L::new("do it", "ausführen"))),
+    b(S::Plan, &[ch('n'), k(C::Esc)], A::Back, L::new("do not: nothing is written", "nicht ausführen: nichts wird geschrieben"), Some(L::new("nothing", "nichts"))),
+    b(S::Plan, &[k(C::Up), ch('k')], A::Up, L::new("scroll the plan up", "Plan nach oben blättern"), None),
+    b(S::Plan, &[k(C::Down), ch('j')], A::Down, L::new("scroll the plan down", "Plan nach unten blättern"), Some(L::new("scroll", "blättern"))),
+    b(S::Plan, &[k(C::PageUp)], A::PageUp, L::new("a page up", "eine Seite nach oben"), None),
+    b(S::Plan, &[k(C::PageDown)], A::PageDown, L::new("a page down", "eine Seite nach unten"), None),
     b(S::Overlay, &[k(C::Up), ch('k')], A::Up, L::new("previous item", "vorheriger Eintrag"), None),
     b(S::Overlay, &[k(C::Down), ch('j')], A::Down, L::new("next item", "nächster Eintrag"), None),
     b(S::Overlay, &[k(C::Enter)], A::Commit, L::new("choose; in the values overview: go to the step", "wählen; in der Werteübersicht: zum Schritt gehen"), Some(L::new("choose", "wählen"))),

@@ -36,6 +36,10 @@ pub enum Msg {
     ApplyNews(News),
     /// The run ended: done, or why it stopped.
     ApplyEnded(Result<(), String>),
+    /// The run read the tenant and made this plan; nothing is written before the answer.
+    ApplyPlan(Box<crate::plan::Plan>),
+    /// The run's live check ended.
+    ApplyVerified(verify::Results),
 }
 
 /// What a run of "let azreg do it" says while it works.
@@ -108,6 +112,8 @@ pub enum Effect {
     Apply(crate::commands::apply::Login),
     /// Stop "let azreg do it" where it is; answered with `Msg::ApplyEnded`.
     CancelApply,
+    /// The admin's answer to the plan: do it, or write nothing.
+    AnswerPlan(bool),
 }
 
 /// Why something the runtime did for the app did not work; the app words it in its language.

@@ -24,6 +24,7 @@ use tokio::time::Instant;
 
 use crate::clipboard::{self, Handover};
 use crate::commands::apply;
+use crate::engine;
 use crate::secret::Secret;
 use crate::store;
 use crate::tui::app::{App, Copied, Effect, Msg, News, Timer};
@@ -308,7 +309,8 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
     let mut timers: Vec<(Instant, Timer)> = Vec::new();
     let (check_tx, mut check_rx) = mpsc::unbounded_channel();
     // "Let azreg do it": its events, and the saves it waits for (answered after the save).
-    let (apply_tx, mut apply_rx) = mpsc::unbounded_channel::<apply::Event>();
+    let (apply_tx, mut apply_rx) = mpsc::unbounded_channel::<engine::Event>();
+    let mut plan_ack: Option<tokio::sync::oneshot::Sender<bool>> = None;
     let mut acks: Vec<tokio::sync::oneshot::Sender<Result<(), String>>> = Vec::new();
     let mut apply_cancel: Option<tokio::sync::oneshot::Sender<()>> = None;
     let area = terminal.get_frame().area();
@@ -338,14 +340,19 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
             },
             Some(results) = check_rx.recv() => Some(Msg::Verified(results)),
             Some(event) = apply_rx.recv() => Some(match event {
-                apply::Event::Save(progress, ack) => {
+                engine::Event::Save(progress, ack) => {
                     acks.push(ack);
                     Msg::Applied(progress)
                 }
-                apply::Event::Said(line) => Msg::ApplyNews(News::Said(line)),
-                apply::Event::Link(link, failed) => Msg::ApplyNews(News::Link(link, failed)),
-                apply::Event::Code(code) => Msg::ApplyNews(News::Code(code)),
-                apply::Event::Ended(result) => Msg::ApplyEnded(result),
+                engine::Event::Said(line) => Msg::ApplyNews(News::Said(line)),
+                engine::Event::Link(link, failed) => Msg::ApplyNews(News::Link(link, failed)),
+                engine::Event::Code(code) => Msg::ApplyNews(News::Code(code)),
+                engine::Event::Plan(plan, ack) => {
+                    plan_ack = Some(ack);
+                    Msg::ApplyPlan(plan)
+                }
+                engine::Event::Verified(results) => Msg::ApplyVerified(results),
+                engine::Event::Ended(result) => Msg::ApplyEnded(result),
             }),
             _ = sigterm.recv() => return Ok(finish(session, 128 + 15)),
             _ = sighup.recv() => return Ok(finish(session, 128 + 1)),
@@ -443,11 +450,17 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                             app.config.graph.as_deref(),
                         )
                         .and_then(|job| {
-                            apply::start(job, apply_tx.clone()).map_err(|e| e.to_string())
+                            apply::start(job, &session.path, apply_tx.clone())
+                                .map_err(|e| e.to_string())
                         });
                         match started {
                             Ok(cancel) => apply_cancel = Some(cancel),
                             Err(e) => queue.push(Msg::ApplyEnded(Err(e))),
+                        }
+                    }
+                    Effect::AnswerPlan(yes) => {
+                        if let Some(ack) = plan_ack.take() {
+                            let _ = ack.send(yes);
                         }
                     }
                     Effect::CancelApply => {

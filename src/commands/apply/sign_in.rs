@@ -8,7 +8,7 @@ use url::Url;
 use super::ApplyArgs;
 use crate::commands::{EXIT_USAGE, Env, Failure};
 use crate::graph::Graph;
-use crate::i18n::{L, Lang};
+use crate::i18n::Lang;
 use crate::report::Report;
 use crate::secret::Secret;
 use crate::signin::DeviceCode;
@@ -55,31 +55,6 @@ fn graph_root(authority: &Url) -> Option<&'static str> {
 }
 
 impl SignIn {
-    /// One line for `--dry-run`: how and where the sign-in would happen (no secret in it).
-    pub fn describe(&self, lang: Lang) -> String {
-        let at = crate::verify::endpoint(&self.authority, &self.tenant, &[]);
-        let how = match self.login {
-            Login::AzCli => {
-                return tr!(
-                    lang,
-                    "Sign-in first: the signed-in Azure CLI's token (az account get-access-token)",
-                    "Zuerst die Anmeldung: das Token der angemeldeten Azure CLI (az account get-access-token)"
-                );
-            }
-            Login::Browser => L::new("in the browser", "im Browser"),
-            Login::DeviceCode => L::new("by device code", "per Gerätecode"),
-        };
-        tr!(
-            lang,
-            "Sign-in first: {how} at {at} (public client {client}); Microsoft Graph at {graph}",
-            "Zuerst die Anmeldung: {how} bei {at} (öffentlicher Client {client}); Microsoft Graph bei {graph}",
-            how = how.get(lang),
-            at = at.as_str().trim_end_matches('/'),
-            client = self.client_id,
-            graph = self.graph,
-        )
-    }
-
     /// From the options and the progress file: the tenant from `tenant`, else the recorded
     /// tenant ID, else `organizations`; the Azure CLI's client unless another is named.
     pub fn new(

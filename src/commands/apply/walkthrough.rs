@@ -1,13 +1,19 @@
-//! "Let azreg do it" from the walkthrough: the same run as `azreg apply`, on a thread of its own
-//! so that waiting for the sign-in and for Graph never holds up the screen. It reports as
-//! [`Event`]s; each save waits until the walkthrough has written the file.
+//! "Let azreg do it" from the walkthrough: the same steps as `azreg apply`, on a thread of its
+//! own so that waiting for the sign-in and for Graph never holds up the screen. After the
+//! sign-in and the reads, the plan goes to the walkthrough ([`Event::Plan`]) and nothing is
+//! written until the admin says yes there; each save waits until the walkthrough has written
+//! the file.
+
+use std::path::{Path, PathBuf};
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 
 use super::sign_in::{self, Login, Prompt, SignIn};
-use super::{Event, Inputs, Run, WHAT, apply, inputs, runtime};
+use super::{WHAT, backoff, check_target, desired, inputs, make_plan, parts, recorded, runtime};
+use crate::engine::{self, Event, Run};
 use crate::i18n::Lang;
+use crate::plan::{self, Goal};
 use crate::procedure::Procedure;
 use crate::progress::Progress;
 use crate::report::Report;
@@ -17,9 +23,12 @@ use crate::tr;
 #[derive(Debug)]
 pub struct Job {
     sign_in: SignIn,
-    inputs: Inputs,
+    goal: Goal,
     progress: Progress,
     procedure: Procedure,
+    today: time::Date,
+    /// The progress file, beside which the journal is kept.
+    path: PathBuf,
 }
 
 impl Job {
@@ -34,13 +43,19 @@ impl Job {
     ) -> Result<Job, String> {
         let lang = procedure.lang();
         let r = Report::new(procedure, progress, today);
-        let inputs = inputs(&r, false, WHAT).map_err(|f| f.message)?;
+        let goal = Goal::Register(desired(
+            &r,
+            &inputs(&r, false, WHAT).map_err(|f| f.message)?,
+        ));
+        recorded(progress, lang)?;
         let sign_in = SignIn::new(login, None, graph, None, None, progress, lang)?;
         Ok(Job {
             sign_in,
-            inputs,
+            goal,
             progress: progress.clone(),
             procedure: procedure.clone(),
+            today,
+            path: PathBuf::new(),
         })
     }
 
@@ -69,17 +84,90 @@ impl Job {
         })
         .await
         .map_err(|f| f.message)?;
-        let mut run = Run::walkthrough(self.progress, lang, tx.clone());
-        apply(&self.procedure, &graph, &self.inputs, &mut run)
+        let recorded = recorded(&self.progress, lang)?;
+        let root = format!(
+            "{}://{}",
+            graph.base().scheme(),
+            graph.base().host_str().unwrap_or_default()
+        );
+        let (authority, check) = check_target(None, &self.progress, &root, lang)?;
+        let options = plan::Options {
+            new_key: format!("azreg-{}", uuid::Uuid::new_v4()),
+            check: Some(check),
+            ..plan::Options::default()
+        };
+        let backoff = backoff(None);
+        let made = {
+            let mut reading = Run::walkthrough(
+                self.progress.clone(),
+                lang,
+                backoff,
+                tx.clone(),
+                Box::new(|_| {}),
+            );
+            make_plan(&graph, &mut reading, &self.goal, &recorded, &options)
+                .await
+                .map_err(|s| s.short(&self.procedure))?
+        };
+        let plan =
+            made.map_err(|r| plan::refusal_text(&r, lang, &super::step_label(&self.procedure)))?;
+        if plan.is_empty() {
+            let _ = tx.send(Event::Said(tr!(
+                lang,
+                "Nothing to do: the registration is as the record asks.",
+                "Nichts zu tun: die Registrierung ist so, wie der Datensatz es verlangt."
+            )));
+            return Ok(());
+        }
+        // Nothing is written before the admin saw the plan and said yes.
+        let (ack, answer) = oneshot::channel();
+        tx.send(Event::Plan(Box::new(plan.clone()), ack))
+            .map_err(|_| String::new())?;
+        if !answer.await.unwrap_or(false) {
+            return Err(tr!(
+                lang,
+                "not applied: nothing was changed",
+                "nicht ausgeführt: nichts wurde geändert"
+            ));
+        }
+        let journal = crate::journal::Journal::new(
+            &self.path,
+            plan.who.account.clone(),
+            plan.who.tenant_id.clone(),
+        );
+        let ctx = engine::Ctx {
+            procedure: &self.procedure,
+            today: self.today,
+            authority,
+            parts: parts(&self.goal),
+            renewal: false,
+        };
+        let mut run = Run::walkthrough(
+            self.progress.clone(),
+            lang,
+            backoff,
+            tx.clone(),
+            Box::new(move |w| {
+                let _ = journal.append(w);
+            }),
+        );
+        engine::execute(&graph, &plan, &ctx, &mut run)
             .await
-            .map_err(|s| s.failure(lang).message)
+            .map(|_| ())
+            .map_err(|s| s.short(&self.procedure))
     }
 }
 
 /// Start the run; its events, the last one `Event::Ended`, arrive on `tx`. Sending on (or
 /// dropping) the returned sender stops it where it is, as Ctrl-C would: what is saved stays,
 /// and the next run goes on from there.
-pub fn start(job: Job, tx: UnboundedSender<Event>) -> std::io::Result<oneshot::Sender<()>> {
+/// `path` is the progress file, beside which the journal is kept.
+pub fn start(
+    mut job: Job,
+    path: &Path,
+    tx: UnboundedSender<Event>,
+) -> std::io::Result<oneshot::Sender<()>> {
+    job.path = path.to_path_buf();
     let (cancel, cancelled) = oneshot::channel::<()>();
     std::thread::Builder::new()
         .name("azreg-apply".into())

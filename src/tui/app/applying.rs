@@ -62,6 +62,50 @@ impl App {
         )
     }
 
+    /// The run read the tenant and made its plan: show it; nothing is written before `y`.
+    pub(super) fn on_apply_plan(&mut self, plan: Box<crate::plan::Plan>) -> Vec<Effect> {
+        let lang = self.lang();
+        let marked = plan.marked();
+        let text = if marked > 0 {
+            tr!(
+                lang,
+                "The plan is ready: {marked} marked (!) lines to read; y does it, n writes nothing",
+                "Der Plan steht: {marked} markierte (!) Zeilen zum Lesen; y führt ihn aus, n schreibt nichts",
+                marked = marked,
+            )
+        } else {
+            tr!(
+                lang,
+                "The plan is ready: y does it, n writes nothing",
+                "Der Plan steht: y führt ihn aus, n schreibt nichts"
+            )
+        };
+        self.warning(text);
+        self.plan = Some(plan);
+        self.overlay = Overlay::Plan { scroll: 0 };
+        Vec::new()
+    }
+
+    /// The admin answered the plan.
+    pub(super) fn answer_plan(&mut self, yes: bool) -> Vec<Effect> {
+        self.overlay = Overlay::None;
+        let plan = self.plan.take();
+        if yes {
+            // The plan named where the secret goes; saying yes to it says yes to that host.
+            if let Some(host) = plan.as_ref().and_then(|p| {
+                p.steps.iter().find_map(|s| match &s.op {
+                    crate::plan::Op::LiveCheck { host } => Some(host.clone()),
+                    _ => None,
+                })
+            }) {
+                self.authority_confirmed = Some(host);
+            }
+            let text = tr!(self.lang(), "Doing the plan…", "Der Plan wird ausgeführt …");
+            self.info(text);
+        }
+        vec![Effect::AnswerPlan(yes)]
+    }
+
     /// `A`: what is missing, or the question how to sign in.
     pub(super) fn offer_apply(&mut self) -> Vec<Effect> {
         if !matches!(self.procedure.entries[self.cursor].kind, EntryKind::Intro) {
@@ -177,21 +221,23 @@ impl App {
             Ok(()) => {
                 let text = tr!(
                     lang,
-                    "Done through Microsoft Graph: the app is registered. Now the live check.",
-                    "Über Microsoft Graph erledigt: die App ist registriert. Jetzt die Live-Prüfung."
+                    "Done through Microsoft Graph: the registration is as the record asks.",
+                    "Über Microsoft Graph erledigt: die Registrierung ist so, wie der Datensatz es verlangt."
                 );
                 log.push(Tone::Success, &text);
-                self.success(text);
                 let summary = self.procedure.summary_index();
-                let mut effects = self.move_to(summary);
-                effects.extend(self.verify_now());
+                let effects = self.move_to(summary);
+                // The run's live check said its word already; keep it on the status line.
+                if !matches!(self.check, Check::Done(_)) {
+                    self.success(text);
+                }
                 effects
             }
             Err(why) => {
                 let text = tr!(
                     lang,
-                    "Let azreg do it stopped: {why}. The rest is open to finish by hand, or press A again.",
-                    "azreg machen lassen hielt an: {why}. Der Rest lässt sich von Hand erledigen, oder drücken Sie noch einmal A.",
+                    "Let azreg do it stopped (finish the rest by hand, or press A again): {why}",
+                    "azreg machen lassen hielt an (den Rest von Hand erledigen, oder noch einmal A): {why}",
                     why = why,
                 );
                 log.push(Tone::Error, &text);

@@ -86,6 +86,10 @@ pub enum Overlay {
         selected: usize,
         host: String,
     },
+    /// "Let azreg do it": the plan (`App::plan`), before anything is written.
+    Plan {
+        scroll: u16,
+    },
 }
 
 /// A value being edited.
@@ -194,6 +198,8 @@ pub struct App {
     pub now: toml::value::Datetime,
     /// "Let azreg do it": the run going on or last ended, and what it said.
     pub apply: Option<ApplyLog>,
+    /// The plan the run waits on an answer for.
+    pub plan: Option<Box<crate::plan::Plan>>,
 }
 
 /// Shows where the user is, never what they entered (one value is the client secret).
@@ -242,6 +248,7 @@ impl App {
             max_body_scroll: 0,
             now: progress::EPOCH,
             apply: None,
+            plan: None,
         };
         if !app.config.store_secret {
             app.info(tr!(
@@ -332,6 +339,8 @@ impl App {
             vec![Scope::Always, Scope::Editor]
         } else if self.overlay == Overlay::ConfirmQuit {
             vec![Scope::Always, Scope::Confirm]
+        } else if matches!(self.overlay, Overlay::Plan { .. }) {
+            vec![Scope::Always, Scope::Plan]
         } else if matches!(
             self.overlay,
             Overlay::TakeImport | Overlay::ConfirmAuthority { .. } | Overlay::ConfirmSecretQuit
@@ -506,6 +515,11 @@ impl App {
             Msg::Applied(progress) => self.on_applied(&progress),
             Msg::ApplyNews(news) => self.on_apply_news(news),
             Msg::ApplyEnded(result) => self.on_apply_ended(result),
+            Msg::ApplyPlan(plan) => self.on_apply_plan(plan),
+            Msg::ApplyVerified(results) => {
+                self.check = Check::Running { frame: 0 };
+                self.on_verified(results)
+            }
         }
     }
 

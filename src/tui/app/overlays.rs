@@ -61,6 +61,24 @@ impl App {
     pub(super) fn act_overlay(&mut self, action: Action) -> Vec<Effect> {
         let len = self.overlay_len();
         match (&mut self.overlay, action) {
+            (Overlay::Plan { .. }, Action::Accept) => self.answer_plan(true),
+            (Overlay::Plan { .. }, Action::Back) => self.answer_plan(false),
+            (Overlay::Plan { scroll }, Action::Down) => {
+                *scroll = scroll.saturating_add(1);
+                Vec::new()
+            }
+            (Overlay::Plan { scroll }, Action::Up) => {
+                *scroll = scroll.saturating_sub(1);
+                Vec::new()
+            }
+            (Overlay::Plan { scroll }, Action::PageDown) => {
+                *scroll = scroll.saturating_add(10);
+                Vec::new()
+            }
+            (Overlay::Plan { scroll }, Action::PageUp) => {
+                *scroll = scroll.saturating_sub(10);
+                Vec::new()
+            }
             (Overlay::TakeImport, Action::Accept) => self.take_import(),
             (Overlay::ConfirmSecretQuit, Action::Accept) => self.quit(),
             (Overlay::ConfirmSecretQuit, Action::Back) => {

@@ -53,6 +53,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         Overlay::ConfirmAuthority { host } => {
             overlay::confirm_authority(frame, area, app, host, &theme)
         }
+        Overlay::Plan { scroll } => overlay::plan(frame, area, app, *scroll, &theme),
         Overlay::SignIn { selected, host } => {
             overlay::sign_in(frame, area, app, *selected, host, &theme)
         }

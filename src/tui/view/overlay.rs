@@ -387,3 +387,67 @@ pub fn confirm_secret_quit(frame: &mut Frame, area: Rect, app: &App, theme: &The
         theme,
     );
 }
+
+/// "Let azreg do it": the plan, before anything is written; what to look at marked.
+pub fn plan(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme) {
+    let lang = app.lang();
+    let Some(plan) = &app.plan else {
+        return;
+    };
+    let w = area.width.saturating_sub(4).min(100);
+    let h = area.height.saturating_sub(2);
+    let title = L::new(
+        " The plan: nothing is written before you say y ",
+        " Der Plan: nichts wird geschrieben, bevor Sie y sagen ",
+    )
+    .get(lang);
+    let inner = popup(frame, area, w, h, title.into(), theme);
+    let width = inner.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for l in plan.lines(lang) {
+        let (first, rest) = if l.marked {
+            ("! ", "  ")
+        } else if l.indent > 0 {
+            ("    ", "    ")
+        } else {
+            ("", "    ")
+        };
+        let indent = if l.marked && l.indent > 0 { "    " } else { "" };
+        let style = if l.marked {
+            theme.warning()
+        } else if l.indent == 0 {
+            theme.plain()
+        } else {
+            theme.dim()
+        };
+        let lead = format!("{indent}{first}");
+        let wrapped = crate::tui::view::wrap(&l.text, width.saturating_sub(lead.width()), "");
+        for (i, part) in wrapped.into_iter().enumerate() {
+            let pad = if i == 0 {
+                lead.clone()
+            } else {
+                format!("{indent}{rest}")
+            };
+            lines.push(Line::styled(format!("{pad}{part}"), style));
+        }
+    }
+    let keys = L::new(
+        "y do it    n/Esc write nothing    ↑/↓ scroll",
+        "y ausführen    n/Esc nichts schreiben    ↑/↓ blättern",
+    )
+    .get(lang);
+    let body = inner.height.saturating_sub(2) as usize;
+    let max = lines.len().saturating_sub(body);
+    let top = (scroll as usize).min(max);
+    let mut shown: Vec<Line> = lines.into_iter().skip(top).take(body).collect();
+    while shown.len() < body {
+        shown.push(Line::default());
+    }
+    shown.push(Line::default());
+    let more = if top < max { "  ▼" } else { "" };
+    shown.push(Line::styled(
+        truncate(&format!("{keys}{more}"), width),
+        theme.title(),
+    ));
+    frame.render_widget(Paragraph::new(shown), inner);
+}

@@ -209,6 +209,20 @@ pub(super) fn graph(
             }
             match (m, tail) {
                 ("GET", []) => (200, app.to_string()),
+                ("GET", ["owners"]) => {
+                    let id = app["id"].as_str().unwrap_or_default();
+                    list(
+                        st.owners
+                            .get(id)
+                            .into_iter()
+                            .flatten()
+                            .map(|u| {
+                                json!({"@odata.type": "#microsoft.graph.user",
+                                "userPrincipalName": u, "displayName": u})
+                            })
+                            .collect(),
+                    )
+                }
                 ("PATCH", []) => patch_app(st, i, &body),
                 ("POST", ["addPassword"]) => {
                     let pc = &body["passwordCredential"];
@@ -236,6 +250,7 @@ pub(super) fn graph(
                         .push(cred.clone());
                     let app_id = app["appId"].as_str().unwrap_or_default().to_string();
                     st.secrets.entry(app_id).or_default().push(secret.clone());
+                    st.secret_misses.insert(secret.clone(), opts.secret_misses);
                     let mut answer = cred;
                     answer["secretText"] = json!(secret);
                     (200, answer.to_string())
@@ -264,13 +279,16 @@ pub(super) fn graph(
                 Ok(c) => c,
                 Err(e) => return e,
             };
-            list(
-                st.service_principals
-                    .iter()
-                    .filter(|s| conds.as_ref().is_none_or(|c| matches(s, c)))
-                    .cloned()
-                    .collect(),
-            )
+            let mut out = Vec::new();
+            for i in 0..st.service_principals.len() {
+                let sp = st.service_principals[i].clone();
+                if conds.as_ref().is_none_or(|c| matches(&sp, c))
+                    && !st.sp_miss(&sp, |l| &mut l.lists)
+                {
+                    out.push(sp);
+                }
+            }
+            list(out)
         }
         ("POST", ["servicePrincipals"]) => {
             let app_id = body["appId"].as_str().unwrap_or_default().to_string();
@@ -308,6 +326,17 @@ pub(super) fn graph(
                 "displayName": app["displayName"].clone(),
                 "servicePrincipalNames": [app_id], "accountEnabled": true});
             st.service_principals.push(sp.clone());
+            let n = opts.sp_read_misses;
+            st.sp_lag.insert(
+                sp["id"].as_str().unwrap_or_default().to_string(),
+                SpLag {
+                    reads: n,
+                    lists: n,
+                    role_reads: n,
+                    grants: opts.ref_misses,
+                    roles: opts.ref_misses,
+                },
+            );
             (201, sp.to_string())
         }
         (m, [seg, tail @ ..]) if seg.starts_with("servicePrincipals") => {
@@ -333,7 +362,11 @@ pub(super) fn graph(
             let sp = st.service_principals[i].clone();
             let sp_id = sp["id"].as_str().unwrap_or_default().to_string();
             match (m, tail) {
+                ("GET", []) if st.sp_miss(&sp, |l| &mut l.reads) => not_found(&sp_id),
                 ("GET", []) => (200, sp.to_string()),
+                ("GET", ["appRoleAssignments"]) if st.sp_miss(&sp, |l| &mut l.role_reads) => {
+                    not_found(&sp_id)
+                }
                 ("GET", ["appRoleAssignments"]) => list(
                     st.role_assignments
                         .iter()
@@ -375,12 +408,20 @@ pub(super) fn graph(
                             "Permission being assigned was not found on application.",
                         );
                     }
-                    if !st
+                    let Some(p) = st
                         .service_principals
                         .iter()
-                        .any(|s| s["id"].as_str() == Some(principal))
-                    {
+                        .find(|s| s["id"].as_str() == Some(principal))
+                        .cloned()
+                    else {
                         return not_found(principal);
+                    };
+                    if st.sp_miss(&p, |l| &mut l.roles) {
+                        return graph_error(
+                            400,
+                            "Request_BadRequest",
+                            "Not a valid reference update.",
+                        );
                     }
                     if st.role_assignments.iter().any(|a| {
                         a["principalId"].as_str() == Some(principal)
@@ -428,6 +469,19 @@ pub(super) fn graph(
             }
             let client = body["clientId"].as_str().unwrap_or_default();
             let resource = body["resourceId"].as_str().unwrap_or_default();
+            if let Some(sp) = st
+                .service_principals
+                .iter()
+                .find(|s| s["id"].as_str() == Some(client))
+                .cloned()
+                && st.sp_miss(&sp, |l| &mut l.grants)
+            {
+                return graph_error(
+                    400,
+                    "Request_BadRequest",
+                    "Invalid value specified for property 'clientId' of resource 'OAuth2PermissionGrant'.",
+                );
+            }
             for id in [client, resource] {
                 if !st
                     .service_principals

@@ -30,17 +30,33 @@ pub(super) fn audience(token: &str) -> Option<String> {
     Some(v["aud"].as_str()?.trim_end_matches('/').to_string())
 }
 
-pub(super) fn jwt(aud: &str, tenant: &str, app_id: &str) -> String {
+/// A token: for `upn` a delegated one (a user signed in through `app_id`), else the app's own.
+pub(super) fn jwt(aud: &str, tenant: &str, app_id: &str, upn: Option<&str>) -> String {
     let b64 = |v: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let mut claims = json!({"aud": aud, "tid": tenant, "appid": app_id, "oid": app_id,
+        "iss": format!("https://sts.windows.net/{tenant}/"),
+        "iat": 1_800_000_000u64, "nbf": 1_800_000_000u64, "exp": 4_000_000_000u64});
+    if let Some(upn) = upn {
+        claims["upn"] = json!(upn);
+        claims["scp"] = json!(
+            "Application.ReadWrite.All AppRoleAssignment.ReadWrite.All DelegatedPermissionGrant.ReadWrite.All"
+        );
+    }
     format!(
         "{}.{}.c2lnbmF0dXJl",
         b64(json!({"typ": "JWT", "alg": "RS256", "kid": "standin"})),
-        b64(
-            json!({"aud": aud, "tid": tenant, "appid": app_id, "oid": app_id,
-            "iss": format!("https://sts.windows.net/{tenant}/"),
-            "iat": 1_800_000_000u64, "nbf": 1_800_000_000u64, "exp": 4_000_000_000u64})
-        )
+        b64(claims)
     )
+}
+
+/// The `upn` claim of a token this stand-in issued: a delegated token's user.
+pub(super) fn upn(token: &str) -> Option<String> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    let v: Value = serde_json::from_slice(&bytes).ok()?;
+    Some(v["upn"].as_str()?.to_string())
 }
 
 /// A code `/authorize` handed out, with what its redemption must match.
@@ -187,7 +203,7 @@ fn redeem(shared: &Shared, body: &[u8]) -> (u16, String) {
         200,
         json!({"token_type": "Bearer", "scope": format!("{}/.default", entry.resource),
             "expires_in": 3599, "ext_expires_in": 3599,
-            "access_token": jwt(&entry.resource, &shared.opts.tenant, &entry.client)})
+            "access_token": jwt(&entry.resource, &shared.opts.tenant, &entry.client, Some(ADMIN_UPN))})
         .to_string(),
     )
 }
@@ -303,7 +319,7 @@ pub(super) fn login(
                 200,
                 json!({"token_type": "Bearer", "scope": format!("{resource}/.default"),
                     "expires_in": 3599, "ext_expires_in": 3599,
-                    "access_token": jwt(&resource, &shared.opts.tenant, &client)})
+                    "access_token": jwt(&resource, &shared.opts.tenant, &client, Some(ADMIN_UPN))})
                 .to_string(),
             )
         }
@@ -326,7 +342,7 @@ pub(super) fn login(
                     "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
                 );
             };
-            let st = shared.state.lock().unwrap();
+            let mut st = shared.state.lock().unwrap();
             if !st
                 .applications
                 .iter()
@@ -339,7 +355,15 @@ pub(super) fn login(
                     "Application was not found in the directory.",
                 );
             }
-            if !st.secrets.get(&client).is_some_and(|s| s.contains(secret)) {
+            // A new secret is refused for a while (replication), as if it were wrong.
+            let lagging = match st.secret_misses.get_mut(secret) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
+                }
+                _ => false,
+            };
+            if lagging || !st.secrets.get(&client).is_some_and(|s| s.contains(secret)) {
                 return aad_error(
                     401,
                     7000215,
@@ -365,7 +389,7 @@ pub(super) fn login(
             (
                 200,
                 json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
-                    "access_token": jwt(resource, &shared.opts.tenant, &client)})
+                    "access_token": jwt(resource, &shared.opts.tenant, &client, None)})
                 .to_string(),
             )
         }

@@ -36,6 +36,13 @@ graph_permissions = "User.Read, Chat.Read.All:Application"
 admin_consent = "yes"
 "#;
 
+/// The first wait of azreg's retries in the tests (`AZREG_RETRY_FIRST_MS`): the stand-in's lag
+/// is counted in requests, not seconds, so no test needs to sleep seconds.
+pub const FAST_RETRY_MS: &str = "20";
+
+/// The admin a delegated sign-in (browser, device code) signs in as.
+pub const ADMIN_UPN: &str = "admin@contoso.example";
+
 /// Microsoft Graph's appId: the resource of every permission.
 pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 
@@ -64,6 +71,44 @@ pub struct Options {
     /// without an answer (the network failing after Graph acted): the secret exists, its value
     /// never reached the client.
     pub drop_add_password: u32,
+    /// Writes that refer to a new service principal are refused this many times each, as
+    /// Entra ID's replicas do (DOMAIN.md, "Replication lag"): a delegated grant naming it
+    /// (400 Request_BadRequest "Invalid value specified for property 'clientId'"), an app role
+    /// assignment (400 "Not a valid reference update.").
+    pub ref_misses: u32,
+    /// Reads of a new service principal miss this many times each: by id or appId (404), its
+    /// app role assignments (404), and `$filter` lists (it is left out), so a second create
+    /// gets 409 Request_MultipleObjectsWithSameKeyValue.
+    pub sp_read_misses: u32,
+    /// A new client secret is refused at the token endpoint this many times (AADSTS7000215).
+    pub secret_misses: u32,
+    /// Every this many Graph requests is throttled: 429 with `Retry-After: 1` (0: never).
+    pub throttle_every: u32,
+}
+
+impl Options {
+    /// A lag schedule drawn from `seed` (splitmix64): each path lags 0 to 3 times, and some
+    /// schedules throttle. The same seed gives the same schedule.
+    pub fn lagged(seed: u64) -> Options {
+        let mut x = seed;
+        let mut next = |n: u64| {
+            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            ((z ^ (z >> 31)) % n) as u32
+        };
+        Options {
+            read_misses: next(4),
+            sp_misses: next(4),
+            ref_misses: next(4),
+            sp_read_misses: next(4),
+            secret_misses: next(3),
+            throttle_every: [0, 0, 7, 11][next(4) as usize],
+            device_pending_polls: 0,
+            ..Options::default()
+        }
+    }
 }
 
 impl Default for Options {
@@ -78,6 +123,10 @@ impl Default for Options {
             block_device_code: false,
             decline_browser: false,
             drop_add_password: 0,
+            ref_misses: 2,
+            sp_read_misses: 1,
+            secret_misses: 1,
+            throttle_every: 0,
         }
     }
 }
@@ -110,7 +159,37 @@ pub struct State {
     auth_codes: Vec<login::AuthCode>,
     /// `addPassword` answers dropped so far (`Options::drop_add_password`).
     dropped: u32,
+    /// What a new service principal still misses, by its id (`Options::ref_misses`, ...).
+    sp_lag: HashMap<String, SpLag>,
+    /// Token requests a new secret is still refused for, by the secret.
+    secret_misses: HashMap<String, u32>,
+    /// Graph requests so far (for `Options::throttle_every`).
+    graph_requests: u32,
+    /// Owners (user principal names) by application object id.
+    owners: HashMap<String, Vec<String>>,
     pub log: Vec<Logged>,
+}
+
+/// The lag a new service principal still has on each path.
+#[derive(Debug, Default, Clone)]
+struct SpLag {
+    reads: u32,
+    lists: u32,
+    role_reads: u32,
+    grants: u32,
+    roles: u32,
+}
+
+impl SpLag {
+    /// True (and one miss used) while this path does not see it yet.
+    fn miss(n: &mut u32) -> bool {
+        if *n > 0 {
+            *n -= 1;
+            true
+        } else {
+            false
+        }
+    }
 }
 
 pub struct StandIn {
@@ -257,18 +336,58 @@ impl StandIn {
         admin_app
     }
 
-    /// `azreg --file FILE apply --device-code` against this stand-in, English, no stdin.
-    pub fn device_code_apply(&self, file: &Path) -> std::process::Command {
+    /// `azreg --file FILE <sub...> --device-code` against this stand-in (`apply`, `plan`),
+    /// English, no stdin, fast retries.
+    pub fn device_code(&self, file: &Path, sub: &[&str]) -> std::process::Command {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_azreg"));
         cmd.arg("--file")
             .arg(file)
-            .args(["apply", "--device-code", "--authority", &self.login_url()])
+            .args(sub)
+            .args(["--device-code", "--authority", &self.login_url()])
             .args(["--graph", &self.graph_url()])
             .env("SSL_CERT_FILE", &self.ca_file)
+            .env("AZREG_RETRY_FIRST_MS", FAST_RETRY_MS)
             .env_remove("LANG")
             .env_remove("LC_ALL")
             .stdin(std::process::Stdio::null());
         cmd
+    }
+
+    /// `azreg --file FILE apply --yes --device-code` against this stand-in.
+    pub fn device_code_apply(&self, file: &Path) -> std::process::Command {
+        self.device_code(file, &["apply", "--yes"])
+    }
+
+    /// The writes Graph carried out (not reads, not refusals), in order.
+    pub fn writes(&self) -> Vec<Logged> {
+        self.log()
+            .into_iter()
+            .filter(|l| l.port == "graph" && l.method != "GET" && (200..300).contains(&l.status))
+            .collect()
+    }
+
+    /// An application made by hand, as the portal makes it (no service principal unless
+    /// asked): its object ID and client ID.
+    pub fn seed_app(
+        &self,
+        name: &str,
+        web: &[&str],
+        spa: &[&str],
+        owner: Option<&str>,
+    ) -> (String, String) {
+        let mut st = self.state.lock().unwrap();
+        let (id, app_id) = (st.new_id(), st.new_id());
+        st.applications.push(json!({
+            "id": id, "appId": app_id, "displayName": name, "signInAudience": "AzureADMyOrg",
+            "web": {"redirectUris": web}, "spa": {"redirectUris": spa},
+            "publicClient": {"redirectUris": []},
+            "requiredResourceAccess": [], "passwordCredentials": [], "keyCredentials": [],
+            "createdDateTime": "2025-03-04T05:06:07Z",
+        }));
+        if let Some(o) = owner {
+            st.owners.insert(id.clone(), vec![o.to_string()]);
+        }
+        (id, app_id)
     }
 
     /// `azreg apply` with the browser sign-in, the "browser" being curl (a real HTTP client
@@ -289,9 +408,10 @@ impl StandIn {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_azreg"));
         cmd.arg("--file")
             .arg(file)
-            .args(["apply", "--authority", &self.login_url()])
+            .args(["apply", "--yes", "--authority", &self.login_url()])
             .args(["--graph", &self.graph_url()])
             .env("SSL_CERT_FILE", &self.ca_file)
+            .env("AZREG_RETRY_FIRST_MS", FAST_RETRY_MS)
             .env(
                 "BROWSER",
                 format!(
@@ -413,6 +533,14 @@ impl State {
             .position(|a| a[field].as_str() == Some(key))
     }
 
+    /// True (and one miss used) while this path of a new service principal does not see it.
+    fn sp_miss(&mut self, sp: &Value, path: impl Fn(&mut SpLag) -> &mut u32) -> bool {
+        let id = sp["id"].as_str().unwrap_or_default();
+        self.sp_lag
+            .get_mut(id)
+            .is_some_and(|l| SpLag::miss(path(l)))
+    }
+
     /// True (and one miss used) while a new application is not yet visible to reads.
     fn read_miss(&mut self, app: &Value) -> bool {
         let key = app["appId"].as_str().unwrap_or_default().to_string();
@@ -480,7 +608,21 @@ fn serve(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared, por
     let tls = rustls::StreamOwned::new(conn, tcp);
     let mut reader = BufReader::new(tls);
     while let Some(req) = read_request(&mut reader) {
-        let (status, body) = route(shared, port, &req);
+        let throttled = port == "graph" && {
+            let mut st = shared.state.lock().unwrap();
+            st.graph_requests += 1;
+            let every = shared.opts.throttle_every;
+            every > 0 && st.graph_requests.is_multiple_of(every)
+        };
+        let (status, body) = if throttled {
+            graph_error(
+                429,
+                "TooManyRequests",
+                "Too many requests. Please retry after the time given in Retry-After.",
+            )
+        } else {
+            route(shared, port, &req)
+        };
         let masked = mask(&String::from_utf8_lossy(&req.body));
         let drop_it = {
             let mut st = shared.state.lock().unwrap();
@@ -507,6 +649,11 @@ fn serve(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared, por
             302 => (format!("Location: {body}\r\n"), String::new()),
             204 => (String::new(), String::new()),
             _ => (String::new(), body),
+        };
+        let location = if status == 429 {
+            format!("{location}Retry-After: 1\r\n")
+        } else {
+            location
         };
         let resp = format!(
             "HTTP/1.1 {status} {}\r\n{location}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
@@ -547,6 +694,7 @@ fn reason(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         409 => "Conflict",
+        429 => "Too Many Requests",
         _ => "Status",
     }
 }
@@ -652,6 +800,23 @@ fn route(shared: &Shared, port: &str, req: &Request) -> (u16, String) {
                 .headers
                 .get("prefer")
                 .is_some_and(|p| p.split(',').any(|v| v.trim() == "create-if-missing"));
+            if path == "/v1.0/me" && req.method == "GET" {
+                // Only a delegated token has a user (Graph: "/me request is only valid with
+                // delegated authentication flow").
+                return match upn(token) {
+                    Some(u) => (
+                        200,
+                        json!({"id": "aaaaaaaa-0000-4000-a000-0000000000ad",
+                            "userPrincipalName": u, "displayName": "Contoso Admin"})
+                        .to_string(),
+                    ),
+                    None => graph_error(
+                        400,
+                        "BadRequest",
+                        "/me request is only valid with delegated authentication flow.",
+                    ),
+                };
+            }
             let mut st = shared.state.lock().unwrap();
             graph(
                 &shared.opts,
@@ -669,4 +834,70 @@ fn route(shared: &Shared, port: &str, req: &Request) -> (u16, String) {
 mod api;
 mod login;
 use api::graph;
-use login::{audience, graph_resource, login};
+use login::{audience, graph_resource, login, upn};
+
+/// Whether the writes Graph received are the plan's (`azreg plan --json`'s `writes`), in order:
+/// the same method, path and body, a placeholder (`<app.id>`, `<now>`, ...) standing for
+/// whatever id or time was known by then.
+pub fn received_as_planned(plan: &Value, got: &[Logged]) -> Result<(), String> {
+    let planned = plan["writes"].as_array().cloned().unwrap_or_default();
+    let show = |l: &Logged| format!("{} {} {}", l.method, l.target, l.body);
+    if planned.len() != got.len() {
+        return Err(format!(
+            "{} writes planned, {} received:\nplanned: {:#}\nreceived:\n{}",
+            planned.len(),
+            got.len(),
+            Value::Array(planned.clone()),
+            got.iter().map(show).collect::<Vec<_>>().join("\n")
+        ));
+    }
+    for (p, g) in planned.iter().zip(got) {
+        let body: Value = if g.body.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&g.body).unwrap_or(Value::Null)
+        };
+        if p["method"] != g.method.as_str()
+            || !placeholder_eq(p["path"].as_str().unwrap_or_default(), &g.target)
+            || !json_eq(&p["body"], &body)
+        {
+            return Err(format!("planned {p}\nreceived {}", show(g)));
+        }
+    }
+    Ok(())
+}
+
+/// `a` with each `<...>` standing for any text without `/`, `'` or `"`.
+fn placeholder_eq(a: &str, b: &str) -> bool {
+    match a.find('<') {
+        None => a == b,
+        Some(i) => {
+            let Some(j) = a[i..].find('>') else {
+                return a == b;
+            };
+            let (head, rest) = (&a[..i], &a[i + j + 1..]);
+            let Some(tail) = b.strip_prefix(head) else {
+                return false;
+            };
+            (0..=tail.len())
+                .take_while(|k| !tail[..*k].contains(['/', '\'', '"']))
+                .filter(|k| tail.is_char_boundary(*k))
+                .any(|k| placeholder_eq(rest, &tail[k..]))
+        }
+    }
+}
+
+fn json_eq(p: &Value, g: &Value) -> bool {
+    match (p, g) {
+        (Value::String(a), Value::String(b)) => placeholder_eq(a, b),
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| json_eq(x, y))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(k, v)| b.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        _ => p == g,
+    }
+}

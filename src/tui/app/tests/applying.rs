@@ -122,21 +122,76 @@ fn news_from_the_server_is_cleaned_before_it_is_shown() {
     assert_eq!(log.lines.last().unwrap().0, Tone::Success);
 }
 
+/// A plan as the engine would send it: one write, one marked line.
+fn a_plan() -> Box<crate::plan::Plan> {
+    use crate::plan::*;
+    Box::new(Plan {
+        who: Who {
+            account: Some("admin@contoso.example".into()),
+            tenant_id: "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff".into(),
+            tenant_name: Some("Contoso".into()),
+        },
+        graph_host: "graph.microsoft.com".into(),
+        app: None,
+        sp: None,
+        steps: vec![
+            Step {
+                op: Op::CreateServicePrincipal { app: AppRef::New },
+                marks: Vec::new(),
+            },
+            Step {
+                op: Op::LiveCheck {
+                    host: "login.example.org".into(),
+                },
+                marks: vec![Mark::SecretToHost("login.example.org".into())],
+            },
+        ],
+        notes: Vec::new(),
+    })
+}
+
 #[test]
-fn the_end_runs_the_live_check_or_says_where_it_stopped() {
+fn the_plan_is_shown_and_nothing_is_written_before_y() {
+    let mut a = ready();
+    ch(&mut a, 'A');
+    key(&mut a, KeyCode::Enter);
+    a.update(Msg::ApplyPlan(a_plan()));
+    assert_eq!(a.overlay, Overlay::Plan { scroll: 0 });
+    assert_eq!(a.scopes(), vec![Scope::Always, Scope::Plan]);
+    assert!(a.status.clone().unwrap().text.contains("1 marked"));
+    // Enter does not say yes: only y does.
+    assert!(key(&mut a, KeyCode::Enter).is_empty());
+    assert_eq!(ch(&mut a, 'y'), vec![Effect::AnswerPlan(true)]);
+    assert_eq!(a.overlay, Overlay::None);
+    assert_eq!(a.authority_confirmed.as_deref(), Some("login.example.org"));
+
+    let mut b = ready();
+    ch(&mut b, 'A');
+    key(&mut b, KeyCode::Enter);
+    b.update(Msg::ApplyPlan(a_plan()));
+    assert_eq!(key(&mut b, KeyCode::Esc), vec![Effect::AnswerPlan(false)]);
+    assert_eq!(b.authority_confirmed, None);
+}
+
+#[test]
+fn the_end_shows_the_check_or_says_where_it_stopped() {
     let mut a = ready();
     for (k, v) in crate::commands::testing::FULL {
         a.progress.values.insert(k.to_string(), v.to_string());
     }
     ch(&mut a, 'A');
     key(&mut a, KeyCode::Enter);
-    let effects = a.update(Msg::ApplyEnded(Ok(())));
-    assert!(
-        effects.iter().any(|e| matches!(e, Effect::Verify(_))),
-        "{effects:?}"
-    );
+    let pass = crate::verify::Outcome::Pass("ok".into());
+    a.update(Msg::ApplyVerified(crate::verify::Results {
+        tenant: pass.clone(),
+        credentials: pass,
+        redirects: Vec::new(),
+    }));
+    assert!(matches!(a.check, Check::Done(_)));
+    a.update(Msg::ApplyEnded(Ok(())));
     assert_eq!(a.cursor, a.procedure.summary_index());
     assert!(!a.apply.as_ref().unwrap().running);
+    assert!(a.status.clone().unwrap().text.contains("Live check passed"));
 
     let mut b = ready();
     ch(&mut b, 'A');

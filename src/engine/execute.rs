@@ -1,0 +1,572 @@
+//! Executing a confirmed plan: each operation's writes exactly as `plan::Op::writes` spells
+//! them, answers taken as `plan::take` says (lag and throttling waited out within the budget,
+//! "exists" settled by a read), what Graph hands out checked and saved before the next write,
+//! each write journaled, the procedure's steps ticked as their parts are done.
+
+use serde_json::Value;
+use time::Date;
+use url::Url;
+
+use super::read::{self, guid};
+use super::{Run, Stop, Written};
+use crate::graph::{Graph, GraphError, filter_eq};
+use crate::plan::{self, Answer, AppRef, Ids, Op, Plan, Seg, SpRef, Write};
+use crate::procedure::Procedure;
+use crate::progress::{Slot, now};
+use crate::tr;
+use crate::verify::Results;
+
+/// What a run needs besides the plan.
+pub struct Ctx<'p> {
+    pub procedure: &'p Procedure,
+    pub today: Date,
+    /// The identity platform of the live check: Microsoft's of the cloud in use, or the one
+    /// named on the command line (or confirmed by the admin).
+    pub authority: Url,
+    /// The procedure's parts the finished plan leaves done (`app`, `secret`, `consent`, `ids`).
+    pub parts: Vec<&'static str>,
+    /// A renewal: the new secret's expiry becomes the recorded one, the old kept in the
+    /// history of renewals.
+    pub renewal: bool,
+}
+
+/// A read that tells whether a write that answered "lag" or "exists" took effect after all.
+enum Settle {
+    None,
+    /// The app's service principal, by the app's client ID.
+    Sp(String),
+    /// The tenant-wide grant of this service principal to Graph's.
+    Grant {
+        sp: String,
+        graph_sp: String,
+    },
+    /// This app role held by this service principal.
+    Role {
+        sp: String,
+        role: String,
+    },
+    /// This key gone from this app.
+    KeyGone {
+        object_id: String,
+        key: String,
+    },
+}
+
+async fn settled(graph: &Graph, s: &Settle) -> Result<Option<Value>, Stop> {
+    let got = |r: Result<Value, GraphError>| match r {
+        Ok(v) => Ok(Some(v)),
+        Err(GraphError::Unreachable(why)) => Err(Stop::Unreachable(why)),
+        Err(_) => Ok(None),
+    };
+    Ok(match s {
+        Settle::None => None,
+        Settle::Sp(client_id) => got(graph
+            .get(
+                &[Seg::Key {
+                    set: "servicePrincipals",
+                    property: "appId",
+                    value: client_id.clone(),
+                }],
+                None,
+            )
+            .await)?,
+        Settle::Grant { sp, graph_sp } => {
+            let query = format!("$filter={}", filter_eq("clientId", sp));
+            got(graph
+                .get(&[Seg::Name("oauth2PermissionGrants")], Some(&query))
+                .await)?
+            .and_then(|list| {
+                list["value"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|g| {
+                        g["resourceId"].as_str() == Some(graph_sp.as_str())
+                            && g["consentType"] == "AllPrincipals"
+                    })
+                    .cloned()
+            })
+        }
+        Settle::Role { sp, role } => got(graph
+            .get(
+                &[
+                    Seg::Name("servicePrincipals"),
+                    Seg::Id(sp.clone()),
+                    Seg::Name("appRoleAssignments"),
+                ],
+                None,
+            )
+            .await)?
+        .and_then(|list| {
+            list["value"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|a| {
+                    a["appRoleId"]
+                        .as_str()
+                        .is_some_and(|r| r.eq_ignore_ascii_case(role))
+                })
+                .cloned()
+        }),
+        Settle::KeyGone { object_id, key } => got(graph
+            .get(
+                &[Seg::Name("applications"), Seg::Id(object_id.clone())],
+                None,
+            )
+            .await)?
+        .filter(|app| {
+            !app["passwordCredentials"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|c| {
+                    c["keyId"]
+                        .as_str()
+                        .is_some_and(|k| k.eq_ignore_ascii_case(key))
+                })
+        })
+        .map(|_| Value::Null),
+    })
+}
+
+/// One write, as the plan has it, until it is done, settled, refused, or the budget is spent.
+async fn send(
+    graph: &Graph,
+    run: &mut Run<'_>,
+    op: &Op,
+    w: &Write,
+    settle: &Settle,
+) -> Result<Value, Stop> {
+    let mut waiting = run.backoff.start();
+    let mut attempts = 0;
+    let journal = |run: &mut Run<'_>, status: Option<u16>, result, code: Option<&str>, n| {
+        run.journal(&Written {
+            op: op.kind(),
+            method: w.method.as_str(),
+            path: w.path_text(),
+            status,
+            result,
+            code: code.map(str::to_string),
+            attempts: n,
+        });
+    };
+    loop {
+        attempts += 1;
+        let e = match graph.write(w).await {
+            Ok(v) => {
+                journal(run, None, "done", None, attempts);
+                return Ok(v);
+            }
+            Err(e) => e,
+        };
+        let answer = match &e {
+            GraphError::Refused { status, code, .. } => plan::take(op, *status, code),
+            GraphError::Unreachable(_) => Answer::Refused,
+        };
+        match answer {
+            Answer::Lag | Answer::Exists => {
+                if let Some(v) = settled(graph, settle).await? {
+                    journal(run, e.status(), "exists", e.code(), attempts);
+                    return Ok(v);
+                }
+            }
+            Answer::Throttled => {}
+            Answer::Refused | Answer::Done => {
+                journal(run, e.status(), "failed", e.code(), attempts);
+                return Err(Stop::Refused {
+                    part: op.part(),
+                    error: e,
+                });
+            }
+        }
+        match waiting.next(e.retry_after()) {
+            Some(d) => {
+                super::say_wait(run, &waiting, d, &e);
+                tokio::time::sleep(d).await;
+            }
+            None => {
+                journal(run, e.status(), "failed", e.code(), attempts);
+                return Err(Stop::Waited {
+                    part: op.part(),
+                    seconds: waiting.spent().0,
+                    error: e,
+                });
+            }
+        }
+    }
+}
+
+/// Mark the steps of one part of the procedure done, and save.
+async fn mark(
+    p: &Procedure,
+    run: &mut Run<'_>,
+    part: &str,
+    what: Option<String>,
+) -> Result<(), Stop> {
+    let at = now();
+    let mut labels = Vec::new();
+    for (i, e) in p.entries.iter().enumerate() {
+        if e.applied.as_deref() == Some(part) && !run.progress.is_done(&e.step.id) {
+            run.progress.done.insert(e.step.id.clone(), at);
+            labels.push(p.label(i).to_string());
+        }
+    }
+    if labels.is_empty() && what.is_none() {
+        return Ok(());
+    }
+    run.save().await?;
+    if let Some(what) = what {
+        let steps = if labels.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", labels.join(", "))
+        };
+        run.say(&format!("✓ {what}{steps}"));
+    }
+    Ok(())
+}
+
+/// A secret value as Graph handed it out, checked like one typed in: else never stored.
+fn usable_secret(s: &str) -> bool {
+    (16..=128).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '~' | '-'))
+        && !crate::fields::is_guid(s)
+}
+
+/// Execute `plan` exactly as shown; the live check's results when it ran.
+pub async fn execute(
+    graph: &Graph,
+    plan: &Plan,
+    ctx: &Ctx<'_>,
+    run: &mut Run<'_>,
+) -> Result<Option<Results>, Stop> {
+    let lang = run.lang;
+    let p = ctx.procedure;
+    let mut ids = Ids::default();
+    let mut fresh = false;
+    let mut results = None;
+    // The tenant the plan was made for (the plan refused any other), and the app and service
+    // principal it found: recorded before the first write (the history keeps what they
+    // replace, as after --adopt).
+    let before = run.progress.clone();
+    run.progress.put_value(
+        "tenant_id",
+        Some(plan.who.tenant_id.clone()),
+        "apply",
+        now(),
+    );
+    if let Some((object_id, client_id)) = &plan.app {
+        run.progress
+            .put_id(Slot::AppObject, Some(object_id.clone()), "apply", now());
+        run.progress
+            .put_value("client_id", Some(client_id.clone()), "apply", now());
+    }
+    if let Some(sp) = &plan.sp {
+        run.progress
+            .put_id(Slot::ServicePrincipal, Some(sp.clone()), "apply", now());
+    }
+    if run.progress != before {
+        run.save().await?;
+    }
+    let consent_ops = plan
+        .steps
+        .iter()
+        .filter(|s| s.op.part() == Some("consent"))
+        .count();
+    let mut consent_done = 0;
+    for step in &plan.steps {
+        let op = &step.op;
+        match op {
+            Op::CreateApp { key, .. } => {
+                // The key first: a run cut off after the create upserts by it again.
+                if run.progress.app_unique_name.as_deref() != Some(key) {
+                    run.progress
+                        .put_id(Slot::UniqueName, Some(key.clone()), "apply", now());
+                    run.save().await?;
+                }
+                let made = send(graph, run, op, &op.writes(&ids)[0], &Settle::None).await?;
+                let made = if made["id"].is_string() {
+                    made
+                } else {
+                    // It existed (204): made by a run that was cut off. Read it back.
+                    let path = [Seg::Key {
+                        set: "applications",
+                        property: "uniqueName",
+                        value: key.clone(),
+                    }];
+                    read::get(graph, run, &path, None, true)
+                        .await?
+                        .ok_or_else(|| {
+                            Stop::BadAnswer(tr!(
+                                lang,
+                                "the app made under key {key} cannot be read back",
+                                "die unter dem Schlüssel {key} angelegte App lässt sich nicht zurücklesen",
+                                key = key,
+                            ))
+                        })?
+                };
+                let a = read::app_state(&made, lang)?;
+                fresh = true;
+                ids.object_id = Some(a.id.clone());
+                ids.client_id = Some(a.app_id.clone());
+                // Recorded at once: a run after an interruption finds this app.
+                run.progress
+                    .put_id(Slot::AppObject, Some(a.id.clone()), "apply", now());
+                run.progress
+                    .put_value("client_id", Some(a.app_id.clone()), "apply", now());
+                let what = tr!(
+                    lang,
+                    "app registration {client_id}: both redirect URIs, the API permissions",
+                    "App-Registrierung {client_id}: beide Umleitungs-URIs, die API-Berechtigungen",
+                    client_id = a.app_id,
+                );
+                run.save().await?;
+                mark(p, run, "app", Some(what)).await?;
+            }
+            Op::UpdateApp { .. } => {
+                send(graph, run, op, &op.writes(&ids)[0], &Settle::None).await?;
+                let what = tr!(
+                    lang,
+                    "app registration updated",
+                    "App-Registrierung geändert"
+                );
+                mark(p, run, "app", Some(what)).await?;
+            }
+            Op::CreateServicePrincipal { app } => {
+                let client_id = match app {
+                    AppRef::Known { client_id, .. } => client_id.clone(),
+                    AppRef::New => ids.client_id.clone().unwrap_or_default(),
+                };
+                let settle = Settle::Sp(client_id.clone());
+                let sp = send(graph, run, op, &op.writes(&ids)[0], &settle).await?;
+                let id = guid(&sp["id"], lang)?;
+                fresh = true;
+                ids.sp_id = Some(id.clone());
+                run.progress
+                    .put_id(Slot::ServicePrincipal, Some(id), "apply", now());
+                run.save().await?;
+                run.say(&tr!(
+                    lang,
+                    "✓ service principal (Enterprise application)",
+                    "✓ Dienstprinzipal (Unternehmensanwendung)"
+                ));
+            }
+            Op::RemoveSecret {
+                app, key_id, hint, ..
+            } => {
+                let object_id = match app {
+                    AppRef::Known { object_id, .. } => object_id.clone(),
+                    AppRef::New => ids.object_id.clone().unwrap_or_default(),
+                };
+                let settle = Settle::KeyGone {
+                    object_id,
+                    key: key_id.clone(),
+                };
+                send(graph, run, op, &op.writes(&ids)[0], &settle).await?;
+                run.say(&tr!(
+                    lang,
+                    "✓ client secret {hint}… (key {key}) removed",
+                    "✓ geheimer Clientschlüssel {hint}… (Schlüssel {key}) entfernt",
+                    hint = hint,
+                    key = key_id,
+                ));
+            }
+            Op::AddSecret { app, end, .. } => {
+                // Whole seconds, RFC 3339: Graph gives it back as sent, so a rerun can find
+                // this secret should the value never arrive.
+                let start = now().to_string();
+                run.progress.pending_secret = Some(start.clone());
+                run.save().await?;
+                ids.start = Some(start);
+                let added = send(graph, run, op, &op.writes(&ids)[0], &Settle::None).await?;
+                let value = added["secretText"].as_str().unwrap_or_default();
+                let key = added["keyId"]
+                    .as_str()
+                    .filter(|k| crate::fields::is_guid(k))
+                    .map(str::to_ascii_lowercase);
+                if !usable_secret(value) {
+                    // Never stored; the credential it made goes again.
+                    if let Some(key) = &key {
+                        let gone = Op::RemoveSecret {
+                            app: app.clone(),
+                            key_id: key.clone(),
+                            hint: String::new(),
+                            why: plan::RemoveWhy::Orphaned,
+                        };
+                        let _ = send(graph, run, &gone, &gone.writes(&ids)[0], &Settle::None).await;
+                    }
+                    run.progress.pending_secret = None;
+                    run.save().await?;
+                    return Err(Stop::BadAnswer(tr!(
+                        lang,
+                        "Microsoft Graph answered with a secret value that is not one (wrong length or characters): it was not stored, and that credential was removed",
+                        "Microsoft Graph antwortete mit einem Schlüsselwert, der keiner ist (falsche Länge oder Zeichen): er wurde nicht gespeichert und die Anmeldeinformation entfernt"
+                    )));
+                }
+                fresh = true;
+                if ctx.renewal {
+                    run.progress.renewals.push(crate::progress::Renewal {
+                        on: crate::fields::format_date(ctx.today),
+                        old_expiry: run.progress.values.get("secret_expiry").cloned(),
+                        new_expiry: end.clone(),
+                    });
+                    run.progress
+                        .values
+                        .insert("secret_expiry".into(), end.clone());
+                }
+                run.progress
+                    .put_value("client_secret", Some(value.to_string()), "apply", now());
+                run.progress.put_id(Slot::SecretKey, key, "apply", now());
+                run.progress.pending_secret = None;
+                run.save().await?;
+                let what = if ctx.renewal {
+                    tr!(
+                        lang,
+                        "new client secret (value saved, valid until {end}); enter it in Intrexx (New registration - Authentication)",
+                        "neuer geheimer Clientschlüssel (Wert gespeichert, gültig bis {end}); tragen Sie ihn in Intrexx ein (Neue Registrierung – Authentifizierung)",
+                        end = end,
+                    )
+                } else {
+                    tr!(
+                        lang,
+                        "client secret (value saved, valid until {end})",
+                        "geheimer Clientschlüssel (Wert gespeichert, gültig bis {end})",
+                        end = end,
+                    )
+                };
+                mark(p, run, "secret", Some(what)).await?;
+            }
+            Op::GrantScopes {
+                sp, graph_sp, add, ..
+            } => {
+                let sp_id = match sp {
+                    SpRef::Known(id) => id.clone(),
+                    SpRef::New => ids.sp_id.clone().unwrap_or_default(),
+                };
+                let settle = Settle::Grant {
+                    sp: sp_id.clone(),
+                    graph_sp: graph_sp.clone(),
+                };
+                let got = send(graph, run, op, &op.writes(&ids)[0], &settle).await?;
+                // A grant that was there after all (409) but lacks scopes: add them to it.
+                let have: Vec<String> = got["scope"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect();
+                if got["id"].is_string() && add.iter().any(|s| !have.contains(s)) {
+                    let more = Op::GrantScopes {
+                        sp: sp.clone(),
+                        graph_sp: graph_sp.clone(),
+                        add: add.iter().filter(|s| !have.contains(s)).cloned().collect(),
+                        existing: Some((read::grant_id(&got["id"], lang)?, have)),
+                    };
+                    send(graph, run, &more, &more.writes(&ids)[0], &Settle::None).await?;
+                }
+                consent_done += 1;
+                if consent_done == consent_ops {
+                    let what = tr!(
+                        lang,
+                        "admin consent granted",
+                        "Administratorzustimmung erteilt"
+                    );
+                    mark(p, run, "consent", Some(what)).await?;
+                }
+            }
+            Op::AssignRoles { sp, .. } => {
+                let sp_id = match sp {
+                    SpRef::Known(id) => id.clone(),
+                    SpRef::New => ids.sp_id.clone().unwrap_or_default(),
+                };
+                for w in op.writes(&ids) {
+                    let settle = Settle::Role {
+                        sp: sp_id.clone(),
+                        role: w.body["appRoleId"].as_str().unwrap_or_default().to_string(),
+                    };
+                    send(graph, run, op, &w, &settle).await?;
+                }
+                consent_done += 1;
+                if consent_done == consent_ops {
+                    let what = tr!(
+                        lang,
+                        "admin consent granted",
+                        "Administratorzustimmung erteilt"
+                    );
+                    mark(p, run, "consent", Some(what)).await?;
+                }
+            }
+            Op::LiveCheck { .. } => {
+                for part in &ctx.parts {
+                    mark(p, run, part, None).await?;
+                }
+                let r = live_check(ctx, run, fresh).await?;
+                let passed = r.credentials_ok();
+                results = Some(r);
+                if !passed {
+                    // What follows (removing an old secret) needs a passed check.
+                    return Ok(results);
+                }
+            }
+        }
+    }
+    for part in &ctx.parts {
+        mark(p, run, part, None).await?;
+    }
+    Ok(results)
+}
+
+/// The live check with what is recorded; right after a new app or secret, a refusal may be
+/// replication and is tried again within the budget. A pass is recorded.
+async fn live_check(ctx: &Ctx<'_>, run: &mut Run<'_>, fresh: bool) -> Result<Results, Stop> {
+    let lang = run.lang;
+    let req = crate::verify::Request::from_progress(
+        ctx.procedure,
+        &run.progress,
+        ctx.today,
+        crate::verify::Overrides {
+            authority: Some(ctx.authority.to_string()),
+            ..Default::default()
+        },
+    )
+    .map_err(|e| Stop::BadAnswer(e.message().to_string()))?;
+    let timeout = crate::verify::DEFAULT_TIMEOUT;
+    let http = crate::verify::client(timeout, &req.authority).map_err(Stop::Unreachable)?;
+    let mut waiting = run.backoff.start();
+    let results = loop {
+        let r = crate::verify::run(&http, &req, timeout).await;
+        let unreachable = r
+            .lines(lang)
+            .iter()
+            .any(|(_, o)| matches!(o, crate::verify::Outcome::Unreachable(_)));
+        if r.credentials_ok() || !fresh || unreachable {
+            break r;
+        }
+        match waiting.next(None) {
+            Some(d) => {
+                let (spent, budget) = waiting.spent();
+                run.notice(&tr!(
+                    lang,
+                    "the new values are not accepted yet (replication); trying again in {d} s ({spent} of {budget} s)",
+                    "die neuen Werte werden noch nicht angenommen (Replikation); neuer Versuch in {d} s ({spent} von {budget} s)",
+                    d = d.as_secs().max(1),
+                    spent = spent,
+                    budget = budget,
+                ));
+                tokio::time::sleep(d).await;
+            }
+            None => break r,
+        }
+    };
+    for (what, o) in results.lines(lang) {
+        run.say(&format!("{} {what}: {}", o.mark(), o.message()));
+    }
+    if results.credentials_ok() {
+        run.progress.proved(now());
+        run.save().await?;
+    }
+    run.verified(&results);
+    Ok(results)
+}

@@ -1,0 +1,176 @@
+//! The engine: `apply` and `apply --renew` through Microsoft Graph (DESIGN.md, "Plan, then
+//! act"). It reads the tenant with GETs only ([`read`]), and executes a plan the admin saw and
+//! confirmed ([`execute`]) exactly as shown: the writes `plan::Op::writes` spells out, answers
+//! taken as `plan::take` says, lag and throttling waited out within a budget the admin sees
+//! ([`backoff`]), what Graph hands out saved before the next write, each write journaled.
+//!
+//! It speaks through the [`Run`] a front end gives it and has its own error type ([`Stop`]);
+//! it imports no front end.
+
+mod backoff;
+mod execute;
+pub mod read;
+mod run;
+
+pub use backoff::{Backoff, DEFAULT_WAIT, Waiting};
+pub use execute::{Ctx, execute};
+pub use run::{Event, Local, Run, Written};
+
+use std::time::Duration;
+
+use crate::graph::GraphError;
+use crate::i18n::Lang;
+use crate::procedure::Procedure;
+use crate::tr;
+
+/// Why a run stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// Graph refused a write of this part of the procedure.
+    Refused {
+        part: Option<&'static str>,
+        error: GraphError,
+    },
+    /// The budget ran out waiting for replication or throttling.
+    Waited {
+        part: Option<&'static str>,
+        seconds: u64,
+        error: GraphError,
+    },
+    /// A read of the tenant was refused.
+    Read(GraphError),
+    /// Graph or the identity platform could not be reached.
+    Unreachable(String),
+    /// Graph answered with something azreg will not use.
+    BadAnswer(String),
+    /// The progress could not be saved.
+    Saving(String),
+}
+
+impl Stop {
+    /// What happened, where, and what to do, in the procedure's language.
+    pub fn message(&self, p: &Procedure) -> String {
+        self.words(p, true)
+    }
+
+    /// `message` without the advice to run `azreg apply` again (the walkthrough has `A`).
+    pub fn short(&self, p: &Procedure) -> String {
+        self.words(p, false)
+    }
+
+    fn words(&self, p: &Procedure, cli: bool) -> String {
+        let lang = p.lang();
+        let at = |part: &Option<&'static str>| {
+            part.and_then(|part| step_of(p, part))
+                .map(|s| tr!(lang, "at step {s}", "bei Schritt {s}", s = s))
+                .unwrap_or_else(|| tr!(lang, "here", "hier"))
+        };
+        let again = if cli {
+            tr!(
+                lang,
+                "what was done so far is saved, and azreg apply goes on from here when run again",
+                "das bisher Erledigte ist gespeichert, und azreg apply macht beim nächsten Aufruf hier weiter"
+            )
+        } else {
+            tr!(
+                lang,
+                "what was done so far is saved",
+                "das bisher Erledigte ist gespeichert"
+            )
+        };
+        match self {
+            Stop::Refused { part, error } => tr!(
+                lang,
+                "stopped {at}: {why}; {again}",
+                "angehalten {at}: {why}; {again}",
+                at = at(part),
+                why = error.explain(lang),
+                again = again,
+            ),
+            Stop::Waited {
+                part,
+                seconds,
+                error,
+            } => {
+                let raise = if cli {
+                    tr!(
+                        lang,
+                        " (--wait raises the budget)",
+                        " (--wait erhöht die Wartezeit)"
+                    )
+                } else {
+                    String::new()
+                };
+                tr!(
+                    lang,
+                    "stopped {at} after waiting {seconds} s for Entra ID (replication or throttling; last answer: {why}); {again}{raise}",
+                    "angehalten {at} nach {seconds} s Warten auf Entra ID (Replikation oder Drosselung; letzte Antwort: {why}); {again}{raise}",
+                    at = at(part),
+                    seconds = seconds,
+                    why = error.explain(lang),
+                    again = again,
+                    raise = raise,
+                )
+            }
+            Stop::Read(e) => tr!(
+                lang,
+                "reading the tenant failed: {why}; nothing was changed",
+                "das Lesen des Mandanten schlug fehl: {why}; nichts wurde geändert",
+                why = e.explain(lang),
+            ),
+            Stop::Unreachable(why) => why.clone(),
+            Stop::BadAnswer(why) => tr!(
+                lang,
+                "{why}; nothing more was sent",
+                "{why}; nichts weiter wurde gesendet",
+                why = why,
+            ),
+            Stop::Saving(why) => why.clone(),
+        }
+    }
+}
+
+/// The step a part of the procedure begins at (its label), for "stopped at".
+pub fn step_of(p: &Procedure, part: &str) -> Option<String> {
+    let field = match part {
+        "app" => Some("app_name"),
+        "secret" => Some("secret_description"),
+        "consent" => Some(crate::report::CONSENT_FIELD),
+        _ => None,
+    };
+    field
+        .and_then(|f| p.entry_of_field(f))
+        .or_else(|| {
+            p.entries
+                .iter()
+                .position(|e| e.applied.as_deref() == Some(part))
+        })
+        .map(|i| p.label(i).to_string())
+}
+
+/// "Not visible yet (replication); trying again in 4 s (12 of 300 s)".
+fn say_wait(run: &mut Run<'_>, waiting: &Waiting, d: Duration, e: &GraphError) {
+    let lang: Lang = run.lang;
+    let (spent, budget) = waiting.spent();
+    let secs = d.as_secs_f64();
+    let line = if e.is_throttled() {
+        tr!(
+            lang,
+            "Microsoft Graph asks to wait (throttling); trying again in {secs:.0} s ({spent} of {budget} s)",
+            "Microsoft Graph bittet zu warten (Drosselung); neuer Versuch in {secs:.0} s ({spent} von {budget} s)",
+            secs = secs.max(1.0),
+            spent = spent,
+            budget = budget,
+        )
+    } else {
+        tr!(
+            lang,
+            "not visible yet (replication); trying again in {secs:.0} s ({spent} of {budget} s)",
+            "noch nicht sichtbar (Replikation); neuer Versuch in {secs:.0} s ({spent} von {budget} s)",
+            secs = secs.max(1.0),
+            spent = spent,
+            budget = budget,
+        )
+    };
+    run.notice(&line);
+}

@@ -1,0 +1,159 @@
+//! Where a run puts what it learns: the progress, saved before the run goes on; lines that say
+//! what was done; and the journal of its writes. The front end provides them: the command line
+//! saves to the locked file and prints, the walkthrough gets [`Event`]s and answers each save
+//! only once it has written the file, so "saved before anything else" holds in both.
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::backoff::Backoff;
+use crate::i18n::Lang;
+use crate::progress::Progress;
+use crate::signin::DeviceCode;
+use crate::tr;
+
+/// What a run tells the walkthrough.
+#[derive(Debug)]
+pub enum Event {
+    /// Save this progress; the answer says when it is on disk, or why it is not.
+    Save(Box<Progress>, oneshot::Sender<Result<(), String>>),
+    /// A line of what happens.
+    Said(String),
+    /// The browser sign-in is waiting at this link; why the browser did not open, if not.
+    Link(String, Option<String>),
+    /// The device code sign-in: the person enters this code at this link.
+    Code(DeviceCode),
+    /// The plan: go ahead (`true`) or not. Nothing is written before the answer.
+    Plan(Box<crate::plan::Plan>, oneshot::Sender<bool>),
+    /// The live check at the end of the run.
+    Verified(crate::verify::Results),
+    /// The run ended: done, or where and why it stopped.
+    Ended(Result<(), String>),
+}
+
+/// One write as it went, for the journal (never a body: a secret may be in an answer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub op: &'static str,
+    pub method: &'static str,
+    pub path: String,
+    /// The last HTTP status (`None`: no answer).
+    pub status: Option<u16>,
+    /// `done`, `exists` (taken as done after a read), or `failed`.
+    pub result: &'static str,
+    pub code: Option<String>,
+    pub attempts: u32,
+}
+
+/// Makes a progress durable, or says why not.
+pub type Saver<'a> = Box<dyn FnMut(&Progress) -> Result<(), String> + 'a>;
+
+/// The command line's side: save, say, and say on the side (waits).
+pub struct Local<'a> {
+    pub save: Saver<'a>,
+    pub say: Box<dyn FnMut(&str) + 'a>,
+    pub notice: Box<dyn FnMut(&str) + 'a>,
+}
+
+enum Sink<'a> {
+    Local(Local<'a>),
+    Walkthrough(mpsc::UnboundedSender<Event>),
+}
+
+/// A run: the progress it works on, where that goes, how long it may wait.
+pub struct Run<'a> {
+    pub progress: Progress,
+    pub lang: Lang,
+    pub backoff: Backoff,
+    sink: Sink<'a>,
+    journal: Box<dyn FnMut(&Written) + 'a>,
+}
+
+impl<'a> Run<'a> {
+    pub fn local(
+        progress: Progress,
+        lang: Lang,
+        backoff: Backoff,
+        local: Local<'a>,
+        journal: Box<dyn FnMut(&Written) + 'a>,
+    ) -> Self {
+        Run {
+            progress,
+            lang,
+            backoff,
+            sink: Sink::Local(local),
+            journal,
+        }
+    }
+
+    pub fn walkthrough(
+        progress: Progress,
+        lang: Lang,
+        backoff: Backoff,
+        tx: mpsc::UnboundedSender<Event>,
+        journal: Box<dyn FnMut(&Written) + 'a>,
+    ) -> Self {
+        Run {
+            progress,
+            lang,
+            backoff,
+            sink: Sink::Walkthrough(tx),
+            journal,
+        }
+    }
+
+    /// Make the progress durable; the run goes on only after this.
+    pub async fn save(&mut self) -> Result<(), super::Stop> {
+        match &mut self.sink {
+            Sink::Local(l) => (l.save)(&self.progress).map_err(super::Stop::Saving),
+            Sink::Walkthrough(tx) => {
+                let gone = || {
+                    super::Stop::Saving(tr!(
+                        self.lang,
+                        "the walkthrough ended before it saved",
+                        "der Durchgang endete, bevor er speicherte"
+                    ))
+                };
+                let (ack, saved) = oneshot::channel();
+                tx.send(Event::Save(Box::new(self.progress.clone()), ack))
+                    .map_err(|_| gone())?;
+                saved
+                    .await
+                    .map_err(|_| gone())?
+                    .map_err(super::Stop::Saving)
+            }
+        }
+    }
+
+    /// Say a line of what was done. Lines carry what Graph answered: cleaned for the terminal.
+    pub fn say(&mut self, line: &str) {
+        let line = crate::text::clean_for_display(line).into_owned();
+        match &mut self.sink {
+            Sink::Local(l) => (l.say)(&line),
+            Sink::Walkthrough(tx) => {
+                let _ = tx.send(Event::Said(line));
+            }
+        }
+    }
+
+    /// Say while waiting (on the command line on stderr, beside the output).
+    pub fn notice(&mut self, line: &str) {
+        let line = crate::text::clean_for_display(line).into_owned();
+        match &mut self.sink {
+            Sink::Local(l) => (l.notice)(&line),
+            Sink::Walkthrough(tx) => {
+                let _ = tx.send(Event::Said(line));
+            }
+        }
+    }
+
+    /// The live check's results, for the walkthrough's panel.
+    pub fn verified(&mut self, results: &crate::verify::Results) {
+        if let Sink::Walkthrough(tx) = &self.sink {
+            let _ = tx.send(Event::Verified(results.clone()));
+        }
+    }
+
+    pub fn journal(&mut self, w: &Written) {
+        (self.journal)(w);
+    }
+}

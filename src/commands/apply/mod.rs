@@ -267,12 +267,25 @@ pub fn stop_failure(s: &Stop, p: &Procedure) -> Failure {
     Failure::new(code, s.message(p))
 }
 
-/// The parts of the procedure a finished registration leaves done.
-fn parts(goal: &Goal) -> Vec<&'static str> {
-    match goal {
+/// What the engine needs besides the plan: the procedure whose steps it ticks (the parts a
+/// finished registration leaves done), the day, and where the live check goes.
+fn engine_ctx<'p>(
+    p: &'p Procedure,
+    today: time::Date,
+    authority: Url,
+    goal: &Goal,
+) -> engine::Ctx<'p> {
+    let parts = match goal {
         Goal::Register(d) if d.consent => vec!["app", "secret", "consent", "ids"],
         Goal::Register(_) => vec!["app", "secret", "ids"],
         Goal::Renew { .. } => Vec::new(),
+    };
+    engine::Ctx {
+        procedure: p,
+        today,
+        authority,
+        parts,
+        renewal: matches!(goal, Goal::Renew { .. }),
     }
 }
 
@@ -466,13 +479,7 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         plan.who.account.clone(),
         plan.who.tenant_id.clone(),
     );
-    let ctx = engine::Ctx {
-        procedure: &env.procedure,
-        today: env.today,
-        authority,
-        parts: parts(&goal),
-        renewal: matches!(goal, Goal::Renew { .. }),
-    };
+    let ctx = engine_ctx(&env.procedure, env.today, authority, &goal);
     let result = {
         let start = opened.progress.clone();
         let opened_cell = std::cell::RefCell::new(&mut *opened);

@@ -10,7 +10,9 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 
 use super::sign_in::{self, Login, Prompt, SignIn};
-use super::{WHAT, backoff, check_target, desired, inputs, make_plan, parts, recorded, runtime};
+use super::{
+    WHAT, backoff, check_target, desired, engine_ctx, inputs, make_plan, recorded, runtime,
+};
 use crate::engine::{self, Event, Run};
 use crate::i18n::Lang;
 use crate::plan::{self, Goal};
@@ -135,13 +137,7 @@ impl Job {
             plan.who.account.clone(),
             plan.who.tenant_id.clone(),
         );
-        let ctx = engine::Ctx {
-            procedure: &self.procedure,
-            today: self.today,
-            authority,
-            parts: parts(&self.goal),
-            renewal: false,
-        };
+        let ctx = engine_ctx(&self.procedure, self.today, authority, &self.goal);
         let mut run = Run::walkthrough(
             self.progress.clone(),
             lang,

@@ -254,12 +254,12 @@ fn main() {
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("progress.toml");
-    let progress = azreg::store::parse(&fixtures::progress_text(), "p").unwrap();
+    let progress = azreg::io::store::parse(&fixtures::progress_text(), "p").unwrap();
     let save = median(51, 10, || {
-        azreg::store::save(&path, &progress, false).unwrap()
+        azreg::io::store::save(&path, &progress, false).unwrap()
     });
     let synced = median(21, 3, || {
-        azreg::store::save(&path, &progress, true).unwrap()
+        azreg::io::store::save(&path, &progress, true).unwrap()
     });
     t.row(
         "save, without the syncs",

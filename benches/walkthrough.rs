@@ -6,7 +6,7 @@ mod fixtures;
 
 use std::hint::black_box;
 
-use azreg::fields::check;
+use azreg::core::fields::check;
 use azreg::tui::app::Msg;
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -66,26 +66,26 @@ fn keys(c: &mut Criterion) {
 
 fn files(c: &mut Criterion) {
     let mut g = c.benchmark_group("file");
-    let en = azreg::procedure::EMBEDDED_EN;
+    let en = azreg::core::procedure::EMBEDDED_EN;
     g.bench_function("procedure-parse-check", |b| {
-        b.iter(|| azreg::procedure::Procedure::parse(black_box(en), "p.toml").unwrap())
+        b.iter(|| azreg::core::procedure::Procedure::parse(black_box(en), "p.toml").unwrap())
     });
     let text = fixtures::progress_text();
     g.bench_function("progress-parse", |b| {
-        b.iter(|| azreg::store::parse_any(black_box(&text), "p.toml").unwrap())
+        b.iter(|| azreg::io::store::parse_any(black_box(&text), "p.toml").unwrap())
     });
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("progress.toml");
     std::fs::write(&path, &text).unwrap();
     g.bench_function("progress-load", |b| {
-        b.iter(|| azreg::store::load(black_box(&path)).unwrap())
+        b.iter(|| azreg::io::store::load(black_box(&path)).unwrap())
     });
-    let progress = azreg::store::load(&path).unwrap().unwrap();
+    let progress = azreg::io::store::load(&path).unwrap().unwrap();
     g.bench_function("save-no-sync", |b| {
-        b.iter(|| azreg::store::save(&path, black_box(&progress), false).unwrap())
+        b.iter(|| azreg::io::store::save(&path, black_box(&progress), false).unwrap())
     });
     g.bench_function("save-with-syncs", |b| {
-        b.iter(|| azreg::store::save(&path, black_box(&progress), true).unwrap())
+        b.iter(|| azreg::io::store::save(&path, black_box(&progress), true).unwrap())
     });
     g.finish();
 }
@@ -93,7 +93,7 @@ fn files(c: &mut Criterion) {
 fn validators(c: &mut Criterion) {
     let mut g = c.benchmark_group("validate");
     let p = fixtures::procedure_23();
-    let values: azreg::fields::Values = fixtures::VALUES
+    let values: azreg::core::fields::Values = fixtures::VALUES
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();

@@ -1,29 +1,19 @@
 //! azreg: a keyboard-driven walkthrough for registering an Intrexx portal as an app in
 //! Microsoft Entra ID (Azure), with the vendor's 23-step guide as data.
 
+// The layers, top down; imports run only downwards (each folder's mod.rs says what it may use):
+// main -> cli, tui; cli, tui -> engine, scripts, remote, core, io; engine -> remote, core;
+// scripts -> core; remote, io -> core. i18n, text and secret serve every layer.
 pub mod cli;
-pub mod clipboard;
-pub mod commands;
-pub mod edit;
+pub mod core;
 pub mod engine;
-pub mod exit;
-pub mod fields;
-pub mod graph;
 pub mod i18n;
-pub mod journal;
-pub mod permissions;
-pub mod plan;
-pub mod procedure;
-pub mod progress;
-pub mod renewal;
-pub mod report;
-pub mod safe_fs;
+pub mod io;
+pub mod remote;
+pub mod scripts;
 pub mod secret;
-pub mod signin;
-pub mod store;
 pub mod text;
 pub mod tui;
-pub mod verify;
 
 /// For tests: an environment of fixed variables, as the `env` readers take it.
 #[cfg(test)]

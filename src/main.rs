@@ -1,5 +1,5 @@
 //! Parse the command line, pick the subcommand, and map errors to exit codes: one line on
-//! stderr, no backtrace (see `commands` for the codes).
+//! stderr, no backtrace (the codes: `cli::exit`).
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -8,12 +8,11 @@ use std::rc::Rc;
 
 use clap::{CommandFactory, Parser};
 
-use azreg::cli::{Cli, Command, Shell, WalkArgs};
-use azreg::clipboard;
-use azreg::commands::{self, EXIT_FILE, EXIT_USAGE, Env, Failure, Outcome};
+use azreg::cli::args::{Cli, Command, Shell, WalkArgs};
+use azreg::cli::{self as commands, EXIT_FILE, EXIT_USAGE, Env, Failure, Outcome};
+use azreg::core::procedure::Procedure;
 use azreg::i18n::Lang;
-use azreg::procedure::Procedure;
-use azreg::store;
+use azreg::io::{clipboard, store};
 use azreg::tui::app::{App, Config};
 
 /// How long creating the system clipboard may take before OSC 52 is used instead.
@@ -55,7 +54,7 @@ fn no_core_dumps() {
 }
 
 /// The sign-in options of `apply` and `plan`.
-fn sign_in_args(s: &azreg::cli::SignInArgs) -> commands::apply::ApplyArgs {
+fn sign_in_args(s: &azreg::cli::args::SignInArgs) -> commands::apply::ApplyArgs {
     commands::apply::ApplyArgs {
         token_from_az: s.token_from_az,
         device_code: s.device_code,
@@ -76,7 +75,7 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
     let lang = cli.lang.unwrap_or_else(|| Lang::detect(&read_env));
     // The interface speaks the procedure's language; the embedded one comes in both.
     let procedure = match &cli.procedure {
-        Some(path) => Procedure::load(path),
+        Some(path) => azreg::io::safe_fs::load_procedure(path),
         None => Procedure::embedded_in(lang),
     }
     .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
@@ -91,7 +90,7 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         (None, None) => state_dir()?.join("progress.toml"),
     };
     // A link at the end is resolved once: the real file is locked and saved, the link kept.
-    let path = azreg::safe_fs::resolve(&path);
+    let path = azreg::io::safe_fs::resolve(&path);
     let env = Env {
         procedure,
         path,
@@ -242,7 +241,7 @@ fn completions(shell: Shell) -> Outcome {
     Ok(commands::EXIT_OK)
 }
 
-fn walk(args: &WalkArgs, env: Env, cli_color: azreg::cli::ColorChoice) -> Outcome {
+fn walk(args: &WalkArgs, env: Env, cli_color: azreg::cli::args::ColorChoice) -> Outcome {
     // The file first: a bad or locked file is the clearer message. The lock is held until
     // the walkthrough ends, so a second azreg on this file is refused.
     let opened = env.open()?;
@@ -280,9 +279,9 @@ fn walk(args: &WalkArgs, env: Env, cli_color: azreg::cli::ColorChoice) -> Outcom
         app.note(note);
     }
     // What an import kept aside while this file was locked: offer to take the oldest in.
-    if let Some((file, obj)) = commands::import::pending(&env.path)
+    if let Some((file, obj)) = azreg::io::kept::pending(&env.path)
         .into_iter()
-        .find_map(|f| commands::import::read_kept(&f).map(|o| (f, o)))
+        .find_map(|f| azreg::io::kept::read_kept(&f).map(|o| (f, o)))
     {
         app.offer_import(file, obj);
     }

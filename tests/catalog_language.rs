@@ -12,7 +12,7 @@ fn a_catalog_language_reaches_every_kind_of_message() {
         tr!(Lang::Pseudo, "{n} steps", "{n} Schritte", n = n),
         "⟦3 šţéƥš⟧"
     );
-    let empty = azreg::store::StoreError::Empty {
+    let empty = azreg::io::store::StoreError::Empty {
         path: "/tmp/p.toml".into(),
     };
     assert_eq!(
@@ -33,7 +33,7 @@ fn a_catalog_language_reaches_every_kind_of_message() {
         "not in the catalog: English"
     );
     // The walkthrough itself: the test language has no procedure files, so it gets English.
-    let (text, _) = azreg::procedure::embedded_text(Lang::Pseudo);
+    let (text, _) = azreg::core::procedure::embedded_text(Lang::Pseudo);
     assert!(text.contains("App registrations"));
 }
 

@@ -425,7 +425,7 @@ fn set_and_done_from_the_command_line() {
     );
     assert!(saved.contains("enter-web-uri = "), "{saved}");
     // The same lock as the walkthrough: while one holds the file, set is refused.
-    let _held = azreg::store::lock(&s.file()).unwrap();
+    let _held = azreg::io::store::lock(&s.file()).unwrap();
     let o = s.azreg(&["set", "app_name", "x"], None);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("already open"), "{}", stderr(&o));

@@ -6,7 +6,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use azreg::clipboard::{Clipboard, System};
+use azreg::io::clipboard::{Clipboard, System};
 
 fn have(cmd: &str) -> bool {
     Command::new("sh")

@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use azreg::procedure::Procedure;
+use azreg::core::procedure::Procedure;
 use common::{Pty, arg};
 
 /// A small deterministic generator, so a failing seed can be replayed.
@@ -27,7 +27,7 @@ impl Lcg {
 
 /// The states the keys can reach: (number of steps done, the entry the cursor is on).
 fn check_reached(text: &str, ids: &[String], round: usize) -> usize {
-    let p = azreg::store::parse(text, "progress.toml")
+    let p = azreg::io::store::parse(text, "progress.toml")
         .unwrap_or_else(|e| panic!("round {round}: the file does not parse: {e}\n{text}"));
     let n = p.done.len();
     for id in &ids[..n] {

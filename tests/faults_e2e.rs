@@ -84,7 +84,7 @@ fn a_second_instance_is_refused_but_reading_works() {
     // ... and keeps what it read beside the file, for the walkthrough to take in.
     let err = String::from_utf8_lossy(&import.stderr);
     assert!(err.contains("are kept in"), "{err}");
-    assert_eq!(azreg::commands::import::pending(&file).len(), 1);
+    assert_eq!(azreg::io::kept::pending(&file).len(), 1);
     first.send("q");
     assert_eq!(first.wait_exit(10), 0);
     // Released on exit.

@@ -6,9 +6,9 @@ mod common;
 use std::process::Command;
 use std::rc::Rc;
 
+use azreg::core::procedure::Procedure;
+use azreg::core::progress::Progress;
 use azreg::i18n::Lang;
-use azreg::procedure::Procedure;
-use azreg::progress::Progress;
 use azreg::tui::app::{App, Config, Msg};
 use common::{BIN, Pty, arg};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use azreg::fields::{check, clean_input, normalize};
-use azreg::procedure::Procedure;
-use azreg::store;
+use azreg::core::fields::{check, clean_input, normalize};
+use azreg::core::procedure::Procedure;
+use azreg::io::store;
 use proptest::prelude::*;
 use time::macros::date;
 
@@ -124,11 +124,11 @@ fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
-fn perform(e: &Edit, progress: &mut azreg::progress::Progress) {
-    use azreg::edit;
+fn perform(e: &Edit, progress: &mut azreg::core::progress::Progress) {
+    use azreg::core::edit;
     let p = procedure();
     let today = date!(2026 - 11 - 26);
-    let at = azreg::progress::now();
+    let at = azreg::io::clock::now();
     match e {
         Edit::Set(field, value) => {
             let spec = p.field(field).unwrap();
@@ -136,21 +136,29 @@ fn perform(e: &Edit, progress: &mut azreg::progress::Progress) {
         }
         Edit::Done(i) => {
             let i = i % p.entries.len();
-            if matches!(p.entries[i].kind, azreg::procedure::EntryKind::Step { .. }) {
+            if matches!(
+                p.entries[i].kind,
+                azreg::core::procedure::EntryKind::Step { .. }
+            ) {
                 let _ = edit::mark_done(p, progress, i, (today, at));
             }
         }
         Edit::Import(app, tenant, secret) => {
             let json = serde_json::json!({"appId": app, "tenant": tenant, "password": secret,
                 "secretKeyId": "aaaaaaaa-1111-2222-3333-444455556666", "azreg": "script az"});
-            let _ = azreg::commands::import::apply(p, progress, json.as_object().unwrap(), today);
+            let _ = azreg::core::edit::import::take_import(
+                p,
+                progress,
+                json.as_object().unwrap(),
+                (today, at),
+            );
         }
         Edit::Apply(app, secret) => {
             let mut run = progress.clone();
             run.put_value("client_id", Some(app.to_string()), "apply", at);
             run.put_value("client_secret", Some(secret.to_string()), "apply", at);
             run.put_id(
-                azreg::progress::Slot::AppObject,
+                azreg::core::progress::Slot::AppObject,
                 Some(app.replace("0b1c", "ffff")),
                 "apply",
                 at,
@@ -168,7 +176,10 @@ fn perform(e: &Edit, progress: &mut azreg::progress::Progress) {
                 edit::set_value(r, progress, r.field(k).unwrap(), v, (today, at, "renew"));
             }
             for i in 0..r.entries.len() {
-                if matches!(r.entries[i].kind, azreg::procedure::EntryKind::Step { .. }) {
+                if matches!(
+                    r.entries[i].kind,
+                    azreg::core::procedure::EntryKind::Step { .. }
+                ) {
                     let _ = edit::mark_done(r, progress, i, (today, at));
                 }
             }
@@ -185,7 +196,7 @@ proptest! {
     /// proved one) the earlier secrets.
     #[test]
     fn recorded_identity_values_never_shrink(edits in proptest::collection::vec(edit(), 1..24)) {
-        use azreg::progress::{IDENTITY_VALUES, Progress, SECRET_FIELDS};
+        use azreg::core::progress::{IDENTITY_VALUES, Progress, SECRET_FIELDS};
         let mut progress = Progress::new(&procedure().id);
         let mut held: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for e in &edits {

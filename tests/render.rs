@@ -2,8 +2,9 @@
 
 use std::rc::Rc;
 
-use azreg::procedure::Procedure;
-use azreg::progress::{Progress, now};
+use azreg::core::procedure::Procedure;
+use azreg::core::progress::Progress;
+use azreg::io::clock::now;
 use azreg::tui::app::{App, Config, Msg};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -204,7 +205,7 @@ fn every_size_from_tiny_to_huge_renders() {
 
 #[test]
 fn escape_sequences_in_a_procedure_are_never_drawn_raw() {
-    let text = azreg::procedure::EMBEDDED_EN
+    let text = azreg::core::procedure::EMBEDDED_EN
         .replace(
             "title = \"Register your Intrexx portal as an app in Microsoft Azure\"",
             "title = \"Evil\\u001b]0;pwned\\u0007 title\"",
@@ -248,9 +249,9 @@ fn a_long_message_keeps_its_advice_on_two_rows() {
         (80, 24),
         false,
     );
-    a.update(Msg::Copied(Err(azreg::clipboard::ClipError::TmuxSwallows(
-        "external".into(),
-    ))));
+    a.update(Msg::Copied(Err(
+        azreg::io::clipboard::ClipError::TmuxSwallows("external".into()),
+    )));
     let t = text(&render(&mut a));
     let tail: Vec<&str> = t.lines().rev().take(2).collect();
     let joined = format!("{} {}", tail[1].trim(), tail[0].trim());

@@ -4,9 +4,9 @@
 
 use std::rc::Rc;
 
+use azreg::core::procedure::Procedure;
+use azreg::core::progress::Progress;
 use azreg::i18n::Lang;
-use azreg::procedure::Procedure;
-use azreg::progress::Progress;
 use azreg::tui::app::{App, Config, Msg};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use azreg::i18n::Lang;
-use azreg::signin::{DeviceCode, device_code};
+use azreg::remote::signin::{DeviceCode, device_code};
 
 /// Serves the device code answer, then `polls` in order (repeating the last), one connection
 /// per request; returns the port and the times the token endpoint was asked.
@@ -61,16 +61,16 @@ const CODE: &str = r#"{"user_code":"ABC-123","device_code":"dc","verification_ur
 
 fn sign_in(port: u16, shown: &mut Vec<DeviceCode>) -> Result<String, String> {
     let authority = url::Url::parse(&format!("http://127.0.0.1:{port}")).unwrap();
-    let http = azreg::verify::client(Duration::from_secs(5), &authority).unwrap();
+    let http = azreg::remote::verify::client(Duration::from_secs(5), &authority).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let target = azreg::signin::Target {
+    let target = azreg::remote::signin::Target {
         http: &http,
         authority: &authority,
         tenant: "organizations",
-        client_id: azreg::signin::AZURE_CLI_CLIENT_ID,
+        client_id: azreg::remote::signin::AZURE_CLI_CLIENT_ID,
         scope: "https://graph.microsoft.com/.default",
         lang: Lang::En,
     };

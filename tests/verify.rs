@@ -255,8 +255,8 @@ fn authority_must_be_https_or_loopback() {
 /// The walkthrough's check, driven through the App with the effects performed by hand.
 #[test]
 fn walkthrough_check_through_the_app() {
-    use azreg::procedure::Procedure;
-    use azreg::progress::Progress;
+    use azreg::core::procedure::Procedure;
+    use azreg::core::progress::Progress;
     use azreg::tui::app::{App, Check, Config, Effect, Msg};
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use std::rc::Rc;
@@ -303,12 +303,13 @@ fn walkthrough_check_through_the_app() {
         !format!("{req:?}").contains(SECRET),
         "Debug shows the secret"
     );
-    let http = azreg::verify::client(std::time::Duration::from_secs(5), &req.authority).unwrap();
+    let http =
+        azreg::remote::verify::client(std::time::Duration::from_secs(5), &req.authority).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let results = rt.block_on(azreg::verify::run(
+    let results = rt.block_on(azreg::remote::verify::run(
         &http,
         &req,
         std::time::Duration::from_secs(5),

@@ -6,9 +6,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        if let Ok((progress, _)) = azreg::store::parse_any(text, "fuzz.toml") {
-            let again = azreg::store::to_toml(&progress).expect("a loaded progress serialises");
-            let (back, migrated) = azreg::store::parse_any(&again, "fuzz.toml").expect("a saved file loads");
+        if let Ok((progress, _)) = azreg::io::store::parse_any(text, "fuzz.toml") {
+            let again = azreg::io::store::to_toml(&progress).expect("a loaded progress serialises");
+            let (back, migrated) = azreg::io::store::parse_any(&again, "fuzz.toml").expect("a saved file loads");
             assert!(migrated.is_none());
             assert_eq!(back, progress);
         }

@@ -5,7 +5,7 @@
 
 use azreg::i18n::Lang;
 use azreg::text::has_unsafe_chars;
-use azreg::verify::{error_summary, redact, server_text};
+use azreg::remote::verify::{error_summary, redact, server_text};
 use libfuzzer_sys::fuzz_target;
 
 const SECRET: &str = "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_";

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use azreg::fields::{check, clean_input, normalize};
-use azreg::procedure::Procedure;
+use azreg::core::fields::{check, clean_input, normalize};
+use azreg::core::procedure::Procedure;
 use libfuzzer_sys::fuzz_target;
 
 fn procedure() -> &'static Procedure {

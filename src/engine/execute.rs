@@ -9,12 +9,12 @@ use url::Url;
 
 use super::read::{self, guid};
 use super::{Run, Stop, Written};
-use crate::graph::{Graph, GraphError, filter_eq};
-use crate::plan::{self, Answer, AppRef, Ids, Op, Plan, Seg, SpRef, Write};
-use crate::procedure::Procedure;
-use crate::progress::{Slot, now};
+use crate::core::plan::{self, Answer, AppRef, Ids, Op, Plan, Seg, SpRef, Write};
+use crate::core::procedure::Procedure;
+use crate::core::progress::Slot;
+use crate::remote::graph::{Graph, GraphError, filter_eq};
+use crate::remote::verify::Results;
 use crate::tr;
-use crate::verify::Results;
 
 /// What a run needs besides the plan.
 pub struct Ctx<'p> {
@@ -28,6 +28,8 @@ pub struct Ctx<'p> {
     /// A renewal: the new secret's expiry becomes the recorded one, the old kept in the
     /// history of renewals.
     pub renewal: bool,
+    /// The clock for what is recorded (marks, history, a secret's start).
+    pub now: fn() -> toml::value::Datetime,
 }
 
 /// A read that tells whether a write that answered "lag" or "exists" took effect after all.
@@ -142,6 +144,8 @@ async fn send(
     let mut attempts = 0;
     let journal = |run: &mut Run<'_>, status: Option<u16>, result, code: Option<&str>, n| {
         run.journal(&Written {
+            account: run.who.account.clone(),
+            tenant: run.who.tenant_id.clone(),
             op: op.kind(),
             method: w.method.as_str(),
             path: w.path_text(),
@@ -199,12 +203,13 @@ async fn send(
 
 /// Mark the steps of one part of the procedure done, and save.
 async fn mark(
-    p: &Procedure,
+    ctx: &Ctx<'_>,
     run: &mut Run<'_>,
     part: &str,
     what: Option<String>,
 ) -> Result<(), Stop> {
-    let at = now();
+    let p = ctx.procedure;
+    let at = (ctx.now)();
     let mut labels = Vec::new();
     for (i, e) in p.entries.iter().enumerate() {
         if e.applied.as_deref() == Some(part) && !run.progress.is_done(&e.step.id) {
@@ -232,7 +237,7 @@ fn usable_secret(s: &str) -> bool {
     (16..=128).contains(&s.len())
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '~' | '-'))
-        && !crate::fields::is_guid(s)
+        && !crate::core::fields::is_guid(s)
 }
 
 /// Execute `plan` exactly as shown; the live check's results when it ran.
@@ -243,7 +248,8 @@ pub async fn execute(
     run: &mut Run<'_>,
 ) -> Result<Option<Results>, Stop> {
     let lang = run.lang;
-    let p = ctx.procedure;
+
+    run.who = plan.who.clone();
     let mut ids = Ids::default();
     let mut fresh = false;
     let mut results = None;
@@ -255,17 +261,25 @@ pub async fn execute(
         "tenant_id",
         Some(plan.who.tenant_id.clone()),
         "apply",
-        now(),
+        (ctx.now)(),
     );
     if let Some((object_id, client_id)) = &plan.app {
+        run.progress.put_id(
+            Slot::AppObject,
+            Some(object_id.clone()),
+            "apply",
+            (ctx.now)(),
+        );
         run.progress
-            .put_id(Slot::AppObject, Some(object_id.clone()), "apply", now());
-        run.progress
-            .put_value("client_id", Some(client_id.clone()), "apply", now());
+            .put_value("client_id", Some(client_id.clone()), "apply", (ctx.now)());
     }
     if let Some(sp) = &plan.sp {
-        run.progress
-            .put_id(Slot::ServicePrincipal, Some(sp.clone()), "apply", now());
+        run.progress.put_id(
+            Slot::ServicePrincipal,
+            Some(sp.clone()),
+            "apply",
+            (ctx.now)(),
+        );
     }
     if run.progress != before {
         run.save().await?;
@@ -283,7 +297,7 @@ pub async fn execute(
                 // The key first: a run cut off after the create upserts by it again.
                 if run.progress.app_unique_name.as_deref() != Some(key) {
                     run.progress
-                        .put_id(Slot::UniqueName, Some(key.clone()), "apply", now());
+                        .put_id(Slot::UniqueName, Some(key.clone()), "apply", (ctx.now)());
                     run.save().await?;
                 }
                 let made = send(graph, run, op, &op.writes(&ids)[0], &Settle::None).await?;
@@ -313,9 +327,9 @@ pub async fn execute(
                 ids.client_id = Some(a.app_id.clone());
                 // Recorded at once: a run after an interruption finds this app.
                 run.progress
-                    .put_id(Slot::AppObject, Some(a.id.clone()), "apply", now());
+                    .put_id(Slot::AppObject, Some(a.id.clone()), "apply", (ctx.now)());
                 run.progress
-                    .put_value("client_id", Some(a.app_id.clone()), "apply", now());
+                    .put_value("client_id", Some(a.app_id.clone()), "apply", (ctx.now)());
                 let what = tr!(
                     lang,
                     "app registration {client_id}: both redirect URIs, the API permissions",
@@ -323,7 +337,7 @@ pub async fn execute(
                     client_id = a.app_id,
                 );
                 run.save().await?;
-                mark(p, run, "app", Some(what)).await?;
+                mark(ctx, run, "app", Some(what)).await?;
             }
             Op::UpdateApp { .. } => {
                 send(graph, run, op, &op.writes(&ids)[0], &Settle::None).await?;
@@ -332,7 +346,7 @@ pub async fn execute(
                     "app registration updated",
                     "App-Registrierung geändert"
                 );
-                mark(p, run, "app", Some(what)).await?;
+                mark(ctx, run, "app", Some(what)).await?;
             }
             Op::CreateServicePrincipal { app } => {
                 let client_id = match app {
@@ -345,7 +359,7 @@ pub async fn execute(
                 fresh = true;
                 ids.sp_id = Some(id.clone());
                 run.progress
-                    .put_id(Slot::ServicePrincipal, Some(id), "apply", now());
+                    .put_id(Slot::ServicePrincipal, Some(id), "apply", (ctx.now)());
                 run.save().await?;
                 run.say(&tr!(
                     lang,
@@ -376,7 +390,7 @@ pub async fn execute(
             Op::AddSecret { app, end, .. } => {
                 // Whole seconds, RFC 3339: Graph gives it back as sent, so a rerun can find
                 // this secret should the value never arrive.
-                let start = now().to_string();
+                let start = (ctx.now)().to_string();
                 run.progress.pending_secret = Some(start.clone());
                 run.save().await?;
                 ids.start = Some(start);
@@ -384,7 +398,7 @@ pub async fn execute(
                 let value = added["secretText"].as_str().unwrap_or_default();
                 let key = added["keyId"]
                     .as_str()
-                    .filter(|k| crate::fields::is_guid(k))
+                    .filter(|k| crate::core::fields::is_guid(k))
                     .map(str::to_ascii_lowercase);
                 if !usable_secret(value) {
                     // Never stored; the credential it made goes again.
@@ -407,8 +421,8 @@ pub async fn execute(
                 }
                 fresh = true;
                 if ctx.renewal {
-                    run.progress.renewals.push(crate::progress::Renewal {
-                        on: crate::fields::format_date(ctx.today),
+                    run.progress.renewals.push(crate::core::progress::Renewal {
+                        on: crate::core::fields::format_date(ctx.today),
                         old_expiry: run.progress.values.get("secret_expiry").cloned(),
                         new_expiry: end.clone(),
                     });
@@ -416,9 +430,14 @@ pub async fn execute(
                         .values
                         .insert("secret_expiry".into(), end.clone());
                 }
+                run.progress.put_value(
+                    "client_secret",
+                    Some(value.to_string()),
+                    "apply",
+                    (ctx.now)(),
+                );
                 run.progress
-                    .put_value("client_secret", Some(value.to_string()), "apply", now());
-                run.progress.put_id(Slot::SecretKey, key, "apply", now());
+                    .put_id(Slot::SecretKey, key, "apply", (ctx.now)());
                 run.progress.pending_secret = None;
                 run.save().await?;
                 let what = if ctx.renewal {
@@ -436,7 +455,7 @@ pub async fn execute(
                         end = end,
                     )
                 };
-                mark(p, run, "secret", Some(what)).await?;
+                mark(ctx, run, "secret", Some(what)).await?;
             }
             Op::GrantScopes {
                 sp, graph_sp, add, ..
@@ -473,7 +492,7 @@ pub async fn execute(
                         "admin consent granted",
                         "Administratorzustimmung erteilt"
                     );
-                    mark(p, run, "consent", Some(what)).await?;
+                    mark(ctx, run, "consent", Some(what)).await?;
                 }
             }
             Op::AssignRoles { sp, .. } => {
@@ -495,12 +514,12 @@ pub async fn execute(
                         "admin consent granted",
                         "Administratorzustimmung erteilt"
                     );
-                    mark(p, run, "consent", Some(what)).await?;
+                    mark(ctx, run, "consent", Some(what)).await?;
                 }
             }
             Op::LiveCheck { .. } => {
                 for part in &ctx.parts {
-                    mark(p, run, part, None).await?;
+                    mark(ctx, run, part, None).await?;
                 }
                 let r = live_check(ctx, run, fresh).await?;
                 let passed = r.credentials_ok();
@@ -513,7 +532,7 @@ pub async fn execute(
         }
     }
     for part in &ctx.parts {
-        mark(p, run, part, None).await?;
+        mark(ctx, run, part, None).await?;
     }
     Ok(results)
 }
@@ -522,25 +541,25 @@ pub async fn execute(
 /// replication and is tried again within the budget. A pass is recorded.
 async fn live_check(ctx: &Ctx<'_>, run: &mut Run<'_>, fresh: bool) -> Result<Results, Stop> {
     let lang = run.lang;
-    let req = crate::verify::Request::from_progress(
+    let req = crate::remote::verify::Request::from_progress(
         ctx.procedure,
         &run.progress,
         ctx.today,
-        crate::verify::Overrides {
+        crate::remote::verify::Overrides {
             authority: Some(ctx.authority.to_string()),
             ..Default::default()
         },
     )
     .map_err(|e| Stop::BadAnswer(e.message().to_string()))?;
-    let timeout = crate::verify::DEFAULT_TIMEOUT;
-    let http = crate::verify::client(timeout, &req.authority).map_err(Stop::Unreachable)?;
+    let timeout = crate::remote::verify::DEFAULT_TIMEOUT;
+    let http = crate::remote::verify::client(timeout, &req.authority).map_err(Stop::Unreachable)?;
     let mut waiting = run.backoff.start();
     let results = loop {
-        let r = crate::verify::run(&http, &req, timeout).await;
+        let r = crate::remote::verify::run(&http, &req, timeout).await;
         let unreachable = r
             .lines(lang)
             .iter()
-            .any(|(_, o)| matches!(o, crate::verify::Outcome::Unreachable(_)));
+            .any(|(_, o)| matches!(o, crate::remote::verify::Outcome::Unreachable(_)));
         if r.credentials_ok() || !fresh || unreachable {
             break r;
         }
@@ -551,7 +570,7 @@ async fn live_check(ctx: &Ctx<'_>, run: &mut Run<'_>, fresh: bool) -> Result<Res
                     lang,
                     "the new values are not accepted yet (replication); trying again in {d} s ({spent} of {budget} s)",
                     "die neuen Werte werden noch nicht angenommen (Replikation); neuer Versuch in {d} s ({spent} von {budget} s)",
-                    d = d.as_secs().max(1),
+                    d = super::seconds(d),
                     spent = spent,
                     budget = budget,
                 ));
@@ -564,7 +583,7 @@ async fn live_check(ctx: &Ctx<'_>, run: &mut Run<'_>, fresh: bool) -> Result<Res
         run.say(&format!("{} {what}: {}", o.mark(), o.message()));
     }
     if results.credentials_ok() {
-        run.progress.proved(now());
+        run.progress.proved((ctx.now)());
         run.save().await?;
     }
     run.verified(&results);

@@ -5,22 +5,29 @@
 //! ([`backoff`]), what Graph hands out saved before the next write, each write journaled.
 //!
 //! It speaks through the [`Run`] a front end gives it and has its own error type ([`Stop`]);
-//! it imports no front end.
+//! `job` runs it for the walkthrough on a thread of its own, `prepare` is what both front ends
+//! do before a run.
+//!
+//! May import: `remote`, `core`, `i18n`, `text`, `secret`; never a front end, never `io`.
 
 mod backoff;
 mod execute;
+mod job;
+pub mod prepare;
 pub mod read;
 mod run;
 
+pub use crate::core::plan::Written;
 pub use backoff::{Backoff, DEFAULT_WAIT, Waiting};
 pub use execute::{Ctx, execute};
-pub use run::{Event, Local, Run, Written};
+pub use job::{Job, Journal, start};
+pub use run::{Event, Local, Run};
 
 use std::time::Duration;
 
-use crate::graph::GraphError;
+use crate::core::procedure::Procedure;
 use crate::i18n::Lang;
-use crate::procedure::Procedure;
+use crate::remote::graph::GraphError;
 use crate::tr;
 
 /// Why a run stopped.
@@ -135,7 +142,7 @@ pub fn step_of(p: &Procedure, part: &str) -> Option<String> {
     let field = match part {
         "app" => Some("app_name"),
         "secret" => Some("secret_description"),
-        "consent" => Some(crate::report::CONSENT_FIELD),
+        "consent" => Some(crate::core::report::CONSENT_FIELD),
         _ => None,
     };
     field
@@ -148,26 +155,35 @@ pub fn step_of(p: &Procedure, part: &str) -> Option<String> {
         .map(|i| p.label(i).to_string())
 }
 
+/// A wait in seconds as people read it: whole seconds, tenths below one.
+pub fn seconds(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{:.1}", d.as_secs_f64())
+    } else {
+        format!("{}", d.as_secs())
+    }
+}
+
 /// "Not visible yet (replication); trying again in 4 s (12 of 300 s)".
 fn say_wait(run: &mut Run<'_>, waiting: &Waiting, d: Duration, e: &GraphError) {
     let lang: Lang = run.lang;
     let (spent, budget) = waiting.spent();
-    let secs = d.as_secs_f64();
+    let secs = seconds(d);
     let line = if e.is_throttled() {
         tr!(
             lang,
-            "Microsoft Graph asks to wait (throttling); trying again in {secs:.0} s ({spent} of {budget} s)",
-            "Microsoft Graph bittet zu warten (Drosselung); neuer Versuch in {secs:.0} s ({spent} von {budget} s)",
-            secs = secs.max(1.0),
+            "Microsoft Graph asks to wait (throttling); trying again in {secs} s ({spent} of {budget} s)",
+            "Microsoft Graph bittet zu warten (Drosselung); neuer Versuch in {secs} s ({spent} von {budget} s)",
+            secs = secs,
             spent = spent,
             budget = budget,
         )
     } else {
         tr!(
             lang,
-            "not visible yet (replication); trying again in {secs:.0} s ({spent} of {budget} s)",
-            "noch nicht sichtbar (Replikation); neuer Versuch in {secs:.0} s ({spent} von {budget} s)",
-            secs = secs.max(1.0),
+            "not visible yet (replication); trying again in {secs} s ({spent} of {budget} s)",
+            "noch nicht sichtbar (Replikation); neuer Versuch in {secs} s ({spent} von {budget} s)",
+            secs = secs,
             spent = spent,
             budget = budget,
         )

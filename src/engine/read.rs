@@ -7,11 +7,11 @@
 use serde_json::Value;
 
 use super::{Run, Stop};
-use crate::graph::{Graph, GraphError, filter_eq};
-use crate::permissions::Kind;
-use crate::plan::{
+use crate::core::permissions::Kind;
+use crate::core::plan::{
     Access, AppState, Cred, Found, GRAPH_APP_ID, Lookup, Recorded, Seg, Tenant, Who,
 };
+use crate::remote::graph::{Graph, GraphError, filter_eq};
 use crate::tr;
 
 /// A read; a "not found" is `None`, waited out first when `wait` (an object azreg made may
@@ -45,14 +45,14 @@ pub async fn get(
 /// An id Graph handed out: a GUID, lower case; anything else stops the run.
 pub fn guid(v: &Value, lang: crate::i18n::Lang) -> Result<String, Stop> {
     let s = v.as_str().unwrap_or_default();
-    if crate::fields::is_guid(s) {
+    if crate::core::fields::is_guid(s) {
         return Ok(s.to_ascii_lowercase());
     }
     Err(Stop::BadAnswer(tr!(
         lang,
         "Microsoft Graph answered with an id azreg cannot use ({id:?})",
         "Microsoft Graph antwortete mit einer ID, die azreg nicht verwenden kann ({id:?})",
-        id = crate::verify::server_text(s),
+        id = crate::remote::verify::server_text(s),
     )))
 }
 
@@ -108,7 +108,7 @@ pub fn app_state(v: &Value, lang: crate::i18n::Lang) -> Result<AppState, Stop> {
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|c| crate::fields::is_guid(c["keyId"].as_str().unwrap_or_default()))
+        .filter(|c| crate::core::fields::is_guid(c["keyId"].as_str().unwrap_or_default()))
         .map(|c| Cred {
             key_id: text(&c["keyId"]).to_ascii_lowercase(),
             display_name: text(&c["displayName"]),
@@ -144,14 +144,14 @@ pub async fn who(graph: &Graph, run: &mut Run<'_>) -> Result<Who, Stop> {
     let tenant_id = guid(&org["value"][0]["id"], lang)?;
     let tenant_name = org["value"][0]["displayName"]
         .as_str()
-        .map(crate::verify::server_text);
+        .map(crate::remote::verify::server_text);
     let me = match graph
         .get(&[Seg::Name("me")], Some("$select=userPrincipalName"))
         .await
     {
         Ok(v) => v["userPrincipalName"]
             .as_str()
-            .map(crate::verify::server_text),
+            .map(crate::remote::verify::server_text),
         Err(GraphError::Unreachable(why)) => return Err(Stop::Unreachable(why)),
         Err(_) => None,
     };
@@ -211,7 +211,7 @@ async fn same_name(graph: &Graph, run: &mut Run<'_>, name: &str) -> Result<Vec<A
                     .or(o["displayName"].as_str())
                     .or(o["appId"].as_str())
             })
-            .map(crate::verify::server_text)
+            .map(crate::remote::verify::server_text)
             .collect();
         out.push(a);
     }
@@ -269,7 +269,7 @@ async fn find_app(
             return Ok(Found::App(Box::new(a)));
         }
     }
-    Ok(crate::plan::not_found(lookups))
+    Ok(crate::core::plan::not_found(lookups))
 }
 
 /// The tenant as a plan needs it. `consent`: read Graph's service principal and what consent

@@ -6,9 +6,10 @@
 use tokio::sync::{mpsc, oneshot};
 
 use super::backoff::Backoff;
+use crate::core::plan::Written;
+use crate::core::progress::Progress;
 use crate::i18n::Lang;
-use crate::progress::Progress;
-use crate::signin::DeviceCode;
+use crate::remote::signin::DeviceCode;
 use crate::tr;
 
 /// What a run tells the walkthrough.
@@ -23,25 +24,11 @@ pub enum Event {
     /// The device code sign-in: the person enters this code at this link.
     Code(DeviceCode),
     /// The plan: go ahead (`true`) or not. Nothing is written before the answer.
-    Plan(Box<crate::plan::Plan>, oneshot::Sender<bool>),
+    Plan(Box<crate::core::plan::Plan>, oneshot::Sender<bool>),
     /// The live check at the end of the run.
-    Verified(crate::verify::Results),
+    Verified(crate::remote::verify::Results),
     /// The run ended: done, or where and why it stopped.
     Ended(Result<(), String>),
-}
-
-/// One write as it went, for the journal (never a body: a secret may be in an answer).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Written {
-    pub op: &'static str,
-    pub method: &'static str,
-    pub path: String,
-    /// The last HTTP status (`None`: no answer).
-    pub status: Option<u16>,
-    /// `done`, `exists` (taken as done after a read), or `failed`.
-    pub result: &'static str,
-    pub code: Option<String>,
-    pub attempts: u32,
 }
 
 /// Makes a progress durable, or says why not.
@@ -64,6 +51,8 @@ pub struct Run<'a> {
     pub progress: Progress,
     pub lang: Lang,
     pub backoff: Backoff,
+    /// Who is signed in where, once the plan is made (for the journal).
+    pub who: crate::core::plan::Who,
     sink: Sink<'a>,
     journal: Box<dyn FnMut(&Written) + 'a>,
 }
@@ -80,6 +69,7 @@ impl<'a> Run<'a> {
             progress,
             lang,
             backoff,
+            who: Default::default(),
             sink: Sink::Local(local),
             journal,
         }
@@ -96,6 +86,7 @@ impl<'a> Run<'a> {
             progress,
             lang,
             backoff,
+            who: Default::default(),
             sink: Sink::Walkthrough(tx),
             journal,
         }
@@ -147,7 +138,7 @@ impl<'a> Run<'a> {
     }
 
     /// The live check's results, for the walkthrough's panel.
-    pub fn verified(&mut self, results: &crate::verify::Results) {
+    pub fn verified(&mut self, results: &crate::remote::verify::Results) {
         if let Sink::Walkthrough(tx) = &self.sink {
             let _ = tx.send(Event::Verified(results.clone()));
         }

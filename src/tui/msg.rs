@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use crate::remote::verify;
 use crate::secret::Secret;
-use crate::verify;
 
 /// What the app is told from outside.
 #[derive(Debug, Clone)]
@@ -21,7 +21,7 @@ pub enum Msg {
     /// The outcome of opening a link.
     Opened(Result<String, Failed>),
     /// The outcome of a copy.
-    Copied(Result<Copied, crate::clipboard::ClipError>),
+    Copied(Result<Copied, crate::io::clipboard::ClipError>),
     /// The secret was cleared from the clipboard (`false`: it no longer held it).
     ClipboardCleared(bool),
     /// The live check finished.
@@ -31,13 +31,13 @@ pub enum Msg {
     /// A frame was drawn: the layout facts `update` needs.
     Drawn(Drawn),
     /// "Let azreg do it" recorded this progress; the save that follows answers the run.
-    Applied(Box<crate::progress::Progress>),
+    Applied(Box<crate::core::progress::Progress>),
     /// What the run says while it works.
     ApplyNews(News),
     /// The run ended: done, or why it stopped.
     ApplyEnded(Result<(), String>),
     /// The run read the tenant and made this plan; nothing is written before the answer.
-    ApplyPlan(Box<crate::plan::Plan>),
+    ApplyPlan(Box<crate::core::plan::Plan>),
     /// The run's live check ended.
     ApplyVerified(verify::Results),
 }
@@ -50,7 +50,7 @@ pub enum News {
     /// The browser sign-in waits at this link; why the browser did not open, if not.
     Link(String, Option<String>),
     /// The device code sign-in: enter this code at this link.
-    Code(crate::signin::DeviceCode),
+    Code(crate::remote::signin::DeviceCode),
 }
 
 /// What drawing learned that `update` needs (fed back as `Msg::Drawn`): the view owns the
@@ -65,12 +65,12 @@ pub struct Drawn {
 pub struct Copied {
     pub label: String,
     pub chars: usize,
-    pub kind: crate::clipboard::Kind,
+    pub kind: crate::io::clipboard::Kind,
     pub secret: bool,
     /// Why the system clipboard was not used, the first time that happens.
-    pub fallback: Option<crate::clipboard::ClipError>,
+    pub fallback: Option<crate::io::clipboard::ClipError>,
     /// The copy will not arrive (tmux swallows OSC 52), and how to fix that.
-    pub blocked: Option<crate::clipboard::ClipError>,
+    pub blocked: Option<crate::io::clipboard::ClipError>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +109,7 @@ pub enum Effect {
     CancelVerify,
     /// Start "let azreg do it" with this sign-in; answered with `Msg::Applied`, `Msg::ApplyNews`
     /// and, last, `Msg::ApplyEnded`.
-    Apply(crate::commands::apply::Login),
+    Apply(crate::remote::signin::login::Login),
     /// Stop "let azreg do it" where it is; answered with `Msg::ApplyEnded`.
     CancelApply,
     /// The admin's answer to the plan: do it, or write nothing.

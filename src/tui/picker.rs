@@ -3,7 +3,7 @@
 
 use time::Date;
 
-use crate::fields::{FieldKind, FieldSpec, format_date, preset_date};
+use crate::core::fields::{FieldKind, FieldSpec, format_date, preset_date};
 use crate::i18n::{L, Lang, nouns};
 use crate::text::clean_for_display;
 
@@ -80,7 +80,7 @@ pub fn start(spec: &FieldSpec, current: Option<&str>, today: Date) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::procedure::Procedure;
+    use crate::core::procedure::Procedure;
     use time::macros::date;
 
     #[test]

@@ -11,10 +11,10 @@ use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::fields::FieldState;
+use crate::core::fields::FieldState;
+use crate::core::procedure::EntryKind;
 use crate::i18n::{L, Lang};
-use crate::procedure::EntryKind;
-use crate::store;
+use crate::io::store;
 use crate::text::clean_for_display;
 use crate::tr;
 use crate::tui::app::{App, Effect, Focus, Msg};
@@ -201,7 +201,7 @@ pub fn run(
             return Ok(());
         }
         let line = line.trim_end_matches(['\n', '\r']);
-        app.now = crate::progress::now();
+        app.now = crate::io::clock::now();
         app.status = None;
         app.focus = Focus::Checklist;
         let effects = match line.trim() {

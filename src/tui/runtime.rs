@@ -22,15 +22,14 @@ use ratatui::backend::CrosstermBackend;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::Instant;
 
-use crate::clipboard::{self, Handover};
-use crate::commands::apply;
 use crate::engine;
+use crate::io::clipboard::{self, Handover};
+use crate::io::store;
+use crate::remote::verify;
 use crate::secret::Secret;
-use crate::store;
 use crate::tui::app::{App, Copied, Effect, Msg, News, Timer};
 use crate::tui::msg::Failed;
 use crate::tui::view;
-use crate::verify;
 use tokio::sync::mpsc;
 
 /// The frame is written through one buffer big enough for a whole frame, so it leaves in one
@@ -111,7 +110,7 @@ impl Session {
         label: String,
         text: Secret,
         secret: bool,
-    ) -> Result<Copied, crate::clipboard::ClipError> {
+    ) -> Result<Copied, crate::io::clipboard::ClipError> {
         let backend = self.clipboard.get();
         backend.set(text.expose(), secret)?;
         let kind = backend.kind();
@@ -399,7 +398,7 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                     || session.app.quit_after_save;
             }
             // The clock is read here, not in `update`.
-            session.app.now = crate::progress::now();
+            session.app.now = crate::io::clock::now();
             for effect in session.app.update(msg) {
                 match effect {
                     Effect::Save => save_due = true,
@@ -442,16 +441,21 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                     Effect::OpenUrl(url) => queue.push(Msg::Opened(open_url(&url))),
                     Effect::Apply(login) => {
                         let app = &session.app;
-                        let started = apply::Job::new(
+                        let started = engine::Job::new(
                             &app.procedure,
                             &app.progress,
                             app.config.today,
                             login,
                             app.config.graph.as_deref(),
+                            crate::io::clock::now,
                         )
                         .and_then(|job| {
-                            apply::start(job, &session.path, apply_tx.clone())
-                                .map_err(|e| e.to_string())
+                            // Each write of the run goes into the journal beside the file.
+                            let journal = crate::io::journal::Journal::new(&session.path);
+                            let journal: engine::Journal = Box::new(move |w| {
+                                let _ = journal.append(w);
+                            });
+                            engine::start(job, journal, apply_tx.clone()).map_err(|e| e.to_string())
                         });
                         match started {
                             Ok(cancel) => apply_cancel = Some(cancel),
@@ -506,13 +510,13 @@ fn open_url(url: &str) -> Result<String, Failed> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clipboard::{Lazy, Memory};
+    use crate::io::clipboard::{Lazy, Memory};
     use crate::tui::app::Config;
     use std::rc::Rc;
 
     fn session(dir: &std::path::Path) -> Session {
-        let p = Rc::new(crate::procedure::Procedure::embedded().unwrap());
-        let progress = crate::progress::Progress::new(&p.id);
+        let p = Rc::new(crate::core::procedure::Procedure::embedded().unwrap());
+        let progress = crate::core::progress::Progress::new(&p.id);
         let config = Config::headless(time::macros::date!(2026 - 11 - 26));
         Session {
             app: App::new(p, progress, config, (80, 24)),

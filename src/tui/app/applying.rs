@@ -3,8 +3,9 @@
 //! live check.
 
 use super::*;
-use crate::commands::apply::{Job, Login, code_prompt};
+use crate::engine::Job;
 use crate::i18n::L;
+use crate::remote::signin::login::{Login, code_prompt};
 
 /// The sign-ins offered, in the order shown; the first is the default.
 pub const SIGN_INS: [(Login, L); 3] = [
@@ -59,11 +60,13 @@ impl App {
             self.config.today,
             login,
             self.config.graph.as_deref(),
+            // Only checked here; the runtime starts the run with the clock.
+            || crate::core::progress::EPOCH,
         )
     }
 
     /// The run read the tenant and made its plan: show it; nothing is written before `y`.
-    pub(super) fn on_apply_plan(&mut self, plan: Box<crate::plan::Plan>) -> Vec<Effect> {
+    pub(super) fn on_apply_plan(&mut self, plan: Box<crate::core::plan::Plan>) -> Vec<Effect> {
         let lang = self.lang();
         let marked = plan.marked();
         let text = if marked > 0 {
@@ -94,7 +97,7 @@ impl App {
             // The plan named where the secret goes; saying yes to it says yes to that host.
             if let Some(host) = plan.as_ref().and_then(|p| {
                 p.steps.iter().find_map(|s| match &s.op {
-                    crate::plan::Op::LiveCheck { host } => Some(host.clone()),
+                    crate::core::plan::Op::LiveCheck { host } => Some(host.clone()),
                     _ => None,
                 })
             }) {

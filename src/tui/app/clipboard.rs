@@ -72,7 +72,7 @@ impl App {
 
     pub(super) fn on_copied(
         &mut self,
-        result: Result<Copied, crate::clipboard::ClipError>,
+        result: Result<Copied, crate::io::clipboard::ClipError>,
     ) -> Vec<Effect> {
         let c = match result {
             Ok(c) => c,
@@ -121,7 +121,7 @@ impl App {
         }
         let mut effects = Vec::new();
         if c.secret {
-            if c.kind == crate::clipboard::Kind::Osc52 {
+            if c.kind == crate::io::clipboard::Kind::Osc52 {
                 text.push_str(&tr!(self.lang(), "; azreg cannot clear it there: copy something else once pasted", "; dort kann azreg ihn nicht löschen: kopieren Sie nach dem Einfügen etwas anderes"));
             } else if self.config.clear_after > 0 {
                 self.clear_left = Some(self.config.clear_after);

@@ -1,7 +1,7 @@
 //! Entering values: the line editor, pickers, pastes, revealing the secret.
 
 use super::*;
-use crate::fields::FieldKind;
+use crate::core::fields::FieldKind;
 
 impl App {
     /// Open the editor (or the picker) on the focused field, or the step's first field.
@@ -107,7 +107,7 @@ impl App {
         let Some(spec) = self.procedure.field(field).cloned() else {
             return Vec::new();
         };
-        let set = crate::edit::set_value(
+        let set = crate::core::edit::set_value(
             &self.procedure,
             &mut self.progress,
             &spec,

@@ -66,7 +66,7 @@ impl App {
             // Cancelled meanwhile.
             return Vec::new();
         }
-        let ok = results.credentials_ok() && results.exit_code() == 0;
+        let ok = results.credentials_ok() && results.verdict() == verify::Verdict::Passed;
         let first_problem = results
             .lines(self.lang())
             .into_iter()

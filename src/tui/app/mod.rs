@@ -23,15 +23,15 @@ use time::Date;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
-use crate::fields::{self, Assessment, Context, FieldSpec, FieldState};
+use crate::core::fields::{self, Assessment, Context, FieldSpec, FieldState};
+use crate::core::procedure::{EntryKind, Procedure};
+use crate::core::progress::{self, Progress};
+use crate::core::report::Report;
 use crate::i18n::Lang;
-use crate::procedure::{EntryKind, Procedure};
-use crate::progress::{self, Progress};
-use crate::report::Report;
+use crate::remote::verify;
 use crate::tr;
 use crate::tui::keymap::{self, Action, Scope};
 use crate::tui::layout;
-use crate::verify;
 
 pub use crate::tui::msg::{Copied, Effect, Msg, News, Timer};
 pub use applying::{ApplyLog, SIGN_INS};
@@ -199,7 +199,7 @@ pub struct App {
     /// "Let azreg do it": the run going on or last ended, and what it said.
     pub apply: Option<ApplyLog>,
     /// The plan the run waits on an answer for.
-    pub plan: Option<Box<crate::plan::Plan>>,
+    pub plan: Option<Box<crate::core::plan::Plan>>,
 }
 
 /// Shows where the user is, never what they entered (one value is the client secret).
@@ -259,7 +259,7 @@ impl App {
         }
         // A secret that expires soon, or has: offer the renewal first thing.
         match app.report().expiry() {
-            crate::report::Expiry::Soon { date, days } => {
+            crate::core::report::Expiry::Soon { date, days } => {
                 let n = crate::i18n::nouns::DAYS_DATIVE.count(app.lang(), days);
                 app.warning(tr!(
                     app.lang(),
@@ -269,7 +269,7 @@ impl App {
                     n = n,
                 ));
             }
-            crate::report::Expiry::Past { date, .. } => app.error(tr!(
+            crate::core::report::Expiry::Past { date, .. } => app.error(tr!(
                 app.lang(),
                 "The client secret expired on {date}: the connector no longer reaches Microsoft 365; renew it (azreg renew, or azreg script az --renew)",
                 "Der geheime Clientschlüssel ist am {date} abgelaufen: der Connector erreicht Microsoft 365 nicht mehr; erneuern Sie ihn (azreg renew oder azreg script az --renew)",

@@ -66,13 +66,13 @@ impl App {
             return Vec::new();
         }
         let procedure = self.procedure.clone();
-        let renewed = match crate::edit::mark_done(
+        let renewed = match crate::core::edit::mark_done(
             &procedure,
             &mut self.progress,
             self.cursor,
             (self.config.today, self.now),
         ) {
-            Ok(crate::edit::Marked::Renewed(r)) => Some(r),
+            Ok(crate::core::edit::Marked::Renewed(r)) => Some(r),
             _ => None,
         };
         let done = self.done_count();
@@ -202,7 +202,7 @@ impl App {
                 );
                 let row = offset + (m.row - areas.list.y) as usize;
                 match self.procedure.rows.get(row) {
-                    Some(crate::procedure::Row::Entry(e)) => self.move_to(*e),
+                    Some(crate::core::procedure::Row::Entry(e)) => self.move_to(*e),
                     _ => Vec::new(),
                 }
             }

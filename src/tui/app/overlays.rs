@@ -20,11 +20,11 @@ impl App {
         };
         let lang = self.lang();
         let mut progress = self.progress.clone();
-        match crate::commands::import::apply(
+        match crate::core::edit::import::take_import(
             &self.procedure,
             &mut progress,
             &obj,
-            self.config.today,
+            (self.config.today, self.now),
         ) {
             Ok(applied) => {
                 self.progress = progress;

@@ -4,8 +4,8 @@ use ratatui::text::Line;
 
 use super::{Theme, wrap};
 use crate::i18n::L;
+use crate::remote::verify::{HEURISTIC_NOTE, Outcome};
 use crate::tui::app::{App, Check};
-use crate::verify::{HEURISTIC_NOTE, Outcome};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Theme, truncate};
-use crate::procedure::{EntryKind, Row};
+use crate::core::procedure::{EntryKind, Row};
 use crate::text::clean_for_display;
 use crate::tui::app::{App, Focus};
 use crate::tui::layout;

@@ -4,7 +4,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, truncate, wrap};
-use crate::fields::{FieldKind, FieldSpec, FieldState, Severity, parse_date};
+use crate::core::fields::{FieldKind, FieldSpec, FieldState, Severity, parse_date};
 use crate::i18n::L;
 use crate::text::clean_for_display;
 use crate::tui::app::{App, Focus};

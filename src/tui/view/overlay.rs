@@ -9,7 +9,7 @@ use super::fields::{describe, display_value};
 use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, truncate};
-use crate::fields::FieldState;
+use crate::core::fields::FieldState;
 use crate::i18n::L;
 use crate::text::clean_for_display;
 use crate::tui::app::App;
@@ -99,7 +99,7 @@ pub fn values(frame: &mut Frame, area: Rect, app: &App, selected: usize, theme: 
                 .procedure
                 .entry_of_field(&spec.id)
                 .map(|e| match app.procedure.entries[e].kind {
-                    crate::procedure::EntryKind::Step { .. } => {
+                    crate::core::procedure::EntryKind::Step { .. } => {
                         format!("{:>2}", app.procedure.entries[e].label)
                     }
                     _ => " »".into(),
@@ -349,7 +349,7 @@ pub fn confirm_authority(frame: &mut Frame, area: Rect, app: &App, host: &str, t
         "The progress file names the authority {}, not {}. The live check sends the client secret there. Send it?",
         "Die Fortschrittsdatei nennt die Authority {}, nicht {}. Die Live-Prüfung sendet den geheimen Clientschlüssel dorthin. Senden?",
         clean_for_display(host),
-        crate::verify::DEFAULT_AUTHORITY
+        crate::remote::verify::DEFAULT_AUTHORITY
     );
     question(
         frame,

@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Theme, applying, check, fields, summary, wrap};
+use crate::core::procedure::EntryKind;
 use crate::i18n::L;
-use crate::procedure::EntryKind;
 use crate::text::clean_for_display;
 use crate::tr;
 use crate::tui::app::{App, Focus};

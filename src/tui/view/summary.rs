@@ -6,7 +6,7 @@ use super::fields::display_value;
 use super::{Theme, wrap};
 use unicode_width::UnicodeWidthStr;
 
-use crate::fields::{Destination, FieldState};
+use crate::core::fields::{Destination, FieldState};
 use crate::i18n::L;
 use crate::text::clean_for_display;
 use crate::tr;
@@ -87,7 +87,7 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut last = None;
     let report = app.report();
     let rows = report.summary();
-    let shown = |row: &crate::report::SummaryRow| match &row.assessment.value {
+    let shown = |row: &crate::core::report::SummaryRow| match &row.assessment.value {
         Some(v) => display_value(row.spec, v, app.secret_revealed),
         None => L::new("(empty)", "(leer)").get(lang).to_string(),
     };
@@ -136,7 +136,7 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             theme,
         );
         for (word, msg) in app.report().problems(spec, a) {
-            if word == crate::fields::Severity::Error {
+            if word == crate::core::fields::Severity::Error {
                 problems.push(format!("✗ {}: {msg}", spec.label));
             }
         }

@@ -5,8 +5,8 @@ use super::*;
 /// An app whose progress has what apply needs, and nothing apply learns from Graph.
 fn ready() -> App {
     let mut a = app();
-    for (k, v) in crate::commands::testing::FULL {
-        if !crate::progress::APPLIED_VALUES.contains(k) {
+    for (k, v) in crate::core::fixtures::FULL {
+        if !crate::core::progress::APPLIED_VALUES.contains(k) {
             a.progress.values.insert(k.to_string(), v.to_string());
         }
     }
@@ -26,7 +26,9 @@ fn a_offers_the_sign_ins_only_on_before_you_start() {
     );
     let effects = key(&mut a, KeyCode::Enter);
     assert!(
-        effects.contains(&Effect::Apply(crate::commands::apply::Login::DeviceCode)),
+        effects.contains(&Effect::Apply(
+            crate::remote::signin::login::Login::DeviceCode
+        )),
         "{effects:?}"
     );
     assert!(a.apply.as_ref().is_some_and(|l| l.running));
@@ -42,7 +44,7 @@ fn a_offers_the_sign_ins_only_on_before_you_start() {
     ch(&mut desk, 'j');
     ch(&mut desk, 'j');
     let effects = key(&mut desk, KeyCode::Enter);
-    assert!(effects.contains(&Effect::Apply(crate::commands::apply::Login::AzCli)));
+    assert!(effects.contains(&Effect::Apply(crate::remote::signin::login::Login::AzCli)));
 
     let mut b = ready();
     ch(&mut b, 'j');
@@ -93,11 +95,13 @@ fn a_device_code_is_shown_and_copied() {
     let mut a = ready();
     ch(&mut a, 'A');
     key(&mut a, KeyCode::Enter);
-    let effects = a.update(Msg::ApplyNews(News::Code(crate::signin::DeviceCode {
-        user_code: "ABCD-1234".into(),
-        verification_uri: "https://microsoft.com/devicelogin".into(),
-        expires_in: 900,
-    })));
+    let effects = a.update(Msg::ApplyNews(News::Code(
+        crate::remote::signin::DeviceCode {
+            user_code: "ABCD-1234".into(),
+            verification_uri: "https://microsoft.com/devicelogin".into(),
+            expires_in: 900,
+        },
+    )));
     assert!(
         matches!(&effects[..], [Effect::Copy { text, secret: false, .. }] if text.expose() == "ABCD-1234"),
         "{effects:?}"
@@ -123,8 +127,8 @@ fn news_from_the_server_is_cleaned_before_it_is_shown() {
 }
 
 /// A plan as the engine would send it: one write, one marked line.
-fn a_plan() -> Box<crate::plan::Plan> {
-    use crate::plan::*;
+fn a_plan() -> Box<crate::core::plan::Plan> {
+    use crate::core::plan::*;
     Box::new(Plan {
         who: Who {
             account: Some("admin@contoso.example".into()),
@@ -176,13 +180,13 @@ fn the_plan_is_shown_and_nothing_is_written_before_y() {
 #[test]
 fn the_end_shows_the_check_or_says_where_it_stopped() {
     let mut a = ready();
-    for (k, v) in crate::commands::testing::FULL {
+    for (k, v) in crate::core::fixtures::FULL {
         a.progress.values.insert(k.to_string(), v.to_string());
     }
     ch(&mut a, 'A');
     key(&mut a, KeyCode::Enter);
-    let pass = crate::verify::Outcome::Pass("ok".into());
-    a.update(Msg::ApplyVerified(crate::verify::Results {
+    let pass = crate::remote::verify::Outcome::Pass("ok".into());
+    a.update(Msg::ApplyVerified(crate::remote::verify::Results {
         tenant: pass.clone(),
         credentials: pass,
         redirects: Vec::new(),

@@ -15,7 +15,7 @@ fn filled() -> App {
     a
 }
 
-fn copied(label: &str, chars: usize, kind: crate::clipboard::Kind, secret: bool) -> Msg {
+fn copied(label: &str, chars: usize, kind: crate::io::clipboard::Kind, secret: bool) -> Msg {
     Msg::Copied(Ok(Copied {
         label: label.into(),
         chars,
@@ -99,7 +99,7 @@ fn copy_report_names_length_and_backend_never_the_secret() {
     a.update(copied(
         "Web redirect URI (connector)",
         52,
-        crate::clipboard::Kind::System,
+        crate::io::clipboard::Kind::System,
         false,
     ));
     assert_eq!(
@@ -109,7 +109,7 @@ fn copy_report_names_length_and_backend_never_the_secret() {
     a.update(copied(
         "Web redirect URI (connector)",
         52,
-        crate::clipboard::Kind::Osc52,
+        crate::io::clipboard::Kind::Osc52,
         false,
     ));
     assert!(
@@ -119,7 +119,7 @@ fn copy_report_names_length_and_backend_never_the_secret() {
             .text
             .ends_with("with OSC 52: your terminal must allow it")
     );
-    a.update(Msg::Copied(Err(crate::clipboard::ClipError::Off)));
+    a.update(Msg::Copied(Err(crate::io::clipboard::ClipError::Off)));
     assert_eq!(a.status.as_ref().unwrap().tone, Tone::Error);
     assert!(
         a.status
@@ -131,7 +131,7 @@ fn copy_report_names_length_and_backend_never_the_secret() {
     a.update(copied(
         "Client secret value",
         40,
-        crate::clipboard::Kind::System,
+        crate::io::clipboard::Kind::System,
         true,
     ));
     let secret = a.secret_value().unwrap();
@@ -145,7 +145,7 @@ fn copied_secret_is_cleared_after_the_countdown() {
     let fx = a.update(copied(
         "Client secret value",
         40,
-        crate::clipboard::Kind::System,
+        crate::io::clipboard::Kind::System,
         true,
     ));
     assert_eq!(
@@ -175,17 +175,17 @@ fn no_countdown_when_disabled_or_overwritten_or_osc52() {
     let mut a = filled();
     a.config.clear_after = 0;
     assert!(
-        a.update(copied("s", 40, crate::clipboard::Kind::System, true))
+        a.update(copied("s", 40, crate::io::clipboard::Kind::System, true))
             .is_empty()
     );
     assert_eq!(a.clear_left, None);
     a.config.clear_after = 30;
-    a.update(copied("s", 40, crate::clipboard::Kind::System, true));
+    a.update(copied("s", 40, crate::io::clipboard::Kind::System, true));
     assert_eq!(a.clear_left, Some(30));
-    a.update(copied("u", 52, crate::clipboard::Kind::System, false));
+    a.update(copied("u", 52, crate::io::clipboard::Kind::System, false));
     assert_eq!(a.clear_left, None, "a later copy replaced the secret");
     assert!(a.update(Msg::Timer(Timer::ClipboardTick)).is_empty());
-    let fx = a.update(copied("s", 40, crate::clipboard::Kind::Osc52, true));
+    let fx = a.update(copied("s", 40, crate::io::clipboard::Kind::Osc52, true));
     assert!(fx.is_empty());
     assert!(a.status.as_ref().unwrap().text.contains("cannot clear"));
 }

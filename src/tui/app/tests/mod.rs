@@ -124,7 +124,7 @@ fn next_open_skips_done_steps_and_wraps() {
         .map(|e| e.step.id.clone())
         .collect();
     for id in extra {
-        a.progress.done.insert(id, progress::now());
+        a.progress.done.insert(id, crate::io::clock::now());
     }
     assert_eq!(a.next_open(23), 2, "wraps to the first open step");
 }
@@ -399,7 +399,7 @@ fn all_done_lands_on_the_summary() {
     let mut a = app();
     let ids: Vec<String> = a.procedure.step_ids().map(String::from).collect();
     for id in &ids[..22] {
-        a.progress.done.insert(id.clone(), progress::now());
+        a.progress.done.insert(id.clone(), crate::io::clock::now());
     }
     let extra: Vec<String> = a
         .procedure
@@ -407,7 +407,7 @@ fn all_done_lands_on_the_summary() {
         .map(|e| e.step.id.clone())
         .collect();
     for id in extra {
-        a.progress.done.insert(id, progress::now());
+        a.progress.done.insert(id, crate::io::clock::now());
     }
     go_to(&mut a, "copy-ids");
     enter_field(&mut a, 0, "0b1c2d3e-1111-2222-3333-444455556666");

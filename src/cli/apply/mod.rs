@@ -1,0 +1,403 @@
+//! `azreg apply` and `azreg plan`: the registration through Microsoft Graph after one sign-in,
+//! as Terraform's plan/apply (DESIGN.md, "Plan, then act"): read the tenant (GETs only), make
+//! the plan (`plan::build`), show it with who is signed in and where, ask (or `--yes`), then
+//! let the engine do exactly that, journaled. `azreg plan` and `--dry-run` stop after showing.
+//!
+//! Identity is never a guess: the app is the one the record names, or `--adopt`'s; another
+//! tenant, an unknown client ID or an app of the same name stop before any write.
+//!
+//! The sign-in (`sign_in`) is the browser's by default, a device code, or the Azure CLI's
+//! token; the walkthrough runs the same steps on a thread of its own (`walkthrough`).
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
+use crate::core::plan::record::{self, renewal_end};
+use crate::core::plan::{self, Goal, Plan, SecretSpec};
+use crate::core::procedure::Procedure;
+use crate::core::progress::Progress;
+use crate::core::report::Report;
+use crate::engine::{self, Local, Run, Stop, prepare};
+use crate::i18n::Lang;
+use crate::tr;
+
+mod sign_in;
+
+use sign_in::{runtime, sign_in};
+
+/// What needs the values, in a refusal that names the missing ones.
+pub const WHAT: crate::i18n::L = crate::i18n::L::new("azreg apply", "azreg apply");
+
+#[derive(Debug, Default)]
+pub struct ApplyArgs {
+    pub token_from_az: bool,
+    /// Sign in by device code (`--device-code`), with these (defaults: the progress file's
+    /// tenant, else `organizations`; the Azure CLI's client; Microsoft Graph's global root).
+    pub device_code: bool,
+    pub tenant: Option<String>,
+    pub login_client_id: Option<String>,
+    pub graph: Option<String>,
+    /// Where the device code is copied when azreg runs in a terminal (`None`: nowhere).
+    pub clipboard: Option<crate::io::clipboard::Mode>,
+    /// Show the plan and change nothing (`azreg plan`, `apply --dry-run`).
+    pub plan_only: bool,
+    /// With `plan_only`: the plan as JSON.
+    pub json: bool,
+    pub authority: Option<String>,
+    /// `--renew [--expires ...]`: only a new secret (the new expiry, "" for the default).
+    pub renew: Option<String>,
+    /// With `--renew`: after a passed live check, remove the old secret azreg recorded.
+    pub remove_old: bool,
+    /// Act without asking (needed without a terminal).
+    pub yes: bool,
+    /// Take over this app (client ID) explicitly.
+    pub adopt: Option<String>,
+    /// Create a new app although the record names one this tenant does not have.
+    pub new_app: bool,
+    /// Add a secret although the recorded one is in place.
+    pub new_secret: bool,
+    /// Seconds each operation may wait for replication and throttling.
+    pub wait: Option<u64>,
+}
+
+/// What the record asks for: the registration, or a renewal of its secret.
+fn goal(r: &Report, args: &ApplyArgs, lang: Lang) -> Result<Goal, Failure> {
+    if let Some(expires) = &args.renew {
+        let end = renewal_end(r, expires).ok_or_else(|| {
+            Failure::new(
+                EXIT_USAGE,
+                tr!(
+                    lang,
+                    "--expires {:?}: a date (YYYY-MM-DD, in the future) or days from today (1 to 730)",
+                    "--expires {:?}: ein Datum (JJJJ-MM-TT, in der Zukunft) oder Tage ab heute (1 bis 730)",
+                    crate::text::clean_for_display(expires)
+                ),
+            )
+        })?;
+        let description = r
+            .progress
+            .values
+            .get("secret_description")
+            .cloned()
+            .unwrap_or_else(|| "Intrexx connector".into());
+        return Ok(Goal::Renew {
+            secret: SecretSpec { description, end },
+            remove_old: args.remove_old,
+        });
+    }
+    let d = record::desired(r, false).map_err(|u| super::refused(WHAT, &u, lang))?;
+    Ok(Goal::Register(d))
+}
+
+/// The ids on file, checked, as the command's refusal when one is not.
+fn recorded(p: &Progress, lang: Lang) -> Result<plan::Recorded, Failure> {
+    record::recorded(p).map_err(|b| Failure::new(EXIT_CHECK, b.message(lang)))
+}
+
+/// How a stop ends the command: its exit code and message.
+pub fn stop_failure(s: &Stop, p: &Procedure) -> Failure {
+    let code = match s {
+        Stop::Unreachable(_) => crate::cli::exit::UNREACHABLE,
+        Stop::Read(crate::remote::graph::GraphError::Unreachable(_))
+        | Stop::Refused {
+            error: crate::remote::graph::GraphError::Unreachable(_),
+            ..
+        } => crate::cli::exit::UNREACHABLE,
+        Stop::Saving(_) => crate::cli::exit::FILE,
+        _ => crate::cli::exit::APPLY_STOPPED,
+    };
+    Failure::new(code, s.message(p))
+}
+
+/// Ask on the terminal; without one, only `--yes` acts.
+fn confirm(args: &ApplyArgs, plan: &Plan, lang: Lang) -> Result<(), Failure> {
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let untrusted = plan.steps.iter().any(|s| {
+        s.marks
+            .iter()
+            .any(|m| matches!(m, plan::Mark::SecretToHost(_)))
+    });
+    if !interactive {
+        if untrusted {
+            return Err(Failure::new(
+                EXIT_CHECK,
+                tr!(
+                    lang,
+                    "the progress file names another identity platform for the live check, and --yes does not cover sending the new secret there: run azreg apply in a terminal, or name it with --authority; nothing was changed",
+                    "die Fortschrittsdatei nennt eine andere Identitätsplattform für die Live-Prüfung, und --yes deckt nicht ab, den neuen Schlüssel dorthin zu senden: führen Sie azreg apply in einem Terminal aus oder nennen Sie sie mit --authority; nichts wurde geändert"
+                ),
+            ));
+        }
+        if !args.yes {
+            return Err(Failure::new(
+                EXIT_CHECK,
+                tr!(
+                    lang,
+                    "not a terminal: azreg apply acts only with --yes (the plan above is what it would do); nothing was changed",
+                    "kein Terminal: azreg apply handelt nur mit --yes (der Plan oben ist, was es täte); nichts wurde geändert"
+                ),
+            ));
+        }
+    }
+    if args.yes && !untrusted {
+        eprintln!(
+            "{}",
+            tr!(
+                lang,
+                "azreg: --yes: doing the plan above without asking ({n} marked)",
+                "azreg: --yes: der Plan oben wird ohne Rückfrage ausgeführt ({n} markiert)",
+                n = plan.marked(),
+            )
+        );
+        return Ok(());
+    }
+    let marked = plan.marked();
+    let question = if marked > 0 {
+        tr!(
+            lang,
+            "{marked} marked (!) above: read them. Do this plan? [y/N] ",
+            "{marked} oben markiert (!): lesen Sie sie. Diesen Plan ausführen? [j/N] ",
+            marked = marked,
+        )
+    } else {
+        tr!(
+            lang,
+            "Do this plan? [y/N] ",
+            "Diesen Plan ausführen? [j/N] "
+        )
+    };
+    eprint!("{question}");
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .take(64)
+        .read_line(&mut answer)
+        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+    if matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "yes" | "j" | "ja"
+    ) {
+        return Ok(());
+    }
+    Err(Failure::new(
+        EXIT_CHECK,
+        tr!(
+            lang,
+            "not applied: nothing was changed",
+            "nicht ausgeführt: nichts wurde geändert"
+        ),
+    ))
+}
+
+use std::io::Read as _;
+
+pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
+    let lang = env.procedure.lang();
+    let io = |e: std::io::Error| Failure::write(e, lang);
+    let progress = env.load()?;
+    let r = Report::new(&env.procedure, &progress, env.today);
+    let goal = goal(&r, args, lang)?;
+    let adopt = match &args.adopt {
+        Some(a) if crate::core::fields::is_guid(a.trim()) => Some(a.trim().to_ascii_lowercase()),
+        Some(_) => {
+            return Err(Failure::new(
+                EXIT_USAGE,
+                tr!(
+                    lang,
+                    "--adopt: a client ID (GUID)",
+                    "--adopt: eine Client-ID (GUID)"
+                ),
+            ));
+        }
+        None => None,
+    };
+    // The ids on file are checked before any sign-in.
+    recorded(&progress, lang)?;
+    let how = sign_in::options(env, args, &r)?;
+    let rt = runtime()?;
+    let graph = sign_in(env, args, &rt, &r)?;
+    let graph_root = format!(
+        "{}://{}",
+        graph.base().scheme(),
+        graph.base().host_str().unwrap_or_default()
+    );
+    // The file is locked from here: nothing changes it between the plan and the writes.
+    let mut opened = if args.plan_only {
+        None
+    } else {
+        Some(env.open()?)
+    };
+    let current = opened
+        .as_ref()
+        .map_or_else(|| progress.clone(), |o| o.progress.clone());
+    let recorded = recorded(&current, lang)?;
+    let (authority, check) =
+        prepare::check_target(args.authority.as_deref(), &current, &graph_root, lang)
+            .map_err(|e| Failure::new(EXIT_USAGE, e))?;
+    let _ = how;
+    let options = plan::Options {
+        // `azreg plan` makes no key: apply makes its own when it runs (and saves it first).
+        new_key: if args.plan_only {
+            "azreg-<new GUID>".into()
+        } else {
+            format!("azreg-{}", uuid::Uuid::new_v4())
+        },
+        new_secret: args.new_secret,
+        new_app: args.new_app,
+        check: Some(check),
+        adopt,
+    };
+    let backoff = prepare::backoff(args.wait);
+    let made = {
+        let mut reading = Run::local(
+            current.clone(),
+            lang,
+            backoff,
+            Local {
+                save: Box::new(|_| Ok(())),
+                say: Box::new(|_| {}),
+                notice: Box::new(|l| eprintln!("azreg: {l}")),
+            },
+            Box::new(|_| {}),
+        );
+        rt.block_on(prepare::make_plan(
+            &graph,
+            &mut reading,
+            &goal,
+            &recorded,
+            &options,
+        ))
+        .map_err(|s| stop_failure(&s, &env.procedure))?
+    };
+    let plan = made.map_err(|refusal| {
+        Failure::new(
+            EXIT_CHECK,
+            plan::refusal_text(&refusal, lang, &|f| {
+                env.procedure.step_of_field(f).to_string()
+            }),
+        )
+    })?;
+    if args.plan_only && args.json {
+        writeln!(out, "{:#}", plan.to_json(lang)).map_err(io)?;
+        return Ok(EXIT_OK);
+    }
+    write!(out, "{}", plan.text(lang)).map_err(io)?;
+    out.flush().map_err(io)?;
+    if args.plan_only {
+        if !plan.is_empty() {
+            writeln!(
+                out,
+                "{}",
+                tr!(
+                    lang,
+                    "(nothing was changed: azreg apply does this after you confirm it)",
+                    "(nichts wurde geändert: azreg apply tut dies, nachdem Sie es bestätigt haben)"
+                )
+            )
+            .map_err(io)?;
+        }
+        return Ok(EXIT_OK);
+    }
+    if plan.is_empty() {
+        return Ok(EXIT_OK);
+    }
+    confirm(args, &plan, lang)?;
+    let opened = opened.as_mut().expect("opened unless plan_only");
+    let journal = crate::io::journal::Journal::new(&env.path);
+    let ctx = prepare::ctx(
+        crate::io::clock::now,
+        &env.procedure,
+        env.today,
+        authority,
+        &goal,
+    );
+    let result = {
+        let start = opened.progress.clone();
+        let opened_cell = std::cell::RefCell::new(&mut *opened);
+        let out_cell = std::cell::RefCell::new(&mut *out);
+        let mut run = Run::local(
+            start,
+            lang,
+            backoff,
+            Local {
+                save: Box::new(|p: &Progress| {
+                    let mut o = opened_cell.borrow_mut();
+                    o.progress = p.clone();
+                    env.save_opened(&mut o).map_err(|f| f.message)
+                }),
+                say: Box::new(|l| {
+                    let _ = writeln!(out_cell.borrow_mut(), "{l}");
+                }),
+                notice: Box::new(|l| eprintln!("azreg: {l}")),
+            },
+            Box::new(|w| {
+                if let Err(e) = journal.append(w) {
+                    eprintln!(
+                        "azreg: {}",
+                        tr!(
+                            lang,
+                            "the journal {path} could not be written: {e}",
+                            "das Journal {path} ließ sich nicht schreiben: {e}",
+                            path = journal.path.display(),
+                            e = e,
+                        )
+                    );
+                }
+            }),
+        );
+        rt.block_on(engine::execute(&graph, &plan, &ctx, &mut run))
+    };
+    match result {
+        Err(s) => Err(stop_failure(&s, &env.procedure)),
+        Ok(Some(results)) => Ok(crate::cli::exit::of(results.verdict())),
+        Ok(None) => Ok(EXIT_OK),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stop_ends_with_the_code_of_what_went_wrong() {
+        let p = Procedure::embedded().unwrap();
+        let gone = crate::remote::graph::GraphError::Unreachable("no route".into());
+        let refused = crate::remote::graph::GraphError::Refused {
+            status: 403,
+            code: "Authorization_RequestDenied".into(),
+            message: String::new(),
+            retry_after: None,
+        };
+        let code = |s: Stop| stop_failure(&s, &p).code;
+        assert_eq!(
+            code(Stop::Unreachable("x".into())),
+            crate::cli::exit::UNREACHABLE
+        );
+        assert_eq!(
+            code(Stop::Refused {
+                part: Some("app"),
+                error: gone
+            }),
+            crate::cli::exit::UNREACHABLE
+        );
+        assert_eq!(
+            code(Stop::Refused {
+                part: Some("app"),
+                error: refused.clone()
+            }),
+            crate::cli::exit::APPLY_STOPPED
+        );
+        assert!(
+            stop_failure(
+                &Stop::Refused {
+                    part: Some("app"),
+                    error: refused
+                },
+                &p
+            )
+            .message
+            .contains("at step 5")
+        );
+        assert_eq!(code(Stop::Saving("x".into())), crate::cli::exit::FILE);
+    }
+}

@@ -1,0 +1,125 @@
+//! The command line's side of signing in (`remote::signin::login`): the options, the prompts on
+//! stderr, the link opened, the device code copied in a terminal.
+
+use super::ApplyArgs;
+use crate::cli::{EXIT_USAGE, Env, Failure};
+use crate::core::report::Report;
+use crate::i18n::Lang;
+use crate::remote::graph::Graph;
+use crate::remote::signin::login::{
+    self, Login, LoginError, Prompt, SignIn, code_prompt, open_browser,
+};
+use crate::tr;
+
+/// A sign-in that gave no Graph client, as the command's failure: bad options are a usage
+/// error, a failed sign-in a stop.
+pub fn login_failure(e: LoginError) -> Failure {
+    match e {
+        LoginError::Setup(m) => Failure::new(EXIT_USAGE, m),
+        LoginError::Failed(m) => Failure::new(crate::cli::exit::APPLY_STOPPED, m),
+    }
+}
+
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))
+}
+
+/// The sign-in the options ask for.
+pub(super) fn options(env: &Env, args: &ApplyArgs, r: &Report) -> Result<SignIn, Failure> {
+    let login = if args.token_from_az {
+        Login::AzCli
+    } else if args.device_code {
+        Login::DeviceCode
+    } else {
+        Login::Browser
+    };
+    SignIn::new(
+        login,
+        args.authority.as_deref(),
+        args.graph.as_deref(),
+        args.tenant.as_deref(),
+        args.login_client_id.as_deref(),
+        r.progress,
+        env.procedure.lang(),
+    )
+    .map_err(|e| Failure::new(EXIT_USAGE, e))
+}
+
+/// The command line's sign-in: prompts on stderr, the link opened, the code copied.
+pub(super) fn sign_in(
+    env: &Env,
+    args: &ApplyArgs,
+    rt: &tokio::runtime::Runtime,
+    r: &Report,
+) -> Result<Graph, Failure> {
+    let lang = env.procedure.lang();
+    let s = options(env, args, r)?;
+    // The clipboard that holds the code, kept while the sign-in runs: on X11 a copy lives
+    // only as long as its owner.
+    let mut kept: Option<crate::io::clipboard::Lazy> = None;
+    rt.block_on(login::graph(&s, lang, &mut |p| match p {
+        Prompt::Link(link) => {
+            open_browser(link, |why| {
+                eprintln!("azreg: {}", crate::text::clean_for_display(&why));
+            });
+            eprintln!(
+                "{}",
+                tr!(
+                    lang,
+                    "Sign in in the browser; azreg waits for it (up to {min} minutes). If no browser opened, open this link on this machine, or use --device-code:",
+                    "Melden Sie sich im Browser an; azreg wartet darauf (bis zu {min} Minuten). Öffnete sich kein Browser, öffnen Sie diesen Link auf diesem Rechner oder nutzen Sie --device-code:",
+                    min = crate::remote::signin::browser::WAIT.as_secs() / 60,
+                )
+            );
+            eprintln!("  {link}");
+        }
+        Prompt::Code(c) => {
+            eprintln!("{}", code_prompt(c, lang));
+            if let Some(kind) = copy_kind(args.clipboard) {
+                kept = copy_code(kind, &c.user_code, lang);
+            }
+        }
+    }))
+    .map_err(login_failure)
+}
+
+/// Where the device code goes: only in an interactive run (stdout and stderr a terminal, so an
+/// OSC 52 sequence cannot end up in a pipe or a log).
+fn copy_kind(mode: Option<crate::io::clipboard::Mode>) -> Option<crate::io::clipboard::Kind> {
+    use std::io::IsTerminal;
+    let mode = mode?;
+    if !(std::io::stdout().is_terminal() && std::io::stderr().is_terminal()) {
+        return None;
+    }
+    let env = |k: &str| std::env::var_os(k);
+    Some(crate::io::clipboard::choose(
+        mode,
+        &env,
+        cfg!(target_os = "linux"),
+    ))
+}
+
+fn copy_code(
+    kind: crate::io::clipboard::Kind,
+    code: &str,
+    lang: Lang,
+) -> Option<crate::io::clipboard::Lazy> {
+    if kind == crate::io::clipboard::Kind::Off {
+        return None;
+    }
+    let mut clip = crate::io::clipboard::Lazy::new(kind, std::time::Duration::from_secs(2));
+    let said = match clip.get().set(code, false) {
+        Ok(()) => tr!(
+            lang,
+            "The code is copied ({how}).",
+            "Der Code ist kopiert ({how}).",
+            how = clip.get().kind().describe(lang),
+        ),
+        Err(e) => e.message(lang),
+    };
+    eprintln!("{said}");
+    Some(clip)
+}

@@ -1,0 +1,402 @@
+//! The command line (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::i18n::Lang;
+use crate::io::clipboard::Mode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "azreg",
+    version,
+    about = "Register an Intrexx portal as an app in Microsoft Entra ID (Azure), step by step",
+    after_help = "Examples:\n  azreg                          walk through the 23 steps (resumes where you stopped)\n  azreg --profile portal-a       one progress file per portal\n  azreg status                   where the setup stands\n  azreg export --format intrexx  what to enter where\n\nExit codes: 0 ok, 1 check failed or values missing, 2 usage, 3 progress file problem,\n4 a live check failed, 5 the service could not be reached."
+)]
+pub struct Cli {
+    /// The progress file [default: $XDG_STATE_HOME/azreg/progress.toml]; wins over --profile
+    #[arg(long, global = true, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+
+    /// Keep a progress file per portal: <state dir>/azreg/profiles/NAME.toml
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Use another procedure file of the same schema instead of the embedded one
+    #[arg(long, global = true, value_name = "FILE")]
+    pub procedure: Option<PathBuf>,
+
+    /// Language of the interface and the procedure [default: from LC_ALL, LC_MESSAGES, LANG]
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
+
+    /// Move an unreadable progress file aside (<name>.bad-<timestamp>) and start fresh
+    #[arg(long, global = true)]
+    pub reset_bad_file: bool,
+
+    /// Colour: auto (off with NO_COLOR, CLICOLOR=0 or TERM=dumb), always, never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options of the interactive walkthrough.
+#[derive(Debug, Clone, Args)]
+pub struct WalkArgs {
+    /// Keep the client secret in memory only; never write it to the progress file
+    #[arg(long)]
+    pub no_store_secret: bool,
+
+    /// Where copies go: auto picks OSC 52 over SSH or without a display, else the system clipboard
+    #[arg(long, value_enum, default_value_t = Mode::Auto, value_name = "MODE")]
+    pub clipboard: Mode,
+
+    /// Clear a copied client secret from the clipboard after this many seconds (0 = never)
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub clear_after: u32,
+
+    /// Line by line, without the full screen (for screen readers, braille displays, serial
+    /// consoles); the default with TERM=dumb
+    #[arg(long)]
+    pub plain: bool,
+
+    /// Microsoft Graph's root for "let azreg do it", for a cloud azreg does not know
+    /// [default: from the progress file's authority]
+    #[arg(long, value_name = "URL")]
+    pub graph: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The interactive walkthrough (the default)
+    #[command(after_help = "Example:\n  azreg walk --profile portal-a --clipboard osc52")]
+    Walk(WalkArgs),
+
+    /// Let azreg do it: read the tenant, show the plan, ask, then do exactly that
+    #[command(
+        after_help = "Examples:\n  azreg plan                     what apply would do (signs in, reads, changes nothing)\n  azreg apply                    sign in in the browser, see the plan, confirm\n  azreg apply --device-code      sign in with a code (SSH)\n  az login && azreg apply --token-from-az --yes\n  azreg apply --adopt 0b1c2d3e-1111-2222-3333-444455556666\n\nReads the tenant first (GETs only), then shows who is signed in and where, and each write:\nthe app with both redirect URIs and the API permissions, its service principal, a client\nsecret and, when chosen, admin consent; then the live check. Nothing is written before you\nsay yes (without a terminal: --yes). The app is the one the record names; an app of the same\nname is never taken over unless --adopt names it. Waits out Entra ID's replication (--wait).\nEach write goes into the journal (azreg history). Exit 7: stopped at a step (run it again to\ngo on)."
+    )]
+    Apply(ApplyArgs),
+
+    /// Show what azreg apply would do: signs in and reads the tenant, changes nothing
+    #[command(
+        after_help = "Examples:\n  azreg plan\n  azreg plan --token-from-az --json | jq '.writes[] | .method + \" \" + .path'\n\nThe header says who is signed in and where; marked (!) lines need a second look\n(application permissions, redirect URIs elsewhere or not put there by azreg, where the new\nsecret is sent). --json lists each write as {method, path, body} in order; ids not yet known\nare placeholders (<app.id>, <app.appId>, <servicePrincipal.id>, <now>)."
+    )]
+    Plan {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        /// The plan as one JSON object
+        #[arg(long)]
+        json: bool,
+        /// Plan the take-over of this existing app (its client ID)
+        #[arg(long, value_name = "CLIENT_ID")]
+        adopt: Option<String>,
+        /// Plan a new app although the record names one this tenant does not have
+        #[arg(long)]
+        new_app: bool,
+        /// Plan a new client secret although the recorded one is in place
+        #[arg(long)]
+        new_secret: bool,
+    },
+
+    /// What azreg apply wrote to the tenant: the journal beside the progress file
+    #[command(after_help = "Examples:\n  azreg history\n  azreg history --json | jq -s .")]
+    History {
+        /// The journal's lines as they are (JSON, one a line)
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Renew the client secret: a short walkthrough on the same progress file
+    #[command(
+        after_help = "Examples:\n  azreg renew\n  azreg renew --profile portal-a\n\nA new secret beside the old one, its value into Intrexx, a live check, then the old secret\ndeleted; the last step takes the new secret and expiry into the record and keeps the old\nexpiry in the history. Scripted: azreg script az --renew."
+    )]
+    Renew(WalkArgs),
+
+    /// Where the setup stands: progress, current and next step, each value's state
+    #[command(
+        after_help = "Examples:\n  azreg status --profile portal-a\n  azreg status --json | jq .progress"
+    )]
+    Status {
+        /// One JSON object instead of text (schema in the README)
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Check every value; one problem a line; exit 1 on any error or missing value
+    #[command(
+        after_help = "Examples:\n  azreg check && echo ready for Intrexx\n  azreg check --expires-within 30 --all-profiles   # cron: exit 6 when a secret expires soon\n\nExit codes: 0 ok, 1 errors or missing values (or no expiry recorded), 6 a secret expires\nwithin DAYS or has expired."
+    )]
+    Check {
+        /// One JSON object instead of text (schema in the README)
+        #[arg(long)]
+        json: bool,
+        /// Check only the secret's expiry: exit 6 when it expires within DAYS or has expired
+        #[arg(long, value_name = "DAYS")]
+        expires_within: Option<u32>,
+        /// With --expires-within: every profile (and the default file) at once
+        #[arg(long, requires = "expires_within")]
+        all_profiles: bool,
+    },
+
+    /// Print the values for other tools or people (the secret redacted unless asked)
+    #[command(
+        after_help = "Examples:\n  azreg export --format env > azreg.env\n  azreg export --format intrexx\n  azreg export --format ics --remind-days 30 > renew-secret.ics\n  azreg export --format json --reveal-secret | jq ."
+    )]
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Env)]
+        format: ExportFormat,
+        /// Print the client secret instead of <redacted>
+        #[arg(long)]
+        reveal_secret: bool,
+        /// Export even while a value is missing or in error (they are left empty)
+        #[arg(long)]
+        allow_incomplete: bool,
+        /// With --format ics: the reminder this many days before the secret expires
+        #[arg(long, default_value_t = 30, value_name = "DAYS")]
+        remind_days: u32,
+    },
+
+    /// Print a script that performs the registration with the Azure CLI or Graph PowerShell
+    #[command(
+        after_help = "Examples:\n  azreg script az > register.sh && bash register.sh | azreg import\n  azreg script powershell > Register.ps1\n\nThe scripts do what azreg apply plans, reading the tenant when they run: the app (the one\nwhose client ID azreg recorded, or a new one under azreg's key, never one taken by its name),\nits service principal, the API permissions, the admin consent when chosen, and a client secret\nunless the recorded one is on the app. They wait out Entra ID's replication (AZREG_WAIT\nseconds per step, default 300) and print one JSON object for `azreg import` on stdout,\neverything else on stderr."
+    )]
+    Script {
+        #[arg(value_enum)]
+        kind: ScriptKind,
+        /// Write the script even while a value it needs is missing or in error
+        #[arg(long)]
+        allow_incomplete: bool,
+        /// Only a new client secret for the recorded app, beside the old one (never removing
+        /// any)
+        #[arg(long)]
+        renew: bool,
+        /// With --renew: when the new secret expires, as YYYY-MM-DD or days from today
+        /// [default: the recommended 180 days]
+        #[arg(long, requires = "renew", value_name = "DATE|DAYS")]
+        expires: Option<String>,
+        /// Add a client secret although the one azreg recorded is on the app
+        #[arg(long, conflicts_with = "renew")]
+        new_secret: bool,
+        /// Work on this existing app (its client ID) instead of creating one
+        #[arg(long, value_name = "CLIENT_ID", conflicts_with = "renew")]
+        adopt: Option<String>,
+    },
+
+    /// Set a value, checked as the walkthrough checks it
+    #[command(
+        after_help = "Examples:\n  azreg set portal_url https://portal.example.com\n  azreg set collaboration mycompany\n  printf '%s\\n' \"$SECRET\" | azreg set client_secret --stdin\n\nThe client secret is taken only with --stdin (a command line is visible to others).\nA value with an error is refused (exit 1) and nothing is changed."
+    )]
+    Set {
+        /// The field's id (azreg status lists them)
+        field: String,
+        /// The value; omit it with --stdin
+        #[arg(required_unless_present = "stdin")]
+        value: Option<String>,
+        /// Read the value from the first line of stdin
+        #[arg(long, conflicts_with = "value")]
+        stdin: bool,
+    },
+
+    /// Mark a step done (its values must be there and right), or open it again
+    #[command(
+        after_help = "Examples:\n  azreg done 1\n  azreg done enter-web-uri\n  azreg done P3\n  azreg done 7 --open"
+    )]
+    Done {
+        /// The step's number (1 to 23, P1 ...) or id (azreg steps lists them)
+        step: String,
+        /// Mark it open again
+        #[arg(long)]
+        open: bool,
+    },
+
+    /// Read the JSON of `azreg script`, `az ad app credential reset` or `az ad app create` from stdin
+    #[command(
+        after_help = "Examples:\n  bash register.sh | azreg import\n  az ad app credential reset --id $APPID --append | azreg import\n\nThe JSON may follow other lines. When the progress file is locked or cannot be\nwritten, what was read is kept in a new file beside it (mode 0600) and the exit code is 3;\nthe walkthrough offers to take it in."
+    )]
+    Import,
+
+    /// Print the procedure, numbered, for printing or docs
+    #[command(after_help = "Example:\n  azreg steps --format markdown > steps.md")]
+    Steps {
+        #[arg(long, value_enum, default_value_t = StepsFormat::Text)]
+        format: StepsFormat,
+    },
+
+    /// Start over; the old file is kept as a timestamped backup beside it
+    #[command(after_help = "Example:\n  azreg reset --yes --profile portal-a")]
+    Reset {
+        /// Do not ask (required when stdin is not a terminal)
+        #[arg(long)]
+        yes: bool,
+    },
+
+    /// Print shell completions
+    #[command(
+        after_help = "Example:\n  azreg completions bash > ~/.local/share/bash-completion/completions/azreg"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+
+    /// List the profiles with their progress
+    #[command(after_help = "Examples:\n  azreg profiles\n  azreg profiles --json")]
+    Profiles {
+        /// A JSON array instead of text (schema in the README)
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Check live that tenant, client ID and secret work and the redirect URIs are registered
+    #[command(
+        after_help = "Examples:\n  azreg verify\n  AZREG_CLIENT_SECRET=\"$SECRET\" azreg verify --tenant $TENANT --client-id $APPID\n  vault read -field=secret kv/intrexx | azreg verify --secret-stdin\n\nThe secret comes from --secret-stdin, else AZREG_CLIENT_SECRET, else the progress file.\nExit codes: 0 all checks passed, 1 values missing, 4 a check failed, 5 the service could not be reached."
+    )]
+    Verify(VerifyArgs),
+}
+
+/// How `apply` and `plan` sign in.
+#[derive(Debug, Clone, Args)]
+pub struct SignInArgs {
+    /// Use the Azure CLI's sign-in (az login first); Graph's address follows its cloud
+    #[arg(long, conflicts_with_all = ["device_code", "tenant", "login_client_id", "graph"])]
+    pub token_from_az: bool,
+    /// Sign in with a code entered in any browser (for SSH) instead of a browser on this
+    /// machine (the default: azreg opens it and waits on a loopback port)
+    #[arg(long)]
+    pub device_code: bool,
+    /// The tenant to sign in to (GUID or domain); default: the recorded tenant ID, else
+    /// organizations
+    #[arg(long, value_name = "TENANT")]
+    pub tenant: Option<String>,
+    /// The public client to sign in with [default: the Azure CLI's]
+    #[arg(long, value_name = "GUID")]
+    pub login_client_id: Option<String>,
+    /// Microsoft Graph's root, for a cloud azreg does not know [default: from --authority]
+    #[arg(long, value_name = "URL")]
+    pub graph: Option<String>,
+    /// With --device-code, in a terminal: where the sign-in code is copied (auto: OSC 52
+    /// over SSH or without a display, else the system clipboard)
+    #[arg(long, value_enum, default_value_t = Mode::Auto, value_name = "MODE")]
+    pub clipboard: Mode,
+    /// The identity platform for the sign-in and the live check [default: Microsoft's]
+    #[arg(long, value_name = "URL")]
+    pub authority: Option<String>,
+}
+
+/// `azreg apply`.
+#[derive(Debug, Clone, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// Show the plan and change nothing (as azreg plan)
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do the plan without asking (required without a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Take over this existing app (its client ID) instead of creating one; the plan shows
+    /// what changes on it
+    #[arg(long, value_name = "CLIENT_ID", conflicts_with = "renew")]
+    pub adopt: Option<String>,
+    /// Create a new app although the record names one this tenant does not have (the old
+    /// IDs stay in the history)
+    #[arg(long, conflicts_with_all = ["renew", "adopt"])]
+    pub new_app: bool,
+    /// Add a client secret although the recorded one is in place
+    #[arg(long, conflicts_with = "renew")]
+    pub new_secret: bool,
+    /// Seconds each step may wait for Entra ID's replication and throttling
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub wait: u64,
+    /// Only a new client secret for the recorded app (its value saved first), then the
+    /// live check with it
+    #[arg(long)]
+    pub renew: bool,
+    /// With --renew: when the new secret expires, as YYYY-MM-DD or days from today
+    #[arg(long, requires = "renew", value_name = "DATE|DAYS")]
+    pub expires: Option<String>,
+    /// With --renew: after the live check passed, remove the old secret (only the one
+    /// azreg recorded)
+    #[arg(long, requires = "renew")]
+    pub remove_old: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// Directory (tenant) ID to check instead of the stored one
+    #[arg(long, value_name = "ID")]
+    pub tenant: Option<String>,
+    /// Application (client) ID to check instead of the stored one
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Read the client secret from the first line of stdin
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// The identity platform [default: the progress file's, else https://login.microsoftonline.com]
+    #[arg(long, value_name = "URL")]
+    pub authority: Option<String>,
+    /// Seconds the whole check may take (the checks run at once)
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub timeout: f64,
+    /// One JSON object at the end instead of a line per check as it ends (schema in the README)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// `Some(on)` when chosen outright, `None` for the environment to decide.
+    pub fn forced(self) -> Option<bool> {
+        match self {
+            ColorChoice::Auto => None,
+            ColorChoice::Always => Some(true),
+            ColorChoice::Never => Some(false),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// AZREG_NAME='value' lines, quoted for sh
+    Env,
+    Json,
+    Toml,
+    /// A plain sheet: what to enter where in the Intrexx Portal Manager
+    Intrexx,
+    /// A calendar reminder (RFC 5545) to renew the secret, --remind-days before it expires
+    Ics,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScriptKind {
+    /// bash with the Azure CLI
+    Az,
+    /// Microsoft Graph PowerShell
+    Powershell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StepsFormat {
+    Text,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}

@@ -1,0 +1,276 @@
+//! `azreg status`: where a setup stands. The secret is never shown.
+
+use std::io::Write;
+
+use super::{EXIT_OK, Env, Outcome};
+use crate::core::fields::FieldState;
+use crate::core::procedure::EntryKind;
+use crate::core::report::{Expiry, Report};
+use crate::i18n::L;
+use crate::i18n::nouns::DAYS_DATIVE;
+use crate::tr;
+
+pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
+    let progress = env.load()?;
+    let r = Report::new(&env.procedure, &progress, env.today);
+    let p = &env.procedure;
+    let lang = p.lang();
+    let io = |e: std::io::Error| super::Failure::write(e, lang);
+    if json {
+        writeln!(out, "{:#}", status_json(env, &r)).map_err(io)?;
+        return Ok(EXIT_OK);
+    }
+    let entry_name = |i: usize| match p.entries[i].kind {
+        EntryKind::Step { .. } => format!("{}. {}", p.entries[i].label, p.entries[i].step.title),
+        _ => p.entries[i].step.title.clone(),
+    };
+    // Labels padded to one width, in either language.
+    let labels = [
+        L::new("Progress file:", "Fortschrittsdatei:"),
+        L::new("Progress:", "Fortschritt:"),
+        L::new("Current step:", "Aktueller Schritt:"),
+        L::new("Next open step:", "Nächster Schritt:"),
+        L::new("Values:", "Werte:"),
+        L::new("Secret expires:", "Schlüssel läuft ab:"),
+        L::new("Live check:", "Live-Prüfung:"),
+        L::new("Permissions:", "Berechtigungen:"),
+    ]
+    .map(|l| l.get(lang));
+    let w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) + 1;
+    let line = |i: usize, value: String| format!("{:<w$}{value}\n", labels[i]);
+    let mut text = String::new();
+    let profile = env
+        .profile
+        .as_deref()
+        .map(|n| tr!(lang, " (profile {n})", " (Profil {n})", n = n))
+        .unwrap_or_default();
+    text += &line(0, format!("{}{profile}", env.path.display()));
+    let (done, total) = (r.done_count(), r.step_count());
+    text += &line(
+        1,
+        tr!(
+            lang,
+            "{done}/{total} steps done",
+            "{done}/{total} Schritte erledigt",
+            done = done,
+            total = total,
+        ),
+    );
+    text += &line(7, r.access().describe(lang));
+    let current = r.current();
+    text += &line(2, entry_name(current));
+    let next = r.next_open(current.saturating_sub(1));
+    let next = if next == p.summary_index() {
+        L::new(
+            "none: all steps are done",
+            "keiner: alle Schritte sind erledigt",
+        )
+        .get(lang)
+        .to_string()
+    } else {
+        entry_name(next)
+    };
+    text += &line(3, next);
+    text += &format!("{}\n", labels[4]);
+    let fields = r.fields();
+    let idw = fields.iter().map(|(f, _)| f.id.len()).max().unwrap_or(0);
+    for (spec, a) in &fields {
+        let state = a.state();
+        let shown = match (&a.value, spec.is_secret()) {
+            (None, _) => String::new(),
+            (Some(v), true) => {
+                let n = v.chars().count();
+                tr!(
+                    lang,
+                    "set, {n} chars (not shown)",
+                    "gesetzt, {n} Zeichen (nicht angezeigt)",
+                    n = n,
+                )
+            }
+            (Some(v), false) => crate::text::clean_for_display(v).into_owned(),
+        };
+        let derived = if a.derived {
+            L::new(" (derived)", " (abgeleitet)").get(lang)
+        } else {
+            ""
+        };
+        text += &format!(
+            "  {:<idw$}  {:<8}  {shown}{derived}\n",
+            spec.id,
+            state.label(lang)
+        );
+        if matches!(state, FieldState::Error | FieldState::Warning) {
+            for p in &a.problems {
+                text += &format!("  {:<idw$}            {}\n", "", p.message);
+            }
+        }
+    }
+    text += &line(
+        5,
+        match r.expiry() {
+            Expiry::Unknown => L::new("not recorded", "nicht erfasst")
+                .get(lang)
+                .to_string(),
+            Expiry::Ok { date, days } => {
+                let days = DAYS_DATIVE.count(lang, days);
+                tr!(
+                    lang,
+                    "{date} (in {days})",
+                    "{date} (in {days})",
+                    date = date,
+                    days = days
+                )
+            }
+            Expiry::Soon { date, days } => {
+                let days = DAYS_DATIVE.count(lang, days);
+                tr!(
+                    lang,
+                    "{date}: warning: in {days}; create a new secret in time",
+                    "{date}: Warnung: in {days}; erstellen Sie rechtzeitig einen neuen Schlüssel",
+                    date = date,
+                    days = days,
+                )
+            }
+            Expiry::Past { date, .. } => tr!(
+                lang,
+                "{date}: error: the secret has expired; create a new one",
+                "{date}: Fehler: der Schlüssel ist abgelaufen; erstellen Sie einen neuen",
+                date = date,
+            ),
+        },
+    );
+    text += &line(
+        6,
+        match &progress.last_verified {
+            Some(t) => tr!(lang, "last passed {t}", "zuletzt bestanden {t}", t = t),
+            None => L::new(
+                "not passed yet (azreg verify)",
+                "noch nicht bestanden (azreg verify)",
+            )
+            .get(lang)
+            .to_string(),
+        },
+    );
+    let text: String = text
+        .lines()
+        .map(|l| format!("{}\n", l.trim_end()))
+        .collect();
+    out.write_all(text.as_bytes()).map_err(io)?;
+    Ok(EXIT_OK)
+}
+
+/// `status --json`: the same facts for scripts (the schema is in the README). The secret's
+/// value is never in it, only whether it is set.
+fn status_json(env: &Env, r: &Report) -> serde_json::Value {
+    use serde_json::json;
+    let p = &env.procedure;
+    let entry = |i: usize| {
+        let e = &p.entries[i];
+        json!({"id": e.step.id, "label": p.label(i), "title": e.step.title})
+    };
+    let current = r.current();
+    let next = r.next_open(current.saturating_sub(1));
+    let access = r.access();
+    let values: Vec<_> = r
+        .fields()
+        .into_iter()
+        .map(|(spec, a)| {
+            let problems: Vec<_> = a
+                .problems
+                .iter()
+                .map(|pr| json!({"severity": if pr.severity == crate::core::fields::Severity::Error { "error" } else { "warning" }, "message": pr.message}))
+                .collect();
+            json!({
+                "id": spec.id,
+                "label": spec.label,
+                "state": format!("{:?}", a.state()).to_lowercase(),
+                "value": if spec.is_secret() { serde_json::Value::Null } else { json!(a.value) },
+                "set": a.value.is_some(),
+                "derived": a.derived,
+                "problems": problems,
+            })
+        })
+        .collect();
+    let expiry = match r.expiry() {
+        Expiry::Unknown => serde_json::Value::Null,
+        Expiry::Ok { date, days } => json!({"date": date, "days_left": days, "state": "ok"}),
+        Expiry::Soon { date, days } => json!({"date": date, "days_left": days, "state": "soon"}),
+        Expiry::Past { date, days } => json!({"date": date, "days_left": days, "state": "expired"}),
+    };
+    json!({
+        "file": env.path.display().to_string(),
+        "profile": env.profile,
+        "progress": {"done": r.done_count(), "total": r.step_count()},
+        "beyond_guide": {"done": access.steps_done, "total": access.steps_total},
+        "current": entry(current),
+        "next_open": if next == p.summary_index() { serde_json::Value::Null } else { entry(next) },
+        "values": values,
+        "secret_expiry": expiry,
+        "permissions": access.permissions,
+        "admin_consent_granted": access.consent_granted,
+        "last_verified": r.progress.last_verified.map(|t| t.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn json_carries_progress_values_and_expiry_but_no_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        with_values(&env, FULL);
+        let (r, out) = capture(|o| super::run(&env, true, o));
+        assert_eq!(r, Ok(0));
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["progress"]["total"], 23);
+        assert_eq!(v["beyond_guide"]["total"], 3);
+        assert_eq!(v["secret_expiry"]["date"], "2027-05-25");
+        assert_eq!(v["secret_expiry"]["days_left"], 180);
+        let secret = v["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == "client_secret")
+            .unwrap();
+        assert_eq!(secret["value"], serde_json::Value::Null);
+        assert_eq!(secret["set"], true);
+        assert!(!out.contains("abc8Q~"));
+    }
+
+    #[test]
+    fn status_of_a_fresh_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        let (r, out) = capture(|o| super::run(&env, false, o));
+        assert_eq!(r, Ok(0));
+        assert!(out.contains("Progress:       0/23 steps done"), "{out}");
+        assert!(out.contains("Current step:   Before you start"), "{out}");
+        assert!(out.contains("Next open step: 1. Sign in"), "{out}");
+        assert!(out.contains("client_id"), "{out}");
+        assert!(out.contains("Secret expires: not recorded"));
+        assert!(
+            out.contains(
+                "Permissions:    User.Read; admin consent not granted yet (steps 0/3 done)"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn status_never_shows_the_secret_and_warns_of_expiry() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        let mut values = FULL.to_vec();
+        values.retain(|(k, _)| *k != "secret_expiry");
+        values.push(("secret_expiry", "2026-12-06"));
+        with_values(&env, &values);
+        let (r, out) = capture(|o| super::run(&env, false, o));
+        assert_eq!(r, Ok(0));
+        assert!(!out.contains("abc8Q~"), "{out}");
+        assert!(out.contains("set, 40 chars (not shown)"), "{out}");
+        assert!(out.contains("warning: in 10 days"), "{out}");
+        assert!(out.contains("oauth2callback.html (derived)"), "{out}");
+    }
+}

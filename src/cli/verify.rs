@@ -1,0 +1,155 @@
+//! `azreg verify`: the live check from the command line.
+
+use std::io::{BufRead, Read, Write};
+use std::time::Duration;
+
+use super::{EXIT_CHECK, EXIT_USAGE, Env, Failure, Outcome};
+use crate::cli::args::VerifyArgs;
+use crate::remote::verify::{self, HEURISTIC_NOTE};
+use crate::secret::Secret;
+use crate::tr;
+
+/// Build the check from the progress file and the command line's overrides.
+pub fn request(
+    env: &Env,
+    progress: &crate::core::progress::Progress,
+    args: &VerifyArgs,
+    secret: Option<Secret>,
+) -> Result<verify::Request, Failure> {
+    let overrides = verify::Overrides {
+        authority: args.authority.clone(),
+        tenant: args.tenant.clone(),
+        client_id: args.client_id.clone(),
+        secret,
+    };
+    verify::Request::from_progress(&env.procedure, progress, env.today, overrides).map_err(|e| {
+        match e {
+            verify::RequestError::Usage(m) => Failure::new(EXIT_USAGE, m),
+            verify::RequestError::Missing(m) => Failure::new(EXIT_CHECK, m),
+        }
+    })
+}
+
+/// The most read from stdin for `--secret-stdin` (a secret has at most 64 characters).
+const MAX_SECRET_LINE: u64 = 4096;
+
+pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn Write) -> Outcome {
+    let progress = env.load()?;
+    let secret = if args.secret_stdin {
+        // One line, and no more than a secret can be: /dev/zero on stdin must not grow
+        // without end.
+        let mut line = String::new();
+        (&mut *stdin)
+            .take(MAX_SECRET_LINE)
+            .read_line(&mut line)
+            .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot read stdin: {e}")))?;
+        if line.len() as u64 >= MAX_SECRET_LINE && !line.ends_with('\n') {
+            return Err(Failure::new(
+                EXIT_USAGE,
+                "--secret-stdin: the first line is longer than any client secret (4 KiB); nothing was sent",
+            ));
+        }
+        Some(Secret::from(line.trim()))
+    } else {
+        // Else the environment; `None` falls back to the progress file.
+        std::env::var_os("AZREG_CLIENT_SECRET").map(|s| Secret::from(s.to_string_lossy().trim()))
+    };
+    let req = request(env, &progress, args, secret)?;
+    if !(args.timeout > 0.0 && args.timeout <= 600.0) {
+        return Err(Failure::new(EXIT_USAGE, "--timeout takes 0 to 600 seconds"));
+    }
+    let budget = Duration::from_secs_f64(args.timeout);
+    let http = verify::client(budget, &req.authority).map_err(|e| Failure::new(EXIT_USAGE, e))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+    let io = |e: std::io::Error| Failure::write(e, env.procedure.lang());
+    let lang = env.procedure.lang();
+    let authority = req.authority.as_str().trim_end_matches('/');
+    if !args.json {
+        writeln!(
+            out,
+            "{}",
+            tr!(
+                lang,
+                "Live check against {authority}",
+                "Live-Prüfung gegen {authority}",
+                authority = authority,
+            )
+        )
+        .and_then(|_| out.flush())
+        .map_err(io)?;
+    }
+    // --timeout bounds the whole run. Each check's line is printed as it ends (a write error,
+    // a closed pipe, is met at the end).
+    let mut written = Ok(());
+    let results = rt.block_on(verify::run_reporting(
+        &http,
+        &req,
+        budget,
+        &mut |what, o| {
+            if !args.json && written.is_ok() {
+                written =
+                    writeln!(out, "{} {what}: {}", o.mark(), o.message()).and_then(|_| out.flush());
+            }
+        },
+    ));
+    written.map_err(io)?;
+    if args.json {
+        let checks: Vec<_> = results
+            .lines(lang)
+            .into_iter()
+            .map(|(what, o)| {
+                let outcome = match o {
+                    verify::Outcome::Pass(_) => "pass",
+                    verify::Outcome::Fail(_) => "fail",
+                    verify::Outcome::Unreachable(_) => "unreachable",
+                    verify::Outcome::Skipped(_) => "skipped",
+                };
+                serde_json::json!({"check": what, "outcome": outcome, "message": o.message()})
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "authority": authority,
+            "checks": checks,
+            "exit_code": crate::cli::exit::of(results.verdict()),
+        });
+        writeln!(out, "{doc:#}").map_err(io)?;
+    } else if !req.redirect_uris.is_empty() {
+        writeln!(out, "{}", HEURISTIC_NOTE.get(lang)).map_err(io)?;
+    }
+    if results.credentials_ok() {
+        // A file open in the walkthrough, or a failed save, must not hide the result: say it
+        // and keep the exit code.
+        let saved = env.open().and_then(|mut opened| {
+            // What was proved is the record itself: its earlier secrets are not needed now.
+            let recorded = |id: &str| opened.progress.values.get(id).map(String::as_str);
+            let is_record = recorded("client_id") == Some(req.client_id.as_str())
+                && recorded("tenant_id") == Some(req.tenant.as_str())
+                && req.secret.as_ref().map(|s| s.expose()) == recorded("client_secret");
+            if is_record {
+                opened.progress.proved(crate::io::clock::now());
+            } else {
+                opened.progress.last_verified = Some(crate::io::clock::now());
+            }
+            if args.authority.is_some() {
+                opened.progress.authority = args.authority.clone();
+            }
+            env.save_opened(&mut opened)
+        });
+        if let Err(f) = saved {
+            let m = &f.message;
+            eprintln!(
+                "azreg: {}",
+                tr!(
+                    lang,
+                    "the time of this check was not saved: {m}",
+                    "der Zeitpunkt dieser Prüfung wurde nicht gespeichert: {m}",
+                    m = m,
+                )
+            );
+        }
+    }
+    Ok(crate::cli::exit::of(results.verdict()))
+}

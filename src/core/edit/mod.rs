@@ -1,0 +1,257 @@
+//! The one writer of the record's values and marks: setting a value and marking a step done
+//! (with the renewal rule), the same for the walkthrough, plain mode, `azreg set` and
+//! `azreg done`; taking an import in (`import`). Pure: the clock is passed in; each front end words and styles the outcome.
+//! A recorded identity value it replaces is kept in the history (`Progress::put_value`).
+
+pub mod import;
+
+use time::Date;
+use toml::value::Datetime;
+
+use crate::core::fields::{self, Assessment, FieldSpec, FieldState};
+use crate::core::procedure::{EntryKind, Procedure};
+use crate::core::progress::{Progress, Renewal};
+
+/// What setting a value did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Set {
+    /// The value as it now counts, with what the checks found.
+    pub assessment: Assessment,
+    /// The stored value changed.
+    pub changed: bool,
+}
+
+/// Set `spec`'s value from a cleaned entry (empty clears it). A value equal to the derived
+/// one is not stored: it keeps following its sources.
+pub fn set_value(
+    p: &Procedure,
+    progress: &mut Progress,
+    spec: &FieldSpec,
+    cleaned: &str,
+    (today, at, source): (Date, Datetime, &str),
+) -> Set {
+    let value = fields::normalize(spec, cleaned);
+    let before = progress.values.remove(&spec.id);
+    let derived = p
+        .context(&progress.values, today)
+        .effective(&spec.id)
+        .filter(|(_, d)| *d)
+        .map(|(v, _)| v);
+    if let Some(b) = before {
+        progress.values.insert(spec.id.clone(), b);
+    }
+    let new = (!value.is_empty() && derived.as_deref() != Some(value.as_str())).then_some(value);
+    let changed = progress.put_value(&spec.id, new, source, at);
+    Set {
+        assessment: p.context(&progress.values, today).assess(spec),
+        changed,
+    }
+}
+
+/// Why a step cannot be marked done: its first field that is empty or in error.
+#[derive(Debug, Clone)]
+pub enum Blocked<'a> {
+    Empty(&'a FieldSpec),
+    Error(&'a FieldSpec, String),
+}
+
+/// What marking a step done did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Marked {
+    /// Marked done.
+    Done,
+    /// Marked done, and it completed a renewal: the new secret took the old one's place.
+    Renewed(Renewal),
+}
+
+/// Mark the step at `entry` done, once the values it captures are there and right; the
+/// renewal's last step completes the renewal.
+pub fn mark_done<'p>(
+    p: &'p Procedure,
+    progress: &mut Progress,
+    entry: usize,
+    (today, at): (Date, Datetime),
+) -> Result<Marked, Blocked<'p>> {
+    let e = &p.entries[entry];
+    let ctx = p.context(&progress.values, today);
+    for id in &e.step.fields {
+        let Some(spec) = p.field(id) else { continue };
+        let a = ctx.assess(spec);
+        match a.state() {
+            FieldState::Empty => return Err(Blocked::Empty(spec)),
+            FieldState::Error => {
+                let why = a
+                    .first_error()
+                    .map(|x| x.message.clone())
+                    .unwrap_or_default();
+                return Err(Blocked::Error(spec, why));
+            }
+            _ => {}
+        }
+    }
+    progress.done.entry(e.step.id.clone()).or_insert(at);
+    Ok(match complete_renewal(p, progress, today, at) {
+        Some(r) => Marked::Renewed(r),
+        None => Marked::Done,
+    })
+}
+
+/// Once every step of a procedure whose fields `replace` others is done (`azreg renew`), the
+/// new values take the old ones' places (the old ones kept in the history), the old expiry goes
+/// into the history of renewals, and the renewal's own marks and values are cleared for the
+/// next time. `None` (nothing changed) while a step is open, or for another procedure.
+pub fn complete_renewal(
+    p: &Procedure,
+    progress: &mut Progress,
+    today: Date,
+    at: Datetime,
+) -> Option<Renewal> {
+    if !crate::core::renewal::replaces_values(p) {
+        return None;
+    }
+    let steps: Vec<&str> = p
+        .entries
+        .iter()
+        .filter(|e| matches!(e.kind, EntryKind::Step { .. }))
+        .map(|e| e.step.id.as_str())
+        .collect();
+    if !steps.iter().all(|id| progress.is_done(id)) {
+        return None;
+    }
+    let mut renewal = Renewal {
+        on: fields::format_date(today),
+        old_expiry: None,
+        new_expiry: String::new(),
+    };
+    for f in &p.fields {
+        // Only the renewal's own values move; the others (client and tenant ID) stay.
+        let Some(target) = &f.replaces else { continue };
+        let Some(value) = progress.values.remove(&f.id) else {
+            continue;
+        };
+        if f.kind == fields::FieldKind::Date {
+            renewal.old_expiry = progress.values.get(target).cloned();
+            renewal.new_expiry = value.clone();
+        }
+        progress.put_value(target, Some(value), "renew", at);
+    }
+    for id in steps {
+        progress.done.remove(id);
+    }
+    // The key azreg recorded belonged to the old secret (kept in the history).
+    progress.put_id(crate::core::progress::Slot::SecretKey, None, "renew", at);
+    progress.renewals.push(renewal.clone());
+    Some(renewal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_finished_renewal_takes_the_new_secret_and_keeps_the_record() {
+        let p = Procedure::renewal_in(Lang::En).unwrap();
+        let mut pr = Progress::new(&p.id);
+        let old = "old8Q~abcdefghijklmnopqrstuvwxyz0123456_";
+        let new = "new8Q~abcdefghijklmnopqrstuvwxyz0123456_";
+        for (k, v) in [
+            ("client_secret", old),
+            ("secret_expiry", "2026-12-01"),
+            ("client_id", "0b1c2d3e-1111-2222-3333-444455556666"),
+            ("tenant_id", "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff"),
+            ("new_client_secret", new),
+            ("new_secret_expiry", "2027-05-30"),
+            ("new_secret_description", "Intrexx 2027"),
+        ] {
+            pr.values.insert(k.into(), v.into());
+        }
+        pr.secret_key_id = Some("aaaaaaaa-1111-2222-3333-444455556666".into());
+        let today = time::macros::date!(2026 - 11 - 27);
+        let at = crate::core::progress::EPOCH;
+        assert_eq!(
+            complete_renewal(&p, &mut pr, today, at),
+            None,
+            "steps still open"
+        );
+        for e in p
+            .entries
+            .iter()
+            .filter(|e| matches!(e.kind, EntryKind::Step { .. }))
+        {
+            pr.done.insert(e.step.id.clone(), at);
+        }
+        let r = complete_renewal(&p, &mut pr, today, at).unwrap();
+        assert_eq!(r.old_expiry.as_deref(), Some("2026-12-01"));
+        assert_eq!(r.new_expiry, "2027-05-30");
+        assert_eq!(pr.values["client_secret"], new);
+        assert_eq!(pr.values["secret_expiry"], "2027-05-30");
+        assert_eq!(pr.values["secret_description"], "Intrexx 2027");
+        assert!(!pr.values.contains_key("new_client_secret"));
+        // The record stays whole: IDs kept, the old secret and key in the history.
+        assert_eq!(
+            pr.values["client_id"],
+            "0b1c2d3e-1111-2222-3333-444455556666"
+        );
+        assert_eq!(
+            pr.values["tenant_id"],
+            "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff"
+        );
+        assert_eq!(pr.earlier_secrets, [old]);
+        assert!(
+            pr.history
+                .iter()
+                .any(|h| h.field == "client_secret" && h.hint.as_deref() == Some("old"))
+        );
+        assert!(pr.history.iter().any(|h| h.field == "secret_key_id"
+            && h.old.as_deref() == Some("aaaaaaaa-1111-2222-3333-444455556666")));
+        assert!(pr.done.is_empty(), "ready for the next renewal");
+        assert_eq!(pr.renewals, vec![r]);
+    }
+
+    #[test]
+    fn setting_a_value_keeps_the_one_it_replaces_and_not_the_derived_one() {
+        let p = Procedure::embedded().unwrap();
+        let today = time::macros::date!(2026 - 11 - 27);
+        let at = crate::core::progress::EPOCH;
+        let mut pr = Progress::new(&p.id);
+        let spec = p.field("client_id").unwrap();
+        let s = set_value(
+            &p,
+            &mut pr,
+            spec,
+            "0B1C2D3E-1111-2222-3333-444455556666",
+            (today, at, "set"),
+        );
+        assert!(s.changed);
+        assert_eq!(
+            pr.values["client_id"],
+            "0b1c2d3e-1111-2222-3333-444455556666"
+        );
+        let s = set_value(&p, &mut pr, spec, "", (today, at, "walkthrough"));
+        assert!(s.changed);
+        assert_eq!(s.assessment.state(), FieldState::Empty);
+        assert_eq!(
+            pr.history[0].old.as_deref(),
+            Some("0b1c2d3e-1111-2222-3333-444455556666")
+        );
+        // A redirect URI equal to the derived one is not stored.
+        for (k, v) in [
+            ("portal_url", "https://p.example.com"),
+            ("collaboration", "x"),
+        ] {
+            let spec = p.field(k).unwrap();
+            set_value(&p, &mut pr, spec, v, (today, at, "set"));
+        }
+        let web = p.field("web_redirect_uri").unwrap();
+        let s = set_value(
+            &p,
+            &mut pr,
+            web,
+            "https://p.example.com/oauth2/token/ms365-x",
+            (today, at, "set"),
+        );
+        assert!(!s.changed && s.assessment.derived);
+        assert!(!pr.values.contains_key("web_redirect_uri"));
+    }
+}

@@ -1,0 +1,85 @@
+//! What was typed or pasted, made into a stored value; dates.
+
+use time::{Date, Duration};
+
+use super::spec::{FieldKind, FieldSpec, UrlRole};
+use crate::i18n::Lang;
+use crate::text::has_unsafe_chars;
+use crate::tr;
+
+/// Clean a typed or pasted value for storing: trims surrounding white space and refuses
+/// anything with control, escape or bidi characters inside (it is never stored or drawn).
+pub fn clean_input(raw: &str, lang: Lang) -> Result<String, String> {
+    let trimmed = raw.trim();
+    if trimmed.contains(['\n', '\r']) {
+        return Err(tr!(
+            lang,
+            "the text has a line break: paste a single line",
+            "der Text enthält einen Zeilenumbruch: fügen Sie eine einzelne Zeile ein"
+        ));
+    }
+    if has_unsafe_chars(trimmed) {
+        return Err(tr!(
+            lang,
+            "the text has control, escape or direction-changing characters: type it again or copy it from the source once more",
+            "der Text enthält Steuer-, Escape- oder Richtungszeichen: tippen Sie ihn neu oder kopieren Sie ihn noch einmal aus der Quelle"
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// Bring a cleaned value into its stored form (lower-case GUIDs, no trailing slash, ...).
+pub fn normalize(spec: &FieldSpec, value: &str) -> String {
+    let v = value.trim();
+    match spec.kind {
+        FieldKind::Guid => {
+            let inner = v
+                .strip_prefix('{')
+                .and_then(|s| s.strip_suffix('}'))
+                .unwrap_or(v)
+                .trim();
+            if is_guid(inner) {
+                inner.to_ascii_lowercase()
+            } else {
+                v.to_string()
+            }
+        }
+        FieldKind::Permissions => match crate::core::permissions::parse(v, crate::i18n::Lang::En) {
+            Ok(list) => crate::core::permissions::format(&list),
+            Err(_) => v.to_string(),
+        },
+        FieldKind::Url if spec.url_role == Some(UrlRole::Base) => {
+            let mut s = v;
+            while s.ends_with('/') && !s.ends_with("://") {
+                s = s[..s.len() - 1].trim_end();
+            }
+            s.to_string()
+        }
+        _ => v.to_string(),
+    }
+}
+
+/// True for `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hex digits of either case.
+pub fn is_guid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+pub fn parse_date(value: &str) -> Option<Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(value, &format).ok()
+}
+
+pub fn format_date(date: Date) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    date.format(&format).unwrap_or_default()
+}
+
+/// The end date of a preset counted from `today`.
+pub fn preset_date(today: Date, days: u32) -> Date {
+    today.saturating_add(Duration::days(i64::from(days)))
+}

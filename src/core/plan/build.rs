@@ -1,0 +1,400 @@
+//! Making the plan: the difference between what the record asks for and what the tenant holds,
+//! or why azreg will not make one.
+
+use super::*;
+
+/// The plan for `goal`, from the record and the tenant; or why azreg will not make one.
+pub fn build(goal: &Goal, r: &Recorded, t: &Tenant, o: &Options) -> Result<Plan, Refusal> {
+    if let Some(rec) = &r.tenant_id
+        && !rec.eq_ignore_ascii_case(&t.who.tenant_id)
+    {
+        return Err(Refusal::TenantMismatch {
+            recorded: rec.clone(),
+            who: t.who.clone(),
+        });
+    }
+    let mut plan = Plan {
+        who: t.who.clone(),
+        graph_host: String::new(),
+        app: None,
+        sp: None,
+        steps: Vec::new(),
+        notes: Vec::new(),
+    };
+    let app = match &t.app {
+        Found::App(a) => {
+            if o.adopt.is_none()
+                && let Some(rec) = &r.client_id
+                && !rec.eq_ignore_ascii_case(&a.app_id)
+            {
+                return Err(Refusal::Inconsistent {
+                    found: a.app_id.clone(),
+                    recorded: rec.clone(),
+                });
+            }
+            Some(a.as_ref())
+        }
+        Found::Missing(lookup) if !o.new_app || matches!(lookup, Lookup::Adopt(_)) => {
+            return Err(Refusal::AppMissing {
+                lookup: lookup.clone(),
+                who: t.who.clone(),
+            });
+        }
+        Found::Fresh { same_name } if !same_name.is_empty() => {
+            return Err(Refusal::SameName {
+                name: match goal {
+                    Goal::Register(d) => d.name.clone(),
+                    Goal::Renew { .. } => String::new(),
+                },
+                apps: same_name.clone(),
+            });
+        }
+        _ => None,
+    };
+    if let Some(a) = app {
+        plan.app = Some((a.id.clone(), a.app_id.clone()));
+        plan.sp = t.sp.as_ref().map(|(id, _)| id.clone());
+    }
+    match goal {
+        Goal::Register(d) => register(&mut plan, d, r, t, app, o)?,
+        Goal::Renew { secret, remove_old } => {
+            let Some(a) = app else {
+                return Err(Refusal::AppMissing {
+                    lookup: lookups(r, "", None)
+                        .into_iter()
+                        .next()
+                        .unwrap_or(Lookup::SameName(String::new())),
+                    who: t.who.clone(),
+                });
+            };
+            renew(&mut plan, secret, *remove_old, r, a, o);
+        }
+    }
+    Ok(plan)
+}
+
+fn app_ref(a: &AppState) -> AppRef {
+    AppRef::Known {
+        object_id: a.id.clone(),
+        client_id: a.app_id.clone(),
+    }
+}
+
+fn register(
+    plan: &mut Plan,
+    d: &Desired,
+    r: &Recorded,
+    t: &Tenant,
+    app: Option<&AppState>,
+    o: &Options,
+) -> Result<(), Refusal> {
+    let uri_marks = |plan_marks: &mut Vec<Mark>, uris: &[&str]| {
+        for uri in uris {
+            if d.portal_origin
+                .as_deref()
+                .is_some_and(|origin| origin_of(uri).as_deref() != Some(origin))
+            {
+                plan_marks.push(Mark::ForeignOrigin(uri.to_string()));
+            }
+        }
+    };
+    let permission_marks = |marks: &mut Vec<Mark>, added: &[&Permission]| {
+        for p in added {
+            match p.kind {
+                Kind::Application => marks.push(Mark::ApplicationPermission(p.name.to_string())),
+                Kind::Delegated
+                    if !crate::core::permissions::documented_for_connector(p.name, p.kind) =>
+                {
+                    marks.push(Mark::BeyondConnector(p.name.to_string()))
+                }
+                Kind::Delegated => {}
+            }
+        }
+    };
+    // The application.
+    let app_ref = match app {
+        None => {
+            let mut marks = Vec::new();
+            uri_marks(&mut marks, &[&d.web, &d.spa]);
+            permission_marks(&mut marks, &d.permissions.iter().collect::<Vec<_>>());
+            plan.steps.push(Step {
+                op: Op::CreateApp {
+                    key: r.unique_name.clone().unwrap_or_else(|| o.new_key.clone()),
+                    name: d.name.clone(),
+                    audience: d.audience.clone(),
+                    web: d.web.clone(),
+                    spa: d.spa.clone(),
+                    permissions: d.permissions.iter().map(Access::from).collect(),
+                },
+                marks,
+            });
+            AppRef::New
+        }
+        Some(a) => {
+            let mut marks = Vec::new();
+            let mut changes = Vec::new();
+            if a.display_name != d.name {
+                changes.push(Change::DisplayName {
+                    from: a.display_name.clone(),
+                    to: d.name.clone(),
+                });
+            }
+            if a.audience != d.audience {
+                changes.push(Change::Audience {
+                    from: a.audience.clone(),
+                    to: d.audience.clone(),
+                });
+            }
+            // Each URI on its own platform; one of ours on the other platform moves.
+            for (platform, now, ours, theirs) in [
+                (Platform::Web, &a.web, &d.web, &d.spa),
+                (Platform::Spa, &a.spa, &d.spa, &d.web),
+            ] {
+                let mut to: Vec<String> = now.iter().filter(|u| *u != theirs).cloned().collect();
+                if !to.contains(ours) {
+                    to.push(ours.clone());
+                    uri_marks(&mut marks, &[ours]);
+                }
+                if &to != now {
+                    changes.push(Change::RedirectUris {
+                        platform,
+                        from: now.clone(),
+                        to,
+                    });
+                }
+            }
+            for (platform, list) in [
+                (Platform::Web, &a.web),
+                (Platform::Spa, &a.spa),
+                (Platform::PublicClient, &a.public_client),
+            ] {
+                for uri in list.iter().filter(|u| **u != d.web && **u != d.spa) {
+                    plan.notes.push(Note::ForeignUri {
+                        uri: uri.clone(),
+                        platform,
+                    });
+                }
+            }
+            let missing: Vec<&Permission> = d
+                .permissions
+                .iter()
+                .filter(|p| !a.graph_access.contains(&Access::from(*p)))
+                .collect();
+            if !missing.is_empty() {
+                permission_marks(&mut marks, &missing);
+                let mut to = a.graph_access.clone();
+                to.extend(missing.iter().map(|p| Access::from(*p)));
+                changes.push(Change::Permissions {
+                    from: a.graph_access.clone(),
+                    to,
+                });
+            }
+            for extra in a
+                .graph_access
+                .iter()
+                .filter(|x| !d.permissions.iter().any(|p| Access::from(p) == **x))
+            {
+                plan.notes
+                    .push(Note::ExtraPermission(permission_name(extra)));
+            }
+            if !changes.is_empty() {
+                plan.steps.push(Step {
+                    op: Op::UpdateApp {
+                        object_id: a.id.clone(),
+                        changes,
+                        other_access: a.other_access.clone(),
+                    },
+                    marks,
+                });
+            }
+            app_ref(a)
+        }
+    };
+    // The service principal (Entra ID refuses sign-in without one: AADSTS7000229).
+    let sp = match (&app_ref, &t.sp) {
+        (AppRef::Known { .. }, Some((id, enabled))) => {
+            if !enabled {
+                plan.notes.push(Note::SpDisabled);
+            }
+            SpRef::Known(id.clone())
+        }
+        _ => {
+            plan.steps.push(Step {
+                op: Op::CreateServicePrincipal {
+                    app: app_ref.clone(),
+                },
+                marks: Vec::new(),
+            });
+            SpRef::New
+        }
+    };
+    // The secret: kept when the recorded one is on the app; an orphan of a cut-off run removed.
+    let creds: &[Cred] = app.map(|a| a.creds.as_slice()).unwrap_or_default();
+    if let Some(start) = &r.pending_secret {
+        for c in creds.iter().filter(|c| &c.start == start) {
+            plan.steps.push(Step {
+                op: Op::RemoveSecret {
+                    app: app_ref.clone(),
+                    key_id: c.key_id.clone(),
+                    hint: c.hint.clone(),
+                    why: RemoveWhy::Orphaned,
+                },
+                marks: Vec::new(),
+            });
+        }
+    }
+    let in_place = recorded_secret(r, creds);
+    match in_place {
+        Some(c) if !o.new_secret => plan.notes.push(Note::SecretInPlace {
+            hint: c.hint.clone(),
+            end: c.end.get(..10).unwrap_or(&c.end).to_string(),
+        }),
+        _ => plan.steps.push(Step {
+            op: Op::AddSecret {
+                app: app_ref.clone(),
+                description: d.secret.description.clone(),
+                end: d.secret.end.clone(),
+            },
+            marks: Vec::new(),
+        }),
+    }
+    // Consent, when chosen.
+    if d.consent {
+        let Some(graph_sp) = t.graph_sp.clone() else {
+            return Err(Refusal::NoGraph);
+        };
+        let have: &[String] = match (&sp, &t.grant) {
+            (SpRef::Known(_), Some((_, scopes))) => scopes,
+            _ => &[],
+        };
+        let add: Vec<&Permission> = d
+            .permissions
+            .iter()
+            .filter(|p| p.kind == Kind::Delegated && !have.iter().any(|h| h == p.name))
+            .collect();
+        if !add.is_empty() {
+            let mut marks = Vec::new();
+            permission_marks(&mut marks, &add);
+            plan.steps.push(Step {
+                op: Op::GrantScopes {
+                    sp: sp.clone(),
+                    graph_sp: graph_sp.clone(),
+                    add: add.iter().map(|p| p.name.to_string()).collect(),
+                    existing: match &sp {
+                        SpRef::Known(_) => t.grant.clone(),
+                        SpRef::New => None,
+                    },
+                },
+                marks,
+            });
+        }
+        let held: &[String] = match &sp {
+            SpRef::Known(_) => &t.roles,
+            SpRef::New => &[],
+        };
+        let roles: Vec<&Permission> = d
+            .permissions
+            .iter()
+            .filter(|p| p.kind == Kind::Application && !held.iter().any(|h| h == p.id))
+            .collect();
+        if !roles.is_empty() {
+            let mut marks = Vec::new();
+            permission_marks(&mut marks, &roles);
+            plan.steps.push(Step {
+                op: Op::AssignRoles {
+                    sp,
+                    graph_sp,
+                    roles: roles.iter().map(|p| Access::from(*p)).collect(),
+                    names: roles.iter().map(|p| p.name.to_string()).collect(),
+                },
+                marks,
+            });
+        }
+    }
+    live_check(plan, r, o);
+    Ok(())
+}
+
+/// The live check closes a plan that writes, or one whose values were never proved.
+fn live_check(plan: &mut Plan, r: &Recorded, o: &Options) {
+    let Some(check) = &o.check else { return };
+    if plan.steps.is_empty() && r.verified {
+        return;
+    }
+    let mut marks = Vec::new();
+    if !check.trusted {
+        marks.push(Mark::SecretToHost(check.host.clone()));
+    }
+    plan.steps.push(Step {
+        op: Op::LiveCheck {
+            host: check.host.clone(),
+        },
+        marks,
+    });
+}
+
+fn renew(
+    plan: &mut Plan,
+    secret: &SecretSpec,
+    remove_old: bool,
+    r: &Recorded,
+    a: &AppState,
+    o: &Options,
+) {
+    let app = app_ref(a);
+    plan.steps.push(Step {
+        op: Op::AddSecret {
+            app: app.clone(),
+            description: secret.description.clone(),
+            end: secret.end.clone(),
+        },
+        marks: Vec::new(),
+    });
+    live_check(
+        plan,
+        &Recorded {
+            verified: false,
+            ..r.clone()
+        },
+        o,
+    );
+    if !remove_old {
+        return;
+    }
+    // Only the key azreg recorded, and only after the new secret passed the check.
+    match r
+        .secret_key_id
+        .as_deref()
+        .and_then(|k| a.creds.iter().find(|c| c.key_id.eq_ignore_ascii_case(k)))
+    {
+        Some(c) => plan.steps.push(Step {
+            op: Op::RemoveSecret {
+                app,
+                key_id: c.key_id.clone(),
+                hint: c.hint.clone(),
+                why: RemoveWhy::Renewed,
+            },
+            marks: Vec::new(),
+        }),
+        None => plan.notes.push(Note::NothingToRemove),
+    }
+}
+
+/// The recorded secret among the app's credentials: by the recorded key, else (a value typed
+/// in by hand) by its hint.
+fn recorded_secret<'a>(r: &Recorded, creds: &'a [Cred]) -> Option<&'a Cred> {
+    let hint = r.secret_hint.as_deref()?;
+    match &r.secret_key_id {
+        Some(k) => creds
+            .iter()
+            .find(|c| c.key_id.eq_ignore_ascii_case(k) && c.hint == hint),
+        None => creds.iter().find(|c| c.hint == hint),
+    }
+}
+
+/// A permission's name for display: from the catalogue, else its id.
+fn permission_name(a: &Access) -> String {
+    crate::core::permissions::name_of(&a.id, a.kind)
+        .map(str::to_string)
+        .unwrap_or_else(|| a.id.clone())
+}

@@ -1,0 +1,547 @@
+use super::*;
+use crate::i18n::Lang;
+
+const TENANT: &str = "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff";
+const GRAPH_SP: &str = "11111111-0000-4000-a000-000000000001";
+const WEB: &str = "https://portal.example.com/oauth2/token/ms365-mycompany";
+const SPA: &str = "https://portal.example.com/oauth2callback.html";
+
+fn desired() -> Desired {
+    Desired {
+        name: "Intrexx Portal".into(),
+        audience: "AzureADMyOrg".into(),
+        web: WEB.into(),
+        spa: SPA.into(),
+        permissions: crate::core::permissions::parse(
+            "User.Read, Chat.Read.All:Application",
+            Lang::En,
+        )
+        .unwrap(),
+        consent: true,
+        secret: SecretSpec {
+            description: "Intrexx connector".into(),
+            end: "2099-05-25".into(),
+        },
+        portal_origin: Some("https://portal.example.com".into()),
+    }
+}
+
+fn who() -> Who {
+    Who {
+        account: Some("admin@contoso.example".into()),
+        tenant_id: TENANT.into(),
+        tenant_name: Some("Contoso".into()),
+    }
+}
+
+fn empty_tenant() -> Tenant {
+    Tenant {
+        who: who(),
+        app: Found::Fresh {
+            same_name: Vec::new(),
+        },
+        sp: None,
+        graph_sp: Some(GRAPH_SP.into()),
+        grant: None,
+        roles: Vec::new(),
+    }
+}
+
+fn options() -> Options {
+    Options {
+        new_key: "azreg-00000000-0000-4000-a000-00000000000k".into(),
+        check: Some(Check {
+            host: "login.microsoftonline.com".into(),
+            trusted: true,
+        }),
+        ..Options::default()
+    }
+}
+
+fn kinds(p: &Plan) -> Vec<&'static str> {
+    p.steps.iter().map(|s| s.op.kind()).collect()
+}
+
+/// The app as a complete registration leaves it.
+fn complete_app() -> AppState {
+    AppState {
+        id: "22222222-0000-4000-a000-000000000002".into(),
+        app_id: "33333333-0000-4000-a000-000000000003".into(),
+        display_name: "Intrexx Portal".into(),
+        audience: "AzureADMyOrg".into(),
+        web: vec![WEB.into()],
+        spa: vec![SPA.into()],
+        graph_access: desired().permissions.iter().map(Access::from).collect(),
+        creds: vec![Cred {
+            key_id: "44444444-0000-4000-a000-000000000004".into(),
+            hint: "abc".into(),
+            end: "2099-05-25T00:00:00Z".into(),
+            ..Cred::default()
+        }],
+        ..AppState::default()
+    }
+}
+
+fn complete() -> (Recorded, Tenant) {
+    let app = complete_app();
+    let r = Recorded {
+        tenant_id: Some(TENANT.into()),
+        client_id: Some(app.app_id.clone()),
+        app_object_id: Some(app.id.clone()),
+        sp_object_id: Some("55555555-0000-4000-a000-000000000005".into()),
+        secret_key_id: Some(app.creds[0].key_id.clone()),
+        secret_hint: Some("abc".into()),
+        verified: true,
+        ..Recorded::default()
+    };
+    let user_read = crate::core::permissions::id_of("User.Read", Kind::Delegated).unwrap();
+    let _ = user_read;
+    let t = Tenant {
+        app: Found::App(Box::new(app)),
+        sp: Some(("55555555-0000-4000-a000-000000000005".into(), true)),
+        grant: Some(("grant-key-1".into(), vec!["User.Read".into()])),
+        roles: vec![
+            crate::core::permissions::id_of("Chat.Read.All", Kind::Application)
+                .unwrap()
+                .to_string(),
+        ],
+        ..empty_tenant()
+    };
+    (r, t)
+}
+
+#[test]
+fn a_first_run_creates_everything_and_marks_the_application_permission() {
+    let p = build(
+        &Goal::Register(desired()),
+        &Recorded::default(),
+        &empty_tenant(),
+        &options(),
+    )
+    .unwrap();
+    assert_eq!(
+        kinds(&p),
+        [
+            "create_app",
+            "create_service_principal",
+            "add_secret",
+            "grant_scopes",
+            "assign_roles",
+            "live_check"
+        ]
+    );
+    let marks: Vec<&Mark> = p.steps.iter().flat_map(|s| &s.marks).collect();
+    assert!(marks.contains(&&Mark::ApplicationPermission("Chat.Read.All".into())));
+    assert!(!marks.iter().any(|m| matches!(m, Mark::ForeignOrigin(_))));
+    // The writes, in order, ids not yet known as placeholders.
+    let w = p.writes(&Ids::default());
+    let lines: Vec<String> = w
+        .iter()
+        .map(|w| format!("{} {}", w.method.as_str(), w.path_text()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "PATCH /v1.0/applications(uniqueName='azreg-00000000-0000-4000-a000-00000000000k')",
+            "POST /v1.0/servicePrincipals",
+            "POST /v1.0/applications/<app.id>/addPassword",
+            "POST /v1.0/oauth2PermissionGrants",
+            "POST /v1.0/servicePrincipals/11111111-0000-4000-a000-000000000001/appRoleAssignedTo",
+        ]
+    );
+    assert_eq!(w[0].prefer, Some("create-if-missing"));
+    assert_eq!(w[1].body["appId"], "<app.appId>");
+    assert_eq!(w[3].body["clientId"], "<servicePrincipal.id>");
+    assert_eq!(w[3].body["scope"], "User.Read");
+    // Once known, the ids are in.
+    let ids = Ids {
+        object_id: Some("o".into()),
+        client_id: Some("c".into()),
+        sp_id: Some("s".into()),
+        start: Some("2026-11-30T10:00:00Z".into()),
+    };
+    let w = p.writes(&ids);
+    assert_eq!(w[2].path_text(), "/v1.0/applications/o/addPassword");
+    assert_eq!(
+        w[2].body["passwordCredential"]["startDateTime"],
+        "2026-11-30T10:00:00Z"
+    );
+    assert_eq!(w[4].body["principalId"], "s");
+    let text = p.text(Lang::En);
+    assert!(
+        text.starts_with("Signed in as admin@contoso.example to Contoso (9f8e7d6c-"),
+        "{text}"
+    );
+    assert!(
+        text.contains("! Chat.Read.All is an application permission"),
+        "{text}"
+    );
+    assert!(p.text(Lang::De).contains("Angemeldet als"));
+}
+
+#[test]
+fn a_complete_registration_plans_nothing() {
+    let (r, t) = complete();
+    let p = build(&Goal::Register(desired()), &r, &t, &options()).unwrap();
+    assert!(p.is_empty(), "{:?}", kinds(&p));
+    assert!(
+        p.text(Lang::En).contains("Nothing to do"),
+        "{}",
+        p.text(Lang::En)
+    );
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| matches!(n, Note::SecretInPlace { .. }))
+    );
+    // Unproved values are proved, without a write.
+    let unproved = Recorded {
+        verified: false,
+        ..r.clone()
+    };
+    let p = build(&Goal::Register(desired()), &unproved, &t, &options()).unwrap();
+    assert_eq!(kinds(&p), ["live_check"]);
+    assert!(p.writes_nothing());
+    // --new-secret: a secret although the recorded one is there.
+    let o = Options {
+        new_secret: true,
+        ..options()
+    };
+    let p = build(&Goal::Register(desired()), &r, &t, &o).unwrap();
+    assert_eq!(kinds(&p), ["add_secret", "live_check"]);
+}
+
+#[test]
+fn a_same_name_app_is_named_and_never_taken() {
+    let mut stranger = complete_app();
+    stranger.web.push("https://attacker.example/steal".into());
+    stranger.owners = vec!["eve@contoso.example".into()];
+    stranger.created = Some("2026-01-02T03:04:05Z".into());
+    let t = Tenant {
+        app: Found::Fresh {
+            same_name: vec![stranger.clone()],
+        },
+        ..empty_tenant()
+    };
+    let e = build(
+        &Goal::Register(desired()),
+        &Recorded::default(),
+        &t,
+        &options(),
+    )
+    .unwrap_err();
+    let text = refusal_text(&e, Lang::En, &|_| "5".into());
+    assert!(matches!(e, Refusal::SameName { .. }));
+    for part in [
+        stranger.app_id.as_str(),
+        "eve@contoso.example",
+        "https://attacker.example/steal",
+        "2026-01-02",
+        "--adopt",
+    ] {
+        assert!(text.contains(part), "{part}: {text}");
+    }
+    // Adopted explicitly: the plan updates it and marks the stranger's URI, which stays.
+    let t = Tenant {
+        app: Found::App(Box::new(stranger.clone())),
+        sp: None,
+        ..empty_tenant()
+    };
+    let o = Options {
+        adopt: Some(stranger.app_id.clone()),
+        ..options()
+    };
+    let p = build(&Goal::Register(desired()), &Recorded::default(), &t, &o).unwrap();
+    assert!(p.notes.contains(&Note::ForeignUri {
+        uri: "https://attacker.example/steal".into(),
+        platform: Platform::Web
+    }));
+    assert!(p.marked() >= 1);
+    assert!(
+        p.text(Lang::En).contains(
+            "! already on the app, not put there by azreg (Web): https://attacker.example/steal"
+        ),
+        "{}",
+        p.text(Lang::En)
+    );
+    assert_eq!(kinds(&p)[0], "create_service_principal");
+}
+
+#[test]
+fn another_tenant_or_an_unknown_client_id_stops_before_any_write() {
+    let (r, t) = complete();
+    let other = Recorded {
+        tenant_id: Some("aaaaaaaa-0000-4000-a000-00000000000a".into()),
+        ..r.clone()
+    };
+    let e = build(&Goal::Register(desired()), &other, &t, &options()).unwrap_err();
+    assert!(matches!(e, Refusal::TenantMismatch { .. }));
+    let text = refusal_text(&e, Lang::En, &|_| "23".into());
+    assert!(
+        text.contains("aaaaaaaa-0000-4000-a000-00000000000a"),
+        "{text}"
+    );
+    assert!(text.contains("Contoso"), "{text}");
+    assert!(text.contains("nothing was changed"), "{text}");
+
+    let typo = Recorded {
+        client_id: Some("33333333-0000-4000-a000-00000000000f".into()),
+        app_object_id: None,
+        ..r.clone()
+    };
+    let lk = lookups(&typo, "Intrexx Portal", None);
+    assert_eq!(
+        lk,
+        [Lookup::ClientId(
+            "33333333-0000-4000-a000-00000000000f".into()
+        )]
+    );
+    let t = Tenant {
+        app: not_found(&lk),
+        ..t
+    };
+    let e = build(&Goal::Register(desired()), &typo, &t, &options()).unwrap_err();
+    let text = refusal_text(&e, Lang::En, &|f| {
+        if f == "client_id" {
+            "23".into()
+        } else {
+            "?".into()
+        }
+    });
+    assert!(text.contains("typo in step 23"), "{text}");
+    assert!(
+        text.contains("33333333-0000-4000-a000-00000000000f"),
+        "{text}"
+    );
+    // --new-app makes a new one, deliberately.
+    let o = Options {
+        new_app: true,
+        ..options()
+    };
+    let p = build(&Goal::Register(desired()), &typo, &t, &o).unwrap();
+    assert_eq!(kinds(&p)[0], "create_app");
+}
+
+#[test]
+fn the_spa_uri_on_the_web_platform_moves_and_a_foreign_origin_is_marked() {
+    let (r, mut t) = complete();
+    let Found::App(app) = &mut t.app else {
+        unreachable!()
+    };
+    app.web = vec![WEB.into(), SPA.into()];
+    app.spa = Vec::new();
+    let p = build(&Goal::Register(desired()), &r, &t, &options()).unwrap();
+    let Op::UpdateApp { changes, .. } = &p.steps[0].op else {
+        panic!("{:?}", kinds(&p))
+    };
+    assert!(changes.contains(&Change::RedirectUris {
+        platform: Platform::Web,
+        from: vec![WEB.into(), SPA.into()],
+        to: vec![WEB.into()],
+    }));
+    assert!(changes.contains(&Change::RedirectUris {
+        platform: Platform::Spa,
+        from: vec![],
+        to: vec![SPA.into()],
+    }));
+    let body = &p.steps[0].op.writes(&Ids::default())[0].body;
+    assert_eq!(body["web"]["redirectUris"], serde_json::json!([WEB]));
+    assert_eq!(body["spa"]["redirectUris"], serde_json::json!([SPA]));
+    // A procedure that derives a URI on another host: marked.
+    let mut d = desired();
+    d.spa = "https://elsewhere.example/oauth2callback.html".into();
+    let p = build(
+        &Goal::Register(d),
+        &Recorded::default(),
+        &empty_tenant(),
+        &options(),
+    )
+    .unwrap();
+    assert!(p.steps[0].marks.contains(&Mark::ForeignOrigin(
+        "https://elsewhere.example/oauth2callback.html".into()
+    )));
+}
+
+#[test]
+fn a_resumed_run_plans_only_what_is_left() {
+    // The app and its secret were made; the service principal is missing.
+    let (mut r, mut t) = complete();
+    r.sp_object_id = None;
+    r.verified = false;
+    t.sp = None;
+    t.grant = None;
+    t.roles = Vec::new();
+    let p = build(&Goal::Register(desired()), &r, &t, &options()).unwrap();
+    assert_eq!(
+        kinds(&p),
+        [
+            "create_service_principal",
+            "grant_scopes",
+            "assign_roles",
+            "live_check"
+        ]
+    );
+    // A cut-off create: only its key recorded, the app not visible; created again under the
+    // same key.
+    let r = Recorded {
+        unique_name: Some("azreg-recorded".into()),
+        ..Recorded::default()
+    };
+    let lk = lookups(&r, "Intrexx Portal", None);
+    let t = Tenant {
+        app: not_found(&lk),
+        ..empty_tenant()
+    };
+    let p = build(&Goal::Register(desired()), &r, &t, &options()).unwrap();
+    assert!(matches!(&p.steps[0].op, Op::CreateApp { key, .. } if key == "azreg-recorded"));
+    // A secret a cut-off run asked for is removed before the new one.
+    let (mut r, mut t) = complete();
+    r.secret_hint = None;
+    r.secret_key_id = None;
+    r.pending_secret = Some("2026-11-30T10:00:00Z".into());
+    let Found::App(app) = &mut t.app else {
+        unreachable!()
+    };
+    app.creds[0].start = "2026-11-30T10:00:00Z".into();
+    let p = build(&Goal::Register(desired()), &r, &t, &options()).unwrap();
+    assert_eq!(kinds(&p), ["remove_secret", "add_secret", "live_check"]);
+}
+
+#[test]
+fn a_renewal_adds_checks_and_only_then_removes_the_recorded_key() {
+    let (r, t) = complete();
+    let goal = Goal::Renew {
+        secret: SecretSpec {
+            description: "Intrexx 2027".into(),
+            end: "2027-11-30".into(),
+        },
+        remove_old: true,
+    };
+    let p = build(&goal, &r, &t, &options()).unwrap();
+    assert_eq!(kinds(&p), ["add_secret", "live_check", "remove_secret"]);
+    let Op::RemoveSecret { key_id, .. } = &p.steps[2].op else {
+        unreachable!()
+    };
+    assert_eq!(Some(key_id), r.secret_key_id.as_ref());
+    // No recorded key on the app: nothing is removed.
+    let r2 = Recorded {
+        secret_key_id: Some("99999999-0000-4000-a000-000000000009".into()),
+        ..r
+    };
+    let p = build(&goal, &r2, &t, &options()).unwrap();
+    assert_eq!(kinds(&p), ["add_secret", "live_check"]);
+    assert!(p.notes.contains(&Note::NothingToRemove));
+}
+
+#[test]
+fn a_check_host_named_by_a_file_is_marked() {
+    let o = Options {
+        check: Some(Check {
+            host: "login.attacker.example".into(),
+            trusted: false,
+        }),
+        ..options()
+    };
+    let p = build(
+        &Goal::Register(desired()),
+        &Recorded::default(),
+        &empty_tenant(),
+        &o,
+    )
+    .unwrap();
+    let last = p.steps.last().unwrap();
+    assert_eq!(
+        last.marks,
+        [Mark::SecretToHost("login.attacker.example".into())]
+    );
+}
+
+#[test]
+fn answers_are_taken_by_operation_status_and_code() {
+    let (_, t) = complete();
+    let _ = t;
+    let sp = Op::CreateServicePrincipal { app: AppRef::New };
+    let grant = Op::GrantScopes {
+        sp: SpRef::New,
+        graph_sp: GRAPH_SP.into(),
+        add: vec!["User.Read".into()],
+        existing: None,
+    };
+    let roles = Op::AssignRoles {
+        sp: SpRef::New,
+        graph_sp: GRAPH_SP.into(),
+        roles: Vec::new(),
+        names: Vec::new(),
+    };
+    assert_eq!(take(&sp, 201, ""), Answer::Done);
+    assert_eq!(take(&sp, 400, "NoBackingApplicationObject"), Answer::Lag);
+    assert_eq!(
+        take(&sp, 409, "Request_MultipleObjectsWithSameKeyValue"),
+        Answer::Exists
+    );
+    assert_eq!(take(&grant, 400, "Request_BadRequest"), Answer::Lag);
+    assert_eq!(take(&roles, 400, "Request_BadRequest"), Answer::Lag);
+    assert_eq!(take(&roles, 404, "Request_ResourceNotFound"), Answer::Lag);
+    assert_eq!(take(&grant, 429, ""), Answer::Throttled);
+    assert_eq!(
+        take(&grant, 403, "Authorization_RequestDenied"),
+        Answer::Refused
+    );
+    let create = Op::CreateApp {
+        key: "k".into(),
+        name: "n".into(),
+        audience: "a".into(),
+        web: WEB.into(),
+        spa: SPA.into(),
+        permissions: Vec::new(),
+    };
+    assert_eq!(take(&create, 400, "Request_BadRequest"), Answer::Refused);
+}
+
+#[test]
+fn ids_stay_one_segment_and_keys_are_odata_literals() {
+    let w = Op::RemoveSecret {
+        app: AppRef::Known {
+            object_id: "../../beta/users?$select=id".into(),
+            client_id: "c".into(),
+        },
+        key_id: "k".into(),
+        hint: "h".into(),
+        why: RemoveWhy::Renewed,
+    }
+    .writes(&Ids::default());
+    assert_eq!(
+        w[0].path,
+        [
+            Seg::Name("applications"),
+            Seg::Id("../../beta/users?$select=id".into()),
+            Seg::Name("removePassword")
+        ]
+    );
+    let k = Seg::Key {
+        set: "applications",
+        property: "uniqueName",
+        value: "a'b".into(),
+    };
+    assert_eq!(k.text(), "applications(uniqueName='a''b')");
+}
+
+#[test]
+fn the_json_lists_each_write_in_order() {
+    let p = build(
+        &Goal::Register(desired()),
+        &Recorded::default(),
+        &empty_tenant(),
+        &options(),
+    )
+    .unwrap();
+    let j = p.to_json(Lang::De);
+    assert_eq!(j["schema"], "azreg.plan");
+    assert_eq!(j["signed_in"]["account"], "admin@contoso.example");
+    let writes = j["writes"].as_array().unwrap();
+    assert_eq!(writes.len(), 5);
+    assert_eq!(writes[0]["method"], "PATCH");
+    assert_eq!(writes[0]["headers"]["Prefer"], "create-if-missing");
+    assert_eq!(writes[2]["path"], "/v1.0/applications/<app.id>/addPassword");
+    assert_eq!(j["ops"][4]["marks"][0]["kind"], "application_permission");
+}

@@ -1,0 +1,184 @@
+//! "Let azreg do it" from the walkthrough: the same steps as `azreg apply`, on a thread of its
+//! own so that waiting for the sign-in and for Graph never holds up the screen. After the
+//! sign-in and the reads, the plan goes to the walkthrough ([`Event::Plan`]) and nothing is
+//! written until the admin says yes there; each save waits until the walkthrough has written
+//! the file.
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::oneshot;
+
+use super::prepare::{backoff, check_target, ctx, make_plan};
+use super::{Event, Run, Written};
+use crate::core::plan::{self, Goal, record};
+use crate::core::procedure::Procedure;
+use crate::core::progress::Progress;
+use crate::core::report::Report;
+use crate::i18n::Lang;
+use crate::remote::signin::login::{self, Login, Prompt, SignIn};
+use crate::tr;
+
+/// Where a run's writes are journaled: the front end's (the walkthrough keeps the journal
+/// beside its progress file).
+pub type Journal = Box<dyn FnMut(&Written) + Send>;
+
+/// One run, prepared from the walkthrough's state.
+#[derive(Debug)]
+pub struct Job {
+    sign_in: SignIn,
+    goal: Goal,
+    progress: Progress,
+    procedure: Procedure,
+    today: time::Date,
+    /// The clock for what the run records.
+    now: fn() -> toml::value::Datetime,
+}
+
+impl Job {
+    /// The values apply needs and the sign-in, or what is missing (in the procedure's
+    /// language). `graph` is the walkthrough's `--graph`; the authority is the progress file's.
+    pub fn new(
+        procedure: &Procedure,
+        progress: &Progress,
+        today: time::Date,
+        login: Login,
+        graph: Option<&str>,
+        now: fn() -> toml::value::Datetime,
+    ) -> Result<Job, String> {
+        let lang = procedure.lang();
+        let r = Report::new(procedure, progress, today);
+        let goal = Goal::Register(record::desired(&r, false).map_err(|u| {
+            let list: Vec<String> = u.iter().map(|x| x.message(lang)).collect();
+            tr!(
+                lang,
+                "values are missing or wrong: {list}",
+                "Werte fehlen oder sind falsch: {list}",
+                list = list.join("; "),
+            )
+        })?);
+        record::recorded(progress).map_err(|b| b.message(lang))?;
+        let sign_in = SignIn::new(login, None, graph, None, None, progress, lang)?;
+        Ok(Job {
+            sign_in,
+            goal,
+            progress: progress.clone(),
+            procedure: procedure.clone(),
+            today,
+            now,
+        })
+    }
+
+    /// The host the person signs in at, for the question before a run.
+    pub fn sign_in_host(&self) -> String {
+        self.sign_in
+            .authority
+            .host_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    async fn run(self, tx: &UnboundedSender<Event>, journal: Journal) -> Result<(), String> {
+        let lang: Lang = self.procedure.lang();
+        let graph = login::graph(&self.sign_in, lang, &mut |p| match p {
+            Prompt::Link(link) => {
+                let _ = tx.send(Event::Link(link.to_string(), None));
+                let (tx, again) = (tx.clone(), link.to_string());
+                login::open_browser(link, move |why| {
+                    let _ = tx.send(Event::Link(again, Some(why)));
+                });
+            }
+            Prompt::Code(c) => {
+                let _ = tx.send(Event::Code(c.clone()));
+            }
+        })
+        .await
+        .map_err(|e| e.message().to_string())?;
+        let recorded = record::recorded(&self.progress).map_err(|b| b.message(lang))?;
+        let root = format!(
+            "{}://{}",
+            graph.base().scheme(),
+            graph.base().host_str().unwrap_or_default()
+        );
+        let (authority, check) = check_target(None, &self.progress, &root, lang)?;
+        let options = plan::Options {
+            new_key: format!("azreg-{}", uuid::Uuid::new_v4()),
+            check: Some(check),
+            ..plan::Options::default()
+        };
+        let backoff = backoff(None);
+        let made = {
+            let mut reading = Run::walkthrough(
+                self.progress.clone(),
+                lang,
+                backoff,
+                tx.clone(),
+                Box::new(|_| {}),
+            );
+            make_plan(&graph, &mut reading, &self.goal, &recorded, &options)
+                .await
+                .map_err(|s| s.short(&self.procedure))?
+        };
+        let plan = made.map_err(|r| {
+            plan::refusal_text(&r, lang, &|f| self.procedure.step_of_field(f).to_string())
+        })?;
+        if plan.is_empty() {
+            let _ = tx.send(Event::Said(tr!(
+                lang,
+                "Nothing to do: the registration is as the record asks.",
+                "Nichts zu tun: die Registrierung ist so, wie der Datensatz es verlangt."
+            )));
+            return Ok(());
+        }
+        // Nothing is written before the admin saw the plan and said yes.
+        let (ack, answer) = oneshot::channel();
+        tx.send(Event::Plan(Box::new(plan.clone()), ack))
+            .map_err(|_| String::new())?;
+        if !answer.await.unwrap_or(false) {
+            return Err(tr!(
+                lang,
+                "not applied: nothing was changed",
+                "nicht ausgeführt: nichts wurde geändert"
+            ));
+        }
+        let ctx = ctx(self.now, &self.procedure, self.today, authority, &self.goal);
+        let mut run = Run::walkthrough(self.progress.clone(), lang, backoff, tx.clone(), journal);
+        super::execute(&graph, &plan, &ctx, &mut run)
+            .await
+            .map(|_| ())
+            .map_err(|s| s.short(&self.procedure))
+    }
+}
+
+/// Start the run; its events, the last one `Event::Ended`, arrive on `tx`. Sending on (or
+/// dropping) the returned sender stops it where it is, as Ctrl-C would: what is saved stays,
+/// and the next run goes on from there.
+/// `journal` takes each write.
+pub fn start(
+    job: Job,
+    journal: Journal,
+    tx: UnboundedSender<Event>,
+) -> std::io::Result<oneshot::Sender<()>> {
+    let (cancel, cancelled) = oneshot::channel::<()>();
+    std::thread::Builder::new()
+        .name("azreg-apply".into())
+        .spawn(move || {
+            let lang = job.procedure.lang();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            let ended = match runtime {
+                Ok(rt) => rt.block_on(async {
+                    tokio::select! {
+                        ended = job.run(&tx, journal) => ended,
+                        _ = cancelled => Err(tr!(
+                            lang,
+                            "cancelled; what was done is saved",
+                            "abgebrochen; Erledigtes ist gespeichert"
+                        )),
+                    }
+                }),
+                Err(e) => Err(e.to_string()),
+            };
+            let _ = tx.send(Event::Ended(ended));
+        })?;
+    Ok(cancel)
+}

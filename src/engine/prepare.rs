@@ -1,0 +1,122 @@
+//! Preparing a run, the same for the command line and the walkthrough: where the live check may
+//! send the secret, how long to wait, and the one path from a signed-in Graph client to a plan
+//! (read the tenant, then `core::plan::build`).
+
+use url::Url;
+
+use super::{Backoff, Ctx, Run, Stop};
+use crate::core::plan::{self, Goal, Plan, Recorded};
+use crate::core::procedure::Procedure;
+use crate::core::progress::Progress;
+use crate::i18n::Lang;
+
+/// The identity platform Microsoft runs for a cloud, by its Graph root (Microsoft's list of
+/// national cloud endpoints).
+fn microsoft_authority(graph_root: &str) -> &'static str {
+    let host = Url::parse(graph_root)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
+    match host.as_str() {
+        "graph.microsoft.us" | "dod-graph.microsoft.us" => "https://login.microsoftonline.us",
+        "microsoftgraph.chinacloudapi.cn" => "https://login.chinacloudapi.cn",
+        _ => crate::remote::verify::DEFAULT_AUTHORITY,
+    }
+}
+
+/// Where the live check sends the secret: the command line's `--authority`, else Microsoft's
+/// identity platform of the cloud in use; an authority only the progress file names is used
+/// only when the admin confirms it (`trusted: false`).
+pub fn check_target(
+    cli_authority: Option<&str>,
+    progress: &Progress,
+    graph_root: &str,
+    lang: Lang,
+) -> Result<(Url, plan::Check), String> {
+    let microsoft = microsoft_authority(graph_root);
+    let (text, named_by_file) = match (cli_authority, progress.authority.as_deref()) {
+        (Some(a), _) => (a, false),
+        (None, Some(f)) => (f, true),
+        (None, None) => (microsoft, false),
+    };
+    let url = crate::remote::verify::parse_authority(text, lang)?;
+    let host = url.host_str().unwrap_or_default().to_string();
+    let is_microsoft = url.as_str().trim_end_matches('/') == microsoft;
+    Ok((
+        url,
+        plan::Check {
+            host,
+            trusted: !named_by_file || is_microsoft,
+        },
+    ))
+}
+
+/// `--wait`, and the first wait (`AZREG_RETRY_FIRST_MS`, for tests: no test sleeps seconds).
+pub fn backoff(wait: Option<u64>) -> Backoff {
+    let b = Backoff::new(
+        wait.map(std::time::Duration::from_secs)
+            .unwrap_or(super::DEFAULT_WAIT),
+    );
+    match std::env::var("AZREG_RETRY_FIRST_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        Some(ms) => b.first(std::time::Duration::from_millis(ms.clamp(1, 5000))),
+        None => b,
+    }
+}
+
+/// Read the tenant and make the plan: the one path from sign-in to plan, for both front ends.
+pub async fn make_plan(
+    graph: &crate::remote::graph::Graph,
+    run: &mut Run<'_>,
+    goal: &Goal,
+    recorded: &Recorded,
+    options: &plan::Options,
+) -> Result<Result<Plan, plan::Refusal>, Stop> {
+    let who = super::read::who(graph, run).await?;
+    // A record for another tenant stops before the app is even looked for.
+    if let Some(rec) = &recorded.tenant_id
+        && !rec.eq_ignore_ascii_case(&who.tenant_id)
+    {
+        return Ok(Err(plan::Refusal::TenantMismatch {
+            recorded: rec.clone(),
+            who,
+        }));
+    }
+    let (name, consent) = match goal {
+        Goal::Register(d) => (d.name.as_str(), d.consent),
+        Goal::Renew { .. } => ("", false),
+    };
+    let lookups = plan::lookups(recorded, name, options.adopt.as_deref());
+    let tenant = super::read::tenant(graph, run, who, recorded, &lookups, consent).await?;
+    let mut made = plan::build(goal, recorded, &tenant, options);
+    if let Ok(p) = &mut made {
+        p.graph_host = graph.base().host_str().unwrap_or_default().to_string();
+    }
+    Ok(made)
+}
+
+/// What the engine needs besides the plan: the procedure whose steps it ticks (the parts a
+/// finished registration leaves done), the day, and where the live check goes.
+pub fn ctx<'p>(
+    now: fn() -> toml::value::Datetime,
+    p: &'p Procedure,
+    today: time::Date,
+    authority: Url,
+    goal: &Goal,
+) -> Ctx<'p> {
+    let parts = match goal {
+        Goal::Register(d) if d.consent => vec!["app", "secret", "consent", "ids"],
+        Goal::Register(_) => vec!["app", "secret", "ids"],
+        Goal::Renew { .. } => Vec::new(),
+    };
+    Ctx {
+        procedure: p,
+        today,
+        authority,
+        parts,
+        renewal: matches!(goal, Goal::Renew { .. }),
+        now,
+    }
+}

@@ -1,0 +1,346 @@
+//! A small Microsoft Graph v1.0 client for `apply`: it sends the writes of a plan as they are
+//! (`plan::Write`) and reads by path segments, never by joined strings; bodies read within
+//! bounds, one deadline per call, errors typed by status and Graph's `code`, never by message
+//! text, `Retry-After` kept. The token is a `Secret`: never printed, logged or saved.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use url::Url;
+
+use crate::core::plan::{Method, Seg, Write};
+use crate::i18n::{L, Lang};
+use crate::secret::Secret;
+use crate::tr;
+
+/// Graph's address in the public cloud.
+pub const DEFAULT_GRAPH: &str = "https://graph.microsoft.com";
+/// How long one call may take.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct Graph {
+    http: reqwest::Client,
+    /// `https://graph.microsoft.com/v1.0/`
+    base: Url,
+    token: Secret,
+    lang: Lang,
+}
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GraphError {
+    /// Graph answered with an error: its HTTP status and `error.code`, its message (cleaned),
+    /// and how long it asked to wait (`Retry-After`, seconds) when it did.
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+        retry_after: Option<u64>,
+    },
+    /// No answer (transport error, timeout), in words.
+    Unreachable(String),
+}
+
+impl GraphError {
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            GraphError::Refused { code, .. } => Some(code),
+            GraphError::Unreachable(_) => None,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            GraphError::Refused { status, .. } => Some(*status),
+            GraphError::Unreachable(_) => None,
+        }
+    }
+
+    /// "Not found": missing, or not yet replicated.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// Throttled or briefly unavailable (429, 503, 504): worth waiting, `Retry-After` first.
+    pub fn is_throttled(&self) -> bool {
+        matches!(self.status(), Some(429 | 503 | 504))
+    }
+
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            GraphError::Refused { retry_after, .. } => *retry_after,
+            GraphError::Unreachable(_) => None,
+        }
+    }
+
+    /// What it means and what the user can do, by `code`.
+    pub fn explain(&self, lang: Lang) -> String {
+        match self {
+            GraphError::Unreachable(why) => why.clone(),
+            GraphError::Refused {
+                status,
+                code,
+                message,
+                ..
+            } => {
+                let advice = match code.as_str() {
+                    "Authorization_RequestDenied" => L::new(
+                        "your account may not do this: creating app registrations needs the Application Administrator or Cloud Application Administrator role (or the tenant's \"Users can register applications\"); consent to Microsoft Graph application permissions needs a Privileged Role Administrator",
+                        "Ihr Konto darf das nicht: App-Registrierungen anlegen braucht die Rolle Anwendungsadministrator oder Cloudanwendungsadministrator (oder die Mandanteneinstellung „Benutzer können Anwendungen registrieren“); die Zustimmung zu Anwendungsberechtigungen von Microsoft Graph braucht einen Administrator für privilegierte Rollen",
+                    )
+                    .get(lang)
+                    .to_string(),
+                    "InvalidAuthenticationToken" => L::new(
+                        "the sign-in is not valid for Microsoft Graph (expired or for another resource): sign in again",
+                        "die Anmeldung gilt nicht für Microsoft Graph (abgelaufen oder für eine andere Ressource): melden Sie sich erneut an",
+                    )
+                    .get(lang)
+                    .to_string(),
+                    "Request_ResourceNotFound" => L::new(
+                        "not found (a new object may take a moment to appear everywhere)",
+                        "nicht gefunden (ein neues Objekt braucht einen Moment, bis es überall sichtbar ist)",
+                    )
+                    .get(lang)
+                    .to_string(),
+                    _ if *status == 429 || *status == 503 || *status == 504 => L::new(
+                        "Microsoft Graph is throttling or briefly unavailable: try again in a few minutes",
+                        "Microsoft Graph drosselt oder ist kurz nicht verfügbar: versuchen Sie es in ein paar Minuten erneut",
+                    )
+                    .get(lang)
+                    .to_string(),
+                    "Request_BadRequest" | "BadRequest" => L::new(
+                        "Microsoft Graph refused the request as invalid",
+                        "Microsoft Graph lehnte die Anfrage als ungültig ab",
+                    )
+                    .get(lang)
+                    .to_string(),
+                    _ => L::new("Microsoft Graph refused", "Microsoft Graph lehnte ab")
+                        .get(lang)
+                        .to_string(),
+                };
+                let code = crate::remote::verify::server_text(code);
+                tr!(
+                    lang,
+                    "{advice} (HTTP {status}, {code}: {message})",
+                    "{advice} (HTTP {status}, {code}: {message})",
+                    advice = advice,
+                    status = status,
+                    code = code,
+                    message = message,
+                )
+            }
+        }
+    }
+}
+
+impl Graph {
+    /// `graph_root`: `https://graph.microsoft.com` (or a national cloud's, or a stand-in).
+    pub fn new(graph_root: &str, token: Secret, lang: Lang) -> Result<Graph, String> {
+        let root = Url::parse(graph_root.trim_end_matches('/'))
+            .map_err(|e| format!("{graph_root:?}: {e}"))?;
+        if root.scheme() != "https" {
+            return Err(format!(
+                "{graph_root:?}: Microsoft Graph is reached over https only"
+            ));
+        }
+        let base = root
+            .join(&format!("{}/v1.0/", root.path().trim_end_matches('/')))
+            .map_err(|e| e.to_string())?;
+        let http = crate::remote::verify::client(CALL_TIMEOUT, &base)?;
+        Ok(Graph {
+            http,
+            base,
+            token,
+            lang,
+        })
+    }
+
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    /// The app the token was issued to (its `appid` claim), to name an app identity that
+    /// has no `/me`. The token is only decoded here, never shown or kept elsewhere.
+    pub fn token_app(&self) -> Option<String> {
+        use base64::Engine;
+        let payload = self.token.expose().split('.').nth(1)?;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload.trim_end_matches('='))
+            .ok()?;
+        let v: Value = serde_json::from_slice(&bytes).ok()?;
+        let app = v["appid"].as_str().or(v["azp"].as_str())?;
+        crate::core::fields::is_guid(app).then(|| app.to_ascii_lowercase())
+    }
+
+    /// The address of `path` (segments below `/v1.0/`, each percent-encoded as one segment)
+    /// with an optional query.
+    pub fn url(&self, path: &[Seg], query: Option<&str>) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut segs) = url.path_segments_mut() {
+            segs.pop_if_empty();
+            for s in path {
+                segs.push(&s.text());
+            }
+        }
+        url.set_query(query);
+        url
+    }
+
+    /// A read: the answer's JSON, or the error typed by Graph's code.
+    pub async fn get(&self, path: &[Seg], query: Option<&str>) -> Result<Value, GraphError> {
+        self.send(reqwest::Method::GET, self.url(path, query), None, None)
+            .await
+    }
+
+    /// A write of a plan, exactly as it is: the answer's JSON (`Null` for 204).
+    pub async fn write(&self, w: &Write) -> Result<Value, GraphError> {
+        let method = match w.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Patch => reqwest::Method::PATCH,
+        };
+        self.send(method, self.url(&w.path, None), Some(&w.body), w.prefer)
+            .await
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        url: Url,
+        body: Option<&Value>,
+        prefer: Option<&str>,
+    ) -> Result<Value, GraphError> {
+        let mut req = self
+            .http
+            .request(method, url.clone())
+            .bearer_auth(self.token.expose());
+        if let Some(p) = prefer {
+            req = req.header("Prefer", p);
+        }
+        if let Some(b) = body {
+            req = req
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(b.to_string());
+        }
+        let resp = req.send().await.map_err(|e| {
+            GraphError::Unreachable(crate::remote::verify::unreachable(&url, &e, self.lang))
+        })?;
+        let status = resp.status();
+        // Seconds only (an HTTP date is taken as "a moment"), and never beyond two minutes.
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().parse::<u64>().unwrap_or(5).min(120));
+        let text = crate::remote::verify::read_body(resp).await.map_err(|e| {
+            GraphError::Unreachable(crate::remote::verify::unreachable(&url, &e, self.lang))
+        })?;
+        if status.is_success() {
+            if text.trim().is_empty() {
+                return Ok(Value::Null);
+            }
+            return serde_json::from_str(&text).map_err(|_| {
+                GraphError::Unreachable(tr!(
+                    self.lang,
+                    "Microsoft Graph answered HTTP {} with something that is not JSON",
+                    "Microsoft Graph antwortete HTTP {} mit etwas, das kein JSON ist",
+                    status.as_u16()
+                ))
+            });
+        }
+        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let code = crate::remote::verify::server_text(v["error"]["code"].as_str().unwrap_or(""));
+        let throttled = matches!(status.as_u16(), 429 | 503 | 504);
+        if status.is_server_error() && code.is_empty() && !throttled {
+            return Err(GraphError::Unreachable(tr!(
+                self.lang,
+                "Microsoft Graph answered with a server error (HTTP {}): try again later",
+                "Microsoft Graph antwortete mit einem Serverfehler (HTTP {}): versuchen Sie es später noch einmal",
+                status.as_u16()
+            )));
+        }
+        Err(GraphError::Refused {
+            status: status.as_u16(),
+            code,
+            message: crate::remote::verify::server_text(
+                v["error"]["message"].as_str().unwrap_or(""),
+            ),
+            retry_after,
+        })
+    }
+}
+
+/// An OData string literal, percent-encoded for a `$filter`.
+pub fn filter_eq(property: &str, value: &str) -> String {
+    let literal = format!("{property} eq '{}'", value.replace('\'', "''"));
+    url::form_urlencoded::byte_serialize(literal.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_explained_by_code() {
+        let e = GraphError::Refused {
+            status: 403,
+            code: "Authorization_RequestDenied".into(),
+            message: "Insufficient privileges to complete the operation.".into(),
+            retry_after: None,
+        };
+        let t = e.explain(Lang::En);
+        assert!(t.contains("Application Administrator"), "{t}");
+        assert!(t.contains("HTTP 403, Authorization_RequestDenied"), "{t}");
+        assert!(e.explain(Lang::De).contains("Anwendungsadministrator"));
+        assert!(!e.is_throttled());
+        let c = GraphError::Refused {
+            status: 429,
+            code: "TooManyRequests".into(),
+            message: String::new(),
+            retry_after: Some(3),
+        };
+        assert!(c.is_throttled());
+        assert_eq!(c.retry_after(), Some(3));
+    }
+
+    #[test]
+    fn filters_double_quotes_and_encode() {
+        assert_eq!(
+            filter_eq("displayName", "Bob's"),
+            "displayName%20eq%20%27Bob%27%27s%27"
+        );
+    }
+
+    #[test]
+    fn only_https() {
+        assert!(Graph::new("http://graph.example", Secret::from("t"), Lang::En).is_err());
+        let g = Graph::new("https://graph.microsoft.com/", Secret::from("t"), Lang::En).unwrap();
+        assert_eq!(g.base().as_str(), "https://graph.microsoft.com/v1.0/");
+        // An id from a file stays one segment: no way to another path.
+        let u = g.url(
+            &[
+                Seg::Name("applications"),
+                Seg::Id("../../beta/users?$select=id".into()),
+            ],
+            None,
+        );
+        assert_eq!(
+            u.as_str(),
+            "https://graph.microsoft.com/v1.0/applications/..%2F..%2Fbeta%2Fusers%3F$select=id"
+        );
+        let u = g.url(
+            &[Seg::Key {
+                set: "applications",
+                property: "uniqueName",
+                value: "azreg-1".into(),
+            }],
+            Some("$select=id"),
+        );
+        assert_eq!(
+            u.as_str(),
+            "https://graph.microsoft.com/v1.0/applications(uniqueName='azreg-1')?$select=id"
+        );
+    }
+}

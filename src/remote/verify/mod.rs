@@ -1,0 +1,672 @@
+//! The live check: do the tenant, client ID and secret work, and are the redirect URIs
+//! registered? Endpoints and error codes: DOMAIN.md ("Checking the values without admin
+//! rights"). Advice is chosen by the numbers in `error_codes`, never by the text.
+//!
+//! The access token is never kept or shown; the secret goes only into the token request's
+//! body, and every message is scrubbed of it.
+
+mod answers;
+mod http;
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::i18n::{L, Lang};
+use crate::secret::Secret;
+use crate::tr;
+
+use answers::{EntraError, LEAK_MIN, more_advice, tenant_advice};
+pub use answers::{error_summary, redact, server_text};
+pub use http::{client, endpoint, fetch, is_loopback, read_body, unreachable};
+
+pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// What to check. Its `Debug` shows no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub authority: Url,
+    pub tenant: String,
+    pub client_id: String,
+    pub secret: Option<Secret>,
+    /// The language of the messages.
+    pub lang: Lang,
+    /// (label, URI, the step that enters it)
+    pub redirect_uris: Vec<(String, String, Option<usize>)>,
+}
+
+/// Values given instead of the stored ones.
+#[derive(Default)]
+pub struct Overrides {
+    pub authority: Option<String>,
+    pub tenant: Option<String>,
+    pub client_id: Option<String>,
+    /// The secret; when `None`, the stored one.
+    pub secret: Option<Secret>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestError {
+    /// A bad override or authority.
+    Usage(String),
+    /// The tenant or client ID is not there yet.
+    Missing(String),
+}
+
+impl RequestError {
+    pub fn message(&self) -> &str {
+        match self {
+            RequestError::Usage(m) | RequestError::Missing(m) => m,
+        }
+    }
+}
+
+impl Request {
+    /// The check for the values in the progress file, with overrides.
+    pub fn from_progress(
+        procedure: &crate::core::procedure::Procedure,
+        progress: &crate::core::progress::Progress,
+        today: time::Date,
+        overrides: Overrides,
+    ) -> Result<Self, RequestError> {
+        let report = crate::core::report::Report::new(procedure, progress, today);
+        let lang = procedure.lang();
+        let ctx = report.ctx();
+        let value = |id: &str| ctx.effective(id).map(|(v, _)| v);
+        let authority_text = overrides
+            .authority
+            .or_else(|| progress.authority.clone())
+            .unwrap_or_else(|| DEFAULT_AUTHORITY.into());
+        let authority = parse_authority(&authority_text, lang).map_err(RequestError::Usage)?;
+        let tenant = overrides.tenant.or_else(|| value("tenant_id"));
+        let client_id = overrides.client_id.or_else(|| value("client_id"));
+        let (Some(tenant), Some(client_id)) = (tenant, client_id) else {
+            return Err(RequestError::Missing(tr!(
+                lang,
+                "the tenant ID and the client ID are needed: enter them at step 23, or give --tenant and --client-id",
+                "Mandanten-ID und Client-ID werden gebraucht: tragen Sie sie in Schritt 23 ein oder geben Sie --tenant und --client-id an"
+            )));
+        };
+        for (what, v) in [("tenant", &tenant), ("client ID", &client_id)] {
+            if v.trim().is_empty() || crate::text::has_unsafe_chars(v) {
+                return Err(RequestError::Usage(tr!(
+                    lang,
+                    "the {what} is empty or has control characters",
+                    "{what} ist leer oder enthält Steuerzeichen",
+                    what = what,
+                )));
+            }
+        }
+        let redirect_uris = procedure
+            .fields
+            .iter()
+            .filter(|f| f.url_role == Some(crate::core::fields::UrlRole::Redirect))
+            .filter_map(|spec| {
+                let uri = value(&spec.id)?;
+                let step = procedure.entry_of_field(&spec.id);
+                let platform = spec.platform.as_deref().unwrap_or(&spec.label);
+                let label = tr!(
+                    lang,
+                    "{platform} redirect URI",
+                    "Umleitungs-URI {platform}",
+                    platform = platform
+                );
+                Some((label, uri, step))
+            })
+            .collect();
+        Ok(Request {
+            lang,
+            authority,
+            tenant: tenant.trim().to_string(),
+            client_id: client_id.trim().to_string(),
+            secret: overrides
+                .secret
+                .or_else(|| report.secret().map(Secret::from)),
+            redirect_uris,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Pass(String),
+    Fail(String),
+    /// The service could not be reached, or answered with a server error.
+    Unreachable(String),
+    Skipped(String),
+}
+
+impl Outcome {
+    pub fn mark(&self) -> &'static str {
+        match self {
+            Outcome::Pass(_) => "✓",
+            Outcome::Fail(_) => "✗",
+            Outcome::Unreachable(_) => "?",
+            Outcome::Skipped(_) => "-",
+        }
+    }
+    pub fn message(&self) -> &str {
+        match self {
+            Outcome::Pass(m) | Outcome::Fail(m) | Outcome::Unreachable(m) | Outcome::Skipped(m) => {
+                m
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Results {
+    pub tenant: Outcome,
+    pub credentials: Outcome,
+    pub redirects: Vec<(String, Outcome)>,
+}
+
+/// What a live check comes to, as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    /// A check failed.
+    Failed,
+    /// The service could not be reached.
+    Unreachable,
+    /// Values were missing (the credentials were not checked).
+    Incomplete,
+}
+
+impl Results {
+    /// All passed, a check failed, the service could not be reached, or values are missing.
+    pub fn verdict(&self) -> Verdict {
+        let all = || {
+            [&self.tenant, &self.credentials]
+                .into_iter()
+                .chain(self.redirects.iter().map(|(_, o)| o))
+        };
+        if all().any(|o| matches!(o, Outcome::Fail(_))) {
+            Verdict::Failed
+        } else if all().any(|o| matches!(o, Outcome::Unreachable(_))) {
+            Verdict::Unreachable
+        } else if matches!(self.credentials, Outcome::Skipped(_)) {
+            Verdict::Incomplete
+        } else {
+            Verdict::Passed
+        }
+    }
+
+    /// Tenant, client ID and secret were proven to belong together.
+    pub fn credentials_ok(&self) -> bool {
+        matches!(self.tenant, Outcome::Pass(_)) && matches!(self.credentials, Outcome::Pass(_))
+    }
+
+    /// The labels of the tenant and the credentials lines.
+    pub fn labels(lang: Lang) -> (String, String) {
+        (
+            L::new("Tenant", "Mandant").get(lang).to_string(),
+            L::new("Client ID and secret", "Client-ID und Schlüssel")
+                .get(lang)
+                .to_string(),
+        )
+    }
+
+    /// (what, outcome) lines in order.
+    pub fn lines(&self, lang: Lang) -> Vec<(String, &Outcome)> {
+        let mut v = vec![
+            (
+                L::new("Tenant", "Mandant").get(lang).to_string(),
+                &self.tenant,
+            ),
+            (
+                L::new("Client ID and secret", "Client-ID und Schlüssel")
+                    .get(lang)
+                    .to_string(),
+                &self.credentials,
+            ),
+        ];
+        v.extend(self.redirects.iter().map(|(l, o)| (l.clone(), o)));
+        v
+    }
+}
+
+/// `--authority`: https, or plain http only to a loopback address (tests).
+pub fn parse_authority(text: &str, lang: Lang) -> Result<Url, String> {
+    let shown = crate::text::clean_for_display(text);
+    let url = Url::parse(text.trim()).map_err(|e| {
+        tr!(
+            lang,
+            "--authority {shown:?}: not an address ({e})",
+            "--authority {shown:?}: keine Adresse ({e})",
+            shown = shown,
+            e = e,
+        )
+    })?;
+    let loopback = is_loopback(&url);
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if loopback => Ok(url),
+        _ => Err(tr!(
+            lang,
+            "--authority {shown:?}: use https (plain http only for loopback addresses)",
+            "--authority {shown:?}: verwenden Sie https (einfaches http nur für Loopback-Adressen)",
+            shown = shown,
+        )),
+    }
+}
+
+pub async fn check_tenant(
+    http: &reqwest::Client,
+    authority: &Url,
+    tenant: &str,
+    lang: Lang,
+) -> Outcome {
+    let url = endpoint(
+        authority,
+        tenant,
+        &["v2.0", ".well-known", "openid-configuration"],
+    );
+    let (status, body) = match fetch(http.get(url.clone()), &url, lang).await {
+        Ok(answer) => answer,
+        Err(why) => return Outcome::Unreachable(why),
+    };
+    if status.is_success() {
+        #[derive(Deserialize)]
+        struct Config {
+            issuer: String,
+        }
+        return match serde_json::from_str::<Config>(&body) {
+            Ok(c) => match c
+                .issuer
+                .split('/')
+                .find(|s| crate::core::fields::is_guid(s))
+            {
+                Some(id) => Outcome::Pass(tr!(
+                    lang,
+                    "found: tenant {id}",
+                    "gefunden: Mandant {id}",
+                    id = id
+                )),
+                None => Outcome::Pass(tr!(
+                    lang,
+                    "found (issuer {})",
+                    "gefunden (Aussteller {})",
+                    server_text(&c.issuer)
+                )),
+            },
+            Err(_) => Outcome::Fail(tr!(
+                lang,
+                "unexpected answer from {} (HTTP {}): is --authority right?",
+                "unerwartete Antwort von {} (HTTP {}): stimmt --authority?",
+                url.host_str().unwrap_or(""),
+                status.as_u16()
+            )),
+        };
+    }
+    let e: EntraError = serde_json::from_str(&body).unwrap_or_default();
+    Outcome::Fail(tenant_advice(&e, tenant, lang).unwrap_or_else(|| {
+        tr!(
+            lang,
+            "tenant check refused: {}",
+            "Mandantenprüfung abgelehnt: {}",
+            e.details(lang)
+        )
+    }))
+}
+
+pub async fn check_credentials(http: &reqwest::Client, req: &Request) -> Outcome {
+    let lang = req.lang;
+    let Some(secret) = req
+        .secret
+        .as_ref()
+        .map(Secret::expose)
+        .filter(|s| !s.is_empty())
+    else {
+        return Outcome::Skipped(tr!(
+            lang,
+            "no client secret: enter it at step 21, or give it in AZREG_CLIENT_SECRET or with --secret-stdin",
+            "kein geheimer Clientschlüssel: tragen Sie ihn in Schritt 21 ein oder geben Sie ihn in AZREG_CLIENT_SECRET oder mit --secret-stdin an"
+        ));
+    };
+    let url = endpoint(&req.authority, &req.tenant, &["oauth2", "v2.0", "token"]);
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", req.client_id.as_str()),
+        ("client_secret", secret),
+        ("scope", "https://graph.microsoft.com/.default"),
+    ];
+    let (status, body) = match fetch(http.post(url.clone()).form(&form), &url, lang).await {
+        Ok(answer) => answer,
+        Err(why) => return scrub(Outcome::Unreachable(why), secret),
+    };
+    if status.is_success() {
+        // The token itself is dropped unread beyond this check.
+        let has_token = serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .is_some_and(|v| v.get("access_token").is_some());
+        return if has_token {
+            Outcome::Pass(tr!(
+                lang,
+                "tenant, client ID and secret belong together (this does not prove Graph permissions or admin consent)",
+                "Mandant, Client-ID und Schlüssel gehören zusammen (das beweist keine Graph-Berechtigungen und keine Administratorzustimmung)"
+            ))
+        } else {
+            Outcome::Fail(tr!(
+                lang,
+                "unexpected answer: no token in a successful response",
+                "unerwartete Antwort: kein Token in einer erfolgreichen Antwort"
+            ))
+        };
+    }
+    let e: EntraError = serde_json::from_str(&body).unwrap_or_default();
+    let message = if let Some(t) = tenant_advice(&e, &req.tenant, lang) {
+        t
+    } else if e.has(700016) {
+        tr!(
+            lang,
+            "no app with client ID {} in this tenant (AADSTS700016): copy the Application (client) ID again at step 23, and check that it belongs to this tenant",
+            "keine App mit der Client-ID {} in diesem Mandanten (AADSTS700016): kopieren Sie die Anwendungs-ID (Client) in Schritt 23 noch einmal und prüfen Sie, ob sie zu diesem Mandanten gehört",
+            req.client_id
+        )
+    } else if e.has(7000215) {
+        tr!(
+            lang,
+            "wrong secret (AADSTS7000215): most often the Secret ID was copied instead of the Value; copy the column \"Value\" (step 21), or create a new secret if it is hidden now",
+            "falscher Schlüssel (AADSTS7000215): meist wurde die geheime ID statt des Werts kopiert; kopieren Sie die Spalte „Wert“ (Schritt 21) oder erstellen Sie einen neuen Schlüssel, wenn er jetzt verborgen ist"
+        )
+    } else if e.has(7000222) {
+        tr!(
+            lang,
+            "the secret has expired (AADSTS7000222): create a new one (steps 18 to 21)",
+            "der Schlüssel ist abgelaufen (AADSTS7000222): erstellen Sie einen neuen (Schritte 18 bis 21)"
+        )
+    } else if e.has(7000218) {
+        tr!(
+            lang,
+            "no secret was sent (AADSTS7000218): enter the client secret at step 21",
+            "es wurde kein Schlüssel gesendet (AADSTS7000218): tragen Sie den geheimen Clientschlüssel in Schritt 21 ein"
+        )
+    } else if let Some(advice) = e.error_codes.iter().find_map(|c| more_advice(*c, lang)) {
+        advice
+    } else {
+        tr!(
+            lang,
+            "sign-in refused: {}",
+            "Anmeldung abgelehnt: {}",
+            error_summary(&body, lang)
+        )
+    };
+    scrub(Outcome::Fail(message), secret)
+}
+
+pub async fn check_redirect(
+    http: &reqwest::Client,
+    req: &Request,
+    uri: &str,
+    step: Option<usize>,
+) -> Outcome {
+    let lang = req.lang;
+    let mut url = endpoint(
+        &req.authority,
+        &req.tenant,
+        &["oauth2", "v2.0", "authorize"],
+    );
+    url.query_pairs_mut()
+        .append_pair("client_id", &req.client_id)
+        .append_pair("response_type", "code")
+        .append_pair("scope", "openid")
+        .append_pair("redirect_uri", uri);
+    let body = match fetch(http.get(url.clone()), &url, lang).await {
+        Ok((_, body)) => body,
+        Err(why) => return Outcome::Unreachable(why),
+    };
+    if body.contains("AADSTS50011") {
+        return Outcome::Fail(match step {
+            Some(n) => tr!(
+                lang,
+                "redirect URI not registered (AADSTS50011): add it at step {n}, exactly as shown: {uri}",
+                "Umleitungs-URI nicht registriert (AADSTS50011): tragen Sie ihn in Schritt {n} ein, genau wie angezeigt: {uri}",
+                n = n,
+                uri = uri,
+            ),
+            None => tr!(
+                lang,
+                "redirect URI not registered (AADSTS50011): add it exactly as shown: {uri}",
+                "Umleitungs-URI nicht registriert (AADSTS50011): tragen Sie ihn genau wie angezeigt ein: {uri}",
+                uri = uri,
+            ),
+        });
+    }
+    Outcome::Pass(tr!(
+        lang,
+        "registered, as far as a sign-in request shows (a heuristic)",
+        "registriert, soweit eine Anmeldeanfrage es zeigt (eine Heuristik)"
+    ))
+}
+
+/// A check, or "no answer" once the deadline has passed.
+async fn within(
+    deadline: tokio::time::Instant,
+    (host, secs): (&str, f64),
+    lang: Lang,
+    fut: impl std::future::Future<Output = Outcome>,
+) -> Outcome {
+    tokio::time::timeout_at(deadline, fut)
+        .await
+        .unwrap_or_else(|_| {
+            Outcome::Unreachable(tr!(
+                lang,
+                "could not reach {host}: no answer in time (--timeout {secs} s for the whole check)",
+                "{host} nicht erreichbar: keine Antwort in der Zeit (--timeout {secs} s für die ganze Prüfung)",
+                host = host,
+                secs = secs,
+            ))
+        })
+}
+
+/// Run every check within one deadline for the whole run (`--timeout`): the tenant first,
+/// then the credentials and the redirect URIs at once (only for a tenant that exists); a check
+/// not finished by the deadline is "no answer". Every message is scrubbed of the secret.
+pub async fn run(http: &reqwest::Client, req: &Request, budget: Duration) -> Results {
+    run_reporting(http, req, budget, &mut |_, _| {}).await
+}
+
+/// `run`, telling `report` about each check (its line's label and outcome) as it ends.
+pub async fn run_reporting(
+    http: &reqwest::Client,
+    req: &Request,
+    budget: Duration,
+    report: &mut impl FnMut(&str, &Outcome),
+) -> Results {
+    use futures_util::StreamExt;
+    let lang = req.lang;
+    let deadline = tokio::time::Instant::now() + budget;
+    let host = req.authority.host_str().unwrap_or_default();
+    let secs = (host, budget.as_secs_f64());
+    let secret = req.secret.as_ref().map(Secret::expose).unwrap_or_default();
+    let labels = Results::labels(lang);
+
+    let tenant = scrub(
+        within(
+            deadline,
+            secs,
+            lang,
+            check_tenant(http, &req.authority, &req.tenant, lang),
+        )
+        .await,
+        secret,
+    );
+    report(&labels.0, &tenant);
+    if !matches!(tenant, Outcome::Pass(_)) {
+        let why = match &tenant {
+            Outcome::Unreachable(_) => L::new(
+                "the service could not be reached",
+                "der Dienst war nicht erreichbar",
+            ),
+            _ => L::new(
+                "the tenant check failed",
+                "die Mandantenprüfung schlug fehl",
+            ),
+        };
+        let why = why.get(lang);
+        let skipped = || {
+            Outcome::Skipped(tr!(
+                lang,
+                "not checked: {why}",
+                "nicht geprüft: {why}",
+                why = why
+            ))
+        };
+        let credentials = if matches!(tenant, Outcome::Unreachable(_)) {
+            tenant.clone()
+        } else {
+            skipped()
+        };
+        report(&labels.1, &credentials);
+        let redirects: Vec<_> = req
+            .redirect_uris
+            .iter()
+            .map(|(l, _, _)| (l.clone(), skipped()))
+            .collect();
+        for (l, o) in &redirects {
+            report(l, o);
+        }
+        return Results {
+            tenant,
+            credentials,
+            redirects,
+        };
+    }
+    // None = the credentials, Some(i) = the i-th redirect URI.
+    let mut pending = futures_util::stream::FuturesUnordered::new();
+    pending.push(Box::pin(async {
+        (
+            None,
+            within(deadline, secs, lang, check_credentials(http, req)).await,
+        )
+    })
+        as std::pin::Pin<
+            Box<dyn std::future::Future<Output = (Option<usize>, Outcome)> + Send + '_>,
+        >);
+    for (i, (_, uri, step)) in req.redirect_uris.iter().enumerate() {
+        pending.push(Box::pin(async move {
+            (
+                Some(i),
+                within(deadline, secs, lang, check_redirect(http, req, uri, *step)).await,
+            )
+        }));
+    }
+    let mut credentials = None;
+    let mut redirects: Vec<Option<Outcome>> = vec![None; req.redirect_uris.len()];
+    while let Some((slot, outcome)) = pending.next().await {
+        let outcome = scrub(outcome, secret);
+        match slot {
+            None => {
+                report(&labels.1, &outcome);
+                credentials = Some(outcome);
+            }
+            Some(i) => {
+                report(&req.redirect_uris[i].0, &outcome);
+                redirects[i] = Some(outcome);
+            }
+        }
+    }
+    Results {
+        tenant,
+        credentials: credentials.unwrap_or_else(|| Outcome::Skipped(String::new())),
+        redirects: req
+            .redirect_uris
+            .iter()
+            .zip(redirects)
+            .map(|((l, _, _), o)| {
+                (
+                    l.clone(),
+                    o.unwrap_or_else(|| Outcome::Skipped(String::new())),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Never let the secret through in a message.
+fn scrub(o: Outcome, secret: &str) -> Outcome {
+    if secret.chars().count() < LEAK_MIN {
+        return o;
+    }
+    let clean = |m: String| redact(&m, secret);
+    match o {
+        Outcome::Pass(m) => Outcome::Pass(clean(m)),
+        Outcome::Fail(m) => Outcome::Fail(clean(m)),
+        Outcome::Unreachable(m) => Outcome::Unreachable(clean(m)),
+        Outcome::Skipped(m) => Outcome::Skipped(clean(m)),
+    }
+}
+
+pub const HEURISTIC_NOTE: L = L::new(
+    "The redirect URI check is a heuristic: it only notices the error Entra ID shows for an unregistered URI (AADSTS50011).",
+    "Die Prüfung der Umleitungs-URIs ist eine Heuristik: sie bemerkt nur den Fehler, den Entra ID für einen nicht registrierten URI zeigt (AADSTS50011).",
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authority_must_be_https_except_loopback() {
+        assert!(parse_authority("https://login.microsoftonline.us", Lang::En).is_ok());
+        assert!(parse_authority("http://127.0.0.1:8080", Lang::En).is_ok());
+        assert!(parse_authority("http://localhost:1", Lang::En).is_ok());
+        assert!(parse_authority("http://login.example.com", Lang::De).is_err());
+        assert!(parse_authority("ftp://x", Lang::En).is_err());
+        assert!(parse_authority("nope", Lang::En).is_err());
+    }
+
+    #[test]
+    fn endpoints_put_the_tenant_in_one_segment() {
+        let a = Url::parse("https://login.microsoftonline.com").unwrap();
+        assert_eq!(
+            endpoint(&a, "t/../x", &["oauth2", "v2.0", "token"]).as_str(),
+            "https://login.microsoftonline.com/t%2F..%2Fx/oauth2/v2.0/token"
+        );
+        let b = Url::parse("http://127.0.0.1:9/base/").unwrap();
+        assert_eq!(
+            endpoint(&b, "abc", &["v2.0"]).as_str(),
+            "http://127.0.0.1:9/base/abc/v2.0"
+        );
+    }
+
+    #[test]
+    fn verdicts() {
+        let pass = || Outcome::Pass(String::new());
+        let r = |t, c, rd: Vec<Outcome>| Results {
+            tenant: t,
+            credentials: c,
+            redirects: rd.into_iter().map(|o| (String::new(), o)).collect(),
+        };
+        assert_eq!(r(pass(), pass(), vec![pass()]).verdict(), Verdict::Passed);
+        assert_eq!(
+            r(pass(), Outcome::Fail("x".into()), vec![]).verdict(),
+            Verdict::Failed
+        );
+        assert_eq!(
+            r(pass(), pass(), vec![Outcome::Fail("x".into())]).verdict(),
+            Verdict::Failed
+        );
+        assert_eq!(
+            r(
+                Outcome::Unreachable("x".into()),
+                Outcome::Unreachable("x".into()),
+                vec![]
+            )
+            .verdict(),
+            Verdict::Unreachable
+        );
+        assert_eq!(
+            r(pass(), Outcome::Skipped("x".into()), vec![]).verdict(),
+            Verdict::Incomplete
+        );
+    }
+
+    #[test]
+    fn scrub_removes_the_secret() {
+        let o = scrub(Outcome::Fail("bad abc8Q~zzz here".into()), "abc8Q~zzz");
+        assert_eq!(o.message(), "bad <redacted> here");
+    }
+}

@@ -7,7 +7,7 @@
 //!
 //! `cargo bench --bench apply`
 
-#[path = "../tests/common/graph/mod.rs"]
+#[path = "../tests/e2e/common/graph/mod.rs"]
 mod graph;
 
 use std::time::{Duration, Instant};

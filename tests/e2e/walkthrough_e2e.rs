@@ -1,8 +1,6 @@
 //! End-to-end: the real binary in a pseudo-terminal, read back from its screen.
 
-mod common;
-
-use common::{Pty, arg};
+use crate::common::{Pty, arg};
 
 #[test]
 fn marks_survive_quit_and_resume() {

@@ -1,18 +1,37 @@
-//! `azreg verify` against a local stand-in for Entra ID.
-
-mod common;
+//! `azreg verify` against the Entra ID stand-in (`common::graph`, the identity platform over
+//! plain HTTP on loopback, as azreg allows for tests), hostile servers, a black hole and a
+//! proxy that records what reaches it.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use common::entra::{Entra, Scenario, TOKEN, closed_port};
+use crate::common::graph::{Options, StandIn};
+use crate::common::{ProxyRecorder, black_hole, closed_port};
 
 const BIN: &str = env!("CARGO_BIN_EXE_azreg");
+/// The signature of every token the stand-in issues: never printed.
+const TOKEN: &str = "c2lnbmF0dXJl";
 const SECRET: &str = "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_";
-const CLIENT: &str = "0b1c2d3e-1111-2222-3333-444455556666";
 const TENANT: &str = "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff";
+const WEB: &str = "https://portal.example.com/oauth2/token/ms365-mycompany";
+const SPA: &str = "https://portal.example.com/oauth2callback.html";
 
-fn progress_file(dir: &std::path::Path, with_secret: bool) -> std::path::PathBuf {
+/// A registration in use at the stand-in, its secret valid for years: its client ID.
+fn registered(s: &StandIn) -> String {
+    s.seed_registration(&[WEB], &[SPA], true, "2099-01-01T00:00:00Z")
+        .0
+}
+
+fn stand_in() -> (StandIn, String) {
+    let s = StandIn::start(Options {
+        secret_misses: 0,
+        ..Options::default()
+    });
+    let client = registered(&s);
+    (s, client)
+}
+
+fn progress_file(dir: &std::path::Path, client: &str, with_secret: bool) -> std::path::PathBuf {
     let file = dir.join("p.toml");
     let secret = if with_secret {
         format!("client_secret = \"{SECRET}\"\n")
@@ -22,7 +41,7 @@ fn progress_file(dir: &std::path::Path, with_secret: bool) -> std::path::PathBuf
     std::fs::write(
         &file,
         format!(
-            "version = 1\n[values]\nportal_url = \"https://portal.example.com\"\ncollaboration = \"mycompany\"\nclient_id = \"{CLIENT}\"\ntenant_id = \"{TENANT}\"\n{secret}"
+            "version = 1\n[values]\nportal_url = \"https://portal.example.com\"\ncollaboration = \"mycompany\"\nclient_id = \"{client}\"\ntenant_id = \"{TENANT}\"\n{secret}"
         ),
     )
     .unwrap();
@@ -31,12 +50,13 @@ fn progress_file(dir: &std::path::Path, with_secret: bool) -> std::path::PathBuf
 
 fn verify(
     authority: &str,
+    client: &str,
     extra: &[&str],
     env: &[(&str, &str)],
     stdin: Option<&str>,
 ) -> (Output, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let file = progress_file(dir.path(), stdin.is_none() && env.is_empty());
+    let file = progress_file(dir.path(), client, stdin.is_none() && env.is_empty());
     let mut cmd = Command::new(BIN);
     cmd.args(["verify", "--authority", authority, "--file"])
         .arg(&file)
@@ -72,16 +92,13 @@ fn text(o: &Output) -> String {
 fn assert_no_leak(o: &Output) {
     let t = text(o);
     assert!(!t.contains(SECRET), "secret leaked:\n{t}");
-    assert!(
-        !t.contains(TOKEN) && !t.contains("SECRET-TOKEN"),
-        "token leaked:\n{t}"
-    );
+    assert!(!t.contains(TOKEN), "token leaked:\n{t}");
 }
 
 #[test]
 fn success_passes_and_sends_the_right_form() {
-    let entra = Entra::start(Scenario::Success);
-    let (o, dir) = verify(&entra.authority(), &[], &[], None);
+    let (s, client) = stand_in();
+    let (o, dir) = verify(&s.login_http_url(), &client, &[], &[], None);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
     assert!(
@@ -96,19 +113,20 @@ fn success_passes_and_sends_the_right_form() {
     assert!(t.contains("✓ Web redirect URI"), "{t}");
     assert!(t.contains("heuristic"), "{t}");
     assert_no_leak(&o);
-    let reqs = entra.requests();
+    let reqs = s.log();
     let token = reqs
         .iter()
         .find(|r| r.method == "POST")
         .expect("token request");
     assert_eq!(token.target, format!("/{TENANT}/oauth2/v2.0/token"));
+    // The stand-in took the secret (it answered with a token); its log masks it.
+    assert_eq!(token.status, 200);
     let form: Vec<(String, String)> = url::form_urlencoded::parse(token.body.as_bytes())
         .into_owned()
         .collect();
     let get = |k: &str| form.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str());
     assert_eq!(get("grant_type"), Some("client_credentials"));
-    assert_eq!(get("client_id"), Some(CLIENT));
-    assert_eq!(get("client_secret"), Some(SECRET));
+    assert_eq!(get("client_id"), Some(client.as_str()));
     assert_eq!(get("scope"), Some("https://graph.microsoft.com/.default"));
     let authorize: Vec<_> = reqs
         .iter()
@@ -123,55 +141,124 @@ fn success_passes_and_sends_the_right_form() {
     // The time of the successful check is kept; never the token.
     let saved = std::fs::read_to_string(dir.path().join("p.toml")).unwrap();
     assert!(saved.contains("last_verified = "), "{saved}");
-    assert!(!saved.contains("SECRET-TOKEN"));
+    assert!(!saved.contains(TOKEN));
 }
 
 #[test]
 fn failures_give_advice_by_error_code() {
-    let cases = [
-        (Scenario::UnknownTenant, "does not exist (AADSTS90002)"),
+    // (what the stand-in holds, the options given, what azreg must say)
+    type Case = (
+        &'static str,
+        fn(&StandIn) -> (String, Vec<String>),
+        &'static str,
+    );
+    let cases: [Case; 8] = [
         (
-            Scenario::MalformedTenant,
+            "unknown tenant",
+            |s| {
+                (
+                    registered(s),
+                    vec![
+                        "--tenant".into(),
+                        "aaaaaaaa-0000-4000-a000-00000000000a".into(),
+                    ],
+                )
+            },
+            "does not exist (AADSTS90002)",
+        ),
+        (
+            "malformed tenant",
+            |s| {
+                (
+                    registered(s),
+                    vec!["--tenant".into(), "not-a-tenant".into()],
+                )
+            },
             "not a valid tenant ID (AADSTS900023)",
         ),
-        (Scenario::WrongClientId, "no app with client ID"),
         (
-            Scenario::SecretIdAsSecret,
+            "unknown client ID",
+            |s| {
+                registered(s);
+                ("0b1c2d3e-1111-2222-3333-44445555ffff".into(), Vec::new())
+            },
+            "no app with client ID",
+        ),
+        (
+            "the Secret ID as the secret",
+            |s| {
+                let c = registered(s);
+                (c, vec!["--secret-stdin".into()])
+            },
             "Secret ID was copied instead of the Value",
         ),
         (
-            Scenario::ExpiredSecret,
+            "an expired secret",
+            |s| {
+                (
+                    s.seed_registration(&[WEB], &[SPA], true, "2020-01-01T00:00:00Z")
+                        .0,
+                    Vec::new(),
+                )
+            },
             "the secret has expired (AADSTS7000222)",
         ),
         (
-            Scenario::NoServicePrincipal,
+            "no service principal",
+            |s| {
+                (
+                    s.seed_registration(&[WEB], &[SPA], false, "2099-01-01T00:00:00Z")
+                        .0,
+                    Vec::new(),
+                )
+            },
             "the app has no service principal in this tenant (AADSTS7000229): create it with `az ad sp create",
         ),
         (
-            Scenario::ConsentRequired,
+            "consent required",
+            |s| (registered(s), Vec::new()),
             "admin consent is required (AADSTS90094/90095)",
         ),
         (
-            Scenario::OtherError,
-            "weird_error (AADSTS1234567); for a support request: trace_id trace-1234, correlation_id corr-5678",
+            "an unknown code",
+            |s| (registered(s), Vec::new()),
+            "weird_error (AADSTS1234567); for a support request: trace_id trace-1, correlation_id corr-1",
         ),
     ];
-    for (scenario, needle) in cases {
-        let entra = Entra::start(scenario);
-        let (o, dir) = verify(&entra.authority(), &[], &[], None);
+    for (what, setup, needle) in cases {
+        let refusal = match what {
+            "consent required" => Some((90094, "invalid_grant")),
+            "an unknown code" => Some((1234567, "weird_error")),
+            _ => None,
+        };
+        let s = StandIn::start(Options {
+            secret_misses: 0,
+            token_refusal: refusal,
+            ..Options::default()
+        });
+        let (client, args) = setup(&s);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let stdin = args
+            .contains(&"--secret-stdin")
+            .then_some("11111111-2222-3333-4444-555555555555\n");
+        let (o, dir) = verify(&s.login_http_url(), &client, &args, &[], stdin);
         let t = text(&o);
-        assert_eq!(o.status.code(), Some(4), "{scenario:?}: {t}");
-        assert!(t.contains(needle), "{scenario:?}: {t}");
+        assert_eq!(o.status.code(), Some(4), "{what}: {t}");
+        assert!(t.contains(needle), "{what}: {t}");
         assert_no_leak(&o);
         let saved = std::fs::read_to_string(dir.path().join("p.toml")).unwrap();
-        assert!(!saved.contains("last_verified"), "{scenario:?}");
+        assert!(!saved.contains("last_verified"), "{what}");
     }
 }
 
 #[test]
 fn unregistered_redirect_uri_is_reported() {
-    let entra = Entra::start(Scenario::SpaNotRegistered);
-    let (o, _) = verify(&entra.authority(), &[], &[], None);
+    let s = StandIn::start(Options {
+        secret_misses: 0,
+        ..Options::default()
+    });
+    let (client, _) = s.seed_registration(&[WEB], &[], true, "2099-01-01T00:00:00Z");
+    let (o, _) = verify(&s.login_http_url(), &client, &[], &[], None);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(4), "{t}");
     assert!(t.contains("✓ Web redirect URI"), "{t}");
@@ -180,14 +267,17 @@ fn unregistered_redirect_uri_is_reported() {
 
 #[test]
 fn server_error_timeout_and_refused_connection_exit_5() {
-    let entra = Entra::start(Scenario::ServerError);
-    let (o, _) = verify(&entra.authority(), &[], &[], None);
+    let s = StandIn::start(Options {
+        login_server_error: true,
+        ..Options::default()
+    });
+    let client = registered(&s);
+    let (o, _) = verify(&s.login_http_url(), &client, &[], &[], None);
     assert_eq!(o.status.code(), Some(5), "{}", text(&o));
     assert!(text(&o).contains("server error (HTTP 500)"));
 
-    let entra = Entra::start(Scenario::NeverAnswers);
     let start = std::time::Instant::now();
-    let (o, _) = verify(&entra.authority(), &["--timeout", "0.5"], &[], None);
+    let (o, _) = verify(&black_hole(), &client, &["--timeout", "0.5"], &[], None);
     assert_eq!(o.status.code(), Some(5), "{}", text(&o));
     assert!(
         text(&o).contains("could not reach 127.0.0.1: no answer in time"),
@@ -198,6 +288,7 @@ fn server_error_timeout_and_refused_connection_exit_5() {
 
     let (o, _) = verify(
         &format!("http://127.0.0.1:{}", closed_port()),
+        &client,
         &[],
         &[],
         None,
@@ -213,9 +304,10 @@ fn server_error_timeout_and_refused_connection_exit_5() {
 
 #[test]
 fn secret_from_the_environment_or_stdin_and_overrides() {
-    let entra = Entra::start(Scenario::Success);
+    let (s, client) = stand_in();
     let (o, _) = verify(
-        &entra.authority(),
+        &s.login_http_url(),
+        &client,
         &[],
         &[("AZREG_CLIENT_SECRET", SECRET)],
         None,
@@ -223,20 +315,22 @@ fn secret_from_the_environment_or_stdin_and_overrides() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_no_leak(&o);
     let (o, _) = verify(
-        &entra.authority(),
-        &["--secret-stdin", "--tenant", "contoso.onmicrosoft.com"],
+        &s.login_http_url(),
+        &client,
+        &["--secret-stdin", "--tenant", "organizations"],
         &[],
         Some(&format!("{SECRET}\n")),
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let reqs = entra.requests();
     assert!(
-        reqs.iter()
-            .any(|r| r.target.starts_with("/contoso.onmicrosoft.com/"))
+        s.log()
+            .iter()
+            .any(|r| r.target.starts_with("/organizations/"))
     );
     // No secret anywhere: the credential check is skipped, values missing.
     let (o, _) = verify(
-        &entra.authority(),
+        &s.login_http_url(),
+        &client,
         &[],
         &[("AZREG_CLIENT_SECRET", "")],
         None,
@@ -247,7 +341,7 @@ fn secret_from_the_environment_or_stdin_and_overrides() {
 
 #[test]
 fn authority_must_be_https_or_loopback() {
-    let (o, _) = verify("http://login.example.com", &[], &[], None);
+    let (o, _) = verify("http://login.example.com", TENANT, &[], &[], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("use https"));
 }
@@ -261,15 +355,16 @@ fn walkthrough_check_through_the_app() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use std::rc::Rc;
 
-    let entra = Entra::start(Scenario::SecretIdAsSecret);
+    let (s, client) = stand_in();
     let p = Rc::new(Procedure::embedded().unwrap());
     let mut progress = Progress::new(&p.id);
-    progress.authority = Some(entra.authority());
+    progress.authority = Some(s.login_http_url());
     progress.current = Some("copy-ids".into());
+    // The Secret ID where the value belongs.
     for (k, v) in [
-        ("client_id", CLIENT),
+        ("client_id", client.as_str()),
         ("tenant_id", TENANT),
-        ("client_secret", SECRET),
+        ("client_secret", "zzz8Q~abcdefghijklmnopqrstuvwxyz0123456_"),
     ] {
         progress.values.insert(k.into(), v.into());
     }
@@ -343,26 +438,26 @@ fn walkthrough_check_through_the_app() {
 
 #[test]
 fn v_in_the_walkthrough_shows_the_results() {
-    let entra = Entra::start(Scenario::Success);
+    let (s, client) = stand_in();
     let dir = tempfile::tempdir().unwrap();
-    let file = progress_file(dir.path(), true);
+    let file = progress_file(dir.path(), &client, true);
     let mut text = std::fs::read_to_string(&file).unwrap();
     text = text.replace(
         "version = 1\n",
         &format!(
             "version = 1\ncurrent = \"copy-ids\"\nauthority = \"{}\"\n",
-            entra.authority()
+            s.login_http_url()
         ),
     );
     std::fs::write(&file, text).unwrap();
-    let mut pty = common::Pty::spawn(&["--file", common::arg(&file)], &[], 120, 40);
+    let mut pty = crate::common::Pty::spawn(&["--file", crate::common::arg(&file)], &[], 120, 40);
     pty.wait_for("Step 23 of 23", 10);
     pty.send("V");
     // The progress file names another authority: the screen names the host, nothing is sent
     // before the user agrees.
     pty.wait_for("Send the secret to this host?", 5);
     pty.wait_for("authority 127.0.0.1", 5);
-    assert!(entra.requests().is_empty());
+    assert!(s.log().is_empty());
     pty.send("y");
     pty.wait_for("Live check passed", 10);
     pty.wait_for(
@@ -379,53 +474,53 @@ fn v_in_the_walkthrough_shows_the_results() {
 #[test]
 fn proxies_are_honoured_but_never_for_a_loopback_authority() {
     // A loopback authority (plain http carries the secret) never goes through a proxy.
-    let proxy = Entra::start(Scenario::Success);
-    let entra = Entra::start(Scenario::Success);
+    let proxy = ProxyRecorder::start();
+    let (s, client) = stand_in();
     let (o, _) = verify(
-        &entra.authority(),
+        &s.login_http_url(),
+        &client,
         &[],
         &[
-            ("HTTP_PROXY", &proxy.authority()),
-            ("http_proxy", &proxy.authority()),
-            ("ALL_PROXY", &proxy.authority()),
+            ("HTTP_PROXY", &proxy.url),
+            ("http_proxy", &proxy.url),
+            ("ALL_PROXY", &proxy.url),
             ("NO_PROXY", ""),
             ("AZREG_CLIENT_SECRET", SECRET),
         ],
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        proxy.requests().is_empty(),
-        "the proxy saw {:?}",
-        proxy.requests()
-    );
-    assert!(
-        entra
-            .requests()
-            .iter()
-            .any(|r| r.body.contains("client_secret"))
-    );
+    assert!(proxy.seen().is_empty(), "the proxy saw {:?}", proxy.seen());
+    assert!(s.log().iter().any(|r| r.body.contains("client_secret")));
     // Any other authority goes through HTTPS_PROXY, as an encrypted tunnel.
     let (o, _) = verify(
         "https://login.example.test",
+        &client,
         &["--timeout", "5"],
-        &[("HTTPS_PROXY", &proxy.authority()), ("NO_PROXY", "")],
+        &[("HTTPS_PROXY", &proxy.url), ("NO_PROXY", "")],
         None,
     );
     assert_eq!(o.status.code(), Some(5), "{}", text(&o));
-    assert!(proxy.requests().iter().any(|r| r.method == "PROXIED"));
+    assert!(
+        proxy
+            .seen()
+            .iter()
+            .any(|l| l.starts_with("CONNECT login.example.test:443")),
+        "{:?}",
+        proxy.seen()
+    );
 }
 
 mod hostile_servers {
     use super::*;
-    use common::hostile::{Hostile, Mode, NASTY};
+    use crate::common::hostile::{Hostile, Mode, NASTY};
     use std::time::{Duration, Instant};
 
     #[test]
     fn an_endless_body_is_cut_and_costs_little() {
         let h = Hostile::start(Mode::Huge { bytes: 1 << 30 });
         let start = Instant::now();
-        let (o, _) = verify(&h.authority(), &["--timeout", "20"], &[], None);
+        let (o, _) = verify(&h.authority(), TENANT, &["--timeout", "20"], &[], None);
         let t = text(&o);
         // Not the JSON expected: a failure, never a pass, and it ends long before 1 GB.
         assert!(!t.contains("✓"), "{t}");
@@ -446,7 +541,7 @@ mod hostile_servers {
     fn a_dripping_server_is_no_answer_within_the_whole_runs_timeout() {
         let h = Hostile::start(Mode::Drip);
         let start = Instant::now();
-        let (o, _) = verify(&h.authority(), &["--timeout", "3"], &[], None);
+        let (o, _) = verify(&h.authority(), TENANT, &["--timeout", "3"], &[], None);
         let t = text(&o);
         let took = start.elapsed();
         assert_eq!(o.status.code(), Some(5), "{t}");
@@ -457,7 +552,13 @@ mod hostile_servers {
     #[test]
     fn escape_sequences_from_a_server_never_reach_the_terminal() {
         let h = Hostile::start(Mode::Escapes);
-        let (o, _) = verify(&h.authority(), &[], &[], None);
+        let (o, _) = verify(
+            &h.authority(),
+            "0b1c2d3e-1111-2222-3333-444455556666",
+            &[],
+            &[],
+            None,
+        );
         let raw = [o.stdout.clone(), o.stderr.clone()].concat();
         for bad in [0x1b_u8, 0x07] {
             assert!(!raw.contains(&bad), "{:?}", text(&o));
@@ -471,7 +572,13 @@ mod hostile_servers {
     #[test]
     fn a_server_echoing_most_of_the_secret_gets_none_of_it_printed() {
         let h = Hostile::start(Mode::Echo);
-        let (o, _) = verify(&h.authority(), &[], &[], None);
+        let (o, _) = verify(
+            &h.authority(),
+            "0b1c2d3e-1111-2222-3333-444455556666",
+            &[],
+            &[],
+            None,
+        );
         let t = text(&o);
         assert_eq!(o.status.code(), Some(4), "{t}");
         let chars: Vec<char> = SECRET.chars().collect();
@@ -485,8 +592,8 @@ mod hostile_servers {
 
 #[test]
 fn json_output_for_scripts() {
-    let entra = Entra::start(Scenario::Success);
-    let (o, _) = verify(&entra.authority(), &["--json"], &[], None);
+    let (s, client) = stand_in();
+    let (o, _) = verify(&s.login_http_url(), &client, &["--json"], &[], None);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["exit_code"], 0);
@@ -500,18 +607,11 @@ fn json_output_for_scripts() {
 #[test]
 fn verify_prints_as_it_goes() {
     use std::io::BufRead;
-    let entra = Entra::start(Scenario::NeverAnswers);
+    let hole = black_hole();
     let dir = tempfile::tempdir().unwrap();
-    let file = progress_file(dir.path(), true);
+    let file = progress_file(dir.path(), "0b1c2d3e-1111-2222-3333-444455556666", true);
     let mut child = Command::new(BIN)
-        .args([
-            "verify",
-            "--timeout",
-            "4",
-            "--authority",
-            &entra.authority(),
-            "--file",
-        ])
+        .args(["verify", "--timeout", "4", "--authority", &hole, "--file"])
         .arg(&file)
         .env_remove("LANG")
         .env_remove("LC_ALL")

@@ -5,12 +5,10 @@
 //! 200 rounds by default; `AZREG_KILL_ROUNDS=2000 cargo test --test crash_kill -- --nocapture`
 //! runs more. `AZREG_KILL_SEED` repeats a run.
 
-mod common;
-
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::common::{Pty, arg};
 use azreg::core::procedure::Procedure;
-use common::{Pty, arg};
 
 /// A small deterministic generator, so a failing seed can be replayed.
 struct Lcg(u64);

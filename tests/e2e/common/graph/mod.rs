@@ -84,6 +84,12 @@ pub struct Options {
     pub secret_misses: u32,
     /// Every this many Graph requests is throttled: 429 with `Retry-After: 1` (0: never).
     pub throttle_every: u32,
+    /// The identity platform answers every request with a server error (HTTP 500, HTML).
+    pub login_server_error: bool,
+    /// The token endpoint refuses every client-credentials sign-in with this AADSTS code and
+    /// `error` (what the service answers for states azreg cannot make here, such as missing
+    /// admin consent).
+    pub token_refusal: Option<(u64, &'static str)>,
 }
 
 impl Options {
@@ -127,6 +133,8 @@ impl Default for Options {
             sp_read_misses: 1,
             secret_misses: 1,
             throttle_every: 0,
+            login_server_error: false,
+            token_refusal: None,
         }
     }
 }
@@ -167,6 +175,8 @@ pub struct State {
     graph_requests: u32,
     /// Owners (user principal names) by application object id.
     owners: HashMap<String, Vec<String>>,
+    /// When each client secret ends (RFC 3339), by the secret.
+    secret_ends: HashMap<String, String>,
     pub log: Vec<Logged>,
 }
 
@@ -197,6 +207,8 @@ pub struct StandIn {
     pub login_port: u16,
     pub graph_port: u16,
     pub arm_port: u16,
+    /// The identity platform over plain HTTP (loopback only, as azreg allows for tests).
+    pub login_http_port: u16,
     pub state: Arc<Mutex<State>>,
     /// The throwaway CA's certificate (PEM), for `REQUESTS_CA_BUNDLE` / `SSL_CERT_FILE`.
     pub ca_file: PathBuf,
@@ -256,7 +268,7 @@ impl StandIn {
         let dir = tempfile::tempdir().unwrap();
         let (tls, ca_file) = tls(dir.path());
         let state = Arc::new(Mutex::new(State::default()));
-        let listeners: Vec<TcpListener> = (0..3)
+        let listeners: Vec<TcpListener> = (0..4)
             .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
             .collect();
         let ports: Vec<u16> = listeners
@@ -269,6 +281,7 @@ impl StandIn {
             login_port: ports[0],
             graph_port: ports[1],
             arm_port: ports[2],
+            login_http_port: ports[3],
             state,
             ca_file,
             admin_app_id: String::new(),
@@ -281,7 +294,9 @@ impl StandIn {
             ports: (s.login_port, s.graph_port, s.arm_port),
             state: s.state.clone(),
         });
-        for (listener, name) in listeners.into_iter().zip(["login", "graph", "arm"]) {
+        let mut listeners = listeners.into_iter();
+        for name in ["login", "graph", "arm"] {
+            let listener = listeners.next().unwrap();
             let shared = shared.clone();
             let config = tls.config.clone();
             std::thread::spawn(move || {
@@ -292,6 +307,14 @@ impl StandIn {
                 }
             });
         }
+        // The identity platform over plain HTTP too: a loopback authority needs no CA.
+        let plain = listeners.next().unwrap();
+        std::thread::spawn(move || {
+            for tcp in plain.incoming().flatten() {
+                let shared = shared.clone();
+                std::thread::spawn(move || serve_plain(tcp, &shared, "login"));
+            }
+        });
         s
     }
 
@@ -356,6 +379,37 @@ impl StandIn {
     /// `azreg --file FILE apply --yes --device-code` against this stand-in.
     pub fn device_code_apply(&self, file: &Path) -> std::process::Command {
         self.device_code(file, &["apply", "--yes"])
+    }
+
+    /// A registration made by hand and in use: an app with these redirect URIs, a secret
+    /// valid until `secret_end` (RFC 3339) that the token endpoint takes at once, and, with
+    /// `sp`, its service principal. Its client ID and the secret's value.
+    pub fn seed_registration(
+        &self,
+        web: &[&str],
+        spa: &[&str],
+        sp: bool,
+        secret_end: &str,
+    ) -> (String, String) {
+        let (id, app_id) = self.seed_app("Intrexx Portal", web, spa, None);
+        let secret = "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_".to_string();
+        let mut st = self.state.lock().unwrap();
+        let key = st.new_id();
+        let i = st.app_index(&id, false).unwrap();
+        st.applications[i]["passwordCredentials"] = json!([{"keyId": key,
+            "displayName": "Intrexx connector", "hint": &secret[..3],
+            "startDateTime": "2026-01-01T00:00:00Z", "endDateTime": secret_end}]);
+        st.secrets.insert(app_id.clone(), vec![secret.clone()]);
+        st.secret_ends
+            .insert(secret.clone(), secret_end.to_string());
+        if sp {
+            let sp_id = st.new_id();
+            st.service_principals
+                .push(json!({"id": sp_id, "appId": app_id,
+                "displayName": "Intrexx Portal", "servicePrincipalNames": [app_id],
+                "accountEnabled": true}));
+        }
+        (app_id, secret)
     }
 
     /// The writes Graph carried out (not reads, not refusals), in order.
@@ -424,6 +478,11 @@ impl StandIn {
             .env_remove("LC_ALL")
             .stdin(std::process::Stdio::null());
         Some(cmd)
+    }
+
+    /// The identity platform over plain HTTP: no CA needed (azreg takes `http` for loopback).
+    pub fn login_http_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.login_http_port)
     }
 
     pub fn login_url(&self) -> String {
@@ -606,7 +665,22 @@ fn serve(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared, por
         return;
     };
     let tls = rustls::StreamOwned::new(conn, tcp);
-    let mut reader = BufReader::new(tls);
+    serve_on(tls, shared, port, |s| s.conn.send_close_notify());
+}
+
+/// The same over plain HTTP (the identity platform on a loopback port, as tests may use it).
+fn serve_plain(tcp: TcpStream, shared: &Shared, port: &'static str) {
+    let _ = tcp.set_read_timeout(Some(Duration::from_secs(30)));
+    serve_on(tcp, shared, port, |_| {});
+}
+
+fn serve_on<S: std::io::Read + Write>(
+    stream: S,
+    shared: &Shared,
+    port: &'static str,
+    close: impl Fn(&mut S),
+) {
+    let mut reader = BufReader::new(stream);
     while let Some(req) = read_request(&mut reader) {
         let throttled = port == "graph" && {
             let mut st = shared.state.lock().unwrap();
@@ -620,6 +694,8 @@ fn serve(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared, por
                 "TooManyRequests",
                 "Too many requests. Please retry after the time given in Retry-After.",
             )
+        } else if port == "login" && shared.opts.login_server_error {
+            (500, "<html>Internal Server Error</html>".into())
         } else {
             route(shared, port, &req)
         };
@@ -669,7 +745,7 @@ fn serve(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared, por
             .get("connection")
             .is_some_and(|c| c.eq_ignore_ascii_case("close"))
         {
-            stream.conn.send_close_notify();
+            close(stream);
             let _ = stream.flush();
             return;
         }

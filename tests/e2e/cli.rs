@@ -1,7 +1,7 @@
 //! Every subcommand as a process against temporary progress files.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_azreg");
@@ -76,23 +76,6 @@ fn stdout(o: &Output) -> String {
 }
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Compare with a committed snapshot; AZREG_UPDATE_SNAPSHOTS=1 rewrites it.
-fn snapshot(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(name);
-    if std::env::var_os("AZREG_UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("no snapshot {name}; run with AZREG_UPDATE_SNAPSHOTS=1"));
-    assert_eq!(
-        actual, expected,
-        "snapshot {name} differs (AZREG_UPDATE_SNAPSHOTS=1 rewrites it)"
-    );
 }
 
 #[test]
@@ -305,7 +288,7 @@ fn powershell_script_snapshot() {
         .unwrap()
         .to_string();
     assert!(key.starts_with("azreg-"), "{key}");
-    snapshot("script.ps1", &script.replace(&key, "azreg-<key>"));
+    insta::assert_snapshot!("script_ps1", script.replace(&key, "azreg-<key>"));
     assert!(script.contains("$SpaRedirectUri = 'https://portal.example.com/oauth2callback.html'"));
     assert!(
         script.contains(
@@ -323,7 +306,7 @@ fn escape_sequences_in_a_procedure_file_never_reach_the_terminal() {
     let s = Setup::new();
     s.walked();
     let nasty = "\\u001b]0;pwned\\u0007\\u001b[2J\\u202e";
-    let text = include_str!("../assets/procedure.en.toml")
+    let text = include_str!("../../assets/procedure.en.toml")
         .replacen(
             "title = \"Register your Intrexx portal as an app in Microsoft Azure\"",
             &format!("title = \"Register{nasty}\""),

@@ -1,9 +1,7 @@
 //! Copying through the real binary: OSC 52 in a pseudo-terminal without a display.
 
-mod common;
-
+use crate::common::{Pty, arg};
 use base64::Engine;
-use common::{Pty, arg};
 
 #[test]
 fn c_at_step_10_writes_the_uri_as_osc52() {

@@ -2,7 +2,6 @@
 #![allow(dead_code)]
 
 pub mod az;
-pub mod entra;
 pub mod graph;
 pub mod hostile;
 
@@ -207,4 +206,54 @@ impl Drop for Pty {
 
 pub fn arg(p: &Path) -> &str {
     p.to_str().expect("utf-8 temp path")
+}
+
+/// A loopback port where nothing listens.
+pub fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// A server on loopback that takes every connection and never answers: `http://127.0.0.1:PORT`.
+pub fn black_hole() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in l.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+/// An HTTP proxy that records the first line of each request (`CONNECT host:443 ...` for a
+/// tunnel, a whole URL for plain HTTP) and refuses it (502): where it sees nothing, nothing
+/// went through it.
+pub struct ProxyRecorder {
+    pub url: String,
+    pub seen: Arc<Mutex<Vec<String>>>,
+}
+
+impl ProxyRecorder {
+    pub fn start() -> ProxyRecorder {
+        use std::io::BufRead;
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://127.0.0.1:{}", l.local_addr().unwrap().port());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            for mut s in l.incoming().flatten() {
+                let mut line = String::new();
+                let _ = std::io::BufReader::new(&s).read_line(&mut line);
+                log.lock().unwrap().push(line.trim().to_string());
+                let _ = s.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+            }
+        });
+        ProxyRecorder { url, seen }
+    }
+
+    pub fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
 }

@@ -4,18 +4,16 @@
 //! as the Graph calls succeed, the progress file must hold what Graph handed out, and a refusal
 //! must stop at its step with the rest of the walkthrough still usable.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::Pty;
-use common::graph::{Options, StandIn};
+use crate::common::Pty;
+use crate::common::graph::{Options, StandIn};
 
 /// A progress file with the values apply needs, its authority the stand-in's.
 fn progress_file(s: &StandIn) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("p.toml");
-    let text = common::graph::APPLY_PROGRESS.replacen(
+    let text = crate::common::graph::APPLY_PROGRESS.replacen(
         "\n[values]",
         &format!("authority = \"{}\"\n\n[values]", s.login_url()),
         1,
@@ -29,15 +27,18 @@ fn walkthrough(s: &StandIn, file: &Path) -> Pty {
     Pty::spawn(
         &[
             "--file",
-            common::arg(file),
+            crate::common::arg(file),
             "--graph",
             &graph,
             "--clipboard",
             "osc52",
         ],
         &[
-            ("SSL_CERT_FILE", Some(common::arg(&s.ca_file))),
-            ("AZREG_RETRY_FIRST_MS", Some(common::graph::FAST_RETRY_MS)),
+            ("SSL_CERT_FILE", Some(crate::common::arg(&s.ca_file))),
+            (
+                "AZREG_RETRY_FIRST_MS",
+                Some(crate::common::graph::FAST_RETRY_MS),
+            ),
             ("TMUX", None),
         ],
         100,

@@ -1,16 +1,14 @@
 //! The interface in German: the walkthrough in a pseudo-terminal, the subcommands, and the
 //! layout of every card at 80x24.
 
-mod common;
-
 use std::process::Command;
 use std::rc::Rc;
 
+use crate::common::{BIN, Pty, arg};
 use azreg::core::procedure::Procedure;
 use azreg::core::progress::Progress;
 use azreg::i18n::Lang;
 use azreg::tui::app::{App, Config, Msg};
-use common::{BIN, Pty, arg};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

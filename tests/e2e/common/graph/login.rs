@@ -363,12 +363,31 @@ pub(super) fn login(
                 }
                 _ => false,
             };
+            if let Some((code, error)) = shared.opts.token_refusal {
+                return aad_error(400, code, error, "Refused for this test.");
+            }
             if lagging || !st.secrets.get(&client).is_some_and(|s| s.contains(secret)) {
                 return aad_error(
                     401,
                     7000215,
                     "invalid_client",
                     "Invalid client secret provided.",
+                );
+            }
+            // A secret past its end: AADSTS7000222. RFC 3339 in UTC compares as text.
+            let now = time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+            if st
+                .secret_ends
+                .get(secret.as_str())
+                .is_some_and(|end| end.as_str() < now.as_str())
+            {
+                return aad_error(
+                    401,
+                    7000222,
+                    "invalid_client",
+                    "The provided client secret keys are expired.",
                 );
             }
             if !st

@@ -4,12 +4,10 @@
 //! (`common/graph`, from Microsoft's documented contract, with replication lag on every path),
 //! signed in by device code.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::graph::{ADMIN_UPN, APPLY_PROGRESS, Options, StandIn, received_as_planned};
+use crate::common::graph::{ADMIN_UPN, APPLY_PROGRESS, Options, StandIn, received_as_planned};
 use serde_json::Value;
 
 fn progress_file(text: &str) -> (tempfile::TempDir, PathBuf) {
@@ -329,7 +327,7 @@ fn each_write_goes_into_the_journal_and_history_prints_it() {
         .to_string();
     assert!(!raw.contains(&secret), "a secret in the journal");
     assert!(!raw.contains("c2lnbmF0dXJl"), "a token in the journal");
-    let h = std::process::Command::new(common::BIN)
+    let h = std::process::Command::new(crate::common::BIN)
         .arg("--file")
         .arg(&file)
         .arg("history")
@@ -359,13 +357,13 @@ fn a_file_named_authority_needs_the_admin_not_just_yes() {
     );
     let (_dir, file) = progress_file(&named);
     let run = |extra: &[&str]| {
-        let mut cmd = std::process::Command::new(common::BIN);
+        let mut cmd = std::process::Command::new(crate::common::BIN);
         cmd.arg("--file")
             .arg(&file)
             .args(["apply", "--yes", "--device-code", "--graph", &s.graph_url()])
             .args(extra)
             .env("SSL_CERT_FILE", &s.ca_file)
-            .env("AZREG_RETRY_FIRST_MS", common::graph::FAST_RETRY_MS)
+            .env("AZREG_RETRY_FIRST_MS", crate::common::graph::FAST_RETRY_MS)
             .env_remove("LANG")
             .stdin(std::process::Stdio::null());
         cmd.output().unwrap()

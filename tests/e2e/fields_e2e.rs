@@ -1,8 +1,6 @@
 //! End-to-end: every value entered through the keys, kept across quit and resume.
 
-mod common;
-
-use common::{Pty, arg};
+use crate::common::{Pty, arg};
 
 const SECRET: &str = "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_";
 const CLIENT: &str = "0b1c2d3e-1111-2222-3333-444455556666";

@@ -1,9 +1,7 @@
 //! The interface as a person meets it, in a real pseudo-terminal: hints that only name keys that
 //! act, a checklist that uses a wide terminal, and `o` naming the app's own page.
 
-mod common;
-
-use common::{Pty, arg};
+use crate::common::{Pty, arg};
 
 const IDS: &str = "client_id = \"0b1c2d3e-1111-2222-3333-444455556666\"\ntenant_id = \"9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff\"\n";
 

@@ -2,18 +2,16 @@
 //! Azure CLI (from PyPI) against the Entra ID and Graph stand-in (`common/graph.rs`, written
 //! from Microsoft's documented contract, the same one the generated scripts are tested against).
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::az::{Az, az_cli};
-use common::graph::{Options, StandIn};
+use crate::common::az::{Az, az_cli};
+use crate::common::graph::{Options, StandIn};
 
 const BIN: &str = env!("CARGO_BIN_EXE_azreg");
 
 fn progress() -> &'static str {
-    common::graph::APPLY_PROGRESS
+    crate::common::graph::APPLY_PROGRESS
 }
 
 /// A progress file with every value apply needs, in a directory of its own.
@@ -41,7 +39,7 @@ fn apply_with(cli: &Az, s: &StandIn, file: &Path, extra: &[&str]) -> Output {
         ])
         .args(extra)
         .env("SSL_CERT_FILE", &s.ca_file)
-        .env("AZREG_RETRY_FIRST_MS", common::graph::FAST_RETRY_MS)
+        .env("AZREG_RETRY_FIRST_MS", crate::common::graph::FAST_RETRY_MS)
         .env_remove("LANG")
         .env_remove("LC_ALL")
         .stdin(Stdio::null());
@@ -451,10 +449,10 @@ fn in_a_terminal_the_device_code_is_copied() {
     let s = StandIn::start(Options::default());
     let (_dir, file) = progress_file();
     let (login, graph) = (s.login_url(), s.graph_url());
-    let mut pty = common::Pty::spawn(
+    let mut pty = crate::common::Pty::spawn(
         &[
             "--file",
-            common::arg(&file),
+            crate::common::arg(&file),
             "apply",
             "--device-code",
             "--authority",
@@ -465,8 +463,11 @@ fn in_a_terminal_the_device_code_is_copied() {
             "osc52",
         ],
         &[
-            ("SSL_CERT_FILE", Some(common::arg(&s.ca_file))),
-            ("AZREG_RETRY_FIRST_MS", Some(common::graph::FAST_RETRY_MS)),
+            ("SSL_CERT_FILE", Some(crate::common::arg(&s.ca_file))),
+            (
+                "AZREG_RETRY_FIRST_MS",
+                Some(crate::common::graph::FAST_RETRY_MS),
+            ),
             ("LANG", None),
             ("LC_ALL", None),
             ("TMUX", None),

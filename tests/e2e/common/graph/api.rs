@@ -251,6 +251,7 @@ pub(super) fn graph(
                     let app_id = app["appId"].as_str().unwrap_or_default().to_string();
                     st.secrets.entry(app_id).or_default().push(secret.clone());
                     st.secret_misses.insert(secret.clone(), opts.secret_misses);
+                    st.secret_ends.insert(secret.clone(), end.clone());
                     let mut answer = cred;
                     answer["secretText"] = json!(secret);
                     (200, answer.to_string())

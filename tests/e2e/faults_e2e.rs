@@ -1,11 +1,9 @@
 //! Faults, bad input and a second instance, against the real binary in a pseudo-terminal.
 
-mod common;
-
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{BIN, Pty, arg};
+use crate::common::{BIN, Pty, arg};
 
 const SECRET: &str = "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_";
 

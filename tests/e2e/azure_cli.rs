@@ -7,15 +7,13 @@
 //! says why and skips, unless `AZREG_REQUIRE_AZ_CLI=1` (set by `.ci/run`), which makes that a
 //! failure.
 
-mod common;
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
-use common::az::{Az, az_cli};
-use common::graph::{GRAPH_APP_ID, Options, StandIn};
+use crate::common::az::{Az, az_cli};
+use crate::common::graph::{GRAPH_APP_ID, Options, StandIn};
 
 const BIN: &str = env!("CARGO_BIN_EXE_azreg");
 

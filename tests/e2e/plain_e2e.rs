@@ -1,9 +1,7 @@
 //! The plain walkthrough (`TERM=dumb`, or `--plain`), driven line by line in a real
 //! pseudo-terminal: same steps, checks, messages and progress file, no escape sequences.
 
-mod common;
-
-use common::{Pty, arg};
+use crate::common::{Pty, arg};
 
 #[test]
 fn the_plain_walkthrough_line_by_line() {

@@ -4,13 +4,11 @@
 //! live check. Against the Entra ID and Graph stand-in (`common/graph.rs`, from Microsoft's
 //! documented contract), signed in by device code so no Azure CLI is needed.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::graph::{Options, StandIn};
+use crate::common::graph::{Options, StandIn};
 
 fn apply(s: &StandIn, file: &Path) -> Command {
     let mut cmd = s.device_code_apply(file);
@@ -33,7 +31,7 @@ fn killed_at_any_point_a_rerun_ends_with_one_app_and_one_working_secret() {
     });
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("p.toml");
-    std::fs::write(&file, common::graph::APPLY_PROGRESS).unwrap();
+    std::fs::write(&file, crate::common::graph::APPLY_PROGRESS).unwrap();
     // Round k kills the run right after the stand-in answered its k-th request (sign-in
     // included): after the create, between the service principal and the secret, right after
     // addPassword answered, during consent, ... Each run starts from what the earlier ones left.

@@ -1,9 +1,7 @@
 //! `azreg renew` in a real pseudo-terminal: the short walkthrough on the same progress file,
 //! ending with the new secret in the record and the old expiry in the history.
 
-mod common;
-
-use common::{Pty, arg};
+use crate::common::{Pty, arg};
 
 const NEW: &str = "new8Q~abcdefghijklmnopqrstuvwxyz0123456_";
 

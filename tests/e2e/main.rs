@@ -1,0 +1,28 @@
+//! The end-to-end and integration tests, one binary: the real azreg in a pseudo-terminal, its
+//! subcommands as processes, the Azure CLI from PyPI, all against the stand-ins in `common`
+//! (compiled once). The fast unit tests are beside the code (`cargo test --lib`).
+
+mod apply_e2e;
+mod apply_kill;
+mod apply_walkthrough;
+mod azure_cli;
+mod catalog_language;
+mod cli;
+mod cli_errors;
+mod clipboard_e2e;
+mod common;
+mod crash_kill;
+mod faults_e2e;
+mod fields_e2e;
+mod german;
+mod interface_e2e;
+mod plain_e2e;
+mod plan_e2e;
+mod properties;
+mod render;
+mod renew_e2e;
+mod screens;
+mod shared_dirs;
+mod signin;
+mod verify;
+mod walkthrough_e2e;

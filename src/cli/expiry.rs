@@ -50,9 +50,10 @@ pub fn run(
                 None,
                 tr!(
                     lang,
-                    "{name}: no expiry recorded (step 19)",
-                    "{name}: kein Ablaufdatum erfasst (Schritt 19)",
+                    "{name}: no expiry recorded (step {s})",
+                    "{name}: kein Ablaufdatum erfasst (Schritt {s})",
                     name = name,
+                    s = r.procedure.step_of_field("secret_expiry"),
                 ),
             ),
             Expiry::Past { date, days } => {

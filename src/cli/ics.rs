@@ -50,8 +50,9 @@ pub fn calendar(r: &Report, remind_days: u32, lang: Lang) -> Result<String, Stri
         Expiry::Unknown => {
             return Err(tr!(
                 lang,
-                "no expiry of the client secret is recorded (step 19): nothing to remind of",
-                "kein Ablaufdatum des geheimen Clientschlüssels erfasst (Schritt 19): nichts zu erinnern"
+                "no expiry of the client secret is recorded (step {s}): nothing to remind of",
+                "kein Ablaufdatum des geheimen Clientschlüssels erfasst (Schritt {s}): nichts zu erinnern",
+                s = r.procedure.step_of_field("secret_expiry"),
             ));
         }
         Expiry::Ok { date, .. } | Expiry::Soon { date, .. } | Expiry::Past { date, .. } => date,

@@ -194,13 +194,14 @@ say "application (client) ID: $client_id"
                         .collect::<String>()
                 })
                 .unwrap_or_default();
+            let step = s.step();
             format!(
                 r#"
 # The app registration azreg recorded (or --adopt named), updated: both redirect URIs each on
 # its own platform, the API permissions added; what others put there stays.
 say "updating the app registration $client_id"
 if ! object_id=$(rest --method GET --uri "$(url "/v1.0/applications(appId='$client_id')")" --query id --output tsv); then
-  say "the recorded client ID $client_id is not an app registration in tenant $tenant_id: signed in to another tenant? a typo in step 23? nothing was changed"
+  say "the recorded client ID $client_id is not an app registration in tenant $tenant_id: signed in to another tenant? a typo in step {step}? nothing was changed"
   exit 1
 fi
 object_id=$(guid "$object_id")

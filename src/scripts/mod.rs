@@ -28,6 +28,18 @@ pub struct Script {
     /// The secret azreg recorded: no second one while it is on the app.
     pub recorded_key: Option<String>,
     pub new_secret: bool,
+    /// The step where the client ID is copied, for "a typo in step …" (from the procedure).
+    pub client_id_step: String,
+}
+
+impl Script {
+    /// The step's label as plain text for a message in a script: letters and digits only.
+    fn step(&self) -> String {
+        self.client_id_step
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect()
+    }
 }
 
 impl Script {

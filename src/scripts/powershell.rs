@@ -166,7 +166,7 @@ Say "application (client) ID: $ClientId"
 # its own platform, the API permissions added; what others put there stays.
 Say "updating the app registration $ClientId"
 try {{ $app = Read-Graph "v1.0/applications(appId='$ClientId')" }} catch {{
-  Say "the recorded client ID $ClientId is not an app registration in tenant $TenantId`: signed in to another tenant? a typo in step 23? nothing was changed"
+  Say "the recorded client ID $ClientId is not an app registration in tenant $TenantId`: signed in to another tenant? a typo in step {step}? nothing was changed"
   exit 1
 }}
 $ObjectId = Guid-Of $app.id
@@ -183,6 +183,7 @@ $body = @{{
 $null = Invoke-Write 'update_app' $null 'PATCH' "v1.0/applications/$ObjectId" $body
 "#,
                 access = access.join(", "),
+                step = s.step(),
             )
         }
         Op::CreateServicePrincipal { .. } => format!(

@@ -94,6 +94,7 @@ pub fn run(env: &Env, kind: ScriptKind, args: &ScriptArgs, out: &mut dyn Write) 
         tenant_id: recorded.tenant_id.clone(),
         recorded_key: recorded.secret_key_id.clone(),
         new_secret: args.new_secret,
+        client_id_step: env.procedure.step_of_field("client_id").to_string(),
         goal,
         key,
     };

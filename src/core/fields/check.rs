@@ -316,8 +316,8 @@ fn check_date(value: &str, today: Date, lang: Lang, problems: &mut Vec<Problem>)
     if days < 0 {
         problems.push(Problem::error(tr!(
             lang,
-            "this date has passed: the secret has expired; create a new one (step 18)",
-            "dieses Datum ist vorbei: der Schlüssel ist abgelaufen; erstellen Sie einen neuen (Schritt 18)"
+            "this date has passed: the secret has expired; create a new client secret",
+            "dieses Datum ist vorbei: der Schlüssel ist abgelaufen; erstellen Sie einen neuen geheimen Clientschlüssel"
         )));
     } else if days <= 30 {
         problems.push(Problem::warning(tr!(

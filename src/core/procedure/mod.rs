@@ -608,6 +608,13 @@ impl Procedure {
             .filter(|e| matches!(e.kind, EntryKind::Step { .. }) && !e.in_guide)
     }
 
+    /// The labels of the first and the last step beyond the guide ("P1", "P3"), if any.
+    pub fn extra_range(&self) -> Option<(&str, &str)> {
+        let first = self.extra_steps().next()?;
+        let last = self.extra_steps().last()?;
+        Some((first.label.as_str(), last.label.as_str()))
+    }
+
     pub fn summary_index(&self) -> usize {
         self.entries.len() - 1
     }

@@ -161,6 +161,6 @@ fn refused(body: &str, lang: Lang) -> String {
         lang,
         "the sign-in was refused: {why}",
         "die Anmeldung wurde abgelehnt: {why}",
-        why = error_summary(body, lang),
+        why = error_summary(body, &Default::default(), lang),
     )
 }

@@ -20,24 +20,57 @@ pub(super) struct EntraError {
 
 /// What the user can do about the other codes Entra ID answers a sign-in with (DOMAIN.md,
 /// "More AADSTS codes"), by code, never by message text.
-pub(super) fn more_advice(code: u64, lang: Lang) -> Option<String> {
-    use crate::i18n::L;
+pub(super) fn more_advice(code: u64, steps: &super::Steps, lang: Lang) -> Option<String> {
+    use super::Steps;
+    let consent = Steps::paren(&steps.consent, lang);
+    let uris = match (&steps.web, &steps.spa) {
+        (Some(w), Some(s)) => tr!(
+            lang,
+            " at steps {w} and {s}",
+            " in den Schritten {w} und {s}",
+            w = w,
+            s = s,
+        ),
+        _ => String::new(),
+    };
+    let with_steps = match code {
+        65001 => Some(tr!(
+            lang,
+            "consent is missing (AADSTS65001): grant admin consent on the app's \"API permissions\" page{consent}",
+            "die Zustimmung fehlt (AADSTS65001): erteilen Sie die Administratorzustimmung auf der Seite „API-Berechtigungen“ der App{consent}",
+            consent = consent,
+        )),
+        65004 => Some(tr!(
+            lang,
+            "the user declined consent (AADSTS65004): sign in again and accept, or have an administrator grant consent{consent}",
+            "die Zustimmung wurde abgelehnt (AADSTS65004): melden Sie sich erneut an und stimmen Sie zu, oder lassen Sie einen Administrator zustimmen{consent}",
+            consent = consent,
+        )),
+        500113 => Some(tr!(
+            lang,
+            "the app has no redirect URI (AADSTS500113): enter them{uris}",
+            "die App hat keinen Umleitungs-URI (AADSTS500113): tragen Sie sie{uris} ein",
+            uris = uris,
+        )),
+        90094 | 90095 => Some(tr!(
+            lang,
+            "admin consent is required (AADSTS90094/90095): a Privileged Role Administrator (application permissions) or Cloud Application Administrator grants it{consent}",
+            "Administratorzustimmung ist nötig (AADSTS90094/90095): ein Administrator für privilegierte Rollen (Anwendungsberechtigungen) oder ein Cloudanwendungsadministrator erteilt sie{consent}",
+            consent = consent,
+        )),
+        _ => None,
+    };
+    if with_steps.is_some() {
+        return with_steps;
+    }
     let l = match code {
         7000229 => L::new(
             "the app has no service principal in this tenant (AADSTS7000229): create it with `az ad sp create --id <client ID>`, or open the app once under Enterprise applications; the scripts of `azreg script` do it",
             "die App hat in diesem Mandanten keinen Dienstprinzipal (AADSTS7000229): legen Sie ihn mit `az ad sp create --id <Client-ID>` an oder öffnen Sie die App einmal unter Unternehmensanwendungen; die Skripte von `azreg script` erledigen das",
         ),
-        65001 => L::new(
-            "consent is missing (AADSTS65001): grant admin consent on the app's \"API permissions\" page (step P3)",
-            "die Zustimmung fehlt (AADSTS65001): erteilen Sie die Administratorzustimmung auf der Seite „API-Berechtigungen“ der App (Schritt P3)",
-        ),
         65002 => L::new(
             "a first-party client may not ask for this permission (AADSTS65002): it must be pre-authorised; choose another sign-in app",
             "ein Microsoft-Client darf diese Berechtigung nicht anfordern (AADSTS65002): sie muss vorab autorisiert sein; wählen Sie eine andere Anmelde-App",
-        ),
-        65004 => L::new(
-            "the user declined consent (AADSTS65004): sign in again and accept, or have an administrator grant consent (step P3)",
-            "die Zustimmung wurde abgelehnt (AADSTS65004): melden Sie sich erneut an und stimmen Sie zu, oder lassen Sie einen Administrator zustimmen (Schritt P3)",
         ),
         50076 | 50079 => L::new(
             "multi-factor authentication is required (AADSTS50076/50079): sign in interactively and complete or register MFA",
@@ -58,14 +91,6 @@ pub(super) fn more_advice(code: u64, lang: Lang) -> Option<String> {
         50194 => L::new(
             "a single-tenant app was signed in through /common (AADSTS50194): use the tenant ID in the address",
             "eine Einzelmandanten-App wurde über /common angemeldet (AADSTS50194): verwenden Sie die Mandanten-ID in der Adresse",
-        ),
-        500113 => L::new(
-            "the app has no redirect URI (AADSTS500113): enter them at steps 10 and 14",
-            "die App hat keinen Umleitungs-URI (AADSTS500113): tragen Sie sie in den Schritten 10 und 14 ein",
-        ),
-        90094 | 90095 => L::new(
-            "admin consent is required (AADSTS90094/90095): a Privileged Role Administrator (application permissions) or Cloud Application Administrator grants it (step P3)",
-            "Administratorzustimmung ist nötig (AADSTS90094/90095): ein Administrator für privilegierte Rollen (Anwendungsberechtigungen) oder ein Cloudanwendungsadministrator erteilt sie (Schritt P3)",
         ),
         _ => return None,
     };
@@ -112,31 +137,40 @@ pub(super) fn or_none(s: &str, lang: Lang) -> &str {
     }
 }
 
-/// What an error answer of Entra ID says, for a person: the advice for its code, or its
-/// `error`, codes, `trace_id` and `correlation_id`, cleaned and cut. Any body is taken.
-pub fn error_summary(body: &str, lang: Lang) -> String {
+/// What an error answer of Entra ID says, for a person: the advice for its code (pointing to
+/// `steps` where the procedure has them), or its `error`, codes, `trace_id` and
+/// `correlation_id`, cleaned and cut. Any body is taken.
+pub fn error_summary(body: &str, steps: &super::Steps, lang: Lang) -> String {
     let e: EntraError = serde_json::from_str(body).unwrap_or_default();
     e.error_codes
         .iter()
-        .find_map(|c| more_advice(*c, lang))
+        .find_map(|c| more_advice(*c, steps, lang))
         .unwrap_or_else(|| e.details(lang))
 }
 
 /// Advice for the tenant codes, shared by both checks.
-pub(super) fn tenant_advice(e: &EntraError, tenant: &str, lang: Lang) -> Option<String> {
+pub(super) fn tenant_advice(
+    e: &EntraError,
+    tenant: &str,
+    steps: &super::Steps,
+    lang: Lang,
+) -> Option<String> {
+    let at = super::Steps::at(&steps.ids, lang);
     if e.has(90002) {
         Some(tr!(
             lang,
-            "the tenant {tenant} does not exist (AADSTS90002): copy the Directory (tenant) ID again at step 23",
-            "den Mandanten {tenant} gibt es nicht (AADSTS90002): kopieren Sie die Verzeichnis-ID (Mandant) in Schritt 23 noch einmal",
+            "the tenant {tenant} does not exist (AADSTS90002): copy the Directory (tenant) ID again{at}",
+            "den Mandanten {tenant} gibt es nicht (AADSTS90002): kopieren Sie die Verzeichnis-ID (Mandant){at} noch einmal",
             tenant = tenant,
+            at = at,
         ))
     } else if e.has(900023) {
         Some(tr!(
             lang,
-            "{tenant} is not a valid tenant ID (AADSTS900023): copy the Directory (tenant) ID again at step 23",
-            "{tenant} ist keine gültige Mandanten-ID (AADSTS900023): kopieren Sie die Verzeichnis-ID (Mandant) in Schritt 23 noch einmal",
+            "{tenant} is not a valid tenant ID (AADSTS900023): copy the Directory (tenant) ID again{at}",
+            "{tenant} ist keine gültige Mandanten-ID (AADSTS900023): kopieren Sie die Verzeichnis-ID (Mandant){at} noch einmal",
             tenant = tenant,
+            at = at,
         ))
     } else {
         None
@@ -224,6 +258,7 @@ mod more_advice_tests {
         assert_eq!(redact("x", "short"), "x");
         let summary = error_summary(
             &format!(r#"{{"error": "e{echoed}", "trace_id": "{echoed}"}}"#),
+            &Default::default(),
             Lang::En,
         );
         assert!(!redact(&summary, secret).contains("defghijk"));
@@ -231,6 +266,9 @@ mod more_advice_tests {
 
     #[test]
     fn every_documented_code_has_advice_in_both_languages() {
+        let steps =
+            super::super::Steps::of(&crate::core::procedure::Procedure::embedded().unwrap());
+        let more_advice = |code, lang| super::more_advice(code, &steps, lang);
         for code in [
             7000229, 65001, 65002, 65004, 50076, 50079, 53003, 50105, 50020, 50194, 500113, 90094,
             90095,
@@ -250,5 +288,14 @@ mod more_advice_tests {
         );
         assert!(more_advice(53003, Lang::En).unwrap().contains("browser"));
         assert!(more_advice(1234567, Lang::En).is_none());
+        // The steps come from the procedure; without one, the advice names none.
+        assert!(more_advice(65001, Lang::En).unwrap().ends_with("(step P3)"));
+        assert!(
+            more_advice(500113, Lang::De)
+                .unwrap()
+                .contains("Schritten 10 und 14")
+        );
+        let none = super::more_advice(65001, &Default::default(), Lang::En).unwrap();
+        assert!(!none.contains("step"), "{none}");
     }
 }

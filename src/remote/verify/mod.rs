@@ -33,7 +33,57 @@ pub struct Request {
     /// The language of the messages.
     pub lang: Lang,
     /// (label, URI, the step that enters it)
-    pub redirect_uris: Vec<(String, String, Option<usize>)>,
+    pub redirect_uris: Vec<(String, String, Option<String>)>,
+    /// Where the procedure asks for what the checks are about, for the advice.
+    pub steps: Steps,
+}
+
+/// Where the procedure asks for what an answer is about: step labels ("23", "P3") for the
+/// advice, from the procedure, never written into a message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Steps {
+    /// Where the tenant and client IDs are copied.
+    pub ids: Option<String>,
+    /// Where the secret's value is captured.
+    pub secret: Option<String>,
+    /// Where a new secret is begun.
+    pub new_secret: Option<String>,
+    /// Where admin consent is granted.
+    pub consent: Option<String>,
+    pub web: Option<String>,
+    pub spa: Option<String>,
+}
+
+impl Steps {
+    pub fn of(p: &crate::core::procedure::Procedure) -> Steps {
+        let of = |field: &str| p.entry_of_field(field).map(|i| p.label(i).to_string());
+        Steps {
+            ids: of("tenant_id"),
+            secret: of("client_secret"),
+            new_secret: p
+                .entries
+                .iter()
+                .position(|e| e.applied.as_deref() == Some("secret"))
+                .map(|i| p.label(i).to_string()),
+            consent: of(crate::core::report::CONSENT_FIELD),
+            web: of("web_redirect_uri"),
+            spa: of("spa_redirect_uri"),
+        }
+    }
+
+    /// " at step 23" (" in Schritt 23"), or nothing where the procedure has no such step.
+    pub fn at(step: &Option<String>, lang: Lang) -> String {
+        step.as_ref()
+            .map(|s| tr!(lang, " at step {s}", " in Schritt {s}", s = s))
+            .unwrap_or_default()
+    }
+
+    /// " (step P3)" (" (Schritt P3)"), or nothing.
+    pub fn paren(step: &Option<String>, lang: Lang) -> String {
+        step.as_ref()
+            .map(|s| tr!(lang, " (step {s})", " (Schritt {s})", s = s))
+            .unwrap_or_default()
+    }
 }
 
 /// Values given instead of the stored ones.
@@ -81,11 +131,13 @@ impl Request {
         let authority = parse_authority(&authority_text, lang).map_err(RequestError::Usage)?;
         let tenant = overrides.tenant.or_else(|| value("tenant_id"));
         let client_id = overrides.client_id.or_else(|| value("client_id"));
+        let steps = Steps::of(procedure);
         let (Some(tenant), Some(client_id)) = (tenant, client_id) else {
             return Err(RequestError::Missing(tr!(
                 lang,
-                "the tenant ID and the client ID are needed: enter them at step 23, or give --tenant and --client-id",
-                "Mandanten-ID und Client-ID werden gebraucht: tragen Sie sie in Schritt 23 ein oder geben Sie --tenant und --client-id an"
+                "the tenant ID and the client ID are needed: enter them{at}, or give --tenant and --client-id",
+                "Mandanten-ID und Client-ID werden gebraucht: tragen Sie sie{at} ein oder geben Sie --tenant und --client-id an",
+                at = Steps::at(&steps.ids, lang),
             )));
         };
         for (what, v) in [("tenant", &tenant), ("client ID", &client_id)] {
@@ -104,7 +156,9 @@ impl Request {
             .filter(|f| f.url_role == Some(crate::core::fields::UrlRole::Redirect))
             .filter_map(|spec| {
                 let uri = value(&spec.id)?;
-                let step = procedure.entry_of_field(&spec.id);
+                let step = procedure
+                    .entry_of_field(&spec.id)
+                    .map(|i| procedure.label(i).to_string());
                 let platform = spec.platform.as_deref().unwrap_or(&spec.label);
                 let label = tr!(
                     lang,
@@ -124,6 +178,7 @@ impl Request {
                 .secret
                 .or_else(|| report.secret().map(Secret::from)),
             redirect_uris,
+            steps,
         })
     }
 }
@@ -256,6 +311,7 @@ pub async fn check_tenant(
     http: &reqwest::Client,
     authority: &Url,
     tenant: &str,
+    steps: &Steps,
     lang: Lang,
 ) -> Outcome {
     let url = endpoint(
@@ -301,7 +357,7 @@ pub async fn check_tenant(
         };
     }
     let e: EntraError = serde_json::from_str(&body).unwrap_or_default();
-    Outcome::Fail(tenant_advice(&e, tenant, lang).unwrap_or_else(|| {
+    Outcome::Fail(tenant_advice(&e, tenant, steps, lang).unwrap_or_else(|| {
         tr!(
             lang,
             "tenant check refused: {}",
@@ -321,8 +377,9 @@ pub async fn check_credentials(http: &reqwest::Client, req: &Request) -> Outcome
     else {
         return Outcome::Skipped(tr!(
             lang,
-            "no client secret: enter it at step 21, or give it in AZREG_CLIENT_SECRET or with --secret-stdin",
-            "kein geheimer Clientschlüssel: tragen Sie ihn in Schritt 21 ein oder geben Sie ihn in AZREG_CLIENT_SECRET oder mit --secret-stdin an"
+            "no client secret: enter it{at}, or give it in AZREG_CLIENT_SECRET or with --secret-stdin",
+            "kein geheimer Clientschlüssel: tragen Sie ihn{at} ein oder geben Sie ihn in AZREG_CLIENT_SECRET oder mit --secret-stdin an",
+            at = Steps::at(&req.steps.secret, lang),
         ));
     };
     let url = endpoint(&req.authority, &req.tenant, &["oauth2", "v2.0", "token"]);
@@ -356,41 +413,50 @@ pub async fn check_credentials(http: &reqwest::Client, req: &Request) -> Outcome
         };
     }
     let e: EntraError = serde_json::from_str(&body).unwrap_or_default();
-    let message = if let Some(t) = tenant_advice(&e, &req.tenant, lang) {
+    let steps = &req.steps;
+    let message = if let Some(t) = tenant_advice(&e, &req.tenant, steps, lang) {
         t
     } else if e.has(700016) {
         tr!(
             lang,
-            "no app with client ID {} in this tenant (AADSTS700016): copy the Application (client) ID again at step 23, and check that it belongs to this tenant",
-            "keine App mit der Client-ID {} in diesem Mandanten (AADSTS700016): kopieren Sie die Anwendungs-ID (Client) in Schritt 23 noch einmal und prüfen Sie, ob sie zu diesem Mandanten gehört",
-            req.client_id
+            "no app with client ID {client} in this tenant (AADSTS700016): copy the Application (client) ID again{at}, and check that it belongs to this tenant",
+            "keine App mit der Client-ID {client} in diesem Mandanten (AADSTS700016): kopieren Sie die Anwendungs-ID (Client){at} noch einmal und prüfen Sie, ob sie zu diesem Mandanten gehört",
+            client = req.client_id,
+            at = Steps::at(&steps.ids, lang),
         )
     } else if e.has(7000215) {
         tr!(
             lang,
-            "wrong secret (AADSTS7000215): most often the Secret ID was copied instead of the Value; copy the column \"Value\" (step 21), or create a new secret if it is hidden now",
-            "falscher Schlüssel (AADSTS7000215): meist wurde die geheime ID statt des Werts kopiert; kopieren Sie die Spalte „Wert“ (Schritt 21) oder erstellen Sie einen neuen Schlüssel, wenn er jetzt verborgen ist"
+            "wrong secret (AADSTS7000215): most often the Secret ID was copied instead of the Value; copy the column \"Value\"{step}, or create a new secret if it is hidden now",
+            "falscher Schlüssel (AADSTS7000215): meist wurde die geheime ID statt des Werts kopiert; kopieren Sie die Spalte „Wert“{step} oder erstellen Sie einen neuen Schlüssel, wenn er jetzt verborgen ist",
+            step = Steps::paren(&steps.secret, lang),
         )
     } else if e.has(7000222) {
         tr!(
             lang,
-            "the secret has expired (AADSTS7000222): create a new one (steps 18 to 21)",
-            "der Schlüssel ist abgelaufen (AADSTS7000222): erstellen Sie einen neuen (Schritte 18 bis 21)"
+            "the secret has expired (AADSTS7000222): create a new one{step}",
+            "der Schlüssel ist abgelaufen (AADSTS7000222): erstellen Sie einen neuen{step}",
+            step = Steps::paren(&steps.new_secret, lang),
         )
     } else if e.has(7000218) {
         tr!(
             lang,
-            "no secret was sent (AADSTS7000218): enter the client secret at step 21",
-            "es wurde kein Schlüssel gesendet (AADSTS7000218): tragen Sie den geheimen Clientschlüssel in Schritt 21 ein"
+            "no secret was sent (AADSTS7000218): enter the client secret{at}",
+            "es wurde kein Schlüssel gesendet (AADSTS7000218): tragen Sie den geheimen Clientschlüssel{at} ein",
+            at = Steps::at(&steps.secret, lang),
         )
-    } else if let Some(advice) = e.error_codes.iter().find_map(|c| more_advice(*c, lang)) {
+    } else if let Some(advice) = e
+        .error_codes
+        .iter()
+        .find_map(|c| more_advice(*c, steps, lang))
+    {
         advice
     } else {
         tr!(
             lang,
             "sign-in refused: {}",
             "Anmeldung abgelehnt: {}",
-            error_summary(&body, lang)
+            error_summary(&body, steps, lang)
         )
     };
     scrub(Outcome::Fail(message), secret)
@@ -400,7 +466,7 @@ pub async fn check_redirect(
     http: &reqwest::Client,
     req: &Request,
     uri: &str,
-    step: Option<usize>,
+    step: Option<&str>,
 ) -> Outcome {
     let lang = req.lang;
     let mut url = endpoint(
@@ -488,7 +554,7 @@ pub async fn run_reporting(
             deadline,
             secs,
             lang,
-            check_tenant(http, &req.authority, &req.tenant, lang),
+            check_tenant(http, &req.authority, &req.tenant, &req.steps, lang),
         )
         .await,
         secret,
@@ -549,7 +615,13 @@ pub async fn run_reporting(
         pending.push(Box::pin(async move {
             (
                 Some(i),
-                within(deadline, secs, lang, check_redirect(http, req, uri, *step)).await,
+                within(
+                    deadline,
+                    secs,
+                    lang,
+                    check_redirect(http, req, uri, step.as_deref()),
+                )
+                .await,
             )
         }));
     }

@@ -5,7 +5,20 @@ use super::*;
 impl App {
     pub(super) fn start_verify(&mut self) -> Vec<Effect> {
         if !self.procedure.entries[self.cursor].step.verify {
-            self.info(tr!(self.lang(), "The live check runs at step 23 and on the summary: go there and press V", "Die Live-Prüfung läuft in Schritt 23 und in der Zusammenfassung: gehen Sie dorthin und drücken Sie V"));
+            let at: Vec<&str> = (0..self.procedure.entries.len())
+                .filter(|i| {
+                    self.procedure.entries[*i].step.verify
+                        && matches!(self.procedure.entries[*i].kind, EntryKind::Step { .. })
+                })
+                .map(|i| self.procedure.label(i))
+                .collect();
+            let at = at.join(", ");
+            self.info(tr!(
+                self.lang(),
+                "The live check runs at step {at} and on the summary: go there and press V",
+                "Die Live-Prüfung läuft in Schritt {at} und in der Zusammenfassung: gehen Sie dorthin und drücken Sie V",
+                at = at,
+            ));
             return Vec::new();
         }
         self.verify_now()

@@ -22,8 +22,8 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     );
     push(
         L::new(
-            "• Click through the portal: ↓ to step 1; Enter marks each step done.",
-            "• Durch das Portal klicken: ↓ zu Schritt 1; Enter hakt jeden Schritt ab.",
+            "• Click through the portal: ↓ to the first step; Enter marks each step done.",
+            "• Durch das Portal klicken: ↓ zum ersten Schritt; Enter hakt jeden Schritt ab.",
         )
         .get(lang),
         "",

@@ -39,10 +39,23 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
                 theme.ok(),
             ));
         } else {
+            let steps = p
+                .extra_range()
+                .map(|(first, last)| {
+                    tr!(
+                        lang,
+                        " (steps {first} to {last})",
+                        " (Schritte {first} bis {last})",
+                        first = first,
+                        last = last
+                    )
+                })
+                .unwrap_or_default();
             let t = tr!(
                 lang,
-                "The app is registered, but the connector cannot reach Microsoft 365 until the API permissions and the admin consent are done (steps P1 to P3).",
-                "Die App ist registriert, aber der Connector erreicht Microsoft 365 erst, wenn API-Berechtigungen und Administratorzustimmung erledigt sind (Schritte P1 bis P3)."
+                "The app is registered, but the connector cannot reach Microsoft 365 until the API permissions and the admin consent are done{steps}.",
+                "Die App ist registriert, aber der Connector erreicht Microsoft 365 erst, wenn API-Berechtigungen und Administratorzustimmung erledigt sind{steps}.",
+                steps = steps,
             );
             for l in wrap(&t, width, "") {
                 out.push(Line::styled(l, theme.warning()));

@@ -15,6 +15,9 @@ pub mod secret;
 pub mod text;
 pub mod tui;
 
+#[cfg(test)]
+mod worded_tests;
+
 /// For tests: an environment of fixed variables, as the `env` readers take it.
 #[cfg(test)]
 pub(crate) mod test_env {

@@ -78,7 +78,7 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         Some(path) => azreg::io::safe_fs::load_procedure(path),
         None => Procedure::embedded_in(lang),
     }
-    .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+    .map_err(|e| Failure::new(EXIT_USAGE, e.message(lang)))?;
     let lang = procedure.lang();
     if let Some(name) = &cli.profile {
         commands::profiles::check_name(name, lang)?;

@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     let ctx = p.context(&values, today);
     for spec in &p.fields {
         let _ = check(spec, value, &ctx);
-        if let Ok(clean) = clean_input(value, p.lang()) {
+        if let Ok(clean) = clean_input(value) {
             let once = normalize(spec, &clean);
             let twice = normalize(spec, &once);
             assert_eq!(once, twice, "{} not idempotent", spec.id);

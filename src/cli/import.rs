@@ -11,7 +11,12 @@ use std::io::{Read, Write};
 use serde_json::Value;
 
 use super::{EXIT_CHECK, EXIT_FILE, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
-use crate::core::edit::import::{find_object, take_import};
+use crate::core::edit::import::{ImportProblem, find_object, take_import};
+use crate::i18n::Worded;
+
+fn worded(problems: &[ImportProblem], lang: crate::i18n::Lang) -> Vec<String> {
+    problems.iter().map(|p| p.message(lang)).collect()
+}
 use crate::io::kept::keep_aside;
 use crate::tr;
 
@@ -58,7 +63,7 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
                 lang,
                 "not imported, nothing was changed:\n  {}",
                 "nicht importiert, nichts wurde geändert:\n  {}",
-                problems.join("\n  ")
+                worded(&problems, lang).join("\n  ")
             ),
         ));
     }
@@ -72,7 +77,7 @@ pub fn run(env: &Env, input: &mut dyn Read, out: &mut dyn Write) -> Outcome {
             &obj,
             (env.today, crate::io::clock::now()),
         )
-        .map_err(|p| Failure::new(EXIT_CHECK, p.join("; ")))?;
+        .map_err(|p| Failure::new(EXIT_CHECK, worded(&p, lang).join("; ")))?;
         env.save_opened(&mut opened)?;
         Ok(applied)
     });

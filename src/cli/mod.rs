@@ -175,6 +175,15 @@ impl Env {
             .map_err(|e| Failure::new(EXIT_FILE, e.message(&self.path, self.procedure.lang())))
     }
 
+    /// A save for the engine: why not, as it keeps it.
+    pub fn save_opened_unsaved(
+        &self,
+        opened: &mut Opened,
+    ) -> Result<(), crate::core::progress::Unsaved> {
+        store::save_keeping_original(&self.path, &opened.progress, &mut opened.backup_pending)
+            .map_err(|e| e.unsaved())
+    }
+
     pub fn save(&self, progress: &Progress) -> Result<(), Failure> {
         store::save_keeping_original(&self.path, progress, &mut false)
             .map_err(|e| Failure::new(EXIT_FILE, e.message(&self.path, self.procedure.lang())))

@@ -82,7 +82,12 @@ pub fn run(
             Err(e) => {
                 let m = e.message(procedure.lang());
                 (
-                    format!("unreadable: {m}"),
+                    crate::tr!(
+                        procedure.lang(),
+                        "unreadable: {m}",
+                        "nicht lesbar: {m}",
+                        m = m
+                    ),
                     serde_json::json!({"name": name, "file": path.display().to_string(), "done": null, "total": null, "error": m}),
                 )
             }
@@ -99,7 +104,14 @@ pub fn run(
         return Ok(EXIT_OK);
     }
     if !any {
-        writeln!(out, "no progress files yet in {}", state_dir.display()).map_err(io)?;
+        let dir = state_dir.display();
+        let none = crate::tr!(
+            procedure.lang(),
+            "no progress files yet in {dir}",
+            "noch keine Fortschrittsdateien in {dir}",
+            dir = dir
+        );
+        writeln!(out, "{none}").map_err(io)?;
     }
     Ok(EXIT_OK)
 }

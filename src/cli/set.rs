@@ -1,10 +1,12 @@
 //! `azreg set FIELD VALUE` and `azreg done STEP`: the walkthrough's two changes from the
 //! command line, with its validation, its lock and its messages.
 
+use crate::core::edit::SetOutcome;
+use crate::i18n::Worded;
 use std::io::{BufRead, Read, Write};
 
 use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
-use crate::core::fields::{self, FieldState};
+use crate::core::fields;
 use crate::core::procedure::EntryKind;
 use crate::core::report::Report;
 use crate::tr;
@@ -55,8 +57,8 @@ pub fn set(env: &Env, field: &str, source: Source, out: &mut dyn Write) -> Outco
             line.trim_end_matches(['\n', '\r']).to_string()
         }
     };
-    let cleaned = fields::clean_input(&raw, lang)
-        .map_err(|m| Failure::new(EXIT_CHECK, format!("{}: {m}", spec.label)))?;
+    let cleaned = fields::clean_input(&raw)
+        .map_err(|e| Failure::new(EXIT_CHECK, format!("{}: {}", spec.label, e.message(lang))))?;
     let value = fields::normalize(spec, &cleaned);
     let mut opened = env.open()?;
     for note in &opened.notes {
@@ -69,8 +71,8 @@ pub fn set(env: &Env, field: &str, source: Source, out: &mut dyn Write) -> Outco
         &value,
         (env.today, crate::io::clock::now(), "set"),
     );
-    let a = set.assessment;
-    if let (FieldState::Error, Some(p)) = (a.state(), a.first_error()) {
+    // The command line refuses a value in error; the walkthrough shows it in red to fix.
+    if let SetOutcome::Refused(why) = set.outcome() {
         return Err(Failure::new(
             EXIT_CHECK,
             tr!(
@@ -78,27 +80,11 @@ pub fn set(env: &Env, field: &str, source: Source, out: &mut dyn Write) -> Outco
                 "{}: {}; nothing was changed",
                 "{}: {}; nichts wurde geändert",
                 spec.label,
-                p.message
+                why
             ),
         ));
     }
-    let message = match (a.state(), a.problems.first()) {
-        (FieldState::Empty, _) => tr!(lang, "{} cleared", "{} geleert", spec.label),
-        (FieldState::Warning, Some(p)) => tr!(
-            lang,
-            "{} saved, but: {}",
-            "{} gespeichert, aber: {}",
-            spec.label,
-            p.message
-        ),
-        _ if a.derived => tr!(
-            lang,
-            "{} follows the derived value",
-            "{} folgt dem abgeleiteten Wert",
-            spec.label
-        ),
-        _ => tr!(lang, "{} saved", "{} gespeichert", spec.label),
-    };
+    let message = set.message(spec, lang);
     if set.changed {
         env.save_opened(&mut opened)?;
     }

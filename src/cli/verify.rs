@@ -1,5 +1,6 @@
 //! `azreg verify`: the live check from the command line.
 
+use crate::i18n::Worded;
 use std::io::{BufRead, Read, Write};
 use std::time::Duration;
 
@@ -23,10 +24,18 @@ pub fn request(
         secret,
     };
     verify::Request::from_progress(&env.procedure, progress, env.today, overrides).map_err(|e| {
-        match e {
-            verify::RequestError::Usage(m) => Failure::new(EXIT_USAGE, m),
-            verify::RequestError::Missing(m) => Failure::new(EXIT_CHECK, m),
+        let lang = env.procedure.lang();
+        let code = if e.is_usage() { EXIT_USAGE } else { EXIT_CHECK };
+        let mut message = e.message(lang);
+        // Here they can also be given on the command line.
+        if !e.is_usage() {
+            message.push_str(&tr!(
+                lang,
+                ", or give --tenant and --client-id",
+                " oder geben Sie --tenant und --client-id an"
+            ));
         }
+        Failure::new(code, message)
     })
 }
 
@@ -42,7 +51,18 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
         (&mut *stdin)
             .take(MAX_SECRET_LINE)
             .read_line(&mut line)
-            .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot read stdin: {e}")))?;
+            .map_err(|e| {
+                let lang = env.procedure.lang();
+                Failure::new(
+                    EXIT_USAGE,
+                    tr!(
+                        lang,
+                        "cannot read stdin: {e}",
+                        "stdin nicht lesbar: {e}",
+                        e = e
+                    ),
+                )
+            })?;
         if line.len() as u64 >= MAX_SECRET_LINE && !line.ends_with('\n') {
             return Err(Failure::new(
                 EXIT_USAGE,
@@ -59,7 +79,8 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
         return Err(Failure::new(EXIT_USAGE, "--timeout takes 0 to 600 seconds"));
     }
     let budget = Duration::from_secs_f64(args.timeout);
-    let http = verify::client(budget, &req.authority).map_err(|e| Failure::new(EXIT_USAGE, e))?;
+    let http = crate::remote::http::client(budget, &req.authority)
+        .map_err(|e| Failure::new(EXIT_USAGE, e.message(env.procedure.lang())))?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

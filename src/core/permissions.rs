@@ -113,8 +113,85 @@ fn parse_kind(s: &str) -> Option<Kind> {
     }
 }
 
+/// What is wrong with an entry of a permission list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListProblem {
+    /// The type after ":" is neither delegated nor application.
+    BadKind {
+        token: String,
+    },
+    Unknown {
+        name: String,
+    },
+    /// Names are case-sensitive in Azure.
+    Case {
+        name: String,
+        canonical: &'static str,
+    },
+    /// No permission of this name and kind.
+    NoSuchKind {
+        canonical: &'static str,
+        kind: Kind,
+    },
+}
+
+impl crate::i18n::Worded for ListProblem {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            ListProblem::BadKind { token } => tr!(
+                lang,
+                "{token}: the type after \":\" is Delegated or Application",
+                "{token}: der Typ nach „:“ ist Delegated (delegiert) oder Application (Anwendung)",
+                token = token,
+            ),
+            ListProblem::Unknown { name } => tr!(
+                lang,
+                "{name}: Microsoft Graph has no permission of this name (see the list on Intrexx's page \"API permissions for the Connector for Microsoft 365 and Teams\")",
+                "{name}: Microsoft Graph hat keine Berechtigung dieses Namens (siehe die Liste auf der Intrexx-Seite „API-Berechtigungen für den Connector für Microsoft 365 und Teams“)",
+                name = name,
+            ),
+            ListProblem::Case { name, canonical } => tr!(
+                lang,
+                "{name}: write it as {canonical} (permission names are case-sensitive in Azure)",
+                "{name}: schreiben Sie {canonical} (Berechtigungsnamen unterscheiden in Azure Groß- und Kleinschreibung)",
+                name = name,
+                canonical = canonical,
+            ),
+            ListProblem::NoSuchKind { canonical, kind } => tr!(
+                lang,
+                "{canonical}: Microsoft Graph has no {k} permission of this name",
+                "{canonical}: Microsoft Graph hat keine Berechtigung vom Typ {k} mit diesem Namen",
+                canonical = canonical,
+                k = kind.label(lang),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+impl crate::i18n::Samples for ListProblem {
+    fn samples() -> Vec<Self> {
+        vec![
+            ListProblem::BadKind {
+                token: "X:Q".into(),
+            },
+            ListProblem::Unknown {
+                name: "User.Reed".into(),
+            },
+            ListProblem::Case {
+                name: "user.read".into(),
+                canonical: "User.Read",
+            },
+            ListProblem::NoSuchKind {
+                canonical: "User.Read",
+                kind: Kind::Application,
+            },
+        ]
+    }
+}
+
 /// Parse a list; every problem is reported, each naming the entry.
-pub fn parse(text: &str, lang: Lang) -> Result<Vec<Permission>, Vec<String>> {
+pub fn parse(text: &str) -> Result<Vec<Permission>, Vec<ListProblem>> {
     let c = catalogue();
     let mut out: Vec<Permission> = Vec::new();
     let mut problems = Vec::new();
@@ -126,34 +203,25 @@ pub fn parse(text: &str, lang: Lang) -> Result<Vec<Permission>, Vec<String>> {
             Some((n, k)) => match parse_kind(k) {
                 Some(k) => (n, Some(k)),
                 None => {
-                    problems.push(tr!(
-                        lang,
-                        "{token}: the type after \":\" is Delegated or Application",
-                        "{token}: der Typ nach „:“ ist Delegated (delegiert) oder Application (Anwendung)",
-                        token = token,
-                    ));
+                    problems.push(ListProblem::BadKind {
+                        token: token.to_string(),
+                    });
                     continue;
                 }
             },
             None => (token, None),
         };
         let Some(&canonical) = c.by_lower.get(&name.to_ascii_lowercase()) else {
-            problems.push(tr!(
-                lang,
-                "{name}: Microsoft Graph has no permission of this name (see the list on Intrexx's page \"API permissions for the Connector for Microsoft 365 and Teams\")",
-                "{name}: Microsoft Graph hat keine Berechtigung dieses Namens (siehe die Liste auf der Intrexx-Seite „API-Berechtigungen für den Connector für Microsoft 365 und Teams“)",
-                name = name,
-            ));
+            problems.push(ListProblem::Unknown {
+                name: name.to_string(),
+            });
             continue;
         };
         if canonical != name {
-            problems.push(tr!(
-                lang,
-                "{name}: write it as {canonical} (permission names are case-sensitive in Azure)",
-                "{name}: schreiben Sie {canonical} (Berechtigungsnamen unterscheiden in Azure Groß- und Kleinschreibung)",
-                name = name,
-                canonical = canonical,
-            ));
+            problems.push(ListProblem::Case {
+                name: name.to_string(),
+                canonical,
+            });
             continue;
         }
         let kind = kind.unwrap_or(if c.ids.contains_key(&(canonical, Kind::Delegated)) {
@@ -162,14 +230,7 @@ pub fn parse(text: &str, lang: Lang) -> Result<Vec<Permission>, Vec<String>> {
             Kind::Application
         });
         let Some(&id) = c.ids.get(&(canonical, kind)) else {
-            let k = kind.label(lang);
-            problems.push(tr!(
-                lang,
-                "{canonical}: Microsoft Graph has no {k} permission of this name",
-                "{canonical}: Microsoft Graph hat keine Berechtigung vom Typ {k} mit diesem Namen",
-                canonical = canonical,
-                k = k,
-            ));
+            problems.push(ListProblem::NoSuchKind { canonical, kind });
             continue;
         };
         if !out.iter().any(|p| p.name == canonical && p.kind == kind) {
@@ -253,11 +314,8 @@ mod tests {
 
     #[test]
     fn parses_kinds_defaults_and_duplicates() {
-        let l = parse(
-            "User.Read, Calendars.ReadWrite:Application Calendars.ReadWrite User.Read",
-            Lang::En,
-        )
-        .unwrap();
+        let l = parse("User.Read, Calendars.ReadWrite:Application Calendars.ReadWrite User.Read")
+            .unwrap();
         assert_eq!(
             format(&l),
             "User.Read, Calendars.ReadWrite:Application, Calendars.ReadWrite"
@@ -265,21 +323,23 @@ mod tests {
         // Calendars.ReadWrite exists in both kinds: Delegated unless said otherwise.
         assert_eq!(l[2].kind, Kind::Delegated);
         // A name that exists only as an application permission is taken as one.
-        let l = parse("Chat.Read.All", Lang::En).unwrap();
+        let l = parse("Chat.Read.All").unwrap();
         assert_eq!(l[0].kind, Kind::Application);
-        assert_eq!(parse("", Lang::En).unwrap(), vec![]);
+        assert_eq!(parse("").unwrap(), vec![]);
     }
 
     #[test]
     fn unknown_and_miscased_names_are_explained() {
-        let e = parse("User.Reed, user.read, User.Read:Application, X:Q", Lang::En).unwrap_err();
+        let e = parse("User.Reed, user.read, User.Read:Application, X:Q").unwrap_err();
         assert_eq!(e.len(), 4, "{e:?}");
+        use crate::i18n::Worded;
+        let e: Vec<String> = e.iter().map(|p| p.message(Lang::En)).collect();
         assert!(e[0].contains("User.Reed: Microsoft Graph has no permission"));
         assert!(e[1].contains("write it as User.Read"));
         assert!(e[2].contains("no Application permission"));
         assert!(e[3].contains("Delegated or Application"));
-        let de = parse("Foo", Lang::De).unwrap_err();
-        assert!(de[0].contains("hat keine Berechtigung"));
+        let de = parse("Foo").unwrap_err();
+        assert!(de[0].message(Lang::De).contains("hat keine Berechtigung"));
     }
 
     #[test]
@@ -306,7 +366,7 @@ mod tests {
 
     #[test]
     fn graph_shapes() {
-        let l = parse("User.Read, Chat.Read.All:Application", Lang::En).unwrap();
+        let l = parse("User.Read, Chat.Read.All:Application").unwrap();
         assert_eq!(delegated_scope(&l), "User.Read");
         assert_eq!(
             app_role_ids(&l),

@@ -227,46 +227,53 @@ impl Progress {
     pub fn is_done(&self, step_id: &str) -> bool {
         self.done.contains_key(step_id)
     }
-
-    /// Take in what a run of `azreg apply` recorded (`from`, which started as a copy of this):
-    /// the values and object ids it sets, and the steps it ticked. Anything else the user
-    /// changed meanwhile (other values, marks, the current step) stays.
-    pub fn take_applied(&mut self, from: &Progress) {
-        let at = from.history.last().map_or(EPOCH, |e| e.at);
-        for id in APPLIED_VALUES {
-            if let Some(v) = from.values.get(id) {
-                self.put_value(id, Some(v.clone()), "apply", at);
-            }
-        }
-        for slot in Slot::ALL {
-            let v = from.clone().slot(slot).clone();
-            if v.is_some() {
-                self.put_id(slot, v, "apply", at);
-            }
-        }
-        self.pending_secret.clone_from(&from.pending_secret);
-        self.last_verified = self.last_verified.max(from.last_verified);
-        for e in &from.history {
-            if !self.history.contains(e) {
-                self.history.push(e.clone());
-            }
-        }
-        for s in &from.earlier_secrets {
-            if !self.earlier_secrets.contains(s) {
-                self.earlier_secrets.push(s.clone());
-            }
-        }
-        if from.last_verified.is_some() && from.earlier_secrets.is_empty() {
-            self.earlier_secrets.clear();
-        }
-        for (id, at) in &from.done {
-            self.done.entry(id.clone()).or_insert(*at);
-        }
-    }
 }
 
 /// The values `azreg apply` learns from Microsoft Graph.
 pub const APPLIED_VALUES: [&str; 3] = ["tenant_id", "client_id", "client_secret"];
+
+/// Why the progress could not be saved (the file is left as it was).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unsaved {
+    /// Writing the file failed: the system's reason.
+    Write(String),
+    /// The original of a migrated file could not be kept as a backup.
+    Backup(String),
+    /// A run's save found no walkthrough to take it (it had ended).
+    Gone,
+}
+
+impl crate::i18n::Worded for Unsaved {
+    /// Why, without the file: for a screen that says "not saved" already.
+    fn message(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            // The system's words, as they come ("No space left on device").
+            Unsaved::Write(e) => e.clone(),
+            Unsaved::Backup(e) => crate::tr!(
+                lang,
+                "cannot keep a backup of the old file: {e}",
+                "keine Sicherung der alten Datei möglich: {e}",
+                e = e,
+            ),
+            Unsaved::Gone => crate::tr!(
+                lang,
+                "the walkthrough ended before it saved",
+                "der Durchgang endete, bevor er speicherte"
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+impl crate::i18n::Samples for Unsaved {
+    fn samples() -> Vec<Self> {
+        // `Write` is left out: it is the system's own words.
+        vec![
+            Unsaved::Backup("Permission denied (os error 13)".into()),
+            Unsaved::Gone,
+        ]
+    }
+}
 
 /// Never prints values: one of them is the client secret.
 impl fmt::Debug for Progress {
@@ -310,28 +317,6 @@ mod tests {
         p.values
             .insert("client_secret".into(), "abc8Q~topsecret".into());
         assert!(!format!("{p:?}").contains("topsecret"));
-    }
-
-    #[test]
-    fn taking_in_an_apply_keeps_what_the_user_did_meanwhile() {
-        let mut mine = Progress::new("x");
-        mine.values.insert("app_name".into(), "Portal".into());
-        let mut applied = mine.clone();
-        mine.values.insert("app_name".into(), "Portal 2".into());
-        mine.done.insert("sign-in".into(), EPOCH);
-        mine.current = Some("step-9".into());
-        applied.values.insert("client_id".into(), "c".into());
-        applied.values.insert("client_secret".into(), "s".into());
-        applied.app_object_id = Some("o".into());
-        applied.pending_secret = None;
-        applied.done.insert("register".into(), EPOCH);
-        mine.take_applied(&applied);
-        assert_eq!(mine.values["app_name"], "Portal 2", "the user's edit stays");
-        assert_eq!(mine.values["client_id"], "c");
-        assert_eq!(mine.values["client_secret"], "s");
-        assert_eq!(mine.app_object_id.as_deref(), Some("o"));
-        assert!(mine.is_done("sign-in") && mine.is_done("register"));
-        assert_eq!(mine.current.as_deref(), Some("step-9"));
     }
 
     #[test]

@@ -3,9 +3,7 @@
 
 use time::Date;
 
-use crate::core::fields::{
-    Assessment, Context, Destination, FieldKind, FieldSpec, FieldState, Severity,
-};
+use crate::core::fields::{Assessment, Context, Destination, FieldSpec, FieldState, Severity};
 use crate::core::procedure::{EntryKind, Procedure};
 use crate::core::progress::Progress;
 use crate::tr;
@@ -213,11 +211,7 @@ impl<'a> Report<'a> {
 
     /// The expiry of the secret, from the first date field the summary lists.
     pub fn expiry(&self) -> Expiry {
-        let date_field = self
-            .procedure
-            .fields
-            .iter()
-            .find(|f| f.kind == FieldKind::Date && f.goes_to.is_some());
+        let date_field = self.procedure.expiry_field();
         let Some(value) = date_field.and_then(|f| self.progress.values.get(&f.id)) else {
             return Expiry::Unknown;
         };

@@ -8,7 +8,7 @@ use time::Date;
 use url::Url;
 
 use super::read::{self, guid};
-use super::{Run, Stop, Written};
+use super::{BadAnswer, Run, Stop, Written};
 use crate::core::plan::{self, Answer, AppRef, Ids, Op, Plan, Seg, SpRef, Write};
 use crate::core::procedure::Procedure;
 use crate::core::progress::Slot;
@@ -166,7 +166,7 @@ async fn send(
         };
         let answer = match &e {
             GraphError::Refused { status, code, .. } => plan::take(op, *status, code),
-            GraphError::Unreachable(_) => Answer::Refused,
+            GraphError::Unreachable(_) | GraphError::NotJson { .. } => Answer::Refused,
         };
         match answer {
             Answer::Lag | Answer::Exists => {
@@ -313,15 +313,10 @@ pub async fn execute(
                     read::get(graph, run, &path, None, true)
                         .await?
                         .ok_or_else(|| {
-                            Stop::BadAnswer(tr!(
-                                lang,
-                                "the app made under key {key} cannot be read back",
-                                "die unter dem Schlüssel {key} angelegte App lässt sich nicht zurücklesen",
-                                key = key,
-                            ))
+                            Stop::BadAnswer(BadAnswer::NotReadBack { key: key.clone() })
                         })?
                 };
-                let a = read::app_state(&made, lang)?;
+                let a = read::app_state(&made)?;
                 fresh = true;
                 ids.object_id = Some(a.id.clone());
                 ids.client_id = Some(a.app_id.clone());
@@ -355,7 +350,7 @@ pub async fn execute(
                 };
                 let settle = Settle::Sp(client_id.clone());
                 let sp = send(graph, run, op, &op.writes(&ids)[0], &settle).await?;
-                let id = guid(&sp["id"], lang)?;
+                let id = guid(&sp["id"])?;
                 fresh = true;
                 ids.sp_id = Some(id.clone());
                 run.progress
@@ -413,22 +408,18 @@ pub async fn execute(
                     }
                     run.progress.pending_secret = None;
                     run.save().await?;
-                    return Err(Stop::BadAnswer(tr!(
-                        lang,
-                        "Microsoft Graph answered with a secret value that is not one (wrong length or characters): it was not stored, and that credential was removed",
-                        "Microsoft Graph antwortete mit einem Schlüsselwert, der keiner ist (falsche Länge oder Zeichen): er wurde nicht gespeichert und die Anmeldeinformation entfernt"
-                    )));
+                    return Err(Stop::BadAnswer(BadAnswer::SecretValue));
                 }
                 fresh = true;
-                if ctx.renewal {
-                    run.progress.renewals.push(crate::core::progress::Renewal {
-                        on: crate::core::fields::format_date(ctx.today),
-                        old_expiry: run.progress.values.get("secret_expiry").cloned(),
-                        new_expiry: end.clone(),
-                    });
-                    run.progress
-                        .values
-                        .insert("secret_expiry".into(), end.clone());
+                if ctx.renewal
+                    && let Some(field) = ctx.procedure.expiry_field()
+                {
+                    crate::core::edit::record_renewal(
+                        &mut run.progress,
+                        &field.id,
+                        end,
+                        (ctx.today, (ctx.now)(), "apply"),
+                    );
                 }
                 run.progress.put_value(
                     "client_secret",
@@ -481,7 +472,7 @@ pub async fn execute(
                         sp: sp.clone(),
                         graph_sp: graph_sp.clone(),
                         add: add.iter().filter(|s| !have.contains(s)).cloned().collect(),
-                        existing: Some((read::grant_id(&got["id"], lang)?, have)),
+                        existing: Some((read::grant_id(&got["id"])?, have)),
                     };
                     send(graph, run, &more, &more.writes(&ids)[0], &Settle::None).await?;
                 }
@@ -550,9 +541,9 @@ async fn live_check(ctx: &Ctx<'_>, run: &mut Run<'_>, fresh: bool) -> Result<Res
             ..Default::default()
         },
     )
-    .map_err(|e| Stop::BadAnswer(e.message().to_string()))?;
+    .map_err(Stop::Check)?;
     let timeout = crate::remote::verify::DEFAULT_TIMEOUT;
-    let http = crate::remote::verify::client(timeout, &req.authority).map_err(Stop::Unreachable)?;
+    let http = crate::remote::http::client(timeout, &req.authority).map_err(Stop::Unreachable)?;
     let mut waiting = run.backoff.start();
     let results = loop {
         let r = crate::remote::verify::run(&http, &req, timeout).await;

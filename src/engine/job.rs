@@ -8,14 +8,104 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 
 use super::prepare::{backoff, check_target, ctx, make_plan};
-use super::{Event, Run, Written};
+use super::{Event, Run, Stop, Written};
 use crate::core::plan::{self, Goal, record};
 use crate::core::procedure::Procedure;
 use crate::core::progress::Progress;
 use crate::core::report::Report;
-use crate::i18n::Lang;
-use crate::remote::signin::login::{self, Login, Prompt, SignIn};
+use crate::i18n::{Lang, Worded};
+use crate::remote::http::AuthorityError;
+use crate::remote::signin::login::{self, Login, LoginError, Prompt, SignIn};
 use crate::tr;
+
+/// Why a run from the walkthrough did not start, or how it ended short of done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobError {
+    /// Values the registration needs are missing or wrong.
+    Unusable(Vec<record::Unusable>),
+    BadRecord(record::BadRecord),
+    Login(LoginError),
+    Authority(AuthorityError),
+    /// The plan was refused before anything was written.
+    Refused(plan::Refusal),
+    Stopped(Stop),
+    /// The admin said no to the plan.
+    Declined,
+    /// Stopped on request; what was done is saved.
+    Cancelled,
+    /// No thread or runtime for the run (the system's reason).
+    System(String),
+}
+
+#[cfg(test)]
+impl crate::i18n::Samples for JobError {
+    fn samples() -> Vec<Self> {
+        use crate::core::plan::Who;
+        let who = Who {
+            account: Some("admin@contoso.example".into()),
+            tenant_id: "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff".into(),
+            tenant_name: None,
+        };
+        vec![
+            JobError::Unusable(vec![record::Unusable::NoSuchField("x".into())]),
+            JobError::BadRecord(record::BadRecord("app_object_id")),
+            JobError::Login(LoginError::BadClientId),
+            JobError::Authority(AuthorityError::NotHttps {
+                shown: "http://x".into(),
+            }),
+            JobError::Refused(plan::Refusal::TenantMismatch {
+                recorded: "0b1c2d3e-1111-2222-3333-444455556666".into(),
+                who,
+            }),
+            JobError::Refused(plan::Refusal::NoGraph),
+            JobError::Stopped(Stop::BadAnswer(super::BadAnswer::SecretValue)),
+            JobError::Declined,
+            JobError::Cancelled,
+            JobError::System("Resource temporarily unavailable".into()),
+        ]
+    }
+}
+
+impl JobError {
+    /// In the procedure's language, its steps named by their labels.
+    pub fn message(&self, p: &Procedure) -> String {
+        let lang = p.lang();
+        match self {
+            JobError::Unusable(list) => {
+                let list: Vec<String> = list.iter().map(|x| x.message(lang)).collect();
+                tr!(
+                    lang,
+                    "values are missing or wrong: {list}",
+                    "Werte fehlen oder sind falsch: {list}",
+                    list = list.join("; "),
+                )
+            }
+            JobError::BadRecord(b) => b.message(lang),
+            JobError::Login(e) => e.message(lang),
+            JobError::Authority(e) => e.message(lang),
+            JobError::Refused(r) => {
+                plan::refusal_text(r, lang, &|f| p.step_of_field(f).to_string())
+            }
+            JobError::Stopped(s) => s.short(p),
+            JobError::Declined => tr!(
+                lang,
+                "not applied: nothing was changed",
+                "nicht ausgeführt: nichts wurde geändert"
+            ),
+            JobError::Cancelled => tr!(
+                lang,
+                "cancelled; what was done is saved",
+                "abgebrochen; Erledigtes ist gespeichert"
+            ),
+            JobError::System(e) => tr!(
+                lang,
+                "the run could not start: {e}",
+                "der Lauf konnte nicht beginnen: {e}",
+                e = e,
+            ),
+        }
+    }
+}
 
 /// Where a run's writes are journaled: the front end's (the walkthrough keeps the journal
 /// beside its progress file).
@@ -43,20 +133,12 @@ impl Job {
         login: Login,
         graph: Option<&str>,
         now: fn() -> toml::value::Datetime,
-    ) -> Result<Job, String> {
-        let lang = procedure.lang();
+    ) -> Result<Job, JobError> {
         let r = Report::new(procedure, progress, today);
-        let goal = Goal::Register(record::desired(&r, false).map_err(|u| {
-            let list: Vec<String> = u.iter().map(|x| x.message(lang)).collect();
-            tr!(
-                lang,
-                "values are missing or wrong: {list}",
-                "Werte fehlen oder sind falsch: {list}",
-                list = list.join("; "),
-            )
-        })?);
-        record::recorded(progress).map_err(|b| b.message(lang))?;
-        let sign_in = SignIn::new(login, None, graph, None, None, progress, lang)?;
+        let goal = Goal::Register(record::desired(&r, false).map_err(JobError::Unusable)?);
+        record::recorded(progress).map_err(JobError::BadRecord)?;
+        let sign_in =
+            SignIn::new(login, None, graph, None, None, progress).map_err(JobError::Login)?;
         Ok(Job {
             sign_in,
             goal,
@@ -76,7 +158,7 @@ impl Job {
             .to_string()
     }
 
-    async fn run(self, tx: &UnboundedSender<Event>, journal: Journal) -> Result<(), String> {
+    async fn run(self, tx: &UnboundedSender<Event>, journal: Journal) -> Result<(), JobError> {
         let lang: Lang = self.procedure.lang();
         let graph = login::graph(&self.sign_in, lang, &mut |p| match p {
             Prompt::Link(link) => {
@@ -91,14 +173,15 @@ impl Job {
             }
         })
         .await
-        .map_err(|e| e.message().to_string())?;
-        let recorded = record::recorded(&self.progress).map_err(|b| b.message(lang))?;
+        .map_err(JobError::Login)?;
+        let recorded = record::recorded(&self.progress).map_err(JobError::BadRecord)?;
         let root = format!(
             "{}://{}",
             graph.base().scheme(),
             graph.base().host_str().unwrap_or_default()
         );
-        let (authority, check) = check_target(None, &self.progress, &root, lang)?;
+        let (authority, check) =
+            check_target(None, &self.progress, &root).map_err(JobError::Authority)?;
         let options = plan::Options {
             new_key: format!("azreg-{}", uuid::Uuid::new_v4()),
             check: Some(check),
@@ -115,11 +198,9 @@ impl Job {
             );
             make_plan(&graph, &mut reading, &self.goal, &recorded, &options)
                 .await
-                .map_err(|s| s.short(&self.procedure))?
+                .map_err(JobError::Stopped)?
         };
-        let plan = made.map_err(|r| {
-            plan::refusal_text(&r, lang, &|f| self.procedure.step_of_field(f).to_string())
-        })?;
+        let plan = made.map_err(JobError::Refused)?;
         if plan.is_empty() {
             let _ = tx.send(Event::Said(tr!(
                 lang,
@@ -130,21 +211,17 @@ impl Job {
         }
         // Nothing is written before the admin saw the plan and said yes.
         let (ack, answer) = oneshot::channel();
-        tx.send(Event::Plan(Box::new(plan.clone()), ack))
-            .map_err(|_| String::new())?;
+        // A walkthrough that is gone cannot say yes.
+        let _ = tx.send(Event::Plan(Box::new(plan.clone()), ack));
         if !answer.await.unwrap_or(false) {
-            return Err(tr!(
-                lang,
-                "not applied: nothing was changed",
-                "nicht ausgeführt: nichts wurde geändert"
-            ));
+            return Err(JobError::Declined);
         }
         let ctx = ctx(self.now, &self.procedure, self.today, authority, &self.goal);
         let mut run = Run::walkthrough(self.progress.clone(), lang, backoff, tx.clone(), journal);
         super::execute(&graph, &plan, &ctx, &mut run)
             .await
             .map(|_| ())
-            .map_err(|s| s.short(&self.procedure))
+            .map_err(JobError::Stopped)
     }
 }
 
@@ -161,7 +238,6 @@ pub fn start(
     std::thread::Builder::new()
         .name("azreg-apply".into())
         .spawn(move || {
-            let lang = job.procedure.lang();
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build();
@@ -169,14 +245,10 @@ pub fn start(
                 Ok(rt) => rt.block_on(async {
                     tokio::select! {
                         ended = job.run(&tx, journal) => ended,
-                        _ = cancelled => Err(tr!(
-                            lang,
-                            "cancelled; what was done is saved",
-                            "abgebrochen; Erledigtes ist gespeichert"
-                        )),
+                        _ = cancelled => Err(JobError::Cancelled),
                     }
                 }),
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(JobError::System(e.to_string())),
             };
             let _ = tx.send(Event::Ended(ended));
         })?;

@@ -20,14 +20,17 @@ mod run;
 pub use crate::core::plan::Written;
 pub use backoff::{Backoff, DEFAULT_WAIT, Waiting};
 pub use execute::{Ctx, execute};
-pub use job::{Job, Journal, start};
+pub use job::{Job, JobError, Journal, start};
 pub use run::{Event, Local, Run};
 
 use std::time::Duration;
 
 use crate::core::procedure::Procedure;
-use crate::i18n::Lang;
+use crate::core::progress::Unsaved;
+use crate::i18n::{Lang, Worded};
 use crate::remote::graph::GraphError;
+use crate::remote::http::HttpError;
+use crate::remote::verify::RequestError;
 use crate::tr;
 
 /// Why a run stopped.
@@ -47,11 +50,121 @@ pub enum Stop {
     /// A read of the tenant was refused.
     Read(GraphError),
     /// Graph or the identity platform could not be reached.
-    Unreachable(String),
+    Unreachable(HttpError),
     /// Graph answered with something azreg will not use.
-    BadAnswer(String),
+    BadAnswer(BadAnswer),
+    /// The live check cannot be made of what is recorded.
+    Check(RequestError),
     /// The progress could not be saved.
-    Saving(String),
+    Saving(Unsaved),
+}
+
+/// What Graph answered that azreg will not use: nothing more is sent after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadAnswer {
+    /// An id that is not a GUID (or a grant's key), cleaned.
+    Id(String),
+    /// The read of one client ID answered with another app.
+    OtherApp { want: String, got: String },
+    /// A service principal of another app.
+    OtherSp,
+    /// The app made under this key cannot be read back.
+    NotReadBack { key: String },
+    /// A secret value that is not one: not stored, and the credential removed.
+    SecretValue,
+}
+
+#[cfg(test)]
+impl crate::i18n::Samples for Stop {
+    fn samples() -> Vec<Self> {
+        let refused = GraphError::Refused {
+            status: 403,
+            code: "Authorization_RequestDenied".into(),
+            message: "m".into(),
+            retry_after: None,
+        };
+        vec![
+            Stop::Refused {
+                part: Some("secret"),
+                error: refused.clone(),
+            },
+            Stop::Refused {
+                part: None,
+                error: refused.clone(),
+            },
+            Stop::Waited {
+                part: Some("consent"),
+                seconds: 300,
+                error: refused.clone(),
+            },
+            Stop::Read(refused),
+            Stop::Unreachable(HttpError::Timeout { host: "g".into() }),
+            Stop::BadAnswer(BadAnswer::OtherSp),
+            Stop::Check(RequestError::Missing { at: None }),
+            Stop::Saving(Unsaved::Write("Read-only file system".into())),
+        ]
+        .into_iter()
+        .chain(
+            <Unsaved as crate::i18n::Samples>::samples()
+                .into_iter()
+                .map(Stop::Saving),
+        )
+        .collect()
+    }
+}
+
+#[cfg(test)]
+impl crate::i18n::Samples for BadAnswer {
+    fn samples() -> Vec<Self> {
+        vec![
+            BadAnswer::Id("x".into()),
+            BadAnswer::OtherApp {
+                want: "a".into(),
+                got: "b".into(),
+            },
+            BadAnswer::OtherSp,
+            BadAnswer::NotReadBack {
+                key: "azreg-1".into(),
+            },
+            BadAnswer::SecretValue,
+        ]
+    }
+}
+
+impl Worded for BadAnswer {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            BadAnswer::Id(id) => tr!(
+                lang,
+                "Microsoft Graph answered with an id azreg cannot use ({id:?})",
+                "Microsoft Graph antwortete mit einer ID, die azreg nicht verwenden kann ({id:?})",
+                id = id,
+            ),
+            BadAnswer::OtherApp { want, got } => tr!(
+                lang,
+                "Microsoft Graph answered the read of client ID {want} with another app ({got})",
+                "Microsoft Graph beantwortete das Lesen der Client-ID {want} mit einer anderen App ({got})",
+                want = want,
+                got = got,
+            ),
+            BadAnswer::OtherSp => tr!(
+                lang,
+                "Microsoft Graph answered with a service principal of another app",
+                "Microsoft Graph antwortete mit dem Dienstprinzipal einer anderen App"
+            ),
+            BadAnswer::NotReadBack { key } => tr!(
+                lang,
+                "the app made under key {key} cannot be read back",
+                "die unter dem Schlüssel {key} angelegte App lässt sich nicht zurücklesen",
+                key = key,
+            ),
+            BadAnswer::SecretValue => tr!(
+                lang,
+                "Microsoft Graph answered with a secret value that is not one (wrong length or characters): it was not stored, and that credential was removed",
+                "Microsoft Graph antwortete mit einem Schlüsselwert, der keiner ist (falsche Länge oder Zeichen): er wurde nicht gespeichert und die Anmeldeinformation entfernt"
+            ),
+        }
+    }
 }
 
 impl Stop {
@@ -91,7 +204,7 @@ impl Stop {
                 "stopped {at}: {why}; {again}",
                 "angehalten {at}: {why}; {again}",
                 at = at(part),
-                why = error.explain(lang),
+                why = error.message(lang),
                 again = again,
             ),
             Stop::Waited {
@@ -114,7 +227,7 @@ impl Stop {
                     "angehalten {at} nach {seconds} s Warten auf Entra ID (Replikation oder Drosselung; letzte Antwort: {why}); {again}{raise}",
                     at = at(part),
                     seconds = seconds,
-                    why = error.explain(lang),
+                    why = error.message(lang),
                     again = again,
                     raise = raise,
                 )
@@ -123,16 +236,22 @@ impl Stop {
                 lang,
                 "reading the tenant failed: {why}; nothing was changed",
                 "das Lesen des Mandanten schlug fehl: {why}; nichts wurde geändert",
-                why = e.explain(lang),
+                why = e.message(lang),
             ),
-            Stop::Unreachable(why) => why.clone(),
+            Stop::Unreachable(why) => why.message(lang),
             Stop::BadAnswer(why) => tr!(
                 lang,
                 "{why}; nothing more was sent",
                 "{why}; nichts weiter wurde gesendet",
-                why = why,
+                why = why.message(lang),
             ),
-            Stop::Saving(why) => why.clone(),
+            Stop::Check(why) => why.message(lang),
+            Stop::Saving(why) => tr!(
+                lang,
+                "not saved: {why}",
+                "nicht gespeichert: {why}",
+                why = why.message(lang),
+            ),
         }
     }
 }

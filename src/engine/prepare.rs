@@ -8,7 +8,7 @@ use super::{Backoff, Ctx, Run, Stop};
 use crate::core::plan::{self, Goal, Plan, Recorded};
 use crate::core::procedure::Procedure;
 use crate::core::progress::Progress;
-use crate::i18n::Lang;
+use crate::remote::http::AuthorityError;
 
 /// The identity platform Microsoft runs for a cloud, by its Graph root (Microsoft's list of
 /// national cloud endpoints).
@@ -31,15 +31,14 @@ pub fn check_target(
     cli_authority: Option<&str>,
     progress: &Progress,
     graph_root: &str,
-    lang: Lang,
-) -> Result<(Url, plan::Check), String> {
+) -> Result<(Url, plan::Check), AuthorityError> {
     let microsoft = microsoft_authority(graph_root);
     let (text, named_by_file) = match (cli_authority, progress.authority.as_deref()) {
         (Some(a), _) => (a, false),
         (None, Some(f)) => (f, true),
         (None, None) => (microsoft, false),
     };
-    let url = crate::remote::verify::parse_authority(text, lang)?;
+    let url = crate::remote::http::parse_authority(text)?;
     let host = url.host_str().unwrap_or_default().to_string();
     let is_microsoft = url.as_str().trim_end_matches('/') == microsoft;
     Ok((

@@ -6,11 +6,12 @@
 
 use serde_json::Value;
 
-use super::{Run, Stop};
+use super::{BadAnswer, Run, Stop};
 use crate::core::permissions::Kind;
 use crate::core::plan::{
     Access, AppState, Cred, Found, GRAPH_APP_ID, Lookup, Recorded, Seg, Tenant, Who,
 };
+use crate::remote::entra::server_text;
 use crate::remote::graph::{Graph, GraphError, filter_eq};
 use crate::tr;
 
@@ -43,21 +44,16 @@ pub async fn get(
 }
 
 /// An id Graph handed out: a GUID, lower case; anything else stops the run.
-pub fn guid(v: &Value, lang: crate::i18n::Lang) -> Result<String, Stop> {
+pub fn guid(v: &Value) -> Result<String, Stop> {
     let s = v.as_str().unwrap_or_default();
     if crate::core::fields::is_guid(s) {
         return Ok(s.to_ascii_lowercase());
     }
-    Err(Stop::BadAnswer(tr!(
-        lang,
-        "Microsoft Graph answered with an id azreg cannot use ({id:?})",
-        "Microsoft Graph antwortete mit einer ID, die azreg nicht verwenden kann ({id:?})",
-        id = crate::remote::verify::server_text(s),
-    )))
+    Err(Stop::BadAnswer(BadAnswer::Id(server_text(s))))
 }
 
 /// A grant's id: Graph's base64url key.
-pub fn grant_id(v: &Value, lang: crate::i18n::Lang) -> Result<String, Stop> {
+pub fn grant_id(v: &Value) -> Result<String, Stop> {
     let s = v.as_str().unwrap_or_default();
     if (1..=128).contains(&s.len())
         && s.bytes()
@@ -65,7 +61,7 @@ pub fn grant_id(v: &Value, lang: crate::i18n::Lang) -> Result<String, Stop> {
     {
         return Ok(s.to_string());
     }
-    guid(v, lang)
+    guid(v)
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -85,7 +81,7 @@ fn text(v: &Value) -> String {
 }
 
 /// An application as a plan needs it.
-pub fn app_state(v: &Value, lang: crate::i18n::Lang) -> Result<AppState, Stop> {
+pub fn app_state(v: &Value) -> Result<AppState, Stop> {
     let mut graph_access = Vec::new();
     let mut other_access = Vec::new();
     for r in v["requiredResourceAccess"].as_array().into_iter().flatten() {
@@ -118,8 +114,8 @@ pub fn app_state(v: &Value, lang: crate::i18n::Lang) -> Result<AppState, Stop> {
         })
         .collect();
     Ok(AppState {
-        id: guid(&v["id"], lang)?,
-        app_id: guid(&v["appId"], lang)?,
+        id: guid(&v["id"])?,
+        app_id: guid(&v["appId"])?,
         display_name: text(&v["displayName"]),
         audience: text(&v["signInAudience"]),
         web: strings(&v["web"]["redirectUris"]),
@@ -141,7 +137,7 @@ pub async fn who(graph: &Graph, run: &mut Run<'_>) -> Result<Who, Stop> {
     let org = get(graph, run, &[Seg::Name("organization")], None, false)
         .await?
         .unwrap_or_default();
-    let tenant_id = guid(&org["value"][0]["id"], lang)?;
+    let tenant_id = guid(&org["value"][0]["id"])?;
     let tenant_name = org["value"][0]["displayName"]
         .as_str()
         .map(crate::remote::verify::server_text);
@@ -186,7 +182,7 @@ async fn same_name(graph: &Graph, run: &mut Run<'_>, name: &str) -> Result<Vec<A
     .unwrap_or_default();
     let mut out = Vec::new();
     for v in list["value"].as_array().into_iter().flatten().take(20) {
-        let mut a = app_state(v, run.lang)?;
+        let mut a = app_state(v)?;
         let owners = get(
             graph,
             run,
@@ -225,7 +221,6 @@ async fn find_app(
     r: &Recorded,
     lookups: &[Lookup],
 ) -> Result<Found, Stop> {
-    let lang = run.lang;
     for lookup in lookups {
         let wait = lookup.waits(r);
         let (path, want) = match lookup {
@@ -253,18 +248,15 @@ async fn find_app(
             }
         };
         if let Some(v) = get(graph, run, &path, None, wait).await? {
-            let a = app_state(&v, lang)?;
+            let a = app_state(&v)?;
             // An app read by its client ID must be that app.
             if let Some(want) = want
                 && !a.app_id.eq_ignore_ascii_case(want)
             {
-                return Err(Stop::BadAnswer(tr!(
-                    lang,
-                    "Microsoft Graph answered the read of client ID {want} with another app ({got})",
-                    "Microsoft Graph beantwortete das Lesen der Client-ID {want} mit einer anderen App ({got})",
-                    want = want,
-                    got = a.app_id,
-                )));
+                return Err(Stop::BadAnswer(BadAnswer::OtherApp {
+                    want: want.to_string(),
+                    got: a.app_id,
+                }));
             }
             return Ok(Found::App(Box::new(a)));
         }
@@ -282,7 +274,6 @@ pub async fn tenant(
     lookups: &[Lookup],
     consent: bool,
 ) -> Result<Tenant, Stop> {
-    let lang = run.lang;
     let app = find_app(graph, run, r, lookups).await?;
     let mut t = Tenant {
         who,
@@ -314,14 +305,10 @@ pub async fn tenant(
                 .as_str()
                 .is_some_and(|x| x.eq_ignore_ascii_case(&a.app_id))
             {
-                return Err(Stop::BadAnswer(tr!(
-                    lang,
-                    "Microsoft Graph answered with a service principal of another app",
-                    "Microsoft Graph antwortete mit dem Dienstprinzipal einer anderen App"
-                )));
+                return Err(Stop::BadAnswer(BadAnswer::OtherSp));
             }
             t.sp = Some((
-                guid(&sp["id"], lang)?,
+                guid(&sp["id"])?,
                 sp["accountEnabled"].as_bool().unwrap_or(true),
             ));
         }
@@ -339,7 +326,7 @@ pub async fn tenant(
             false,
         )
         .await?;
-        t.graph_sp = g.map(|g| guid(&g["id"], lang)).transpose()?;
+        t.graph_sp = g.map(|g| guid(&g["id"])).transpose()?;
     }
     if let (Some((sp, _)), Some(graph_sp)) = (t.sp.clone(), t.graph_sp.clone()) {
         let query = format!("$filter={}", filter_eq("clientId", &sp));
@@ -362,7 +349,7 @@ pub async fn tenant(
                 .split_whitespace()
                 .map(str::to_string)
                 .collect();
-            t.grant = Some((grant_id(&g["id"], lang)?, scopes));
+            t.grant = Some((grant_id(&g["id"])?, scopes));
         }
         let roles = get(
             graph,

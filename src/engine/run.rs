@@ -7,16 +7,15 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::backoff::Backoff;
 use crate::core::plan::Written;
-use crate::core::progress::Progress;
+use crate::core::progress::{Progress, Unsaved};
 use crate::i18n::Lang;
 use crate::remote::signin::DeviceCode;
-use crate::tr;
 
 /// What a run tells the walkthrough.
 #[derive(Debug)]
 pub enum Event {
     /// Save this progress; the answer says when it is on disk, or why it is not.
-    Save(Box<Progress>, oneshot::Sender<Result<(), String>>),
+    Save(Box<Progress>, oneshot::Sender<Result<(), Unsaved>>),
     /// A line of what happens.
     Said(String),
     /// The browser sign-in is waiting at this link; why the browser did not open, if not.
@@ -28,11 +27,11 @@ pub enum Event {
     /// The live check at the end of the run.
     Verified(crate::remote::verify::Results),
     /// The run ended: done, or where and why it stopped.
-    Ended(Result<(), String>),
+    Ended(Result<(), super::JobError>),
 }
 
 /// Makes a progress durable, or says why not.
-pub type Saver<'a> = Box<dyn FnMut(&Progress) -> Result<(), String> + 'a>;
+pub type Saver<'a> = Box<dyn FnMut(&Progress) -> Result<(), Unsaved> + 'a>;
 
 /// The command line's side: save, say, and say on the side (waits).
 pub struct Local<'a> {
@@ -97,13 +96,7 @@ impl<'a> Run<'a> {
         match &mut self.sink {
             Sink::Local(l) => (l.save)(&self.progress).map_err(super::Stop::Saving),
             Sink::Walkthrough(tx) => {
-                let gone = || {
-                    super::Stop::Saving(tr!(
-                        self.lang,
-                        "the walkthrough ended before it saved",
-                        "der Durchgang endete, bevor er speicherte"
-                    ))
-                };
+                let gone = || super::Stop::Saving(Unsaved::Gone);
                 let (ack, saved) = oneshot::channel();
                 tx.send(Event::Save(Box::new(self.progress.clone()), ack))
                     .map_err(|_| gone())?;

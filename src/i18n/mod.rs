@@ -70,6 +70,19 @@ impl L {
     }
 }
 
+/// An error or an outcome as data, worded where it is shown, in the reader's language: the
+/// layers below the front ends return these, never finished sentences.
+pub trait Worded {
+    fn message(&self, lang: Lang) -> String;
+}
+
+/// A value of each variant, for the test that words every error in German
+/// (`src/worded_tests.rs`).
+#[cfg(test)]
+pub trait Samples: Sized {
+    fn samples() -> Vec<Self>;
+}
+
 /// A noun's singular and plural in each language (German in the case the sentence needs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plural {

@@ -220,7 +220,7 @@ pub fn load_procedure(
         .map_err(|e| crate::core::procedure::ProcedureError {
             source_name: name.clone(),
             position: None,
-            message: format!("cannot read: {e}"),
+            flaw: crate::core::procedure::Flaw::Unreadable(e.to_string()),
         })?;
     crate::core::procedure::Procedure::parse(&text, &name)
 }

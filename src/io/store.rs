@@ -115,6 +115,39 @@ impl StoreError {
     }
 }
 
+#[cfg(test)]
+impl crate::i18n::Samples for StoreError {
+    fn samples() -> Vec<Self> {
+        let path = || "/x/progress.toml".to_string();
+        let io = || io::Error::from(io::ErrorKind::PermissionDenied);
+        vec![
+            StoreError::Read {
+                path: path(),
+                source: io(),
+            },
+            StoreError::Empty { path: path() },
+            StoreError::Parse {
+                path: path(),
+                position: Some((1, 2)),
+                message: "expected `=`".into(),
+            },
+            StoreError::Newer {
+                path: path(),
+                found: 9,
+            },
+            StoreError::NoStateDir,
+            StoreError::Locked {
+                path: path(),
+                pid: Some(7),
+            },
+            StoreError::Lock {
+                path: path(),
+                source: io(),
+            },
+        ]
+    }
+}
+
 /// A progress file as read, with what the caller should know about it.
 #[derive(Debug)]
 pub struct Loaded {
@@ -388,21 +421,18 @@ pub enum SaveError {
 }
 
 impl SaveError {
-    /// Why, without the file: for a screen that says "not saved" already.
-    pub fn reason(&self, lang: crate::i18n::Lang) -> String {
+    /// Why, as the layers above keep it.
+    pub fn unsaved(&self) -> crate::core::progress::Unsaved {
+        use crate::core::progress::Unsaved;
         match self {
-            SaveError::Backup(e) => crate::tr!(
-                lang,
-                "cannot keep a backup of the old file: {e}",
-                "keine Sicherung der alten Datei möglich: {e}",
-                e = e,
-            ),
-            SaveError::Write(e) => e.to_string(),
+            SaveError::Backup(e) => Unsaved::Backup(e.to_string()),
+            SaveError::Write(e) => Unsaved::Write(e.to_string()),
         }
     }
 
     pub fn message(&self, path: &Path, lang: crate::i18n::Lang) -> String {
-        let (p, why) = (path.display(), self.reason(lang));
+        use crate::i18n::Worded;
+        let (p, why) = (path.display(), self.unsaved().message(lang));
         crate::tr!(
             lang,
             "{p}: not saved: {why}",

@@ -9,7 +9,9 @@ use serde_json::Value;
 use url::Url;
 
 use crate::core::plan::{Method, Seg, Write};
-use crate::i18n::{L, Lang};
+use crate::i18n::{L, Lang, Worded};
+use crate::remote::entra::server_text;
+use crate::remote::http::{HttpError, read_body};
 use crate::secret::Secret;
 use crate::tr;
 
@@ -23,7 +25,6 @@ pub struct Graph {
     /// `https://graph.microsoft.com/v1.0/`
     base: Url,
     token: Secret,
-    lang: Lang,
 }
 
 /// Why a call failed.
@@ -37,22 +38,53 @@ pub enum GraphError {
         message: String,
         retry_after: Option<u64>,
     },
-    /// No answer (transport error, timeout), in words.
-    Unreachable(String),
+    /// No answer (transport error, timeout, a server error without Graph's error body).
+    Unreachable(HttpError),
+    /// A success answer that is not JSON.
+    NotJson { status: u16 },
+}
+
+/// Why no Graph client can be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetupError {
+    NotAddress { root: String, reason: String },
+    NotHttps { root: String },
+    Http(HttpError),
+}
+
+impl Worded for SetupError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            SetupError::NotAddress { root, reason } => tr!(
+                lang,
+                "Microsoft Graph {root:?} is not an address ({reason})",
+                "Microsoft Graph {root:?} ist keine Adresse ({reason})",
+                root = root,
+                reason = reason,
+            ),
+            SetupError::NotHttps { root } => tr!(
+                lang,
+                "Microsoft Graph {root:?} is reached over https only",
+                "Microsoft Graph {root:?} ist nur über https erreichbar",
+                root = root,
+            ),
+            SetupError::Http(e) => e.message(lang),
+        }
+    }
 }
 
 impl GraphError {
     pub fn code(&self) -> Option<&str> {
         match self {
             GraphError::Refused { code, .. } => Some(code),
-            GraphError::Unreachable(_) => None,
+            _ => None,
         }
     }
 
     pub fn status(&self) -> Option<u16> {
         match self {
             GraphError::Refused { status, .. } => Some(*status),
-            GraphError::Unreachable(_) => None,
+            _ => None,
         }
     }
 
@@ -69,14 +101,22 @@ impl GraphError {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             GraphError::Refused { retry_after, .. } => *retry_after,
-            GraphError::Unreachable(_) => None,
+            _ => None,
         }
     }
+}
 
+impl Worded for GraphError {
     /// What it means and what the user can do, by `code`.
-    pub fn explain(&self, lang: Lang) -> String {
+    fn message(&self, lang: Lang) -> String {
         match self {
-            GraphError::Unreachable(why) => why.clone(),
+            GraphError::Unreachable(why) => why.message(lang),
+            GraphError::NotJson { status } => tr!(
+                lang,
+                "Microsoft Graph answered HTTP {status} with something that is not JSON",
+                "Microsoft Graph antwortete HTTP {status} mit etwas, das kein JSON ist",
+                status = status,
+            ),
             GraphError::Refused {
                 status,
                 code,
@@ -118,7 +158,7 @@ impl GraphError {
                         .get(lang)
                         .to_string(),
                 };
-                let code = crate::remote::verify::server_text(code);
+                let code = server_text(code);
                 tr!(
                     lang,
                     "{advice} (HTTP {status}, {code}: {message})",
@@ -135,24 +175,21 @@ impl GraphError {
 
 impl Graph {
     /// `graph_root`: `https://graph.microsoft.com` (or a national cloud's, or a stand-in).
-    pub fn new(graph_root: &str, token: Secret, lang: Lang) -> Result<Graph, String> {
-        let root = Url::parse(graph_root.trim_end_matches('/'))
-            .map_err(|e| format!("{graph_root:?}: {e}"))?;
+    pub fn new(graph_root: &str, token: Secret) -> Result<Graph, SetupError> {
+        let shown = || crate::text::clean_for_display(graph_root).into_owned();
+        let bad = |e: url::ParseError| SetupError::NotAddress {
+            root: shown(),
+            reason: e.to_string(),
+        };
+        let root = Url::parse(graph_root.trim_end_matches('/')).map_err(bad)?;
         if root.scheme() != "https" {
-            return Err(format!(
-                "{graph_root:?}: Microsoft Graph is reached over https only"
-            ));
+            return Err(SetupError::NotHttps { root: shown() });
         }
         let base = root
             .join(&format!("{}/v1.0/", root.path().trim_end_matches('/')))
-            .map_err(|e| e.to_string())?;
-        let http = crate::remote::verify::client(CALL_TIMEOUT, &base)?;
-        Ok(Graph {
-            http,
-            base,
-            token,
-            lang,
-        })
+            .map_err(bad)?;
+        let http = crate::remote::http::client(CALL_TIMEOUT, &base).map_err(SetupError::Http)?;
+        Ok(Graph { http, base, token })
     }
 
     pub fn base(&self) -> &Url {
@@ -222,9 +259,9 @@ impl Graph {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(b.to_string());
         }
-        let resp = req.send().await.map_err(|e| {
-            GraphError::Unreachable(crate::remote::verify::unreachable(&url, &e, self.lang))
-        })?;
+        let unreachable =
+            |e: reqwest::Error| GraphError::Unreachable(HttpError::unreachable(&url, &e));
+        let resp = req.send().await.map_err(unreachable)?;
         let status = resp.status();
         // Seconds only (an HTTP date is taken as "a moment"), and never beyond two minutes.
         let retry_after = resp
@@ -232,39 +269,28 @@ impl Graph {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim().parse::<u64>().unwrap_or(5).min(120));
-        let text = crate::remote::verify::read_body(resp).await.map_err(|e| {
-            GraphError::Unreachable(crate::remote::verify::unreachable(&url, &e, self.lang))
-        })?;
+        let text = read_body(resp).await.map_err(unreachable)?;
         if status.is_success() {
             if text.trim().is_empty() {
                 return Ok(Value::Null);
             }
-            return serde_json::from_str(&text).map_err(|_| {
-                GraphError::Unreachable(tr!(
-                    self.lang,
-                    "Microsoft Graph answered HTTP {} with something that is not JSON",
-                    "Microsoft Graph antwortete HTTP {} mit etwas, das kein JSON ist",
-                    status.as_u16()
-                ))
+            return serde_json::from_str(&text).map_err(|_| GraphError::NotJson {
+                status: status.as_u16(),
             });
         }
         let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        let code = crate::remote::verify::server_text(v["error"]["code"].as_str().unwrap_or(""));
+        let code = server_text(v["error"]["code"].as_str().unwrap_or(""));
         let throttled = matches!(status.as_u16(), 429 | 503 | 504);
         if status.is_server_error() && code.is_empty() && !throttled {
-            return Err(GraphError::Unreachable(tr!(
-                self.lang,
-                "Microsoft Graph answered with a server error (HTTP {}): try again later",
-                "Microsoft Graph antwortete mit einem Serverfehler (HTTP {}): versuchen Sie es später noch einmal",
-                status.as_u16()
-            )));
+            return Err(GraphError::Unreachable(HttpError::Server {
+                host: url.host_str().unwrap_or_default().to_string(),
+                code: status.as_u16(),
+            }));
         }
         Err(GraphError::Refused {
             status: status.as_u16(),
             code,
-            message: crate::remote::verify::server_text(
-                v["error"]["message"].as_str().unwrap_or(""),
-            ),
+            message: server_text(v["error"]["message"].as_str().unwrap_or("")),
             retry_after,
         })
     }
@@ -279,6 +305,44 @@ pub fn filter_eq(property: &str, value: &str) -> String {
 }
 
 #[cfg(test)]
+impl crate::i18n::Samples for GraphError {
+    fn samples() -> Vec<Self> {
+        let refused = |status: u16, code: &str| GraphError::Refused {
+            status,
+            code: code.into(),
+            message: "m".into(),
+            retry_after: None,
+        };
+        vec![
+            refused(403, "Authorization_RequestDenied"),
+            refused(401, "InvalidAuthenticationToken"),
+            refused(404, "Request_ResourceNotFound"),
+            refused(429, "TooManyRequests"),
+            refused(400, "Request_BadRequest"),
+            refused(409, "Conflict"),
+            GraphError::Unreachable(HttpError::Timeout { host: "g".into() }),
+            GraphError::NotJson { status: 200 },
+        ]
+    }
+}
+
+#[cfg(test)]
+impl crate::i18n::Samples for SetupError {
+    fn samples() -> Vec<Self> {
+        vec![
+            SetupError::NotAddress {
+                root: "x".into(),
+                reason: "relative URL without a base".into(),
+            },
+            SetupError::NotHttps {
+                root: "http://g".into(),
+            },
+            SetupError::Http(HttpError::Setup("no provider".into())),
+        ]
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -290,10 +354,10 @@ mod tests {
             message: "Insufficient privileges to complete the operation.".into(),
             retry_after: None,
         };
-        let t = e.explain(Lang::En);
+        let t = e.message(Lang::En);
         assert!(t.contains("Application Administrator"), "{t}");
         assert!(t.contains("HTTP 403, Authorization_RequestDenied"), "{t}");
-        assert!(e.explain(Lang::De).contains("Anwendungsadministrator"));
+        assert!(e.message(Lang::De).contains("Anwendungsadministrator"));
         assert!(!e.is_throttled());
         let c = GraphError::Refused {
             status: 429,
@@ -315,8 +379,8 @@ mod tests {
 
     #[test]
     fn only_https() {
-        assert!(Graph::new("http://graph.example", Secret::from("t"), Lang::En).is_err());
-        let g = Graph::new("https://graph.microsoft.com/", Secret::from("t"), Lang::En).unwrap();
+        assert!(Graph::new("http://graph.example", Secret::from("t")).is_err());
+        let g = Graph::new("https://graph.microsoft.com/", Secret::from("t")).unwrap();
         assert_eq!(g.base().as_str(), "https://graph.microsoft.com/v1.0/");
         // An id from a file stays one segment: no way to another path.
         let u = g.url(

@@ -17,7 +17,7 @@ pub enum Msg {
     Resize(u16, u16),
     Timer(Timer),
     /// The outcome of a save: `Err` carries the reason.
-    Saved(Result<(), String>),
+    Saved(Result<(), crate::core::progress::Unsaved>),
     /// The outcome of opening a link.
     Opened(Result<String, Failed>),
     /// The outcome of a copy.
@@ -35,7 +35,7 @@ pub enum Msg {
     /// What the run says while it works.
     ApplyNews(News),
     /// The run ended: done, or why it stopped.
-    ApplyEnded(Result<(), String>),
+    ApplyEnded(Result<(), crate::engine::JobError>),
     /// The run read the tenant and made this plan; nothing is written before the answer.
     ApplyPlan(Box<crate::core::plan::Plan>),
     /// The run's live check ended.

@@ -94,10 +94,10 @@ struct Session {
 }
 
 impl Session {
-    fn save(&mut self) -> Result<(), String> {
+    fn save(&mut self) -> Result<(), crate::core::progress::Unsaved> {
         let progress = self.app.persisted();
         store::save_keeping_original(&self.path, &progress, &mut self.backup_pending)
-            .map_err(|e| e.reason(self.app.lang()))?;
+            .map_err(|e| e.unsaved())?;
         // Only now is what an import kept aside safe in the progress file.
         for f in self.forget.drain(..) {
             let _ = std::fs::remove_file(f);
@@ -146,9 +146,9 @@ impl Session {
         tx: mpsc::UnboundedSender<verify::Results>,
     ) -> Option<String> {
         // A client per check: whether a proxy may be used depends on the authority.
-        let http = match verify::client(verify::DEFAULT_TIMEOUT, &req.authority) {
+        let http = match crate::remote::http::client(verify::DEFAULT_TIMEOUT, &req.authority) {
             Ok(c) => c,
-            Err(e) => return Some(e),
+            Err(e) => return Some(crate::i18n::Worded::message(&e, req.lang)),
         };
         if let Some(old) = self.check_task.take() {
             old.abort();
@@ -176,15 +176,23 @@ impl Session {
         if !self.clipboard.is_open() || self.clipboard.get().kind() != clipboard::Kind::System {
             return None;
         }
+        let lang = self.app.lang();
         if secret {
-            return self
-                .clear_if(text.expose())
-                .then(|| "the client secret was cleared from the clipboard".to_string());
+            return self.clear_if(text.expose()).then(|| {
+                crate::tr!(
+                    lang,
+                    "the client secret was cleared from the clipboard",
+                    "der geheime Clientschlüssel wurde aus der Zwischenablage entfernt"
+                )
+            });
         }
         let deadline = std::time::Instant::now() + HANDOVER;
         match self.clipboard.get().hand_over(text.expose(), deadline) {
-            Handover::Lost => Some(format!(
-                "no clipboard manager took the copied {label}: it is gone now that azreg exits; paste it first, or run azreg again and copy it"
+            Handover::Lost => Some(crate::tr!(
+                lang,
+                "no clipboard manager took the copied {label}: it is gone now that azreg exits; paste it first, or run azreg again and copy it",
+                "keine Zwischenablage-Verwaltung übernahm {label}: es ist weg, sobald azreg endet; fügen Sie es erst ein, oder starten Sie azreg neu und kopieren Sie es",
+                label = label,
             )),
             Handover::Taken | Handover::NotNeeded => None,
         }
@@ -310,7 +318,8 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
     // "Let azreg do it": its events, and the saves it waits for (answered after the save).
     let (apply_tx, mut apply_rx) = mpsc::unbounded_channel::<engine::Event>();
     let mut plan_ack: Option<tokio::sync::oneshot::Sender<bool>> = None;
-    let mut acks: Vec<tokio::sync::oneshot::Sender<Result<(), String>>> = Vec::new();
+    let mut acks: Vec<tokio::sync::oneshot::Sender<Result<(), crate::core::progress::Unsaved>>> =
+        Vec::new();
     let mut apply_cancel: Option<tokio::sync::oneshot::Sender<()>> = None;
     let area = terminal.get_frame().area();
     session.app.size = (area.width, area.height);
@@ -455,7 +464,8 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                             let journal: engine::Journal = Box::new(move |w| {
                                 let _ = journal.append(w);
                             });
-                            engine::start(job, journal, apply_tx.clone()).map_err(|e| e.to_string())
+                            engine::start(job, journal, apply_tx.clone())
+                                .map_err(|e| engine::JobError::System(e.to_string()))
                         });
                         match started {
                             Ok(cancel) => apply_cancel = Some(cancel),

@@ -37,14 +37,14 @@ proptest! {
             values.insert("collaboration".to_string(), other.clone());
             let ctx = p.context(&values, date!(2026 - 11 - 26));
             let _ = check(spec, &v, &ctx);
-            if let Ok(clean) = clean_input(&v, p.lang()) {
+            if let Ok(clean) = clean_input(&v) {
                 let once = normalize(spec, &clean);
                 let twice = normalize(spec, &once);
                 prop_assert_eq!(&once, &twice, "{} not idempotent", spec.id);
                 // Normalising never makes a value worse (an error where the cleaned one had none).
                 let worst = |v: &str| check(spec, v, &ctx).iter().map(|p| p.severity).max();
                 prop_assert!(worst(&once) <= worst(&clean), "{}: {:?} -> {:?}", spec.id, clean, once);
-                prop_assert!(clean_input(&once, p.lang()).is_ok());
+                prop_assert!(clean_input(&once).is_ok());
             }
             let _ = ctx.assess(spec);
         }
@@ -163,7 +163,7 @@ fn perform(e: &Edit, progress: &mut azreg::core::progress::Progress) {
                 "apply",
                 at,
             );
-            progress.take_applied(&run);
+            azreg::core::edit::take_applied(progress, &run);
         }
         Edit::Renew(secret) => {
             static R: std::sync::OnceLock<Procedure> = std::sync::OnceLock::new();

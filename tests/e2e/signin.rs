@@ -61,7 +61,7 @@ const CODE: &str = r#"{"user_code":"ABC-123","device_code":"dc","verification_ur
 
 fn sign_in(port: u16, shown: &mut Vec<DeviceCode>) -> Result<String, String> {
     let authority = url::Url::parse(&format!("http://127.0.0.1:{port}")).unwrap();
-    let http = azreg::remote::verify::client(Duration::from_secs(5), &authority).unwrap();
+    let http = azreg::remote::http::client(Duration::from_secs(5), &authority).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -76,6 +76,7 @@ fn sign_in(port: u16, shown: &mut Vec<DeviceCode>) -> Result<String, String> {
     };
     rt.block_on(device_code(&target, &mut |c| shown.push(c.clone())))
         .map(|t| t.expose().to_string())
+        .map_err(|e| azreg::i18n::Worded::message(&e, Lang::En))
 }
 
 #[test]

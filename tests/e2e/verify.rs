@@ -399,7 +399,7 @@ fn walkthrough_check_through_the_app() {
         "Debug shows the secret"
     );
     let http =
-        azreg::remote::verify::client(std::time::Duration::from_secs(5), &req.authority).unwrap();
+        azreg::remote::http::client(std::time::Duration::from_secs(5), &req.authority).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

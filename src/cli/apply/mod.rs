@@ -9,6 +9,7 @@
 //! The sign-in (`sign_in`) is the browser's by default, a device code, or the Azure CLI's
 //! token; the walkthrough runs the same steps on a thread of its own (`walkthrough`).
 
+use crate::i18n::Worded;
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
@@ -232,8 +233,8 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         .map_or_else(|| progress.clone(), |o| o.progress.clone());
     let recorded = recorded(&current, lang)?;
     let (authority, check) =
-        prepare::check_target(args.authority.as_deref(), &current, &graph_root, lang)
-            .map_err(|e| Failure::new(EXIT_USAGE, e))?;
+        prepare::check_target(args.authority.as_deref(), &current, &graph_root)
+            .map_err(|e| Failure::new(EXIT_USAGE, e.message(lang)))?;
     let _ = how;
     let options = plan::Options {
         // `azreg plan` makes no key: apply makes its own when it runs (and saves it first).
@@ -323,7 +324,7 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
                 save: Box::new(|p: &Progress| {
                     let mut o = opened_cell.borrow_mut();
                     o.progress = p.clone();
-                    env.save_opened(&mut o).map_err(|f| f.message)
+                    env.save_opened_unsaved(&mut o)
                 }),
                 say: Box::new(|l| {
                     let _ = writeln!(out_cell.borrow_mut(), "{l}");
@@ -361,7 +362,9 @@ mod tests {
     #[test]
     fn a_stop_ends_with_the_code_of_what_went_wrong() {
         let p = Procedure::embedded().unwrap();
-        let gone = crate::remote::graph::GraphError::Unreachable("no route".into());
+        let gone = crate::remote::graph::GraphError::Unreachable(
+            crate::remote::http::HttpError::Timeout { host: "g".into() },
+        );
         let refused = crate::remote::graph::GraphError::Refused {
             status: 403,
             code: "Authorization_RequestDenied".into(),
@@ -370,7 +373,9 @@ mod tests {
         };
         let code = |s: Stop| stop_failure(&s, &p).code;
         assert_eq!(
-            code(Stop::Unreachable("x".into())),
+            code(Stop::Unreachable(crate::remote::http::HttpError::Timeout {
+                host: "g".into()
+            })),
             crate::cli::exit::UNREACHABLE
         );
         assert_eq!(
@@ -398,6 +403,9 @@ mod tests {
             .message
             .contains("at step 5")
         );
-        assert_eq!(code(Stop::Saving("x".into())), crate::cli::exit::FILE);
+        assert_eq!(
+            code(Stop::Saving(crate::core::progress::Unsaved::Gone)),
+            crate::cli::exit::FILE
+        );
     }
 }

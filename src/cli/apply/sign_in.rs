@@ -4,8 +4,9 @@
 use super::ApplyArgs;
 use crate::cli::{EXIT_USAGE, Env, Failure};
 use crate::core::report::Report;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Worded};
 use crate::remote::graph::Graph;
+use crate::remote::signin::SignInError;
 use crate::remote::signin::login::{
     self, Login, LoginError, Prompt, SignIn, code_prompt, open_browser,
 };
@@ -13,11 +14,21 @@ use crate::tr;
 
 /// A sign-in that gave no Graph client, as the command's failure: bad options are a usage
 /// error, a failed sign-in a stop.
-pub fn login_failure(e: LoginError) -> Failure {
-    match e {
-        LoginError::Setup(m) => Failure::new(EXIT_USAGE, m),
-        LoginError::Failed(m) => Failure::new(crate::cli::exit::APPLY_STOPPED, m),
+pub fn login_failure(e: LoginError, lang: Lang) -> Failure {
+    let code = if e.is_setup() {
+        EXIT_USAGE
+    } else {
+        crate::cli::exit::APPLY_STOPPED
+    };
+    let mut message = e.message(lang);
+    // The other way in, by its flag here (the walkthrough offers it in its own words).
+    if matches!(
+        e,
+        LoginError::SignIn(SignInError::NoLoopback(_) | SignInError::BrowserTimeout { .. })
+    ) {
+        message.push_str(" (--device-code)");
     }
+    Failure::new(code, message)
 }
 
 pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -43,9 +54,8 @@ pub(super) fn options(env: &Env, args: &ApplyArgs, r: &Report) -> Result<SignIn,
         args.tenant.as_deref(),
         args.login_client_id.as_deref(),
         r.progress,
-        env.procedure.lang(),
     )
-    .map_err(|e| Failure::new(EXIT_USAGE, e))
+    .map_err(|e| login_failure(e, env.procedure.lang()))
 }
 
 /// The command line's sign-in: prompts on stderr, the link opened, the code copied.
@@ -83,7 +93,7 @@ pub(super) fn sign_in(
             }
         }
     }))
-    .map_err(login_failure)
+    .map_err(|e| login_failure(e, lang))
 }
 
 /// Where the device code goes: only in an interactive run (stdout and stderr a terminal, so an

@@ -4,10 +4,66 @@
 
 use serde_json::{Map, Value};
 
-use crate::core::fields::{self, Severity};
+use crate::core::fields::{self, InputError, Severity};
 use crate::core::procedure::Procedure;
 use crate::core::progress::{self, Progress};
+use crate::i18n::{Lang, Worded};
 use crate::tr;
+
+/// Why an import is not taken (each one found is said; nothing is taken while any is there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportProblem {
+    NotString {
+        key: &'static str,
+    },
+    Input {
+        key: &'static str,
+        error: InputError,
+    },
+    /// None of the keys azreg takes.
+    Nothing,
+    /// The value fails its field's check (`why` in the procedure's language).
+    Check {
+        key: &'static str,
+        label: String,
+        why: String,
+    },
+}
+
+impl Worded for ImportProblem {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            ImportProblem::NotString { key } => tr!(
+                lang,
+                "{key}: expected a string",
+                "{key}: erwartet ist eine Zeichenkette",
+                key = key,
+            ),
+            ImportProblem::Input { key, error } => format!("{key}: {}", error.message(lang)),
+            ImportProblem::Nothing => tr!(
+                lang,
+                "no appId, tenant or password in the JSON",
+                "kein appId, tenant oder password im JSON"
+            ),
+            ImportProblem::Check { key, label, why } => format!("{key} ({label}): {why}"),
+        }
+    }
+}
+
+#[cfg(test)]
+impl crate::i18n::Samples for ImportProblem {
+    fn samples() -> Vec<Self> {
+        // `Check` carries the field check's words, in the procedure's language already.
+        vec![
+            ImportProblem::NotString { key: "appId" },
+            ImportProblem::Input {
+                key: "password",
+                error: InputError::LineBreak,
+            },
+            ImportProblem::Nothing,
+        ]
+    }
+}
 
 /// JSON key to field id.
 const KEYS: [(&str, &str); 3] = [
@@ -45,7 +101,7 @@ pub fn take_import(
     progress: &mut Progress,
     obj: &Map<String, Value>,
     (today, now): (time::Date, toml::value::Datetime),
-) -> Result<Applied, Vec<String>> {
+) -> Result<Applied, Vec<ImportProblem>> {
     let lang = procedure.lang();
     let mut values = progress.values.clone();
     let mut found = Vec::new();
@@ -56,35 +112,30 @@ pub fn take_import(
             continue;
         };
         let Some(raw) = raw.as_str() else {
-            problems.push(tr!(
-                lang,
-                "{key}: expected a string",
-                "{key}: erwartet ist eine Zeichenkette",
-                key = key,
-            ));
+            problems.push(ImportProblem::NotString { key });
             continue;
         };
-        match fields::clean_input(raw, lang) {
+        match fields::clean_input(raw) {
             Ok(v) => {
                 values.insert(field_id.to_string(), fields::normalize(spec, &v));
                 found.push((key, spec));
             }
-            Err(msg) => problems.push(format!("{key}: {msg}")),
+            Err(error) => problems.push(ImportProblem::Input { key, error }),
         }
     }
     if found.is_empty() && problems.is_empty() {
-        problems.push(tr!(
-            lang,
-            "no appId, tenant or password in the JSON",
-            "kein appId, tenant oder password im JSON"
-        ));
+        problems.push(ImportProblem::Nothing);
     }
     // Check the new values together (client ID and tenant ID must differ, ...).
     let ctx = procedure.context(&values, today);
     for (key, spec) in &found {
         for p in ctx.assess(spec).problems {
             if p.severity == Severity::Error {
-                problems.push(format!("{key} ({}): {}", spec.label, p.message));
+                problems.push(ImportProblem::Check {
+                    key,
+                    label: spec.label.clone(),
+                    why: p.message,
+                });
             }
         }
     }
@@ -110,11 +161,7 @@ pub fn take_import(
         .collect();
     // A renewal keeps the old expiry in the history and records the new one (dates only).
     let renewal = obj.get("renewal") == Some(&Value::Bool(true));
-    let expiry_field = procedure
-        .fields
-        .iter()
-        .find(|f| f.kind == fields::FieldKind::Date && f.goes_to.is_some())
-        .map(|f| f.id.clone());
+    let expiry_field = procedure.expiry_field().map(|f| f.id.clone());
     let new_end = obj
         .get("secretEndDateTime")
         .and_then(Value::as_str)
@@ -122,11 +169,7 @@ pub fn take_import(
         .filter(|d| fields::parse_date(d).is_some())
         .map(str::to_string);
     if renewal && let (Some(field), Some(end)) = (&expiry_field, &new_end) {
-        progress.renewals.push(progress::Renewal {
-            on: fields::format_date(today),
-            old_expiry: progress.values.get(field).cloned(),
-            new_expiry: end.clone(),
-        });
+        super::record_renewal(progress, field, end, (today, now, "import"));
         values.insert(field.clone(), end.clone());
     }
     // What a script of azreg handed out: the key its secret has (the only one a later renewal

@@ -1,6 +1,8 @@
 //! The one writer of the record's values and marks: setting a value and marking a step done
 //! (with the renewal rule), the same for the walkthrough, plain mode, `azreg set` and
-//! `azreg done`; taking an import in (`import`). Pure: the clock is passed in; each front end words and styles the outcome.
+//! `azreg done`; taking an import in (`import`); recording a renewal (the walkthrough's last
+//! step, `apply --renew`, an import); taking in what a run of apply recorded. Pure: the clock
+//! is passed in; outcomes are typed, and each front end styles them.
 //! A recorded identity value it replaces is kept in the history (`Progress::put_value`).
 
 pub mod import;
@@ -10,7 +12,9 @@ use toml::value::Datetime;
 
 use crate::core::fields::{self, Assessment, FieldSpec, FieldState};
 use crate::core::procedure::{EntryKind, Procedure};
-use crate::core::progress::{Progress, Renewal};
+use crate::core::progress::{Progress, Renewal, Slot};
+use crate::i18n::Lang;
+use crate::tr;
 
 /// What setting a value did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +23,55 @@ pub struct Set {
     pub assessment: Assessment,
     /// The stored value changed.
     pub changed: bool,
+}
+
+/// What a set value came to, for the front ends to style; [`Set::message`] words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetOutcome<'a> {
+    Cleared,
+    /// Stored, but in error: the first problem.
+    Refused(&'a str),
+    /// Stored, with a warning.
+    Warned(&'a str),
+    /// Equal to the derived value: not stored, it follows its sources.
+    Derived,
+    Stored,
+}
+
+impl Set {
+    pub fn outcome(&self) -> SetOutcome<'_> {
+        let a = &self.assessment;
+        match (a.state(), a.problems.first()) {
+            (FieldState::Empty, _) => SetOutcome::Cleared,
+            (FieldState::Error, Some(p)) => SetOutcome::Refused(&p.message),
+            (FieldState::Warning, Some(p)) => SetOutcome::Warned(&p.message),
+            _ if a.derived => SetOutcome::Derived,
+            _ => SetOutcome::Stored,
+        }
+    }
+
+    /// "Portal URL saved", "… saved, but: …": the same words in every front end.
+    pub fn message(&self, spec: &FieldSpec, lang: Lang) -> String {
+        let label = &spec.label;
+        match self.outcome() {
+            SetOutcome::Cleared => tr!(lang, "{} cleared", "{} geleert", label),
+            SetOutcome::Refused(why) => format!("{label}: {why}"),
+            SetOutcome::Warned(why) => tr!(
+                lang,
+                "{} saved, but: {}",
+                "{} gespeichert, aber: {}",
+                label,
+                why
+            ),
+            SetOutcome::Derived => tr!(
+                lang,
+                "{} follows the derived value",
+                "{} folgt dem abgeleiteten Wert",
+                label
+            ),
+            SetOutcome::Stored => tr!(lang, "{} saved", "{} gespeichert", label),
+        }
+    }
 }
 
 /// Set `spec`'s value from a cleaned entry (empty clears it). A value equal to the derived
@@ -96,6 +149,64 @@ pub fn mark_done<'p>(
     })
 }
 
+/// Take in what a run of `azreg apply` recorded (`from`, which started as a copy of this):
+/// the values and object ids it sets, and the steps it ticked. Anything else the user
+/// changed meanwhile (other values, marks, the current step) stays.
+pub fn take_applied(progress: &mut Progress, from: &Progress) {
+    let at = from
+        .history
+        .last()
+        .map_or(crate::core::progress::EPOCH, |e| e.at);
+    for id in crate::core::progress::APPLIED_VALUES {
+        if let Some(v) = from.values.get(id) {
+            progress.put_value(id, Some(v.clone()), "apply", at);
+        }
+    }
+    for slot in Slot::ALL {
+        let v = from.clone().slot(slot).clone();
+        if v.is_some() {
+            progress.put_id(slot, v, "apply", at);
+        }
+    }
+    progress.pending_secret.clone_from(&from.pending_secret);
+    progress.last_verified = progress.last_verified.max(from.last_verified);
+    for e in &from.history {
+        if !progress.history.contains(e) {
+            progress.history.push(e.clone());
+        }
+    }
+    for s in &from.earlier_secrets {
+        if !progress.earlier_secrets.contains(s) {
+            progress.earlier_secrets.push(s.clone());
+        }
+    }
+    if from.last_verified.is_some() && from.earlier_secrets.is_empty() {
+        progress.earlier_secrets.clear();
+    }
+    for (id, at) in &from.done {
+        progress.done.entry(id.clone()).or_insert(*at);
+    }
+}
+
+/// Record a renewal: the old expiry (of `field`) into the history of renewals, the new one in
+/// its place. The one way a renewal is recorded: by the walkthrough's last step, `apply
+/// --renew`, and an imported renewal.
+pub fn record_renewal(
+    progress: &mut Progress,
+    field: &str,
+    new_expiry: &str,
+    (today, at, source): (Date, Datetime, &str),
+) -> Renewal {
+    let renewal = Renewal {
+        on: fields::format_date(today),
+        old_expiry: progress.values.get(field).cloned(),
+        new_expiry: new_expiry.to_string(),
+    };
+    progress.put_value(field, Some(new_expiry.to_string()), source, at);
+    progress.renewals.push(renewal.clone());
+    renewal
+}
+
 /// Once every step of a procedure whose fields `replace` others is done (`azreg renew`), the
 /// new values take the old ones' places (the old ones kept in the history), the old expiry goes
 /// into the history of renewals, and the renewal's own marks and values are cleared for the
@@ -118,11 +229,7 @@ pub fn complete_renewal(
     if !steps.iter().all(|id| progress.is_done(id)) {
         return None;
     }
-    let mut renewal = Renewal {
-        on: fields::format_date(today),
-        old_expiry: None,
-        new_expiry: String::new(),
-    };
+    let mut renewal = None;
     for f in &p.fields {
         // Only the renewal's own values move; the others (client and tenant ID) stay.
         let Some(target) = &f.replaces else { continue };
@@ -130,24 +237,62 @@ pub fn complete_renewal(
             continue;
         };
         if f.kind == fields::FieldKind::Date {
-            renewal.old_expiry = progress.values.get(target).cloned();
-            renewal.new_expiry = value.clone();
+            renewal = Some(record_renewal(
+                progress,
+                target,
+                &value,
+                (today, at, "renew"),
+            ));
+        } else {
+            progress.put_value(target, Some(value), "renew", at);
         }
-        progress.put_value(target, Some(value), "renew", at);
     }
     for id in steps {
         progress.done.remove(id);
     }
     // The key azreg recorded belonged to the old secret (kept in the history).
     progress.put_id(crate::core::progress::Slot::SecretKey, None, "renew", at);
-    progress.renewals.push(renewal.clone());
-    Some(renewal)
+    // A renewal without a new expiry is still one (the procedure asks for it, though).
+    Some(renewal.unwrap_or_else(|| {
+        let r = Renewal {
+            on: fields::format_date(today),
+            old_expiry: None,
+            new_expiry: String::new(),
+        };
+        progress.renewals.push(r.clone());
+        r
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+
+    #[test]
+    fn taking_in_an_apply_keeps_what_the_user_did_meanwhile() {
+        let mut mine = Progress::new("x");
+        mine.values.insert("app_name".into(), "Portal".into());
+        let mut applied = mine.clone();
+        mine.values.insert("app_name".into(), "Portal 2".into());
+        mine.done
+            .insert("sign-in".into(), crate::core::progress::EPOCH);
+        mine.current = Some("step-9".into());
+        applied.values.insert("client_id".into(), "c".into());
+        applied.values.insert("client_secret".into(), "s".into());
+        applied.app_object_id = Some("o".into());
+        applied.pending_secret = None;
+        applied
+            .done
+            .insert("register".into(), crate::core::progress::EPOCH);
+        take_applied(&mut mine, &applied);
+        assert_eq!(mine.values["app_name"], "Portal 2", "the user's edit stays");
+        assert_eq!(mine.values["client_id"], "c");
+        assert_eq!(mine.values["client_secret"], "s");
+        assert_eq!(mine.app_object_id.as_deref(), Some("o"));
+        assert!(mine.is_done("sign-in") && mine.is_done("register"));
+        assert_eq!(mine.current.as_deref(), Some("step-9"));
+    }
 
     #[test]
     fn a_finished_renewal_takes_the_new_secret_and_keeps_the_record() {

@@ -187,8 +187,9 @@ pub fn check(spec: &FieldSpec, value: &str, ctx: &Context<'_>) -> Vec<Problem> {
         FieldKind::Guid => check_guid(value, lang, &mut problems),
         FieldKind::Secret => check_secret(value, lang, &mut problems),
         FieldKind::Permissions => {
-            if let Err(list) = crate::core::permissions::parse(value, lang) {
-                problems.extend(list.into_iter().map(Problem::error));
+            if let Err(list) = crate::core::permissions::parse(value) {
+                use crate::i18n::Worded;
+                problems.extend(list.iter().map(|p| Problem::error(p.message(lang))));
             }
         }
     }

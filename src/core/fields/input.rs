@@ -3,27 +3,51 @@
 use time::{Date, Duration};
 
 use super::spec::{FieldKind, FieldSpec, UrlRole};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Worded};
 use crate::text::has_unsafe_chars;
 use crate::tr;
 
+/// Why typed or pasted text is not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputError {
+    LineBreak,
+    /// Control, escape or bidi characters inside.
+    Unsafe,
+}
+
+impl Worded for InputError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            InputError::LineBreak => tr!(
+                lang,
+                "the text has a line break: paste a single line",
+                "der Text enthält einen Zeilenumbruch: fügen Sie eine einzelne Zeile ein"
+            ),
+            InputError::Unsafe => tr!(
+                lang,
+                "the text has control, escape or direction-changing characters: type it again or copy it from the source once more",
+                "der Text enthält Steuer-, Escape- oder Richtungszeichen: tippen Sie ihn neu oder kopieren Sie ihn noch einmal aus der Quelle"
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+impl crate::i18n::Samples for InputError {
+    fn samples() -> Vec<Self> {
+        vec![InputError::LineBreak, InputError::Unsafe]
+    }
+}
+
 /// Clean a typed or pasted value for storing: trims surrounding white space and refuses
 /// anything with control, escape or bidi characters inside (it is never stored or drawn).
-pub fn clean_input(raw: &str, lang: Lang) -> Result<String, String> {
+pub fn clean_input(raw: &str) -> Result<String, InputError> {
     let trimmed = raw.trim();
     if trimmed.contains(['\n', '\r']) {
-        return Err(tr!(
-            lang,
-            "the text has a line break: paste a single line",
-            "der Text enthält einen Zeilenumbruch: fügen Sie eine einzelne Zeile ein"
-        ));
+        return Err(InputError::LineBreak);
     }
     if has_unsafe_chars(trimmed) {
-        return Err(tr!(
-            lang,
-            "the text has control, escape or direction-changing characters: type it again or copy it from the source once more",
-            "der Text enthält Steuer-, Escape- oder Richtungszeichen: tippen Sie ihn neu oder kopieren Sie ihn noch einmal aus der Quelle"
-        ));
+        return Err(InputError::Unsafe);
     }
     Ok(trimmed.to_string())
 }
@@ -44,7 +68,7 @@ pub fn normalize(spec: &FieldSpec, value: &str) -> String {
                 v.to_string()
             }
         }
-        FieldKind::Permissions => match crate::core::permissions::parse(v, crate::i18n::Lang::En) {
+        FieldKind::Permissions => match crate::core::permissions::parse(v) {
             Ok(list) => crate::core::permissions::format(&list),
             Err(_) => v.to_string(),
         },

@@ -46,6 +46,27 @@ impl Unusable {
     }
 }
 
+#[cfg(test)]
+impl crate::i18n::Samples for Unusable {
+    fn samples() -> Vec<Self> {
+        // `Wrong` carries the field check's words, in the procedure's language already.
+        vec![
+            Unusable::NoSuchField("x".into()),
+            Unusable::Missing {
+                id: "portal_url".into(),
+                label: "Portal URL".into(),
+            },
+        ]
+    }
+}
+
+#[cfg(test)]
+impl crate::i18n::Samples for BadRecord {
+    fn samples() -> Vec<Self> {
+        vec![BadRecord("app_object_id")]
+    }
+}
+
 /// The effective values of `ids` (entered, derived or default; `None` where not usable), and
 /// what is missing or wrong among them.
 pub fn needed(r: &Report, ids: &[&str]) -> (Vec<Option<String>>, Vec<Unusable>) {
@@ -101,7 +122,7 @@ pub fn desired(r: &Report, allow_incomplete: bool) -> Result<Desired, Vec<Unusab
     let mut next = || it.next().unwrap_or_default();
     let (name, audience, web, spa, description, end) =
         (next(), next(), next(), next(), next(), next());
-    let permissions = permissions::parse(&next(), r.procedure.lang()).unwrap_or_default();
+    let permissions = permissions::parse(&next()).unwrap_or_default();
     let consent = next() == "yes";
     let base = r
         .procedure

@@ -12,11 +12,8 @@ fn desired() -> Desired {
         audience: "AzureADMyOrg".into(),
         web: WEB.into(),
         spa: SPA.into(),
-        permissions: crate::core::permissions::parse(
-            "User.Read, Chat.Read.All:Application",
-            Lang::En,
-        )
-        .unwrap(),
+        permissions: crate::core::permissions::parse("User.Read, Chat.Read.All:Application")
+            .unwrap(),
         consent: true,
         secret: SecretSpec {
             description: "Intrexx connector".into(),

@@ -4,8 +4,10 @@
 //! sections, the summary card, and the fields the steps capture. Everything else addresses
 //! steps and fields by their `id`.
 
+mod flaw;
+pub use flaw::{Flaw, ProcedureError};
+
 use std::collections::HashSet;
-use std::fmt;
 
 use serde::Deserialize;
 
@@ -194,26 +196,6 @@ pub struct Procedure {
     pub links: Links,
 }
 
-/// Why a procedure file could not be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProcedureError {
-    pub source_name: String,
-    /// 1-based line and column, where the problem has a place in the file.
-    pub position: Option<(usize, usize)>,
-    pub message: String,
-}
-
-impl fmt::Display for ProcedureError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.position {
-            Some((line, col)) => write!(f, "{}:{line}:{col}: {}", self.source_name, self.message),
-            None => write!(f, "{}: {}", self.source_name, self.message),
-        }
-    }
-}
-
-impl std::error::Error for ProcedureError {}
-
 /// Every text a procedure shows, cleaned once at load: control, escape and bidi characters
 /// become U+FFFD, so no output (walkthrough, `status`, `check`, `steps`, exports) can carry
 /// them to a terminal. Line breaks stay.
@@ -286,36 +268,30 @@ impl Procedure {
     }
 
     pub fn parse(text: &str, source_name: &str) -> Result<Self, ProcedureError> {
-        let err = |position, message: String| ProcedureError {
+        let err = |position, flaw| ProcedureError {
             source_name: source_name.to_string(),
             position,
-            message,
+            flaw,
         };
         let file: ProcedureFile = toml::from_str(text).map_err(|e| {
             let (pos, msg) = toml_error_parts(text, &e);
-            err(pos, msg)
+            err(pos, Flaw::Toml(msg))
         })?;
         // Point checks at the line where the offending id is written.
         let locate = |needle: &str| {
             let pat = format!("id = \"{needle}\"");
             text.find(&pat).map(|off| line_col(text, off))
         };
-        Self::build(file).map_err(|(id, msg)| err(id.as_deref().and_then(locate), msg))
+        Self::build(file).map_err(|flaw| err(flaw.id().and_then(locate), flaw))
     }
 
-    fn build(mut file: ProcedureFile) -> Result<Self, (Option<String>, String)> {
+    fn build(mut file: ProcedureFile) -> Result<Self, Flaw> {
         defuse(&mut file);
         if file.schema != SCHEMA {
-            return Err((
-                None,
-                format!(
-                    "schema {} is not supported (this azreg reads schema {SCHEMA})",
-                    file.schema
-                ),
-            ));
+            return Err(Flaw::Schema { found: file.schema });
         }
         if file.id.trim().is_empty() {
-            return Err((None, "the procedure needs a non-empty `id`".into()));
+            return Err(Flaw::NoId);
         }
         let card = |kind, step| Entry {
             kind,
@@ -331,7 +307,7 @@ impl Procedure {
         let mut rows = vec![Row::Entry(0)];
         for (si, sec) in file.sections.into_iter().enumerate() {
             if sec.steps.is_empty() {
-                return Err((Some(sec.id), "a section needs at least one step".into()));
+                return Err(Flaw::EmptySection { section: sec.id });
             }
             rows.push(Row::Section(si));
             sections.push(Section {
@@ -363,7 +339,7 @@ impl Procedure {
             }
         }
         if sections.is_empty() {
-            return Err((None, "the procedure needs at least one section".into()));
+            return Err(Flaw::NoSections);
         }
         rows.push(Row::Entry(entries.len()));
         entries.push(card(EntryKind::Summary, file.summary));
@@ -402,27 +378,24 @@ impl Procedure {
 
     /// Structural checks: unique ids, non-empty titles, every field named exists and is
     /// captured at exactly one step, references between fields resolve.
-    fn check(&self) -> Result<(), (Option<String>, String)> {
+    fn check(&self) -> Result<(), Flaw> {
         let mut ids = HashSet::new();
         let sec_ids = self.sections.iter().map(|s| (&s.id, &s.title));
         let entry_ids = self.entries.iter().map(|e| (&e.step.id, &e.step.title));
         for (id, title) in sec_ids.chain(entry_ids) {
             if id.trim().is_empty() {
-                return Err((None, format!("an entry titled {title:?} has an empty id")));
+                return Err(Flaw::EmptyId {
+                    title: title.clone(),
+                });
             }
             if !is_id(id, true) {
-                return Err((
-                    Some(id.clone()),
-                    format!(
-                        "the id {id:?} may hold only a-z, 0-9, _ and -, starting with a letter"
-                    ),
-                ));
+                return Err(Flaw::BadId { id: id.clone() });
             }
             if !ids.insert(id.as_str()) {
-                return Err((Some(id.clone()), format!("the id {id:?} is used twice")));
+                return Err(Flaw::IdTwice { id: id.clone() });
             }
             if title.trim().is_empty() {
-                return Err((Some(id.clone()), format!("{id:?} has an empty title")));
+                return Err(Flaw::NoTitle { id: id.clone() });
             }
         }
         // Portal links are data, and the page names go into a URL: keep both plain.
@@ -431,58 +404,47 @@ impl Procedure {
             .flatten()
         {
             if !t.starts_with("https://") {
-                return Err((None, format!("[links]: {t:?} is not an https address")));
+                return Err(Flaw::LinkNotHttps { link: t.clone() });
             }
         }
         for e in &self.entries {
             if let Some(page) = &e.step.page
                 && (page.is_empty() || !page.chars().all(|c| c.is_ascii_alphanumeric()))
             {
-                return Err((
-                    Some(e.step.id.clone()),
-                    format!(
-                        "{:?}: the page {page:?} may hold only letters and digits",
-                        e.step.id
-                    ),
-                ));
+                return Err(Flaw::BadPage {
+                    step: e.step.id.clone(),
+                    page: page.clone(),
+                });
             }
         }
         let mut field_ids = HashSet::new();
         for f in &self.fields {
             // Field ids become names in exports (`AZREG_<ID>=`) and scripts: data, never code.
             if !is_id(&f.id, false) {
-                return Err((
-                    Some(f.id.clone()),
-                    format!(
-                        "the field id {:?} may hold only a-z, 0-9 and _, starting with a letter",
-                        f.id
-                    ),
-                ));
+                return Err(Flaw::BadFieldId {
+                    field: f.id.clone(),
+                });
             }
             if !field_ids.insert(f.id.as_str()) {
-                return Err((
-                    Some(f.id.clone()),
-                    format!("the field {:?} is declared twice", f.id),
-                ));
+                return Err(Flaw::FieldTwice {
+                    field: f.id.clone(),
+                });
             }
         }
         let mut captured: HashSet<&str> = HashSet::new();
         for e in &self.entries {
             for fid in &e.step.fields {
                 if !field_ids.contains(fid.as_str()) {
-                    return Err((
-                        Some(e.step.id.clone()),
-                        format!(
-                            "step {:?} names the field {fid:?}, which is not declared",
-                            e.step.id
-                        ),
-                    ));
+                    return Err(Flaw::UndeclaredField {
+                        step: e.step.id.clone(),
+                        field: fid.clone(),
+                    });
                 }
                 if !captured.insert(fid.as_str()) {
-                    return Err((
-                        Some(e.step.id.clone()),
-                        format!("the field {fid:?} is captured at two steps"),
-                    ));
+                    return Err(Flaw::CapturedTwice {
+                        step: e.step.id.clone(),
+                        field: fid.clone(),
+                    });
                 }
             }
             if let Some(bad) = e
@@ -491,42 +453,32 @@ impl Procedure {
                 .iter()
                 .find(|f| !field_ids.contains(f.as_str()))
             {
-                return Err((
-                    Some(e.step.id.clone()),
-                    format!(
-                        "{:?} lists the field {bad:?}, which is not declared",
-                        e.step.id
-                    ),
-                ));
+                return Err(Flaw::UndeclaredList {
+                    step: e.step.id.clone(),
+                    field: bad.clone(),
+                });
             }
             if let Some(main) = &e.step.main
                 && !e.step.fields.contains(main)
             {
-                return Err((
-                    Some(e.step.id.clone()),
-                    format!(
-                        "step {:?}: its main field {main:?} is not one of its fields",
-                        e.step.id
-                    ),
-                ));
+                return Err(Flaw::MainNotOwn {
+                    step: e.step.id.clone(),
+                    main: main.clone(),
+                });
             }
         }
         for f in &self.fields {
             if !captured.contains(f.id.as_str()) {
-                return Err((
-                    Some(f.id.clone()),
-                    format!("the field {:?} is not captured at any step", f.id),
-                ));
+                return Err(Flaw::NotCaptured {
+                    field: f.id.clone(),
+                });
             }
             for r in f.references() {
                 if !field_ids.contains(r) {
-                    return Err((
-                        Some(f.id.clone()),
-                        format!(
-                            "the field {:?} refers to {r:?}, which is not declared",
-                            f.id
-                        ),
-                    ));
+                    return Err(Flaw::UndeclaredRef {
+                        field: f.id.clone(),
+                        target: r.to_string(),
+                    });
                 }
             }
             // A derived value is made only of entered ones: no chains, no cycles.
@@ -535,19 +487,15 @@ impl Procedure {
                     .into_iter()
                     .find(|src| self.field(src).is_some_and(|s| s.derive.is_some()))
             {
-                return Err((
-                    Some(f.id.clone()),
-                    format!(
-                        "the field {:?} derives from {src:?}, which is derived itself: derive only from entered values",
-                        f.id
-                    ),
-                ));
+                return Err(Flaw::DerivedChain {
+                    field: f.id.clone(),
+                    source: src.to_string(),
+                });
             }
             if f.kind == FieldKind::Choice && f.options.is_empty() {
-                return Err((
-                    Some(f.id.clone()),
-                    format!("the choice field {:?} has no options", f.id),
-                ));
+                return Err(Flaw::NoOptions {
+                    field: f.id.clone(),
+                });
             }
         }
         Ok(())
@@ -606,6 +554,14 @@ impl Procedure {
         self.entries
             .iter()
             .filter(|e| matches!(e.kind, EntryKind::Step { .. }) && !e.in_guide)
+    }
+
+    /// The field that holds the secret's expiry: the first date the summary lists (a renewal's
+    /// new expiry takes its place). The one lookup of it.
+    pub fn expiry_field(&self) -> Option<&FieldSpec> {
+        self.fields
+            .iter()
+            .find(|f| f.kind == crate::core::fields::FieldKind::Date && f.goes_to.is_some())
     }
 
     /// The labels of the first and the last step beyond the guide ("P1", "P3"), if any.

@@ -12,8 +12,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use url::Url;
 
-use super::{Target, refused, token_answer};
-use crate::remote::verify::{endpoint, fetch};
+use super::{SignInError, Target, token_answer};
+use crate::remote::http::{endpoint, fetch};
 use crate::secret::Secret;
 use crate::tr;
 
@@ -111,19 +111,13 @@ async fn read_head(stream: &mut TcpStream) -> String {
 /// Sign in in the browser for `scope`: listen on a loopback port, hand the authorize link to
 /// `show` (which opens the browser and says where it is), wait for the code, and redeem it
 /// with the PKCE verifier.
-pub async fn sign_in(t: &Target<'_>, show: &mut dyn FnMut(&str)) -> Result<Secret, String> {
+pub async fn sign_in(t: &Target<'_>, show: &mut dyn FnMut(&str)) -> Result<Secret, SignInError> {
     let lang = t.lang;
+    let no_port = |e: std::io::Error| SignInError::NoLoopback(e.to_string());
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .await
-        .map_err(|e| {
-            tr!(
-                lang,
-                "cannot listen on a loopback port for the browser sign-in ({e}): use --device-code",
-                "kann für die Browser-Anmeldung an keinem Loopback-Port lauschen ({e}): nutzen Sie --device-code",
-                e = e,
-            )
-        })?;
-    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        .map_err(no_port)?;
+    let port = listener.local_addr().map_err(no_port)?.port();
     let redirect = format!("http://localhost:{port}");
     let verifier = random();
     let state = random();
@@ -167,19 +161,19 @@ pub async fn sign_in(t: &Target<'_>, show: &mut dyn FnMut(&str)) -> Result<Secre
                         "Die Anmeldung wurde abgelehnt. azreg sagt, warum."
                     );
                     reply(&mut stream, "200 OK", &text).await;
-                    return Err(refused(&entra_error(&error, &description), lang));
+                    return Err(SignInError::Refused {
+                        body: entra_error(&error, &description),
+                    });
                 }
             }
         }
     };
-    let code = tokio::time::timeout(WAIT, wait).await.map_err(|_| {
-        tr!(
-            lang,
-            "the browser sign-in did not come back within {min} minutes: run apply again, or use --device-code",
-            "die Browser-Anmeldung kam nicht binnen {min} Minuten zurück: führen Sie apply noch einmal aus oder nutzen Sie --device-code",
-            min = WAIT.as_secs() / 60,
-        )
-    })??;
+    let code =
+        tokio::time::timeout(WAIT, wait)
+            .await
+            .map_err(|_| SignInError::BrowserTimeout {
+                minutes: WAIT.as_secs() / 60,
+            })??;
 
     let url = endpoint(t.authority, t.tenant, &["oauth2", "v2.0", "token"]);
     let form = [
@@ -190,8 +184,8 @@ pub async fn sign_in(t: &Target<'_>, show: &mut dyn FnMut(&str)) -> Result<Secre
         ("code_verifier", verifier.as_str()),
         ("scope", t.scope),
     ];
-    let (status, body) = fetch(t.http.post(url.clone()).form(&form), &url, lang).await?;
-    token_answer(status.is_success(), &body, lang)
+    let (status, body) = fetch(t.http.post(url.clone()).form(&form), &url).await?;
+    token_answer(status.is_success(), body)
 }
 
 /// The redirect's `error` and `error_description` as the token endpoint's JSON, so one

@@ -5,26 +5,93 @@
 
 use url::Url;
 
-use super::DeviceCode;
-use crate::i18n::Lang;
-use crate::remote::graph::Graph;
+use super::{DeviceCode, SignInError};
+use crate::i18n::{Lang, Worded};
+use crate::remote::graph::{self, Graph};
+use crate::remote::http::{self, AuthorityError, HttpError};
 use crate::secret::Secret;
 use crate::tr;
 
 /// Why no Graph client came of a sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginError {
-    /// The options do not make a sign-in (an authority, a client ID, no Azure CLI).
-    Setup(String),
+    Authority(AuthorityError),
+    /// An identity platform azreg does not know the Graph of (its host).
+    UnknownGraph {
+        host: String,
+    },
+    /// The client signed in with is not a GUID.
+    BadClientId,
+    /// The Azure CLI could not be started.
+    AzMissing(String),
+    /// `az <command>` failed (its stderr, cleaned).
+    AzFailed {
+        command: String,
+        why: String,
+    },
+    Http(HttpError),
+    Graph(graph::SetupError),
     /// The sign-in gave no token (declined, expired, blocked, unreachable).
-    Failed(String),
+    SignIn(SignInError),
 }
 
 impl LoginError {
-    pub fn message(&self) -> &str {
+    /// The options do not make a sign-in (as opposed to a sign-in that failed).
+    pub fn is_setup(&self) -> bool {
+        !matches!(self, LoginError::SignIn(_))
+    }
+}
+
+impl Worded for LoginError {
+    fn message(&self, lang: Lang) -> String {
         match self {
-            LoginError::Setup(m) | LoginError::Failed(m) => m,
+            LoginError::Authority(e) => e.message(lang),
+            LoginError::UnknownGraph { host } => tr!(
+                lang,
+                "which Microsoft Graph belongs to {host}? name it with --graph",
+                "welches Microsoft Graph gehört zu {host}? nennen Sie es mit --graph",
+                host = host,
+            ),
+            LoginError::BadClientId => tr!(
+                lang,
+                "--login-client-id: not a GUID",
+                "--login-client-id: keine GUID"
+            ),
+            LoginError::AzMissing(e) => tr!(
+                lang,
+                "--token-from-az: the Azure CLI could not be started ({e}): install it and run az login",
+                "--token-from-az: die Azure CLI ließ sich nicht starten ({e}): installieren Sie sie und führen Sie az login aus",
+                e = e,
+            ),
+            LoginError::AzFailed { command, why } => tr!(
+                lang,
+                "--token-from-az: az {command} failed: {why} (is az login done?)",
+                "--token-from-az: az {command} schlug fehl: {why} (ist az login erledigt?)",
+                command = command,
+                why = why,
+            ),
+            LoginError::Http(e) => e.message(lang),
+            LoginError::Graph(e) => e.message(lang),
+            LoginError::SignIn(e) => e.message(lang),
         }
+    }
+}
+
+#[cfg(test)]
+impl crate::i18n::Samples for LoginError {
+    fn samples() -> Vec<Self> {
+        vec![
+            LoginError::UnknownGraph {
+                host: "login.example".into(),
+            },
+            LoginError::BadClientId,
+            LoginError::AzMissing("No such file or directory".into()),
+            LoginError::AzFailed {
+                command: "account get-access-token".into(),
+                why: "Please run 'az login'".into(),
+            },
+            LoginError::SignIn(SignInError::Declined),
+        ]
     }
 }
 
@@ -78,35 +145,28 @@ impl SignIn {
         tenant: Option<&str>,
         client_id: Option<&str>,
         progress: &crate::core::progress::Progress,
-        lang: Lang,
-    ) -> Result<SignIn, String> {
-        let authority = crate::remote::verify::parse_authority(
+    ) -> Result<SignIn, LoginError> {
+        let authority = http::parse_authority(
             authority
                 .or(progress.authority.as_deref())
                 .unwrap_or(crate::remote::verify::DEFAULT_AUTHORITY),
-            lang,
-        )?;
+        )
+        .map_err(LoginError::Authority)?;
         let graph = match graph.or_else(|| graph_root(&authority)) {
             Some(g) => g.to_string(),
             None if login == Login::AzCli => String::new(),
             None => {
-                return Err(tr!(
-                    lang,
-                    "which Microsoft Graph belongs to {host}? name it with --graph",
-                    "welches Microsoft Graph gehört zu {host}? nennen Sie es mit --graph",
-                    host = crate::text::clean_for_display(authority.host_str().unwrap_or("")),
-                ));
+                return Err(LoginError::UnknownGraph {
+                    host: crate::text::clean_for_display(authority.host_str().unwrap_or(""))
+                        .into_owned(),
+                });
             }
         };
         let client_id = client_id
             .unwrap_or(crate::remote::signin::AZURE_CLI_CLIENT_ID)
             .to_string();
         if !crate::core::fields::is_guid(&client_id) {
-            return Err(tr!(
-                lang,
-                "--login-client-id: not a GUID",
-                "--login-client-id: keine GUID"
-            ));
+            return Err(LoginError::BadClientId);
         }
         let tenant = tenant
             .map(str::to_string)
@@ -128,14 +188,11 @@ pub async fn graph(
     lang: Lang,
     show: &mut dyn FnMut(Prompt),
 ) -> Result<Graph, LoginError> {
-    let usage = LoginError::Setup;
-    let stopped = LoginError::Failed;
     let (root, token) = match s.login {
-        Login::AzCli => token_from_az(lang)?,
+        Login::AzCli => token_from_az()?,
         Login::DeviceCode | Login::Browser => {
-            let http =
-                crate::remote::verify::client(crate::remote::verify::DEFAULT_TIMEOUT, &s.authority)
-                    .map_err(usage)?;
+            let http = http::client(crate::remote::verify::DEFAULT_TIMEOUT, &s.authority)
+                .map_err(LoginError::Http)?;
             let scope = format!("{}/.default", s.graph.trim_end_matches('/'));
             let target = crate::remote::signin::Target {
                 http: &http,
@@ -153,10 +210,10 @@ pub async fn graph(
             } else {
                 crate::remote::signin::device_code(&target, &mut |c| show(Prompt::Code(c))).await
             };
-            (s.graph.clone(), token.map_err(stopped)?)
+            (s.graph.clone(), token.map_err(LoginError::SignIn)?)
         }
     };
-    Graph::new(&root, token, lang).map_err(usage)
+    Graph::new(&root, token).map_err(LoginError::Graph)
 }
 
 /// Open a link in the browser (`$BROWSER` first, a graphical browser's output kept off the
@@ -193,29 +250,18 @@ pub fn code_prompt(c: &DeviceCode, lang: Lang) -> String {
 }
 
 /// Graph's root and a token for it, from the signed-in Azure CLI (`az login` done before).
-fn token_from_az(lang: Lang) -> Result<(String, Secret), LoginError> {
+fn token_from_az() -> Result<(String, Secret), LoginError> {
     let az = |args: &[&str]| -> Result<String, LoginError> {
         let out = std::process::Command::new("az")
             .args(args)
             .stdin(std::process::Stdio::null())
             .output()
-            .map_err(|e| {
-                LoginError::Setup(tr!(
-                    lang,
-                    "--token-from-az: the Azure CLI could not be started ({e}): install it and run az login",
-                    "--token-from-az: die Azure CLI ließ sich nicht starten ({e}): installieren Sie sie und führen Sie az login aus",
-                    e = e,
-                ))
-            })?;
+            .map_err(|e| LoginError::AzMissing(e.to_string()))?;
         if !out.status.success() {
-            let why = crate::remote::verify::server_text(&String::from_utf8_lossy(&out.stderr));
-            return Err(LoginError::Setup(tr!(
-                lang,
-                "--token-from-az: az {p0} failed: {why} (is az login done?)",
-                "--token-from-az: az {p0} schlug fehl: {why} (ist az login erledigt?)",
-                p0 = args[..2].join(" "),
-                why = why,
-            )));
+            return Err(LoginError::AzFailed {
+                command: args[..2].join(" "),
+                why: crate::remote::entra::server_text(&String::from_utf8_lossy(&out.stderr)),
+            });
         }
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
     };
@@ -247,17 +293,21 @@ mod tests {
     #[test]
     fn graph_follows_the_cloud_and_an_unknown_one_must_be_named() {
         let p = crate::core::progress::Progress::new("x");
-        let en = Lang::En;
-        let s = SignIn::new(Login::Browser, None, None, None, None, &p, en).unwrap();
+        let s = SignIn::new(Login::Browser, None, None, None, None, &p).unwrap();
         assert_eq!(s.graph, "https://graph.microsoft.com");
         assert_eq!(s.tenant, "organizations");
         assert_eq!(s.client_id, crate::remote::signin::AZURE_CLI_CLIENT_ID);
         let us = Some("https://login.microsoftonline.us");
-        let s = SignIn::new(Login::DeviceCode, us, None, None, None, &p, en).unwrap();
+        let s = SignIn::new(Login::DeviceCode, us, None, None, None, &p).unwrap();
         assert_eq!(s.graph, "https://graph.microsoft.us");
         let other = Some("https://login.example.org");
-        let e = SignIn::new(Login::Browser, other, None, None, None, &p, en).unwrap_err();
-        assert!(e.contains("--graph"), "{e}");
+        let e = SignIn::new(Login::Browser, other, None, None, None, &p).unwrap_err();
+        assert_eq!(
+            e,
+            LoginError::UnknownGraph {
+                host: "login.example.org".into()
+            }
+        );
         let s = SignIn::new(
             Login::Browser,
             other,
@@ -265,30 +315,20 @@ mod tests {
             None,
             None,
             &p,
-            en,
         )
         .unwrap();
         assert_eq!(s.graph, "https://g.example.org");
-        let e = SignIn::new(Login::Browser, None, None, None, Some("nope"), &p, en).unwrap_err();
-        assert!(e.contains("GUID"), "{e}");
+        let e = SignIn::new(Login::Browser, None, None, None, Some("nope"), &p).unwrap_err();
+        assert_eq!(e, LoginError::BadClientId);
     }
 
     #[test]
     fn the_tenant_comes_from_the_option_then_the_progress_file() {
         let mut p = crate::core::progress::Progress::new("x");
         p.values.insert("tenant_id".into(), "t-file".into());
-        let s = SignIn::new(Login::Browser, None, None, None, None, &p, Lang::En).unwrap();
+        let s = SignIn::new(Login::Browser, None, None, None, None, &p).unwrap();
         assert_eq!(s.tenant, "t-file");
-        let s = SignIn::new(
-            Login::Browser,
-            None,
-            None,
-            Some("t-opt"),
-            None,
-            &p,
-            Lang::En,
-        )
-        .unwrap();
+        let s = SignIn::new(Login::Browser, None, None, Some("t-opt"), None, &p).unwrap();
         assert_eq!(s.tenant, "t-opt");
     }
 }

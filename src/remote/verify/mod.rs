@@ -5,21 +5,18 @@
 //! The access token is never kept or shown; the secret goes only into the token request's
 //! body, and every message is scrubbed of it.
 
-mod answers;
-mod http;
-
 use std::time::Duration;
 
 use serde::Deserialize;
 use url::Url;
 
-use crate::i18n::{L, Lang};
+use crate::i18n::{L, Lang, Worded};
 use crate::secret::Secret;
 use crate::tr;
 
-use answers::{EntraError, LEAK_MIN, more_advice, tenant_advice};
-pub use answers::{error_summary, redact, server_text};
-pub use http::{client, endpoint, fetch, is_loopback, read_body, unreachable};
+use crate::remote::entra::{EntraError, LEAK_MIN, more_advice, tenant_advice};
+pub use crate::remote::entra::{Steps, error_summary, redact, server_text};
+use crate::remote::http::{AuthorityError, endpoint, fetch, parse_authority};
 
 pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -38,54 +35,6 @@ pub struct Request {
     pub steps: Steps,
 }
 
-/// Where the procedure asks for what an answer is about: step labels ("23", "P3") for the
-/// advice, from the procedure, never written into a message.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Steps {
-    /// Where the tenant and client IDs are copied.
-    pub ids: Option<String>,
-    /// Where the secret's value is captured.
-    pub secret: Option<String>,
-    /// Where a new secret is begun.
-    pub new_secret: Option<String>,
-    /// Where admin consent is granted.
-    pub consent: Option<String>,
-    pub web: Option<String>,
-    pub spa: Option<String>,
-}
-
-impl Steps {
-    pub fn of(p: &crate::core::procedure::Procedure) -> Steps {
-        let of = |field: &str| p.entry_of_field(field).map(|i| p.label(i).to_string());
-        Steps {
-            ids: of("tenant_id"),
-            secret: of("client_secret"),
-            new_secret: p
-                .entries
-                .iter()
-                .position(|e| e.applied.as_deref() == Some("secret"))
-                .map(|i| p.label(i).to_string()),
-            consent: of(crate::core::report::CONSENT_FIELD),
-            web: of("web_redirect_uri"),
-            spa: of("spa_redirect_uri"),
-        }
-    }
-
-    /// " at step 23" (" in Schritt 23"), or nothing where the procedure has no such step.
-    pub fn at(step: &Option<String>, lang: Lang) -> String {
-        step.as_ref()
-            .map(|s| tr!(lang, " at step {s}", " in Schritt {s}", s = s))
-            .unwrap_or_default()
-    }
-
-    /// " (step P3)" (" (Schritt P3)"), or nothing.
-    pub fn paren(step: &Option<String>, lang: Lang) -> String {
-        step.as_ref()
-            .map(|s| tr!(lang, " (step {s})", " (Schritt {s})", s = s))
-            .unwrap_or_default()
-    }
-}
-
 /// Values given instead of the stored ones.
 #[derive(Default)]
 pub struct Overrides {
@@ -96,19 +45,62 @@ pub struct Overrides {
     pub secret: Option<Secret>,
 }
 
+/// Why no check can be made of what is recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestError {
-    /// A bad override or authority.
-    Usage(String),
-    /// The tenant or client ID is not there yet.
-    Missing(String),
+    Authority(AuthorityError),
+    /// The tenant or client ID is not there yet; the step that asks for them.
+    Missing {
+        at: Option<String>,
+    },
+    /// The tenant (`client_id: false`) or the client ID is empty or has control characters.
+    Unsafe {
+        client_id: bool,
+    },
 }
 
 impl RequestError {
-    pub fn message(&self) -> &str {
+    /// A bad override or authority, not a missing value.
+    pub fn is_usage(&self) -> bool {
+        !matches!(self, RequestError::Missing { .. })
+    }
+}
+
+impl Worded for RequestError {
+    fn message(&self, lang: Lang) -> String {
         match self {
-            RequestError::Usage(m) | RequestError::Missing(m) => m,
+            RequestError::Authority(e) => e.message(lang),
+            RequestError::Missing { at } => tr!(
+                lang,
+                "the tenant ID and the client ID are needed: enter them{at}",
+                "Mandanten-ID und Client-ID werden gebraucht: tragen Sie sie{at} ein",
+                at = Steps::at(at, lang),
+            ),
+            RequestError::Unsafe { client_id: false } => tr!(
+                lang,
+                "the tenant is empty or has control characters",
+                "der Mandant ist leer oder enthält Steuerzeichen"
+            ),
+            RequestError::Unsafe { client_id: true } => tr!(
+                lang,
+                "the client ID is empty or has control characters",
+                "die Client-ID ist leer oder enthält Steuerzeichen"
+            ),
         }
+    }
+}
+
+#[cfg(test)]
+impl crate::i18n::Samples for RequestError {
+    fn samples() -> Vec<Self> {
+        vec![
+            RequestError::Missing {
+                at: Some("23".into()),
+            },
+            RequestError::Missing { at: None },
+            RequestError::Unsafe { client_id: false },
+            RequestError::Unsafe { client_id: true },
+        ]
     }
 }
 
@@ -128,26 +120,18 @@ impl Request {
             .authority
             .or_else(|| progress.authority.clone())
             .unwrap_or_else(|| DEFAULT_AUTHORITY.into());
-        let authority = parse_authority(&authority_text, lang).map_err(RequestError::Usage)?;
+        let authority = parse_authority(&authority_text).map_err(RequestError::Authority)?;
         let tenant = overrides.tenant.or_else(|| value("tenant_id"));
         let client_id = overrides.client_id.or_else(|| value("client_id"));
         let steps = Steps::of(procedure);
         let (Some(tenant), Some(client_id)) = (tenant, client_id) else {
-            return Err(RequestError::Missing(tr!(
-                lang,
-                "the tenant ID and the client ID are needed: enter them{at}, or give --tenant and --client-id",
-                "Mandanten-ID und Client-ID werden gebraucht: tragen Sie sie{at} ein oder geben Sie --tenant und --client-id an",
-                at = Steps::at(&steps.ids, lang),
-            )));
+            return Err(RequestError::Missing {
+                at: steps.ids.clone(),
+            });
         };
-        for (what, v) in [("tenant", &tenant), ("client ID", &client_id)] {
+        for (client_id, v) in [(false, &tenant), (true, &client_id)] {
             if v.trim().is_empty() || crate::text::has_unsafe_chars(v) {
-                return Err(RequestError::Usage(tr!(
-                    lang,
-                    "the {what} is empty or has control characters",
-                    "{what} ist leer oder enthält Steuerzeichen",
-                    what = what,
-                )));
+                return Err(RequestError::Unsafe { client_id });
             }
         }
         let redirect_uris = procedure
@@ -282,31 +266,6 @@ impl Results {
     }
 }
 
-/// `--authority`: https, or plain http only to a loopback address (tests).
-pub fn parse_authority(text: &str, lang: Lang) -> Result<Url, String> {
-    let shown = crate::text::clean_for_display(text);
-    let url = Url::parse(text.trim()).map_err(|e| {
-        tr!(
-            lang,
-            "--authority {shown:?}: not an address ({e})",
-            "--authority {shown:?}: keine Adresse ({e})",
-            shown = shown,
-            e = e,
-        )
-    })?;
-    let loopback = is_loopback(&url);
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" if loopback => Ok(url),
-        _ => Err(tr!(
-            lang,
-            "--authority {shown:?}: use https (plain http only for loopback addresses)",
-            "--authority {shown:?}: verwenden Sie https (einfaches http nur für Loopback-Adressen)",
-            shown = shown,
-        )),
-    }
-}
-
 pub async fn check_tenant(
     http: &reqwest::Client,
     authority: &Url,
@@ -319,9 +278,9 @@ pub async fn check_tenant(
         tenant,
         &["v2.0", ".well-known", "openid-configuration"],
     );
-    let (status, body) = match fetch(http.get(url.clone()), &url, lang).await {
+    let (status, body) = match fetch(http.get(url.clone()), &url).await {
         Ok(answer) => answer,
-        Err(why) => return Outcome::Unreachable(why),
+        Err(why) => return Outcome::Unreachable(why.message(lang)),
     };
     if status.is_success() {
         #[derive(Deserialize)]
@@ -389,9 +348,9 @@ pub async fn check_credentials(http: &reqwest::Client, req: &Request) -> Outcome
         ("client_secret", secret),
         ("scope", "https://graph.microsoft.com/.default"),
     ];
-    let (status, body) = match fetch(http.post(url.clone()).form(&form), &url, lang).await {
+    let (status, body) = match fetch(http.post(url.clone()).form(&form), &url).await {
         Ok(answer) => answer,
-        Err(why) => return scrub(Outcome::Unreachable(why), secret),
+        Err(why) => return scrub(Outcome::Unreachable(why.message(lang)), secret),
     };
     if status.is_success() {
         // The token itself is dropped unread beyond this check.
@@ -479,9 +438,9 @@ pub async fn check_redirect(
         .append_pair("response_type", "code")
         .append_pair("scope", "openid")
         .append_pair("redirect_uri", uri);
-    let body = match fetch(http.get(url.clone()), &url, lang).await {
+    let body = match fetch(http.get(url.clone()), &url).await {
         Ok((_, body)) => body,
-        Err(why) => return Outcome::Unreachable(why),
+        Err(why) => return Outcome::Unreachable(why.message(lang)),
     };
     if body.contains("AADSTS50011") {
         return Outcome::Fail(match step {
@@ -679,16 +638,6 @@ pub const HEURISTIC_NOTE: L = L::new(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn authority_must_be_https_except_loopback() {
-        assert!(parse_authority("https://login.microsoftonline.us", Lang::En).is_ok());
-        assert!(parse_authority("http://127.0.0.1:8080", Lang::En).is_ok());
-        assert!(parse_authority("http://localhost:1", Lang::En).is_ok());
-        assert!(parse_authority("http://login.example.com", Lang::De).is_err());
-        assert!(parse_authority("ftp://x", Lang::En).is_err());
-        assert!(parse_authority("nope", Lang::En).is_err());
-    }
 
     #[test]
     fn endpoints_put_the_tenant_in_one_segment() {

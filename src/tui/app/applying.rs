@@ -53,7 +53,7 @@ impl ApplyLog {
 }
 
 impl App {
-    fn job(&self, login: Login) -> Result<Job, String> {
+    fn job(&self, login: Login) -> Result<Job, crate::engine::JobError> {
         Job::new(
             &self.procedure,
             &self.progress,
@@ -132,7 +132,7 @@ impl App {
                 self.lang(),
                 "Let azreg do it: {e}",
                 "azreg machen lassen: {e}",
-                e = e,
+                e = e.message(&self.procedure),
             )),
             Ok(job) => {
                 // Without a display (SSH) no browser opens here: the code comes first.
@@ -163,7 +163,7 @@ impl App {
 
     /// The run saved: take in what it recorded (the checklist ticks), and save here too.
     pub(super) fn on_applied(&mut self, progress: &Progress) -> Vec<Effect> {
-        self.progress.take_applied(progress);
+        crate::core::edit::take_applied(&mut self.progress, progress);
         vec![Effect::Save]
     }
 
@@ -214,8 +214,12 @@ impl App {
     }
 
     /// The run ended: the live check after a success; after a stop, the step it stopped at.
-    pub(super) fn on_apply_ended(&mut self, result: Result<(), String>) -> Vec<Effect> {
+    pub(super) fn on_apply_ended(
+        &mut self,
+        result: Result<(), crate::engine::JobError>,
+    ) -> Vec<Effect> {
         let lang = self.lang();
+        let result = result.map_err(|e| e.message(&self.procedure));
         let Some(log) = &mut self.apply else {
             return Vec::new();
         };

@@ -1,7 +1,9 @@
 //! Entering values: the line editor, pickers, pastes, revealing the secret.
 
 use super::*;
+use crate::core::edit::SetOutcome;
 use crate::core::fields::FieldKind;
+use crate::i18n::Worded;
 
 impl App {
     /// Open the editor (or the picker) on the focused field, or the step's first field.
@@ -50,9 +52,10 @@ impl App {
         let Some(editor) = &mut self.editor else {
             return Vec::new();
         };
-        let cleaned = match fields::clean_input(editor.input.value(), lang) {
+        let cleaned = match fields::clean_input(editor.input.value()) {
             Ok(v) => v,
-            Err(msg) => {
+            Err(e) => {
+                let msg = e.message(lang);
                 editor.error = Some(msg.clone());
                 self.error(tr!(
                     self.lang(),
@@ -82,10 +85,10 @@ impl App {
     /// A value typed outside the editor (the plain walkthrough), cleaned and checked as the
     /// editor does; a choice may be given by its number in the list, a date as days from today.
     pub fn enter_value(&mut self, field: &str, raw: &str) -> Vec<Effect> {
-        let cleaned = match fields::clean_input(raw, self.lang()) {
+        let cleaned = match fields::clean_input(raw) {
             Ok(c) => c,
-            Err(msg) => {
-                self.error(msg);
+            Err(e) => {
+                self.error(e.message(self.lang()));
                 return Vec::new();
             }
         };
@@ -114,32 +117,20 @@ impl App {
             cleaned,
             (self.config.today, self.now, "walkthrough"),
         );
-        let a = set.assessment;
-        match (a.state(), a.problems.first()) {
-            (FieldState::Empty, _) => {
-                self.info(tr!(self.lang(), "{} cleared", "{} geleert", spec.label))
+        let message = set.message(&spec, self.lang());
+        match set.outcome() {
+            SetOutcome::Cleared => self.info(message),
+            SetOutcome::Refused(_) => self.error(message),
+            SetOutcome::Warned(_) => self.warning(message),
+            SetOutcome::Stored if spec.is_secret() && !self.config.store_secret => {
+                self.warning(tr!(
+                    self.lang(),
+                    "{} kept in memory only, not saved (--no-store-secret): enter it in Intrexx before you quit",
+                    "{} nur im Speicher, nicht gespeichert (--no-store-secret): tragen Sie ihn vor dem Beenden in Intrexx ein",
+                    spec.label
+                ))
             }
-            (FieldState::Error, Some(p)) => self.error(format!("{}: {}", spec.label, p.message)),
-            (FieldState::Warning, Some(p)) => self.warning(tr!(
-                self.lang(),
-                "{} saved, but: {}",
-                "{} gespeichert, aber: {}",
-                spec.label,
-                p.message
-            )),
-            _ if a.derived => self.success(tr!(
-                self.lang(),
-                "{} follows the derived value",
-                "{} folgt dem abgeleiteten Wert",
-                spec.label
-            )),
-            _ if spec.is_secret() && !self.config.store_secret => self.warning(tr!(
-                self.lang(),
-                "{} kept in memory only, not saved (--no-store-secret): enter it in Intrexx before you quit",
-                "{} nur im Speicher, nicht gespeichert (--no-store-secret): tragen Sie ihn vor dem Beenden in Intrexx ein",
-                spec.label
-            )),
-            _ => self.success(tr!(self.lang(), "{} saved", "{} gespeichert", spec.label)),
+            SetOutcome::Derived | SetOutcome::Stored => self.success(message),
         }
         if !set.changed {
             return Vec::new();
@@ -183,14 +174,14 @@ impl App {
             ));
             return Vec::new();
         }
-        let cleaned = match fields::clean_input(text, self.lang()) {
+        let cleaned = match fields::clean_input(text) {
             Ok(c) => c,
-            Err(msg) => {
+            Err(e) => {
                 self.error(tr!(
                     self.lang(),
                     "Paste refused: {msg}",
                     "Einfügen abgelehnt: {msg}",
-                    msg = msg,
+                    msg = e.message(self.lang()),
                 ));
                 return Vec::new();
             }

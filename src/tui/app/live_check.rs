@@ -41,7 +41,7 @@ impl App {
                     self.lang(),
                     "Cannot check yet: {}",
                     "Noch keine Prüfung möglich: {}",
-                    e.message()
+                    crate::i18n::Worded::message(&e, self.lang())
                 ));
                 Vec::new()
             }

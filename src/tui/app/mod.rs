@@ -173,7 +173,7 @@ pub struct App {
     pub body_scroll: u16,
     pub status: Option<Status>,
     /// The last save failed with this reason; shown until a save succeeds.
-    pub save_error: Option<String>,
+    pub save_error: Option<crate::core::progress::Unsaved>,
     pub secret_revealed: bool,
     /// Seconds left until the copied secret is cleared from the clipboard.
     pub clear_left: Option<u32>,

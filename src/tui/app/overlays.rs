@@ -51,7 +51,11 @@ impl App {
                     lang,
                     "The imported values were not taken in: {}",
                     "Die importierten Werte wurden nicht übernommen: {}",
-                    problems.join("; ")
+                    problems
+                        .iter()
+                        .map(|p| crate::i18n::Worded::message(p, lang))
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 ));
                 Vec::new()
             }

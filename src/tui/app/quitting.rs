@@ -8,7 +8,7 @@ impl App {
         if let Some(reason) = &self.save_error
             && self.overlay != Overlay::ConfirmQuit
         {
-            let reason = reason.clone();
+            let reason = crate::i18n::Worded::message(reason, self.lang());
             self.editor = None;
             self.overlay = Overlay::ConfirmQuit;
             self.error(tr!(

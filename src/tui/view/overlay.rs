@@ -218,7 +218,11 @@ pub fn sign_in(
 
 /// Quitting with unsaved changes: why, and what can be done (from the keymap).
 pub fn confirm_quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let reason = app.save_error.clone().unwrap_or_default();
+    let reason = app
+        .save_error
+        .as_ref()
+        .map(|r| crate::i18n::Worded::message(r, app.lang()))
+        .unwrap_or_default();
     let editor = app
         .editor
         .as_ref()

@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 app.lang(),
                 " not saved: {}",
                 " nicht gespeichert: {}",
-                clean_for_display(reason)
+                clean_for_display(&crate::i18n::Worded::message(reason, app.lang()))
             ),
             theme.error(),
         ),

@@ -200,11 +200,27 @@ fn the_end_shows_the_check_or_says_where_it_stopped() {
     let mut b = ready();
     ch(&mut b, 'A');
     key(&mut b, KeyCode::Enter);
-    let effects = b.update(Msg::ApplyEnded(Err("stopped at step 5: no right".into())));
+    let refused = crate::remote::graph::GraphError::Refused {
+        status: 403,
+        code: "Authorization_RequestDenied".into(),
+        message: "no right".into(),
+        retry_after: None,
+    };
+    let stop = crate::engine::Stop::Refused {
+        part: Some("secret"),
+        error: refused,
+    };
+    let effects = b.update(Msg::ApplyEnded(Err(crate::engine::JobError::Stopped(stop))));
     assert!(effects.is_empty());
     let status = b.status.clone().unwrap();
     assert_eq!(status.tone, Tone::Error);
-    assert!(status.text.contains("stopped at step 5"), "{}", status.text);
+    // The step comes from the procedure: where the secret is begun.
+    let step = b.procedure.step_of_field("secret_description").to_string();
+    assert!(
+        status.text.contains(&format!("stopped at step {step}")),
+        "{}",
+        status.text
+    );
     assert!(b.acts(Action::Apply), "it can be started again");
 }
 
@@ -215,9 +231,7 @@ fn esc_stops_a_run_and_keeps_what_it_did() {
     key(&mut a, KeyCode::Enter);
     assert!(a.scopes().contains(&Scope::Busy));
     assert_eq!(key(&mut a, KeyCode::Esc), vec![Effect::CancelApply]);
-    a.update(Msg::ApplyEnded(Err(
-        "cancelled; what was done is saved".into()
-    )));
+    a.update(Msg::ApplyEnded(Err(crate::engine::JobError::Cancelled)));
     assert!(!a.scopes().contains(&Scope::Busy));
     assert!(a.status.clone().unwrap().text.contains("cancelled"));
 }

@@ -351,8 +351,9 @@ fn no_store_secret_keeps_it_out_of_the_file() {
 #[test]
 fn failed_save_stays_until_a_save_succeeds() {
     let mut a = app();
-    a.update(Msg::Saved(Err("Permission denied".into())));
-    assert_eq!(a.save_error.as_deref(), Some("Permission denied"));
+    let denied = crate::core::progress::Unsaved::Write("Permission denied".into());
+    a.update(Msg::Saved(Err(denied.clone())));
+    assert_eq!(a.save_error, Some(denied));
     ch(&mut a, 'j');
     assert!(a.save_error.is_some());
     a.update(Msg::Saved(Ok(())));
@@ -430,7 +431,9 @@ mod clipboard;
 
 fn failing_save(a: &mut App) {
     ch(a, 'j');
-    a.update(Msg::Saved(Err("Not a directory (os error 20)".into())));
+    a.update(Msg::Saved(Err(crate::core::progress::Unsaved::Write(
+        "Not a directory (os error 20)".into(),
+    ))));
 }
 
 #[test]
@@ -457,7 +460,9 @@ fn retry_saves_then_quits_or_asks_again() {
     failing_save(&mut a);
     ch(&mut a, 'q');
     assert_eq!(ch(&mut a, 'r'), vec![Effect::Save]);
-    let fx = a.update(Msg::Saved(Err("still read-only".into())));
+    let fx = a.update(Msg::Saved(Err(crate::core::progress::Unsaved::Write(
+        "still read-only".into(),
+    ))));
     assert!(fx.is_empty());
     assert_eq!(a.overlay, Overlay::ConfirmQuit);
     ch(&mut a, 'r');

@@ -1,17 +1,66 @@
-//! What Entra ID answers, explained by its codes; server text made safe to show.
+//! What Entra ID answers, explained by its codes (pointing to the procedure's steps); server
+//! text made safe to show.
 
 use serde::Deserialize;
 
 use crate::i18n::{L, Lang};
 use crate::tr;
 
+/// Where the procedure asks for what an answer is about: step labels ("23", "P3") for the
+/// advice, from the procedure, never written into a message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Steps {
+    /// Where the tenant and client IDs are copied.
+    pub ids: Option<String>,
+    /// Where the secret's value is captured.
+    pub secret: Option<String>,
+    /// Where a new secret is begun.
+    pub new_secret: Option<String>,
+    /// Where admin consent is granted.
+    pub consent: Option<String>,
+    pub web: Option<String>,
+    pub spa: Option<String>,
+}
+
+impl Steps {
+    pub fn of(p: &crate::core::procedure::Procedure) -> Steps {
+        let of = |field: &str| p.entry_of_field(field).map(|i| p.label(i).to_string());
+        Steps {
+            ids: of("tenant_id"),
+            secret: of("client_secret"),
+            new_secret: p
+                .entries
+                .iter()
+                .position(|e| e.applied.as_deref() == Some("secret"))
+                .map(|i| p.label(i).to_string()),
+            consent: of(crate::core::report::CONSENT_FIELD),
+            web: of("web_redirect_uri"),
+            spa: of("spa_redirect_uri"),
+        }
+    }
+
+    /// " at step 23" (" in Schritt 23"), or nothing where the procedure has no such step.
+    pub fn at(step: &Option<String>, lang: Lang) -> String {
+        step.as_ref()
+            .map(|s| tr!(lang, " at step {s}", " in Schritt {s}", s = s))
+            .unwrap_or_default()
+    }
+
+    /// " (step P3)" (" (Schritt P3)"), or nothing.
+    pub fn paren(step: &Option<String>, lang: Lang) -> String {
+        step.as_ref()
+            .map(|s| tr!(lang, " (step {s})", " (Schritt {s})", s = s))
+            .unwrap_or_default()
+    }
+}
+
 /// The error body Entra ID sends.
 #[derive(Debug, Default, Deserialize)]
-pub(super) struct EntraError {
+pub(crate) struct EntraError {
     #[serde(default)]
     error: String,
     #[serde(default)]
-    pub(super) error_codes: Vec<u64>,
+    pub(crate) error_codes: Vec<u64>,
     #[serde(default)]
     trace_id: String,
     #[serde(default)]
@@ -20,8 +69,7 @@ pub(super) struct EntraError {
 
 /// What the user can do about the other codes Entra ID answers a sign-in with (DOMAIN.md,
 /// "More AADSTS codes"), by code, never by message text.
-pub(super) fn more_advice(code: u64, steps: &super::Steps, lang: Lang) -> Option<String> {
-    use super::Steps;
+pub(crate) fn more_advice(code: u64, steps: &Steps, lang: Lang) -> Option<String> {
     let consent = Steps::paren(&steps.consent, lang);
     let uris = match (&steps.web, &steps.spa) {
         (Some(w), Some(s)) => tr!(
@@ -98,12 +146,12 @@ pub(super) fn more_advice(code: u64, steps: &super::Steps, lang: Lang) -> Option
 }
 
 impl EntraError {
-    pub(super) fn has(&self, code: u64) -> bool {
+    pub(crate) fn has(&self, code: u64) -> bool {
         self.error_codes.contains(&code)
     }
 
     /// For codes without advice: what a support request needs.
-    pub(super) fn details(&self, lang: Lang) -> String {
+    pub(crate) fn details(&self, lang: Lang) -> String {
         let codes: Vec<String> = self
             .error_codes
             .iter()
@@ -129,7 +177,7 @@ impl EntraError {
     }
 }
 
-pub(super) fn or_none(s: &str, lang: Lang) -> &str {
+pub(crate) fn or_none(s: &str, lang: Lang) -> &str {
     if s.is_empty() {
         L::new("(none)", "(keine)").get(lang)
     } else {
@@ -140,7 +188,7 @@ pub(super) fn or_none(s: &str, lang: Lang) -> &str {
 /// What an error answer of Entra ID says, for a person: the advice for its code (pointing to
 /// `steps` where the procedure has them), or its `error`, codes, `trace_id` and
 /// `correlation_id`, cleaned and cut. Any body is taken.
-pub fn error_summary(body: &str, steps: &super::Steps, lang: Lang) -> String {
+pub fn error_summary(body: &str, steps: &Steps, lang: Lang) -> String {
     let e: EntraError = serde_json::from_str(body).unwrap_or_default();
     e.error_codes
         .iter()
@@ -149,13 +197,13 @@ pub fn error_summary(body: &str, steps: &super::Steps, lang: Lang) -> String {
 }
 
 /// Advice for the tenant codes, shared by both checks.
-pub(super) fn tenant_advice(
+pub(crate) fn tenant_advice(
     e: &EntraError,
     tenant: &str,
-    steps: &super::Steps,
+    steps: &Steps,
     lang: Lang,
 ) -> Option<String> {
-    let at = super::Steps::at(&steps.ids, lang);
+    let at = Steps::at(&steps.ids, lang);
     if e.has(90002) {
         Some(tr!(
             lang,
@@ -178,7 +226,7 @@ pub(super) fn tenant_advice(
 }
 
 /// Longest text from a server shown anywhere.
-pub(super) const MAX_SERVER_TEXT: usize = 120;
+pub(crate) const MAX_SERVER_TEXT: usize = 120;
 
 /// Text from a server, made safe to show: control and bidi characters replaced, on one line,
 /// cut to a sane length.
@@ -196,7 +244,7 @@ pub fn server_text(s: &str) -> String {
 }
 
 /// Shortest piece of the secret that counts as leaking it.
-pub(super) const LEAK_MIN: usize = 8;
+pub(crate) const LEAK_MIN: usize = 8;
 
 /// `text` with every run of 8 or more characters that also occurs in the secret replaced by
 /// `<redacted>`: a server that echoes most of the secret must not get it printed.
@@ -266,8 +314,7 @@ mod more_advice_tests {
 
     #[test]
     fn every_documented_code_has_advice_in_both_languages() {
-        let steps =
-            super::super::Steps::of(&crate::core::procedure::Procedure::embedded().unwrap());
+        let steps = super::Steps::of(&crate::core::procedure::Procedure::embedded().unwrap());
         let more_advice = |code, lang| super::more_advice(code, &steps, lang);
         for code in [
             7000229, 65001, 65002, 65004, 50076, 50079, 53003, 50105, 50020, 50194, 500113, 90094,

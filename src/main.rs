@@ -270,6 +270,7 @@ fn walk(args: &WalkArgs, env: Env, cli_color: azreg::cli::args::ColorChoice) -> 
         today: env.today,
         profile: env.profile.clone(),
         graph: args.graph.clone(),
+        other_users: azreg::io::users::others_logged_in(),
     };
     let read_env = |name: &str| std::env::var_os(name);
     let kind = clipboard::choose(args.clipboard, &read_env, cfg!(target_os = "linux"));

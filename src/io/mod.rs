@@ -10,3 +10,4 @@ pub mod journal;
 pub mod kept;
 pub mod safe_fs;
 pub mod store;
+pub mod users;

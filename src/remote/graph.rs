@@ -173,21 +173,26 @@ impl Worded for GraphError {
     }
 }
 
+/// `https://graph.microsoft.com` → `https://graph.microsoft.com/v1.0/`: https only, checked
+/// before anyone signs in.
+pub fn base_of(graph_root: &str) -> Result<Url, SetupError> {
+    let shown = || crate::text::clean_for_display(graph_root).into_owned();
+    let bad = |e: url::ParseError| SetupError::NotAddress {
+        root: shown(),
+        reason: e.to_string(),
+    };
+    let root = Url::parse(graph_root.trim_end_matches('/')).map_err(bad)?;
+    if root.scheme() != "https" || root.host_str().is_none_or(str::is_empty) {
+        return Err(SetupError::NotHttps { root: shown() });
+    }
+    root.join(&format!("{}/v1.0/", root.path().trim_end_matches('/')))
+        .map_err(bad)
+}
+
 impl Graph {
     /// `graph_root`: `https://graph.microsoft.com` (or a national cloud's, or a stand-in).
     pub fn new(graph_root: &str, token: Secret) -> Result<Graph, SetupError> {
-        let shown = || crate::text::clean_for_display(graph_root).into_owned();
-        let bad = |e: url::ParseError| SetupError::NotAddress {
-            root: shown(),
-            reason: e.to_string(),
-        };
-        let root = Url::parse(graph_root.trim_end_matches('/')).map_err(bad)?;
-        if root.scheme() != "https" {
-            return Err(SetupError::NotHttps { root: shown() });
-        }
-        let base = root
-            .join(&format!("{}/v1.0/", root.path().trim_end_matches('/')))
-            .map_err(bad)?;
+        let base = base_of(graph_root)?;
         let http = crate::remote::http::client(CALL_TIMEOUT, &base).map_err(SetupError::Http)?;
         Ok(Graph { http, base, token })
     }

@@ -67,6 +67,19 @@ pub(super) fn sign_in(
 ) -> Result<Graph, Failure> {
     let lang = env.procedure.lang();
     let s = options(env, args, r)?;
+    // On a shared host the browser's command line (with the link) is readable by others.
+    let others = crate::io::users::others_logged_in();
+    if s.login == Login::Browser && !others.is_empty() {
+        eprintln!(
+            "azreg: {}",
+            tr!(
+                lang,
+                "other users are logged in to this machine ({who}) and can read the browser's sign-in link; here --device-code or --token-from-az is safer",
+                "andere Benutzer sind an dieser Maschine angemeldet ({who}) und können den Anmeldelink des Browsers lesen; hier ist --device-code oder --token-from-az sicherer",
+                who = crate::text::clean_for_display(&others.join(", ")),
+            )
+        );
+    }
     // The clipboard that holds the code, kept while the sign-in runs: on X11 a copy lives
     // only as long as its owner.
     let mut kept: Option<crate::io::clipboard::Lazy> = None;

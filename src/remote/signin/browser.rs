@@ -1,10 +1,14 @@
 //! The browser sign-in: OAuth 2.0 authorization code with PKCE (S256) and a loopback redirect
 //! `http://localhost:<port>` (DOMAIN.md "Signing in a command-line tool"), Microsoft's
-//! recommended path for a public client. azreg listens on 127.0.0.1 only, for one answer that
-//! carries the `state` it sent; anything else that knocks is turned away, and nothing the
-//! browser sends is echoed into the page.
+//! recommended path for a public client. `localhost` may resolve to 127.0.0.1 or ::1, and a
+//! port azreg leaves free on either is one another local user can take to receive the code: so
+//! azreg listens on both, the same port, or picks another. Each connection is served on its own
+//! task (bounded in number, size and time), so idle or trickling ones cannot hold the real
+//! answer up. Only an answer with the `state` azreg sent counts; anything else is turned away,
+//! and nothing the browser sends is echoed into the page.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
@@ -23,6 +27,62 @@ pub const WAIT: Duration = Duration::from_secs(600);
 /// The longest request head read from the browser, and how long it may take.
 const MAX_HEAD: usize = 8 * 1024;
 const HEAD_TIME: Duration = Duration::from_secs(10);
+/// Connections served at once; more wait in the kernel's backlog or are closed.
+const MAX_CONNECTIONS: usize = 32;
+/// Ports tried before giving up when ::1 has the one 127.0.0.1 gave.
+const PORT_TRIES: usize = 16;
+
+/// Listeners on 127.0.0.1 and ::1 with one port. Where this machine has no IPv6 loopback,
+/// nobody can listen there either, and 127.0.0.1 alone is enough; a port taken on ::1 is never
+/// used (fail closed: another one is tried).
+async fn listen() -> Result<(u16, Vec<TcpListener>), SignInError> {
+    let no_port = |e: std::io::Error| SignInError::NoLoopback(e.to_string());
+    let mut last = None;
+    for _ in 0..PORT_TRIES {
+        let v4 = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .map_err(no_port)?;
+        let port = v4.local_addr().map_err(no_port)?.port();
+        match TcpListener::bind((Ipv6Addr::LOCALHOST, port)).await {
+            Ok(v6) => return Ok((port, vec![v4, v6])),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AddrNotAvailable
+                    || e.raw_os_error() == Some(libc::EAFNOSUPPORT) =>
+            {
+                return Ok((port, vec![v4]));
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(no_port(last.unwrap_or_else(|| {
+        std::io::Error::from(std::io::ErrorKind::AddrInUse)
+    })))
+}
+
+/// What one connection's task serves: the `state` to match and the two pages.
+struct Serve {
+    state: String,
+    signed_in: String,
+    refused: String,
+    stray: String,
+}
+
+/// One connection: its head read within bounds, the answer sent back on `found` when it is
+/// ours.
+async fn serve(mut stream: TcpStream, s: Arc<Serve>, found: tokio::sync::mpsc::Sender<Answer>) {
+    let head = read_head(&mut stream).await;
+    match read_answer(&head, &s.state) {
+        Answer::Stray => reply(&mut stream, "404 Not Found", &s.stray).await,
+        Answer::Code(code) => {
+            reply(&mut stream, "200 OK", &s.signed_in).await;
+            let _ = found.send(Answer::Code(code)).await;
+        }
+        Answer::Refused(error, description) => {
+            reply(&mut stream, "200 OK", &s.refused).await;
+            let _ = found.send(Answer::Refused(error, description)).await;
+        }
+    }
+}
 
 /// A random string of 64 URL-safe characters (RFC 7636: 43 to 128), from the operating
 /// system's generator: the PKCE verifier and the `state`.
@@ -40,7 +100,7 @@ pub fn challenge(verifier: &str) -> String {
 
 /// What came back to the loopback address.
 #[derive(Debug, PartialEq, Eq)]
-enum Answer {
+pub enum Answer {
     Code(String),
     /// Entra ID refused: `error`, `error_description`.
     Refused(String, String),
@@ -48,8 +108,9 @@ enum Answer {
     Stray,
 }
 
-/// Read the request line of one connection and say what it carries.
-fn read_answer(head: &str, state: &str) -> Answer {
+/// Read the request line of one connection and say what it carries (public for the fuzz
+/// target and the property test: any head is taken).
+pub fn read_answer(head: &str, state: &str) -> Answer {
     let Some(target) = head
         .lines()
         .next()
@@ -113,11 +174,7 @@ async fn read_head(stream: &mut TcpStream) -> String {
 /// with the PKCE verifier.
 pub async fn sign_in(t: &Target<'_>, show: &mut dyn FnMut(&str)) -> Result<Secret, SignInError> {
     let lang = t.lang;
-    let no_port = |e: std::io::Error| SignInError::NoLoopback(e.to_string());
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .await
-        .map_err(no_port)?;
-    let port = listener.local_addr().map_err(no_port)?.port();
+    let (port, listeners) = listen().await?;
     let redirect = format!("http://localhost:{port}");
     let verifier = random();
     let state = random();
@@ -131,49 +188,70 @@ pub async fn sign_in(t: &Target<'_>, show: &mut dyn FnMut(&str)) -> Result<Secre
         .append_pair("code_challenge", &challenge(&verifier))
         .append_pair("code_challenge_method", "S256")
         .append_pair("prompt", "select_account");
-    show(link.as_str());
-
-    let wait = async {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else {
-                // Out of file descriptors, say: wait a moment instead of spinning.
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                continue;
-            };
-            let head = read_head(&mut stream).await;
-            match read_answer(&head, &state) {
-                Answer::Stray => {
-                    reply(&mut stream, "404 Not Found", "Not an azreg sign-in.").await;
-                }
-                Answer::Code(code) => {
-                    let text = tr!(
-                        lang,
-                        "Signed in. You can close this tab and go back to azreg.",
-                        "Angemeldet. Sie können diesen Tab schließen und zu azreg zurückkehren."
-                    );
-                    reply(&mut stream, "200 OK", &text).await;
-                    return Ok(code);
-                }
-                Answer::Refused(error, description) => {
-                    let text = tr!(
-                        lang,
-                        "The sign-in was refused. azreg says why.",
-                        "Die Anmeldung wurde abgelehnt. azreg sagt, warum."
-                    );
-                    reply(&mut stream, "200 OK", &text).await;
-                    return Err(SignInError::Refused {
-                        body: entra_error(&error, &description),
-                    });
-                }
+    let serving = Arc::new(Serve {
+        state,
+        signed_in: tr!(
+            lang,
+            "Signed in. You can close this tab and go back to azreg.",
+            "Angemeldet. Sie können diesen Tab schließen und zu azreg zurückkehren."
+        ),
+        refused: tr!(
+            lang,
+            "The sign-in was refused. azreg says why.",
+            "Die Anmeldung wurde abgelehnt. azreg sagt, warum."
+        ),
+        stray: tr!(lang, "Not an azreg sign-in.", "Keine Anmeldung von azreg."),
+    });
+    // Every task ends with this set: dropped when the sign-in is over, one way or another.
+    let mut tasks = tokio::task::JoinSet::new();
+    let (found, mut answers) = tokio::sync::mpsc::channel(1);
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    for listener in listeners {
+        let (serving, found, slots) = (serving.clone(), found.clone(), slots.clone());
+        tasks.spawn(async move {
+            let mut conns = tokio::task::JoinSet::new();
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    // Out of file descriptors, say: wait a moment instead of spinning.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                };
+                // Past the bound, a connection is closed at once: it cannot queue up others.
+                let Ok(slot) = slots.clone().try_acquire_owned() else {
+                    continue;
+                };
+                let (serving, found) = (serving.clone(), found.clone());
+                conns.spawn(async move {
+                    serve(stream, serving, found).await;
+                    drop(slot);
+                });
+                // Reap the finished ones so the set does not grow.
+                while conns.try_join_next().is_some() {}
             }
+        });
+    }
+    drop(found);
+    show(link.as_str());
+    let answer = tokio::time::timeout(WAIT, answers.recv())
+        .await
+        .map_err(|_| SignInError::BrowserTimeout {
+            minutes: WAIT.as_secs() / 60,
+        })?;
+    drop(tasks);
+    let code = match answer {
+        Some(Answer::Code(code)) => code,
+        Some(Answer::Refused(error, description)) => {
+            return Err(SignInError::Refused {
+                body: entra_error(&error, &description),
+            });
+        }
+        // Every listener gone (cannot happen while they loop): as if no answer came.
+        Some(Answer::Stray) | None => {
+            return Err(SignInError::BrowserTimeout {
+                minutes: WAIT.as_secs() / 60,
+            });
         }
     };
-    let code =
-        tokio::time::timeout(WAIT, wait)
-            .await
-            .map_err(|_| SignInError::BrowserTimeout {
-                minutes: WAIT.as_secs() / 60,
-            })??;
 
     let url = endpoint(t.authority, t.tenant, &["oauth2", "v2.0", "token"]);
     let form = [

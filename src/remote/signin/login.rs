@@ -153,7 +153,11 @@ impl SignIn {
         )
         .map_err(LoginError::Authority)?;
         let graph = match graph.or_else(|| graph_root(&authority)) {
-            Some(g) => g.to_string(),
+            // Refused here, before anyone signs in: a token never goes to plain http.
+            Some(g) => {
+                graph::base_of(g).map_err(LoginError::Graph)?;
+                g.to_string()
+            }
             None if login == Login::AzCli => String::new(),
             None => {
                 return Err(LoginError::UnknownGraph {
@@ -320,6 +324,12 @@ mod tests {
         assert_eq!(s.graph, "https://g.example.org");
         let e = SignIn::new(Login::Browser, None, None, None, Some("nope"), &p).unwrap_err();
         assert_eq!(e, LoginError::BadClientId);
+        let plain = Some("http://graph.example.org");
+        let e = SignIn::new(Login::Browser, None, plain, None, None, &p).unwrap_err();
+        assert!(matches!(
+            e,
+            LoginError::Graph(graph::SetupError::NotHttps { .. })
+        ));
     }
 
     #[test]

@@ -137,7 +137,11 @@ impl App {
             Ok(job) => {
                 // Without a display (SSH) no browser opens here: the code comes first.
                 self.overlay = Overlay::SignIn {
-                    selected: usize::from(!self.config.has_display),
+                    // No display (SSH), or other users who could read the browser's link:
+                    // the device code first.
+                    selected: usize::from(
+                        !self.config.has_display || !self.config.other_users.is_empty(),
+                    ),
                     host: job.sign_in_host(),
                 };
             }

@@ -141,6 +141,8 @@ pub struct Config {
     pub profile: Option<String>,
     /// Microsoft Graph's root for "let azreg do it" (`--graph`), for a cloud azreg does not know.
     pub graph: Option<String>,
+    /// Other users logged in to this machine: they can read the browser sign-in's link.
+    pub other_users: Vec<String>,
 }
 
 impl Config {
@@ -157,6 +159,7 @@ impl Config {
             rescue_path: "/tmp/rescue.toml".into(),
             profile: None,
             graph: None,
+            other_users: Vec::new(),
         }
     }
 }

@@ -1,8 +1,11 @@
 //! The files `azreg import` keeps beside a progress file it could not write (locked by a running
 //! walkthrough, or not writable): created exclusively with mode 0600, offered to the walkthrough,
-//! removed once taken in.
+//! removed once taken in. Beside a progress file in a shared directory, anyone may plant a file
+//! of that name: only a regular file of the running user's, mode 0600, opened without following
+//! a link and checked on the open descriptor, is ever offered.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -29,20 +32,31 @@ pub fn pending(path: &Path) -> Vec<PathBuf> {
             let n = e.file_name().to_string_lossy().into_owned();
             n.starts_with(&prefix) && n.ends_with(".json")
         })
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| e.path())
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| ours(&m) && m.len() <= MAX_INPUT))
         .collect();
     found.sort();
     found
 }
 
-/// A file `import` kept aside: ours (a regular file, bounded), holding a JSON object.
+/// As `keep_aside` makes them: a regular file of the running user's that only they may read.
+fn ours(meta: &std::fs::Metadata) -> bool {
+    crate::io::safe_fs::check_owned_regular(meta).is_ok()
+        && meta.permissions().mode() & 0o077 == 0
+        && meta.nlink() == 1
+}
+
+/// A file `import` kept aside: ours (checked on the open descriptor, never through a link),
+/// bounded, holding a JSON object.
 pub fn read_kept(path: &Path) -> Option<Map<String, Value>> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_INPUT {
+    let file = crate::io::safe_fs::open_existing(path).ok()??;
+    let meta = file.metadata().ok()?;
+    if !ours(&meta) || meta.len() > MAX_INPUT {
         return None;
     }
-    crate::core::edit::import::find_object(&std::fs::read_to_string(path).ok()?)
+    let mut text = String::new();
+    file.take(MAX_INPUT).read_to_string(&mut text).ok()?;
+    crate::core::edit::import::find_object(&text)
 }
 
 /// Keep what was read in a new file beside the progress file: created exclusively, 0600.
@@ -75,4 +89,61 @@ pub fn keep_aside(path: &Path, obj: &Map<String, Value>) -> std::io::Result<Path
         }
     }
     Err(std::io::Error::other("no free name"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn obj() -> Map<String, Value> {
+        let v = serde_json::json!({"appId": "0b1c2d3e-1111-2222-3333-444455556666"});
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn only_a_private_regular_file_of_ours_is_offered() {
+        let dir = tempfile::tempdir().unwrap();
+        let progress = dir.path().join("progress.toml");
+        let ours = keep_aside(&progress, &obj()).unwrap();
+        assert_eq!(pending(&progress), std::slice::from_ref(&ours));
+        assert!(read_kept(&ours).is_some());
+        // Readable by others: not as keep_aside makes them.
+        let loose = progress.with_file_name("progress.toml.import-1-1-0.json");
+        std::fs::write(&loose, serde_json::to_string(&obj()).unwrap()).unwrap();
+        std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644)).unwrap();
+        // A link to a file of ours, and a second name (hard link) of one.
+        let link = progress.with_file_name("progress.toml.import-2-1-0.json");
+        std::os::unix::fs::symlink(&ours, &link).unwrap();
+        let hard = progress.with_file_name("progress.toml.import-3-1-0.json");
+        std::fs::hard_link(&ours, &hard).unwrap();
+        assert!(read_kept(&loose).is_none());
+        assert!(read_kept(&link).is_none());
+        assert!(read_kept(&hard).is_none());
+        assert!(read_kept(&ours).is_none(), "now it has two names");
+        std::fs::remove_file(&hard).unwrap();
+        assert_eq!(pending(&progress), [ours]);
+    }
+
+    /// Another user plants a file of the right name beside a progress file in a sticky
+    /// directory (as root can play that user): it is never offered.
+    #[test]
+    fn another_users_file_is_never_offered() {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            let why = "not root: cannot make a file of another user";
+            assert!(std::env::var_os("AZREG_REQUIRE_ROOT").is_none(), "{why}");
+            eprintln!("SKIPPED: {why}");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o1777)).unwrap();
+        let progress = dir.path().join("progress.toml");
+        let planted = progress.with_file_name("progress.toml.import-1-1-0.json");
+        std::fs::write(&planted, serde_json::to_string(&obj()).unwrap()).unwrap();
+        std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::os::unix::fs::chown(&planted, Some(65534), Some(65534)).unwrap();
+        assert!(pending(&progress).is_empty());
+        assert!(read_kept(&planted).is_none());
+    }
 }

@@ -188,6 +188,35 @@ pub fn run(
     let lang: Lang = app.lang();
     writeln!(out, "{}", clean_for_display(&app.procedure.title))?;
     writeln!(out, "{}", COMMANDS.get(lang))?;
+    let mut forget: Vec<std::path::PathBuf> = Vec::new();
+    // An import kept aside is asked about in words here: Enter must never take it in unseen.
+    if let Some(question) = app.import_question() {
+        write!(out, "{} (y/n): ", clean_for_display(&question))?;
+        out.flush()?;
+        let mut line = String::new();
+        std::io::Read::take(&mut *input, MAX_LINE).read_line(&mut line)?;
+        let yes = matches!(
+            line.trim().to_lowercase().as_str(),
+            "y" | "yes" | "j" | "ja"
+        );
+        let answer = if yes {
+            KeyCode::Char('y')
+        } else {
+            KeyCode::Char('n')
+        };
+        let effects = app.update(key(answer));
+        carry_out(
+            &mut app,
+            effects,
+            path,
+            &mut backup_pending,
+            &mut forget,
+            out,
+        )?;
+        if let Some(s) = &app.status {
+            writeln!(out, "{}", clean_for_display(&s.text))?;
+        }
+    }
     let mut shown = None;
     loop {
         if shown != Some(app.cursor) {
@@ -240,18 +269,50 @@ pub fn run(
                 }
             },
         };
-        for effect in effects {
-            if effect == Effect::Save {
-                let progress = app.persisted();
-                if let Err(e) = store::save_keeping_original(path, &progress, &mut backup_pending) {
-                    writeln!(out, "{}", e.message(path, lang))?;
-                }
-            }
-        }
+        carry_out(
+            &mut app,
+            effects,
+            path,
+            &mut backup_pending,
+            &mut forget,
+            out,
+        )?;
         if let Some(s) = &app.status {
             writeln!(out, "{}", clean_for_display(&s.text))?;
         }
     }
+}
+
+/// The effects plain mode has: saves, and an import file removed once what it held is saved
+/// (as the full screen does).
+fn carry_out(
+    app: &mut App,
+    effects: Vec<Effect>,
+    path: &Path,
+    backup_pending: &mut bool,
+    forget: &mut Vec<std::path::PathBuf>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut save = false;
+    for effect in effects {
+        match effect {
+            Effect::Save => save = true,
+            Effect::ForgetAfterSave(file) => forget.push(file),
+            _ => {}
+        }
+    }
+    if save {
+        let progress = app.persisted();
+        match store::save_keeping_original(path, &progress, backup_pending) {
+            Ok(()) => {
+                for f in forget.drain(..) {
+                    let _ = std::fs::remove_file(f);
+                }
+            }
+            Err(e) => writeln!(out, "{}", e.message(path, app.lang()))?,
+        }
+    }
+    Ok(())
 }
 
 /// Every step with its mark, for orientation.

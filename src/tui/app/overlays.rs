@@ -13,6 +13,26 @@ impl App {
         self.overlay = Overlay::TakeImport;
     }
 
+    /// The question for an import kept aside, for the popup and plain mode alike.
+    pub fn import_question(&self) -> Option<String> {
+        let (path, obj) = self.pending_import.as_ref()?;
+        let keys: Vec<&str> = ["appId", "tenant", "password"]
+            .into_iter()
+            .filter(|k| obj.contains_key(*k))
+            .collect();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Some(tr!(
+            self.lang(),
+            "`azreg import` could not write the progress file while it was open here and kept what it read in {}: {}. Take it in now?",
+            "`azreg import` konnte die Fortschrittsdatei nicht schreiben, solange sie hier offen war, und hat das Gelesene in {} abgelegt: {}. Jetzt übernehmen?",
+            crate::text::clean_for_display(&name),
+            keys.join(", ")
+        ))
+    }
+
     pub(super) fn take_import(&mut self) -> Vec<Effect> {
         self.overlay = Overlay::None;
         let Some((path, obj)) = self.pending_import.take() else {

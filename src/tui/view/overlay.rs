@@ -187,12 +187,21 @@ pub fn sign_in(
         .iter()
         .map(|(_, label)| label.get(lang).to_string())
         .collect();
-    let note = crate::tr!(
-        lang,
-        "Sign-in at {host}; the token stays in memory.",
-        "Anmeldung bei {host}; das Token bleibt im Speicher.",
-        host = clean_for_display(host),
-    );
+    let note = if app.config.other_users.is_empty() {
+        crate::tr!(
+            lang,
+            "Sign-in at {host}; the token stays in memory.",
+            "Anmeldung bei {host}; das Token bleibt im Speicher.",
+            host = clean_for_display(host),
+        )
+    } else {
+        crate::tr!(
+            lang,
+            "Others are logged in here ({who}) and can read the browser's link: the device code is safer.",
+            "Andere sind hier angemeldet ({who}) und können den Link des Browsers lesen: der Gerätecode ist sicherer.",
+            who = clean_for_display(&app.config.other_users.join(", ")),
+        )
+    };
     let widths = texts.iter().map(|t| t.width() + 2).chain([note.width()]);
     let inner = fitted_popup(frame, area, widths, texts.len() as u16 + 2, title, theme);
     let list = Rect::new(inner.x, inner.y, inner.width, texts.len() as u16);
@@ -314,24 +323,9 @@ fn question(
 /// The offer to take in what an `azreg import` kept aside while the file was locked.
 pub fn take_import(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let lang = app.lang();
-    let Some((path, obj)) = &app.pending_import else {
+    let Some(text) = app.import_question() else {
         return;
     };
-    let keys: Vec<&str> = ["appId", "tenant", "password"]
-        .into_iter()
-        .filter(|k| obj.contains_key(*k))
-        .collect();
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let text = crate::tr!(
-        lang,
-        "`azreg import` could not write the progress file while it was open here and kept what it read in {}: {}. Take it in now?",
-        "`azreg import` konnte die Fortschrittsdatei nicht schreiben, solange sie hier offen war, und hat das Gelesene in {} abgelegt: {}. Jetzt übernehmen?",
-        clean_for_display(&name),
-        keys.join(", ")
-    );
     question(
         frame,
         area,

@@ -52,6 +52,10 @@ pub struct Progress {
     /// end before the value is saved, the next run finds it by this and removes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_secret: Option<String>,
+    /// The random mark that secret carries in its description (`… (azreg-<12 hex>)`), saved
+    /// with its start: only a credential with both is the cut-off run's own and is removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_marker: Option<String>,
     /// Entered values by field id. Derived values are not stored.
     #[serde(default)]
     pub values: Values,
@@ -148,6 +152,7 @@ impl Progress {
             app_unique_name: None,
             sp_object_id: None,
             pending_secret: None,
+            pending_marker: None,
             values: Values::new(),
             renewals: Vec::new(),
             history: Vec::new(),

@@ -383,12 +383,16 @@ pub async fn execute(
                 ));
             }
             Op::AddSecret { app, end, .. } => {
-                // Whole seconds, RFC 3339: Graph gives it back as sent, so a rerun can find
-                // this secret should the value never arrive.
+                // Whole seconds, RFC 3339, and a random mark in the description, both saved
+                // first: should the value never arrive, a rerun finds this secret by both and
+                // removes it, and no other secret that merely starts at the same second.
                 let start = (ctx.now)().to_string();
+                let marker = format!("azreg-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
                 run.progress.pending_secret = Some(start.clone());
+                run.progress.pending_marker = Some(marker.clone());
                 run.save().await?;
                 ids.start = Some(start);
+                ids.marker = Some(marker);
                 let added = send(graph, run, op, &op.writes(&ids)[0], &Settle::None).await?;
                 let value = added["secretText"].as_str().unwrap_or_default();
                 let key = added["keyId"]
@@ -407,6 +411,7 @@ pub async fn execute(
                         let _ = send(graph, run, &gone, &gone.writes(&ids)[0], &Settle::None).await;
                     }
                     run.progress.pending_secret = None;
+                    run.progress.pending_marker = None;
                     run.save().await?;
                     return Err(Stop::BadAnswer(BadAnswer::SecretValue));
                 }
@@ -430,6 +435,7 @@ pub async fn execute(
                 run.progress
                     .put_id(Slot::SecretKey, key, "apply", (ctx.now)());
                 run.progress.pending_secret = None;
+                run.progress.pending_marker = None;
                 run.save().await?;
                 let what = if ctx.renewal {
                     tr!(

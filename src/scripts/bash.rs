@@ -61,6 +61,9 @@ guid() {
   printf '%s' "$1"
 }
 
+# The mark a new secret's description carries: this run's, random.
+marker="azreg-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+
 # A write or a path of the plan, with the ids learned so far.
 sub() {
   local s=$1
@@ -69,6 +72,7 @@ sub() {
   s=${s//@SP_ID@/$sp_id}
   s=${s//@GRAPH_SP@/$graph_sp_id}
   s=${s//@NOW@/$(date -u +%Y-%m-%dT%H:%M:%SZ)}
+  s=${s//@MARKER@/$marker}
   printf '%s' "$s"
 }
 

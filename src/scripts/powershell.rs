@@ -70,11 +70,15 @@ function Guid-Of([string]$Id) {
   $Id
 }
 
+# The mark a new secret's description carries: this run's, random.
+$script:Marker = 'azreg-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
+
 # A write or a path of the plan, with the ids learned so far.
 function Sub([string]$Text) {
   $Text.Replace('@OBJECT_ID@', $script:ObjectId).Replace('@CLIENT_ID@', $script:ClientId).
     Replace('@SP_ID@', $script:SpId).Replace('@GRAPH_SP@', $script:GraphSpId).
-    Replace('@NOW@', [DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ'))
+    Replace('@NOW@', [DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ')).
+    Replace('@MARKER@', $script:Marker)
 }
 
 function Read-Graph([string]$Path) {

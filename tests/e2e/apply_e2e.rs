@@ -115,12 +115,24 @@ fn apply_registers_everything_ticks_the_steps_and_runs_again_safely() {
     assert_eq!(s.grants().len(), 1);
 
     // Interrupted between addPassword and saving the value: the next run finds the secret it
-    // asked for by its start time, removes it (azreg made it) and makes a new one.
+    // asked for by its start time and the run's mark in its description, removes it (azreg
+    // made it) and makes a new one.
     let mut table = saved(&file);
     let start = s.apps()[0]["passwordCredentials"][0]["startDateTime"]
         .as_str()
         .unwrap()
         .to_string();
+    let name = s.apps()[0]["passwordCredentials"][0]["displayName"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let marker = name
+        .rsplit_once('(')
+        .and_then(|(_, m)| m.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("no mark in {name:?}"))
+        .to_string();
+    assert!(marker.starts_with("azreg-"), "{name}");
+    table.insert("pending_marker".into(), marker.into());
     table["values"]
         .as_table_mut()
         .unwrap()

@@ -110,7 +110,18 @@ fn the_generated_script_registers_a_working_app_with_the_real_azure_cli() {
     );
     let creds = app["passwordCredentials"].as_array().unwrap();
     assert_eq!(creds.len(), 1, "{}", s.dump());
-    assert_eq!(creds[0]["displayName"], DESCRIPTION);
+    // The description as given, hostile characters and all, with the run's random mark.
+    let name = creds[0]["displayName"].as_str().unwrap();
+    let mark = name
+        .strip_prefix(DESCRIPTION)
+        .and_then(|m| m.strip_prefix(" ("))
+        .and_then(|m| m.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{name:?}"));
+    assert!(
+        mark.strip_prefix("azreg-")
+            .is_some_and(|h| h.len() == 12 && h.bytes().all(|b| b.is_ascii_hexdigit())),
+        "{name:?}"
+    );
     assert!(
         creds[0]["endDateTime"]
             .as_str()

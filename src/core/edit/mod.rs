@@ -169,6 +169,7 @@ pub fn take_applied(progress: &mut Progress, from: &Progress) {
         }
     }
     progress.pending_secret.clone_from(&from.pending_secret);
+    progress.pending_marker.clone_from(&from.pending_marker);
     progress.last_verified = progress.last_verified.max(from.last_verified);
     for e in &from.history {
         if !progress.history.contains(e) {

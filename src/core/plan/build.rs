@@ -230,19 +230,7 @@ fn register(
     };
     // The secret: kept when the recorded one is on the app; an orphan of a cut-off run removed.
     let creds: &[Cred] = app.map(|a| a.creds.as_slice()).unwrap_or_default();
-    if let Some(start) = &r.pending_secret {
-        for c in creds.iter().filter(|c| &c.start == start) {
-            plan.steps.push(Step {
-                op: Op::RemoveSecret {
-                    app: app_ref.clone(),
-                    key_id: c.key_id.clone(),
-                    hint: c.hint.clone(),
-                    why: RemoveWhy::Orphaned,
-                },
-                marks: Vec::new(),
-            });
-        }
-    }
+    orphans(plan, r, &app_ref, creds);
     let in_place = recorded_secret(r, creds);
     match in_place {
         Some(c) if !o.new_secret => plan.notes.push(Note::SecretInPlace {
@@ -315,6 +303,37 @@ fn register(
     Ok(())
 }
 
+/// A secret a cut-off run asked for and never recorded is removed before anything else is
+/// added: only a credential with that run's start *and* its random mark is its own; one that
+/// merely starts in the same second is reported, never removed.
+fn orphans(plan: &mut Plan, r: &Recorded, app: &AppRef, creds: &[Cred]) {
+    let Some(start) = &r.pending_secret else {
+        return;
+    };
+    for c in creds.iter().filter(|c| &c.start == start) {
+        let ours = r
+            .pending_marker
+            .as_deref()
+            .is_some_and(|m| super::writes::has_marker(&c.display_name, m));
+        if !ours {
+            plan.notes.push(Note::Unproven {
+                hint: c.hint.clone(),
+                key_id: c.key_id.clone(),
+            });
+            continue;
+        }
+        plan.steps.push(Step {
+            op: Op::RemoveSecret {
+                app: app.clone(),
+                key_id: c.key_id.clone(),
+                hint: c.hint.clone(),
+                why: RemoveWhy::Orphaned,
+            },
+            marks: Vec::new(),
+        });
+    }
+}
+
 /// The live check closes a plan that writes, or one whose values were never proved.
 fn live_check(plan: &mut Plan, r: &Recorded, o: &Options) {
     let Some(check) = &o.check else { return };
@@ -342,6 +361,7 @@ fn renew(
     o: &Options,
 ) {
     let app = app_ref(a);
+    orphans(plan, r, &app, &a.creds);
     plan.steps.push(Step {
         op: Op::AddSecret {
             app: app.clone(),

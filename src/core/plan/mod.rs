@@ -78,6 +78,8 @@ pub struct Recorded {
     pub secret_hint: Option<String>,
     /// A secret an earlier run asked for and never recorded: its start time.
     pub pending_secret: Option<String>,
+    /// The mark that secret carries in its description (well-formed, or none).
+    pub pending_marker: Option<String>,
     /// A live check passed with what is recorded.
     pub verified: bool,
 }
@@ -397,11 +399,17 @@ pub enum Note {
     SpDisabled,
     /// `--remove-old` found no recorded old key on the app.
     NothingToRemove,
+    /// A secret that starts when a cut-off run's did but lacks its mark: reported, never
+    /// removed (it may be someone's own).
+    Unproven { hint: String, key_id: String },
 }
 
 impl Note {
     pub fn marked(&self) -> bool {
-        matches!(self, Note::ForeignUri { .. } | Note::SpDisabled)
+        matches!(
+            self,
+            Note::ForeignUri { .. } | Note::SpDisabled | Note::Unproven { .. }
+        )
     }
 }
 
@@ -512,6 +520,7 @@ pub mod token {
     pub const SP_ID: &str = "@SP_ID@";
     pub const GRAPH_SP: &str = "@GRAPH_SP@";
     pub const NOW: &str = "@NOW@";
+    pub const MARKER: &str = "@MARKER@";
 }
 
 /// The plan a script carries: what `build` plans for a tenant the script reads only when it
@@ -539,6 +548,7 @@ pub fn for_script(goal: &Goal, r: &Recorded, key: &str) -> Plan {
         secret_hint: None,
         secret_key_id: None,
         pending_secret: None,
+        pending_marker: None,
         verified: true,
         ..r.clone()
     };
@@ -564,6 +574,7 @@ pub fn script_ids() -> Ids {
         client_id: Some(token::CLIENT_ID.into()),
         sp_id: Some(token::SP_ID.into()),
         start: Some(token::NOW.into()),
+        marker: Some(token::MARKER.into()),
     }
 }
 

@@ -182,6 +182,10 @@ pub fn recorded(p: &Progress) -> Result<Recorded, BadRecord> {
         secret_key_id: guid("secret_key_id", p.secret_key_id.as_ref())?,
         secret_hint: p.values.get("client_secret").map(|s| hint(s)),
         pending_secret: p.pending_secret.clone(),
+        pending_marker: p
+            .pending_marker
+            .clone()
+            .filter(|m| crate::core::plan::writes::is_marker(m)),
         verified: p.last_verified.is_some(),
     })
 }

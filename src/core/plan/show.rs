@@ -116,6 +116,13 @@ fn note_text(n: &Note, lang: Lang) -> String {
             hint = hint,
             end = end,
         ),
+        Note::Unproven { hint, key_id } => tr!(
+            lang,
+            "a client secret ({hint}…, key {key_id}) starts when an interrupted run's did, but lacks its mark: not azreg's for sure, so it stays (remove it in the portal if it is that run's)",
+            "ein geheimer Clientschlüssel ({hint}…, Schlüssel {key_id}) beginnt zur selben Zeit wie der eines unterbrochenen Laufs, trägt aber nicht dessen Kennzeichen: nicht sicher von azreg, daher bleibt er (entfernen Sie ihn im Portal, wenn er von jenem Lauf stammt)",
+            hint = hint,
+            key_id = key_id,
+        ),
         Note::SpDisabled => tr!(
             lang,
             "the service principal is disabled: sign-ins fail until it is enabled (Enterprise applications > Properties)",

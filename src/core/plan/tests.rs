@@ -156,6 +156,7 @@ fn a_first_run_creates_everything_and_marks_the_application_permission() {
         client_id: Some("c".into()),
         sp_id: Some("s".into()),
         start: Some("2026-11-30T10:00:00Z".into()),
+        marker: Some("azreg-0123456789ab".into()),
     };
     let w = p.writes(&ids);
     assert_eq!(w[2].path_text(), "/v1.0/applications/o/addPassword");
@@ -391,17 +392,102 @@ fn a_resumed_run_plans_only_what_is_left() {
     };
     let p = build(&Goal::Register(desired()), &r, &t, &options()).unwrap();
     assert!(matches!(&p.steps[0].op, Op::CreateApp { key, .. } if key == "azreg-recorded"));
-    // A secret a cut-off run asked for is removed before the new one.
+    // A secret a cut-off run asked for is removed before the new one: found by its start and
+    // the run's random mark in its description.
     let (mut r, mut t) = complete();
     r.secret_hint = None;
     r.secret_key_id = None;
     r.pending_secret = Some("2026-11-30T10:00:00Z".into());
+    r.pending_marker = Some("azreg-0123456789ab".into());
     let Found::App(app) = &mut t.app else {
         unreachable!()
     };
     app.creds[0].start = "2026-11-30T10:00:00Z".into();
+    app.creds[0].display_name = "Intrexx connector (azreg-0123456789ab)".into();
     let p = build(&Goal::Register(desired()), &r, &t, &options()).unwrap();
     assert_eq!(kinds(&p), ["remove_secret", "add_secret", "live_check"]);
+}
+
+#[test]
+fn a_secret_that_only_shares_the_start_is_reported_never_removed() {
+    for (marker, name) in [
+        // A hand-made production secret created in the same second.
+        (Some("azreg-0123456789ab"), "Production"),
+        // Another run's mark.
+        (
+            Some("azreg-0123456789ab"),
+            "Intrexx connector (azreg-ffffffffffff)",
+        ),
+        // A file from before marks were saved: the start alone proves nothing.
+        (None, "Intrexx connector"),
+    ] {
+        let (mut r, mut t) = complete();
+        r.secret_hint = None;
+        r.secret_key_id = None;
+        r.pending_secret = Some("2026-11-30T10:00:00Z".into());
+        r.pending_marker = marker.map(String::from);
+        let Found::App(app) = &mut t.app else {
+            unreachable!()
+        };
+        app.creds[0].start = "2026-11-30T10:00:00Z".into();
+        app.creds[0].display_name = name.into();
+        let key = app.creds[0].key_id.clone();
+        for goal in [
+            Goal::Register(desired()),
+            Goal::Renew {
+                secret: SecretSpec {
+                    description: "Intrexx 2027".into(),
+                    end: "2027-11-30".into(),
+                },
+                remove_old: false,
+            },
+        ] {
+            let p = build(&goal, &r, &t, &options()).unwrap();
+            assert!(
+                !kinds(&p).contains(&"remove_secret"),
+                "{name}: {:?}",
+                kinds(&p)
+            );
+            assert!(
+                p.notes
+                    .iter()
+                    .any(|n| matches!(n, Note::Unproven { key_id, .. } if *key_id == key)),
+                "{name}: reported"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_new_secret_carries_the_runs_mark_in_its_description() {
+    let op = Op::AddSecret {
+        app: AppRef::New,
+        description: "Intrexx connector".into(),
+        end: "2027-05-30".into(),
+    };
+    let ids = Ids {
+        marker: Some("azreg-0123456789ab".into()),
+        ..Ids::default()
+    };
+    let w = &op.writes(&ids)[0];
+    let name = w.body["passwordCredential"]["displayName"]
+        .as_str()
+        .unwrap();
+    assert_eq!(name, "Intrexx connector (azreg-0123456789ab)");
+    assert!(super::writes::has_marker(name, "azreg-0123456789ab"));
+    assert!(!super::writes::has_marker(name, "azreg-ffffffffffff"));
+    assert!(super::writes::is_marker("azreg-0123456789ab"));
+    for bad in [
+        "azreg-0123",
+        "azreg-0123456789AB",
+        "x-0123456789ab",
+        "azreg-0123456789ag",
+    ] {
+        assert!(!super::writes::is_marker(bad), "{bad}");
+    }
+    // The shown plan says where the mark goes; a script makes its own.
+    let shown = &op.writes(&Ids::default())[0];
+    assert!(shown.body.to_string().contains("(<marker>)"));
 }
 
 #[test]

@@ -104,6 +104,27 @@ pub struct Ids {
     pub sp_id: Option<String>,
     /// The new secret's start (RFC 3339): the clock is the caller's.
     pub start: Option<String>,
+    /// The new secret's mark (`azreg-<12 hex>`), random, the caller's.
+    pub marker: Option<String>,
+}
+
+/// A secret's mark as azreg makes them: `azreg-` and 12 lower-case hex digits.
+pub fn is_marker(m: &str) -> bool {
+    m.strip_prefix("azreg-").is_some_and(|h| {
+        h.len() == 12
+            && h.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    })
+}
+
+/// The description a new secret gets: the admin's, with the run's mark.
+pub fn marked_description(description: &str, marker: &str) -> String {
+    format!("{description} ({marker})")
+}
+
+/// The credential carries this mark (a description that ends with it).
+pub fn has_marker(display_name: &str, marker: &str) -> bool {
+    display_name.ends_with(&format!("({marker})"))
 }
 
 /// Placeholders for ids not yet known, in a shown plan and the scripts.
@@ -111,6 +132,7 @@ pub const NEW_OBJECT_ID: &str = "<app.id>";
 pub const NEW_CLIENT_ID: &str = "<app.appId>";
 pub const NEW_SP_ID: &str = "<servicePrincipal.id>";
 pub const NOW: &str = "<now>";
+pub const MARKER: &str = "<marker>";
 
 impl Ids {
     fn object_id(&self, app: &AppRef) -> String {
@@ -243,7 +265,10 @@ impl Op {
             } => vec![post(
                 app(ids, a, Some("addPassword")),
                 json!({"passwordCredential": {
-                    "displayName": description,
+                    "displayName": marked_description(
+                        description,
+                        ids.marker.as_deref().unwrap_or(MARKER),
+                    ),
                     "startDateTime": ids.start.clone().unwrap_or(NOW.into()),
                     "endDateTime": end_date_time(end),
                 }}),

@@ -11,6 +11,11 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control() || is_bidi_control(c) || c == '\u{feff}'
 }
 
+/// Unsafe, line breaks aside (for whole documents).
+pub fn is_unsafe_outside_lines(c: char) -> bool {
+    c != '\n' && is_unsafe(c)
+}
+
 pub fn has_unsafe_chars(s: &str) -> bool {
     s.chars().any(is_unsafe)
 }
@@ -33,6 +38,36 @@ pub fn clean_for_display(s: &str) -> std::borrow::Cow<'_, str> {
     )
 }
 
+/// A JSON document for output, every string (keys too) cleaned as [`clean_for_display`] does,
+/// newlines and tabs aside: JSON escapes C0 controls itself, but not C1 or bidi controls, and a
+/// script that prints a field must not steer its terminal either.
+pub fn clean_json(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    let clean = |s: String| -> String {
+        if s.chars().any(|c| c != '\n' && c != '\t' && is_unsafe(c)) {
+            s.chars()
+                .map(|c| match c {
+                    '\n' | '\t' => c,
+                    c if is_unsafe(c) => '\u{fffd}',
+                    c => c,
+                })
+                .collect()
+        } else {
+            s
+        }
+    };
+    match v {
+        Value::String(s) => Value::String(clean(s)),
+        Value::Array(a) => Value::Array(a.into_iter().map(clean_json).collect()),
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .map(|(k, v)| (clean(k), clean_json(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,6 +81,14 @@ mod tests {
             "{clean:?}"
         );
         assert!(clean.contains("]0;pwned"));
+    }
+
+    #[test]
+    fn json_strings_and_keys_are_cleaned() {
+        let v = serde_json::json!({"a\u{202e}": ["x\u{9b}31m", {"k": "tab\tline\nok"}], "n": 1});
+        let c = clean_json(v).to_string();
+        assert!(!c.contains('\u{202e}') && !c.contains('\u{9b}'), "{c}");
+        assert!(c.contains("tab\\tline\\nok"), "{c}");
     }
 
     #[test]

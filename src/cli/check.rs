@@ -36,7 +36,7 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
         let doc = serde_json::json!({
             "ok": errors == 0, "errors": errors, "warnings": warnings, "problems": problems,
         });
-        writeln!(out, "{doc:#}").map_err(|e| Failure::write(e, lang))?;
+        write!(out, "{}", super::json_text(doc)).map_err(|e| Failure::write(e, lang))?;
         return Ok(code);
     }
     let n = env.procedure.fields.len();

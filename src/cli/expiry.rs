@@ -111,7 +111,7 @@ pub fn run(
         } else {
             serde_json::Value::Array(rows)
         };
-        format!("{doc:#}\n")
+        super::json_text(doc)
     } else {
         text
     };

@@ -37,14 +37,20 @@ pub fn run(
     Ok(EXIT_OK)
 }
 
-/// Effective values (entered or derived) by field id; empty ones as "".
+/// A value that may be handed on: one in error is not (`--allow-incomplete` leaves it empty).
+fn usable(a: &crate::core::fields::Assessment) -> Option<&str> {
+    use crate::core::fields::FieldState;
+    matches!(a.state(), FieldState::Ok | FieldState::Warning)
+        .then_some(a.value.as_deref())
+        .flatten()
+}
+
+/// Effective values (entered or derived) by field id; empty ones, and those in error, as "".
 fn values(r: &Report, reveal: bool) -> Vec<(String, String)> {
     r.fields()
         .into_iter()
         .map(|(spec, a)| {
-            let v = a
-                .value
-                .as_deref()
+            let v = usable(&a)
                 .map(|v| printable(spec, v, reveal))
                 .unwrap_or_default();
             (spec.id.clone(), v)
@@ -73,7 +79,7 @@ fn json(r: &Report, reveal: bool) -> String {
             )
         })
         .collect();
-    serde_json::to_string_pretty(&map).unwrap_or_default() + "\n"
+    super::json_text(serde_json::to_value(map).unwrap_or_default())
 }
 
 fn toml_text(r: &Report, reveal: bool) -> String {
@@ -134,7 +140,10 @@ fn sheet(r: &Report, reveal: bool) -> String {
             };
         }
         last = Some(row.destination);
-        let value = match &row.assessment.value {
+        let value = match usable(&row.assessment) {
+            None if row.assessment.value.is_some() => {
+                L::new("(in error)", "(fehlerhaft)").get(lang).into()
+            }
             Some(v) if row.spec.kind == FieldKind::Choice => option_label(row.spec, v),
             // For a person: the placeholder in their language (machine formats keep <redacted>).
             Some(_) if row.spec.is_secret() && !reveal => {
@@ -150,7 +159,7 @@ fn sheet(r: &Report, reveal: bool) -> String {
     for (spec, a) in r.fields() {
         if spec.goes_to.is_none()
             && matches!(spec.kind, FieldKind::Choice | FieldKind::Text)
-            && let Some(v) = &a.value
+            && let Some(v) = usable(&a)
         {
             extra += &format!("  {:<lw$} {}\n", spec.label, option_label(spec, v));
         }
@@ -215,6 +224,32 @@ mod tests {
             .output()
             .unwrap();
         assert_eq!(String::from_utf8_lossy(&check.stdout), "Intrexx Portal");
+    }
+
+    /// `--allow-incomplete` hands on what is right and leaves a value in error empty, as its
+    /// help says: a wrong client ID never reaches a script.
+    #[test]
+    fn allow_incomplete_leaves_values_in_error_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        let mut values: Vec<(&str, &str)> = FULL.to_vec();
+        values.retain(|(k, _)| *k != "client_id");
+        values.push(("client_id", "not-a-guid"));
+        with_values(&env, &values);
+        let run = |format, allow| capture(|o| super::run(&env, format, (false, allow, 30), o));
+        let (r, _) = run(ExportFormat::Json, false);
+        assert!(r.is_err(), "refused without --allow-incomplete");
+        let (r, out) = run(ExportFormat::Json, true);
+        assert_eq!(r, Ok(0));
+        let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(j["client_id"], serde_json::Value::Null, "{out}");
+        assert_eq!(j["tenant_id"], "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff");
+        let (_, env_out) = run(ExportFormat::Env, true);
+        assert!(env_out.contains("AZREG_CLIENT_ID=''\n"), "{env_out}");
+        assert!(!env_out.contains("not-a-guid"));
+        let (_, sheet) = run(ExportFormat::Intrexx, true);
+        assert!(!sheet.contains("not-a-guid"), "{sheet}");
+        assert!(sheet.contains("(in error)"), "{sheet}");
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
     }
     if json {
         for l in &lines {
-            writeln!(out, "{l}").map_err(io)?;
+            writeln!(out, "{}", crate::text::clean_json(l.clone())).map_err(io)?;
         }
         return Ok(EXIT_OK);
     }

@@ -15,7 +15,8 @@ fn escape(s: &str) -> String {
             ';' => out.push_str("\\;"),
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
-            c if c.is_control() => {}
+            // Nothing that could steer a terminal that shows the file (bidi controls too).
+            c if crate::text::is_unsafe(c) => {}
             c => out.push(c),
         }
     }
@@ -156,6 +157,13 @@ mod tests {
             ),
             "{ics}"
         );
+    }
+
+    #[test]
+    fn text_carries_no_bidi_or_control_characters() {
+        let t = escape("App\u{202e}x\u{9b}31m\u{1b}]0;y\u{7}; a, b\nc");
+        assert!(!t.chars().any(crate::text::is_unsafe), "{t:?}");
+        assert_eq!(t, "Appx31m]0\\;y\\; a\\, b\\nc");
     }
 
     #[test]

@@ -192,6 +192,11 @@ impl Env {
 
 pub type Outcome = Result<u8, Failure>;
 
+/// A JSON document as every `--json` prints it: pretty, every string cleaned for a terminal.
+pub fn json_text(v: serde_json::Value) -> String {
+    format!("{:#}\n", crate::text::clean_json(v))
+}
+
 /// The effective values of `ids` (entered, derived or default), or, unless `allow_incomplete`,
 /// a refusal (exit 1) that names each one missing or in error: no half values are handed on.
 pub fn handed_on(

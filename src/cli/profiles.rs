@@ -100,7 +100,7 @@ pub fn run(
         }
     }
     if json {
-        writeln!(out, "{:#}", serde_json::Value::Array(list)).map_err(io)?;
+        write!(out, "{}", super::json_text(serde_json::Value::Array(list))).map_err(io)?;
         return Ok(EXIT_OK);
     }
     if !any {

@@ -17,7 +17,7 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
     let lang = p.lang();
     let io = |e: std::io::Error| super::Failure::write(e, lang);
     if json {
-        writeln!(out, "{:#}", status_json(env, &r)).map_err(io)?;
+        write!(out, "{}", super::json_text(status_json(env, &r))).map_err(io)?;
         return Ok(EXIT_OK);
     }
     let entry_name = |i: usize| match p.entries[i].kind {
@@ -237,6 +237,25 @@ mod tests {
         assert_eq!(secret["value"], serde_json::Value::Null);
         assert_eq!(secret["set"], true);
         assert!(!out.contains("abc8Q~"));
+    }
+
+    /// A hostile progress file's text reaches `status --json` cleaned: JSON escapes C0 controls
+    /// itself, but a bidi control or a C1 CSI would reach the terminal of whoever prints it.
+    #[test]
+    fn json_carries_no_bidi_or_control_characters() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        let mut values: Vec<(&str, &str)> = FULL.to_vec();
+        values.retain(|(k, _)| *k != "app_name");
+        values.push(("app_name", "Portal\u{202e}lanoP\u{9b}31m"));
+        with_values(&env, &values);
+        let (r, out) = capture(|o| super::run(&env, true, o));
+        assert_eq!(r, Ok(0));
+        assert!(
+            !out.chars().any(crate::text::is_unsafe_outside_lines),
+            "{out:?}"
+        );
+        assert!(out.contains("Portal\u{fffd}lanoP"), "{out}");
     }
 
     #[test]

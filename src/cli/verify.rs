@@ -136,7 +136,7 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
             "checks": checks,
             "exit_code": crate::cli::exit::of(results.verdict()),
         });
-        writeln!(out, "{doc:#}").map_err(io)?;
+        write!(out, "{}", crate::cli::json_text(doc)).map_err(io)?;
     } else if !req.redirect_uris.is_empty() {
         writeln!(out, "{}", HEURISTIC_NOTE.get(lang)).map_err(io)?;
     }

@@ -153,6 +153,9 @@ fn the_walkthrough_takes_in_what_a_locked_import_kept_aside() {
         ),
     )
     .unwrap();
+    // As `azreg import` makes it: only its owner may read it (anything else is not offered).
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&aside, std::fs::Permissions::from_mode(0o600)).unwrap();
     let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 100, 30);
     pty.wait_for("Values from an import", 10);
     pty.wait_for("Take it in now?", 5);

@@ -22,6 +22,7 @@ mod properties;
 mod render;
 mod renew_e2e;
 mod screens;
+mod security;
 mod shared_dirs;
 mod signin;
 mod verify;

@@ -234,3 +234,94 @@ proptest! {
         }
     }
 }
+
+/// A request head as a browser, a scanner or another local user might send it.
+fn head() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "(GET|POST|PUT) /[ -~]{0,60} HTTP/1\\.[01]\r\n[ -~]{0,40}\r\n\r\n",
+        "GET /\\?(code|state|error|error_description)=[A-Za-z0-9%+_.-]{0,20}(&(code|state|error)=[A-Za-z0-9%+_.-]{0,20}){0,3} HTTP/1\\.1\r\n\r\n",
+    ]
+}
+
+/// An application object as Graph might answer it, hostile ids and all.
+fn graph_app() -> impl Strategy<Value = serde_json::Value> {
+    let id = prop_oneof![
+        Just("0b1c2d3e-1111-2222-3333-444455556666".to_string()),
+        "[ -~]{0,40}",
+        Just("../../beta/users?$select=id".to_string()),
+    ];
+    let uri = prop_oneof!["https://[a-z.]{1,12}/[ -~]{0,20}", any::<String>(),];
+    (
+        id.clone(),
+        id,
+        proptest::collection::vec(uri.clone(), 0..3),
+        proptest::collection::vec(uri, 0..3),
+        proptest::collection::vec(("[ -~]{0,40}", "[ -~]{0,10}", "[ -~]{0,30}"), 0..3),
+    )
+        .prop_map(|(id, app_id, web, spa, creds)| {
+            serde_json::json!({
+                "id": id, "appId": app_id, "displayName": "Intrexx Portal",
+                "signInAudience": "AzureADMyOrg",
+                "web": {"redirectUris": web}, "spa": {"redirectUris": spa},
+                "passwordCredentials": creds.into_iter().map(|(k, d, s)| serde_json::json!({
+                    "keyId": k, "displayName": d, "startDateTime": s, "hint": "abc",
+                })).collect::<Vec<_>>(),
+            })
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The loopback listener: any head is an answer, and only one with azreg's `state` counts.
+    #[test]
+    fn only_a_head_with_our_state_is_an_answer(h in head()) {
+        use azreg::remote::signin::browser::{Answer, read_answer};
+        let state = "S0123456789abcdef";
+        match read_answer(&h, state) {
+            Answer::Stray => {}
+            Answer::Code(c) => prop_assert!(!c.is_empty() && h.contains(state)),
+            Answer::Refused(..) => prop_assert!(h.contains(state)),
+        }
+    }
+
+    /// Whatever Graph answers for the app, the plan either stops with an error or sends its
+    /// writes to paths made of checked segments.
+    #[test]
+    fn a_plan_from_any_answer_stays_on_its_paths(v in graph_app()) {
+        use azreg::core::plan::{self, Found, Goal, Recorded, Tenant};
+        let Ok(app) = azreg::engine::read::app_state(&v) else {
+            return Ok(());
+        };
+        prop_assert!(azreg::core::fields::is_guid(&app.id) && azreg::core::fields::is_guid(&app.app_id));
+        let p = procedure();
+        let mut progress = azreg::core::progress::Progress::new(&p.id);
+        for (k, val) in [
+            ("portal_url", "https://portal.example.com"),
+            ("collaboration", "mycompany"),
+            ("app_name", "Intrexx Portal"),
+            ("secret_description", "Intrexx connector"),
+            ("secret_expiry", "2027-05-25"),
+        ] {
+            progress.values.insert(k.into(), val.into());
+        }
+        let r = azreg::core::report::Report::new(p, &progress, date!(2026 - 11 - 26));
+        let goal = Goal::Register(plan::record::desired(&r, true).unwrap());
+        let t = Tenant {
+            who: plan::Who::default(),
+            app: Found::App(Box::new(app)),
+            sp: None,
+            graph_sp: Some("11111111-0000-4000-a000-000000000001".into()),
+            grant: None,
+            roles: Vec::new(),
+        };
+        if let Ok(plan) = plan::build(&goal, &Recorded::default(), &t, &plan::Options::default()) {
+            let _ = plan.text(azreg::i18n::Lang::De);
+            for w in plan.writes(&plan::Ids::default()) {
+                prop_assert!(!w.path_text().contains("/../"), "{}", w.path_text());
+                prop_assert!(!w.path_text().contains('?'), "{}", w.path_text());
+            }
+        }
+    }
+}

@@ -279,7 +279,7 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         )
     })?;
     if args.plan_only && args.json {
-        writeln!(out, "{:#}", plan.to_json(lang)).map_err(io)?;
+        write!(out, "{}", crate::cli::json_text(plan.to_json(lang))).map_err(io)?;
         return Ok(EXIT_OK);
     }
     write!(out, "{}", plan.text(lang)).map_err(io)?;

@@ -127,8 +127,11 @@ impl FieldSpec {
         refs
     }
 
+    /// A secret by its kind, or by its id whatever a procedure file says (the loader refuses
+    /// another kind for those ids as well).
     pub fn is_secret(&self) -> bool {
         self.kind == FieldKind::Secret
+            || crate::core::progress::SECRET_FIELDS.contains(&self.id.as_str())
     }
 
     /// Whether editing this field starts with a picker rather than a text line.

@@ -106,6 +106,15 @@ pub enum Flaw {
     NoOptions {
         field: String,
     },
+    /// A field azreg treats as the client secret declared as something else.
+    SecretKind {
+        field: String,
+    },
+    /// A step's link that is not https.
+    LinkNotHttpsAt {
+        step: String,
+        link: String,
+    },
 }
 
 impl Flaw {
@@ -126,7 +135,9 @@ impl Flaw {
             | Flaw::NotCaptured { field: id }
             | Flaw::UndeclaredRef { field: id, .. }
             | Flaw::DerivedChain { field: id, .. }
-            | Flaw::NoOptions { field: id } => Some(id),
+            | Flaw::NoOptions { field: id }
+            | Flaw::SecretKind { field: id }
+            | Flaw::LinkNotHttpsAt { step: id, .. } => Some(id),
             Flaw::Unreadable(_)
             | Flaw::Toml(_)
             | Flaw::Schema { .. }
@@ -273,6 +284,19 @@ impl Worded for Flaw {
                 "das Auswahlfeld {field:?} hat keine Optionen",
                 field = field,
             ),
+            Flaw::SecretKind { field } => tr!(
+                lang,
+                "the field {field:?} holds the client secret: its kind must be \"secret\"",
+                "das Feld {field:?} enthält den geheimen Clientschlüssel: seine Art muss \"secret\" sein",
+                field = field,
+            ),
+            Flaw::LinkNotHttpsAt { step, link } => tr!(
+                lang,
+                "{step:?}: the link {link:?} is not an https address",
+                "{step:?}: der Link {link:?} ist keine https-Adresse",
+                step = step,
+                link = link,
+            ),
         }
     }
 }
@@ -325,6 +349,11 @@ impl crate::i18n::Samples for Flaw {
                 source: s(),
             },
             Flaw::NoOptions { field: s() },
+            Flaw::SecretKind { field: s() },
+            Flaw::LinkNotHttpsAt {
+                step: s(),
+                link: s(),
+            },
         ]
     }
 }

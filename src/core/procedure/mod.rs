@@ -408,6 +408,15 @@ impl Procedure {
             }
         }
         for e in &self.entries {
+            // A step's link opens in the browser: https only, as `[links]`.
+            if let Some(link) = &e.step.link
+                && !link.starts_with("https://")
+            {
+                return Err(Flaw::LinkNotHttpsAt {
+                    step: e.step.id.clone(),
+                    link: link.clone(),
+                });
+            }
             if let Some(page) = &e.step.page
                 && (page.is_empty() || !page.chars().all(|c| c.is_ascii_alphanumeric()))
             {
@@ -427,6 +436,13 @@ impl Procedure {
             }
             if !field_ids.insert(f.id.as_str()) {
                 return Err(Flaw::FieldTwice {
+                    field: f.id.clone(),
+                });
+            }
+            if crate::core::progress::SECRET_FIELDS.contains(&f.id.as_str())
+                && f.kind != FieldKind::Secret
+            {
+                return Err(Flaw::SecretKind {
                     field: f.id.clone(),
                 });
             }

@@ -308,3 +308,27 @@ fn the_renewal_has_the_same_ids_and_fields_in_both_languages() {
         assert!(main.entry_index(&id).is_none(), "{id}");
     }
 }
+
+#[test]
+fn the_client_secret_is_a_secret_whatever_the_file_says() {
+    for id in crate::core::progress::SECRET_FIELDS {
+        let text = minimal(&format!(
+            "fields = [\"{id}\"]\n[[fields]]\nid = \"{id}\"\nkind = \"text\"\nlabel = \"L\"\n"
+        ));
+        let e = Procedure::parse(&text, "p.toml").unwrap_err();
+        assert_eq!(e.flaw, Flaw::SecretKind { field: id.into() }, "{e}");
+        assert!(e.position.is_some(), "points at the field");
+        let ok = text.replace("kind = \"text\"", "kind = \"secret\"");
+        let p = Procedure::parse(&ok, "p.toml").unwrap();
+        assert!(p.field(id).unwrap().is_secret());
+    }
+}
+
+#[test]
+fn a_steps_link_is_https_like_the_links_table() {
+    let e = Procedure::parse(&minimal("link = \"http://example.com/x\"\n"), "p.toml").unwrap_err();
+    assert!(matches!(e.flaw, Flaw::LinkNotHttpsAt { .. }), "{e}");
+    let e = Procedure::parse(&minimal("link = \"javascript:alert(1)\"\n"), "p.toml").unwrap_err();
+    assert!(matches!(e.flaw, Flaw::LinkNotHttpsAt { .. }), "{e}");
+    assert!(Procedure::parse(&minimal("link = \"https://portal.azure.com\"\n"), "p.toml").is_ok());
+}

@@ -186,7 +186,14 @@ pub(super) fn graph(
         }
         (m, [seg, tail @ ..]) if seg.starts_with("applications") => {
             let idx = if let Some(app_id) = alt_key(seg, "applications") {
-                st.app_index(&app_id, true)
+                match st.app_index(&app_id, true) {
+                    // Hostile: the first application that is not the one asked for.
+                    Some(_) if opts.wrong_app_by_app_id => st
+                        .applications
+                        .iter()
+                        .position(|a| a["appId"].as_str() != Some(app_id.as_str())),
+                    found => found,
+                }
             } else if *seg == "applications" {
                 match tail.first() {
                     Some(id) => st.app_index(id, false),
@@ -253,7 +260,7 @@ pub(super) fn graph(
                     st.secret_misses.insert(secret.clone(), opts.secret_misses);
                     st.secret_ends.insert(secret.clone(), end.clone());
                     let mut answer = cred;
-                    answer["secretText"] = json!(secret);
+                    answer["secretText"] = json!(opts.bad_secret_text.unwrap_or(&secret));
                     (200, answer.to_string())
                 }
                 ("POST", ["removePassword"]) => {

@@ -90,6 +90,10 @@ pub struct Options {
     /// `error` (what the service answers for states azreg cannot make here, such as missing
     /// admin consent).
     pub token_refusal: Option<(u64, &'static str)>,
+    /// A hostile Graph: `addPassword` answers with this `secretText` (the credential is made).
+    pub bad_secret_text: Option<&'static str>,
+    /// A hostile Graph: a read by `(appId='X')` answers with another application.
+    pub wrong_app_by_app_id: bool,
 }
 
 impl Options {
@@ -135,6 +139,8 @@ impl Default for Options {
             throttle_every: 0,
             login_server_error: false,
             token_refusal: None,
+            bad_secret_text: None,
+            wrong_app_by_app_id: false,
         }
     }
 }

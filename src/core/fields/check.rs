@@ -210,7 +210,7 @@ pub fn check(spec: &FieldSpec, value: &str, ctx: &Context<'_>) -> Vec<Problem> {
     // A secret that takes another's place (the renewal's new one) must be new: the same value,
     // or one that starts like it (Graph's hint), is the old secret pasted again.
     if let Some(target) = &spec.replaces
-        && spec.kind == FieldKind::Secret
+        && spec.is_secret()
         && let Some((old, _)) = ctx.effective(target)
         && crate::core::progress::hint(&old) == crate::core::progress::hint(value)
     {

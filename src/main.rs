@@ -135,6 +135,17 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
             },
             &mut out,
         ),
+        Some(Command::Doctor {
+            sign_in,
+            client_id,
+            json,
+        }) => commands::doctor::run(
+            &env,
+            &sign_in_args(sign_in),
+            client_id.as_deref(),
+            *json,
+            &mut out,
+        ),
         Some(Command::History { json }) => commands::history::run(&env, *json, &mut out),
         Some(Command::Renew(args)) => {
             let renewal = Procedure::renewal_in(env.procedure.lang())

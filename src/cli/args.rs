@@ -105,6 +105,21 @@ pub enum Command {
         new_secret: bool,
     },
 
+    /// Read the registration from Azure and check it against what the connector needs
+    #[command(
+        after_help = "Examples:\n  azreg doctor                   sign in in the browser, read, report\n  azreg doctor --token-from-az --json | jq '.findings[] | select(.severity == \"error\")'\n  azreg doctor --client-id 0b1c2d3e-1111-2222-3333-444455556666\n\nReads only (read rights are enough): the app by its recorded client ID, its redirect URIs\nper platform, its service principal, API permissions and admin consent, the secret in use\n(by the first characters of the recorded value) with Azure's end date, other secrets, and\nits owners. Each finding names the step where it is fixed by hand and whether azreg apply\nfixes it. Exit codes: 0 nothing wrong, 1 something is (an error or a warning)."
+    )]
+    Doctor {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        /// Read this app (its application (client) ID) instead of the recorded one
+        #[arg(long, value_name = "GUID")]
+        client_id: Option<String>,
+        /// The findings as one JSON object (id, severity, step, message, fixable)
+        #[arg(long)]
+        json: bool,
+    },
+
     /// What azreg apply wrote to the tenant: the journal beside the progress file
     #[command(after_help = "Examples:\n  azreg history\n  azreg history --json | jq -s .")]
     History {

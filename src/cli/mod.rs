@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod args;
 pub mod check;
+pub mod doctor;
 pub mod exit;
 pub mod expiry;
 pub mod export;

@@ -5,6 +5,7 @@
 //!
 //! May import: `i18n`, `text`, `secret`, and nothing else of azreg.
 
+pub mod doctor;
 pub mod edit;
 pub mod fields;
 pub mod permissions;

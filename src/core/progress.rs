@@ -56,6 +56,10 @@ pub struct Progress {
     /// with its start: only a credential with both is the cut-off run's own and is removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_marker: Option<String>,
+    /// The secret in use as Azure last showed it (`azreg doctor`, `check --online`): its end
+    /// there can differ from the expiry the admin typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub azure_secret: Option<AzureSecret>,
     /// Entered values by field id. Derived values are not stored.
     #[serde(default)]
     pub values: Values,
@@ -68,6 +72,16 @@ pub struct Progress {
     /// Earlier client secret values, kept until a live check passed with the current one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier_secrets: Vec<String>,
+}
+
+/// The secret in use, as read from Azure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AzureSecret {
+    /// Graph's `endDateTime` of the password credential, as read (RFC 3339).
+    pub end: String,
+    /// When azreg read it.
+    pub read: Datetime,
 }
 
 /// A recorded value that was replaced or removed, for the record.
@@ -153,6 +167,7 @@ impl Progress {
             sp_object_id: None,
             pending_secret: None,
             pending_marker: None,
+            azure_secret: None,
             values: Values::new(),
             renewals: Vec::new(),
             history: Vec::new(),

@@ -96,6 +96,39 @@ pub async fn make_plan(
     Ok(made)
 }
 
+/// The registration as Azure has it, for `azreg doctor` and the walkthrough's "check in Azure":
+/// who is signed in, and the app the record names (or `client_id`, alone), with its service
+/// principal, the consent it holds and its owners. GETs only.
+pub async fn read_registration(
+    graph: &crate::remote::graph::Graph,
+    run: &mut Run<'_>,
+    recorded: &Recorded,
+    client_id: Option<&str>,
+) -> Result<plan::Tenant, Stop> {
+    let who = super::read::who(graph, run).await?;
+    // Another client ID than the recorded one: nothing else recorded belongs to it.
+    let named;
+    let recorded = match client_id {
+        Some(c) => {
+            named = Recorded {
+                client_id: Some(c.to_ascii_lowercase()),
+                ..Default::default()
+            };
+            &named
+        }
+        None => recorded,
+    };
+    let lookups: Vec<plan::Lookup> = plan::lookups(recorded, "", None)
+        .into_iter()
+        .filter(|l| !matches!(l, plan::Lookup::SameName(_)))
+        .collect();
+    let mut t = super::read::tenant(graph, run, who, recorded, &lookups, true).await?;
+    if let plan::Found::App(a) = &mut t.app {
+        a.owners = super::read::owners(graph, run, &a.id).await?;
+    }
+    Ok(t)
+}
+
 /// What the engine needs besides the plan: the procedure whose steps it ticks (the parts a
 /// finished registration leaves done), the day, and where the live check goes.
 pub fn ctx<'p>(

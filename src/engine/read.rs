@@ -183,35 +183,44 @@ async fn same_name(graph: &Graph, run: &mut Run<'_>, name: &str) -> Result<Vec<A
     let mut out = Vec::new();
     for v in list["value"].as_array().into_iter().flatten().take(20) {
         let mut a = app_state(v)?;
-        let owners = get(
-            graph,
-            run,
-            &[
-                Seg::Name("applications"),
-                Seg::Id(a.id.clone()),
-                Seg::Name("owners"),
-            ],
-            None,
-            false,
-        )
-        .await?
-        .unwrap_or_default();
-        a.owners = owners["value"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .take(20)
-            .filter_map(|o| {
-                o["userPrincipalName"]
-                    .as_str()
-                    .or(o["displayName"].as_str())
-                    .or(o["appId"].as_str())
-            })
-            .map(crate::remote::verify::server_text)
-            .collect();
+        a.owners = owners(graph, run, &a.id).await?;
         out.push(a);
     }
     Ok(out)
+}
+
+/// An app's owners by name (UPN, else display name, else client ID), cleaned, at most 20.
+pub async fn owners(
+    graph: &Graph,
+    run: &mut Run<'_>,
+    object_id: &str,
+) -> Result<Vec<String>, Stop> {
+    let owners = get(
+        graph,
+        run,
+        &[
+            Seg::Name("applications"),
+            Seg::Id(object_id.to_string()),
+            Seg::Name("owners"),
+        ],
+        None,
+        false,
+    )
+    .await?
+    .unwrap_or_default();
+    Ok(owners["value"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .take(20)
+        .filter_map(|o| {
+            o["userPrincipalName"]
+                .as_str()
+                .or(o["displayName"].as_str())
+                .or(o["appId"].as_str())
+        })
+        .map(crate::remote::verify::server_text)
+        .collect())
 }
 
 /// The app the record means, by the first lookup that finds one.

@@ -12,6 +12,7 @@ mod cli_errors;
 mod clipboard_e2e;
 mod common;
 mod crash_kill;
+mod doctor;
 mod faults_e2e;
 mod fields_e2e;
 mod german;

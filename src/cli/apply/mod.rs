@@ -24,7 +24,7 @@ use crate::tr;
 
 mod sign_in;
 
-use sign_in::{runtime, sign_in};
+pub(crate) use sign_in::{runtime, sign_in};
 
 /// What needs the values, in a refusal that names the missing ones.
 pub const WHAT: crate::i18n::L = crate::i18n::L::new("azreg apply", "azreg apply");

@@ -31,7 +31,7 @@ pub fn login_failure(e: LoginError, lang: Lang) -> Failure {
     Failure::new(code, message)
 }
 
-pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -39,7 +39,7 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 /// The sign-in the options ask for.
-pub(super) fn options(env: &Env, args: &ApplyArgs, r: &Report) -> Result<SignIn, Failure> {
+pub(crate) fn options(env: &Env, args: &ApplyArgs, r: &Report) -> Result<SignIn, Failure> {
     let login = if args.token_from_az {
         Login::AzCli
     } else if args.device_code {
@@ -59,7 +59,7 @@ pub(super) fn options(env: &Env, args: &ApplyArgs, r: &Report) -> Result<SignIn,
 }
 
 /// The command line's sign-in: prompts on stderr, the link opened, the code copied.
-pub(super) fn sign_in(
+pub(crate) fn sign_in(
     env: &Env,
     args: &ApplyArgs,
     rt: &tokio::runtime::Runtime,

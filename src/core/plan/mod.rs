@@ -28,7 +28,7 @@ use crate::core::permissions::{Kind, Permission};
 pub const GRAPH_APP_ID: &str = crate::core::permissions::GRAPH_APP_ID;
 
 /// What the record asks the tenant to hold for a registration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Desired {
     pub name: String,
     /// `signInAudience`, e.g. `AzureADMyOrg`.
@@ -44,7 +44,7 @@ pub struct Desired {
 }
 
 /// A client secret to ask for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SecretSpec {
     pub description: String,
     /// The last day it works, `YYYY-MM-DD`.
@@ -588,4 +588,4 @@ pub fn origin_of(uri: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

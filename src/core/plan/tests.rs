@@ -1,12 +1,12 @@
 use super::*;
 use crate::i18n::Lang;
 
-const TENANT: &str = "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff";
-const GRAPH_SP: &str = "11111111-0000-4000-a000-000000000001";
-const WEB: &str = "https://portal.example.com/oauth2/token/ms365-mycompany";
-const SPA: &str = "https://portal.example.com/oauth2callback.html";
+pub(crate) const TENANT: &str = "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff";
+pub(crate) const GRAPH_SP: &str = "11111111-0000-4000-a000-000000000001";
+pub(crate) const WEB: &str = "https://portal.example.com/oauth2/token/ms365-mycompany";
+pub(crate) const SPA: &str = "https://portal.example.com/oauth2callback.html";
 
-fn desired() -> Desired {
+pub(crate) fn desired() -> Desired {
     Desired {
         name: "Intrexx Portal".into(),
         audience: "AzureADMyOrg".into(),
@@ -23,7 +23,7 @@ fn desired() -> Desired {
     }
 }
 
-fn who() -> Who {
+pub(crate) fn who() -> Who {
     Who {
         account: Some("admin@contoso.example".into()),
         tenant_id: TENANT.into(),
@@ -31,7 +31,7 @@ fn who() -> Who {
     }
 }
 
-fn empty_tenant() -> Tenant {
+pub(crate) fn empty_tenant() -> Tenant {
     Tenant {
         who: who(),
         app: Found::Fresh {
@@ -60,7 +60,7 @@ fn kinds(p: &Plan) -> Vec<&'static str> {
 }
 
 /// The app as a complete registration leaves it.
-fn complete_app() -> AppState {
+pub(crate) fn complete_app() -> AppState {
     AppState {
         id: "22222222-0000-4000-a000-000000000002".into(),
         app_id: "33333333-0000-4000-a000-000000000003".into(),

@@ -231,6 +231,14 @@ pub(super) fn graph(
                     )
                 }
                 ("PATCH", []) => patch_app(st, i, &body),
+                // Deleted: gone from reads at once here (in Entra ID it moves to the deleted
+                // items for 30 days), its service principal with it.
+                ("DELETE", []) => {
+                    let app_id = app["appId"].clone();
+                    st.applications.remove(i);
+                    st.service_principals.retain(|sp| sp["appId"] != app_id);
+                    (204, String::new())
+                }
                 ("POST", ["addPassword"]) => {
                     let pc = &body["passwordCredential"];
                     let key_id = st.new_id();

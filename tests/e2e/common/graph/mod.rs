@@ -418,6 +418,14 @@ impl StandIn {
         (app_id, secret)
     }
 
+    /// An owner added by hand (the portal's Owners page), to the app with this client ID.
+    pub fn add_owner(&self, client_id: &str, upn: &str) {
+        let mut st = self.state.lock().unwrap();
+        let i = st.app_index(client_id, true).unwrap();
+        let id = st.applications[i]["id"].as_str().unwrap().to_string();
+        st.owners.entry(id).or_default().push(upn.to_string());
+    }
+
     /// The writes Graph carried out (not reads, not refusals), in order.
     pub fn writes(&self) -> Vec<Logged> {
         self.log()

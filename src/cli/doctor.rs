@@ -1,0 +1,196 @@
+//! `azreg doctor`: sign in, read the registration as Azure has it (GETs only), and hold it
+//! against what the connector needs and what the record says (`core::doctor`). Also the read
+//! that `azreg secrets`, `azreg delete` and `check --online` start from.
+
+use std::io::Write;
+
+use super::apply::{ApplyArgs, runtime, sign_in, stop_failure};
+use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
+use crate::core::doctor::{self, Examined};
+use crate::core::plan::{self, Recorded, Tenant};
+use crate::core::progress::{AzureSecret, Progress};
+use crate::core::report::Report;
+use crate::engine::{Local, Run, prepare};
+use crate::i18n::Lang;
+use crate::remote::graph::Graph;
+use crate::tr;
+
+/// What a read of the registration leaves: the tenant as read, and the signed-in client for
+/// writes that follow (through a plan).
+pub struct Read {
+    pub progress: Progress,
+    pub recorded: Recorded,
+    pub tenant: Tenant,
+    pub graph: Graph,
+    pub rt: tokio::runtime::Runtime,
+    /// The app was named on the command line, not by the record.
+    pub named: bool,
+}
+
+/// `--client-id`, checked: a GUID, lower case.
+fn client_id_arg(client_id: Option<&str>, lang: Lang) -> Result<Option<String>, Failure> {
+    match client_id.map(str::trim) {
+        None => Ok(None),
+        Some(c) if crate::core::fields::is_guid(c) => Ok(Some(c.to_ascii_lowercase())),
+        Some(_) => Err(Failure::new(
+            EXIT_USAGE,
+            tr!(
+                lang,
+                "--client-id: an application (client) ID (GUID)",
+                "--client-id: eine Anwendungs-ID (Client-ID) (GUID)"
+            ),
+        )),
+    }
+}
+
+/// Sign in and read the app the record (or `client_id`) names, with its service principal,
+/// consent and owners. Nothing is written to the tenant.
+pub fn read(env: &Env, sign: &ApplyArgs, client_id: Option<&str>) -> Result<Read, Failure> {
+    let lang = env.procedure.lang();
+    let client_id = client_id_arg(client_id, lang)?;
+    let progress = env.load()?;
+    let recorded =
+        plan::record::recorded(&progress).map_err(|b| Failure::new(EXIT_CHECK, b.message(lang)))?;
+    if client_id.is_none()
+        && recorded.client_id.is_none()
+        && recorded.app_object_id.is_none()
+        && recorded.unique_name.is_none()
+    {
+        return Err(Failure::new(
+            EXIT_CHECK,
+            tr!(
+                lang,
+                "no app is recorded: name it with --client-id (its application (client) ID), or record it first (azreg set client_id ...)",
+                "keine App erfasst: nennen Sie sie mit --client-id (ihre Anwendungs-ID (Client-ID)) oder erfassen Sie sie zuerst (azreg set client_id ...)"
+            ),
+        ));
+    }
+    let r = Report::new(&env.procedure, &progress, env.today);
+    let rt = runtime()?;
+    let graph = sign_in(env, sign, &rt, &r)?;
+    let mut reading = Run::local(
+        progress.clone(),
+        lang,
+        prepare::backoff(None),
+        Local {
+            save: Box::new(|_| Ok(())),
+            say: Box::new(|_| {}),
+            notice: Box::new(|l| eprintln!("azreg: {l}")),
+        },
+        Box::new(|_| {}),
+    );
+    let named = client_id
+        .as_deref()
+        .is_some_and(|c| recorded.client_id.as_deref() != Some(c));
+    let tenant = rt
+        .block_on(prepare::read_registration(
+            &graph,
+            &mut reading,
+            &recorded,
+            client_id.as_deref().filter(|_| named),
+        ))
+        .map_err(|s| stop_failure(&s, &env.procedure))?;
+    drop(reading);
+    Ok(Read {
+        progress,
+        recorded,
+        tenant,
+        graph,
+        rt,
+        named,
+    })
+}
+
+/// Hold what was read against the record.
+pub fn examine(env: &Env, read: &Read) -> Examined {
+    let r = Report::new(&env.procedure, &read.progress, env.today);
+    // What there is of the registration the record asks for (a hand-made one may lack values).
+    let desired = plan::record::desired(&r, true).unwrap_or_default();
+    let recorded = if read.named {
+        Recorded {
+            tenant_id: read.recorded.tenant_id.clone(),
+            ..Recorded::default()
+        }
+    } else {
+        read.recorded.clone()
+    };
+    let expiry = read
+        .progress
+        .values
+        .get("secret_expiry")
+        .map(String::as_str);
+    doctor::examine(
+        &env.procedure,
+        &desired,
+        &recorded,
+        expiry.filter(|_| !read.named),
+        &read.tenant,
+        env.today,
+    )
+}
+
+/// Keep Azure's end of the secret in use in the record (for `status` and monitoring); a file
+/// another azreg holds is left alone, with a word on stderr.
+pub fn remember(env: &Env, end: &str) {
+    let lang = env.procedure.lang();
+    let kept = env.open().and_then(|mut o| {
+        let now = crate::io::clock::now();
+        if o.progress.azure_secret.as_ref().map(|a| a.end.as_str()) == Some(end) {
+            return Ok(());
+        }
+        o.progress.azure_secret = Some(AzureSecret {
+            end: end.to_string(),
+            read: now,
+        });
+        env.save_opened(&mut o)
+    });
+    if let Err(f) = kept {
+        eprintln!(
+            "azreg: {}",
+            tr!(
+                lang,
+                "Azure's expiry date was not recorded: {why}",
+                "das Ablaufdatum aus Azure wurde nicht erfasst: {why}",
+                why = f.message,
+            )
+        );
+    }
+}
+
+pub fn run(
+    env: &Env,
+    sign: &ApplyArgs,
+    client_id: Option<&str>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Outcome {
+    let lang = env.procedure.lang();
+    let io = |e: std::io::Error| Failure::write(e, lang);
+    let read = read(env, sign, client_id)?;
+    let examined = examine(env, &read);
+    if let Some(end) = &examined.azure_end
+        && !read.named
+    {
+        remember(env, end);
+    }
+    let expiry = read
+        .progress
+        .values
+        .get("secret_expiry")
+        .map(String::as_str);
+    if json {
+        write!(
+            out,
+            "{}",
+            crate::cli::json_text(examined.to_json(lang, expiry.filter(|_| !read.named)))
+        )
+        .map_err(io)?;
+    } else {
+        write!(out, "{}", examined.text(lang)).map_err(io)?;
+    }
+    Ok(if examined.wrong() {
+        EXIT_CHECK
+    } else {
+        EXIT_OK
+    })
+}

@@ -1,0 +1,389 @@
+//! `azreg doctor`, `azreg secrets` and `azreg delete` against the Entra ID and Graph stand-in:
+//! registrations made by hand with the real Azure CLI (the Graph calls a script or the portal
+//! makes), each carrying one of the slips of the portal steps, read back and judged.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use crate::common::az::{Az, az_cli};
+use crate::common::graph::{Options, StandIn};
+
+const BIN: &str = env!("CARGO_BIN_EXE_azreg");
+const WEB: &str = "https://portal.example.com/oauth2/token/ms365-mycompany";
+const SPA: &str = "https://portal.example.com/oauth2callback.html";
+const USER_READ: &str = "e1fe6dd8-ba31-4d61-89e7-88639da4683d";
+const CHAT_READ_ALL: &str = "6b7d71aa-70aa-4810-a8d9-5d9fb2830017";
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// `azreg --file FILE ARGS --token-from-az --authority <stand-in>` with this Azure CLI.
+fn azreg(cli: &Az, s: &StandIn, file: &Path, args: &[&str], lang: Option<&str>) -> Output {
+    azreg_in(cli, s, file, args, lang, None)
+}
+
+fn azreg_in(
+    cli: &Az,
+    s: &StandIn,
+    file: &Path,
+    args: &[&str],
+    lang: Option<&str>,
+    stdin: Option<&str>,
+) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--file")
+        .arg(file)
+        .args(args)
+        .args(["--token-from-az", "--authority", &s.login_url()])
+        .env("SSL_CERT_FILE", &s.ca_file)
+        .env("AZREG_RETRY_FIRST_MS", crate::common::graph::FAST_RETRY_MS)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(l) = lang {
+        cmd.args(["--lang", l]);
+    }
+    cli.env(&mut cmd);
+    let mut child = cmd.spawn().unwrap();
+    let _ = child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.unwrap_or("").as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+/// `az ARGS --output json` with this configuration, tried again as a person would while the
+/// stand-in's replication lag says "does not exist".
+fn az_json(az: &Path, cli: &Az, args: &[&str]) -> String {
+    let mut last = String::new();
+    for _ in 0..10 {
+        let mut cmd = Command::new(az);
+        cmd.args(args).args(["--output", "json"]);
+        cli.env(&mut cmd);
+        let o = cmd.output().unwrap();
+        if o.status.success() {
+            return String::from_utf8(o.stdout).unwrap();
+        }
+        last = String::from_utf8_lossy(&o.stderr).into_owned();
+        if !last.contains("does not exist") {
+            break;
+        }
+    }
+    panic!("az {}: {last}", args.join(" "));
+}
+
+/// `azreg import` of a JSON document.
+fn import(file: &Path, json: &str) {
+    let mut child = Command::new(BIN)
+        .arg("--file")
+        .arg(file)
+        .arg("import")
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(json.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "import: {}", text(&o));
+}
+
+/// The day in `days` days, as `YYYY-MM-DD` (UTC).
+fn in_days(days: i64) -> String {
+    let o = Command::new("date")
+        .args(["-u", "-d", &format!("+{days} days"), "+%F"])
+        .output()
+        .unwrap();
+    String::from_utf8(o.stdout).unwrap().trim().to_string()
+}
+
+/// The progress of a portal registered by hand: what the walkthrough records before the
+/// Azure steps, and the values taken from Azure by `azreg import`.
+fn hand_made_progress(dir: &Path) -> std::path::PathBuf {
+    let file = dir.join("p.toml");
+    std::fs::write(&file, crate::common::graph::APPLY_PROGRESS).unwrap();
+    file
+}
+
+/// A registration as a hurried admin makes it with the Azure CLI: both URIs under Web (the
+/// SPA one belongs under Single-page application), only User.Read, no service principal, a
+/// secret that ends in 10 days. Its client ID.
+fn slipped_registration(az: &Path, cli: &Az, file: &Path) -> String {
+    let manifest = file.with_file_name("access.json");
+    std::fs::write(
+        &manifest,
+        format!(
+            r#"[{{"resourceAppId": "00000003-0000-0000-c000-000000000000", "resourceAccess": [{{"id": "{USER_READ}", "type": "Scope"}}]}}]"#
+        ),
+    )
+    .unwrap();
+    let created = az_json(
+        az,
+        cli,
+        &[
+            "ad",
+            "app",
+            "create",
+            "--display-name",
+            "Intrexx Portal",
+            "--sign-in-audience",
+            "AzureADMyOrg",
+            "--web-redirect-uris",
+            WEB,
+            SPA,
+            "--required-resource-accesses",
+            &format!("@{}", manifest.display()),
+        ],
+    );
+    import(file, &created);
+    let v: serde_json::Value = serde_json::from_str(&created).unwrap();
+    let app_id = v["appId"].as_str().unwrap().to_string();
+    let secret = az_json(
+        az,
+        cli,
+        &[
+            "ad",
+            "app",
+            "credential",
+            "reset",
+            "--id",
+            &app_id,
+            "--append",
+            "--display-name",
+            "Intrexx connector",
+            "--end-date",
+            &format!("{}T12:00:00+00:00", in_days(10)),
+        ],
+    );
+    import(file, &secret);
+    app_id
+}
+
+fn findings(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+fn severity<'a>(v: &'a serde_json::Value, id: &str) -> Vec<&'a str> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == id)
+        .map(|f| f["severity"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn doctor_reads_a_hand_made_registration_names_each_slip_and_apply_fixes_them() {
+    let Some(az) = az_cli() else { return };
+    let s = StandIn::start(Options::default());
+    let cli = Az::new(&az, &s);
+    let dir = tempfile::tempdir().unwrap();
+    let file = hand_made_progress(dir.path());
+    let client_id = slipped_registration(&az, &cli, &file);
+    let made = s.writes().len();
+
+    let o = azreg(&cli, &s, &file, &["doctor"], None);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}\n{}", s.log_text());
+    assert!(
+        t.contains(&format!(
+            "✓ the app Intrexx Portal ({client_id}) is in the signed-in tenant"
+        )),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!("✓ redirect URI on the Web platform: {WEB}")),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!(
+            "✗ the redirect URI {SPA} is under the Web platform, but belongs under Single-page application (step 14; azreg apply fixes it)"
+        )),
+        "{t}"
+    );
+    assert!(
+        t.contains("✗ the app has no service principal (Enterprise application): sign-ins fail (azreg apply fixes it)"),
+        "{t}"
+    );
+    assert!(
+        t.contains("✗ the API permission Chat.Read.All (Application) is not on the app (step P2; azreg apply fixes it)"),
+        "{t}"
+    );
+    assert!(t.contains("! the secret in use ("), "{t}");
+    assert!(
+        t.contains(&format!("expires on {}, in 10 days", in_days(10))),
+        "{t}"
+    );
+    assert!(t.contains("! the app has no owners"), "{t}");
+    // Only reads: nothing was written to the tenant.
+    assert_eq!(s.writes().len(), made, "{}", s.log_text());
+    // Azure's end date is kept beside the typed one.
+    let p: toml::Table = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(
+        p["azure_secret"]["end"]
+            .as_str()
+            .unwrap()
+            .starts_with(&in_days(10)),
+        "{p:?}"
+    );
+
+    // German, and the JSON for scripts.
+    let o = azreg(&cli, &s, &file, &["doctor"], Some("de"));
+    let t = text(&o);
+    assert!(
+        t.contains("steht unter der Plattform Web, gehört aber unter Single-Page-Anwendung (Schritt 14; azreg apply behebt es)"),
+        "{t}"
+    );
+    let o = azreg(&cli, &s, &file, &["doctor", "--json"], Some("de"));
+    let v = findings(&o);
+    assert_eq!(v["schema"], "azreg.doctor");
+    assert_eq!(v["ok"], false);
+    assert_eq!(severity(&v, "spa_uri"), ["error"]);
+    assert_eq!(severity(&v, "service_principal"), ["error"]);
+    assert_eq!(severity(&v, "secret"), ["warning"]);
+    assert_eq!(
+        v["secret_expiry"]["azure"].as_str(),
+        Some(in_days(10).as_str())
+    );
+
+    // apply moves the URI, makes the service principal, adds the permission and consents;
+    // a renewal replaces the expiring secret; an owner is added in the portal.
+    let o = azreg(&cli, &s, &file, &["apply", "--yes"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = azreg(
+        &cli,
+        &s,
+        &file,
+        &["apply", "--yes", "--renew", "--remove-old"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    s.add_owner(&client_id, "admin@contoso.example");
+    let o = azreg(&cli, &s, &file, &["doctor"], None);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(
+        t.contains("Nothing is wrong: the registration is what the connector needs."),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!(
+            "✓ redirect URI on the Single-page application platform: {SPA}"
+        )),
+        "{t}"
+    );
+    assert!(
+        t.contains("✓ admin consent is in place for every chosen permission"),
+        "{t}"
+    );
+    let _ = CHAT_READ_ALL;
+}
+
+#[test]
+fn doctor_tells_a_disabled_service_principal_missing_consent_and_a_foreign_uri() {
+    let Some(az) = az_cli() else { return };
+    let s = StandIn::start(Options::default());
+    let cli = Az::new(&az, &s);
+    let (client_id, secret) = s.seed_registration(
+        &[WEB, "https://attacker.example/steal"],
+        &[SPA],
+        true,
+        "2099-01-01T00:00:00Z",
+    );
+    {
+        let mut st = s.state.lock().unwrap();
+        for sp in st.service_principals.iter_mut() {
+            if sp["appId"] == client_id.as_str() {
+                sp["accountEnabled"] = serde_json::json!(false);
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "{}client_id = \"{client_id}\"\ntenant_id = \"{}\"\nclient_secret = \"{secret}\"\nsecret_expiry = \"2098-06-01\"\n",
+            crate::common::graph::APPLY_PROGRESS.replace("secret_expiry = \"2099-05-25\"\n", ""),
+            s.opts.tenant
+        ),
+    )
+    .unwrap();
+    let o = azreg(&cli, &s, &file, &["doctor", "--json"], None);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let v = findings(&o);
+    let message = |id: &str| -> String {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["id"] == id)
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(message("service_principal").contains("disabled"), "{v:#}");
+    assert!(
+        message("other_uri").contains("https://attacker.example/steal"),
+        "{v:#}"
+    );
+    assert!(message("secret_expiry").contains("2098-06-01"), "{v:#}");
+    assert!(message("permission").contains("not on the app"), "{v:#}");
+    // Another app by --client-id: the record's secret and expiry are not held against it.
+    let (_, other_client) = s.seed_app("Other", &[], &[], Some("eve@contoso.example"));
+    let o = azreg(
+        &cli,
+        &s,
+        &file,
+        &["doctor", "--client-id", &other_client],
+        None,
+    );
+    let t = text(&o);
+    assert!(t.contains("owners: eve@contoso.example"), "{t}");
+    assert!(!t.contains("recorded expiry"), "{t}");
+    assert!(s.writes().is_empty(), "{}", s.log_text());
+}
+
+#[test]
+fn doctor_without_a_recorded_app_says_how_to_name_one_before_signing_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, crate::common::graph::APPLY_PROGRESS).unwrap();
+    let o = Command::new(BIN)
+        .arg("--file")
+        .arg(&file)
+        .args(["doctor", "--device-code"])
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("--client-id"), "{}", text(&o));
+    let o = Command::new(BIN)
+        .arg("--file")
+        .arg(&file)
+        .args(["doctor", "--client-id", "not-a-guid"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}

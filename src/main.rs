@@ -164,13 +164,23 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
             json,
             expires_within: Some(days),
             all_profiles,
+            online,
+            sign_in,
         }) => {
             let dir = if *all_profiles {
                 Some(state_dir()?)
             } else {
                 None
             };
-            commands::expiry::run(&env, dir.as_deref(), i64::from(*days), *json, &mut out)
+            let online = online.then(|| sign_in_args(sign_in));
+            commands::expiry::run(
+                &env,
+                dir.as_deref(),
+                i64::from(*days),
+                *json,
+                online.as_ref(),
+                &mut out,
+            )
         }
         Some(Command::Check { json, .. }) => commands::check::run(&env, *json, &mut out),
         Some(Command::Export {

@@ -146,7 +146,7 @@ pub enum Command {
 
     /// Check every value; one problem a line; exit 1 on any error or missing value
     #[command(
-        after_help = "Examples:\n  azreg check && echo ready for Intrexx\n  azreg check --expires-within 30 --all-profiles   # cron: exit 6 when a secret expires soon\n\nExit codes: 0 ok, 1 errors or missing values (or no expiry recorded), 6 a secret expires\nwithin DAYS or has expired."
+        after_help = "Examples:\n  azreg check && echo ready for Intrexx\n  azreg check --expires-within 30 --all-profiles   # cron: exit 6 when a secret expires soon\n  azreg check --expires-within 30 --online --token-from-az   # Azure's end date, not the typed one\n\nExit codes: 0 ok, 1 errors or missing values (or no expiry recorded), 6 a secret expires\nwithin DAYS or has expired."
     )]
     Check {
         /// One JSON object instead of text (schema in the README)
@@ -158,6 +158,12 @@ pub enum Command {
         /// With --expires-within: every profile (and the default file) at once
         #[arg(long, requires = "expires_within")]
         all_profiles: bool,
+        /// With --expires-within: sign in and use Azure's end date of the secret in use (the
+        /// sign-in options below; --token-from-az for unattended runs)
+        #[arg(long, requires = "expires_within", conflicts_with = "all_profiles")]
+        online: bool,
+        #[command(flatten)]
+        sign_in: SignInArgs,
     },
 
     /// Print the values for other tools or people (the secret redacted unless asked)

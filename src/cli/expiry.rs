@@ -1,6 +1,7 @@
 //! `azreg check --expires-within DAYS`: for cron, systemd timers and monitoring agents. Exit 6
 //! (`exit::EXPIRING`) when a recorded secret expires within DAYS or has expired, 1 when no
-//! expiry is recorded, 0 otherwise; `--all-profiles` checks every progress file at once.
+//! expiry is recorded, 0 otherwise; `--all-profiles` checks every progress file at once;
+//! `--online` signs in and uses Azure's end date of the secret in use instead of the typed one.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,9 +18,22 @@ pub fn run(
     state_dir: Option<&Path>,
     within: i64,
     json: bool,
+    online: Option<&super::apply::ApplyArgs>,
     out: &mut dyn Write,
 ) -> Outcome {
     let lang = env.procedure.lang();
+    // Azure's end of the secret in use, read now (and kept in the record).
+    let azure = match online {
+        Some(sign) => {
+            let read = super::doctor::read(env, sign, None)?;
+            let examined = super::doctor::examine(env, &read);
+            if let Some(end) = &examined.azure_end {
+                super::doctor::remember(env, end);
+            }
+            Some(examined.azure_end)
+        }
+        None => None,
+    };
     let files: Vec<(String, PathBuf)> = match state_dir {
         Some(dir) => super::profiles::all(dir),
         None => vec![(
@@ -42,8 +56,27 @@ pub fn run(
             Err(e) => return Err(Failure::new(super::EXIT_FILE, e.message(lang))),
         };
         let r = Report::new(&env.procedure, &progress, env.today);
+        let expiry = match &azure {
+            None => r.expiry(),
+            Some(Some(end)) => match crate::core::fields::last_day_of_end(end) {
+                Some(last) => Expiry::on(end[..10].to_string(), last, env.today),
+                None => Expiry::Unknown,
+            },
+            Some(None) => Expiry::Unknown,
+        };
         // One match: the state for JSON, the exit code and the line say the same thing.
-        let (state, date, days, line) = match r.expiry() {
+        let (state, date, days, line) = match expiry {
+            Expiry::Unknown if azure.is_some() => (
+                "unknown",
+                None,
+                None,
+                tr!(
+                    lang,
+                    "{name}: the recorded client secret is not on the app in Azure (azreg doctor tells more)",
+                    "{name}: der erfasste geheime Clientschlüssel ist nicht an der App in Azure (azreg doctor sagt mehr)",
+                    name = name,
+                ),
+            ),
             Expiry::Unknown => (
                 "unknown",
                 None,
@@ -103,6 +136,7 @@ pub fn run(
         rows.push(serde_json::json!({
             "profile": name, "file": path.display().to_string(),
             "expires": date, "days_left": days, "state": state,
+            "source": if azure.is_some() { "azure" } else { "recorded" },
         }));
     }
     let printed = if json {
@@ -131,7 +165,7 @@ mod tests {
         let date =
             crate::core::fields::format_date(env.today + time::Duration::days(days_from_today));
         with_values(&env, &[("secret_expiry", date.as_str())]);
-        capture(|o| run(&env, None, 30, false, o))
+        capture(|o| run(&env, None, 30, false, None, o))
     }
 
     #[test]
@@ -152,7 +186,7 @@ mod tests {
         assert_eq!(r, Ok(EXPIRING), "within 30 days includes the 30th");
         let dir = tempfile::tempdir().unwrap();
         let env = env(dir.path());
-        let (r, out) = capture(|o| run(&env, None, 30, false, o));
+        let (r, out) = capture(|o| run(&env, None, 30, false, None, o));
         assert_eq!(r, Ok(EXIT_CHECK), "{out}");
     }
 
@@ -167,7 +201,7 @@ mod tests {
         let mut p = crate::core::progress::Progress::new(&env.procedure.id);
         p.values.insert("secret_expiry".into(), "2026-12-01".into());
         crate::io::store::save(&a, &p, true).unwrap();
-        let (r, out) = capture(|o| run(&env, Some(dir.path()), 30, true, o));
+        let (r, out) = capture(|o| run(&env, Some(dir.path()), 30, true, None, o));
         assert_eq!(r, Ok(EXPIRING));
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v[0]["state"], "ok");

@@ -105,6 +105,21 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
             }
         }
     }
+    let azure = match r.azure_expiry() {
+        Some((
+            Expiry::Ok { date, .. } | Expiry::Soon { date, .. } | Expiry::Past { date, .. },
+            read,
+        )) => {
+            tr!(
+                lang,
+                "; in Azure: {date} (read {read})",
+                "; in Azure: {date} (gelesen {read})",
+                date = date,
+                read = read,
+            )
+        }
+        _ => String::new(),
+    };
     text += &line(
         5,
         match r.expiry() {
@@ -137,7 +152,7 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
                 "{date}: Fehler: der Schlüssel ist abgelaufen; erstellen Sie einen neuen",
                 date = date,
             ),
-        },
+        } + &azure,
     );
     text += &line(
         6,
@@ -191,11 +206,21 @@ fn status_json(env: &Env, r: &Report) -> serde_json::Value {
             })
         })
         .collect();
-    let expiry = match r.expiry() {
+    let expiry_json = |e: &Expiry| match e {
         Expiry::Unknown => serde_json::Value::Null,
-        Expiry::Ok { date, days } => json!({"date": date, "days_left": days, "state": "ok"}),
-        Expiry::Soon { date, days } => json!({"date": date, "days_left": days, "state": "soon"}),
-        Expiry::Past { date, days } => json!({"date": date, "days_left": days, "state": "expired"}),
+        Expiry::Ok { date, days } | Expiry::Soon { date, days } | Expiry::Past { date, days } => {
+            json!({"date": date, "days_left": days, "state": e.state()})
+        }
+    };
+    let expiry = expiry_json(&r.expiry());
+    // Azure's own end of the secret in use, when azreg doctor or check --online read it.
+    let azure = match r.azure_expiry() {
+        Some((e, read)) => {
+            let mut v = expiry_json(&e);
+            v["read"] = json!(read.to_string());
+            v
+        }
+        None => serde_json::Value::Null,
     };
     json!({
         "file": env.path.display().to_string(),
@@ -206,6 +231,7 @@ fn status_json(env: &Env, r: &Report) -> serde_json::Value {
         "next_open": if next == p.summary_index() { serde_json::Value::Null } else { entry(next) },
         "values": values,
         "secret_expiry": expiry,
+        "secret_expiry_azure": azure,
         "permissions": access.permissions,
         "admin_consent_granted": access.consent_granted,
         "last_verified": r.progress.last_verified.map(|t| t.to_string()),

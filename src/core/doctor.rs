@@ -6,7 +6,6 @@
 use serde_json::{Value, json};
 use time::Date;
 
-use crate::core::fields::parse_date;
 use crate::core::permissions::Kind;
 use crate::core::plan::{AppState, Cred, Desired, Found, Lookup, Recorded, Tenant, Who};
 use crate::core::procedure::Procedure;
@@ -166,18 +165,9 @@ fn date_of(rfc3339: &str) -> &str {
     rfc3339.get(..10).unwrap_or(rfc3339)
 }
 
-/// The last day a secret works: one whose end is midnight UTC stopped at the end of the day
-/// before (the portal's "expires" date is that midnight's date).
+/// The last day a secret works (`fields::last_day_of_end`).
 pub fn last_day(end: &str) -> Option<Date> {
-    let day = parse_date(date_of(end))?;
-    let at_midnight = end
-        .get(10..)
-        .is_some_and(|t| t.starts_with("T00:00:00") || t.is_empty());
-    Some(if at_midnight {
-        day.previous_day().unwrap_or(day)
-    } else {
-        day
-    })
+    crate::core::fields::last_day_of_end(end)
 }
 
 /// Hold the tenant's app against the registration the record asks for.

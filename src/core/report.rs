@@ -86,6 +86,30 @@ pub enum Expiry {
     Past { date: String, days: i64 },
 }
 
+impl Expiry {
+    /// A secret shown as ending on `date` whose last working day is `last`.
+    pub fn on(date: String, last: Date, today: Date) -> Expiry {
+        let days = (last - today).whole_days();
+        if days < 0 {
+            Expiry::Past { date, days }
+        } else if days <= EXPIRY_WARNING_DAYS {
+            Expiry::Soon { date, days }
+        } else {
+            Expiry::Ok { date, days }
+        }
+    }
+
+    /// The same state word everywhere (`status`, `check`): ok, expiring, expired, unknown.
+    pub fn state(&self) -> &'static str {
+        match self {
+            Expiry::Unknown => "unknown",
+            Expiry::Ok { .. } => "ok",
+            Expiry::Soon { .. } => "expiring",
+            Expiry::Past { .. } => "expired",
+        }
+    }
+}
+
 impl<'a> Report<'a> {
     pub fn new(procedure: &'a Procedure, progress: &'a Progress, today: Date) -> Self {
         Self {
@@ -218,15 +242,16 @@ impl<'a> Report<'a> {
         let Some(end) = crate::core::fields::parse_date(value) else {
             return Expiry::Unknown;
         };
-        let days = (end - self.today).whole_days();
-        let date = value.clone();
-        if days < 0 {
-            Expiry::Past { date, days }
-        } else if days <= EXPIRY_WARNING_DAYS {
-            Expiry::Soon { date, days }
-        } else {
-            Expiry::Ok { date, days }
-        }
+        Expiry::on(value.clone(), end, self.today)
+    }
+
+    /// The secret in use's expiry as Azure last showed it (`azreg doctor`, `check --online`),
+    /// with when that was read.
+    pub fn azure_expiry(&self) -> Option<(Expiry, toml::value::Datetime)> {
+        let a = self.progress.azure_secret.as_ref()?;
+        let last = crate::core::fields::last_day_of_end(&a.end)?;
+        let date = a.end.get(..10)?.to_string();
+        Some((Expiry::on(date, last, self.today), a.read))
     }
 }
 

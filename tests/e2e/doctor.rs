@@ -264,6 +264,33 @@ fn doctor_reads_a_hand_made_registration_names_each_slip_and_apply_fixes_them() 
         Some(in_days(10).as_str())
     );
 
+    // Monitoring: the typed expiry says 2099, Azure's end says 10 days.
+    let o = azreg(
+        &cli,
+        &s,
+        &file,
+        &["check", "--expires-within", "30", "--online", "--json"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(6), "{}", text(&o));
+    let v = findings(&o);
+    assert_eq!(v["source"], "azure");
+    assert_eq!(v["state"], "expiring");
+    assert_eq!(v["expires"].as_str(), Some(in_days(10).as_str()));
+    let o = Command::new(BIN)
+        .arg("--file")
+        .arg(&file)
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    let v = findings(&o);
+    assert_eq!(v["secret_expiry"]["date"], "2099-05-25");
+    assert_eq!(
+        v["secret_expiry_azure"]["date"].as_str(),
+        Some(in_days(10).as_str())
+    );
+    assert_eq!(v["secret_expiry_azure"]["state"], "expiring");
+
     // apply moves the URI, makes the service principal, adds the permission and consents;
     // a renewal replaces the expiring secret; an owner is added in the portal.
     let o = azreg(&cli, &s, &file, &["apply", "--yes"], None);

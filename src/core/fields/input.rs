@@ -98,6 +98,19 @@ pub fn parse_date(value: &str) -> Option<Date> {
     Date::parse(value, &format).ok()
 }
 
+/// The last day a secret with this `endDateTime` (RFC 3339) works: one whose end is midnight
+/// UTC stopped at the end of the day before (the portal's "expires" date is that midnight's).
+pub fn last_day_of_end(end: &str) -> Option<Date> {
+    let day = parse_date(end.get(..10)?)?;
+    let rest = &end[10..];
+    let at_midnight = rest.is_empty() || rest.starts_with("T00:00:00");
+    Some(if at_midnight {
+        day.previous_day().unwrap_or(day)
+    } else {
+        day
+    })
+}
+
 pub fn format_date(date: Date) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     date.format(&format).unwrap_or_default()

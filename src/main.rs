@@ -146,6 +146,36 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
             *json,
             &mut out,
         ),
+        Some(Command::Secrets {
+            action: None,
+            sign_in,
+            client_id,
+            json,
+        }) => commands::secrets::list(
+            &env,
+            &sign_in_args(sign_in),
+            client_id.as_deref(),
+            *json,
+            &mut out,
+        ),
+        Some(Command::Secrets {
+            action:
+                Some(azreg::cli::args::SecretsAction::Remove {
+                    key_id,
+                    yes,
+                    sign_in,
+                }),
+            ..
+        }) => commands::secrets::remove(&env, &sign_in_args(sign_in), key_id, *yes, &mut out),
+        Some(Command::Delete {
+            sign_in,
+            confirm_name,
+        }) => commands::secrets::delete(
+            &env,
+            &sign_in_args(sign_in),
+            confirm_name.as_deref(),
+            &mut out,
+        ),
         Some(Command::History { json }) => commands::history::run(&env, *json, &mut out),
         Some(Command::Renew(args)) => {
             let renewal = Procedure::renewal_in(env.procedure.lang())

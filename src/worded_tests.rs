@@ -40,6 +40,7 @@ fn every_error_variant_is_worded_in_german() {
     n += check::<crate::core::plan::record::BadRecord>(|e, l| e.message(l));
     n += check::<crate::engine::BadAnswer>(|e, l| e.message(l));
     n += check::<crate::core::doctor::What>(|e, l| e.message(l));
+    n += check::<crate::core::plan::Cleanup>(|e, l| e.message(l));
     n += check::<crate::io::store::StoreError>(|e, l| e.message(l));
     // The engine's stops and the walkthrough's run end are worded with the procedure (its
     // steps by their labels): the German procedure for German.

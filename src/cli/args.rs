@@ -120,6 +120,35 @@ pub enum Command {
         json: bool,
     },
 
+    /// The app's client secrets as Azure has them; `remove KEYID` removes one (shown, asked)
+    #[command(
+        after_help = "Examples:\n  azreg secrets                  list: key ID, hint, description, start, end, which one azreg recorded\n  azreg secrets --json\n  azreg secrets remove 1c2d3e4f-1111-2222-3333-444455556666\n\nThe secret azreg recorded (the one Intrexx uses) is never removed while it is the app's only\nvalid one. Each removal goes into the journal (azreg history)."
+    )]
+    Secrets {
+        #[command(subcommand)]
+        action: Option<SecretsAction>,
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        /// List this app's secrets (its application (client) ID) instead of the recorded app's
+        #[arg(long, value_name = "GUID")]
+        client_id: Option<String>,
+        /// The list as one JSON object
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Delete the recorded app registration, after you type its display name
+    #[command(
+        after_help = "Examples:\n  azreg delete\n  azreg delete --token-from-az --confirm-name \"Intrexx Portal\"\n\nShows what goes (the app with its service principal, secrets and consent), then asks for\nthe display name. Entra ID keeps a deleted app for 30 days under Deleted applications. The\nrecorded IDs move into the record's history; the delete goes into the journal."
+    )]
+    Delete {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        /// The app's display name, to confirm without a terminal
+        #[arg(long, value_name = "NAME")]
+        confirm_name: Option<String>,
+    },
+
     /// What azreg apply wrote to the tenant: the journal beside the progress file
     #[command(after_help = "Examples:\n  azreg history\n  azreg history --json | jq -s .")]
     History {
@@ -280,6 +309,22 @@ pub enum Command {
         after_help = "Examples:\n  azreg verify\n  AZREG_CLIENT_SECRET=\"$SECRET\" azreg verify --tenant $TENANT --client-id $APPID\n  vault read -field=secret kv/intrexx | azreg verify --secret-stdin\n\nThe secret comes from --secret-stdin, else AZREG_CLIENT_SECRET, else the progress file.\nExit codes: 0 all checks passed, 1 values missing, 4 a check failed, 5 the service could not be reached."
     )]
     Verify(VerifyArgs),
+}
+
+/// `azreg secrets remove`.
+#[derive(Debug, Subcommand)]
+pub enum SecretsAction {
+    /// Remove one client secret by its key ID, after showing it and asking
+    Remove {
+        /// The secret's key ID (azreg secrets lists them)
+        #[arg(value_name = "KEYID")]
+        key_id: String,
+        /// Do it without asking (required without a terminal)
+        #[arg(long, short = 'y')]
+        yes: bool,
+        #[command(flatten)]
+        sign_in: SignInArgs,
+    },
 }
 
 /// How `apply` and `plan` sign in.

@@ -18,6 +18,7 @@ pub mod import;
 pub mod profiles;
 pub mod reset;
 pub mod script;
+pub mod secrets;
 pub mod set;
 pub mod status;
 pub mod steps;

@@ -398,19 +398,7 @@ pub fn examine(
     // The secret in use: by the key azreg recorded, else by the first three characters Graph
     // keeps of every secret (the latest-ending of several).
     let hint = r.secret_hint.as_deref();
-    let in_use: Option<&Cred> = r
-        .secret_key_id
-        .as_deref()
-        .and_then(|k| a.creds.iter().find(|c| c.key_id.eq_ignore_ascii_case(k)))
-        .filter(|c| hint.is_none_or(|h| c.hint == h))
-        .or_else(|| {
-            hint.and_then(|h| {
-                a.creds
-                    .iter()
-                    .filter(|c| c.hint == h)
-                    .max_by(|x, y| x.end.cmp(&y.end))
-            })
-        });
+    let in_use: Option<&Cred> = crate::core::plan::secret_in_use(a, r);
     let mut azure_end = None;
     match (hint, in_use) {
         (None, _) => push(

@@ -47,6 +47,8 @@ enum Settle {
         sp: String,
         role: String,
     },
+    /// This app gone (a delete that answered "not found").
+    AppGone(String),
     /// This key gone from this app.
     KeyGone {
         object_id: String,
@@ -111,6 +113,17 @@ async fn settled(graph: &Graph, s: &Settle) -> Result<Option<Value>, Stop> {
                 })
                 .cloned()
         }),
+        Settle::AppGone(object_id) => match graph
+            .get(
+                &[Seg::Name("applications"), Seg::Id(object_id.clone())],
+                None,
+            )
+            .await
+        {
+            Err(GraphError::Unreachable(why)) => return Err(Stop::Unreachable(why)),
+            Err(GraphError::Refused { status: 404, .. }) => Some(Value::Null),
+            _ => None,
+        },
         Settle::KeyGone { object_id, key } => got(graph
             .get(
                 &[Seg::Name("applications"), Seg::Id(object_id.clone())],
@@ -513,6 +526,29 @@ pub async fn execute(
                     );
                     mark(ctx, run, "consent", Some(what)).await?;
                 }
+            }
+            Op::DeleteApp {
+                object_id,
+                client_id,
+                ..
+            } => {
+                let settle = Settle::AppGone(object_id.clone());
+                send(graph, run, op, &op.writes(&ids)[0], &settle).await?;
+                // The ids of an app that is gone go into the history: a later apply makes a
+                // new one instead of refusing, and nothing recorded is lost.
+                let at = (ctx.now)();
+                run.progress.put_id(Slot::AppObject, None, "delete", at);
+                run.progress
+                    .put_id(Slot::ServicePrincipal, None, "delete", at);
+                run.progress.put_id(Slot::UniqueName, None, "delete", at);
+                run.progress.put_value("client_id", None, "delete", at);
+                run.save().await?;
+                run.say(&tr!(
+                    lang,
+                    "✓ app registration {client_id} deleted (restorable for 30 days under Deleted applications); its ids are kept in the record's history",
+                    "✓ App-Registrierung {client_id} gelöscht (30 Tage lang unter „Gelöschte Anwendungen“ wiederherstellbar); ihre IDs bleiben im Verlauf des Datensatzes",
+                    client_id = client_id,
+                ));
             }
             Op::LiveCheck { .. } => {
                 for part in &ctx.parts {

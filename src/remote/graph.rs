@@ -240,8 +240,10 @@ impl Graph {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
             Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
         };
-        self.send(method, self.url(&w.path, None), Some(&w.body), w.prefer)
+        let body = Some(&w.body).filter(|b| !b.is_null());
+        self.send(method, self.url(&w.path, None), body, w.prefer)
             .await
     }
 

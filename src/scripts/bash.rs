@@ -310,7 +310,8 @@ fi
             out
         }
         // A script never removes a secret, and the live check is azreg's (`azreg verify`).
-        Op::RemoveSecret { .. } | Op::LiveCheck { .. } => String::new(),
+        // Clean-up plans are the command line's alone; no script is made of them.
+        Op::RemoveSecret { .. } | Op::LiveCheck { .. } | Op::DeleteApp { .. } => String::new(),
     }
 }
 

@@ -275,7 +275,8 @@ function Role-Of([string]$Role) {{
             out.push_str("$Consent = $true\n");
             out
         }
-        Op::RemoveSecret { .. } | Op::LiveCheck { .. } => String::new(),
+        // Clean-up plans are the command line's alone; no script is made of them.
+        Op::RemoveSecret { .. } | Op::LiveCheck { .. } | Op::DeleteApp { .. } => String::new(),
     }
 }
 

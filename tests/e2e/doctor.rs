@@ -414,3 +414,178 @@ fn doctor_without_a_recorded_app_says_how_to_name_one_before_signing_in() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
+
+/// The journal's lines beside the progress file.
+fn journal(file: &Path) -> Vec<serde_json::Value> {
+    let path = file.with_file_name(format!(
+        "{}.journal.jsonl",
+        file.file_stem().unwrap().to_string_lossy()
+    ));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn secrets_are_listed_removed_after_the_plan_and_the_recorded_one_kept_while_alone() {
+    let Some(az) = az_cli() else { return };
+    let s = StandIn::start(Options::default());
+    let cli = Az::new(&az, &s);
+    let (client_id, secret) = s.seed_registration(&[WEB], &[SPA], true, "2099-01-01T00:00:00Z");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "{}client_id = \"{client_id}\"\ntenant_id = \"{}\"\nclient_secret = \"{secret}\"\n",
+            crate::common::graph::APPLY_PROGRESS,
+            s.opts.tenant
+        ),
+    )
+    .unwrap();
+    // A second secret made by hand, as an admin testing something would.
+    let added = az_json(
+        &az,
+        &cli,
+        &[
+            "ad",
+            "app",
+            "credential",
+            "reset",
+            "--id",
+            &client_id,
+            "--append",
+            "--display-name",
+            "test",
+            "--years",
+            "1",
+        ],
+    );
+    assert!(added.contains("password"));
+    let o = azreg(&cli, &s, &file, &["secrets", "--json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v = findings(&o);
+    assert_eq!(v["schema"], "azreg.secrets");
+    let list = v["secrets"].as_array().unwrap();
+    assert_eq!(list.len(), 2, "{v:#}");
+    let recorded: Vec<_> = list.iter().filter(|c| c["recorded"] == true).collect();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0]["hint"], &secret[..3]);
+    let recorded_key = recorded[0]["key_id"].as_str().unwrap().to_string();
+    let other_key = list.iter().find(|c| c["recorded"] == false).unwrap()["key_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = azreg(&cli, &s, &file, &["secrets"], None);
+    let t = text(&o);
+    assert!(t.contains("← recorded, used by Intrexx"), "{t}");
+
+    // Without a terminal and without --yes: shown, not done.
+    let writes = s.writes().len();
+    let o = azreg(&cli, &s, &file, &["secrets", "remove", &other_key], None);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(t.contains("remove the client secret"), "{t}");
+    assert_eq!(s.writes().len(), writes);
+    // The recorded one, while the other is valid: allowed, and marked.
+    let o = azreg(&cli, &s, &file, &["secrets", "remove", &recorded_key], None);
+    assert!(
+        text(&o).contains("! this is the secret azreg recorded"),
+        "{}",
+        text(&o)
+    );
+    // The other one, confirmed.
+    let o = azreg(
+        &cli,
+        &s,
+        &file,
+        &["secrets", "remove", &other_key, "--yes"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let app = s
+        .apps()
+        .into_iter()
+        .find(|a| a["appId"] == client_id.as_str())
+        .unwrap();
+    assert_eq!(app["passwordCredentials"].as_array().unwrap().len(), 1);
+    let j = journal(&file);
+    assert_eq!(j.last().unwrap()["op"], "remove_secret");
+    assert_eq!(j.last().unwrap()["result"], "done");
+    // Now the recorded one is the only valid one: refused, nothing sent.
+    let writes = s.writes().len();
+    let o = azreg(
+        &cli,
+        &s,
+        &file,
+        &["secrets", "remove", &recorded_key, "--yes"],
+        None,
+    );
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(t.contains("the app's only valid one"), "{t}");
+    assert_eq!(s.writes().len(), writes);
+}
+
+#[test]
+fn delete_asks_for_the_display_name_journals_and_keeps_the_ids_in_the_history() {
+    let Some(az) = az_cli() else { return };
+    let s = StandIn::start(Options::default());
+    let cli = Az::new(&az, &s);
+    let (client_id, secret) = s.seed_registration(&[WEB], &[SPA], true, "2099-01-01T00:00:00Z");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "{}client_id = \"{client_id}\"\ntenant_id = \"{}\"\nclient_secret = \"{secret}\"\n",
+            crate::common::graph::APPLY_PROGRESS,
+            s.opts.tenant
+        ),
+    )
+    .unwrap();
+    let o = azreg(&cli, &s, &file, &["delete"], None);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("--confirm-name"), "{}", text(&o));
+    let o = azreg(
+        &cli,
+        &s,
+        &file,
+        &["delete", "--confirm-name", "Intrexx"],
+        Some("de"),
+    );
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("ist nicht der Anzeigename \"Intrexx Portal\""),
+        "{t}"
+    );
+    assert_eq!(s.apps().len(), 1);
+    let o = azreg(
+        &cli,
+        &s,
+        &file,
+        &["delete", "--confirm-name", "Intrexx Portal"],
+        None,
+    );
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
+    assert!(
+        t.contains("delete the app registration \"Intrexx Portal\""),
+        "{t}"
+    );
+    assert!(t.contains("! every sign-in of the connector ends"), "{t}");
+    assert!(s.apps().iter().all(|a| a["appId"] != client_id.as_str()));
+    let j = journal(&file);
+    assert_eq!(j.last().unwrap()["op"], "delete_app");
+    assert_eq!(j.last().unwrap()["method"], "DELETE");
+    let p: toml::Table = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(p["values"].get("client_id").is_none(), "{p:?}");
+    let history = p["history"].as_array().unwrap();
+    assert!(
+        history.iter().any(|h| h.to_string().contains(&client_id)),
+        "{history:?}"
+    );
+}

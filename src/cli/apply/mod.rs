@@ -111,7 +111,7 @@ pub fn stop_failure(s: &Stop, p: &Procedure) -> Failure {
 }
 
 /// Ask on the terminal; without one, only `--yes` acts.
-fn confirm(args: &ApplyArgs, plan: &Plan, lang: Lang) -> Result<(), Failure> {
+pub(crate) fn confirm(yes: bool, plan: &Plan, lang: Lang) -> Result<(), Failure> {
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let untrusted = plan.steps.iter().any(|s| {
         s.marks
@@ -129,18 +129,18 @@ fn confirm(args: &ApplyArgs, plan: &Plan, lang: Lang) -> Result<(), Failure> {
                 ),
             ));
         }
-        if !args.yes {
+        if !yes {
             return Err(Failure::new(
                 EXIT_CHECK,
                 tr!(
                     lang,
-                    "not a terminal: azreg apply acts only with --yes (the plan above is what it would do); nothing was changed",
-                    "kein Terminal: azreg apply handelt nur mit --yes (der Plan oben ist, was es täte); nichts wurde geändert"
+                    "not a terminal: azreg acts only with --yes (the plan above is what it would do); nothing was changed",
+                    "kein Terminal: azreg handelt nur mit --yes (der Plan oben ist, was es täte); nichts wurde geändert"
                 ),
             ));
         }
     }
-    if args.yes && !untrusted {
+    if yes && !untrusted {
         eprintln!(
             "{}",
             tr!(
@@ -302,9 +302,8 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     if plan.is_empty() {
         return Ok(EXIT_OK);
     }
-    confirm(args, &plan, lang)?;
+    confirm(args.yes, &plan, lang)?;
     let opened = opened.as_mut().expect("opened unless plan_only");
-    let journal = crate::io::journal::Journal::new(&env.path);
     let ctx = prepare::ctx(
         crate::io::clock::now,
         &env.procedure,
@@ -312,6 +311,24 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         authority,
         &goal,
     );
+    carry_out(env, &rt, &graph, &plan, &ctx, backoff, opened, out)
+}
+
+/// Do a confirmed plan on the locked file: each save to it, each line to `out`, each write
+/// into the journal; the exit code of how it ended.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn carry_out(
+    env: &Env,
+    rt: &tokio::runtime::Runtime,
+    graph: &crate::remote::graph::Graph,
+    plan: &Plan,
+    ctx: &engine::Ctx<'_>,
+    backoff: engine::Backoff,
+    opened: &mut crate::cli::Opened,
+    out: &mut dyn Write,
+) -> Outcome {
+    let lang = env.procedure.lang();
+    let journal = crate::io::journal::Journal::new(&env.path);
     let result = {
         let start = opened.progress.clone();
         let opened_cell = std::cell::RefCell::new(&mut *opened);
@@ -346,7 +363,7 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
                 }
             }),
         );
-        rt.block_on(engine::execute(&graph, &plan, &ctx, &mut run))
+        rt.block_on(engine::execute(graph, plan, ctx, &mut run))
     };
     match result {
         Err(s) => Err(stop_failure(&s, &env.procedure)),

@@ -292,6 +292,8 @@ pub enum RemoveWhy {
     Orphaned,
     /// The renewal's old secret, the key azreg recorded.
     Renewed,
+    /// `azreg secrets remove KEYID`: the admin named it.
+    Asked,
 }
 
 /// One typed operation on the tenant.
@@ -344,6 +346,13 @@ pub enum Op {
     LiveCheck {
         host: String,
     },
+    /// `azreg delete`: the app registration (Entra ID keeps it among the deleted applications
+    /// for 30 days, where it can be restored).
+    DeleteApp {
+        object_id: String,
+        client_id: String,
+        name: String,
+    },
 }
 
 impl Op {
@@ -368,6 +377,7 @@ impl Op {
             Op::GrantScopes { .. } => "grant_scopes",
             Op::AssignRoles { .. } => "assign_roles",
             Op::LiveCheck { .. } => "live_check",
+            Op::DeleteApp { .. } => "delete_app",
         }
     }
 }
@@ -384,6 +394,10 @@ pub enum Mark {
     /// The new secret is sent to this host, named by a file, not by the command line, and not
     /// Microsoft's identity platform of the cloud in use.
     SecretToHost(String),
+    /// The secret removed is the one the record (and so Intrexx) uses.
+    RecordedSecret,
+    /// Deleting the app ends every sign-in of the connector.
+    EndsConnector,
 }
 
 /// A fact a plan reports without changing it.
@@ -589,3 +603,6 @@ pub fn origin_of(uri: &str) -> Option<String> {
 
 #[cfg(test)]
 pub(crate) mod tests;
+
+mod cleanup;
+pub use cleanup::{Cleanup, delete_app, remove_secret, secret_in_use};

@@ -91,6 +91,16 @@ fn mark_text(m: &Mark, lang: Lang) -> String {
             "der neue Schlüssel wird an {host} gesendet, das die Fortschrittsdatei nennt: nicht Microsofts Identitätsplattform, nicht auf der Befehlszeile genannt",
             host = host,
         ),
+        Mark::RecordedSecret => tr!(
+            lang,
+            "this is the secret azreg recorded, the one Intrexx uses: the connector stops signing in until Intrexx has another valid one",
+            "dies ist der Schlüssel, den azreg erfasst hat und den Intrexx verwendet: der Connector meldet sich nicht mehr an, bis Intrexx einen anderen gültigen hat"
+        ),
+        Mark::EndsConnector => tr!(
+            lang,
+            "every sign-in of the connector ends; Entra ID keeps the app among its deleted applications for 30 days (restore it there)",
+            "jede Anmeldung des Connectors endet; Entra ID behält die App 30 Tage unter den gelöschten Anwendungen (dort wiederherstellen)"
+        ),
     }
 }
 
@@ -280,6 +290,13 @@ fn op_lines(op: &Op, lang: Lang) -> (String, Vec<String>) {
                     hint = hint,
                     key = key_id,
                 ),
+                RemoveWhy::Asked => tr!(
+                    lang,
+                    "remove the client secret {hint}… (key {key})",
+                    "den geheimen Clientschlüssel {hint}… entfernen (Schlüssel {key})",
+                    hint = hint,
+                    key = key_id,
+                ),
                 RemoveWhy::Renewed => tr!(
                     lang,
                     "once the new secret passed the check: remove the old client secret {hint}… (key {key}, the one azreg recorded)",
@@ -334,6 +351,18 @@ fn op_lines(op: &Op, lang: Lang) -> (String, Vec<String>) {
                 "check live at {host} that tenant, client ID and secret work (the secret is sent there)",
                 "live bei {host} prüfen, dass Mandant, Client-ID und Schlüssel funktionieren (der Schlüssel wird dorthin gesendet)",
                 host = host,
+            ),
+            Vec::new(),
+        ),
+        Op::DeleteApp {
+            client_id, name, ..
+        } => (
+            tr!(
+                lang,
+                "delete the app registration {name:?} (client ID {client_id}) with its service principal, secrets and consent",
+                "die App-Registrierung {name:?} (Client-ID {client_id}) löschen, mit ihrem Dienstprinzipal, ihren Schlüsseln und Zustimmungen",
+                name = name,
+                client_id = client_id,
             ),
             Vec::new(),
         ),
@@ -414,6 +443,8 @@ impl Plan {
                             Mark::BeyondConnector(_) => "beyond_connector",
                             Mark::ForeignOrigin(_) => "foreign_origin",
                             Mark::SecretToHost(_) => "secret_to_host",
+                            Mark::RecordedSecret => "recorded_secret",
+                            Mark::EndsConnector => "ends_connector",
                         },
                         "text": mark_text(m, lang),
                     })).collect::<Vec<_>>(),

@@ -12,6 +12,7 @@ pub enum Method {
     Get,
     Post,
     Patch,
+    Delete,
 }
 
 impl Method {
@@ -20,6 +21,7 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
         }
     }
 }
@@ -322,6 +324,12 @@ impl Op {
                 })
                 .collect(),
             Op::LiveCheck { .. } => Vec::new(),
+            Op::DeleteApp { object_id, .. } => vec![Write {
+                method: Method::Delete,
+                path: vec![Seg::Name("applications"), Seg::Id(object_id.clone())],
+                body: Value::Null,
+                prefer: None,
+            }],
         }
     }
 }

@@ -35,6 +35,8 @@ pub enum JobError {
     Cancelled,
     /// No thread or runtime for the run (the system's reason).
     System(String),
+    /// "Check in Azure" needs an app recorded (its client ID).
+    NothingRecorded,
 }
 
 #[cfg(test)]
@@ -62,6 +64,7 @@ impl crate::i18n::Samples for JobError {
             JobError::Declined,
             JobError::Cancelled,
             JobError::System("Resource temporarily unavailable".into()),
+            JobError::NothingRecorded,
         ]
     }
 }
@@ -103,6 +106,12 @@ impl JobError {
                 "der Lauf konnte nicht beginnen: {e}",
                 e = e,
             ),
+            JobError::NothingRecorded => tr!(
+                lang,
+                "no app is recorded yet: enter the application (client) ID at step {s} first",
+                "noch keine App erfasst: geben Sie zuerst die Anwendungs-ID (Client-ID) in Schritt {s} ein",
+                s = p.step_of_field("client_id"),
+            ),
         }
     }
 }
@@ -111,11 +120,20 @@ impl JobError {
 /// beside its progress file).
 pub type Journal = Box<dyn FnMut(&Written) + Send>;
 
+/// What a run from the walkthrough does after the sign-in.
+#[derive(Debug)]
+enum Task {
+    /// Plan the registration (or its renewal), ask, do it.
+    Apply(Goal),
+    /// Read the registration back for "check in Azure"; nothing is written.
+    Examine,
+}
+
 /// One run, prepared from the walkthrough's state.
 #[derive(Debug)]
 pub struct Job {
     sign_in: SignIn,
-    goal: Goal,
+    task: Task,
     progress: Progress,
     procedure: Procedure,
     today: time::Date,
@@ -141,7 +159,32 @@ impl Job {
             SignIn::new(login, None, graph, None, None, progress).map_err(JobError::Login)?;
         Ok(Job {
             sign_in,
-            goal,
+            task: Task::Apply(goal),
+            progress: progress.clone(),
+            procedure: procedure.clone(),
+            today,
+            now,
+        })
+    }
+
+    /// "Check in Azure": sign in and read the recorded app back (GETs only).
+    pub fn examine(
+        procedure: &Procedure,
+        progress: &Progress,
+        today: time::Date,
+        login: Login,
+        graph: Option<&str>,
+        now: fn() -> toml::value::Datetime,
+    ) -> Result<Job, JobError> {
+        let r = record::recorded(progress).map_err(JobError::BadRecord)?;
+        if r.client_id.is_none() && r.app_object_id.is_none() && r.unique_name.is_none() {
+            return Err(JobError::NothingRecorded);
+        }
+        let sign_in =
+            SignIn::new(login, None, graph, None, None, progress).map_err(JobError::Login)?;
+        Ok(Job {
+            sign_in,
+            task: Task::Examine,
             progress: progress.clone(),
             procedure: procedure.clone(),
             today,
@@ -175,6 +218,23 @@ impl Job {
         .await
         .map_err(JobError::Login)?;
         let recorded = record::recorded(&self.progress).map_err(JobError::BadRecord)?;
+        let goal = match &self.task {
+            Task::Apply(goal) => goal,
+            Task::Examine => {
+                let mut reading = Run::walkthrough(
+                    self.progress.clone(),
+                    lang,
+                    backoff(None),
+                    tx.clone(),
+                    Box::new(|_| {}),
+                );
+                let t = super::prepare::read_registration(&graph, &mut reading, &recorded, None)
+                    .await
+                    .map_err(JobError::Stopped)?;
+                let _ = tx.send(Event::Examined(Box::new(t)));
+                return Ok(());
+            }
+        };
         let root = format!(
             "{}://{}",
             graph.base().scheme(),
@@ -196,7 +256,7 @@ impl Job {
                 tx.clone(),
                 Box::new(|_| {}),
             );
-            make_plan(&graph, &mut reading, &self.goal, &recorded, &options)
+            make_plan(&graph, &mut reading, goal, &recorded, &options)
                 .await
                 .map_err(JobError::Stopped)?
         };
@@ -216,7 +276,7 @@ impl Job {
         if !answer.await.unwrap_or(false) {
             return Err(JobError::Declined);
         }
-        let ctx = ctx(self.now, &self.procedure, self.today, authority, &self.goal);
+        let ctx = ctx(self.now, &self.procedure, self.today, authority, goal);
         let mut run = Run::walkthrough(self.progress.clone(), lang, backoff, tx.clone(), journal);
         super::execute(&graph, &plan, &ctx, &mut run)
             .await

@@ -26,6 +26,8 @@ pub enum Event {
     Plan(Box<crate::core::plan::Plan>, oneshot::Sender<bool>),
     /// The live check at the end of the run.
     Verified(crate::remote::verify::Results),
+    /// "Check in Azure": the registration as read (GETs only).
+    Examined(Box<crate::core::plan::Tenant>),
     /// The run ended: done, or where and why it stopped.
     Ended(Result<(), super::JobError>),
 }

@@ -29,6 +29,8 @@ pub enum Action {
     Verify,
     /// "Let azreg do it": the registration through Microsoft Graph (on Before you start).
     Apply,
+    /// "Check in Azure": read the registration back and hold it against the record.
+    Examine,
     /// Suspend to the shell (Ctrl-Z).
     Suspend,
     /// Quitting with unsaved changes: try to save again.
@@ -181,6 +183,7 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Browse, &[ch('r')], A::Reveal, L::new("show the client secret for 10 seconds", "geheimen Clientschlüssel 10 Sekunden lang zeigen"), None),
     b(S::Browse, &[ch('V')], A::Verify, L::new("live check of tenant, client ID, secret and redirect URIs (on the step that offers it, and the summary)", "Live-Prüfung von Mandant, Client-ID, Schlüssel und Umleitungs-URIs (im Schritt, der sie anbietet, und in der Zusammenfassung)"), Some(L::new("live check", "Live-Prüfung"))),
     b(S::Browse, &[ch('A')], A::Apply, L::new("let azreg do it: sign in once, and azreg registers the app through Microsoft Graph and ticks the steps (on Before you start)", "azreg machen lassen: einmal anmelden, und azreg registriert die App über Microsoft Graph und hakt die Schritte ab (auf Bevor Sie beginnen)"), Some(L::new("let azreg do it", "azreg machen lassen"))),
+    b(S::Browse, &[ch('D')], A::Examine, L::new("check in Azure: sign in, read the registration back (read rights are enough) and mark the steps Azure confirms or contradicts (on the summary and where the live check runs)", "in Azure prüfen: anmelden, die Registrierung zurücklesen (Leserechte genügen) und die Schritte markieren, die Azure bestätigt oder widerlegt (in der Zusammenfassung und wo die Live-Prüfung läuft)"), Some(L::new("check in Azure", "in Azure prüfen"))),
     b(S::Busy, &[k(C::Esc)], A::Cancel, L::new("cancel the live check, or let azreg do it (what is done stays done; A goes on from there)", "Live-Prüfung abbrechen, oder azreg machen lassen (Erledigtes bleibt erledigt; A macht dort weiter)"), Some(L::new("cancel", "abbrechen"))),
     b(S::Browse, &[ch('?')], A::Help, L::new("this help", "diese Hilfe"), Some(L::new("help", "Hilfe"))),
     b(S::Browse, &[ch('q')], A::Quit, L::new("quit (progress is already saved)", "beenden (der Fortschritt ist schon gespeichert)"), Some(L::new("quit", "beenden"))),
@@ -302,7 +305,10 @@ pub fn hints(scopes: &[Scope], lang: Lang, acts: &dyn Fn(Action) -> bool) -> Vec
             keys: key.label(lang),
             label: h.get(lang),
             // Help, quit and the way into the fields always show; the others as space allows.
-            essential: matches!(b.action, Action::Help | Action::Quit | Action::FocusNext),
+            essential: matches!(
+                b.action,
+                Action::Help | Action::Quit | Action::FocusNext | Action::Verify
+            ),
         });
     }
     out

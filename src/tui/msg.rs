@@ -40,6 +40,8 @@ pub enum Msg {
     ApplyPlan(Box<crate::core::plan::Plan>),
     /// The run's live check ended.
     ApplyVerified(verify::Results),
+    /// "Check in Azure" read the registration.
+    ApplyExamined(Box<crate::core::plan::Tenant>),
 }
 
 /// What a run of "let azreg do it" says while it works.
@@ -110,6 +112,9 @@ pub enum Effect {
     /// Start "let azreg do it" with this sign-in; answered with `Msg::Applied`, `Msg::ApplyNews`
     /// and, last, `Msg::ApplyEnded`.
     Apply(crate::remote::signin::login::Login),
+    /// "Check in Azure" with this sign-in: answered with `Msg::ApplyExamined`, then
+    /// `Msg::ApplyEnded`; stopped by `CancelApply` like a run.
+    Examine(crate::remote::signin::login::Login),
     /// Stop "let azreg do it" where it is; answered with `Msg::ApplyEnded`.
     CancelApply,
     /// The admin's answer to the plan: do it, or write nothing.

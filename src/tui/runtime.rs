@@ -360,6 +360,7 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                     Msg::ApplyPlan(plan)
                 }
                 engine::Event::Verified(results) => Msg::ApplyVerified(results),
+                engine::Event::Examined(t) => Msg::ApplyExamined(t),
                 engine::Event::Ended(result) => Msg::ApplyEnded(result),
             }),
             _ = sigterm.recv() => return Ok(finish(session, 128 + 15)),
@@ -448,9 +449,16 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                         }
                     }
                     Effect::OpenUrl(url) => queue.push(Msg::Opened(open_url(&url))),
-                    Effect::Apply(login) => {
+                    Effect::Apply(_) | Effect::Examine(_) => {
                         let app = &session.app;
-                        let started = engine::Job::new(
+                        let make = match effect {
+                            Effect::Examine(_) => engine::Job::examine,
+                            _ => engine::Job::new,
+                        };
+                        let (Effect::Apply(login) | Effect::Examine(login)) = effect else {
+                            unreachable!("matched above")
+                        };
+                        let started = make(
                             &app.procedure,
                             &app.progress,
                             app.config.today,

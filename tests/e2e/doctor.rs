@@ -589,3 +589,83 @@ fn delete_asks_for_the_display_name_journals_and_keeps_the_ids_in_the_history() 
         "{history:?}"
     );
 }
+
+#[test]
+fn check_in_azure_in_the_walkthrough_marks_what_azure_confirms_and_contradicts() {
+    let s = StandIn::start(Options {
+        device_pending_polls: 1,
+        ..Options::default()
+    });
+    // The SPA URI under Web, no service principal: two slips of the portal steps.
+    let (client_id, secret) = s.seed_registration(&[WEB, SPA], &[], false, "2099-01-01T10:00:00Z");
+    s.add_owner(&client_id, "admin@contoso.example");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    let text = crate::common::graph::APPLY_PROGRESS.replacen(
+        "\n[values]",
+        &format!("authority = \"{}\"\n\n[values]", s.login_url()),
+        1,
+    );
+    std::fs::write(
+        &file,
+        format!(
+            "{text}client_id = \"{client_id}\"\ntenant_id = \"{}\"\nclient_secret = \"{secret}\"\n",
+            s.opts.tenant
+        ),
+    )
+    .unwrap();
+    let graph = s.graph_url();
+    let mut pty = crate::common::Pty::spawn(
+        &[
+            "--file",
+            crate::common::arg(&file),
+            "--graph",
+            &graph,
+            "--clipboard",
+            "osc52",
+        ],
+        &[
+            ("SSL_CERT_FILE", Some(crate::common::arg(&s.ca_file))),
+            (
+                "AZREG_RETRY_FIRST_MS",
+                Some(crate::common::graph::FAST_RETRY_MS),
+            ),
+            ("TMUX", None),
+        ],
+        100,
+        32,
+    );
+    pty.wait_for("Two ways from here", 10);
+    pty.send("G");
+    pty.wait_for("Summary", 5);
+    pty.send("D");
+    pty.wait_for("Check in Azure: sign in", 5);
+    pty.send("\r");
+    pty.wait_for("In Azure: the registration as read back", 30);
+    let findings = pty.screen();
+    for line in [
+        "is under the Web platform,",
+        "the app has no service principal",
+        "owners: admin@contoso.example",
+    ] {
+        assert!(findings.contains(line), "{line}:\n{findings}");
+    }
+    pty.send("\x1b");
+    pty.wait_for("[✗] 14 Enter the OneDrive", 5);
+    let screen = pty.screen();
+    assert!(screen.contains("[✓] 10 Enter the connector"), "{screen}");
+    assert!(screen.contains("[!] 19 Describe the secret"), "{screen}");
+    // On the contradicted step's card: what Azure says and how to fix it.
+    pty.send("g");
+    for _ in 0..14 {
+        pty.send("j");
+    }
+    pty.wait_for("In Azure: ✗ the redirect URI", 5);
+    assert!(
+        pty.screen().contains("azreg apply fixes it"),
+        "{}",
+        pty.screen()
+    );
+    assert!(s.writes().is_empty(), "{}", s.log_text());
+    pty.send("q");
+}

@@ -39,6 +39,8 @@ const MAX_LOG: usize = 40;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApplyLog {
     pub running: bool,
+    /// A "check in Azure" read, not a run that writes.
+    pub examine: bool,
     pub lines: Vec<(Tone, String)>,
 }
 
@@ -143,6 +145,7 @@ impl App {
                         !self.config.has_display || !self.config.other_users.is_empty(),
                     ),
                     host: job.sign_in_host(),
+                    examine: false,
                 };
             }
         }
@@ -154,6 +157,7 @@ impl App {
         let (login, _) = SIGN_INS[selected.min(SIGN_INS.len() - 1)];
         let mut log = ApplyLog {
             running: true,
+            examine: false,
             lines: Vec::new(),
         };
         let signing_in = tr!(self.lang(), "Signing in…", "Anmeldung …");
@@ -228,6 +232,20 @@ impl App {
             return Vec::new();
         };
         log.running = false;
+        if log.examine {
+            // The findings said their word (`on_examined`); only a failure is news.
+            if let Err(why) = result {
+                let text = tr!(
+                    lang,
+                    "Check in Azure stopped: {why}",
+                    "In Azure prüfen hielt an: {why}",
+                    why = why,
+                );
+                log.push(Tone::Error, &text);
+                self.error(text);
+            }
+            return Vec::new();
+        }
         match result {
             Ok(()) => {
                 let text = tr!(

@@ -9,6 +9,7 @@
 mod applying;
 mod clipboard;
 mod editing;
+mod examining;
 mod live_check;
 mod navigation;
 mod overlays;
@@ -81,10 +82,16 @@ pub enum Overlay {
     },
     /// Quitting while the secret is only in memory (`--no-store-secret`).
     ConfirmSecretQuit,
-    /// "Let azreg do it": how to sign in (`SIGN_INS`), at this host.
+    /// "Let azreg do it" or "check in Azure" (`examine`): how to sign in (`SIGN_INS`), at
+    /// this host.
     SignIn {
         selected: usize,
         host: String,
+        examine: bool,
+    },
+    /// "Check in Azure": the findings (`App::examined`).
+    Findings {
+        scroll: u16,
     },
     /// "Let azreg do it": the plan (`App::plan`), before anything is written.
     Plan {
@@ -203,6 +210,8 @@ pub struct App {
     pub apply: Option<ApplyLog>,
     /// The plan the run waits on an answer for.
     pub plan: Option<Box<crate::core::plan::Plan>>,
+    /// "Check in Azure": what the last read found.
+    examined: Option<crate::core::doctor::Examined>,
 }
 
 /// Shows where the user is, never what they entered (one value is the client secret).
@@ -252,6 +261,7 @@ impl App {
             now: progress::EPOCH,
             apply: None,
             plan: None,
+            examined: None,
         };
         if !app.config.store_secret {
             app.info(tr!(
@@ -386,6 +396,7 @@ impl App {
                 matches!(entry.kind, EntryKind::Intro)
                     && !self.apply.as_ref().is_some_and(|a| a.running)
             }
+            Action::Examine => step.verify && !self.apply.as_ref().is_some_and(|a| a.running),
             Action::Reveal => self
                 .focus_items()
                 .iter()
@@ -519,6 +530,7 @@ impl App {
             Msg::ApplyNews(news) => self.on_apply_news(news),
             Msg::ApplyEnded(result) => self.on_apply_ended(result),
             Msg::ApplyPlan(plan) => self.on_apply_plan(plan),
+            Msg::ApplyExamined(t) => self.on_examined(&t),
             Msg::ApplyVerified(results) => {
                 self.check = Check::Running { frame: 0 };
                 self.on_verified(results)
@@ -627,6 +639,7 @@ impl App {
             (Action::Reveal, _) => self.reveal(),
             (Action::Verify, _) => self.start_verify(),
             (Action::Apply, _) => self.offer_apply(),
+            (Action::Examine, _) => self.offer_examine(),
             (Action::Cancel, _) => {
                 if matches!(self.check, Check::Running { .. }) {
                     self.check = Check::Idle;

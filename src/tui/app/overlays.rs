@@ -183,10 +183,31 @@ impl App {
                 self.overlay = Overlay::None;
                 self.jump_to_field(selected)
             }
-            (Overlay::SignIn { selected, .. }, Action::Commit) => {
-                let selected = *selected;
+            (
+                Overlay::SignIn {
+                    selected, examine, ..
+                },
+                Action::Commit,
+            ) => {
+                let (selected, examine) = (*selected, *examine);
                 self.overlay = Overlay::None;
-                self.start_apply(selected)
+                if examine {
+                    self.start_examine(selected)
+                } else {
+                    self.start_apply(selected)
+                }
+            }
+            (Overlay::Findings { scroll }, Action::Down) => {
+                *scroll = scroll.saturating_add(1);
+                Vec::new()
+            }
+            (Overlay::Findings { scroll }, Action::Up) => {
+                *scroll = scroll.saturating_sub(1);
+                Vec::new()
+            }
+            (Overlay::Findings { .. }, Action::Commit) => {
+                self.overlay = Overlay::None;
+                Vec::new()
             }
             (Overlay::Pick { field, selected }, Action::Commit) => {
                 let (field, selected) = (field.clone(), *selected);

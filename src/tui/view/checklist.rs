@@ -47,9 +47,16 @@ fn entry_line<'a>(app: &App, e: usize, width: usize, theme: &Theme) -> Line<'a> 
     let title = clean_for_display(&entry.step.title);
     let (text, style) = match entry.kind {
         EntryKind::Step { .. } => {
+            use crate::core::doctor::Level;
             let done = app.progress.is_done(&entry.step.id);
-            let mark = if done { "[x]" } else { "[ ]" };
-            let style = if done { theme.done() } else { theme.plain() };
+            // What Azure said of this step's result, once "check in Azure" ran.
+            let (mark, style) = match app.azure_verdict(e) {
+                Some(Level::Error) => ("[✗]", theme.error()),
+                Some(Level::Warning) => ("[!]", theme.warning()),
+                Some(_) => ("[✓]", theme.ok()),
+                None if done => ("[x]", theme.done()),
+                None => ("[ ]", theme.plain()),
+            };
             (format!("{mark} {:>2} {title}", entry.label), style)
         }
         EntryKind::Intro | EntryKind::Summary => (format!("    »  {title}"), theme.accent()),

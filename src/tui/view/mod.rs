@@ -54,9 +54,12 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             overlay::confirm_authority(frame, area, app, host, &theme)
         }
         Overlay::Plan { scroll } => overlay::plan(frame, area, app, *scroll, &theme),
-        Overlay::SignIn { selected, host } => {
-            overlay::sign_in(frame, area, app, *selected, host, &theme)
-        }
+        Overlay::SignIn {
+            selected,
+            host,
+            examine,
+        } => overlay::sign_in(frame, area, app, (*selected, *examine), host, &theme),
+        Overlay::Findings { scroll } => overlay::findings(frame, area, app, *scroll, &theme),
         Overlay::Pick { field, selected } => {
             overlay::pick(frame, area, app, field, *selected, &theme)
         }

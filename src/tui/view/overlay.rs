@@ -172,15 +172,22 @@ pub fn sign_in(
     frame: &mut Frame,
     area: Rect,
     app: &App,
-    selected: usize,
+    (selected, examine): (usize, bool),
     host: &str,
     theme: &Theme,
 ) {
     let lang = app.lang();
-    let title = L::new(
-        " Let azreg do it: sign in · Enter · Esc cancels ",
-        " azreg machen lassen: Anmeldung · Enter · Esc bricht ab ",
-    )
+    let title = if examine {
+        L::new(
+            " Check in Azure: sign in (read rights are enough) · Enter · Esc cancels ",
+            " In Azure prüfen: Anmeldung (Leserechte genügen) · Enter · Esc bricht ab ",
+        )
+    } else {
+        L::new(
+            " Let azreg do it: sign in · Enter · Esc cancels ",
+            " azreg machen lassen: Anmeldung · Enter · Esc bricht ab ",
+        )
+    }
     .get(lang)
     .to_string();
     let mut texts: Vec<String> = crate::tui::app::SIGN_INS
@@ -432,6 +439,60 @@ pub fn plan(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme
     let keys = L::new(
         "y do it    n/Esc write nothing    ↑/↓ scroll",
         "y ausführen    n/Esc nichts schreiben    ↑/↓ blättern",
+    )
+    .get(lang);
+    let body = inner.height.saturating_sub(2) as usize;
+    let max = lines.len().saturating_sub(body);
+    let top = (scroll as usize).min(max);
+    let mut shown: Vec<Line> = lines.into_iter().skip(top).take(body).collect();
+    while shown.len() < body {
+        shown.push(Line::default());
+    }
+    shown.push(Line::default());
+    let more = if top < max { "  ▼" } else { "" };
+    shown.push(Line::styled(
+        truncate(&format!("{keys}{more}"), width),
+        theme.title(),
+    ));
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+/// "Check in Azure": each finding on its line(s), marked and coloured by how much it matters.
+pub fn findings(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme) {
+    use crate::core::doctor::Level;
+    let lang = app.lang();
+    let Some(e) = app.examined() else {
+        return;
+    };
+    let w = area.width.saturating_sub(4).min(100);
+    let h = area.height.saturating_sub(2);
+    let title = L::new(
+        " In Azure: the registration as read back ",
+        " In Azure: die Registrierung, zurückgelesen ",
+    )
+    .get(lang);
+    let inner = popup(frame, area, w, h, title.into(), theme);
+    let width = inner.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for f in &e.findings {
+        let style = match f.level {
+            Level::Ok => theme.ok(),
+            Level::Info => theme.dim(),
+            Level::Warning => theme.warning(),
+            Level::Error => theme.error(),
+        };
+        let text = clean_for_display(&f.line(lang)).into_owned();
+        for (i, part) in crate::tui::view::wrap(&text, width.saturating_sub(2), "")
+            .into_iter()
+            .enumerate()
+        {
+            let pad = if i == 0 { "" } else { "  " };
+            lines.push(Line::styled(format!("{pad}{part}"), style));
+        }
+    }
+    let keys = L::new(
+        "Esc/Enter close    ↑/↓ scroll",
+        "Esc/Enter schließen    ↑/↓ blättern",
     )
     .get(lang);
     let body = inner.height.saturating_sub(2) as usize;

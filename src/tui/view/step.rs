@@ -164,6 +164,7 @@ pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
         if step.verify {
             out.extend(check::lines(app, width, theme));
         }
+        out.extend(azure_summary(app, width, theme));
         return out;
     }
     let mut out = Vec::new();
@@ -183,6 +184,7 @@ pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
         out.push(Line::styled(l, theme.title()));
     }
     out.push(Line::default());
+    out.extend(azure_lines(app, app.cursor, width, theme));
     if matches!(app.procedure.entries[app.cursor].kind, EntryKind::Intro) {
         out.extend(applying::lines(app, width, theme));
     }
@@ -246,6 +248,53 @@ pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
     }
     if step.verify {
         out.extend(check::lines(app, width, theme));
+    }
+    out
+}
+
+fn level_style(level: crate::core::doctor::Level, theme: &Theme) -> ratatui::style::Style {
+    use crate::core::doctor::Level;
+    match level {
+        Level::Ok => theme.ok(),
+        Level::Info => theme.dim(),
+        Level::Warning => theme.warning(),
+        Level::Error => theme.error(),
+    }
+}
+
+/// What "check in Azure" found about this step: confirmed, or contradicted with the fix.
+fn azure_lines(app: &App, entry: usize, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let lang = app.lang();
+    let mut out = Vec::new();
+    for f in app.findings_at(entry) {
+        let text = tr!(lang, "In Azure: {f}", "In Azure: {f}", f = f.line(lang));
+        for l in wrap(&clean_for_display(&text), width, "") {
+            out.push(Line::styled(l, level_style(f.level, theme)));
+        }
+    }
+    if !out.is_empty() {
+        out.push(Line::default());
+    }
+    out
+}
+
+/// The summary's account of the last "check in Azure", every finding.
+fn azure_summary(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let lang = app.lang();
+    let Some(e) = app.examined() else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        Line::default(),
+        Line::styled(
+            L::new("In Azure (D reads it again):", "In Azure (D liest erneut):").get(lang),
+            theme.title(),
+        ),
+    ];
+    for f in &e.findings {
+        for l in wrap(&clean_for_display(&f.line(lang)), width, "  ") {
+            out.push(Line::styled(l, level_style(f.level, theme)));
+        }
     }
     out
 }

@@ -20,7 +20,7 @@ fn a_offers_the_sign_ins_only_on_before_you_start() {
     assert!(ch(&mut a, 'A').is_empty());
     // No display (SSH): the code comes first.
     assert!(
-        matches!(&a.overlay, Overlay::SignIn { selected: 1, host } if host == "login.microsoftonline.com"),
+        matches!(&a.overlay, Overlay::SignIn { selected: 1, host, examine: false } if host == "login.microsoftonline.com"),
         "{:?}",
         a.overlay
     );
@@ -234,4 +234,104 @@ fn esc_stops_a_run_and_keeps_what_it_did() {
     a.update(Msg::ApplyEnded(Err(crate::engine::JobError::Cancelled)));
     assert!(!a.scopes().contains(&Scope::Busy));
     assert!(a.status.clone().unwrap().text.contains("cancelled"));
+}
+
+/// The tenant as Azure would hand it back for the `ready()` registration, complete but with
+/// the SPA URI under Web and no service principal.
+fn slipped_tenant(a: &App) -> crate::core::plan::Tenant {
+    use crate::core::plan::{Access, AppState, Cred, Found, Tenant, Who};
+    let r = Report::new(&a.procedure, &a.progress, a.config.today);
+    let d = crate::core::plan::record::desired(&r, true).unwrap();
+    Tenant {
+        who: Who {
+            account: Some("admin@contoso.example".into()),
+            tenant_id: a.progress.values["tenant_id"].clone(),
+            tenant_name: None,
+        },
+        app: Found::App(Box::new(AppState {
+            id: "22222222-0000-4000-a000-000000000002".into(),
+            app_id: a.progress.values["client_id"].clone(),
+            display_name: d.name.clone(),
+            audience: d.audience.clone(),
+            web: vec![d.web.clone(), d.spa.clone()],
+            graph_access: d.permissions.iter().map(Access::from).collect(),
+            creds: vec![Cred {
+                key_id: "44444444-0000-4000-a000-000000000004".into(),
+                hint: a.progress.values["client_secret"][..3].to_string(),
+                end: "2099-01-01T10:00:00Z".into(),
+                ..Cred::default()
+            }],
+            owners: vec!["admin@contoso.example".into()],
+            ..AppState::default()
+        })),
+        sp: None,
+        graph_sp: Some("11111111-0000-4000-a000-000000000001".into()),
+        grant: None,
+        roles: Vec::new(),
+    }
+}
+
+#[test]
+fn d_on_the_summary_reads_azure_back_and_marks_the_steps_it_confirms_or_contradicts() {
+    let mut a = app();
+    for (k, v) in crate::core::fixtures::FULL {
+        a.progress.values.insert(k.to_string(), v.to_string());
+    }
+    // Not on an ordinary step.
+    ch(&mut a, 'j');
+    assert!(!a.acts(Action::Examine));
+    assert!(ch(&mut a, 'D').is_empty());
+    assert_eq!(a.overlay, Overlay::None);
+    ch(&mut a, 'G');
+    assert!(a.acts(Action::Examine));
+    ch(&mut a, 'D');
+    assert!(
+        matches!(a.overlay, Overlay::SignIn { examine: true, .. }),
+        "{:?}",
+        a.overlay
+    );
+    let effects = key(&mut a, KeyCode::Enter);
+    assert!(
+        effects.contains(&Effect::Examine(
+            crate::remote::signin::login::Login::DeviceCode
+        )),
+        "{effects:?}"
+    );
+    let t = slipped_tenant(&a);
+    let effects = a.update(Msg::ApplyExamined(Box::new(t)));
+    assert!(effects.contains(&Effect::Save), "Azure's end is recorded");
+    assert_eq!(
+        a.progress.azure_secret.as_ref().map(|s| s.end.as_str()),
+        Some("2099-01-01T10:00:00Z")
+    );
+    assert_eq!(a.overlay, Overlay::Findings { scroll: 0 });
+    let status = a.status.clone().unwrap();
+    assert_eq!(status.tone, Tone::Error);
+    assert!(status.text.contains("2 errors"), "{}", status.text);
+    let p = a.procedure.clone();
+    let at = |field: &str| p.entry_of_field(field).unwrap();
+    use crate::core::doctor::Level;
+    assert_eq!(a.azure_verdict(at("spa_redirect_uri")), Some(Level::Error));
+    assert_eq!(a.azure_verdict(at("web_redirect_uri")), Some(Level::Ok));
+    assert_eq!(a.azure_verdict(at("app_name")), Some(Level::Ok));
+    let spa = a.findings_at(at("spa_redirect_uri"));
+    assert!(spa[0].line(Lang::En).contains("azreg apply fixes it"));
+    // The run ended: nothing more to say, no move.
+    let cursor = a.cursor;
+    a.update(Msg::ApplyEnded(Ok(())));
+    assert_eq!(a.cursor, cursor);
+    assert!(a.acts(Action::Examine), "again once it ended");
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.overlay, Overlay::None);
+}
+
+#[test]
+fn d_without_a_recorded_app_says_where_its_client_id_goes() {
+    let mut a = app();
+    ch(&mut a, 'G');
+    ch(&mut a, 'D');
+    assert_eq!(a.overlay, Overlay::None);
+    let status = a.status.clone().unwrap();
+    assert_eq!(status.tone, Tone::Error);
+    assert!(status.text.contains("step 23"), "{}", status.text);
 }

@@ -342,6 +342,12 @@ fn doctor_tells_a_disabled_service_principal_missing_consent_and_a_foreign_uri()
                 sp["accountEnabled"] = serde_json::json!(false);
             }
         }
+        // "Accounts in any organizational directory" chosen at step 5 by mistake.
+        for app in st.applications.iter_mut() {
+            if app["appId"] == client_id.as_str() {
+                app["signInAudience"] = serde_json::json!("AzureADMultipleOrgs");
+            }
+        }
     }
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("p.toml");
@@ -374,6 +380,30 @@ fn doctor_tells_a_disabled_service_principal_missing_consent_and_a_foreign_uri()
     );
     assert!(message("secret_expiry").contains("2098-06-01"), "{v:#}");
     assert!(message("permission").contains("not on the app"), "{v:#}");
+    assert!(
+        message("account_type").contains("AzureADMultipleOrgs"),
+        "{v:#}"
+    );
+    assert!(
+        message("consent").contains("admin consent is missing for User.Read"),
+        "{v:#}"
+    );
+    // The recorded secret is another one than the app's: removed, or another app's.
+    let other_secret = "xyz8Q~abcdefghijklmnopqrstuvwxyz0123456_";
+    let swapped = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace(&secret, other_secret);
+    std::fs::write(&file, swapped).unwrap();
+    let o = azreg(&cli, &s, &file, &["doctor"], None);
+    let t = text(&o);
+    assert!(
+        t.contains("✗ no secret on the app starts like the recorded one (xyz…)"),
+        "{t}"
+    );
+    assert!(
+        t.contains("· another secret on the app: Intrexx connector (abc…), valid until 2099-01-01"),
+        "{t}"
+    );
     // Another app by --client-id: the record's secret and expiry are not held against it.
     let (_, other_client) = s.seed_app("Other", &[], &[], Some("eve@contoso.example"));
     let o = azreg(

@@ -86,12 +86,14 @@ pub enum What {
     SpOk,
     PermissionMissing {
         name: String,
+        application: bool,
     },
     PermissionsOk {
         count: usize,
     },
+    /// Each permission without consent, and whether it is an application permission.
     ConsentMissing {
-        names: Vec<String>,
+        names: Vec<(String, bool)>,
     },
     ConsentOk,
     /// The recorded secret is on the app: its end as Azure has it.
@@ -356,7 +358,8 @@ pub fn examine(
             perm_step.clone(),
             true,
             What::PermissionMissing {
-                name: permission_label(m.name, m.kind),
+                name: m.name.to_string(),
+                application: m.kind == Kind::Application,
             },
         );
     }
@@ -373,14 +376,14 @@ pub fn examine(
     }
     if d.consent && t.sp.is_some() {
         let scopes: &[String] = t.grant.as_ref().map(|(_, s)| s.as_slice()).unwrap_or(&[]);
-        let unconsented: Vec<String> = d
+        let unconsented: Vec<(String, bool)> = d
             .permissions
             .iter()
             .filter(|p| match p.kind {
                 Kind::Delegated => !scopes.iter().any(|s| s == p.name),
                 Kind::Application => !t.roles.iter().any(|r| r == p.id),
             })
-            .map(|p| permission_label(p.name, p.kind))
+            .map(|p| (p.name.to_string(), p.kind == Kind::Application))
             .collect();
         let consent_step = step(crate::core::report::CONSENT_FIELD);
         if unconsented.is_empty() {
@@ -509,10 +512,17 @@ pub fn examine(
     }
 }
 
-fn permission_label(name: &str, kind: Kind) -> String {
-    match kind {
-        Kind::Delegated => name.to_string(),
-        Kind::Application => format!("{name} (Application)"),
+/// A permission by name, an application permission said as such.
+fn permission_label(name: &str, application: bool, lang: Lang) -> String {
+    if application {
+        tr!(
+            lang,
+            "{name} (Application)",
+            "{name} (Anwendung)",
+            name = name
+        )
+    } else {
+        name.to_string()
     }
 }
 
@@ -605,11 +615,11 @@ impl Worded for What {
                 "the service principal exists and is enabled",
                 "der Dienstprinzipal existiert und ist aktiviert"
             ),
-            What::PermissionMissing { name } => tr!(
+            What::PermissionMissing { name, application } => tr!(
                 lang,
                 "the API permission {name} is not on the app",
                 "die API-Berechtigung {name} fehlt an der App",
-                name = name,
+                name = permission_label(name, *application, lang),
             ),
             What::PermissionsOk { count } => tr!(
                 lang,
@@ -621,7 +631,11 @@ impl Worded for What {
                 lang,
                 "admin consent is missing for {names}",
                 "die Administratorzustimmung fehlt für {names}",
-                names = names.join(", "),
+                names = names
+                    .iter()
+                    .map(|(n, a)| permission_label(n, *a, lang))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ),
             What::ConsentOk => tr!(
                 lang,
@@ -830,10 +844,11 @@ impl crate::i18n::Samples for What {
             What::SpOk,
             What::PermissionMissing {
                 name: s("User.Read"),
+                application: true,
             },
             What::PermissionsOk { count: 2 },
             What::ConsentMissing {
-                names: vec![s("User.Read")],
+                names: vec![(s("User.Read"), false)],
             },
             What::ConsentOk,
             What::SecretOk {
@@ -1019,7 +1034,7 @@ mod tests {
         assert_eq!(
             f.what,
             What::ConsentMissing {
-                names: vec!["Chat.Read.All (Application)".into()]
+                names: vec![("Chat.Read.All".into(), true)]
             }
         );
         let mut t = complete();

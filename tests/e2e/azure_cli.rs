@@ -126,7 +126,7 @@ fn the_generated_script_registers_a_working_app_with_the_real_azure_cli() {
         creds[0]["endDateTime"]
             .as_str()
             .unwrap()
-            .starts_with("2099-05-25T00:00:00"),
+            .starts_with("2099-05-25T23:59:59"),
         "{}",
         creds[0]
     );

@@ -24,7 +24,13 @@ fn text(o: &Output) -> String {
 }
 
 /// `azreg --file FILE ARGS --token-from-az --authority <stand-in>` with this Azure CLI.
-fn azreg(cli: &Az, s: &StandIn, file: &Path, args: &[&str], lang: Option<&str>) -> Output {
+pub(crate) fn azreg(
+    cli: &Az,
+    s: &StandIn,
+    file: &Path,
+    args: &[&str],
+    lang: Option<&str>,
+) -> Output {
     azreg_in(cli, s, file, args, lang, None)
 }
 
@@ -115,7 +121,7 @@ fn in_days(days: i64) -> String {
 
 /// The progress of a portal registered by hand: what the walkthrough records before the
 /// Azure steps, and the values taken from Azure by `azreg import`.
-fn hand_made_progress(dir: &Path) -> std::path::PathBuf {
+pub(crate) fn hand_made_progress(dir: &Path) -> std::path::PathBuf {
     let file = dir.join("p.toml");
     std::fs::write(&file, crate::common::graph::APPLY_PROGRESS).unwrap();
     file
@@ -124,7 +130,7 @@ fn hand_made_progress(dir: &Path) -> std::path::PathBuf {
 /// A registration as a hurried admin makes it with the Azure CLI: both URIs under Web (the
 /// SPA one belongs under Single-page application), only User.Read, no service principal, a
 /// secret that ends in 10 days. Its client ID.
-fn slipped_registration(az: &Path, cli: &Az, file: &Path) -> String {
+pub(crate) fn slipped_registration(az: &Path, cli: &Az, file: &Path) -> String {
     let manifest = file.with_file_name("access.json");
     std::fs::write(
         &manifest,

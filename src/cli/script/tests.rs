@@ -81,7 +81,7 @@ fn bash_values_are_single_quoted_json() {
         s.contains("name_filter='displayName%20eq%20%27Bob%27%27s%20%24%28rm"),
         "{s}"
     );
-    assert!(s.contains(r#""endDateTime":"2027-05-25T00:00:00Z""#), "{s}");
+    assert!(s.contains(r#""endDateTime":"2027-05-25T23:59:59Z""#), "{s}");
     assert!(s.contains("6b7d71aa-70aa-4810-a8d9-5d9fb2830017"), "{s}");
 }
 
@@ -339,7 +339,7 @@ mod renew {
             "{out}"
         );
         assert!(
-            out.contains(r#""endDateTime":"2027-11-26T00:00:00Z""#),
+            out.contains(r#""endDateTime":"2027-11-26T23:59:59Z""#),
             "{out}"
         );
         assert!(out.contains("addPassword") && !out.contains("removePassword"));
@@ -358,7 +358,7 @@ mod renew {
         assert_eq!(r, Ok(0));
         assert!(out.contains("addPassword") && !out.contains("removePassword"));
         assert!(
-            out.contains(r#""endDateTime":"2027-05-25T00:00:00Z""#),
+            out.contains(r#""endDateTime":"2027-05-25T23:59:59Z""#),
             "180 days: {out}"
         );
         assert_eq!(

@@ -231,7 +231,10 @@ fn register(
     // The secret: kept when the recorded one is on the app; an orphan of a cut-off run removed.
     let creds: &[Cred] = app.map(|a| a.creds.as_slice()).unwrap_or_default();
     orphans(plan, r, &app_ref, creds);
-    let in_place = recorded_secret(r, creds);
+    // Only a recorded value can be in place (a key alone says nothing of what Intrexx holds).
+    let in_place = app
+        .filter(|_| r.secret_hint.is_some())
+        .and_then(|a| super::secret_in_use(a, r));
     match in_place {
         Some(c) if !o.new_secret => plan.notes.push(Note::SecretInPlace {
             hint: c.hint.clone(),
@@ -381,12 +384,20 @@ fn renew(
     if !remove_old {
         return;
     }
-    // Only the key azreg recorded, and only after the new secret passed the check.
-    match r
-        .secret_key_id
-        .as_deref()
-        .and_then(|k| a.creds.iter().find(|c| c.key_id.eq_ignore_ascii_case(k)))
-    {
+    // Only the secret the record holds (by its key, or a value typed in by hand by its hint
+    // when no other secret shares it), and only after the new secret passed the check.
+    let old = match (&r.secret_key_id, &r.secret_hint) {
+        (Some(k), _) => a.creds.iter().find(|c| c.key_id.eq_ignore_ascii_case(k)),
+        (None, Some(h)) => {
+            let mut same = a.creds.iter().filter(|c| &c.hint == h);
+            match (same.next(), same.next()) {
+                (Some(c), None) => Some(c),
+                _ => None,
+            }
+        }
+        (None, None) => None,
+    };
+    match old {
         Some(c) => plan.steps.push(Step {
             op: Op::RemoveSecret {
                 app,
@@ -397,18 +408,6 @@ fn renew(
             marks: Vec::new(),
         }),
         None => plan.notes.push(Note::NothingToRemove),
-    }
-}
-
-/// The recorded secret among the app's credentials: by the recorded key, else (a value typed
-/// in by hand) by its hint.
-fn recorded_secret<'a>(r: &Recorded, creds: &'a [Cred]) -> Option<&'a Cred> {
-    let hint = r.secret_hint.as_deref()?;
-    match &r.secret_key_id {
-        Some(k) => creds
-            .iter()
-            .find(|c| c.key_id.eq_ignore_ascii_case(k) && c.hint == hint),
-        None => creds.iter().find(|c| c.hint == hint),
     }
 }
 

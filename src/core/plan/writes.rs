@@ -157,9 +157,10 @@ impl Ids {
     }
 }
 
-/// A secret's `endDateTime` for its last day `YYYY-MM-DD`.
+/// A secret's `endDateTime` for its last day `YYYY-MM-DD`: the end of that day in UTC, so the
+/// day shown is a day it still works (`fields::last_day_of_end` reads it back as that day).
 pub fn end_date_time(day: &str) -> String {
-    format!("{day}T00:00:00Z")
+    format!("{day}T23:59:59Z")
 }
 
 /// Microsoft Graph's `requiredResourceAccess` entry for these permissions.

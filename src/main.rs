@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::rc::Rc;
 
-use clap::{CommandFactory, Parser};
-
 use azreg::cli::args::{Cli, Command, Shell, WalkArgs};
 use azreg::cli::{self as commands, EXIT_FILE, EXIT_USAGE, Env, Failure, Outcome};
 use azreg::core::procedure::Procedure;
@@ -24,7 +22,11 @@ fn main() -> ExitCode {
     let today = time::OffsetDateTime::now_local()
         .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
         .date();
-    let cli = Cli::parse();
+    let cli = {
+        use clap::FromArgMatches;
+        let matches = azreg::cli::args::command().get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    };
     match run(cli, today) {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
@@ -72,7 +74,23 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         return completions(*shell);
     }
     let read_env = |name: &str| std::env::var_os(name);
-    let lang = cli.lang.unwrap_or_else(|| Lang::detect(&read_env));
+    let settings = commands::config::resolve(
+        commands::config::Flags {
+            lang: cli.lang,
+            clipboard: match &cli.command {
+                Some(Command::Walk(a) | Command::Renew(a)) => a.clipboard,
+                _ => cli.walk.clipboard,
+            },
+            color: cli.color,
+            no_mouse: match &cli.command {
+                Some(Command::Walk(a) | Command::Renew(a)) => a.no_mouse,
+                _ => cli.walk.no_mouse,
+            },
+        },
+        &read_env,
+        &sys_locale::get_locale,
+    )?;
+    let lang = settings.lang.0;
     // The interface speaks the procedure's language; the embedded one comes in both.
     let procedure = match &cli.procedure {
         Some(path) => azreg::io::safe_fs::load_procedure(path),
@@ -100,8 +118,9 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
     };
     let mut out = std::io::stdout().lock();
     match &cli.command {
-        None => walk(&cli.walk, env, cli.color),
-        Some(Command::Walk(args)) => walk(args, env, cli.color),
+        None => walk(&cli.walk, env, &settings),
+        Some(Command::Walk(args)) => walk(args, env, &settings),
+        Some(Command::Config { json }) => commands::config::run(&settings, *json, &mut out),
         Some(Command::Apply(a)) => commands::apply::run(
             &env,
             &commands::apply::ApplyArgs {
@@ -179,14 +198,14 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         Some(Command::History { json }) => commands::history::run(&env, *json, &mut out),
         Some(Command::Renew(args)) => {
             let renewal = Procedure::renewal_in(env.procedure.lang())
-                .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+                .map_err(|e| Failure::new(EXIT_USAGE, e.message(env.procedure.lang())))?;
             walk(
                 args,
                 Env {
                     procedure: renewal,
                     ..env
                 },
-                cli.color,
+                &settings,
             )
         }
         Some(Command::Status { json }) => commands::status::run(&env, *json, &mut out),
@@ -271,9 +290,13 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         Some(Command::Verify(args)) => {
             commands::verify::run(&env, args, &mut std::io::stdin().lock(), &mut out)
         }
-        Some(Command::Profiles { json }) => {
+        Some(Command::Profiles { names: true, .. }) => {
+            commands::profiles::names(&state_dir()?, &mut out)
+        }
+        Some(Command::Profiles { json, .. }) => {
             commands::profiles::run(&state_dir()?, &env.procedure, today, *json, &mut out)
         }
+        Some(Command::Man) => man(&mut out),
         Some(Command::Completions { .. }) => unreachable!("handled above"),
     }
 }
@@ -283,16 +306,26 @@ fn completions(shell: Shell) -> Outcome {
         Shell::Bash => clap_complete::Shell::Bash,
         Shell::Zsh => clap_complete::Shell::Zsh,
         Shell::Fish => clap_complete::Shell::Fish,
+        Shell::Powershell => clap_complete::Shell::PowerShell,
     };
     // Into memory first: clap_complete panics when its writer fails (a closed pipe).
     let mut text = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "azreg", &mut text);
-    std::io::Write::write_all(&mut std::io::stdout().lock(), &text)
+    clap_complete::generate(shell, &mut azreg::cli::args::command(), "azreg", &mut text);
+    let text = azreg::cli::completions::with_profile_names(shell, &String::from_utf8_lossy(&text));
+    std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())
         .map_err(|e| Failure::write(e, Lang::En))?;
     Ok(commands::EXIT_OK)
 }
 
-fn walk(args: &WalkArgs, env: Env, cli_color: azreg::cli::args::ColorChoice) -> Outcome {
+/// `azreg man`: the manual page, from the same command line as `--help`.
+fn man(out: &mut dyn std::io::Write) -> Outcome {
+    let page = azreg::cli::completions::man_page();
+    out.write_all(page.as_bytes())
+        .map_err(|e| Failure::write(e, Lang::En))?;
+    Ok(commands::EXIT_OK)
+}
+
+fn walk(args: &WalkArgs, env: Env, settings: &commands::config::Effective) -> Outcome {
     // The file first: a bad or locked file is the clearer message. The lock is held until
     // the walkthrough ends, so a second azreg on this file is refused.
     let opened = env.open()?;
@@ -303,8 +336,8 @@ fn walk(args: &WalkArgs, env: Env, cli_color: azreg::cli::args::ColorChoice) -> 
             EXIT_USAGE,
             azreg::tr!(
                 env.procedure.lang(),
-                "the walkthrough needs a terminal (stdin and stdout); try `azreg status`",
-                "der Durchgang braucht ein Terminal (stdin und stdout); versuchen Sie `azreg status`"
+                "the walkthrough needs a terminal (stdin and stdout); azreg --plain walks through it line by line without one (azreg status says where the setup stands)",
+                "der Durchgang braucht ein Terminal (stdin und stdout); azreg --plain geht ihn ohne eines Zeile für Zeile durch (azreg status sagt, wo die Einrichtung steht)"
             ),
         ));
     }
@@ -317,14 +350,15 @@ fn walk(args: &WalkArgs, env: Env, cli_color: azreg::cli::args::ColorChoice) -> 
         store_secret: !args.no_store_secret,
         clear_after: args.clear_after,
         rescue_path: rescue_path(&env.path),
-        no_color: azreg::tui::view::theme::colour_off(cli_color.forced(), &|n| std::env::var_os(n)),
+        no_color: !settings.color.0,
+        mouse: settings.mouse.0,
         today: env.today,
         profile: env.profile.clone(),
         graph: args.graph.clone(),
         other_users: azreg::io::users::others_logged_in(),
     };
     let read_env = |name: &str| std::env::var_os(name);
-    let kind = clipboard::choose(args.clipboard, &read_env, cfg!(target_os = "linux"));
+    let kind = clipboard::choose(settings.clipboard.0, &read_env, cfg!(target_os = "linux"));
     let clipboard = clipboard::Lazy::new(kind, CLIPBOARD_TIMEOUT);
     let mut app = App::new(Rc::new(env.procedure), progress, config, size);
     if let Some(note) = opened.notes.last() {

@@ -7,12 +7,23 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::i18n::Lang;
 use crate::io::clipboard::Mode;
 
+/// The command line as clap sees it, with the exit codes from `exit::TABLE` after the help.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let examples = cmd
+        .get_after_help()
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    cmd.after_help(format!("{examples}\n\n{}", crate::cli::exit::help_text()))
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "azreg",
     version,
     about = "Register an Intrexx portal as an app in Microsoft Entra ID (Azure), step by step",
-    after_help = "Examples:\n  azreg                          walk through the 23 steps (resumes where you stopped)\n  azreg --profile portal-a       one progress file per portal\n  azreg status                   where the setup stands\n  azreg export --format intrexx  what to enter where\n\nExit codes: 0 ok, 1 check failed or values missing, 2 usage, 3 progress file problem,\n4 a live check failed, 5 the service could not be reached."
+    after_help = "Examples:\n  azreg                          walk through the 23 steps (resumes where you stopped)\n  azreg --profile portal-a       one progress file per portal\n  azreg status                   where the setup stands\n  azreg export --format intrexx  what to enter where\n  azreg doctor                   is what is in Azure right?"
 )]
 pub struct Cli {
     /// The progress file [default: $XDG_STATE_HOME/azreg/progress.toml]; wins over --profile
@@ -27,7 +38,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub procedure: Option<PathBuf>,
 
-    /// Language of the interface and the procedure [default: from LC_ALL, LC_MESSAGES, LANG]
+    /// Language of the interface and the procedure [default: from LC_ALL, LC_MESSAGES, LANG,
+    /// else the settings file, else the operating system's locale; azreg config shows it]
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     pub lang: Option<Lang>,
 
@@ -35,9 +47,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub reset_bad_file: bool,
 
-    /// Colour: auto (off with NO_COLOR, CLICOLOR=0 or TERM=dumb), always, never
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
+    /// Colour: auto (off with NO_COLOR, CLICOLOR=0 or TERM=dumb), always, never [default: the
+    /// settings file's, else auto]
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
 
     #[command(flatten)]
     pub walk: WalkArgs,
@@ -53,9 +66,14 @@ pub struct WalkArgs {
     #[arg(long)]
     pub no_store_secret: bool,
 
-    /// Where copies go: auto picks OSC 52 over SSH or without a display, else the system clipboard
-    #[arg(long, value_enum, default_value_t = Mode::Auto, value_name = "MODE")]
-    pub clipboard: Mode,
+    /// Where copies go: auto picks OSC 52 over SSH or without a display, else the system
+    /// clipboard [default: the settings file's, else auto]
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub clipboard: Option<Mode>,
+
+    /// Leave the mouse to the terminal (its own selection and copy of text on the screen)
+    #[arg(long)]
+    pub no_mouse: bool,
 
     /// Clear a copied client secret from the clipboard after this many seconds (0 = never)
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
@@ -287,6 +305,20 @@ pub enum Command {
         yes: bool,
     },
 
+    /// Show each setting (language, clipboard, colour, mouse) and where it comes from
+    #[command(
+        after_help = "Examples:\n  azreg config\n  azreg config --json\n\nSettings come from the command line, then the environment (LC_ALL, LC_MESSAGES, LANG;\nNO_COLOR, CLICOLOR=0, TERM=dumb), then the settings file ($XDG_CONFIG_HOME/azreg/config.toml,\nor AZREG_CONFIG), then the operating system's locale, then the defaults. The file:\n  language = \"de\"        # en, de\n  clipboard = \"osc52\"    # auto, system, osc52, off\n  color = \"never\"        # auto, always, never\n  mouse = false"
+    )]
+    Config {
+        /// One JSON object
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Print the manual page (roff, for man(1))
+    #[command(after_help = "Example:\n  azreg man > azreg.1 && man ./azreg.1")]
+    Man,
+
     /// Print shell completions
     #[command(
         after_help = "Example:\n  azreg completions bash > ~/.local/share/bash-completion/completions/azreg"
@@ -302,6 +334,9 @@ pub enum Command {
         /// A JSON array instead of text (schema in the README)
         #[arg(long)]
         json: bool,
+        /// Only the names, one a line (what shell completion offers after --profile)
+        #[arg(long, conflicts_with = "json")]
+        names: bool,
     },
 
     /// Check live that tenant, client ID and secret work and the redirect URIs are registered
@@ -465,4 +500,5 @@ pub enum Shell {
     Bash,
     Zsh,
     Fish,
+    Powershell,
 }

@@ -97,12 +97,7 @@ fn toml_text(r: &Report, reveal: bool) -> String {
 
 /// A choice's label (cleaned for the terminal), or the value when it is not one of them.
 fn option_label(spec: &crate::core::fields::FieldSpec, v: &str) -> String {
-    let shown = spec
-        .options
-        .iter()
-        .find(|o| o.value == v)
-        .map_or(v, |o| o.label.as_str());
-    crate::text::clean_for_display(shown).into_owned()
+    crate::text::clean_for_display(spec.shown(v)).into_owned()
 }
 
 /// What to enter where, as plain text for a person.
@@ -154,10 +149,20 @@ fn sheet(r: &Report, reveal: bool) -> String {
         };
         s += &format!("  {:<lw$} {value}\n", row.label);
     }
-    // The choices made in Azure, for the record.
+    // The choices made in Azure, for the record: not the Intrexx values the redirect URIs are
+    // made of (the collaboration name is Intrexx's).
+    let fields = r.fields();
+    let made_of = |id: &str| {
+        fields.iter().any(|(f, _)| {
+            f.derive
+                .as_deref()
+                .is_some_and(|d| d.contains(&format!("{{{id}}}")))
+        })
+    };
     let mut extra = String::new();
     for (spec, a) in r.fields() {
         if spec.goes_to.is_none()
+            && !made_of(&spec.id)
             && matches!(spec.kind, FieldKind::Choice | FieldKind::Text)
             && let Some(v) = usable(&a)
         {

@@ -140,10 +140,13 @@ fn not_json(text: &str, lang: crate::i18n::Lang) -> Failure {
             e.column(),
             // serde_json's message can quote input; keep only its category.
             match e.classify() {
-                serde_json::error::Category::Eof => "it ends too early",
-                serde_json::error::Category::Syntax => "syntax error",
-                _ => "not the expected shape",
+                serde_json::error::Category::Eof =>
+                    crate::i18n::L::new("it ends too early", "es endet zu früh"),
+                serde_json::error::Category::Syntax =>
+                    crate::i18n::L::new("syntax error", "Syntaxfehler"),
+                _ => crate::i18n::L::new("not the expected shape", "nicht die erwartete Form"),
             }
+            .get(lang)
         ),
         Ok(Value::Object(_)) => tr!(
             lang,

@@ -8,6 +8,8 @@
 pub mod apply;
 pub mod args;
 pub mod check;
+pub mod completions;
+pub mod config;
 pub mod doctor;
 pub mod exit;
 pub mod expiry;
@@ -60,7 +62,7 @@ impl Failure {
             return Failure::new(EXIT_OK, "");
         }
         Failure::new(
-            EXIT_USAGE,
+            EXIT_FILE,
             crate::tr!(
                 lang,
                 "cannot write: {e}",
@@ -211,7 +213,22 @@ pub fn handed_on(
     if unusable.is_empty() || allow_incomplete {
         return Ok(got);
     }
-    Err(refused(what, &unusable, r.procedure.lang()))
+    Err(refused(what, &unusable, r.procedure.lang()).or_allow_incomplete(r.procedure.lang()))
+}
+
+impl Failure {
+    /// Add that `--allow-incomplete` hands the values on anyway (only where the command has it).
+    pub(crate) fn or_allow_incomplete(mut self, lang: crate::i18n::Lang) -> Self {
+        let hint = crate::tr!(
+            lang,
+            " (--allow-incomplete hands them on anyway)",
+            " (--allow-incomplete gibt sie trotzdem weiter)"
+        );
+        if let Some(at) = self.message.find(":\n") {
+            self.message.insert_str(at, &hint);
+        }
+        self
+    }
 }
 
 /// "what: refused while values are missing or wrong", each one named.
@@ -226,8 +243,8 @@ pub fn refused(
         EXIT_CHECK,
         crate::tr!(
             lang,
-            "{what}: refused while values are missing or wrong (--allow-incomplete hands them on anyway):\n  {p0}",
-            "{what}: abgelehnt, solange Werte fehlen oder falsch sind (--allow-incomplete gibt sie trotzdem weiter):\n  {p0}",
+            "{what}: refused while values are missing or wrong:\n  {p0}",
+            "{what}: abgelehnt, solange Werte fehlen oder falsch sind:\n  {p0}",
             p0 = reasons.join("\n  "),
             what = what,
         ),

@@ -57,6 +57,17 @@ pub fn profile_path(state_dir: &Path, name: &str) -> PathBuf {
     state_dir.join("profiles").join(format!("{name}.toml"))
 }
 
+/// `azreg profiles --names`: the profiles' names, one a line.
+pub fn names(state_dir: &Path, out: &mut dyn Write) -> Outcome {
+    let dir = state_dir.join("profiles");
+    for (name, path) in all(state_dir) {
+        if path.parent() == Some(dir.as_path()) {
+            writeln!(out, "{name}").map_err(|e| Failure::write(e, crate::i18n::Lang::En))?;
+        }
+    }
+    Ok(super::EXIT_OK)
+}
+
 pub fn run(
     state_dir: &Path,
     procedure: &Procedure,

@@ -237,6 +237,20 @@ mod tests {
     }
 
     #[test]
+    fn a_date_may_be_given_as_days_from_today() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        let (r, out) = capture(|o| set(&env, "secret_expiry", Source::Arg("180"), o));
+        assert_eq!(r, Ok(0), "{out}");
+        let want = crate::core::fields::format_date(env.today + time::Duration::days(180));
+        let p = crate::io::store::load(&env.path).unwrap().unwrap();
+        assert_eq!(p.values["secret_expiry"], want);
+        // Beyond what Azure allows is not a number of days, and refused as a date.
+        let (r, _) = capture(|o| set(&env, "secret_expiry", Source::Arg("731"), o));
+        assert_eq!(r.unwrap_err().code, 1);
+    }
+
+    #[test]
     fn done_by_number_or_id_needs_the_steps_values() {
         let dir = tempfile::tempdir().unwrap();
         let env = env(dir.path());

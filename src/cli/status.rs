@@ -87,7 +87,7 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
                     n = n,
                 )
             }
-            (Some(v), false) => crate::text::clean_for_display(v).into_owned(),
+            (Some(v), false) => crate::text::clean_for_display(spec.shown(v)).into_owned(),
         };
         let derived = if a.derived {
             L::new(" (derived)", " (abgeleitet)").get(lang)

@@ -29,6 +29,15 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// `en`, `de`: the code settings and JSON use.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::De => "de",
+            Lang::Pseudo => "qps",
+        }
+    }
+
     /// `de`, `de_DE.UTF-8`, `de-AT` mean German; anything else English.
     pub fn from_code(code: &str) -> Lang {
         if code.to_ascii_lowercase().starts_with("de") {

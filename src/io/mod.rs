@@ -9,5 +9,6 @@ pub mod clock;
 pub mod journal;
 pub mod kept;
 pub mod safe_fs;
+pub mod settings;
 pub mod store;
 pub mod users;

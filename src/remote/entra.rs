@@ -162,7 +162,7 @@ impl EntraError {
             "{} ({}); for a support request: trace_id {}, correlation_id {}",
             "{} ({}); für eine Supportanfrage: trace_id {}, correlation_id {}",
             if self.error.is_empty() {
-                "refused".to_string()
+                L::new("refused", "abgelehnt").get(lang).to_string()
             } else {
                 server_text(&self.error)
             },

@@ -64,7 +64,7 @@ pub fn run(
         forget: Vec::new(),
     };
     let result = rt.block_on(async {
-        let mut terminal = setup()?;
+        let mut terminal = setup(session.app.config.mouse)?;
         let result = event_loop(&mut terminal, &mut session).await;
         restore();
         result
@@ -199,19 +199,25 @@ impl Session {
     }
 }
 
-fn setup() -> io::Result<Term> {
-    install_panic_hook();
+/// Take the terminal: raw mode, the alternate screen, pastes bracketed and, unless the admin
+/// leaves it to the terminal (`--no-mouse`), the mouse.
+fn take(mouse: bool) -> io::Result<()> {
     enable_raw_mode()?;
     let mut out = io::stdout();
-    if let Err(e) = execute!(
-        out,
-        EnterAlternateScreen,
-        EnableMouseCapture,
-        EnableBracketedPaste
-    ) {
+    execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+    if mouse {
+        execute!(out, EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
+fn setup(mouse: bool) -> io::Result<Term> {
+    install_panic_hook();
+    if let Err(e) = take(mouse) {
         restore();
         return Err(e);
     }
+    let out = io::stdout();
     let (w, h) = crossterm::terminal::size().inspect_err(|_| restore())?;
     Terminal::with_options(
         CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, out)),
@@ -232,20 +238,14 @@ pub fn drawn_area(w: u16, h: u16) -> ratatui::layout::Rect {
 }
 
 /// Ctrl-Z: give the terminal back, stop until `fg`, then take it again and redraw all.
-fn suspend(terminal: &mut Term) -> io::Result<()> {
+fn suspend(terminal: &mut Term, mouse: bool) -> io::Result<()> {
     restore();
     // Stops the process here; it continues after SIGCONT.
     // SAFETY: raising a signal at ourselves has no preconditions.
     unsafe {
         libc::raise(libc::SIGTSTP);
     }
-    enable_raw_mode()?;
-    execute!(
-        io::stdout(),
-        EnterAlternateScreen,
-        EnableMouseCapture,
-        EnableBracketedPaste
-    )?;
+    take(mouse)?;
     // Not `Terminal::clear`: it asks the terminal for the cursor position, and the answer
     // would race the event reader. A resize to the current size clears and redraws all.
     let (w, h) = crossterm::terminal::size()?;
@@ -441,7 +441,7 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                         queue.push(Msg::SavedAs(session.save_as(&target)));
                     }
                     Effect::Suspend => {
-                        suspend(terminal)?;
+                        suspend(terminal, session.app.config.mouse)?;
                     }
                     Effect::CancelVerify => {
                         if let Some(task) = session.check_task.take() {

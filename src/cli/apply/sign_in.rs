@@ -15,7 +15,9 @@ use crate::tr;
 /// A sign-in that gave no Graph client, as the command's failure: bad options are a usage
 /// error, a failed sign-in a stop.
 pub fn login_failure(e: LoginError, lang: Lang) -> Failure {
-    let code = if e.is_setup() {
+    let code = if e.is_unreachable() {
+        crate::cli::exit::UNREACHABLE
+    } else if e.is_setup() {
         EXIT_USAGE
     } else {
         crate::cli::exit::APPLY_STOPPED

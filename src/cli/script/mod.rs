@@ -80,8 +80,9 @@ pub fn run(env: &Env, kind: ScriptKind, args: &ScriptArgs, out: &mut dyn Write) 
             remove_old: false,
         }
     } else {
-        let d = record::desired(&r, args.allow_incomplete)
-            .map_err(|u| super::refused(L::new("the script", "das Skript"), &u, lang))?;
+        let d = record::desired(&r, args.allow_incomplete).map_err(|u| {
+            super::refused(L::new("the script", "das Skript"), &u, lang).or_allow_incomplete(lang)
+        })?;
         Goal::Register(d)
     };
     let key = recorded

@@ -83,7 +83,13 @@ pub fn set_value(
     cleaned: &str,
     (today, at, source): (Date, Datetime, &str),
 ) -> Set {
-    let value = fields::normalize(spec, cleaned);
+    // A date may be given as days from today, wherever a date is asked for.
+    let value = match spec.kind {
+        fields::FieldKind::Date => {
+            fields::days_as_date(cleaned, today).unwrap_or_else(|| fields::normalize(spec, cleaned))
+        }
+        _ => fields::normalize(spec, cleaned),
+    };
     let before = progress.values.remove(&spec.id);
     let derived = p
         .context(&progress.values, today)

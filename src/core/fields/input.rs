@@ -116,6 +116,15 @@ pub fn format_date(date: Date) -> String {
     date.format(&format).unwrap_or_default()
 }
 
+/// A date given as days from `today` (`180`, 1 to 730, as the presets and `--expires`
+/// count), as `YYYY-MM-DD`; `None` for anything else.
+pub fn days_as_date(value: &str, today: Date) -> Option<String> {
+    let days: u32 = value.trim().parse().ok()?;
+    (1..=730)
+        .contains(&days)
+        .then(|| format_date(preset_date(today, days)))
+}
+
 /// The end date of a preset counted from `today`.
 pub fn preset_date(today: Date, days: u32) -> Date {
     today.saturating_add(Duration::days(i64::from(days)))

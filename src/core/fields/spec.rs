@@ -112,6 +112,15 @@ pub struct FieldSpec {
 }
 
 impl FieldSpec {
+    /// A value as people read it: a choice by its option's label (`yes` as "Yes, grant it",
+    /// `AzureADMyOrg` as "Accounts in this organizational directory only"), else as it is.
+    pub fn shown<'a>(&'a self, value: &'a str) -> &'a str {
+        self.options
+            .iter()
+            .find(|o| o.value == value)
+            .map_or(value, |o| o.label.as_str())
+    }
+
     /// Ids of the other fields this one refers to.
     pub fn references(&self) -> Vec<&str> {
         let mut refs: Vec<&str> = self.derive.as_deref().map(placeholders).unwrap_or_default();

@@ -554,6 +554,11 @@ impl Procedure {
         Self::parse(text, name)
     }
 
+    /// A renewal of the secret (its fields replace recorded ones), not the registration.
+    pub fn is_renewal(&self) -> bool {
+        self.fields.iter().any(|f| f.replaces.is_some())
+    }
+
     /// The embedded renewal procedure in a language.
     pub fn renewal_in(lang: crate::i18n::Lang) -> Result<Self, ProcedureError> {
         let (text, name) = renewal_text(lang);

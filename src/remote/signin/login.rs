@@ -40,6 +40,16 @@ impl LoginError {
     pub fn is_setup(&self) -> bool {
         !matches!(self, LoginError::SignIn(_))
     }
+
+    /// The identity platform (or Graph) could not be reached: exit 5, as everywhere.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            LoginError::Http(_)
+                | LoginError::SignIn(SignInError::Http(_))
+                | LoginError::Graph(graph::SetupError::Http(_))
+        )
+    }
 }
 
 impl Worded for LoginError {

@@ -113,6 +113,14 @@ impl App {
 
     /// `A`: what is missing, or the question how to sign in.
     pub(super) fn offer_apply(&mut self) -> Vec<Effect> {
+        if self.procedure.is_renewal() {
+            self.info(tr!(
+                self.lang(),
+                "The renewal is done here by hand; through Microsoft Graph it is azreg apply --renew",
+                "Die Erneuerung geschieht hier von Hand; über Microsoft Graph ist es azreg apply --renew"
+            ));
+            return Vec::new();
+        }
         if !matches!(self.procedure.entries[self.cursor].kind, EntryKind::Intro) {
             self.info(tr!(
                 self.lang(),

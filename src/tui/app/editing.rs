@@ -94,12 +94,9 @@ impl App {
         };
         let picked = self.procedure.field(field).and_then(|spec| {
             let n: usize = cleaned.parse().ok()?;
+            // A date as days from today is taken by `set_value` itself.
             match spec.kind {
                 FieldKind::Choice => spec.options.get(n.checked_sub(1)?).map(|o| o.value.clone()),
-                FieldKind::Date => Some(fields::format_date(fields::preset_date(
-                    self.config.today,
-                    u32::try_from(n).ok()?,
-                ))),
                 _ => None,
             }
         });

@@ -150,6 +150,8 @@ pub struct Config {
     pub graph: Option<String>,
     /// Other users logged in to this machine: they can read the browser sign-in's link.
     pub other_users: Vec<String>,
+    /// Take the mouse (click, wheel); off with `--no-mouse` or `mouse = false`.
+    pub mouse: bool,
 }
 
 impl Config {
@@ -167,6 +169,7 @@ impl Config {
             profile: None,
             graph: None,
             other_users: Vec::new(),
+            mouse: true,
         }
     }
 }
@@ -394,6 +397,7 @@ impl App {
             Action::Verify => step.verify && !matches!(self.check, Check::Running { .. }),
             Action::Apply => {
                 matches!(entry.kind, EntryKind::Intro)
+                    && !self.procedure.is_renewal()
                     && !self.apply.as_ref().is_some_and(|a| a.running)
             }
             Action::Examine => step.verify && !self.apply.as_ref().is_some_and(|a| a.running),

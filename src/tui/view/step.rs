@@ -185,7 +185,9 @@ pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
     }
     out.push(Line::default());
     out.extend(azure_lines(app, app.cursor, width, theme));
-    if matches!(app.procedure.entries[app.cursor].kind, EntryKind::Intro) {
+    if matches!(app.procedure.entries[app.cursor].kind, EntryKind::Intro)
+        && !app.procedure.is_renewal()
+    {
         out.extend(applying::lines(app, width, theme));
     }
     if let Some(w) = &step.warning {

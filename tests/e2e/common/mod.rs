@@ -170,6 +170,17 @@ impl Pty {
         let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
+                // The last bytes (the terminal given back) may still be on their way through
+                // the reader thread: wait until no more arrive, as a loaded machine is slow.
+                let mut seen = self.raw.lock().unwrap().len();
+                for _ in 0..30 {
+                    std::thread::sleep(Duration::from_millis(100));
+                    let now = self.raw.lock().unwrap().len();
+                    if now == seen {
+                        break;
+                    }
+                    seen = now;
+                }
                 return status.exit_code();
             }
             if Instant::now() > deadline {

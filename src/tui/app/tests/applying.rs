@@ -335,3 +335,20 @@ fn d_without_a_recorded_app_says_where_its_client_id_goes() {
     assert_eq!(status.tone, Tone::Error);
     assert!(status.text.contains("step 23"), "{}", status.text);
 }
+
+#[test]
+fn the_renewal_walkthrough_does_not_offer_a() {
+    let p = Rc::new(Procedure::renewal_in(Lang::En).unwrap());
+    let progress = Progress::new(&p.id);
+    let mut a = App::new(p, progress, config(), (80, 24));
+    assert!(!a.acts(Action::Apply));
+    assert!(ch(&mut a, 'A').is_empty());
+    assert_eq!(a.overlay, Overlay::None);
+    assert!(
+        a.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("azreg apply --renew")),
+        "{:?}",
+        a.status
+    );
+}

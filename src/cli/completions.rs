@@ -1,0 +1,143 @@
+//! What the shells and man(1) get: clap's completions with the profile names offered after
+//! `--profile` (asked of `azreg profiles --names` when completing), and the manual page with
+//! the exit codes of `exit::TABLE`.
+
+use clap_complete::Shell;
+
+/// Bash: a wrapper that answers `--profile` itself and leaves the rest to clap's function.
+const BASH: &str = r#"
+# Profile names after --profile (azreg profiles --names).
+_azreg_with_profiles() {
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
+    if [[ "$prev" == "--profile" ]]; then
+        COMPREPLY=( $(compgen -W "$(azreg profiles --names 2>/dev/null)" -- "$cur") )
+        return 0
+    fi
+    _azreg "$@"
+}
+complete -F _azreg_with_profiles -o bashdefault -o default azreg
+"#;
+
+const FISH: &str = r#"
+# Profile names after --profile (azreg profiles --names).
+complete -c azreg -l profile -x -a '(azreg profiles --names 2>/dev/null)'
+"#;
+
+const ZSH_FUNCTION: &str = r#"
+# Profile names after --profile (azreg profiles --names).
+_azreg_profiles() {
+    local -a names
+    names=(${(f)"$(azreg profiles --names 2>/dev/null)"})
+    _describe 'profile' names
+}
+"#;
+
+/// clap's completion script for `shell`, with the profile names after `--profile`.
+pub fn with_profile_names(shell: Shell, generated: &str) -> String {
+    match shell {
+        Shell::Bash => format!("{generated}{BASH}"),
+        Shell::Fish => format!("{generated}{FISH}"),
+        Shell::Zsh => {
+            // clap completes `--profile=[...]:NAME:_default`: that value from our function.
+            let mut out = String::with_capacity(generated.len() + ZSH_FUNCTION.len());
+            let mut rest = generated;
+            while let Some(at) = rest.find("'--profile=[") {
+                let (before, from) = rest.split_at(at);
+                out.push_str(before);
+                let end = from.find('\n').unwrap_or(from.len());
+                out.push_str(&from[..end].replace(":NAME:_default'", ":NAME:_azreg_profiles'"));
+                rest = &from[end..];
+            }
+            out.push_str(rest);
+            match out.split_once('\n') {
+                Some((first, tail)) => format!("{first}\n{ZSH_FUNCTION}{tail}"),
+                None => out,
+            }
+        }
+        _ => generated.to_string(),
+    }
+}
+
+/// The manual page (roff): name, synopsis, description, options, commands, the help's
+/// examples, exit status from `exit::TABLE`, version.
+pub fn man_page() -> String {
+    let cmd = crate::cli::args::command();
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = man.render_title(&mut out);
+    let _ = man.render_name_section(&mut out);
+    let _ = man.render_synopsis_section(&mut out);
+    let _ = man.render_description_section(&mut out);
+    let _ = man.render_options_section(&mut out);
+    let _ = man.render_subcommands_section(&mut out);
+    let mut page = String::from_utf8_lossy(&out).into_owned();
+    page.push_str(".SH \"EXIT STATUS\"\n");
+    for (code, meaning) in crate::cli::exit::TABLE {
+        page.push_str(&format!(".TP\n\\fB{code}\\fR\n{}\n", roff(meaning)));
+    }
+    page.push_str(".TP\n\\fB128+n\\fR\nthe walkthrough was ended by signal n, after saving\n");
+    page.push_str(".SH FILES\n.TP\n\\fI$XDG_STATE_HOME/azreg/progress.toml\\fR\nthe progress (default ~/.local/state/azreg/progress.toml); profiles in \\fIprofiles/NAME.toml\\fR beside it, the journal of writes to the tenant in \\fINAME.journal.jsonl\\fR\n");
+    page.push_str(".SH \"SEE ALSO\"\n\\fBaz\\fR(1)\n");
+    let mut out = Vec::new();
+    let _ = man.render_version_section(&mut out);
+    page.push_str(&String::from_utf8_lossy(&out));
+    page
+}
+
+/// Text for roff: backquotes dropped, backslashes and leading dots escaped.
+fn roff(text: &str) -> String {
+    let t = text.replace('\\', "\\e").replace('`', "");
+    if t.starts_with('.') || t.starts_with('\'') {
+        format!("\\&{t}")
+    } else {
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generated(shell: Shell) -> String {
+        let mut text = Vec::new();
+        clap_complete::generate(shell, &mut crate::cli::args::command(), "azreg", &mut text);
+        with_profile_names(shell, &String::from_utf8(text).unwrap())
+    }
+
+    #[test]
+    fn every_shell_offers_the_profile_names_after_profile() {
+        assert!(generated(Shell::Bash).contains("complete -F _azreg_with_profiles"));
+        assert!(generated(Shell::Fish).contains("-l profile -x -a '(azreg profiles --names"));
+        let zsh = generated(Shell::Zsh);
+        assert!(zsh.starts_with("#compdef azreg\n"), "{}", &zsh[..40]);
+        assert!(zsh.contains("_azreg_profiles() {"));
+        assert!(
+            zsh.contains(":NAME:_azreg_profiles'"),
+            "the --profile value"
+        );
+        assert!(generated(Shell::PowerShell).contains("Register-ArgumentCompleter"));
+    }
+
+    #[test]
+    fn the_man_page_has_the_commands_and_every_exit_code() {
+        let page = man_page();
+        assert!(
+            page.starts_with(".ie") || page.contains(".TH azreg"),
+            "{}",
+            &page[..80]
+        );
+        for section in [
+            ".SH NAME",
+            ".SH SYNOPSIS",
+            ".SH OPTIONS",
+            ".SH \"EXIT STATUS\"",
+        ] {
+            assert!(page.contains(section), "{section}");
+        }
+        assert!(page.contains("doctor"));
+        for (code, _) in crate::cli::exit::TABLE {
+            assert!(page.contains(&format!("\\fB{code}\\fR")), "exit {code}");
+        }
+    }
+}

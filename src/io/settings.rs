@@ -1,0 +1,76 @@
+//! The settings file, `$XDG_CONFIG_HOME/azreg/config.toml` (`AZREG_CONFIG` names another):
+//! language, clipboard, colour and mouse, each overridden by its command-line flag. Read like
+//! every file of ours (no link followed, owned by the user, bounded); an unknown key or value
+//! is an error that names the file, never silently ignored.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The file as written; each setting optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `en` or `de`.
+    pub language: Option<String>,
+    /// `auto`, `system`, `osc52` or `off`.
+    pub clipboard: Option<String>,
+    /// `auto`, `always` or `never`.
+    pub color: Option<String>,
+    /// Whether the walkthrough takes the mouse (off: the terminal's own selection works).
+    pub mouse: Option<bool>,
+}
+
+/// Where the settings file is: `AZREG_CONFIG`, else the platform's config directory.
+pub fn path(env: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    if let Some(p) = env("AZREG_CONFIG").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    directories::ProjectDirs::from("", "", "azreg").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// The settings file's problem, with its path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadSettings {
+    pub path: PathBuf,
+    pub why: String,
+}
+
+/// Read the settings; a missing file is no settings.
+pub fn load(path: &Path) -> Result<Settings, BadSettings> {
+    let bad = |why: String| BadSettings {
+        path: path.to_path_buf(),
+        why: crate::text::clean_for_display(&why).into_owned(),
+    };
+    match crate::io::safe_fs::read_bounded(path) {
+        Ok(None) => Ok(Settings::default()),
+        Ok(Some(text)) => toml::from_str(&text).map_err(|e| bad(e.message().to_string())),
+        Err(e) => Err(bad(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_is_no_settings_and_an_unknown_key_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        assert_eq!(load(&p), Ok(Settings::default()));
+        std::fs::write(&p, "language = \"de\"\nmouse = false\n").unwrap();
+        let s = load(&p).unwrap();
+        assert_eq!(s.language.as_deref(), Some("de"));
+        assert_eq!(s.mouse, Some(false));
+        std::fs::write(&p, "colour = \"never\"\n").unwrap();
+        let e = load(&p).unwrap_err();
+        assert!(e.why.contains("colour"), "{e:?}");
+    }
+
+    #[test]
+    fn azreg_config_names_another_file() {
+        let env = |n: &str| (n == "AZREG_CONFIG").then(|| "/etc/azreg.toml".into());
+        assert_eq!(path(&env), Some(PathBuf::from("/etc/azreg.toml")));
+        assert!(path(&|_| None).is_some_and(|p| p.ends_with("azreg/config.toml")));
+    }
+}

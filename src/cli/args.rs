@@ -168,9 +168,11 @@ pub enum Command {
     },
 
     /// What azreg apply wrote to the tenant: the journal beside the progress file
-    #[command(after_help = "Examples:\n  azreg history\n  azreg history --json | jq -s .")]
+    #[command(
+        after_help = "Examples:\n  azreg history\n  azreg history --json | jq '.writes[] | select(.result == \"failed\")'"
+    )]
     History {
-        /// The journal's lines as they are (JSON, one a line)
+        /// The journal as one JSON object ({schema, version, writes: [...]})
         #[arg(long)]
         json: bool,
     },
@@ -186,7 +188,7 @@ pub enum Command {
         after_help = "Examples:\n  azreg status --profile portal-a\n  azreg status --json | jq .progress"
     )]
     Status {
-        /// One JSON object instead of text (schema in the README)
+        /// One JSON object instead of text (schema: assets/schemas/)
         #[arg(long)]
         json: bool,
     },
@@ -196,7 +198,7 @@ pub enum Command {
         after_help = "Examples:\n  azreg check && echo ready for Intrexx\n  azreg check --expires-within 30 --all-profiles   # cron: exit 6 when a secret expires soon\n  azreg check --expires-within 30 --online --token-from-az   # Azure's end date, not the typed one\n\nExit codes: 0 ok, 1 errors or missing values (or no expiry recorded), 6 a secret expires\nwithin DAYS or has expired."
     )]
     Check {
-        /// One JSON object instead of text (schema in the README)
+        /// One JSON object instead of text (schema: assets/schemas/)
         #[arg(long)]
         json: bool,
         /// Check only the secret's expiry: exit 6 when it expires within DAYS or has expired
@@ -331,7 +333,7 @@ pub enum Command {
     /// List the profiles with their progress
     #[command(after_help = "Examples:\n  azreg profiles\n  azreg profiles --json")]
     Profiles {
-        /// A JSON array instead of text (schema in the README)
+        /// One JSON object instead of text, the profiles in a list (schema: assets/schemas/)
         #[arg(long)]
         json: bool,
         /// Only the names, one a line (what shell completion offers after --profile)
@@ -446,7 +448,8 @@ pub struct VerifyArgs {
     /// Seconds the whole check may take (the checks run at once)
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     pub timeout: f64,
-    /// One JSON object at the end instead of a line per check as it ends (schema in the README)
+    /// One JSON object at the end instead of a line per check as it ends (schema:
+    /// assets/schemas/verify.schema.json)
     #[arg(long)]
     pub json: bool,
 }

@@ -34,6 +34,7 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
     let code = if errors > 0 { EXIT_CHECK } else { EXIT_OK };
     if json {
         let doc = serde_json::json!({
+            "schema": "azreg.check", "version": 1,
             "ok": errors == 0, "errors": errors, "warnings": warnings, "problems": problems,
         });
         write!(out, "{}", super::json_text(doc)).map_err(|e| Failure::write(e, lang))?;

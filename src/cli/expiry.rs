@@ -34,12 +34,21 @@ pub fn run(
         }
         None => None,
     };
-    let files: Vec<(String, PathBuf)> = match state_dir {
-        Some(dir) => super::profiles::all(dir),
+    // (the name in lines, the profile for scripts: none for the default file or a --file)
+    let files: Vec<(String, Option<String>, PathBuf)> = match state_dir {
+        Some(dir) => super::profiles::all(dir)
+            .into_iter()
+            .map(|(name, path)| {
+                let profile =
+                    (path.parent() == Some(dir.join("profiles").as_path())).then(|| name.clone());
+                (name, profile, path)
+            })
+            .collect(),
         None => vec![(
             env.profile.clone().unwrap_or_else(|| {
                 crate::text::clean_for_display(&env.path.display().to_string()).into_owned()
             }),
+            env.profile.clone(),
             env.path.clone(),
         )],
     };
@@ -47,7 +56,7 @@ pub fn run(
     let mut rows = Vec::new();
     let mut text = String::new();
     let single = state_dir.is_none();
-    for (name, path) in files {
+    for (name, profile, path) in files {
         let progress = match store::load(&path) {
             Ok(Some(p)) => p,
             // With --all-profiles a profile without a file is no profile.
@@ -134,17 +143,16 @@ pub fn run(
         text += &line;
         text.push('\n');
         rows.push(serde_json::json!({
-            "profile": name, "file": path.display().to_string(),
+            "profile": profile, "file": path.display().to_string(),
             "expires": date, "days_left": days, "state": state,
             "source": if azure.is_some() { "azure" } else { "recorded" },
         }));
     }
     let printed = if json {
-        let doc = if single {
-            rows.pop().unwrap_or_default()
-        } else {
-            serde_json::Value::Array(rows)
-        };
+        // Always a list, one or all profiles: scripts read one shape.
+        let doc = serde_json::json!({
+            "schema": "azreg.expiry", "version": 1, "within_days": within, "secrets": rows,
+        });
         super::json_text(doc)
     } else {
         text
@@ -204,7 +212,14 @@ mod tests {
         let (r, out) = capture(|o| run(&env, Some(dir.path()), 30, true, None, o));
         assert_eq!(r, Ok(EXPIRING));
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["schema"], "azreg.expiry");
+        let v = &v["secrets"];
         assert_eq!(v[0]["state"], "ok");
+        assert_eq!(
+            v[0]["profile"],
+            serde_json::Value::Null,
+            "the default file is no profile"
+        );
         assert_eq!(v[1]["profile"], "a");
         assert_eq!(v[1]["state"], "expiring");
         assert_eq!(v[1]["days_left"], 5);

@@ -35,9 +35,10 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
         );
     }
     if json {
-        for l in &lines {
-            writeln!(out, "{}", crate::text::clean_json(l.clone())).map_err(io)?;
-        }
+        let doc = serde_json::json!({
+            "schema": "azreg.history", "version": 1, "writes": lines,
+        });
+        write!(out, "{}", super::json_text(doc)).map_err(io)?;
         return Ok(EXIT_OK);
     }
     if lines.is_empty() {
@@ -150,6 +151,7 @@ mod tests {
         );
         let (_, json) = capture(|o| run(&env, true, o));
         let v: Value = serde_json::from_str(json.trim()).unwrap();
-        assert_eq!(v["result"], "exists");
+        assert_eq!(v["schema"], "azreg.history");
+        assert_eq!(v["writes"][0]["result"], "exists");
     }
 }

@@ -111,7 +111,10 @@ pub fn run(
         }
     }
     if json {
-        write!(out, "{}", super::json_text(serde_json::Value::Array(list))).map_err(io)?;
+        let doc = serde_json::json!({
+            "schema": "azreg.profiles", "version": 1, "profiles": list,
+        });
+        write!(out, "{}", super::json_text(doc)).map_err(io)?;
         return Ok(EXIT_OK);
     }
     if !any {
@@ -162,6 +165,8 @@ mod tests {
         )
         .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(v["schema"], "azreg.profiles");
+        let v = &v["profiles"];
         assert_eq!(v[0]["name"], "alpha");
         assert_eq!(v[0]["done"], 1);
         assert_eq!(v[1]["total"], 23);

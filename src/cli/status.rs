@@ -223,6 +223,8 @@ fn status_json(env: &Env, r: &Report) -> serde_json::Value {
         None => serde_json::Value::Null,
     };
     json!({
+        "schema": "azreg.status",
+        "version": 1,
         "file": env.path.display().to_string(),
         "profile": env.profile,
         "progress": {"done": r.done_count(), "total": r.step_count()},

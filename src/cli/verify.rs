@@ -118,20 +118,27 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
     ));
     written.map_err(io)?;
     if args.json {
+        // Machine ids in English whatever the language; the label beside them is the reader's.
+        let ids = ["tenant".to_string(), "credentials".to_string()]
+            .into_iter()
+            .chain(req.redirect_ids.iter().cloned());
         let checks: Vec<_> = results
             .lines(lang)
             .into_iter()
-            .map(|(what, o)| {
+            .zip(ids)
+            .map(|((what, o), id)| {
                 let outcome = match o {
                     verify::Outcome::Pass(_) => "pass",
                     verify::Outcome::Fail(_) => "fail",
                     verify::Outcome::Unreachable(_) => "unreachable",
                     verify::Outcome::Skipped(_) => "skipped",
                 };
-                serde_json::json!({"check": what, "outcome": outcome, "message": o.message()})
+                serde_json::json!({"check": id, "label": what, "outcome": outcome, "message": o.message()})
             })
             .collect();
         let doc = serde_json::json!({
+            "schema": "azreg.verify",
+            "version": 1,
             "authority": authority,
             "checks": checks,
             "exit_code": crate::cli::exit::of(results.verdict()),

@@ -260,6 +260,7 @@ fn doctor_reads_a_hand_made_registration_names_each_slip_and_apply_fixes_them() 
     );
     let o = azreg(&cli, &s, &file, &["doctor", "--json"], Some("de"));
     let v = findings(&o);
+    crate::common::schema::assert_valid("doctor", &v);
     assert_eq!(v["schema"], "azreg.doctor");
     assert_eq!(v["ok"], false);
     assert_eq!(severity(&v, "spa_uri"), ["error"]);
@@ -280,6 +281,8 @@ fn doctor_reads_a_hand_made_registration_names_each_slip_and_apply_fixes_them() 
     );
     assert_eq!(o.status.code(), Some(6), "{}", text(&o));
     let v = findings(&o);
+    crate::common::schema::assert_valid("expiry", &v);
+    let v = &v["secrets"][0];
     assert_eq!(v["source"], "azure");
     assert_eq!(v["state"], "expiring");
     assert_eq!(v["expires"].as_str(), Some(in_days(10).as_str()));
@@ -290,6 +293,7 @@ fn doctor_reads_a_hand_made_registration_names_each_slip_and_apply_fixes_them() 
         .output()
         .unwrap();
     let v = findings(&o);
+    crate::common::schema::assert_valid("status", &v);
     assert_eq!(v["secret_expiry"]["date"], "2099-05-25");
     assert_eq!(
         v["secret_expiry_azure"]["date"].as_str(),
@@ -503,7 +507,7 @@ fn secrets_are_listed_removed_after_the_plan_and_the_recorded_one_kept_while_alo
     let o = azreg(&cli, &s, &file, &["secrets", "--json"], None);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let v = findings(&o);
-    assert_eq!(v["schema"], "azreg.secrets");
+    crate::common::schema::assert_valid("secrets", &v);
     let list = v["secrets"].as_array().unwrap();
     assert_eq!(list.len(), 2, "{v:#}");
     let recorded: Vec<_> = list.iter().filter(|c| c["recorded"] == true).collect();

@@ -17,6 +17,7 @@ mod faults_e2e;
 mod fields_e2e;
 mod german;
 mod interface_e2e;
+mod json_schemas;
 mod plain_e2e;
 mod plan_e2e;
 mod properties;

@@ -28,7 +28,9 @@ fn text(o: &Output) -> String {
 fn plan_json(s: &StandIn, file: &Path) -> Value {
     let o = s.device_code(file, &["plan", "--json"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)))
+    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
+    crate::common::schema::assert_valid("plan", &v);
+    v
 }
 
 fn apply(s: &StandIn, file: &Path) -> Output {

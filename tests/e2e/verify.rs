@@ -596,9 +596,12 @@ fn json_output_for_scripts() {
     let (o, _) = verify(&s.login_http_url(), &client, &["--json"], &[], None);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    crate::common::schema::assert_valid("verify", &v);
     assert_eq!(v["exit_code"], 0);
     let checks = v["checks"].as_array().unwrap();
-    assert_eq!(checks[0]["check"], "Tenant");
+    assert_eq!(checks[0]["check"], "tenant");
+    assert_eq!(checks[0]["label"], "Tenant");
+    assert_eq!(checks[2]["check"], "web_redirect_uri");
     assert!(checks.iter().all(|c| c["outcome"] == "pass"), "{v}");
     assert_no_leak(&o);
 }

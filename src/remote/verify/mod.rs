@@ -31,6 +31,8 @@ pub struct Request {
     pub lang: Lang,
     /// (label, URI, the step that enters it)
     pub redirect_uris: Vec<(String, String, Option<String>)>,
+    /// The field id of each of `redirect_uris`, for scripts (`verify --json`).
+    pub redirect_ids: Vec<String>,
     /// Where the procedure asks for what the checks are about, for the advice.
     pub steps: Steps,
 }
@@ -134,10 +136,15 @@ impl Request {
                 return Err(RequestError::Unsafe { client_id });
             }
         }
-        let redirect_uris = procedure
+        let checked: Vec<&crate::core::fields::FieldSpec> = procedure
             .fields
             .iter()
             .filter(|f| f.url_role == Some(crate::core::fields::UrlRole::Redirect))
+            .filter(|f| value(&f.id).is_some())
+            .collect();
+        let redirect_ids = checked.iter().map(|f| f.id.clone()).collect();
+        let redirect_uris = checked
+            .into_iter()
             .filter_map(|spec| {
                 let uri = value(&spec.id)?;
                 let step = procedure
@@ -162,6 +169,7 @@ impl Request {
                 .secret
                 .or_else(|| report.secret().map(Secret::from)),
             redirect_uris,
+            redirect_ids,
             steps,
         })
     }

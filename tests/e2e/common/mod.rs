@@ -4,6 +4,7 @@
 pub mod az;
 pub mod graph;
 pub mod hostile;
+pub mod schema;
 
 use std::io::{Read, Write};
 use std::path::Path;

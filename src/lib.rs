@@ -9,6 +9,7 @@ pub mod core;
 pub mod engine;
 pub mod i18n;
 pub mod io;
+pub mod platform;
 pub mod remote;
 pub mod scripts;
 pub mod secret;

@@ -43,16 +43,7 @@ fn main() -> ExitCode {
 /// other process of the same user may read that memory (`PR_SET_DUMPABLE` 0 also blocks
 /// ptrace attach).
 fn no_core_dumps() {
-    let none = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: plain system calls with valid arguments; failure leaves the defaults.
-    unsafe {
-        libc::setrlimit(libc::RLIMIT_CORE, &none);
-        #[cfg(target_os = "linux")]
-        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
-    }
+    azreg::platform::no_core_dumps();
 }
 
 /// The sign-in options of `apply` and `plan`.

@@ -318,7 +318,6 @@ mod script_output {
 
     #[test]
     fn a_locked_file_keeps_the_values_aside_with_mode_0600() {
-        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let env = env(dir.path());
         with_values(&env, &[("app_name", "keep")]);
@@ -330,7 +329,7 @@ mod script_output {
         assert!(!f.message.contains("abc8Q~"), "{}", f.message);
         let aside = crate::io::kept::pending(&env.path);
         assert_eq!(aside.len(), 1, "{aside:?}");
-        let mode = std::fs::metadata(&aside[0]).unwrap().permissions().mode();
+        let mode = crate::platform::testing::mode(&aside[0]);
         assert_eq!(mode & 0o777, 0o600);
         let kept = std::fs::read_to_string(&aside[0]).unwrap();
         assert!(kept.contains("abc8Q~abcdefghijklmnopqrstuvwxyz0123456_"));

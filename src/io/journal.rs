@@ -5,7 +5,6 @@
 
 use std::fs::OpenOptions;
 use std::io::{self, Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
@@ -61,11 +60,7 @@ impl Journal {
         let at = crate::io::clock::now().to_string();
         let mut text = self.line(w, &at).to_string();
         text.push('\n');
-        let mut f = OpenOptions::new()
-            .append(true)
-            .create(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .mode(0o600)
+        let mut f = crate::platform::no_follow(OpenOptions::new().append(true).create(true), false)
             .open(&self.path)?;
         crate::io::safe_fs::check_owned_regular(&f.metadata()?).map_err(|r| r.io())?;
         f.write_all(text.as_bytes())?;
@@ -121,7 +116,6 @@ mod tests {
 
     #[test]
     fn writes_are_appended_privately_and_read_back() {
-        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let progress = dir.path().join("portal-a.toml");
         assert_eq!(
@@ -131,7 +125,7 @@ mod tests {
         let j = Journal::new(&progress);
         j.append(&written("create_service_principal")).unwrap();
         j.append(&written("add_secret")).unwrap();
-        let mode = std::fs::metadata(&j.path).unwrap().permissions().mode();
+        let mode = crate::platform::testing::mode(&j.path);
         assert_eq!(mode & 0o777, 0o600);
         let (lines, bad) = read(&progress).unwrap();
         assert_eq!(bad, 0);
@@ -143,7 +137,7 @@ mod tests {
         let other = dir.path().join("elsewhere");
         std::fs::write(&other, "").unwrap();
         std::fs::remove_file(&j.path).unwrap();
-        std::os::unix::fs::symlink(&other, &j.path).unwrap();
+        crate::platform::testing::symlink(&other, &j.path);
         assert!(j.append(&written("x")).is_err());
         assert_eq!(std::fs::read_to_string(&other).unwrap(), "");
     }

@@ -5,7 +5,6 @@
 //! a link and checked on the open descriptor, is ever offered.
 
 use std::io::{Read, Write};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -41,9 +40,10 @@ pub fn pending(path: &Path) -> Vec<PathBuf> {
 
 /// As `keep_aside` makes them: a regular file of the running user's that only they may read.
 fn ours(meta: &std::fs::Metadata) -> bool {
+    let facts = crate::platform::facts(meta);
     crate::io::safe_fs::check_owned_regular(meta).is_ok()
-        && meta.permissions().mode() & 0o077 == 0
-        && meta.nlink() == 1
+        && facts.mode.is_none_or(|m| m & 0o077 == 0)
+        && facts.links == 1
 }
 
 /// A file `import` kept aside: ours (checked on the open descriptor, never through a link),
@@ -61,7 +61,6 @@ pub fn read_kept(path: &Path) -> Option<Map<String, Value>> {
 
 /// Keep what was read in a new file beside the progress file: created exclusively, 0600.
 pub fn keep_aside(path: &Path, obj: &Map<String, Value>) -> std::io::Result<PathBuf> {
-    use std::os::unix::fs::OpenOptionsExt;
     let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
     let name = path
         .file_name()
@@ -73,12 +72,7 @@ pub fn keep_aside(path: &Path, obj: &Map<String, Value>) -> std::io::Result<Path
             "{name}.import-{stamp}-{}-{n}.json",
             std::process::id()
         ));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&aside)
-        {
+        match crate::io::safe_fs::create_new(&aside) {
             Ok(mut f) => {
                 f.write_all(text.as_bytes())?;
                 f.sync_all()?;
@@ -94,7 +88,6 @@ pub fn keep_aside(path: &Path, obj: &Map<String, Value>) -> std::io::Result<Path
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
 
     fn obj() -> Map<String, Value> {
         let v = serde_json::json!({"appId": "0b1c2d3e-1111-2222-3333-444455556666"});
@@ -111,10 +104,10 @@ mod tests {
         // Readable by others: not as keep_aside makes them.
         let loose = progress.with_file_name("progress.toml.import-1-1-0.json");
         std::fs::write(&loose, serde_json::to_string(&obj()).unwrap()).unwrap();
-        std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644)).unwrap();
+        crate::platform::set_mode(&loose, 0o644).unwrap();
         // A link to a file of ours, and a second name (hard link) of one.
         let link = progress.with_file_name("progress.toml.import-2-1-0.json");
-        std::os::unix::fs::symlink(&ours, &link).unwrap();
+        crate::platform::testing::symlink(&ours, &link);
         let hard = progress.with_file_name("progress.toml.import-3-1-0.json");
         std::fs::hard_link(&ours, &hard).unwrap();
         assert!(read_kept(&loose).is_none());
@@ -130,19 +123,19 @@ mod tests {
     #[test]
     fn another_users_file_is_never_offered() {
         // SAFETY: geteuid has no preconditions.
-        if unsafe { libc::geteuid() } != 0 {
+        if crate::platform::euid() != 0 {
             let why = "not root: cannot make a file of another user";
             assert!(std::env::var_os("AZREG_REQUIRE_ROOT").is_none(), "{why}");
             eprintln!("SKIPPED: {why}");
             return;
         }
         let dir = tempfile::tempdir().unwrap();
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o1777)).unwrap();
+        crate::platform::set_mode(dir.path(), 0o1777).unwrap();
         let progress = dir.path().join("progress.toml");
         let planted = progress.with_file_name("progress.toml.import-1-1-0.json");
         std::fs::write(&planted, serde_json::to_string(&obj()).unwrap()).unwrap();
-        std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o600)).unwrap();
-        std::os::unix::fs::chown(&planted, Some(65534), Some(65534)).unwrap();
+        crate::platform::set_mode(&planted, 0o600).unwrap();
+        crate::platform::testing::chown(&planted, 65534);
         assert!(pending(&progress).is_empty());
         assert!(read_kept(&planted).is_none());
     }

@@ -4,9 +4,9 @@
 //! belongs to someone else is refused, and anything that is not a regular file (a FIFO, a
 //! device, a directory) is refused without blocking.
 
+use crate::platform;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// The largest progress or procedure file read (they are a few kilobytes).
@@ -55,26 +55,14 @@ impl Refusal {
     }
 }
 
-fn euid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
-}
-
 fn kind_of(meta: &fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
     let t = meta.file_type();
     if t.is_dir() {
         "directory"
-    } else if t.is_fifo() {
-        "FIFO"
-    } else if t.is_char_device() || t.is_block_device() {
-        "device"
-    } else if t.is_socket() {
-        "socket"
     } else if t.is_symlink() {
         "symbolic link"
     } else {
-        "special file"
+        platform::facts(meta).special.unwrap_or("special file")
     }
 }
 
@@ -84,10 +72,10 @@ pub fn check_owned_regular(meta: &fs::Metadata) -> Result<(), Refusal> {
     if !meta.file_type().is_file() {
         return Err(Refusal::NotRegular(kind_of(meta)));
     }
-    if meta.uid() != euid() {
-        return Err(Refusal::OtherOwner(meta.uid()));
+    match platform::facts(meta).owner {
+        Some(uid) if uid != platform::euid() => Err(Refusal::OtherOwner(uid)),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// The directory a file of ours lives in: others may write there only when it is sticky (like
@@ -96,8 +84,11 @@ pub fn check_dir(dir: &Path) -> Result<(), Refusal> {
     let Ok(meta) = fs::metadata(dir) else {
         return Ok(()); // made later, privately
     };
-    let mode = meta.permissions().mode();
-    if mode & 0o022 != 0 && mode & 0o1000 == 0 && meta.uid() != euid() {
+    let facts = platform::facts(&meta);
+    let (Some(mode), Some(owner)) = (facts.mode, facts.owner) else {
+        return Ok(()); // no mode bits here: the OS's own access rules apply
+    };
+    if mode & 0o022 != 0 && mode & 0o1000 == 0 && owner != platform::euid() {
         return Err(Refusal::SharedDir);
     }
     if mode & 0o002 != 0 && mode & 0o1000 == 0 {
@@ -126,14 +117,10 @@ pub fn resolve(path: &Path) -> PathBuf {
 /// Open an existing file for reading without following a link and without blocking on a FIFO;
 /// it must be a regular file of ours. `Ok(None)` when there is none.
 pub fn open_existing(path: &Path) -> io::Result<Option<File>> {
-    let file = match OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-    {
+    let file = match platform::no_follow(OpenOptions::new().read(true), true).open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+        Err(e) if platform::is_link_refused(&e) => {
             return Err(Refusal::NotRegular("symbolic link").io());
         }
         Err(e) => return Err(e),
@@ -158,12 +145,7 @@ pub fn read_bounded(path: &Path) -> io::Result<Option<String>> {
 /// Create a new file, never through an existing path: `O_CREAT | O_EXCL | O_NOFOLLOW`, mode
 /// 0600 from the start.
 pub fn create_new(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .mode(0o600)
-        .open(path)
+    platform::no_follow(OpenOptions::new().write(true).create_new(true), false).open(path)
 }
 
 /// `<name>.<suffix>-<UTC timestamp>[-n]` beside `path` that does not exist yet, created by
@@ -205,7 +187,7 @@ pub fn move_aside(path: &Path, suffix: &str) -> io::Result<PathBuf> {
     check_owned_regular(&meta).map_err(Refusal::io)?;
     let (target, ()) = new_sibling(path, suffix, |t| fs::hard_link(path, t))?;
     fs::remove_file(path)?;
-    fs::set_permissions(&target, fs::Permissions::from_mode(0o600))?;
+    platform::set_mode(&target, 0o600)?;
     Ok(target)
 }
 
@@ -233,9 +215,7 @@ mod tests {
     fn links_fifos_and_devices_are_refused_without_blocking() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("fifo");
-        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-        // SAFETY: a valid C string and mode.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        crate::platform::testing::mkfifo(&fifo);
         let e = read_bounded(&fifo).unwrap_err();
         assert!(e.to_string().contains("FIFO"), "{e}");
         let e = read_bounded(Path::new("/dev/zero")).unwrap_err();
@@ -243,7 +223,7 @@ mod tests {
         let e = read_bounded(dir.path()).unwrap_err();
         assert!(e.to_string().contains("directory"), "{e}");
         let link = dir.path().join("link");
-        std::os::unix::fs::symlink("/etc/hostname", &link).unwrap();
+        crate::platform::testing::symlink("/etc/hostname", &link);
         let e = read_bounded(&link).unwrap_err();
         assert!(e.to_string().contains("symbolic link"), "{e}");
         assert_eq!(read_bounded(&dir.path().join("none")).unwrap(), None);
@@ -254,11 +234,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("p.toml");
         std::fs::write(&f, "x").unwrap();
-        if euid() != 0 {
+        if crate::platform::euid() != 0 {
             eprintln!("SKIPPED part: only root can give a file to another user here");
             return;
         }
-        std::os::unix::fs::chown(&f, Some(65534), None).unwrap();
+        crate::platform::testing::chown(&f, 65534);
         let e = read_bounded(&f).unwrap_err();
         assert!(e.to_string().contains("another user (uid 65534)"), "{e}");
     }
@@ -282,11 +262,14 @@ mod tests {
         let victim = dir.path().join("victim");
         std::fs::write(&victim, "keep").unwrap();
         let planted = dir.path().join("x.bak");
-        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        crate::platform::testing::symlink(&victim, &planted);
         assert!(create_new(&planted).is_err());
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
-        let f = create_new(&dir.path().join("fresh")).unwrap();
-        assert_eq!(f.metadata().unwrap().permissions().mode() & 0o777, 0o600);
+        create_new(&dir.path().join("fresh")).unwrap();
+        assert_eq!(
+            crate::platform::testing::mode(&dir.path().join("fresh")),
+            0o600
+        );
     }
 
     #[test]
@@ -296,12 +279,9 @@ mod tests {
         let mut names = Vec::new();
         for _ in 0..3 {
             std::fs::write(&p, "x").unwrap();
-            std::fs::set_permissions(&p, fs::Permissions::from_mode(0o644)).unwrap();
+            crate::platform::set_mode(&p, 0o644).unwrap();
             let t = move_aside(&p, "bad").unwrap();
-            assert_eq!(
-                fs::metadata(&t).unwrap().permissions().mode() & 0o777,
-                0o600
-            );
+            assert_eq!(crate::platform::testing::mode(&t), 0o600);
             names.push(t);
         }
         names.sort();
@@ -315,11 +295,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let open = dir.path().join("open");
         fs::create_dir(&open).unwrap();
-        fs::set_permissions(&open, fs::Permissions::from_mode(0o777)).unwrap();
+        crate::platform::set_mode(&open, 0o777).unwrap();
         assert_eq!(check_dir(&open), Err(Refusal::SharedDir));
-        fs::set_permissions(&open, fs::Permissions::from_mode(0o1777)).unwrap();
+        crate::platform::set_mode(&open, 0o1777).unwrap();
         assert_eq!(check_dir(&open), Ok(()));
-        fs::set_permissions(&open, fs::Permissions::from_mode(0o700)).unwrap();
+        crate::platform::set_mode(&open, 0o700).unwrap();
         assert_eq!(check_dir(&open), Ok(()));
     }
 
@@ -329,7 +309,7 @@ mod tests {
         let real = dir.path().join("real.toml");
         std::fs::write(&real, "x").unwrap();
         let link = dir.path().join("link.toml");
-        std::os::unix::fs::symlink("real.toml", &link).unwrap();
+        crate::platform::testing::symlink("real.toml", &link);
         assert_eq!(resolve(&link), real.canonicalize().unwrap());
         assert_eq!(resolve(&real), real);
     }

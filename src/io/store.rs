@@ -8,8 +8,6 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use std::os::unix::fs::OpenOptionsExt;
-
 use crate::core::procedure::toml_error_parts;
 use crate::core::progress::{Progress, VERSION};
 use crate::io::safe_fs;
@@ -194,7 +192,6 @@ pub fn lock_path(path: &Path) -> PathBuf {
 }
 
 pub fn lock(path: &Path) -> Result<Lock, StoreError> {
-    use std::os::unix::fs::MetadataExt;
     let lp = lock_path(path);
     let name = path.display().to_string();
     let err = |source| StoreError::Lock {
@@ -238,12 +235,11 @@ pub fn lock(path: &Path) -> Result<Lock, StoreError> {
     // Best effort, and only by the holder, into the very file locked (same inode), never
     // through a link: the pid makes a second instance's message helpful.
     let held = file.metadata().map_err(err)?;
-    if let Ok(mut w) = fs::OpenOptions::new()
-        .write(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(&lp)
+    let held = crate::platform::facts(&held).id;
+    if let Ok(mut w) =
+        crate::platform::no_follow(fs::OpenOptions::new().write(true), true).open(&lp)
         && w.metadata()
-            .is_ok_and(|m| m.ino() == held.ino() && m.dev() == held.dev())
+            .is_ok_and(|m| crate::platform::facts(&m).id == held)
     {
         let _ = w.set_len(0);
         let _ = w.write_all(std::process::id().to_string().as_bytes());
@@ -329,16 +325,10 @@ pub fn load_full(path: &Path) -> Result<Option<Loaded>, StoreError> {
         Err(source) => return Err(StoreError::Read { path: name, source }),
     };
     let (progress, migrated_from) = parse_any(&text, &name)?;
-    #[cfg(unix)]
-    let loose_mode = {
-        use std::os::unix::fs::PermissionsExt;
-        fs::metadata(path)
-            .ok()
-            .map(|m| m.permissions().mode())
-            .filter(|m| m & 0o077 != 0)
-    };
-    #[cfg(not(unix))]
-    let loose_mode = None;
+    let loose_mode = fs::metadata(path)
+        .ok()
+        .and_then(|m| crate::platform::facts(&m).mode)
+        .filter(|m| m & 0o077 != 0);
     Ok(Some(Loaded {
         progress,
         migrated_from,
@@ -493,9 +483,7 @@ pub fn save(path: &Path, progress: &Progress, sync: bool) -> io::Result<()> {
 fn create_private_dir(dir: &Path) -> io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
+    crate::platform::private_dir(&mut builder).create(dir)
 }
 
 fn sync_dir(dir: &Path) -> io::Result<()> {
@@ -535,11 +523,10 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn new_files_are_private() {
-        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.toml");
         save(&path, &Progress::new("x"), true).unwrap();
-        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        let mode = crate::platform::testing::mode(&path);
         assert_eq!(mode, 0o600);
     }
 
@@ -620,11 +607,10 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn loose_permissions_are_reported_and_tightened_by_a_save() {
-        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.toml");
         fs::write(&path, "version = 1\n").unwrap();
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        crate::platform::set_mode(&path, 0o644).unwrap();
         let loaded = load_full(&path).unwrap().unwrap();
         assert!(
             loaded
@@ -633,10 +619,7 @@ mod tests {
                 .contains("mode 644")
         );
         save(&path, &loaded.progress, true).unwrap();
-        assert_eq!(
-            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(crate::platform::testing::mode(&path), 0o600);
     }
 
     #[test]

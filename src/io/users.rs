@@ -37,8 +37,7 @@ pub fn others_in(records: &[u8], me: &str) -> Vec<String> {
 
 /// The running user's name, from the password database by uid (not from the environment).
 fn my_name() -> Option<String> {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::geteuid() }.to_string();
+    let uid = crate::platform::euid().to_string();
     let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
     passwd.lines().find_map(|l| {
         let mut f = l.split(':');

@@ -19,7 +19,6 @@ use crossterm::{cursor, execute, queue};
 use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::Instant;
 
 use crate::engine;
@@ -241,10 +240,7 @@ pub fn drawn_area(w: u16, h: u16) -> ratatui::layout::Rect {
 fn suspend(terminal: &mut Term, mouse: bool) -> io::Result<()> {
     restore();
     // Stops the process here; it continues after SIGCONT.
-    // SAFETY: raising a signal at ourselves has no preconditions.
-    unsafe {
-        libc::raise(libc::SIGTSTP);
-    }
+    crate::platform::stop_self();
     take(mouse)?;
     // Not `Terminal::clear`: it asks the terminal for the cursor position, and the answer
     // would race the event reader. A resize to the current size clears and redraws all.
@@ -304,15 +300,9 @@ fn to_msg(ev: Event) -> Option<Msg> {
 }
 
 async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Result<ExitCode> {
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
-    let mut sigint = signal(SignalKind::interrupt())?;
     // Signals that would otherwise end azreg with the terminal left raw, in the alternate
     // screen with mouse reporting on (QUIT would also dump core): save, restore, exit.
-    let mut sigquit = signal(SignalKind::quit())?;
-    let mut sigusr1 = signal(SignalKind::user_defined1())?;
-    let mut sigusr2 = signal(SignalKind::user_defined2())?;
-    let mut sigalrm = signal(SignalKind::alarm())?;
+    let mut endings = crate::platform::Endings::new()?;
     let mut timers: Vec<(Instant, Timer)> = Vec::new();
     let (check_tx, mut check_rx) = mpsc::unbounded_channel();
     // "Let azreg do it": its events, and the saves it waits for (answered after the save).
@@ -363,13 +353,7 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                 engine::Event::Examined(t) => Msg::ApplyExamined(t),
                 engine::Event::Ended(result) => Msg::ApplyEnded(result),
             }),
-            _ = sigterm.recv() => return Ok(finish(session, 128 + 15)),
-            _ = sighup.recv() => return Ok(finish(session, 128 + 1)),
-            _ = sigint.recv() => return Ok(finish(session, 128 + 2)),
-            _ = sigquit.recv() => return Ok(finish(session, 128 + 3)),
-            _ = sigusr1.recv() => return Ok(finish(session, 128 + 10)),
-            _ = sigusr2.recv() => return Ok(finish(session, 128 + 12)),
-            _ = sigalrm.recv() => return Ok(finish(session, 128 + 14)),
+            n = endings.next() => return Ok(finish(session, 128 + n)),
             _ = tokio::time::sleep_until(next_timer.unwrap_or_else(Instant::now)), if next_timer.is_some() => {
                 let now = Instant::now();
                 let due = timers.iter().position(|(at, _)| *at <= now);

@@ -47,7 +47,7 @@ async fn listen() -> Result<(u16, Vec<TcpListener>), SignInError> {
             Ok(v6) => return Ok((port, vec![v4, v6])),
             Err(e)
                 if e.kind() == std::io::ErrorKind::AddrNotAvailable
-                    || e.raw_os_error() == Some(libc::EAFNOSUPPORT) =>
+                    || crate::platform::is_family_unsupported(&e) =>
             {
                 return Ok((port, vec![v4]));
             }

@@ -379,6 +379,18 @@ impl Lazy {
         self.backend.as_deref_mut().expect("set above")
     }
 
+    /// Ask tmux again before a copy: the admin may have fixed `set-clipboard` meanwhile (or
+    /// broken it), and the warning must say what holds now.
+    pub fn recheck_tmux(&mut self) {
+        if self
+            .backend
+            .as_ref()
+            .is_some_and(|b| b.kind() == Kind::Osc52)
+        {
+            self.tmux = tmux_blocks_osc52();
+        }
+    }
+
     /// Whether a backend was ever opened (nothing to clean up otherwise).
     pub fn is_open(&self) -> bool {
         self.backend.is_some()

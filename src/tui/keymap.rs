@@ -31,6 +31,8 @@ pub enum Action {
     Apply,
     /// "Check in Azure": read the registration back and hold it against the record.
     Examine,
+    /// The last messages, whole.
+    Messages,
     /// Suspend to the shell (Ctrl-Z).
     Suspend,
     /// Quitting with unsaved changes: try to save again.
@@ -185,6 +187,7 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Browse, &[ch('A')], A::Apply, L::new("let azreg do it: sign in once, and azreg registers the app through Microsoft Graph and ticks the steps (on Before you start)", "azreg machen lassen: einmal anmelden, und azreg registriert die App über Microsoft Graph und hakt die Schritte ab (auf Bevor Sie beginnen)"), Some(L::new("let azreg do it", "azreg machen lassen"))),
     b(S::Browse, &[ch('D')], A::Examine, L::new("check in Azure: sign in, read the registration back (read rights are enough) and mark the steps Azure confirms or contradicts (on the summary and where the live check runs)", "in Azure prüfen: anmelden, die Registrierung zurücklesen (Leserechte genügen) und die Schritte markieren, die Azure bestätigt oder widerlegt (in der Zusammenfassung und wo die Live-Prüfung läuft)"), Some(L::new("check in Azure", "in Azure prüfen"))),
     b(S::Busy, &[k(C::Esc)], A::Cancel, L::new("cancel the live check, or let azreg do it (what is done stays done; A goes on from there)", "Live-Prüfung abbrechen, oder azreg machen lassen (Erledigtes bleibt erledigt; A macht dort weiter)"), Some(L::new("cancel", "abbrechen"))),
+    b(S::Browse, &[ch('m')], A::Messages, L::new("the last messages, whole (a long one is cut on the status line)", "die letzten Meldungen, ganz (eine lange wird in der Statuszeile gekürzt)"), None),
     b(S::Browse, &[ch('?')], A::Help, L::new("this help", "diese Hilfe"), Some(L::new("help", "Hilfe"))),
     b(S::Browse, &[ch('q')], A::Quit, L::new("quit (progress is already saved)", "beenden (der Fortschritt ist schon gespeichert)"), Some(L::new("quit", "beenden"))),
     b(S::Field, &[k(C::Up), ch('k')], A::Up, L::new("previous field", "vorheriges Feld"), None),

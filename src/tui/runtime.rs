@@ -110,6 +110,12 @@ impl Session {
         text: Secret,
         secret: bool,
     ) -> Result<Copied, crate::io::clipboard::ClipError> {
+        let opened = self.clipboard.is_open();
+        self.clipboard.get();
+        if opened {
+            // Opening asked tmux already; a later copy asks again.
+            self.clipboard.recheck_tmux();
+        }
         let backend = self.clipboard.get();
         backend.set(text.expose(), secret)?;
         let kind = backend.kind();

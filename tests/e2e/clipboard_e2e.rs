@@ -99,6 +99,12 @@ fn tmux_that_would_swallow_the_copy_is_named() {
     pty.send("c");
     pty.wait_for("Not on your clipboard: tmux has set-clipboard external", 5);
     pty.wait_for("set -s set-clipboard on", 5);
+    // The admin fixes tmux while azreg runs: the next copy asks tmux again and arrives.
+    tmux(&["set", "-s", "set-clipboard", "on"]);
+    pty.send("c");
+    pty.wait_for("Copied", 5);
+    let screen = pty.screen();
+    assert!(!screen.contains("Not on your clipboard"), "{screen}");
     pty.send("q");
     pty.wait_exit(10);
     tmux(&["kill-server"]);

@@ -84,3 +84,53 @@ fn summary_en() {
 fn summary_de() {
     insta::assert_snapshot!(screen(Lang::De, "summary", true));
 }
+
+/// The words of a screen: letters only, four or more of them.
+fn words(text: &str) -> std::collections::BTreeSet<String> {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 4)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every screen the snapshots draw (and P3 and step 21), in German: no word that only the
+/// English screen has (names such as Azure or Intrexx are in both).
+#[test]
+fn german_screens_carry_no_english() {
+    let german_texts = [
+        include_str!("../../assets/procedure.de.toml"),
+        include_str!("../../assets/renew.de.toml"),
+    ]
+    .concat();
+    // Key names and the progress file's path are the same in every language.
+    let shared: std::collections::BTreeSet<String> = words(&german_texts)
+        .into_iter()
+        .chain(words("Enter Shift ~/.local/state/azreg/progress.toml"))
+        // The values entered are the admin's, not the interface's.
+        .chain(words(
+            "portal.example.com mycompany 9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff abc8Q~abcdefghijklmnopqrstuvwxyz0123456_",
+        ))
+        .collect();
+    for (current, filled) in [
+        ("before-you-start", false),
+        ("enter-web-uri", true),
+        ("summary", true),
+        ("grant-admin-consent", true),
+        ("copy-secret-value", true),
+    ] {
+        let en = screen(Lang::En, current, filled);
+        let de = screen(Lang::De, current, filled);
+        let english_only: Vec<String> = words(&en)
+            .into_iter()
+            .filter(|w| !shared.contains(w))
+            .collect();
+        let found: Vec<&String> = english_only
+            .iter()
+            .filter(|w| words(&de).contains(*w))
+            .collect();
+        assert!(
+            found.is_empty(),
+            "{current}: English in the German screen: {found:?}\n{de}"
+        );
+    }
+}

@@ -60,6 +60,10 @@ pub struct Step {
     /// A web address the user opens at this step (`o`).
     #[serde(default)]
     pub link: Option<String>,
+    /// A link to hand on (`c` copies it), with `{field}` placeholders filled from the values
+    /// (and `{authority}`, the identity platform): the admin-consent link for an administrator.
+    #[serde(default)]
+    pub share: Option<String>,
     /// The app's page in the portal for this step (`Authentication`, `Credentials`, ...): `o`
     /// opens it by client ID once that is known (`[links] app_page`), else the list of apps.
     #[serde(default)]
@@ -417,6 +421,15 @@ impl Procedure {
                     link: link.clone(),
                 });
             }
+            if let Some(share) = &e.step.share
+                && !share.starts_with("https://")
+                && !share.starts_with("{authority}/")
+            {
+                return Err(Flaw::LinkNotHttpsAt {
+                    step: e.step.id.clone(),
+                    link: share.clone(),
+                });
+            }
             if let Some(page) = &e.step.page
                 && (page.is_empty() || !page.chars().all(|c| c.is_ascii_alphanumeric()))
             {
@@ -537,6 +550,45 @@ impl Procedure {
             (Some(id), Some(t)) => Some(t.replace("{page}", page).replace("{client_id}", id)),
             _ => self.links.app_list.clone(),
         }
+    }
+
+    /// The step's link to hand on, filled with the values; `None` while one it names is missing
+    /// or in error (no half link is handed on).
+    pub fn share_for(
+        &self,
+        entry: usize,
+        values: &crate::core::fields::Values,
+        today: time::Date,
+        authority: &str,
+    ) -> Option<String> {
+        let template = self.entries[entry].step.share.as_deref()?;
+        let ctx = self.context(values, today);
+        let mut out = template.replace("{authority}", authority.trim_end_matches('/'));
+        for f in &self.fields {
+            let key = format!("{{{}}}", f.id);
+            if out.contains(&key) {
+                let a = ctx.assess(f);
+                if a.first_error().is_some() {
+                    return None;
+                }
+                out = out.replace(&key, &ctx.effective(&f.id)?.0);
+            }
+        }
+        Some(out)
+    }
+
+    /// The step's link to hand on as a person reads it before the values are there: each
+    /// placeholder as `<its field's label>`.
+    pub fn share_shown(&self, entry: usize, authority: &str) -> Option<String> {
+        let mut out = self.entries[entry]
+            .step
+            .share
+            .as_deref()?
+            .replace("{authority}", authority.trim_end_matches('/'));
+        for f in &self.fields {
+            out = out.replace(&format!("{{{}}}", f.id), &format!("<{}>", f.label));
+        }
+        Some(out)
     }
 
     /// What validating its fields needs, for these values on this day.

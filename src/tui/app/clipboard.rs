@@ -16,6 +16,25 @@ impl App {
                 secret: false,
             }];
         }
+        if step.share.is_some() {
+            return match self.share_link() {
+                Some(link) => vec![Effect::Copy {
+                    label: tr!(self.lang(), "link", "Link"),
+                    text: link.into(),
+                    secret: false,
+                }],
+                None => {
+                    let at = self.procedure.step_of_field("client_id").to_string();
+                    self.info(tr!(
+                        self.lang(),
+                        "The link is complete once the tenant and client ID are entered (step {at})",
+                        "Der Link ist vollständig, sobald Mandanten- und Client-ID eingetragen sind (Schritt {at})",
+                        at = at,
+                    ));
+                    Vec::new()
+                }
+            };
+        }
         if let Some(spec) = self.focused_field() {
             let id = spec.id.clone();
             return self.copy_field(&id);
@@ -29,6 +48,25 @@ impl App {
             "Dieser Schritt hat nichts zum Kopieren"
         ));
         Vec::new()
+    }
+
+    /// This step's link to hand on, filled with the values (the identity platform the progress
+    /// file names, else Microsoft's).
+    pub fn share_link(&self) -> Option<String> {
+        self.procedure.share_for(
+            self.cursor,
+            &self.progress.values,
+            self.config.today,
+            self.authority(),
+        )
+    }
+
+    /// The identity platform links point at: the progress file's, else Microsoft's.
+    pub fn authority(&self) -> &str {
+        self.progress
+            .authority
+            .as_deref()
+            .unwrap_or(crate::remote::verify::DEFAULT_AUTHORITY)
     }
 
     /// Copy a field's value, unless it is empty or has an error.

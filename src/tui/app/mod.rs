@@ -93,6 +93,10 @@ pub enum Overlay {
     Findings {
         scroll: u16,
     },
+    /// The last messages, whole (`m`).
+    Messages {
+        scroll: u16,
+    },
     /// "Let azreg do it": the plan (`App::plan`), before anything is written.
     Plan {
         scroll: u16,
@@ -128,6 +132,9 @@ pub struct Status {
     pub text: String,
     pub tone: Tone,
 }
+
+/// How many of the last messages `m` shows.
+pub const MAX_MESSAGES: usize = 30;
 
 /// Facts from the environment, read once at start-up.
 #[derive(Debug, Clone)]
@@ -215,6 +222,8 @@ pub struct App {
     pub plan: Option<Box<crate::core::plan::Plan>>,
     /// "Check in Azure": what the last read found.
     examined: Option<crate::core::doctor::Examined>,
+    /// The last messages, oldest first (`m` shows them whole).
+    pub messages: Vec<Status>,
 }
 
 /// Shows where the user is, never what they entered (one value is the client secret).
@@ -265,6 +274,7 @@ impl App {
             apply: None,
             plan: None,
             examined: None,
+            messages: Vec::new(),
         };
         if !app.config.store_secret {
             app.info(tr!(
@@ -390,6 +400,7 @@ impl App {
             Action::CopyMain => {
                 step.main.as_deref().is_some_and(has_value)
                     || step.link.is_some()
+                    || step.share.is_some()
                     || step.lists.iter().any(|id| has_value(id))
             }
             Action::CopyField => self.focused_field().is_some_and(|f| has_value(&f.id)),
@@ -401,6 +412,7 @@ impl App {
                     && !self.apply.as_ref().is_some_and(|a| a.running)
             }
             Action::Examine => step.verify && !self.apply.as_ref().is_some_and(|a| a.running),
+            Action::Messages => !self.messages.is_empty(),
             Action::Reveal => self
                 .focus_items()
                 .iter()
@@ -644,6 +656,10 @@ impl App {
             (Action::Verify, _) => self.start_verify(),
             (Action::Apply, _) => self.offer_apply(),
             (Action::Examine, _) => self.offer_examine(),
+            (Action::Messages, _) => {
+                self.overlay = Overlay::Messages { scroll: 0 };
+                Vec::new()
+            }
             (Action::Cancel, _) => {
                 if matches!(self.check, Check::Running { .. }) {
                     self.check = Check::Idle;
@@ -681,10 +697,18 @@ impl App {
     }
 
     pub(super) fn set_status(&mut self, text: impl Into<String>, tone: Tone) {
-        self.status = Some(Status {
+        let status = Status {
             text: text.into(),
             tone,
-        });
+        };
+        // Every message stays reachable (`m`), whole, however long it was.
+        if self.messages.last() != Some(&status) {
+            self.messages.push(status.clone());
+            if self.messages.len() > MAX_MESSAGES {
+                self.messages.remove(0);
+            }
+        }
+        self.status = Some(status);
     }
     pub(super) fn info(&mut self, text: impl Into<String>) {
         self.set_status(text, Tone::Info);

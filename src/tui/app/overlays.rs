@@ -197,6 +197,18 @@ impl App {
                     self.start_apply(selected)
                 }
             }
+            (Overlay::Messages { scroll }, Action::Down) => {
+                *scroll = scroll.saturating_add(1);
+                Vec::new()
+            }
+            (Overlay::Messages { scroll }, Action::Up) => {
+                *scroll = scroll.saturating_sub(1);
+                Vec::new()
+            }
+            (Overlay::Messages { .. }, Action::Commit) => {
+                self.overlay = Overlay::None;
+                Vec::new()
+            }
             (Overlay::Findings { scroll }, Action::Down) => {
                 *scroll = scroll.saturating_add(1);
                 Vec::new()

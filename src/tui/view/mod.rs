@@ -8,7 +8,7 @@ mod header;
 mod help;
 mod overlay;
 mod status;
-mod step;
+pub(crate) mod step;
 mod summary;
 pub mod theme;
 
@@ -60,6 +60,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             examine,
         } => overlay::sign_in(frame, area, app, (*selected, *examine), host, &theme),
         Overlay::Findings { scroll } => overlay::findings(frame, area, app, *scroll, &theme),
+        Overlay::Messages { scroll } => overlay::messages(frame, area, app, *scroll, &theme),
         Overlay::Pick { field, selected } => {
             overlay::pick(frame, area, app, field, *selected, &theme)
         }
@@ -115,7 +116,12 @@ pub fn truncate(s: &str, width: usize) -> String {
 /// Wrap to `width` columns (long words such as URLs are broken), each line indented.
 pub fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
     let width = width.saturating_sub(indent.width()).max(1);
-    textwrap::wrap(text, textwrap::Options::new(width).break_words(true))
+    // Never at a hyphen: URLs, GUIDs and commands copied off the screen must stay whole (a
+    // word longer than the line is still broken, at the edge).
+    let options = textwrap::Options::new(width)
+        .break_words(true)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::wrap(text, options)
         .into_iter()
         .map(|l| format!("{indent}{l}"))
         .collect()

@@ -17,6 +17,8 @@ use crate::tui::layout::{centered, list_offset};
 
 fn popup(frame: &mut Frame, area: Rect, w: u16, h: u16, title: String, theme: &Theme) -> Rect {
     let rect = centered(area, w, h);
+    // A title wider than the popup ends in "…", never mid-word without a mark.
+    let title = truncate(&title, rect.width.saturating_sub(2) as usize);
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.border(true))
@@ -488,6 +490,57 @@ pub fn findings(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &T
         {
             let pad = if i == 0 { "" } else { "  " };
             lines.push(Line::styled(format!("{pad}{part}"), style));
+        }
+    }
+    let keys = L::new(
+        "Esc/Enter close    ↑/↓ scroll",
+        "Esc/Enter schließen    ↑/↓ blättern",
+    )
+    .get(lang);
+    let body = inner.height.saturating_sub(2) as usize;
+    let max = lines.len().saturating_sub(body);
+    let top = (scroll as usize).min(max);
+    let mut shown: Vec<Line> = lines.into_iter().skip(top).take(body).collect();
+    while shown.len() < body {
+        shown.push(Line::default());
+    }
+    shown.push(Line::default());
+    let more = if top < max { "  ▼" } else { "" };
+    shown.push(Line::styled(
+        truncate(&format!("{keys}{more}"), width),
+        theme.title(),
+    ));
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+/// The last messages, newest first, each whole.
+pub fn messages(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme) {
+    use crate::tui::app::Tone;
+    let lang = app.lang();
+    let w = area.width.saturating_sub(4).min(100);
+    let h = area.height.saturating_sub(2);
+    let title = L::new(
+        " The last messages, newest first ",
+        " Die letzten Meldungen, neueste zuerst ",
+    )
+    .get(lang);
+    let inner = popup(frame, area, w, h, title.into(), theme);
+    let width = inner.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for m in app.messages.iter().rev() {
+        let style = match m.tone {
+            Tone::Info => theme.plain(),
+            Tone::Success => theme.ok(),
+            Tone::Warning => theme.warning(),
+            Tone::Error => theme.error(),
+        };
+        let text = clean_for_display(&m.text).into_owned();
+        for (i, part) in crate::tui::view::wrap(&text, width.saturating_sub(2), "")
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if i == 0 { "• " } else { "  " };
+            lines.push(Line::styled(format!("{lead}{part}"), style));
         }
     }
     let keys = L::new(

@@ -41,9 +41,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // A message longer than a row keeps its whole advice: it takes the hint row too, until the
     // next message (the keys are in the help, ?).
     if text.width() > width && app.clear_left.is_none() {
-        let lines: Vec<Line> = super::wrap(text.trim_start(), width, " ")
+        let mut wrapped = super::wrap(text.trim_start(), width, " ");
+        let rows = area.height as usize;
+        if wrapped.len() > rows {
+            // Longer still: the rest is one key away, whole.
+            wrapped.truncate(rows);
+            let more = crate::i18n::L::new(" … m: whole", " … m: ganz").get(app.lang());
+            if let Some(last) = wrapped.last_mut() {
+                let keep = width.saturating_sub(more.width());
+                *last = format!("{}{more}", truncate_plain(last, keep));
+            }
+        }
+        let lines: Vec<Line> = wrapped
             .into_iter()
-            .take(area.height as usize)
             .map(|l| Line::styled(l, style))
             .collect();
         frame.render_widget(Paragraph::new(lines), area);
@@ -118,6 +128,21 @@ fn truncate_left(s: &str, width: usize) -> String {
     }
 }
 
+/// The first `width` columns of `s`, without a mark.
+fn truncate_plain(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +158,34 @@ mod tests {
                 .ends_with("progress.toml")
         );
         assert_eq!(truncate_left("/a/b", 10), "/a/b");
+    }
+
+    use ratatui::{Terminal, backend::TestBackend};
+
+    #[test]
+    fn a_message_longer_than_two_rows_says_m_shows_it_whole() {
+        let p = std::rc::Rc::new(crate::core::procedure::Procedure::embedded().unwrap());
+        let progress = crate::core::progress::Progress::new(&p.id);
+        let config = crate::tui::app::Config::headless(time::macros::date!(2026 - 11 - 30));
+        let mut app = App::new(p, progress, config, (80, 24));
+        let long = "tmux has set-clipboard external, so the copy stops there: add `set -s set-clipboard on` to ~/.tmux.conf and run `tmux source-file ~/.tmux.conf`; then copy again, and the value arrives where you paste it".to_string();
+        app.messages.clear();
+        app.status = Some(crate::tui::app::Status {
+            text: long,
+            tone: Tone::Warning,
+        });
+        let mut t = Terminal::new(TestBackend::new(80, 2)).unwrap();
+        t.draw(|f| draw(f, f.area(), &app, &Theme::new(true)))
+            .unwrap();
+        let rows: Vec<String> = (0..2)
+            .map(|y| {
+                (0..80)
+                    .map(|x| t.backend().buffer()[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect();
+        assert!(rows[1].trim_end().ends_with("… m: whole"), "{rows:?}");
+        // Never split at a hyphen: `set-clipboard` stays whole on its row.
+        assert!(!rows[0].trim_end().ends_with("set-"), "{rows:?}");
     }
 }

@@ -15,7 +15,7 @@ use crate::tui::layout;
 
 /// Draws the step pane; returns how far its text can scroll, for `update` to clamp with.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> u16 {
-    let block = pane_block(app, theme);
+    let block = pane_block(app, area.width, theme);
     let inner = pad(block.inner(area));
     frame.render_widget(block, area);
     let width = inner.width as usize;
@@ -54,10 +54,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> u16 {
     g.max_scroll
 }
 
-fn pane_block<'a>(app: &App, theme: &Theme) -> Block<'a> {
+fn pane_block<'a>(app: &App, width: u16, theme: &Theme) -> Block<'a> {
+    let title = super::truncate(&pane_title(app), width as usize);
     Block::new()
         .borders(Borders::NONE)
-        .title(Line::styled(pane_title(app), theme.accent()))
+        .title(Line::styled(title, theme.accent()))
 }
 
 fn pad(r: Rect) -> Rect {
@@ -246,6 +247,42 @@ pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
     }
     if step.link.is_some() {
         let hint = L::new("(o opens it in the browser)", "(o öffnet ihn im Browser)");
+        out.push(Line::styled(hint.get(lang), theme.dim()));
+    }
+    if step.share.is_some() {
+        out.push(Line::default());
+        let shown = app.share_link().unwrap_or_else(|| {
+            app.procedure
+                .share_shown(app.cursor, app.authority())
+                .unwrap_or_default()
+        });
+        let text = format!(
+            "{}{}",
+            L::new(
+                "Link for your administrator: ",
+                "Link für Ihren Administrator: "
+            )
+            .get(lang),
+            clean_for_display(&shown)
+        );
+        for (i, l) in wrap(&text, width, "").into_iter().enumerate() {
+            out.push(Line::styled(
+                l,
+                if i == 0 {
+                    theme.title()
+                } else {
+                    theme.accent()
+                },
+            ));
+        }
+        let hint = if app.share_link().is_some() {
+            L::new("(c copies it)", "(c kopiert ihn)")
+        } else {
+            L::new(
+                "(complete once the tenant and client ID are entered)",
+                "(vollständig, sobald Mandanten- und Client-ID eingetragen sind)",
+            )
+        };
         out.push(Line::styled(hint.get(lang), theme.dim()));
     }
     if step.verify {

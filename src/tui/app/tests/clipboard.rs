@@ -189,3 +189,43 @@ fn no_countdown_when_disabled_or_overwritten_or_osc52() {
     assert!(fx.is_empty());
     assert!(a.status.as_ref().unwrap().text.contains("cannot clear"));
 }
+
+#[test]
+fn c_at_p3_copies_the_admin_consent_link_with_the_known_ids() {
+    let mut a = app();
+    go_to(&mut a, "grant-admin-consent");
+    assert!(a.acts(Action::CopyMain));
+    assert!(ch(&mut a, 'c').is_empty(), "no half link is copied");
+    assert!(
+        a.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("step 23")),
+        "{:?}",
+        a.status
+    );
+    let shown = crate::tui::view::step::text_lines(&a, 200, &crate::tui::view::Theme::new(true))
+        .iter()
+        .map(|l| l.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        shown.contains("https://login.microsoftonline.com/<Directory (tenant) ID>/adminconsent"),
+        "{shown}"
+    );
+    a.progress.values.insert(
+        "tenant_id".into(),
+        "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff".into(),
+    );
+    a.progress.values.insert(
+        "client_id".into(),
+        "0b1c2d3e-1111-2222-3333-444455556666".into(),
+    );
+    let effects = ch(&mut a, 'c');
+    let Some(Effect::Copy { text, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        text.expose(),
+        "https://login.microsoftonline.com/9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff/adminconsent?client_id=0b1c2d3e-1111-2222-3333-444455556666"
+    );
+}

@@ -659,3 +659,22 @@ fn an_expiring_secret_is_named_at_start() {
         s.text
     );
 }
+
+#[test]
+fn every_message_stays_reachable_whole_with_m() {
+    let mut a = app();
+    let long = "x ".repeat(200);
+    a.error(long.clone());
+    a.info("short");
+    assert!(a.acts(Action::Messages));
+    ch(&mut a, 'm');
+    assert_eq!(a.overlay, Overlay::Messages { scroll: 0 });
+    assert_eq!(a.messages.len(), 2);
+    assert_eq!(a.messages[0].text, long, "kept whole");
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.overlay, Overlay::None);
+    for i in 0..100 {
+        a.info(format!("m{i}"));
+    }
+    assert_eq!(a.messages.len(), MAX_MESSAGES, "bounded");
+}

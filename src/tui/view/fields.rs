@@ -158,7 +158,8 @@ pub fn describe(spec: &FieldSpec, value: &str, app: &App) -> String {
 
 /// What may be shown of a value: a secret as its first 3 characters and dots.
 pub fn display_value(spec: &FieldSpec, value: &str, revealed: bool) -> String {
-    let value = clean_for_display(value);
+    // A choice by its label in the interface's language, never its stored value.
+    let value = clean_for_display(spec.shown(value));
     if spec.is_secret() && !revealed {
         mask(&value)
     } else {

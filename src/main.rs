@@ -369,6 +369,7 @@ fn walk(args: &WalkArgs, env: Env, settings: &commands::config::Effective) -> Ou
             app,
             &path,
             opened.backup_pending,
+            clipboard,
             &mut std::io::stdin().lock(),
             &mut std::io::stdout().lock(),
         )

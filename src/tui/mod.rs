@@ -2,6 +2,7 @@
 //! (`layout`), drawing (`view`) and the event loop that performs effects (`runtime`).
 
 pub mod app;
+pub mod jobs;
 pub mod keymap;
 pub mod layout;
 pub mod msg;

@@ -26,7 +26,7 @@ use crate::io::clipboard::{self, Handover};
 use crate::io::store;
 use crate::remote::verify;
 use crate::secret::Secret;
-use crate::tui::app::{App, Copied, Effect, Msg, News, Timer};
+use crate::tui::app::{App, Copied, Effect, Msg, Timer};
 use crate::tui::msg::Failed;
 use crate::tui::view;
 use tokio::sync::mpsc;
@@ -343,22 +343,7 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                 None => return Ok(0),
             },
             Some(results) = check_rx.recv() => Some(Msg::Verified(results)),
-            Some(event) = apply_rx.recv() => Some(match event {
-                engine::Event::Save(progress, ack) => {
-                    acks.push(ack);
-                    Msg::Applied(progress)
-                }
-                engine::Event::Said(line) => Msg::ApplyNews(News::Said(line)),
-                engine::Event::Link(link, failed) => Msg::ApplyNews(News::Link(link, failed)),
-                engine::Event::Code(code) => Msg::ApplyNews(News::Code(code)),
-                engine::Event::Plan(plan, ack) => {
-                    plan_ack = Some(ack);
-                    Msg::ApplyPlan(plan)
-                }
-                engine::Event::Verified(results) => Msg::ApplyVerified(results),
-                engine::Event::Examined(t) => Msg::ApplyExamined(t),
-                engine::Event::Ended(result) => Msg::ApplyEnded(result),
-            }),
+            Some(event) = apply_rx.recv() => Some(crate::tui::jobs::to_msg(event, &mut acks, &mut plan_ack)),
             n = endings.next() => return Ok(finish(session, 128 + n)),
             _ = tokio::time::sleep_until(next_timer.unwrap_or_else(Instant::now)), if next_timer.is_some() => {
                 let now = Instant::now();
@@ -439,32 +424,15 @@ async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Resul
                         }
                     }
                     Effect::OpenUrl(url) => queue.push(Msg::Opened(open_url(&url))),
-                    Effect::Apply(_) | Effect::Examine(_) => {
-                        let app = &session.app;
-                        let make = match effect {
-                            Effect::Examine(_) => engine::Job::examine,
-                            _ => engine::Job::new,
-                        };
-                        let (Effect::Apply(login) | Effect::Examine(login)) = effect else {
-                            unreachable!("matched above")
-                        };
-                        let started = make(
-                            &app.procedure,
-                            &app.progress,
-                            app.config.today,
+                    Effect::Apply(login) | Effect::Examine(login) => {
+                        let examine = matches!(effect, Effect::Examine(_));
+                        let started = crate::tui::jobs::start(
+                            &session.app,
+                            examine,
                             login,
-                            app.config.graph.as_deref(),
-                            crate::io::clock::now,
-                        )
-                        .and_then(|job| {
-                            // Each write of the run goes into the journal beside the file.
-                            let journal = crate::io::journal::Journal::new(&session.path);
-                            let journal: engine::Journal = Box::new(move |w| {
-                                let _ = journal.append(w);
-                            });
-                            engine::start(job, journal, apply_tx.clone())
-                                .map_err(|e| engine::JobError::System(e.to_string()))
-                        });
+                            &session.path,
+                            apply_tx.clone(),
+                        );
                         match started {
                             Ok(cancel) => apply_cancel = Some(cancel),
                             Err(e) => queue.push(Msg::ApplyEnded(Err(e))),
@@ -498,7 +466,7 @@ fn finish(session: &mut Session, code: ExitCode) -> ExitCode {
 
 /// Open a link in the user's browser: `$BROWSER`, WSL and macOS included (webbrowser); only
 /// http(s) addresses, and the browser's own output kept off the screen.
-fn open_url(url: &str) -> Result<String, Failed> {
+pub(crate) fn open_url(url: &str) -> Result<String, Failed> {
     let options = {
         let mut o = webbrowser::BrowserOptions::new();
         o.with_suppress_output(true);

@@ -66,3 +66,123 @@ fn plain_mode_choices_by_number_in_german() {
     let saved = std::fs::read_to_string(&file).unwrap();
     assert!(saved.contains("account_type = \"AzureADMyOrg\""), "{saved}");
 }
+
+/// Plain mode does what the full screen does: copy (OSC 52 here), let azreg do it through
+/// Graph with the plan printed and asked about, and the live check (asked first when the file
+/// names another identity platform).
+#[test]
+fn plain_mode_copies_applies_and_checks_live() {
+    use crate::common::graph::{Options, StandIn};
+    let s = StandIn::start(Options {
+        device_pending_polls: 1,
+        ..Options::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    let text = crate::common::graph::APPLY_PROGRESS.replacen(
+        "\n[values]",
+        &format!(
+            "authority = \"{}\"\ncurrent = \"before-you-start\"\n\n[values]",
+            s.login_url()
+        ),
+        1,
+    );
+    std::fs::write(&file, text).unwrap();
+    let graph = s.graph_url();
+    let mut pty = Pty::spawn(
+        &[
+            "--file",
+            arg(&file),
+            "--plain",
+            "--graph",
+            &graph,
+            "--clipboard",
+            "osc52",
+        ],
+        &[
+            ("SSL_CERT_FILE", Some(arg(&s.ca_file))),
+            (
+                "AZREG_RETRY_FIRST_MS",
+                Some(crate::common::graph::FAST_RETRY_MS),
+            ),
+            ("TMUX", None),
+        ],
+        120,
+        40,
+    );
+    pty.wait_for("Before you start", 10);
+    pty.send("apply\r");
+    pty.wait_for("Sign in how?", 5);
+    pty.send("2\r");
+    pty.wait_for("enter the code STAND", 20);
+    pty.wait_for("Do this plan? [y/N]", 30);
+    assert!(
+        s.writes().is_empty(),
+        "written before yes: {}",
+        s.log_text()
+    );
+    let plan = pty.screen();
+    assert!(plan.contains("create the app registration"), "{plan}");
+    // The file names the stand-in as identity platform: the plan marks where the secret goes.
+    pty.send("y\r");
+    pty.wait_for("Live check passed", 60);
+    assert_eq!(s.apps().len(), 1, "{}", s.dump());
+    // On to the secret's step: copy it (OSC 52), then the next command clears it.
+    pty.send("list\r");
+    pty.wait_for("[x] 21", 5);
+    pty.send("quit\r");
+    assert_eq!(pty.wait_exit(10), 0);
+    let saved: toml::Table = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(saved["values"]["client_id"].as_str().is_some(), "{saved:?}");
+
+    // A second session at step 21: copy the secret, then any command clears it.
+    let at = |step: &str| {
+        let text: String = std::fs::read_to_string(&file)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                if l.starts_with("current = ") {
+                    format!("current = \"{step}\"\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        std::fs::write(&file, text).unwrap();
+    };
+    at("copy-secret-value");
+    let mut pty = Pty::spawn(
+        &["--file", arg(&file), "--plain", "--clipboard", "osc52"],
+        &[("TMUX", None)],
+        120,
+        40,
+    );
+    pty.wait_for("Step 21 of 23", 10);
+    pty.send("copy\r");
+    // OSC 52 cannot be read back, so azreg says it cannot clear it (the system clipboard is
+    // cleared at the next command).
+    pty.wait_for("azreg cannot clear it there", 5);
+    pty.send("quit\r");
+    assert_eq!(pty.wait_exit(10), 0);
+    let raw = String::from_utf8_lossy(&pty.raw()).into_owned();
+    assert!(raw.contains("\x1b]52;c;"), "the copy went out as OSC 52");
+
+    // The live check on the summary: the file names the stand-in, so plain mode asks first.
+    at("summary");
+    let mut pty = Pty::spawn(
+        &["--file", arg(&file), "--plain"],
+        &[("SSL_CERT_FILE", Some(arg(&s.ca_file)))],
+        120,
+        40,
+    );
+    pty.wait_for("Summary", 10);
+    pty.send("check\r");
+    pty.wait_for(
+        "for the live check? It is not Microsoft's sign-in service. [y/N]",
+        5,
+    );
+    pty.send("y\r");
+    pty.wait_for("Live check passed", 30);
+    pty.send("quit\r");
+    assert_eq!(pty.wait_exit(10), 0);
+}

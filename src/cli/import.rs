@@ -292,7 +292,7 @@ mod script_output {
             "password": "new8Q~abcdefghijklmnopqrstuvwxyz0123456_",
             "tenant": "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff",
             "secretKeyId": "AAAAAAAA-1111-2222-3333-444455556666",
-            "secretEndDateTime": "2028-11-26T00:00:00Z", "renewal": true,
+            "secretEndDateTime": "2028-11-26T23:59:59Z", "renewal": true,
             "azreg": "script az renew"}"#;
         let (r, out) = capture(|o| super::run(&env, &mut json.as_bytes(), o));
         assert_eq!(r, Ok(0), "{out}");

@@ -148,3 +148,36 @@ fn copy_code(
     eprintln!("{said}");
     Some(clip)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Exit 5 when the identity platform cannot be reached, as for every command.
+    #[test]
+    fn an_unreachable_sign_in_exits_5_and_a_refused_one_7() {
+        let gone = crate::remote::http::HttpError::Timeout {
+            host: "login.microsoftonline.com".into(),
+        };
+        assert_eq!(
+            login_failure(
+                LoginError::SignIn(SignInError::Http(gone.clone())),
+                Lang::En
+            )
+            .code,
+            crate::cli::exit::UNREACHABLE
+        );
+        assert_eq!(
+            login_failure(LoginError::Http(gone), Lang::En).code,
+            crate::cli::exit::UNREACHABLE
+        );
+        assert_eq!(
+            login_failure(LoginError::SignIn(SignInError::Declined), Lang::En).code,
+            crate::cli::exit::APPLY_STOPPED
+        );
+        assert_eq!(
+            login_failure(LoginError::BadClientId, Lang::En).code,
+            EXIT_USAGE
+        );
+    }
+}

@@ -162,12 +162,12 @@ pub fn take_import(
     // A renewal keeps the old expiry in the history and records the new one (dates only).
     let renewal = obj.get("renewal") == Some(&Value::Bool(true));
     let expiry_field = procedure.expiry_field().map(|f| f.id.clone());
+    // The last day it works: one ending at midnight stopped the day before.
     let new_end = obj
         .get("secretEndDateTime")
         .and_then(Value::as_str)
-        .and_then(|s| s.get(..10))
-        .filter(|d| fields::parse_date(d).is_some())
-        .map(str::to_string);
+        .and_then(fields::last_day_of_end)
+        .map(fields::format_date);
     if renewal && let (Some(field), Some(end)) = (&expiry_field, &new_end) {
         super::record_renewal(progress, field, end, (today, now, "import"));
         values.insert(field.clone(), end.clone());

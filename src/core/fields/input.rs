@@ -129,3 +129,26 @@ pub fn days_as_date(value: &str, today: Date) -> Option<String> {
 pub fn preset_date(today: Date, days: u32) -> Date {
     today.saturating_add(Duration::days(i64::from(days)))
 }
+
+#[cfg(test)]
+mod expiry_day_tests {
+    use super::*;
+
+    /// One definition of a secret's last day: what azreg sends (the end of the day) reads back
+    /// as that day; an end at midnight (the portal's, or another tool's) as the day before.
+    #[test]
+    fn a_secrets_last_day_is_the_day_it_still_works() {
+        let day = parse_date("2027-05-25").unwrap();
+        assert_eq!(last_day_of_end("2027-05-25T23:59:59Z"), Some(day));
+        assert_eq!(
+            last_day_of_end("2027-05-26T00:00:00Z"),
+            Some(day),
+            "stopped at midnight"
+        );
+        assert_eq!(last_day_of_end("2027-05-25T10:30:00.1234567Z"), Some(day));
+        assert_eq!(last_day_of_end("not a date"), None);
+        assert_eq!(days_as_date("180", day).as_deref(), Some("2027-11-21"));
+        assert_eq!(days_as_date("0", day), None);
+        assert_eq!(days_as_date("2027-05-25", day), None);
+    }
+}

@@ -23,27 +23,7 @@ fn progress_file(s: &StandIn) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn walkthrough(s: &StandIn, file: &Path) -> Pty {
-    let graph = s.graph_url();
-    Pty::spawn(
-        &[
-            "--file",
-            crate::common::arg(file),
-            "--graph",
-            &graph,
-            "--clipboard",
-            "osc52",
-        ],
-        &[
-            ("SSL_CERT_FILE", Some(crate::common::arg(&s.ca_file))),
-            (
-                "AZREG_RETRY_FIRST_MS",
-                Some(crate::common::graph::FAST_RETRY_MS),
-            ),
-            ("TMUX", None),
-        ],
-        100,
-        32,
-    )
+    crate::common::walkthrough(s, file, &[])
 }
 
 /// `A`, then the device code: without a display, as over SSH, the sign-in offered first.

@@ -455,6 +455,23 @@ fn doctor_without_a_recorded_app_says_how_to_name_one_before_signing_in() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
+/// A registration in use at the stand-in, recorded in `p.toml` in a directory of its own: the
+/// directory, the client ID and the secret.
+fn registration_in_use(s: &StandIn) -> (tempfile::TempDir, String, String) {
+    let (client_id, secret) = s.seed_registration(&[WEB], &[SPA], true, "2099-01-01T00:00:00Z");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.toml"),
+        format!(
+            "{}client_id = \"{client_id}\"\ntenant_id = \"{}\"\nclient_secret = \"{secret}\"\n",
+            crate::common::graph::APPLY_PROGRESS,
+            s.opts.tenant
+        ),
+    )
+    .unwrap();
+    (dir, client_id, secret)
+}
+
 /// The journal's lines beside the progress file.
 fn journal(file: &Path) -> Vec<serde_json::Value> {
     let path = file.with_file_name(format!(
@@ -473,18 +490,8 @@ fn secrets_are_listed_removed_after_the_plan_and_the_recorded_one_kept_while_alo
     let Some(az) = az_cli() else { return };
     let s = StandIn::start(Options::default());
     let cli = Az::new(&az, &s);
-    let (client_id, secret) = s.seed_registration(&[WEB], &[SPA], true, "2099-01-01T00:00:00Z");
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, client_id, secret) = registration_in_use(&s);
     let file = dir.path().join("p.toml");
-    std::fs::write(
-        &file,
-        format!(
-            "{}client_id = \"{client_id}\"\ntenant_id = \"{}\"\nclient_secret = \"{secret}\"\n",
-            crate::common::graph::APPLY_PROGRESS,
-            s.opts.tenant
-        ),
-    )
-    .unwrap();
     // A second secret made by hand, as an admin testing something would.
     let added = az_json(
         &az,
@@ -574,18 +581,8 @@ fn delete_asks_for_the_display_name_journals_and_keeps_the_ids_in_the_history() 
     let Some(az) = az_cli() else { return };
     let s = StandIn::start(Options::default());
     let cli = Az::new(&az, &s);
-    let (client_id, secret) = s.seed_registration(&[WEB], &[SPA], true, "2099-01-01T00:00:00Z");
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, client_id, _) = registration_in_use(&s);
     let file = dir.path().join("p.toml");
-    std::fs::write(
-        &file,
-        format!(
-            "{}client_id = \"{client_id}\"\ntenant_id = \"{}\"\nclient_secret = \"{secret}\"\n",
-            crate::common::graph::APPLY_PROGRESS,
-            s.opts.tenant
-        ),
-    )
-    .unwrap();
     let o = azreg(&cli, &s, &file, &["delete"], None);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("--confirm-name"), "{}", text(&o));
@@ -654,27 +651,7 @@ fn check_in_azure_in_the_walkthrough_marks_what_azure_confirms_and_contradicts()
         ),
     )
     .unwrap();
-    let graph = s.graph_url();
-    let mut pty = crate::common::Pty::spawn(
-        &[
-            "--file",
-            crate::common::arg(&file),
-            "--graph",
-            &graph,
-            "--clipboard",
-            "osc52",
-        ],
-        &[
-            ("SSL_CERT_FILE", Some(crate::common::arg(&s.ca_file))),
-            (
-                "AZREG_RETRY_FIRST_MS",
-                Some(crate::common::graph::FAST_RETRY_MS),
-            ),
-            ("TMUX", None),
-        ],
-        100,
-        32,
-    );
+    let mut pty = crate::common::walkthrough(&s, &file, &[]);
     pty.wait_for("Two ways from here", 10);
     pty.send("G");
     pty.wait_for("Summary", 5);

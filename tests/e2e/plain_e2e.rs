@@ -88,28 +88,7 @@ fn plain_mode_copies_applies_and_checks_live() {
         1,
     );
     std::fs::write(&file, text).unwrap();
-    let graph = s.graph_url();
-    let mut pty = Pty::spawn(
-        &[
-            "--file",
-            arg(&file),
-            "--plain",
-            "--graph",
-            &graph,
-            "--clipboard",
-            "osc52",
-        ],
-        &[
-            ("SSL_CERT_FILE", Some(arg(&s.ca_file))),
-            (
-                "AZREG_RETRY_FIRST_MS",
-                Some(crate::common::graph::FAST_RETRY_MS),
-            ),
-            ("TMUX", None),
-        ],
-        120,
-        40,
-    );
+    let mut pty = crate::common::walkthrough(&s, &file, &["--plain"]);
     pty.wait_for("Before you start", 10);
     pty.send("apply\r");
     pty.wait_for("Sign in how?", 5);

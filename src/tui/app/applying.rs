@@ -137,15 +137,25 @@ impl App {
             ));
             return Vec::new();
         }
-        match self.job(Login::Browser) {
-            Err(e) => self.error(tr!(
-                self.lang(),
-                "Let azreg do it: {e}",
-                "azreg machen lassen: {e}",
-                e = e.message(&self.procedure),
+        let job = self.job(Login::Browser);
+        self.ask_sign_in(job, L::new("Let azreg do it", "azreg machen lassen"), false);
+        Vec::new()
+    }
+
+    /// The question how to sign in for a run that can start, else why not (`what` names it).
+    pub(super) fn ask_sign_in(
+        &mut self,
+        job: Result<Job, crate::engine::JobError>,
+        what: L,
+        examine: bool,
+    ) {
+        match job {
+            Err(e) => self.error(format!(
+                "{}: {}",
+                what.get(self.lang()),
+                e.message(&self.procedure)
             )),
             Ok(job) => {
-                // Without a display (SSH) no browser opens here: the code comes first.
                 self.overlay = Overlay::SignIn {
                     // No display (SSH), or other users who could read the browser's link:
                     // the device code first.
@@ -153,11 +163,10 @@ impl App {
                         !self.config.has_display || !self.config.other_users.is_empty(),
                     ),
                     host: job.sign_in_host(),
-                    examine: false,
+                    examine,
                 };
             }
         }
-        Vec::new()
     }
 
     /// The sign-in was chosen: start.

@@ -34,23 +34,11 @@ impl App {
             self.config.graph.as_deref(),
             || crate::core::progress::EPOCH,
         );
-        match job {
-            Err(e) => self.error(tr!(
-                self.lang(),
-                "Check in Azure: {e}",
-                "In Azure prüfen: {e}",
-                e = e.message(&self.procedure),
-            )),
-            Ok(job) => {
-                self.overlay = Overlay::SignIn {
-                    selected: usize::from(
-                        !self.config.has_display || !self.config.other_users.is_empty(),
-                    ),
-                    host: job.sign_in_host(),
-                    examine: true,
-                };
-            }
-        }
+        self.ask_sign_in(
+            job,
+            crate::i18n::L::new("Check in Azure", "In Azure prüfen"),
+            true,
+        );
         Vec::new()
     }
 

@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -443,20 +444,7 @@ pub fn plan(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme
         "y ausführen    n/Esc nichts schreiben    ↑/↓ blättern",
     )
     .get(lang);
-    let body = inner.height.saturating_sub(2) as usize;
-    let max = lines.len().saturating_sub(body);
-    let top = (scroll as usize).min(max);
-    let mut shown: Vec<Line> = lines.into_iter().skip(top).take(body).collect();
-    while shown.len() < body {
-        shown.push(Line::default());
-    }
-    shown.push(Line::default());
-    let more = if top < max { "  ▼" } else { "" };
-    shown.push(Line::styled(
-        truncate(&format!("{keys}{more}"), width),
-        theme.title(),
-    ));
-    frame.render_widget(Paragraph::new(shown), inner);
+    scrolled(frame, inner, lines, scroll, keys, theme);
 }
 
 /// "Check in Azure": each finding on its line(s), marked and coloured by how much it matters.
@@ -484,33 +472,16 @@ pub fn findings(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &T
             Level::Error => theme.error(),
         };
         let text = clean_for_display(&f.line(lang)).into_owned();
-        for (i, part) in crate::tui::view::wrap(&text, width.saturating_sub(2), "")
-            .into_iter()
-            .enumerate()
-        {
-            let pad = if i == 0 { "" } else { "  " };
-            lines.push(Line::styled(format!("{pad}{part}"), style));
-        }
+        // The mark leads; the lines after it are indented under the text.
+        let (mark, rest) = text.split_once(' ').unwrap_or(("", &text));
+        lines.extend(led(rest, &format!("{mark} "), width, style));
     }
     let keys = L::new(
         "Esc/Enter close    ↑/↓ scroll",
         "Esc/Enter schließen    ↑/↓ blättern",
     )
     .get(lang);
-    let body = inner.height.saturating_sub(2) as usize;
-    let max = lines.len().saturating_sub(body);
-    let top = (scroll as usize).min(max);
-    let mut shown: Vec<Line> = lines.into_iter().skip(top).take(body).collect();
-    while shown.len() < body {
-        shown.push(Line::default());
-    }
-    shown.push(Line::default());
-    let more = if top < max { "  ▼" } else { "" };
-    shown.push(Line::styled(
-        truncate(&format!("{keys}{more}"), width),
-        theme.title(),
-    ));
-    frame.render_widget(Paragraph::new(shown), inner);
+    scrolled(frame, inner, lines, scroll, keys, theme);
 }
 
 /// The last messages, newest first, each whole.
@@ -534,20 +505,26 @@ pub fn messages(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &T
             Tone::Warning => theme.warning(),
             Tone::Error => theme.error(),
         };
-        let text = clean_for_display(&m.text).into_owned();
-        for (i, part) in crate::tui::view::wrap(&text, width.saturating_sub(2), "")
-            .into_iter()
-            .enumerate()
-        {
-            let lead = if i == 0 { "• " } else { "  " };
-            lines.push(Line::styled(format!("{lead}{part}"), style));
-        }
+        lines.extend(led(&clean_for_display(&m.text), "• ", width, style));
     }
     let keys = L::new(
         "Esc/Enter close    ↑/↓ scroll",
         "Esc/Enter schließen    ↑/↓ blättern",
     )
     .get(lang);
+    scrolled(frame, inner, lines, scroll, keys, theme);
+}
+
+/// A popup's lines from `scroll` on, the keys below them (`▼` while more is below).
+fn scrolled(
+    frame: &mut Frame,
+    inner: Rect,
+    lines: Vec<Line<'static>>,
+    scroll: u16,
+    keys: &str,
+    theme: &Theme,
+) {
+    let width = inner.width as usize;
     let body = inner.height.saturating_sub(2) as usize;
     let max = lines.len().saturating_sub(body);
     let top = (scroll as usize).min(max);
@@ -562,4 +539,17 @@ pub fn messages(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &T
         theme.title(),
     ));
     frame.render_widget(Paragraph::new(shown), inner);
+}
+
+/// `text` wrapped to `width`, its first line after `lead`, the others indented as far.
+fn led(text: &str, lead: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+    let pad = " ".repeat(lead.width());
+    crate::tui::view::wrap(text, width.saturating_sub(lead.width()), "")
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let l = if i == 0 { lead } else { pad.as_str() };
+            Line::styled(format!("{l}{part}"), style)
+        })
+        .collect()
 }

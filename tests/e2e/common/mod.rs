@@ -269,3 +269,28 @@ impl ProxyRecorder {
         self.seen.lock().unwrap().clone()
     }
 }
+
+/// The walkthrough on `file` in a pseudo-terminal (100x32) with `extra` arguments, its Graph
+/// the stand-in's, copies as OSC 52, fast retries, outside tmux.
+pub fn walkthrough(s: &graph::StandIn, file: &std::path::Path, extra: &[&str]) -> Pty {
+    let graph = s.graph_url();
+    let mut args = vec![
+        "--file",
+        arg(file),
+        "--graph",
+        &graph,
+        "--clipboard",
+        "osc52",
+    ];
+    args.extend_from_slice(extra);
+    Pty::spawn(
+        &args,
+        &[
+            ("SSL_CERT_FILE", Some(arg(&s.ca_file))),
+            ("AZREG_RETRY_FIRST_MS", Some(graph::FAST_RETRY_MS)),
+            ("TMUX", None),
+        ],
+        100,
+        32,
+    )
+}

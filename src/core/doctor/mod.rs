@@ -1,0 +1,614 @@
+//! `azreg doctor`: the registration as Azure has it, held against what the connector needs and
+//! what the record says. Pure: the reads come in as a [`Tenant`] (the same the plan is made
+//! from), the day as an argument. Each finding names the step where it is fixed by hand and
+//! whether `azreg apply` fixes it.
+
+use serde_json::{Value, json};
+use time::Date;
+
+use crate::core::permissions::Kind;
+use crate::core::plan::{AppState, Cred, Desired, Found, Lookup, Recorded, Tenant, Who};
+use crate::core::procedure::Procedure;
+use crate::i18n::{Lang, Worded};
+use crate::tr;
+
+/// Days before its end from which a secret counts as expiring.
+pub const EXPIRING_DAYS: i64 = 30;
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Azure confirms it.
+    Ok,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn key(self) -> &'static str {
+        match self {
+            Level::Ok => "ok",
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+
+    pub fn mark(self) -> &'static str {
+        match self {
+            Level::Ok => "✓",
+            Level::Info => "·",
+            Level::Warning => "!",
+            Level::Error => "✗",
+        }
+    }
+}
+
+/// What was found, with what it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum What {
+    /// Signed in to another tenant than the recorded one.
+    OtherTenant {
+        recorded: String,
+        signed_in: String,
+    },
+    NoApp {
+        client_id: String,
+    },
+    App {
+        name: String,
+        client_id: String,
+    },
+    Audience {
+        found: String,
+        wanted: String,
+    },
+    UriOk {
+        uri: String,
+        spa: bool,
+    },
+    /// The URI is registered, but under the other platform.
+    UriWrongPlatform {
+        uri: String,
+        spa: bool,
+    },
+    UriMissing {
+        uri: String,
+        spa: bool,
+    },
+    OtherUri {
+        uri: String,
+        platform: &'static str,
+    },
+    NoSp,
+    SpDisabled,
+    SpOk,
+    PermissionMissing {
+        name: String,
+        application: bool,
+    },
+    PermissionsOk {
+        count: usize,
+    },
+    /// Each permission without consent, and whether it is an application permission.
+    ConsentMissing {
+        names: Vec<(String, bool)>,
+    },
+    ConsentOk,
+    /// The recorded secret is on the app: its end as Azure has it.
+    SecretOk {
+        hint: String,
+        end: String,
+        days: i64,
+    },
+    SecretExpiring {
+        hint: String,
+        end: String,
+        days: i64,
+    },
+    SecretExpired {
+        hint: String,
+        end: String,
+    },
+    /// No secret on the app starts like the recorded one.
+    SecretNotOnApp {
+        hint: String,
+    },
+    NoSecretRecorded,
+    ExpiryDiffers {
+        recorded: String,
+        azure: String,
+    },
+    OtherSecret {
+        hint: String,
+        name: String,
+        end: String,
+    },
+    NoOwners,
+    Owners {
+        names: Vec<String>,
+    },
+}
+
+/// One finding: its id for scripts, how much it matters, where it is fixed by hand (a step
+/// label), and whether `azreg apply` fixes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub id: &'static str,
+    pub level: Level,
+    pub step: Option<String>,
+    pub fixable: bool,
+    pub what: What,
+}
+
+/// What doctor read, for the header and the JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Examined {
+    pub who: Who,
+    pub findings: Vec<Finding>,
+    /// The secret in use's end as Azure has it (RFC 3339, as read), when found.
+    pub azure_end: Option<String>,
+}
+
+impl Examined {
+    /// The day Azure's end of the secret in use falls on (`YYYY-MM-DD`).
+    pub fn azure_expiry(&self) -> Option<&str> {
+        self.azure_end.as_deref().map(date_of)
+    }
+
+    /// Something is wrong (an error or a warning): exit 1.
+    pub fn wrong(&self) -> bool {
+        self.findings.iter().any(|f| f.level >= Level::Warning)
+    }
+}
+
+fn date_of(rfc3339: &str) -> &str {
+    rfc3339.get(..10).unwrap_or(rfc3339)
+}
+
+/// The last day a secret works (`fields::last_day_of_end`).
+pub fn last_day(end: &str) -> Option<Date> {
+    crate::core::fields::last_day_of_end(end)
+}
+
+/// Hold the tenant's app against the registration the record asks for.
+pub fn examine(
+    p: &Procedure,
+    d: &Desired,
+    r: &Recorded,
+    recorded_expiry: Option<&str>,
+    t: &Tenant,
+    today: Date,
+) -> Examined {
+    let step = |field: &str| p.entry_of_field(field).map(|i| p.label(i).to_string());
+    let mut out = Vec::new();
+    let mut push = |id, level, step: Option<String>, fixable, what| {
+        out.push(Finding {
+            id,
+            level,
+            step,
+            fixable,
+            what,
+        })
+    };
+    if let Some(rec) = &r.tenant_id
+        && !rec.eq_ignore_ascii_case(&t.who.tenant_id)
+    {
+        push(
+            "tenant",
+            Level::Error,
+            step("tenant_id"),
+            false,
+            What::OtherTenant {
+                recorded: rec.clone(),
+                signed_in: t.who.tenant_id.clone(),
+            },
+        );
+    }
+    let a: &AppState = match &t.app {
+        Found::App(a) => a,
+        Found::Missing(l) => {
+            push(
+                "app",
+                Level::Error,
+                step("app_name"),
+                true,
+                What::NoApp {
+                    client_id: match l {
+                        Lookup::ObjectId(x)
+                        | Lookup::ClientId(x)
+                        | Lookup::UniqueName(x)
+                        | Lookup::Adopt(x)
+                        | Lookup::SameName(x) => x.clone(),
+                    },
+                },
+            );
+            return Examined {
+                who: t.who.clone(),
+                findings: out,
+                azure_end: None,
+            };
+        }
+        Found::Fresh { .. } | Found::Pending => {
+            push(
+                "app",
+                Level::Error,
+                step("app_name"),
+                true,
+                What::NoApp {
+                    client_id: String::new(),
+                },
+            );
+            return Examined {
+                who: t.who.clone(),
+                findings: out,
+                azure_end: None,
+            };
+        }
+    };
+    push(
+        "app",
+        Level::Ok,
+        step("app_name"),
+        false,
+        What::App {
+            name: a.display_name.clone(),
+            client_id: a.app_id.clone(),
+        },
+    );
+    if !d.audience.is_empty() && a.audience != d.audience {
+        push(
+            "account_type",
+            Level::Error,
+            step("account_type"),
+            true,
+            What::Audience {
+                found: a.audience.clone(),
+                wanted: d.audience.clone(),
+            },
+        );
+    }
+    // The redirect URIs, each on its own platform: one under the other is the slip of the
+    // portal steps that the live check cannot see.
+    for (uri, spa, field) in [
+        (&d.web, false, "web_redirect_uri"),
+        (&d.spa, true, "spa_redirect_uri"),
+    ] {
+        if uri.is_empty() {
+            continue;
+        }
+        let (own, other) = if spa {
+            (&a.spa, &a.web)
+        } else {
+            (&a.web, &a.spa)
+        };
+        let id = if spa { "spa_uri" } else { "web_uri" };
+        let (level, what) = if own.contains(uri) {
+            (
+                Level::Ok,
+                What::UriOk {
+                    uri: uri.clone(),
+                    spa,
+                },
+            )
+        } else if other.contains(uri) {
+            (
+                Level::Error,
+                What::UriWrongPlatform {
+                    uri: uri.clone(),
+                    spa,
+                },
+            )
+        } else {
+            (
+                Level::Error,
+                What::UriMissing {
+                    uri: uri.clone(),
+                    spa,
+                },
+            )
+        };
+        let fixable = level != Level::Ok;
+        push(id, level, step(field), fixable, what);
+    }
+    for (list, platform) in [
+        (&a.web, "web"),
+        (&a.spa, "spa"),
+        (&a.public_client, "public_client"),
+    ] {
+        for uri in list.iter().filter(|u| **u != d.web && **u != d.spa) {
+            push(
+                "other_uri",
+                Level::Info,
+                None,
+                false,
+                What::OtherUri {
+                    uri: uri.clone(),
+                    platform,
+                },
+            );
+        }
+    }
+    match &t.sp {
+        None => push("service_principal", Level::Error, None, true, What::NoSp),
+        Some((_, false)) => push(
+            "service_principal",
+            Level::Error,
+            None,
+            false,
+            What::SpDisabled,
+        ),
+        Some((_, true)) => push("service_principal", Level::Ok, None, false, What::SpOk),
+    }
+    let perm_step = step(crate::core::report::PERMISSIONS_FIELD);
+    let missing: Vec<_> = d
+        .permissions
+        .iter()
+        .filter(|p| {
+            !a.graph_access
+                .iter()
+                .any(|x| x.id == p.id && x.kind == p.kind)
+        })
+        .collect();
+    for m in &missing {
+        push(
+            "permission",
+            Level::Error,
+            perm_step.clone(),
+            true,
+            What::PermissionMissing {
+                name: m.name.to_string(),
+                application: m.kind == Kind::Application,
+            },
+        );
+    }
+    if missing.is_empty() && !d.permissions.is_empty() {
+        push(
+            "permission",
+            Level::Ok,
+            perm_step,
+            false,
+            What::PermissionsOk {
+                count: d.permissions.len(),
+            },
+        );
+    }
+    if d.consent && t.sp.is_some() {
+        let scopes: &[String] = t.grant.as_ref().map(|(_, s)| s.as_slice()).unwrap_or(&[]);
+        let unconsented: Vec<(String, bool)> = d
+            .permissions
+            .iter()
+            .filter(|p| match p.kind {
+                Kind::Delegated => !scopes.iter().any(|s| s == p.name),
+                Kind::Application => !t.roles.iter().any(|r| r == p.id),
+            })
+            .map(|p| (p.name.to_string(), p.kind == Kind::Application))
+            .collect();
+        let consent_step = step(crate::core::report::CONSENT_FIELD);
+        if unconsented.is_empty() {
+            push("consent", Level::Ok, consent_step, false, What::ConsentOk);
+        } else {
+            push(
+                "consent",
+                Level::Error,
+                consent_step,
+                true,
+                What::ConsentMissing { names: unconsented },
+            );
+        }
+    }
+    // The secret in use: by the key azreg recorded, else by the first three characters Graph
+    // keeps of every secret (the latest-ending of several).
+    let hint = r.secret_hint.as_deref();
+    let in_use: Option<&Cred> = crate::core::plan::secret_in_use(a, r);
+    let mut azure_end = None;
+    match (hint, in_use) {
+        (None, _) => push(
+            "secret",
+            Level::Warning,
+            step("client_secret"),
+            false,
+            What::NoSecretRecorded,
+        ),
+        (Some(h), None) => push(
+            "secret",
+            Level::Error,
+            step("secret_description"),
+            true,
+            What::SecretNotOnApp {
+                hint: h.to_string(),
+            },
+        ),
+        (Some(_), Some(c)) => {
+            let end = date_of(&c.end).to_string();
+            let days = last_day(&c.end).map_or(0, |l| (l - today).whole_days());
+            let what_ok = || What::SecretOk {
+                hint: c.hint.clone(),
+                end: end.clone(),
+                days,
+            };
+            if days < 0 {
+                push(
+                    "secret",
+                    Level::Error,
+                    step("secret_description"),
+                    true,
+                    What::SecretExpired {
+                        hint: c.hint.clone(),
+                        end: end.clone(),
+                    },
+                );
+            } else if days <= EXPIRING_DAYS {
+                push(
+                    "secret",
+                    Level::Warning,
+                    step("secret_description"),
+                    true,
+                    What::SecretExpiring {
+                        hint: c.hint.clone(),
+                        end: end.clone(),
+                        days,
+                    },
+                );
+            } else {
+                push("secret", Level::Ok, step("client_secret"), false, what_ok());
+            }
+            if let Some(rec) = recorded_expiry.filter(|r| !r.is_empty())
+                && last_day(&c.end)
+                    .map(crate::core::fields::format_date)
+                    .as_deref()
+                    != Some(rec)
+                && rec != end
+            {
+                push(
+                    "secret_expiry",
+                    Level::Warning,
+                    step("secret_expiry"),
+                    false,
+                    What::ExpiryDiffers {
+                        recorded: rec.to_string(),
+                        azure: end.clone(),
+                    },
+                );
+            }
+            azure_end = Some(c.end.clone());
+        }
+    }
+    for c in a
+        .creds
+        .iter()
+        .filter(|c| Some(c.key_id.as_str()) != in_use.map(|u| u.key_id.as_str()))
+    {
+        push(
+            "other_secret",
+            Level::Info,
+            None,
+            false,
+            What::OtherSecret {
+                hint: c.hint.clone(),
+                name: c.display_name.clone(),
+                end: date_of(&c.end).to_string(),
+            },
+        );
+    }
+    if a.owners.is_empty() {
+        push("owners", Level::Warning, None, false, What::NoOwners);
+    } else {
+        push(
+            "owners",
+            Level::Ok,
+            None,
+            false,
+            What::Owners {
+                names: a.owners.clone(),
+            },
+        );
+    }
+    Examined {
+        who: t.who.clone(),
+        findings: out,
+        azure_end,
+    }
+}
+
+impl Finding {
+    /// One line: the mark, the message, where it is fixed.
+    pub fn line(&self, lang: Lang) -> String {
+        let mut s = format!("{} {}", self.level.mark(), self.what.message(lang));
+        if self.level >= Level::Warning {
+            let fix = match (&self.step, self.fixable) {
+                (Some(n), true) => tr!(
+                    lang,
+                    " (step {n}; azreg apply fixes it)",
+                    " (Schritt {n}; azreg apply behebt es)",
+                    n = n,
+                ),
+                (Some(n), false) => tr!(lang, " (step {n})", " (Schritt {n})", n = n),
+                (None, true) => tr!(lang, " (azreg apply fixes it)", " (azreg apply behebt es)"),
+                (None, false) => String::new(),
+            };
+            s.push_str(&fix);
+        }
+        s
+    }
+
+    pub fn to_json(&self, lang: Lang) -> Value {
+        json!({
+            "id": self.id,
+            "severity": self.level.key(),
+            "step": self.step,
+            "message": self.what.message(lang),
+            "fixable": self.fixable,
+        })
+    }
+}
+
+impl Examined {
+    /// `azreg doctor --json`.
+    pub fn to_json(&self, lang: Lang, recorded_expiry: Option<&str>) -> Value {
+        json!({
+            "schema": "azreg.doctor",
+            "version": 1,
+            "signed_in": {
+                "account": self.who.account,
+                "tenant_id": self.who.tenant_id,
+                "tenant_name": self.who.tenant_name,
+            },
+            "ok": !self.wrong(),
+            "secret_expiry": {"recorded": recorded_expiry, "azure": self.azure_expiry()},
+            "findings": self.findings.iter().map(|f| f.to_json(lang)).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The findings as text, worst first within their order, each on a line.
+    pub fn text(&self, lang: Lang) -> String {
+        let who = self.who.account.as_deref().unwrap_or("?");
+        let tenant = match &self.who.tenant_name {
+            Some(n) => format!("{n} ({})", self.who.tenant_id),
+            None => self.who.tenant_id.clone(),
+        };
+        let mut s = tr!(
+            lang,
+            "Signed in as {who} to {tenant}.\n",
+            "Angemeldet als {who} bei {tenant}.\n",
+            who = who,
+            tenant = tenant,
+        );
+        for f in &self.findings {
+            s.push_str(&f.line(lang));
+            s.push('\n');
+        }
+        let (errors, warnings) = (
+            self.findings
+                .iter()
+                .filter(|f| f.level == Level::Error)
+                .count(),
+            self.findings
+                .iter()
+                .filter(|f| f.level == Level::Warning)
+                .count(),
+        );
+        s.push_str(&if errors + warnings == 0 {
+            tr!(
+                lang,
+                "Nothing is wrong: the registration is what the connector needs.\n",
+                "Alles in Ordnung: die Registrierung ist so, wie der Connector sie braucht.\n"
+            )
+        } else {
+            tr!(
+                lang,
+                "{e}, {w}.\n",
+                "{e}, {w}.\n",
+                e = crate::i18n::nouns::ERRORS.count(lang, errors as i64),
+                w = crate::i18n::nouns::WARNINGS.count(lang, warnings as i64),
+            )
+        });
+        s
+    }
+}
+
+mod words;
+
+#[cfg(test)]
+mod tests;

@@ -33,8 +33,30 @@ pub struct Facts {
     pub special: Option<&'static str>,
 }
 
+/// The fallback is compiled and tried here too, so a Windows build starts from code that builds.
+#[cfg(all(test, unix))]
+#[path = "other.rs"]
+#[allow(dead_code)]
+mod fallback;
+
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn the_fallback_builds_and_checks_nothing_it_cannot() {
+        use super::fallback;
+        let meta = std::fs::metadata(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let facts = fallback::facts(&meta);
+        assert_eq!((facts.owner, facts.mode, facts.id), (None, None, None));
+        assert!(!fallback::is_link_refused(&std::io::Error::other("x")));
+        let mut o = std::fs::OpenOptions::new();
+        fallback::no_follow(&mut o, true);
+        let mut b = std::fs::DirBuilder::new();
+        fallback::private_dir(&mut b);
+        fallback::no_core_dumps();
+        assert!(fallback::Endings::new().is_ok());
+    }
+
     /// Every unix-only API stays in this module: a Windows build has one file to write.
     #[test]
     fn unix_only_apis_are_used_only_in_the_platform_module() {

@@ -24,12 +24,14 @@ mod worded_tests;
 pub(crate) mod test_env {
     use std::ffi::OsString;
 
-    pub fn env_of(
-        vars: &'static [(&'static str, &'static str)],
-    ) -> impl Fn(&str) -> Option<OsString> {
+    pub fn env_of(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> + use<> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |name| {
             vars.iter()
-                .find(|(k, _)| *k == name)
+                .find(|(k, _)| k == name)
                 .map(|(_, v)| OsString::from(v))
         }
     }

@@ -124,16 +124,12 @@ pub fn resolve(
     } else {
         (Mode::Auto, Source::Default)
     };
-    let color_env = [
-        ("NO_COLOR", env("NO_COLOR").is_some_and(|v| !v.is_empty())),
-        ("CLICOLOR", env("CLICOLOR").is_some_and(|v| v == "0")),
-        ("TERM", env("TERM").is_some_and(|v| v == "dumb")),
-    ]
-    .into_iter()
-    .find(|(_, off)| *off);
-    let color = match (flags.color.and_then(ColorChoice::forced), color_env) {
+    let color = match (
+        flags.color.and_then(ColorChoice::forced),
+        settings::colour_off_by(env),
+    ) {
         (Some(on), _) => (on, Source::Flag("--color")),
-        (None, Some((var, _))) => (false, Source::Env(var)),
+        (None, Some(var)) => (false, Source::Env(var)),
         (None, None) => match s.color.as_deref() {
             Some(c) => {
                 let choice = ColorChoice::from_str(c, true)
@@ -223,12 +219,7 @@ pub fn run(e: &Effective, json: bool, out: &mut dyn Write) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env_of(
-        pairs: &'static [(&'static str, &'static str)],
-    ) -> impl Fn(&str) -> Option<std::ffi::OsString> {
-        move |n| pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| v.into())
-    }
+    use crate::test_env::env_of;
 
     #[test]
     fn flags_win_then_the_environment_then_the_file_then_the_os() {
@@ -239,35 +230,40 @@ mod tests {
             "language = \"de\"\nclipboard = \"osc52\"\ncolor = \"never\"\nmouse = false\n",
         )
         .unwrap();
-        let file_s: &'static str = Box::leak(file.display().to_string().into_boxed_str());
-        let pairs: &'static [(&str, &str)] =
-            Box::leak(vec![("AZREG_CONFIG", file_s)].into_boxed_slice());
-        let e = resolve(Flags::default(), &env_of(pairs), &|| Some("en-US".into())).unwrap();
+        let file_s = file.display().to_string();
+        let pairs = [("AZREG_CONFIG", file_s.as_str())];
+        let e = resolve(Flags::default(), &env_of(&pairs), &|| Some("en-US".into())).unwrap();
         assert_eq!(e.lang, (Lang::De, Source::File));
         assert_eq!(e.clipboard, (Mode::Osc52, Source::File));
         assert_eq!(e.color, (false, Source::File));
         assert_eq!(e.mouse, (false, Source::File));
-        let pairs2: &'static [(&str, &str)] = Box::leak(
-            vec![
-                ("AZREG_CONFIG", file_s),
-                ("LANG", "en_GB.UTF-8"),
-                ("NO_COLOR", "1"),
-            ]
-            .into_boxed_slice(),
-        );
+        let pairs2 = [
+            ("AZREG_CONFIG", file_s.as_str()),
+            ("LANG", "en_GB.UTF-8"),
+            ("NO_COLOR", "1"),
+        ];
         let flags = Flags {
             clipboard: Some(Mode::Off),
             no_mouse: true,
             ..Flags::default()
         };
-        let e = resolve(flags, &env_of(pairs2), &|| None).unwrap();
+        let e = resolve(flags, &env_of(&pairs2), &|| None).unwrap();
         assert_eq!(e.lang, (Lang::En, Source::Env("LANG")));
         assert_eq!(e.clipboard, (Mode::Off, Source::Flag("--clipboard")));
         assert_eq!(e.color, (false, Source::Env("NO_COLOR")));
         assert_eq!(e.mouse, (false, Source::Flag("--no-mouse")));
+        // --color always or never wins over the environment.
+        for (choice, on) in [(ColorChoice::Always, true), (ColorChoice::Never, false)] {
+            let flags = Flags {
+                color: Some(choice),
+                ..Flags::default()
+            };
+            let e = resolve(flags, &env_of(&pairs2), &|| None).unwrap();
+            assert_eq!(e.color, (on, Source::Flag("--color")));
+        }
         // No locale variable and no file setting: the operating system's (Windows sets no LANG).
-        let none: &'static [(&str, &str)] = &[("AZREG_CONFIG", "/nonexistent/azreg.toml")];
-        let e = resolve(Flags::default(), &env_of(none), &|| Some("de-DE".into())).unwrap();
+        let none = [("AZREG_CONFIG", "/nonexistent/azreg.toml")];
+        let e = resolve(Flags::default(), &env_of(&none), &|| Some("de-DE".into())).unwrap();
         assert_eq!(e.lang, (Lang::De, Source::Os));
         let mut out = Vec::new();
         run(&e, false, &mut out).unwrap();
@@ -280,10 +276,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("config.toml");
         std::fs::write(&file, "clipboard = \"xclip\"\n").unwrap();
-        let file_s: &'static str = Box::leak(file.display().to_string().into_boxed_str());
-        let pairs: &'static [(&str, &str)] =
-            Box::leak(vec![("AZREG_CONFIG", file_s)].into_boxed_slice());
-        let f = resolve(Flags::default(), &env_of(pairs), &|| None).unwrap_err();
+        let file_s = file.display().to_string();
+        let pairs = [("AZREG_CONFIG", file_s.as_str())];
+        let f = resolve(Flags::default(), &env_of(&pairs), &|| None).unwrap_err();
         assert_eq!(f.code, EXIT_USAGE);
         assert!(
             f.message

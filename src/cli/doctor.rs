@@ -27,6 +27,20 @@ pub struct Read {
     pub named: bool,
 }
 
+impl Read {
+    /// The expiry typed at step 19, when the app read is the recorded one.
+    fn recorded_expiry(&self) -> Option<&str> {
+        (!self.named)
+            .then(|| {
+                self.progress
+                    .values
+                    .get("secret_expiry")
+                    .map(String::as_str)
+            })
+            .flatten()
+    }
+}
+
 /// `--client-id`, checked: a GUID, lower case.
 fn client_id_arg(client_id: Option<&str>, lang: Lang) -> Result<Option<String>, Failure> {
     match client_id.map(str::trim) {
@@ -114,16 +128,11 @@ pub fn examine(env: &Env, read: &Read) -> Examined {
     } else {
         read.recorded.clone()
     };
-    let expiry = read
-        .progress
-        .values
-        .get("secret_expiry")
-        .map(String::as_str);
     doctor::examine(
         &env.procedure,
         &desired,
         &recorded,
-        expiry.filter(|_| !read.named),
+        read.recorded_expiry(),
         &read.tenant,
         env.today,
     )
@@ -173,16 +182,11 @@ pub fn run(
     {
         remember(env, end);
     }
-    let expiry = read
-        .progress
-        .values
-        .get("secret_expiry")
-        .map(String::as_str);
     if json {
         write!(
             out,
             "{}",
-            crate::cli::json_text(examined.to_json(lang, expiry.filter(|_| !read.named)))
+            crate::cli::json_text(examined.to_json(lang, read.recorded_expiry()))
         )
         .map_err(io)?;
     } else {

@@ -29,6 +29,18 @@ pub fn path(env: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf>
     directories::ProjectDirs::from("", "", "azreg").map(|d| d.config_dir().join("config.toml"))
 }
 
+/// The environment variable that turns colour off, if one does: `NO_COLOR` (any value),
+/// `CLICOLOR=0` or `TERM=dumb` (the conventions of no-color.org and of `ls`).
+pub fn colour_off_by(env: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> Option<&'static str> {
+    [
+        ("NO_COLOR", env("NO_COLOR").is_some_and(|v| !v.is_empty())),
+        ("CLICOLOR", env("CLICOLOR").is_some_and(|v| v == "0")),
+        ("TERM", env("TERM").is_some_and(|v| v == "dumb")),
+    ]
+    .into_iter()
+    .find_map(|(var, off)| off.then_some(var))
+}
+
 /// The settings file's problem, with its path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadSettings {
@@ -65,6 +77,22 @@ mod tests {
         std::fs::write(&p, "colour = \"never\"\n").unwrap();
         let e = load(&p).unwrap_err();
         assert!(e.why.contains("colour"), "{e:?}");
+    }
+
+    #[test]
+    fn colour_is_turned_off_by_the_environments_conventions() {
+        use crate::test_env::env_of;
+        assert_eq!(colour_off_by(&env_of(&[])), None);
+        assert_eq!(
+            colour_off_by(&env_of(&[("NO_COLOR", "1")])),
+            Some("NO_COLOR")
+        );
+        assert_eq!(
+            colour_off_by(&env_of(&[("CLICOLOR", "0")])),
+            Some("CLICOLOR")
+        );
+        assert_eq!(colour_off_by(&env_of(&[("CLICOLOR", "1")])), None);
+        assert_eq!(colour_off_by(&env_of(&[("TERM", "dumb")])), Some("TERM"));
     }
 
     #[test]

@@ -13,7 +13,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_azreg");
 const WEB: &str = "https://portal.example.com/oauth2/token/ms365-mycompany";
 const SPA: &str = "https://portal.example.com/oauth2callback.html";
 const USER_READ: &str = "e1fe6dd8-ba31-4d61-89e7-88639da4683d";
-const CHAT_READ_ALL: &str = "6b7d71aa-70aa-4810-a8d9-5d9fb2830017";
 
 fn text(o: &Output) -> String {
     format!(
@@ -331,7 +330,6 @@ fn doctor_reads_a_hand_made_registration_names_each_slip_and_apply_fixes_them() 
         t.contains("✓ admin consent is in place for every chosen permission"),
         "{t}"
     );
-    let _ = CHAT_READ_ALL;
 }
 
 #[test]

@@ -398,21 +398,28 @@ impl Drop for Mount {
     }
 }
 
-#[test]
-fn a_full_disk_and_a_read_only_directory_lose_nothing() {
+/// The walkthrough at step 1, its progress file on a 256 KiB tmpfs of its own (`None`, with
+/// the reason printed, where no tmpfs can be mounted).
+fn walking_on_a_small_disk() -> Option<(tempfile::TempDir, Mount, std::path::PathBuf, Pty)> {
     let dir = tempfile::tempdir().unwrap();
     let mnt = dir.path().join("mnt");
-    let Some(mount) = Mount::tmpfs(&mnt, "256k") else {
-        return;
-    };
+    let mount = Mount::tmpfs(&mnt, "256k")?;
     let file = mnt.join("p.toml");
     let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 80, 24);
     pty.wait_for("0/23", 10);
     pty.send("j");
     pty.wait_for("Step 1 of 23", 5);
+    Some((dir, mount, file, pty))
+}
+
+#[test]
+fn a_full_disk_and_a_read_only_directory_lose_nothing() {
+    let Some((_dir, mount, file, mut pty)) = walking_on_a_small_disk() else {
+        return;
+    };
 
     // Disk full: fill the tmpfs to the last byte.
-    let fill = mnt.join("fill");
+    let fill = file.with_file_name("fill");
     let _ = std::fs::write(&fill, vec![0u8; 512 * 1024]);
     pty.send("j");
     pty.wait_for("not saved: No space left on device", 5);
@@ -497,16 +504,9 @@ mod process {
 /// (here the disk is writable again by then), so the last change is not lost.
 #[test]
 fn quitting_saves_the_last_change() {
-    let dir = tempfile::tempdir().unwrap();
-    let mnt = dir.path().join("mnt");
-    let Some(mount) = Mount::tmpfs(&mnt, "256k") else {
+    let Some((_dir, mount, file, mut pty)) = walking_on_a_small_disk() else {
         return;
     };
-    let file = mnt.join("p.toml");
-    let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 80, 24);
-    pty.wait_for("0/23", 10);
-    pty.send("j");
-    pty.wait_for("Step 1 of 23", 5);
     mount.remount("ro");
     pty.send("j");
     pty.wait_for("not saved: Read-only file system", 5);

@@ -514,8 +514,11 @@ pub fn examine(
 
 impl Finding {
     /// One line: the mark, the message, where it is fixed.
+    /// Names, URIs and descriptions in it come from Graph: cleaned for a terminal here, once,
+    /// for every front end.
     pub fn line(&self, lang: Lang) -> String {
-        let mut s = format!("{} {}", self.level.mark(), self.what.message(lang));
+        let what = crate::text::clean_for_display(&self.what.message(lang)).into_owned();
+        let mut s = format!("{} {what}", self.level.mark());
         if self.level >= Level::Warning {
             let fix = match (&self.step, self.fixable) {
                 (Some(n), true) => tr!(
@@ -538,7 +541,7 @@ impl Finding {
             "id": self.id,
             "severity": self.level.key(),
             "step": self.step,
-            "message": self.what.message(lang),
+            "message": crate::text::clean_for_display(&self.what.message(lang)),
             "fixable": self.fixable,
         })
     }
@@ -570,11 +573,12 @@ impl Examined {
         };
         let mut s = tr!(
             lang,
-            "Signed in as {who} to {tenant}.\n",
-            "Angemeldet als {who} bei {tenant}.\n",
+            "Signed in as {who} to {tenant}.",
+            "Angemeldet als {who} bei {tenant}.",
             who = who,
             tenant = tenant,
         );
+        s = crate::text::clean_for_display(&s).into_owned() + "\n";
         for f in &self.findings {
             s.push_str(&f.line(lang));
             s.push('\n');

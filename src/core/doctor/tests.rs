@@ -239,3 +239,17 @@ fn the_json_carries_id_severity_step_message_and_fixable() {
     assert!(f["message"].as_str().unwrap().contains("Dienstprinzipal"));
     assert_eq!(v["secret_expiry"]["azure"], "2099-05-25");
 }
+
+#[test]
+fn what_graph_hands_back_is_cleaned_before_a_terminal_sees_it() {
+    let mut t = complete();
+    app_mut(&mut t)
+        .web
+        .push("https://x.example/\u{1b}]52;c;AAAA\u{7}\u{202e}".into());
+    let text = run(&t, None).text(Lang::En);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
+    assert!(text.contains("https://x.example/"), "{text}");
+}

@@ -120,9 +120,16 @@ impl App {
         out
     }
 
-    /// What Azure says of this entry's result: its worst finding's level.
+    /// What Azure says of this entry's result: its worst finding's level (drawn for every
+    /// checklist row: no list is made).
     pub fn azure_verdict(&self, entry: usize) -> Option<Level> {
-        self.findings_at(entry).first().map(|f| f.level)
+        let label = self.procedure.label(entry);
+        self.examined
+            .iter()
+            .flat_map(|e| e.findings.iter())
+            .filter(|f| f.step.as_deref() == Some(label) && f.level != Level::Info)
+            .map(|f| f.level)
+            .max()
     }
 
     /// The last read, for the view.

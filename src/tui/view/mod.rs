@@ -97,18 +97,24 @@ pub fn truncate(s: &str, width: usize) -> String {
     if s.width() <= width {
         return s.to_string();
     }
+    let mut out = take_columns(s, width.saturating_sub(1));
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// The first `width` columns of `s` (a wide character that does not fit whole is left out).
+pub fn take_columns(s: &str, width: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
     for c in s.chars() {
         let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
+        if used + w > width {
             break;
         }
         used += w;
         out.push(c);
-    }
-    if width > 0 {
-        out.push('…');
     }
     out
 }

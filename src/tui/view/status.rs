@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let more = crate::i18n::L::new(" … m: whole", " … m: ganz").get(app.lang());
             if let Some(last) = wrapped.last_mut() {
                 let keep = width.saturating_sub(more.width());
-                *last = format!("{}{more}", truncate_plain(last, keep));
+                *last = format!("{}{more}", super::take_columns(last, keep));
             }
         }
         let lines: Vec<Line> = wrapped
@@ -126,21 +126,6 @@ fn truncate_left(s: &str, width: usize) -> String {
     } else {
         format!("…{body}")
     }
-}
-
-/// The first `width` columns of `s`, without a mark.
-fn truncate_plain(s: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

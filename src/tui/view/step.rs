@@ -251,7 +251,8 @@ pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
     }
     if step.share.is_some() {
         out.push(Line::default());
-        let shown = app.share_link().unwrap_or_else(|| {
+        let filled = app.share_link();
+        let shown = filled.clone().unwrap_or_else(|| {
             app.procedure
                 .share_shown(app.cursor, app.authority())
                 .unwrap_or_default()
@@ -275,7 +276,7 @@ pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
                 },
             ));
         }
-        let hint = if app.share_link().is_some() {
+        let hint = if filled.is_some() {
             L::new("(c copies it)", "(c kopiert ihn)")
         } else {
             L::new(

@@ -71,17 +71,6 @@ impl Theme {
     }
 }
 
-/// The user's choice and the environment: `--color always|never`, else `NO_COLOR` (any value),
-/// `CLICOLOR=0` or `TERM=dumb` turn colour off.
-pub fn colour_off(choice: Option<bool>, env: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> bool {
-    if let Some(on) = choice {
-        return !on;
-    }
-    env("NO_COLOR").is_some_and(|v| !v.is_empty())
-        || env("CLICOLOR").is_some_and(|v| v == "0")
-        || env("TERM").is_some_and(|v| v == "dumb")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,19 +242,5 @@ mod tests {
             assert_eq!(s.fg, None);
         }
         assert!(t.dim().add_modifier.contains(Modifier::DIM));
-    }
-
-    #[test]
-    fn colour_choice_and_environment() {
-        let env = |vars: &'static [(&'static str, &'static str)]| {
-            move |n: &str| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| v.into())
-        };
-        assert!(!colour_off(None, &env(&[])));
-        assert!(colour_off(None, &env(&[("NO_COLOR", "1")])));
-        assert!(colour_off(None, &env(&[("CLICOLOR", "0")])));
-        assert!(!colour_off(None, &env(&[("CLICOLOR", "1")])));
-        assert!(colour_off(None, &env(&[("TERM", "dumb")])));
-        assert!(!colour_off(Some(true), &env(&[("NO_COLOR", "1")])));
-        assert!(colour_off(Some(false), &env(&[])));
     }
 }

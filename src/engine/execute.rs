@@ -12,8 +12,12 @@ use super::{BadAnswer, Run, Stop, Written};
 use crate::core::plan::{self, Answer, AppRef, Ids, Op, Plan, Seg, SpRef, Write};
 use crate::core::procedure::Procedure;
 use crate::core::progress::Slot;
-use crate::remote::graph::{Graph, GraphError, filter_eq};
+use crate::remote::graph::{
+    AppRoleAssignment, Application, Graph, GraphError, OAuth2PermissionGrant, PasswordCredential,
+    Read, ServicePrincipal, filter_eq, typed,
+};
 use crate::remote::verify::Results;
+use crate::secret::Secret;
 use crate::tr;
 
 /// What a run needs besides the plan.
@@ -54,79 +58,76 @@ enum Settle {
     },
 }
 
+/// What a settling read found: the object, or `None` when it is not (yet) there.
 async fn settled(graph: &Graph, s: &Settle) -> Result<Option<Value>, Stop> {
-    let got = |r: Result<Value, GraphError>| match r {
-        Ok(v) => Ok(Some(v)),
-        Err(GraphError::Unreachable(why)) => Err(Stop::Unreachable(why)),
-        Err(_) => Ok(None),
-    };
+    fn got<T>(r: Result<T, GraphError>) -> Result<Option<T>, Stop> {
+        match r {
+            Ok(v) => Ok(Some(v)),
+            Err(GraphError::Unreachable(why)) => Err(Stop::Unreachable(why)),
+            Err(_) => Ok(None),
+        }
+    }
+    // A settling read looks at the first page only: what a write just made is on it or not
+    // there yet, and the next try of the write settles it again.
+    async fn first<T: serde::de::DeserializeOwned>(
+        graph: &Graph,
+        read: Read,
+        path: &[Seg],
+        filter: Option<&str>,
+    ) -> Result<Vec<T>, GraphError> {
+        let url = graph.first_page(read, path, filter);
+        Ok(graph.page::<T>(read, &url).await?.value)
+    }
     Ok(match s {
         Settle::None => None,
         Settle::Sp(client_id) => got(graph
-            .get(
+            .read::<Value>(
+                Read::ServicePrincipal,
                 &[Seg::Key {
                     set: "servicePrincipals",
                     property: "appId",
                     value: client_id.clone(),
                 }],
-                None,
             )
             .await)?,
         Settle::Grant { sp, graph_sp } => {
-            let query = format!("$filter={}", filter_eq("clientId", sp));
-            got(graph
-                .get(&[Seg::Name("oauth2PermissionGrants")], Some(&query))
-                .await)?
-            .and_then(|list| {
-                list["value"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .find(|g| {
-                        g["resourceId"].as_str() == Some(graph_sp.as_str())
-                            && g["consentType"] == "AllPrincipals"
-                    })
-                    .cloned()
-            })
-        }
-        Settle::Role { sp, role } => got(graph
-            .get(
-                &[
-                    Seg::Name("servicePrincipals"),
-                    Seg::Id(sp.clone()),
-                    Seg::Name("appRoleAssignments"),
-                ],
-                None,
+            let filter = filter_eq("clientId", sp);
+            got(first::<OAuth2PermissionGrant>(
+                graph,
+                Read::Grants,
+                &[Seg::Name("oauth2PermissionGrants")],
+                Some(&filter),
             )
             .await)?
+            .and_then(|list| list.into_iter().find(|g| g.is_tenant_wide_to(graph_sp)))
+            .map(|g| serde_json::json!({"id": g.id, "scope": g.scope}))
+        }
+        Settle::Role { sp, role } => got(first::<AppRoleAssignment>(
+            graph,
+            Read::RoleAssignments,
+            &[
+                Seg::Name("servicePrincipals"),
+                Seg::Id(sp.clone()),
+                Seg::Name("appRoleAssignments"),
+            ],
+            None,
+        )
+        .await)?
         .and_then(|list| {
-            list["value"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|a| {
-                    a["appRoleId"]
-                        .as_str()
-                        .is_some_and(|r| r.eq_ignore_ascii_case(role))
-                })
-                .cloned()
-        }),
+            list.into_iter()
+                .find(|a| a.app_role_id.eq_ignore_ascii_case(role))
+        })
+        .map(|a| serde_json::json!({"id": a.id, "appRoleId": a.app_role_id})),
         Settle::KeyGone { object_id, key } => got(graph
-            .get(
+            .read::<Application>(
+                Read::Application,
                 &[Seg::Name("applications"), Seg::Id(object_id.clone())],
-                None,
             )
             .await)?
         .filter(|app| {
-            !app["passwordCredentials"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|c| {
-                    c["keyId"]
-                        .as_str()
-                        .is_some_and(|k| k.eq_ignore_ascii_case(key))
-                })
+            !app.password_credentials
+                .iter()
+                .any(|c| c.key_id.eq_ignore_ascii_case(key))
         })
         .map(|_| Value::Null),
     })
@@ -166,7 +167,7 @@ async fn send(
         };
         let answer = match &e {
             GraphError::Refused { status, code, .. } => plan::take(op, *status, code),
-            GraphError::Unreachable(_) | GraphError::NotJson { .. } => Answer::Refused,
+            _ => Answer::Refused,
         };
         match answer {
             Answer::Lag | Answer::Exists => {
@@ -301,20 +302,20 @@ pub async fn execute(
                     run.save().await?;
                 }
                 let made = send(graph, run, op, &op.writes(&ids)[0], &Settle::None).await?;
-                let made = if made["id"].is_string() {
-                    made
-                } else {
+                let made: Application = if made.is_null() {
                     // It existed (204): made by a run that was cut off. Read it back.
                     let path = [Seg::Key {
                         set: "applications",
                         property: "uniqueName",
                         value: key.clone(),
                     }];
-                    read::get(graph, run, &path, None, true)
+                    read::get(graph, run, Read::Application, &path, true)
                         .await?
                         .ok_or_else(|| {
                             Stop::BadAnswer(BadAnswer::NotReadBack { key: key.clone() })
                         })?
+                } else {
+                    typed(Read::Written, made).map_err(Stop::Read)?
                 };
                 let a = read::app_state(&made)?;
                 fresh = true;
@@ -350,7 +351,8 @@ pub async fn execute(
                 };
                 let settle = Settle::Sp(client_id.clone());
                 let sp = send(graph, run, op, &op.writes(&ids)[0], &settle).await?;
-                let id = guid(&sp["id"])?;
+                let sp: ServicePrincipal = typed(Read::Written, sp).map_err(Stop::Read)?;
+                let id = guid(&sp.id)?;
                 fresh = true;
                 ids.sp_id = Some(id.clone());
                 run.progress
@@ -394,9 +396,15 @@ pub async fn execute(
                 ids.start = Some(start);
                 ids.marker = Some(marker);
                 let added = send(graph, run, op, &op.writes(&ids)[0], &Settle::None).await?;
-                let value = added["secretText"].as_str().unwrap_or_default();
-                let key = added["keyId"]
-                    .as_str()
+                // A shape that is not a credential is one without a usable value: the same
+                // path as a bad value below (never stored, the credential removed if named).
+                let added: PasswordCredential = typed(Read::Written, added).unwrap_or_default();
+                let value = added
+                    .secret_text
+                    .as_ref()
+                    .map(Secret::expose)
+                    .unwrap_or_default();
+                let key = Some(added.key_id.as_str())
                     .filter(|k| crate::core::fields::is_guid(k))
                     .map(str::to_ascii_lowercase);
                 if !usable_secret(value) {
@@ -467,18 +475,14 @@ pub async fn execute(
                 };
                 let got = send(graph, run, op, &op.writes(&ids)[0], &settle).await?;
                 // A grant that was there after all (409) but lacks scopes: add them to it.
-                let have: Vec<String> = got["scope"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .split_whitespace()
-                    .map(str::to_string)
-                    .collect();
-                if got["id"].is_string() && add.iter().any(|s| !have.contains(s)) {
+                let got: OAuth2PermissionGrant = typed(Read::Written, got).unwrap_or_default();
+                let have = got.scopes();
+                if !got.id.is_empty() && add.iter().any(|s| !have.contains(s)) {
                     let more = Op::GrantScopes {
                         sp: sp.clone(),
                         graph_sp: graph_sp.clone(),
                         add: add.iter().filter(|s| !have.contains(s)).cloned().collect(),
-                        existing: Some((read::grant_id(&got["id"])?, have)),
+                        existing: Some((read::grant_id(&got.id)?, have)),
                     };
                     send(graph, run, &more, &more.writes(&ids)[0], &Settle::None).await?;
                 }

@@ -47,6 +47,7 @@ impl crate::i18n::Samples for JobError {
             account: Some("admin@contoso.example".into()),
             tenant_id: "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff".into(),
             tenant_name: None,
+            user_id: None,
         };
         vec![
             JobError::Unusable(vec![record::Unusable::NoSuchField("x".into())]),
@@ -57,7 +58,7 @@ impl crate::i18n::Samples for JobError {
             }),
             JobError::Refused(plan::Refusal::TenantMismatch {
                 recorded: "0b1c2d3e-1111-2222-3333-444455556666".into(),
-                who,
+                who: Box::new(who),
             }),
             JobError::Refused(plan::Refusal::NoGraph),
             JobError::Stopped(Stop::BadAnswer(super::BadAnswer::SecretValue)),

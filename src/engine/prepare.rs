@@ -80,7 +80,7 @@ pub async fn make_plan(
     {
         return Ok(Err(plan::Refusal::TenantMismatch {
             recorded: rec.clone(),
-            who,
+            who: Box::new(who),
         }));
     }
     let (name, consent) = match goal {
@@ -122,11 +122,7 @@ pub async fn read_registration(
         .into_iter()
         .filter(|l| !matches!(l, plan::Lookup::SameName(_)))
         .collect();
-    let mut t = super::read::tenant(graph, run, who, recorded, &lookups, true).await?;
-    if let plan::Found::App(a) = &mut t.app {
-        a.owners = super::read::owners(graph, run, &a.id).await?;
-    }
-    Ok(t)
+    super::read::tenant(graph, run, who, recorded, &lookups, true).await
 }
 
 /// What the engine needs besides the plan: the procedure whose steps it ticks (the parts a

@@ -4,7 +4,7 @@
 //! Every id Graph hands out is checked before it goes into a path, the progress file or onto
 //! the screen.
 
-use serde_json::Value;
+use serde::de::DeserializeOwned;
 
 use super::{BadAnswer, Run, Stop};
 use crate::core::permissions::Kind;
@@ -12,24 +12,26 @@ use crate::core::plan::{
     Access, AppState, Cred, Found, GRAPH_APP_ID, Lookup, Recorded, Seg, Tenant, Who,
 };
 use crate::remote::entra::server_text;
-use crate::remote::graph::{Graph, GraphError, filter_eq};
+use crate::remote::graph::{
+    AppRoleAssignment, Application, DirectoryObject, Graph, GraphError, GraphTime,
+    OAuth2PermissionGrant, Organization, Read, RedirectSet, ServicePrincipal, User, filter_eq,
+};
 use crate::tr;
 
-/// A read; a "not found" is `None`, waited out first when `wait` (an object azreg made may
-/// not be replicated yet), throttling always waited out.
-pub async fn get(
-    graph: &Graph,
+/// One call, with a "not found" as `None`: waited out first when `wait` (an object azreg made
+/// may not be replicated yet); throttling always waited out, within the run's budget.
+async fn retried<T>(
     run: &mut Run<'_>,
-    path: &[Seg],
-    query: Option<&str>,
     wait: bool,
-) -> Result<Option<Value>, Stop> {
+    mut call: impl AsyncFnMut() -> Result<T, GraphError>,
+) -> Result<Option<T>, Stop> {
     let mut waiting = run.backoff.start();
     loop {
-        let e = match graph.get(path, query).await {
+        let e = match call().await {
             Ok(v) => return Ok(Some(v)),
             Err(e) if e.is_not_found() && !wait => return Ok(None),
             Err(e) if e.is_throttled() || e.is_not_found() => e,
+            Err(GraphError::Unreachable(why)) => return Err(Stop::Unreachable(why)),
             Err(e) => return Err(Stop::Read(e)),
         };
         match waiting.next(e.retry_after()) {
@@ -43,9 +45,45 @@ pub async fn get(
     }
 }
 
+/// A read of one object, typed (see [`retried`] for "not found" and waiting).
+pub async fn get<T: DeserializeOwned>(
+    graph: &Graph,
+    run: &mut Run<'_>,
+    read: Read,
+    path: &[Seg],
+    wait: bool,
+) -> Result<Option<T>, Stop> {
+    retried(run, wait, async || graph.read::<T>(read, path).await).await
+}
+
+/// A whole collection, every page followed to the end (on the origin it asked only, at most
+/// `MAX_PAGES`); `None` when its parent is not found.
+pub async fn list<T: DeserializeOwned>(
+    graph: &Graph,
+    run: &mut Run<'_>,
+    read: Read,
+    path: &[Seg],
+    filter: Option<&str>,
+    wait: bool,
+) -> Result<Option<Vec<T>>, Stop> {
+    let mut url = graph.first_page(read, path, filter);
+    let mut out = Vec::new();
+    for pages in 1.. {
+        let Some(page) = retried(run, wait, async || graph.page::<T>(read, &url).await).await?
+        else {
+            return Ok(None);
+        };
+        out.extend(page.value);
+        match page.next_link {
+            Some(link) => url = graph.next_page(read, &link, pages).map_err(Stop::Read)?,
+            None => break,
+        }
+    }
+    Ok(Some(out))
+}
+
 /// An id Graph handed out: a GUID, lower case; anything else stops the run.
-pub fn guid(v: &Value) -> Result<String, Stop> {
-    let s = v.as_str().unwrap_or_default();
+pub fn guid(s: &str) -> Result<String, Stop> {
     if crate::core::fields::is_guid(s) {
         return Ok(s.to_ascii_lowercase());
     }
@@ -53,80 +91,68 @@ pub fn guid(v: &Value) -> Result<String, Stop> {
 }
 
 /// A grant's id: Graph's base64url key.
-pub fn grant_id(v: &Value) -> Result<String, Stop> {
-    let s = v.as_str().unwrap_or_default();
+pub fn grant_id(s: &str) -> Result<String, Stop> {
     if (1..=128).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
         return Ok(s.to_string());
     }
-    guid(v)
+    guid(s)
 }
 
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .take(256)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
+fn uris(set: &RedirectSet) -> Vec<String> {
+    set.redirect_uris.iter().take(256).cloned().collect()
 }
 
 /// An application as a plan needs it.
-pub fn app_state(v: &Value) -> Result<AppState, Stop> {
+pub fn app_state(v: &Application) -> Result<AppState, Stop> {
     let mut graph_access = Vec::new();
     let mut other_access = Vec::new();
-    for r in v["requiredResourceAccess"].as_array().into_iter().flatten() {
-        if r["resourceAppId"].as_str() == Some(GRAPH_APP_ID) {
-            for a in r["resourceAccess"].as_array().into_iter().flatten() {
-                let kind = match a["type"].as_str() {
-                    Some("Role") => Kind::Application,
+    for r in &v.required_resource_access {
+        if r.resource_app_id.eq_ignore_ascii_case(GRAPH_APP_ID) {
+            for a in &r.resource_access {
+                let kind = match a.kind.as_str() {
+                    "Role" => Kind::Application,
                     _ => Kind::Delegated,
                 };
                 graph_access.push(Access {
-                    id: text(&a["id"]).to_ascii_lowercase(),
+                    id: a.id.to_ascii_lowercase(),
                     kind,
                 });
             }
         } else {
-            other_access.push(r.clone());
+            other_access.push(serde_json::to_value(r).unwrap_or_default());
         }
     }
-    let creds = v["passwordCredentials"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|c| crate::core::fields::is_guid(c["keyId"].as_str().unwrap_or_default()))
+    let text = |t: &Option<GraphTime>| t.as_ref().map(|t| t.0.clone()).unwrap_or_default();
+    let creds = v
+        .password_credentials
+        .iter()
+        .filter(|c| crate::core::fields::is_guid(&c.key_id))
         .map(|c| Cred {
-            key_id: text(&c["keyId"]).to_ascii_lowercase(),
-            display_name: text(&c["displayName"]),
-            hint: text(&c["hint"]),
-            start: text(&c["startDateTime"]),
-            end: text(&c["endDateTime"]),
+            key_id: c.key_id.to_ascii_lowercase(),
+            display_name: c.display_name.clone().unwrap_or_default(),
+            hint: c.hint.clone().unwrap_or_default(),
+            start: text(&c.start_date_time),
+            end: text(&c.end_date_time),
         })
         .collect();
     Ok(AppState {
-        id: guid(&v["id"])?,
-        app_id: guid(&v["appId"])?,
-        display_name: text(&v["displayName"]),
-        audience: text(&v["signInAudience"]),
-        web: strings(&v["web"]["redirectUris"]),
-        spa: strings(&v["spa"]["redirectUris"]),
-        public_client: strings(&v["publicClient"]["redirectUris"]),
+        id: guid(&v.id)?,
+        app_id: guid(&v.app_id)?,
+        display_name: v.display_name.clone().unwrap_or_default(),
+        audience: v.sign_in_audience.clone().unwrap_or_default(),
+        web: uris(&v.web),
+        spa: uris(&v.spa),
+        public_client: uris(&v.public_client),
         graph_access,
         other_access,
         creds,
-        created: v["createdDateTime"].as_str().map(str::to_string),
-        unique_name: v["uniqueName"].as_str().map(str::to_string),
+        created: v.created_date_time.as_ref().map(|t| t.0.clone()),
+        unique_name: v.unique_name.clone(),
         owners: Vec::new(),
+        owner_ids: Vec::new(),
     })
 }
 
@@ -134,73 +160,80 @@ pub fn app_state(v: &Value) -> Result<AppState, Stop> {
 /// identity (no `/me`) by its client ID from the token.
 pub async fn who(graph: &Graph, run: &mut Run<'_>) -> Result<Who, Stop> {
     let lang = run.lang;
-    let org = get(graph, run, &[Seg::Name("organization")], None, false)
-        .await?
-        .unwrap_or_default();
-    let tenant_id = guid(&org["value"][0]["id"])?;
-    let tenant_name = org["value"][0]["displayName"]
-        .as_str()
-        .map(crate::remote::verify::server_text);
-    let me = match graph
-        .get(&[Seg::Name("me")], Some("$select=userPrincipalName"))
-        .await
-    {
-        Ok(v) => v["userPrincipalName"]
-            .as_str()
-            .map(crate::remote::verify::server_text),
+    let orgs: Vec<Organization> = list(
+        graph,
+        run,
+        Read::Organization,
+        &[Seg::Name("organization")],
+        None,
+        false,
+    )
+    .await?
+    .unwrap_or_default();
+    let org = orgs.first().cloned().unwrap_or_default();
+    let tenant_id = guid(&org.id)?;
+    let tenant_name = org.display_name.as_deref().map(server_text);
+    let me = match graph.read::<User>(Read::Me, &[Seg::Name("me")]).await {
+        Ok(u) => Some(u),
         Err(GraphError::Unreachable(why)) => return Err(Stop::Unreachable(why)),
         Err(_) => None,
     };
-    let account = me.or_else(|| {
-        graph.token_app().map(|app| {
-            tr!(
-                lang,
-                "the app {app} (a service principal)",
-                "die App {app} (ein Dienstprinzipal)",
-                app = app
-            )
-        })
-    });
+    let user_id = me
+        .as_ref()
+        .and_then(|u| crate::core::fields::is_guid(&u.id).then(|| u.id.to_ascii_lowercase()));
+    let account = me
+        .and_then(|u| u.user_principal_name)
+        .map(|u| server_text(&u))
+        .or_else(|| {
+            graph.token_app().map(|app| {
+                tr!(
+                    lang,
+                    "the app {app} (a service principal)",
+                    "die App {app} (ein Dienstprinzipal)",
+                    app = app
+                )
+            })
+        });
     Ok(Who {
         account,
         tenant_id,
         tenant_name,
+        user_id,
     })
 }
 
 /// Apps of this display name, with their owners (a refusal names them).
 async fn same_name(graph: &Graph, run: &mut Run<'_>, name: &str) -> Result<Vec<AppState>, Stop> {
-    let query = format!("$filter={}", filter_eq("displayName", name));
-    let list = get(
+    let filter = filter_eq("displayName", name);
+    let apps: Vec<Application> = list(
         graph,
         run,
+        Read::Applications,
         &[Seg::Name("applications")],
-        Some(&query),
+        Some(&filter),
         false,
     )
     .await?
     .unwrap_or_default();
     let mut out = Vec::new();
-    for v in list["value"].as_array().into_iter().flatten().take(20) {
+    for v in apps.iter().take(20) {
         let mut a = app_state(v)?;
-        a.owners = owners(graph, run, &a.id).await?;
+        owners(graph, run, &mut a).await?;
         out.push(a);
     }
     Ok(out)
 }
 
-/// An app's owners by name (UPN, else display name, else client ID), cleaned, at most 20.
-pub async fn owners(
-    graph: &Graph,
-    run: &mut Run<'_>,
-    object_id: &str,
-) -> Result<Vec<String>, Stop> {
-    let owners = get(
+/// An app's owners (every page): their names (UPN, else display name, else client ID, cleaned,
+/// at most 20 shown) and ids.
+pub async fn owners(graph: &Graph, run: &mut Run<'_>, a: &mut AppState) -> Result<(), Stop> {
+    let owners: Vec<DirectoryObject> = list(
         graph,
         run,
+        Read::Owners,
         &[
             Seg::Name("applications"),
-            Seg::Id(object_id.to_string()),
+            Seg::Id(a.id.clone()),
             Seg::Name("owners"),
         ],
         None,
@@ -208,19 +241,18 @@ pub async fn owners(
     )
     .await?
     .unwrap_or_default();
-    Ok(owners["value"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    a.owners = owners
+        .iter()
+        .filter_map(DirectoryObject::name)
         .take(20)
-        .filter_map(|o| {
-            o["userPrincipalName"]
-                .as_str()
-                .or(o["displayName"].as_str())
-                .or(o["appId"].as_str())
-        })
-        .map(crate::remote::verify::server_text)
-        .collect())
+        .map(server_text)
+        .collect();
+    a.owner_ids = owners
+        .iter()
+        .filter(|o| crate::core::fields::is_guid(&o.id))
+        .map(|o| o.id.to_ascii_lowercase())
+        .collect();
+    Ok(())
 }
 
 /// The app the record means, by the first lookup that finds one.
@@ -256,8 +288,8 @@ async fn find_app(
                 });
             }
         };
-        if let Some(v) = get(graph, run, &path, None, wait).await? {
-            let a = app_state(&v)?;
+        if let Some(v) = get::<Application>(graph, run, Read::Application, &path, wait).await? {
+            let mut a = app_state(&v)?;
             // An app read by its client ID must be that app.
             if let Some(want) = want
                 && !a.app_id.eq_ignore_ascii_case(want)
@@ -267,6 +299,7 @@ async fn find_app(
                     got: a.app_id,
                 }));
             }
+            owners(graph, run, &mut a).await?;
             return Ok(Found::App(Box::new(a)));
         }
     }
@@ -304,65 +337,54 @@ pub async fn tenant(
         }];
         let mut sp = None;
         if let Some(path) = by_id {
-            sp = get(graph, run, &path, None, true).await?;
+            sp = get::<ServicePrincipal>(graph, run, Read::ServicePrincipal, &path, true).await?;
         }
         if sp.is_none() {
-            sp = get(graph, run, &by_app, None, false).await?;
+            sp = get(graph, run, Read::ServicePrincipal, &by_app, false).await?;
         }
         if let Some(sp) = sp {
-            if !sp["appId"]
-                .as_str()
-                .is_some_and(|x| x.eq_ignore_ascii_case(&a.app_id))
-            {
+            if !sp.app_id.eq_ignore_ascii_case(&a.app_id) {
                 return Err(Stop::BadAnswer(BadAnswer::OtherSp));
             }
-            t.sp = Some((
-                guid(&sp["id"])?,
-                sp["accountEnabled"].as_bool().unwrap_or(true),
-            ));
+            t.sp = Some((guid(&sp.id)?, sp.account_enabled.unwrap_or(true)));
         }
     }
     if consent || matches!(t.app, Found::App(_)) {
-        let g = get(
+        // Only its id: unselected, Graph's own service principal is more than a MiB of
+        // permission texts.
+        let g: Option<ServicePrincipal> = get(
             graph,
             run,
+            Read::GraphServicePrincipal,
             &[Seg::Key {
                 set: "servicePrincipals",
                 property: "appId",
                 value: GRAPH_APP_ID.into(),
             }],
-            None,
             false,
         )
         .await?;
-        t.graph_sp = g.map(|g| guid(&g["id"])).transpose()?;
+        t.graph_sp = g.map(|g| guid(&g.id)).transpose()?;
     }
     if let (Some((sp, _)), Some(graph_sp)) = (t.sp.clone(), t.graph_sp.clone()) {
-        let query = format!("$filter={}", filter_eq("clientId", &sp));
-        let grants = get(
+        let filter = filter_eq("clientId", &sp);
+        let grants: Vec<OAuth2PermissionGrant> = list(
             graph,
             run,
+            Read::Grants,
             &[Seg::Name("oauth2PermissionGrants")],
-            Some(&query),
+            Some(&filter),
             false,
         )
         .await?
         .unwrap_or_default();
-        if let Some(g) = grants["value"].as_array().into_iter().flatten().find(|g| {
-            g["resourceId"].as_str() == Some(graph_sp.as_str())
-                && g["consentType"] == "AllPrincipals"
-        }) {
-            let scopes = g["scope"]
-                .as_str()
-                .unwrap_or_default()
-                .split_whitespace()
-                .map(str::to_string)
-                .collect();
-            t.grant = Some((grant_id(&g["id"])?, scopes));
+        if let Some(g) = grants.iter().find(|g| g.is_tenant_wide_to(&graph_sp)) {
+            t.grant = Some((grant_id(&g.id)?, g.scopes()));
         }
-        let roles = get(
+        let roles: Vec<AppRoleAssignment> = list(
             graph,
             run,
+            Read::RoleAssignments,
             &[
                 Seg::Name("servicePrincipals"),
                 Seg::Id(sp),
@@ -373,13 +395,10 @@ pub async fn tenant(
         )
         .await?
         .unwrap_or_default();
-        t.roles = roles["value"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|a| a["resourceId"].as_str() == Some(graph_sp.as_str()))
-            .filter_map(|a| a["appRoleId"].as_str())
-            .map(str::to_ascii_lowercase)
+        t.roles = roles
+            .iter()
+            .filter(|a| a.resource_id.eq_ignore_ascii_case(&graph_sp))
+            .map(|a| a.app_role_id.to_ascii_lowercase())
             .collect();
     }
     Ok(t)

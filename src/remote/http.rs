@@ -181,6 +181,32 @@ pub async fn read_body(mut resp: reqwest::Response) -> Result<String, reqwest::E
     Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 
+/// A body read within a limit: whole, or cut at the limit (never parsed then).
+#[derive(Debug)]
+pub enum Body {
+    Whole(String),
+    Cut,
+}
+
+/// The body, never more than `limit` bytes of it: a larger one is `Cut`, so the caller says
+/// which answer was too large instead of failing to parse half of it.
+pub async fn read_body_within(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> Result<Body, reqwest::Error> {
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Ok(Body::Cut);
+    }
+    let mut buf = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if buf.len() + chunk.len() > limit {
+            return Ok(Body::Cut);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Body::Whole(String::from_utf8_lossy(&buf).into_owned()))
+}
+
 /// Send a request and read its answer; a transport failure or a server error is the reason
 /// the service counts as unreachable.
 pub async fn fetch(

@@ -10,7 +10,7 @@ pub fn build(goal: &Goal, r: &Recorded, t: &Tenant, o: &Options) -> Result<Plan,
     {
         return Err(Refusal::TenantMismatch {
             recorded: rec.clone(),
-            who: t.who.clone(),
+            who: Box::new(t.who.clone()),
         });
     }
     let mut plan = Plan {
@@ -37,7 +37,7 @@ pub fn build(goal: &Goal, r: &Recorded, t: &Tenant, o: &Options) -> Result<Plan,
         Found::Missing(lookup) if !o.new_app || matches!(lookup, Lookup::Adopt(_)) => {
             return Err(Refusal::AppMissing {
                 lookup: lookup.clone(),
-                who: t.who.clone(),
+                who: Box::new(t.who.clone()),
             });
         }
         Found::Fresh { same_name } if !same_name.is_empty() => {
@@ -64,7 +64,7 @@ pub fn build(goal: &Goal, r: &Recorded, t: &Tenant, o: &Options) -> Result<Plan,
                         .into_iter()
                         .next()
                         .unwrap_or(Lookup::SameName(String::new())),
-                    who: t.who.clone(),
+                    who: Box::new(t.who.clone()),
                 });
             };
             renew(&mut plan, secret, *remove_old, r, a, o);

@@ -91,6 +91,8 @@ pub struct Who {
     pub account: Option<String>,
     pub tenant_id: String,
     pub tenant_name: Option<String>,
+    /// The signed-in person's object id (`/me`); `None` for an app identity.
+    pub user_id: Option<String>,
 }
 
 /// A redirect URI platform of an application.
@@ -157,6 +159,8 @@ pub struct AppState {
     pub unique_name: Option<String>,
     /// Owners' names (UPN or display name), when read.
     pub owners: Vec<String>,
+    /// Owners' object ids, when read.
+    pub owner_ids: Vec<String>,
 }
 
 /// How the reads found the app the record means.
@@ -492,9 +496,9 @@ pub struct Written {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// The record's tenant is not the signed-in one.
-    TenantMismatch { recorded: String, who: Who },
+    TenantMismatch { recorded: String, who: Box<Who> },
     /// The record (or `--adopt`) names an app the signed-in tenant does not have.
-    AppMissing { lookup: Lookup, who: Who },
+    AppMissing { lookup: Lookup, who: Box<Who> },
     /// A first run found apps of the same display name.
     SameName { name: String, apps: Vec<AppState> },
     /// The app found by the recorded object ID has another client ID than the recorded one.

@@ -28,6 +28,7 @@ pub(crate) fn who() -> Who {
         account: Some("admin@contoso.example".into()),
         tenant_id: TENANT.into(),
         tenant_name: Some("Contoso".into()),
+        user_id: None,
     }
 }
 

@@ -134,6 +134,7 @@ fn a_plan() -> Box<crate::core::plan::Plan> {
             account: Some("admin@contoso.example".into()),
             tenant_id: "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff".into(),
             tenant_name: Some("Contoso".into()),
+            user_id: None,
         },
         graph_host: "graph.microsoft.com".into(),
         app: None,
@@ -247,6 +248,7 @@ fn slipped_tenant(a: &App) -> crate::core::plan::Tenant {
             account: Some("admin@contoso.example".into()),
             tenant_id: a.progress.values["tenant_id"].clone(),
             tenant_name: None,
+            user_id: None,
         },
         app: Found::App(Box::new(AppState {
             id: "22222222-0000-4000-a000-000000000002".into(),

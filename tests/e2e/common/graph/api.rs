@@ -114,9 +114,62 @@ fn not_found(what: &str) -> (u16, String) {
     )
 }
 
+fn denied() -> (u16, String) {
+    graph_error(
+        403,
+        "Authorization_RequestDenied",
+        "Insufficient privileges to complete the operation.",
+    )
+}
+
+/// May the caller change this application: an app identity (Application.ReadWrite.All), an
+/// administrator of applications, or one of its owners.
+fn may_change(opts: &Options, st: &State, caller: &Caller, app_obj: &str) -> bool {
+    match caller {
+        Caller::App => true,
+        Caller::User(u) => {
+            opts.role.is_app_admin()
+                || st
+                    .owners
+                    .get(app_obj)
+                    .is_some_and(|o| o.iter().any(|x| x["id"] == u["id"]))
+        }
+    }
+}
+
+/// The answer of `addPassword` under the tenant's app management policy, if it refuses.
+fn policy_refusal(opts: &Options, end: Option<&str>) -> Option<(u16, String)> {
+    const POLICY: &str = "2b9d8e2c-5a4f-4c1e-9d3a-7f6e5d4c3b2a";
+    if opts.block_passwords {
+        return Some(graph_error(
+            400,
+            "CredentialTypeNotAllowedAsPerAppPolicy",
+            &format!("Password credentials are not allowed as per assigned policy '{POLICY}'."),
+        ));
+    }
+    let max = opts.max_secret_days?;
+    let now = time::OffsetDateTime::now_utc();
+    let end = end
+        .and_then(|e| {
+            time::OffsetDateTime::parse(e, &time::format_description::well_known::Rfc3339).ok()
+        })
+        .unwrap_or(now + time::Duration::days(730));
+    (end - now > time::Duration::days(max)).then(|| {
+        graph_error(
+            400,
+            "CredentialInvalidLifetimeAsPerAppPolicy",
+            &format!(
+                "Credential lifetime exceeds the max value allowed as per assigned policy '{POLICY}'."
+            ),
+        )
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
 pub(super) fn graph(
     opts: &Options,
     st: &mut State,
+    caller: &Caller,
     create_if_missing: bool,
     method: &str,
     path: &str,
@@ -144,7 +197,7 @@ pub(super) fn graph(
             }
             list(out)
         }
-        ("POST", ["applications"]) => match create_app(opts, st, &body, None) {
+        ("POST", ["applications"]) => match create_app(opts, st, caller, &body, None) {
             Ok(app) => (201, app.to_string()),
             Err(e) => e,
         },
@@ -166,9 +219,18 @@ pub(super) fn graph(
                 .iter()
                 .position(|a| a["uniqueName"].as_str() == Some(key.as_str()));
             match (m, found) {
-                ("PATCH", Some(i)) => patch_app(st, i, &body),
+                ("PATCH", Some(i)) => {
+                    let obj = st.applications[i]["id"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string();
+                    if !may_change(opts, st, caller, &obj) {
+                        return denied();
+                    }
+                    patch_app(st, i, &body)
+                }
                 ("PATCH", None) if create_if_missing => {
-                    match create_app(opts, st, &body, Some(&key)) {
+                    match create_app(opts, st, caller, &body, Some(&key)) {
                         Ok(app) => (201, app.to_string()),
                         Err(e) => e,
                     }
@@ -214,21 +276,45 @@ pub(super) fn graph(
             if st.read_miss(&app) {
                 return not_found(app["id"].as_str().unwrap_or_default());
             }
+            let obj = app["id"].as_str().unwrap_or_default().to_string();
+            if m != "GET" && !may_change(opts, st, caller, &obj) {
+                return denied();
+            }
             match (m, tail) {
                 ("GET", []) => (200, app.to_string()),
-                ("GET", ["owners"]) => {
-                    let id = app["id"].as_str().unwrap_or_default();
-                    list(
-                        st.owners
-                            .get(id)
-                            .into_iter()
-                            .flatten()
-                            .map(|u| {
-                                json!({"@odata.type": "#microsoft.graph.user",
-                                "userPrincipalName": u, "displayName": u})
-                            })
-                            .collect(),
-                    )
+                ("GET", ["owners"]) => list(st.owners.get(&obj).cloned().unwrap_or_default()),
+                // `POST /applications/{id}/owners/$ref {"@odata.id": ".../directoryObjects/{id}"}`
+                ("POST", ["owners", "$ref"]) => {
+                    let Some(who) = body["@odata.id"]
+                        .as_str()
+                        .and_then(|r| r.rsplit_once("/directoryObjects/"))
+                        .map(|(_, id)| id.to_string())
+                    else {
+                        return graph_error(
+                            400,
+                            "Request_BadRequest",
+                            "Invalid object identifier.",
+                        );
+                    };
+                    let user = st
+                        .users
+                        .iter()
+                        .find(|(_, id)| **id == who)
+                        .map(|(upn, _)| upn.clone());
+                    let Some(upn) = user else {
+                        return not_found(&who);
+                    };
+                    let u = st.user(&upn);
+                    let owners = st.owners.entry(obj).or_default();
+                    if owners.iter().any(|o| o["id"] == u["id"]) {
+                        return graph_error(
+                            400,
+                            "Request_BadRequest",
+                            "One or more added object references already exist for the following modified properties: 'owners'.",
+                        );
+                    }
+                    owners.push(u);
+                    (204, String::new())
                 }
                 ("PATCH", []) => patch_app(st, i, &body),
                 // Deleted: gone from reads at once here (in Entra ID it moves to the deleted
@@ -241,6 +327,9 @@ pub(super) fn graph(
                 }
                 ("POST", ["addPassword"]) => {
                     let pc = &body["passwordCredential"];
+                    if let Some(refusal) = policy_refusal(opts, pc["endDateTime"].as_str()) {
+                        return refusal;
+                    }
                     let key_id = st.new_id();
                     let n = st.next_id;
                     let secret = format!(
@@ -398,12 +487,12 @@ pub(super) fn graph(
                         .collect(),
                 ),
                 ("POST", ["appRoleAssignedTo"]) => {
-                    if opts.deny_consent {
-                        return graph_error(
-                            403,
-                            "Authorization_RequestDenied",
-                            "Insufficient privileges to complete the operation.",
-                        );
+                    let role_ok = match caller {
+                        Caller::App => true,
+                        Caller::User(_) => opts.role.grants_application(),
+                    };
+                    if opts.deny_consent || !role_ok {
+                        return denied();
                     }
                     let role = body["appRoleId"].as_str().unwrap_or_default();
                     let principal = body["principalId"].as_str().unwrap_or_default();
@@ -476,12 +565,12 @@ pub(super) fn graph(
             )
         }
         ("POST", ["oauth2PermissionGrants"]) => {
-            if opts.deny_consent {
-                return graph_error(
-                    403,
-                    "Authorization_RequestDenied",
-                    "Insufficient privileges to complete the operation.",
-                );
+            let role_ok = match caller {
+                Caller::App => true,
+                Caller::User(_) => opts.role.grants_delegated(),
+            };
+            if opts.deny_consent || !role_ok {
+                return denied();
             }
             let client = body["clientId"].as_str().unwrap_or_default();
             let resource = body["resourceId"].as_str().unwrap_or_default();
@@ -564,15 +653,12 @@ fn check_uris(app: &Value) -> Result<(), (u16, String)> {
 fn create_app(
     opts: &Options,
     st: &mut State,
+    caller: &Caller,
     body: &Value,
     unique_name: Option<&str>,
 ) -> Result<Value, (u16, String)> {
     if opts.deny_create {
-        return Err(graph_error(
-            403,
-            "Authorization_RequestDenied",
-            "Insufficient privileges to complete the operation.",
-        ));
+        return Err(denied());
     }
     let Some(name) = body["displayName"].as_str().filter(|n| !n.is_empty()) else {
         return Err(graph_error(
@@ -599,6 +685,15 @@ fn create_app(
     st.read_misses.insert(app_id.clone(), opts.read_misses);
     st.sp_misses.insert(app_id, opts.sp_misses);
     st.applications.push(app.clone());
+    // `applications/createAsOwner` makes the creator the first owner; `applications/create`
+    // (administrators) does not (docs/graph.md, "Who becomes owner").
+    if let Caller::User(u) = caller
+        && opts.role.creates_as_owner()
+    {
+        st.owners.insert(id, vec![u.clone()]);
+    }
+    // The create answer has 7 fractional digits; later reads none.
+    app["createdDateTime"] = json!("2026-11-27T10:00:00.1234567Z");
     Ok(app)
 }
 

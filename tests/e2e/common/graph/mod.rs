@@ -94,6 +94,51 @@ pub struct Options {
     pub bad_secret_text: Option<&'static str>,
     /// A hostile Graph: a read by `(appId='X')` answers with another application.
     pub wrong_app_by_app_id: bool,
+    /// Objects per page of every collection (Graph's default is 100; the tests use 2, so
+    /// every list azreg reads spans pages). `$top` overrides it, as in Graph.
+    pub page_size: usize,
+    /// The signed-in person's directory role (an app identity may do everything azreg asks).
+    pub role: Role,
+    /// The tenant's app management policy caps a secret's lifetime at this many days
+    /// (`CredentialInvalidLifetimeAsPerAppPolicy` beyond it).
+    pub max_secret_days: Option<i64>,
+    /// The tenant's app management policy forbids new client secrets altogether.
+    pub block_passwords: bool,
+}
+
+/// A directory role of the signed-in person, with what Entra lets it do (docs/graph.md, "Who
+/// may"): which roles create apps as owner, which may consent to what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// May do everything azreg asks; `applications/create`, so no owner is added.
+    GlobalAdministrator,
+    /// Creates apps and service principals (no owner added), consents to delegated
+    /// permissions, but not to Microsoft Graph's application permissions.
+    CloudApplicationAdministrator,
+    /// `applications/createAsOwner`: becomes the first owner of what they create; may consent
+    /// tenant-wide to delegated permissions (Graph docs), not to application permissions.
+    ApplicationDeveloper,
+    /// A member where "Users can register applications" is on: creates as owner, consents to
+    /// nothing tenant-wide.
+    Member,
+}
+
+impl Role {
+    fn creates_as_owner(self) -> bool {
+        matches!(self, Role::ApplicationDeveloper | Role::Member)
+    }
+    fn is_app_admin(self) -> bool {
+        matches!(
+            self,
+            Role::GlobalAdministrator | Role::CloudApplicationAdministrator
+        )
+    }
+    fn grants_delegated(self) -> bool {
+        self != Role::Member
+    }
+    fn grants_application(self) -> bool {
+        self == Role::GlobalAdministrator
+    }
 }
 
 impl Options {
@@ -141,6 +186,10 @@ impl Default for Options {
             token_refusal: None,
             bad_secret_text: None,
             wrong_app_by_app_id: false,
+            page_size: 2,
+            role: Role::GlobalAdministrator,
+            max_secret_days: None,
+            block_passwords: false,
         }
     }
 }
@@ -179,8 +228,12 @@ pub struct State {
     secret_misses: HashMap<String, u32>,
     /// Graph requests so far (for `Options::throttle_every`).
     graph_requests: u32,
-    /// Owners (user principal names) by application object id.
-    owners: HashMap<String, Vec<String>>,
+    /// Owners (directory objects, as Graph lists them) by application object id.
+    owners: HashMap<String, Vec<Value>>,
+    /// Users who signed in: their object id by user principal name.
+    users: HashMap<String, String>,
+    /// Graph answers so far (for their request ids).
+    answers: u64,
     /// When each client secret ends (RFC 3339), by the secret.
     secret_ends: HashMap<String, String>,
     pub log: Vec<Logged>,
@@ -331,23 +384,10 @@ impl StandIn {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/graph-permissions.tsv"),
         )
         .unwrap();
-        let (mut roles, mut scopes) = (Vec::new(), Vec::new());
-        for line in tsv.lines().skip(1) {
-            let cols: Vec<&str> = line.split('\t').collect();
-            match cols[1] {
-                "Application" => roles.push(json!({"id": cols[2], "value": cols[0],
-                    "allowedMemberTypes": ["Application"], "isEnabled": true})),
-                _ => scopes.push(json!({"id": cols[2], "value": cols[0], "type": "Admin",
-                    "isEnabled": true})),
-            }
-        }
         let mut st = self.state.lock().unwrap();
         let graph_sp = st.new_id();
-        st.service_principals.push(json!({
-            "id": graph_sp, "appId": GRAPH_APP_ID, "displayName": "Microsoft Graph",
-            "servicePrincipalNames": [GRAPH_APP_ID, "https://graph.microsoft.com"],
-            "appRoles": roles, "oauth2PermissionScopes": scopes,
-        }));
+        st.service_principals
+            .push(odata::graph_service_principal(&graph_sp, &tsv));
         let admin_app = st.new_id();
         let admin_obj = st.new_id();
         let admin_sp = st.new_id();
@@ -423,7 +463,24 @@ impl StandIn {
         let mut st = self.state.lock().unwrap();
         let i = st.app_index(client_id, true).unwrap();
         let id = st.applications[i]["id"].as_str().unwrap().to_string();
-        st.owners.entry(id).or_default().push(upn.to_string());
+        let user = st.user(upn);
+        st.owners.entry(id).or_default().push(user);
+    }
+
+    /// The owners' names of the app with this client ID.
+    pub fn owners_of(&self, client_id: &str) -> Vec<String> {
+        let st = self.state.lock().unwrap();
+        let Some(i) = st.app_index(client_id, true) else {
+            return Vec::new();
+        };
+        let id = st.applications[i]["id"].as_str().unwrap_or_default();
+        st.owners
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o["userPrincipalName"].as_str().or(o["appId"].as_str()))
+            .map(str::to_string)
+            .collect()
     }
 
     /// The writes Graph carried out (not reads, not refusals), in order.
@@ -453,7 +510,8 @@ impl StandIn {
             "createdDateTime": "2025-03-04T05:06:07Z",
         }));
         if let Some(o) = owner {
-            st.owners.insert(id.clone(), vec![o.to_string()]);
+            let user = st.user(o);
+            st.owners.insert(id.clone(), vec![user]);
         }
         (id, app_id)
     }
@@ -597,6 +655,22 @@ impl State {
             self.next_id & 0xfff,
             self.next_id.wrapping_mul(0x9e3779b97f4a7c15) & 0xffff_ffff_ffff
         )
+    }
+
+    /// The user with this UPN as a directory object (`#microsoft.graph.user`), known from now on.
+    fn user(&mut self, upn: &str) -> Value {
+        let id = match self.users.get(upn) {
+            Some(id) => id.clone(),
+            None => {
+                let id = self.new_id();
+                self.users.insert(upn.to_string(), id.clone());
+                id
+            }
+        };
+        json!({"@odata.type": "#microsoft.graph.user", "id": id, "businessPhones": [],
+            "displayName": upn.split('@').next().unwrap_or(upn), "givenName": null,
+            "jobTitle": null, "mail": null, "mobilePhone": null, "officeLocation": null,
+            "preferredLanguage": null, "surname": null, "userPrincipalName": upn})
     }
 
     fn app_index(&self, key: &str, by_app_id: bool) -> Option<usize> {
@@ -745,8 +819,18 @@ fn serve_on<S: std::io::Read + Write>(
         } else {
             location
         };
+        let headers = if port == "graph" {
+            let n = {
+                let mut st = shared.state.lock().unwrap();
+                st.answers += 1;
+                st.answers
+            };
+            odata::headers(status, n)
+        } else {
+            "Content-Type: application/json\r\n".to_string()
+        };
         let resp = format!(
-            "HTTP/1.1 {status} {}\r\n{location}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            "HTTP/1.1 {status} {}\r\n{location}{headers}Content-Length: {}\r\n\r\n{body}",
             reason(status),
             body.len()
         );
@@ -821,8 +905,9 @@ fn graph_error(status: u16, code: &str, message: &str) -> (u16, String) {
     (
         status,
         json!({"error": {"code": code, "message": message,
-            "innerError": {"request-id": "00000000-0000-0000-0000-000000000001",
-                "date": "2026-11-27T10:00:00"}}})
+            "innerError": {"date": "2026-11-27T10:00:00",
+                "request-id": "00000000-0000-0000-0000-000000000001",
+                "client-request-id": "00000000-0000-0000-0000-000000000001"}}})
         .to_string(),
     )
 }
@@ -890,39 +975,55 @@ fn route(shared: &Shared, port: &str, req: &Request) -> (u16, String) {
                 .headers
                 .get("prefer")
                 .is_some_and(|p| p.split(',').any(|v| v.trim() == "create-if-missing"));
-            if path == "/v1.0/me" && req.method == "GET" {
+            let mut st = shared.state.lock().unwrap();
+            let caller = match upn(token) {
+                Some(u) => Caller::User(st.user(&u)),
+                None => Caller::App,
+            };
+            let (status, answer) = if path == "/v1.0/me" && req.method == "GET" {
                 // Only a delegated token has a user (Graph: "/me request is only valid with
                 // delegated authentication flow").
-                return match upn(token) {
-                    Some(u) => (
-                        200,
-                        json!({"id": "aaaaaaaa-0000-4000-a000-0000000000ad",
-                            "userPrincipalName": u, "displayName": "Contoso Admin"})
-                        .to_string(),
-                    ),
-                    None => graph_error(
+                match &caller {
+                    Caller::User(u) => (200, u.to_string()),
+                    Caller::App => graph_error(
                         400,
                         "BadRequest",
                         "/me request is only valid with delegated authentication flow.",
                     ),
-                };
+                }
+            } else {
+                graph(
+                    &shared.opts,
+                    &mut st,
+                    &caller,
+                    create_if_missing,
+                    &req.method,
+                    path,
+                    &query,
+                    body,
+                )
+            };
+            if req.method == "GET" && status == 200 {
+                let raw = req.target.split_once('?').map_or("", |(_, q)| q);
+                return (
+                    status,
+                    odata::shape(shared.ports.1, shared.opts.page_size, path, raw, &answer),
+                );
             }
-            let mut st = shared.state.lock().unwrap();
-            graph(
-                &shared.opts,
-                &mut st,
-                create_if_missing,
-                &req.method,
-                path,
-                &query,
-                body,
-            )
+            (status, answer)
         }
     }
 }
 
 mod api;
 mod login;
+mod odata;
+
+/// Who a Graph request comes from: a person (their directory object) or an app identity.
+pub(super) enum Caller {
+    User(Value),
+    App,
+}
 use api::graph;
 use login::{audience, graph_resource, login, upn};
 

@@ -3,15 +3,22 @@
 //! bounds, one deadline per call, errors typed by status and Graph's `code`, never by message
 //! text, `Retry-After` kept. The token is a `Secret`: never printed, logged or saved.
 
+mod model;
+mod reads;
+
+pub use model::*;
+pub use reads::{MAX_PAGES, Read};
+
 use std::time::Duration;
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
 use crate::core::plan::{Method, Seg, Write};
 use crate::i18n::{L, Lang, Worded};
 use crate::remote::entra::server_text;
-use crate::remote::http::{HttpError, read_body};
+use crate::remote::http::{Body, HttpError, read_body_within};
 use crate::secret::Secret;
 use crate::tr;
 
@@ -42,6 +49,27 @@ pub enum GraphError {
     Unreachable(HttpError),
     /// A success answer that is not JSON.
     NotJson { status: u16 },
+    /// An answer larger than azreg takes for this read: its limit, and the size Graph
+    /// announced (`Content-Length`) when it did.
+    TooLarge {
+        read: Read,
+        limit: usize,
+        announced: Option<u64>,
+    },
+    /// JSON, but not the shape Microsoft documents for this read (cleaned, short).
+    Shape { read: Read, detail: String },
+    /// A collection's next page that azreg will not follow: a link to another address than
+    /// the one it asked (the token goes nowhere else), or more pages than any registration has.
+    Paging { read: Read, why: PagingError },
+}
+
+/// Why a next page is not followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PagingError {
+    /// `@odata.nextLink` points elsewhere (cleaned).
+    Elsewhere(String),
+    /// More than [`MAX_PAGES`] pages.
+    TooMany,
 }
 
 /// Why no Graph client can be made.
@@ -117,6 +145,51 @@ impl Worded for GraphError {
                 "Microsoft Graph antwortete HTTP {status} mit etwas, das kein JSON ist",
                 status = status,
             ),
+            GraphError::TooLarge {
+                read,
+                limit,
+                announced,
+            } => {
+                let announced = announced.map_or(String::new(), |n| {
+                    tr!(
+                        lang,
+                        " ({n} bytes announced)",
+                        " ({n} Bytes angekündigt)",
+                        n = n
+                    )
+                });
+                tr!(
+                    lang,
+                    "Microsoft Graph's answer to the read of {what} is larger than {kib} KiB, the most azreg takes for it{announced}: please report this",
+                    "Die Antwort von Microsoft Graph auf das Lesen {what} ist größer als {kib} KiB, das Meiste, was azreg dafür annimmt{announced}: bitte melden Sie das",
+                    what = read.label(lang),
+                    kib = limit / 1024,
+                    announced = announced,
+                )
+            }
+            GraphError::Shape { read, detail } => tr!(
+                lang,
+                "Microsoft Graph's answer to the read of {what} does not have the documented shape ({detail})",
+                "Die Antwort von Microsoft Graph auf das Lesen {what} hat nicht die dokumentierte Form ({detail})",
+                what = read.label(lang),
+                detail = detail,
+            ),
+            GraphError::Paging { read, why } => match why {
+                PagingError::Elsewhere(link) => tr!(
+                    lang,
+                    "Microsoft Graph's next page of {what} points to another address ({link}): not followed, the sign-in is sent to Microsoft Graph only",
+                    "Die nächste Seite {what} von Microsoft Graph zeigt auf eine andere Adresse ({link}): nicht gefolgt, die Anmeldung geht nur an Microsoft Graph",
+                    what = read.label(lang),
+                    link = link,
+                ),
+                PagingError::TooMany => tr!(
+                    lang,
+                    "Microsoft Graph's list of {what} runs past {n} pages: stopped",
+                    "Die Liste {what} von Microsoft Graph geht über {n} Seiten hinaus: angehalten",
+                    what = read.label(lang),
+                    n = MAX_PAGES,
+                ),
+            },
             GraphError::Refused {
                 status,
                 code,
@@ -228,10 +301,66 @@ impl Graph {
         url
     }
 
-    /// A read: the answer's JSON, or the error typed by Graph's code.
-    pub async fn get(&self, path: &[Seg], query: Option<&str>) -> Result<Value, GraphError> {
-        self.send(reqwest::Method::GET, self.url(path, query), None, None)
-            .await
+    /// A read of one object: only the properties `read` selects, within its limit, typed.
+    pub async fn read<T: DeserializeOwned>(
+        &self,
+        read: Read,
+        path: &[Seg],
+    ) -> Result<T, GraphError> {
+        let url = self.url(path, read.query(None).as_deref());
+        self.fetch(read, url).await
+    }
+
+    /// The address of a collection's first page (`filter` already encoded).
+    pub fn first_page(&self, read: Read, path: &[Seg], filter: Option<&str>) -> Url {
+        self.url(path, read.query(filter).as_deref())
+    }
+
+    /// One page of a collection at `url` (the first page's, or a next link checked by
+    /// [`Graph::next_page`]).
+    pub async fn page<T: DeserializeOwned>(
+        &self,
+        read: Read,
+        url: &Url,
+    ) -> Result<Page<T>, GraphError> {
+        self.fetch(read, url.clone()).await
+    }
+
+    /// The next page's address, when `@odata.nextLink` is one azreg follows: https on the
+    /// origin it asked, below the same version path. Anything else is refused, so the token
+    /// is never sent to another host.
+    pub fn next_page(
+        &self,
+        read: Read,
+        link: &str,
+        pages_so_far: usize,
+    ) -> Result<Url, GraphError> {
+        let elsewhere = || GraphError::Paging {
+            read,
+            why: PagingError::Elsewhere(server_text(link.get(..200).unwrap_or(link))),
+        };
+        let url = Url::parse(link).map_err(|_| elsewhere())?;
+        if url.origin() != self.base.origin()
+            || !url.path().starts_with(self.base.path())
+            || url.username() != ""
+            || url.password().is_some()
+        {
+            return Err(elsewhere());
+        }
+        if pages_so_far >= MAX_PAGES {
+            return Err(GraphError::Paging {
+                read,
+                why: PagingError::TooMany,
+            });
+        }
+        Ok(url)
+    }
+
+    async fn fetch<T: DeserializeOwned>(&self, read: Read, url: Url) -> Result<T, GraphError> {
+        let v = self
+            .send(reqwest::Method::GET, url, None, None, read)
+            .await?;
+        typed(read, v)
     }
 
     /// A write of a plan, exactly as it is: the answer's JSON (`Null` for 204).
@@ -243,8 +372,14 @@ impl Graph {
             Method::Delete => reqwest::Method::DELETE,
         };
         let body = Some(&w.body).filter(|b| !b.is_null());
-        self.send(method, self.url(&w.path, None), body, w.prefer)
-            .await
+        self.send(
+            method,
+            self.url(&w.path, None),
+            body,
+            w.prefer,
+            Read::Written,
+        )
+        .await
     }
 
     async fn send(
@@ -253,6 +388,7 @@ impl Graph {
         url: Url,
         body: Option<&Value>,
         prefer: Option<&str>,
+        read: Read,
     ) -> Result<Value, GraphError> {
         let mut req = self
             .http
@@ -276,7 +412,18 @@ impl Graph {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim().parse::<u64>().unwrap_or(5).min(120));
-        let text = read_body(resp).await.map_err(unreachable)?;
+        let announced = resp.content_length();
+        let limit = read.limit();
+        let text = match read_body_within(resp, limit).await.map_err(unreachable)? {
+            Body::Whole(text) => text,
+            Body::Cut => {
+                return Err(GraphError::TooLarge {
+                    read,
+                    limit,
+                    announced,
+                });
+            }
+        };
         if status.is_success() {
             if text.trim().is_empty() {
                 return Ok(Value::Null);
@@ -285,8 +432,8 @@ impl Graph {
                 status: status.as_u16(),
             });
         }
-        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        let code = server_text(v["error"]["code"].as_str().unwrap_or(""));
+        let e: ErrorBody = serde_json::from_str(&text).unwrap_or_default();
+        let code = server_text(&e.error.code);
         let throttled = matches!(status.as_u16(), 429 | 503 | 504);
         if status.is_server_error() && code.is_empty() && !throttled {
             return Err(GraphError::Unreachable(HttpError::Server {
@@ -297,10 +444,18 @@ impl Graph {
         Err(GraphError::Refused {
             status: status.as_u16(),
             code,
-            message: server_text(v["error"]["message"].as_str().unwrap_or("")),
+            message: server_text(&e.error.message),
             retry_after,
         })
     }
+}
+
+/// An answer as the type Microsoft documents for `read`; anything else says where it differs.
+pub fn typed<T: DeserializeOwned>(read: Read, v: Value) -> Result<T, GraphError> {
+    serde_json::from_value(v).map_err(|e| GraphError::Shape {
+        read,
+        detail: server_text(&e.to_string().chars().take(120).collect::<String>()),
+    })
 }
 
 /// An OData string literal, percent-encoded for a `$filter`.
@@ -329,6 +484,23 @@ impl crate::i18n::Samples for GraphError {
             refused(409, "Conflict"),
             GraphError::Unreachable(HttpError::Timeout { host: "g".into() }),
             GraphError::NotJson { status: 200 },
+            GraphError::TooLarge {
+                read: Read::GraphServicePrincipal,
+                limit: 65536,
+                announced: Some(1_400_000),
+            },
+            GraphError::Shape {
+                read: Read::Application,
+                detail: "invalid type".into(),
+            },
+            GraphError::Paging {
+                read: Read::Owners,
+                why: PagingError::Elsewhere("https://elsewhere.example/".into()),
+            },
+            GraphError::Paging {
+                read: Read::Owners,
+                why: PagingError::TooMany,
+            },
         ]
     }
 }

@@ -117,6 +117,7 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
             &commands::apply::ApplyArgs {
                 plan_only: a.dry_run,
                 renew: a.renew.then(|| a.expires.clone().unwrap_or_default()),
+                expires: a.expires.clone().filter(|_| !a.renew),
                 remove_old: a.remove_old,
                 yes: a.yes,
                 adopt: a.adopt.clone(),
@@ -149,11 +150,13 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
             sign_in,
             client_id,
             json,
+            strict,
         }) => commands::doctor::run(
             &env,
             &sign_in_args(sign_in),
             client_id.as_deref(),
             *json,
+            *strict,
             &mut out,
         ),
         Some(Command::Secrets {

@@ -125,7 +125,7 @@ pub enum Command {
 
     /// Read the registration from Azure and check it against what the connector needs
     #[command(
-        after_help = "Examples:\n  azreg doctor                   sign in in the browser, read, report\n  azreg doctor --token-from-az --json | jq '.findings[] | select(.severity == \"error\")'\n  azreg doctor --client-id 0b1c2d3e-1111-2222-3333-444455556666\n\nReads only (read rights are enough): the app by its recorded client ID, its redirect URIs\nper platform, its service principal, API permissions and admin consent, the secret in use\n(by the first characters of the recorded value) with Azure's end date, other secrets, and\nits owners. Each finding names the step where it is fixed by hand and whether azreg apply\nfixes it. Exit codes: 0 nothing wrong, 1 something is (an error or a warning)."
+        after_help = "Examples:\n  azreg doctor                   sign in in the browser, read, report\n  azreg doctor --token-from-az --json | jq '.findings[] | select(.severity == \"error\")'\n  azreg doctor --client-id 0b1c2d3e-1111-2222-3333-444455556666\n\nReads only (read rights are enough): the app by its recorded client ID, its redirect URIs\nper platform, its service principal, API permissions and admin consent, the secret in use\n(by the first characters of the recorded value) with Azure's end date, other secrets, and\nits owners. Each finding names the step where it is fixed by hand and whether azreg apply\nfixes it. Exit codes: 0 the connector can work (warnings are printed), 1 an error (with\n--strict: a warning too)."
     )]
     Doctor {
         #[command(flatten)]
@@ -136,6 +136,9 @@ pub enum Command {
         /// The findings as one JSON object (id, severity, step, message, fixable)
         #[arg(long)]
         json: bool,
+        /// Exit 1 on warnings too (no owners, an expiring secret, nothing recorded)
+        #[arg(long)]
+        strict: bool,
     },
 
     /// The app's client secrets as Azure has them; `remove KEYID` removes one (shown, asked)
@@ -422,8 +425,10 @@ pub struct ApplyArgs {
     /// live check with it
     #[arg(long)]
     pub renew: bool,
-    /// With --renew: when the new secret expires, as YYYY-MM-DD or days from today
-    #[arg(long, requires = "renew", value_name = "DATE|DAYS")]
+    /// When the new secret expires, as YYYY-MM-DD or days from today [default: with
+    /// --renew the recommended 180 days, else the expiry recorded at step 19] (a tenant's
+    /// policy may allow less)
+    #[arg(long, value_name = "DATE|DAYS")]
     pub expires: Option<String>,
     /// With --renew: after the live check passed, remove the old secret (only the one
     /// azreg recorded)

@@ -171,6 +171,7 @@ pub fn run(
     sign: &ApplyArgs,
     client_id: Option<&str>,
     json: bool,
+    strict: bool,
     out: &mut dyn Write,
 ) -> Outcome {
     let lang = env.procedure.lang();
@@ -192,7 +193,7 @@ pub fn run(
     } else {
         write!(out, "{}", examined.text(lang)).map_err(io)?;
     }
-    Ok(if examined.wrong() {
+    Ok(if examined.failed(strict) {
         EXIT_CHECK
     } else {
         EXIT_OK

@@ -17,6 +17,10 @@ pub const EXPIRING: u8 = 6;
 /// `apply` stopped at a step (a Graph call was refused or went unanswered); run it again to go on.
 pub const APPLY_STOPPED: u8 = 7;
 
+/// Signed in without the rights for part of the plan: what was allowed is done and saved, the
+/// message names the role needed for the rest (and the admin-consent link).
+pub const NOT_ALLOWED: u8 = 8;
+
 /// Every exit code and what it means, as `--help`, the man page and the README say it.
 pub const TABLE: &[(u8, &str)] = &[
     (OK, "ok"),
@@ -41,6 +45,10 @@ pub const TABLE: &[(u8, &str)] = &[
     (
         APPLY_STOPPED,
         "`apply` stopped at a step (Graph refused a call, the sign-in failed, or the wait for replication ran out; the message names the step and why; run it again to go on)",
+    ),
+    (
+        NOT_ALLOWED,
+        "the signed-in account lacks the role for part of the plan (`apply`, `secrets remove`, `delete`): what it may do is done and saved; the message names the role needed and, for consent, the link for an administrator",
     ),
 ];
 

@@ -8,13 +8,13 @@ use time::Date;
 use url::Url;
 
 use super::read::{self, guid};
-use super::{BadAnswer, Run, Stop, Written};
+use super::{BadAnswer, Denied, NotAllowed, Run, Stop, Written};
 use crate::core::plan::{self, Answer, AppRef, Ids, Op, Plan, Seg, SpRef, Write};
 use crate::core::procedure::Procedure;
 use crate::core::progress::Slot;
 use crate::remote::graph::{
-    AppRoleAssignment, Application, Graph, GraphError, OAuth2PermissionGrant, PasswordCredential,
-    Read, ServicePrincipal, filter_eq, typed,
+    AppRoleAssignment, Application, DirectoryObject, Graph, GraphError, OAuth2PermissionGrant,
+    PasswordCredential, Read, ServicePrincipal, filter_eq, typed,
 };
 use crate::remote::verify::Results;
 use crate::secret::Secret;
@@ -55,6 +55,11 @@ enum Settle {
     KeyGone {
         object_id: String,
         key: String,
+    },
+    /// This person among the app's owners.
+    Owner {
+        object_id: String,
+        user_id: String,
     },
 }
 
@@ -130,7 +135,65 @@ async fn settled(graph: &Graph, s: &Settle) -> Result<Option<Value>, Stop> {
                 .any(|c| c.key_id.eq_ignore_ascii_case(key))
         })
         .map(|_| Value::Null),
+        Settle::Owner { object_id, user_id } => {
+            let path = [
+                Seg::Name("applications"),
+                Seg::Id(object_id.clone()),
+                Seg::Name("owners"),
+            ];
+            let mut url = graph.first_page(Read::Owners, &path, None);
+            let mut found = false;
+            for pages in 1.. {
+                let Some(page) = got(graph.page::<DirectoryObject>(Read::Owners, &url).await)?
+                else {
+                    break;
+                };
+                found |= page
+                    .value
+                    .iter()
+                    .any(|o| o.id.eq_ignore_ascii_case(user_id));
+                match page
+                    .next_link
+                    .map(|l| graph.next_page(Read::Owners, &l, pages))
+                {
+                    Some(Ok(next)) if !found => url = next,
+                    _ => break,
+                }
+            }
+            found.then_some(Value::Null)
+        }
     })
+}
+
+/// What a policy refusal of `addPassword` means: the policy it names read when it can be, for
+/// its maximum and the longest end allowed.
+async fn policy_refusal(
+    graph: &Graph,
+    code: &str,
+    message: &str,
+    end: &str,
+    today: time::Date,
+) -> crate::core::plan::policy::PolicyLimit {
+    use crate::core::plan::policy::{PolicyLimit, SecretPolicy, limit};
+    let blocked = code == "CredentialTypeNotAllowedAsPerAppPolicy";
+    let read = read::named_policy(graph, message)
+        .await
+        .unwrap_or(SecretPolicy {
+            blocked,
+            max_days: None,
+        });
+    limit(Some(&read), end, Some(today)).unwrap_or(PolicyLimit {
+        blocked,
+        max_days: read.max_days,
+        longest: None,
+        asked: end.to_string(),
+    })
+}
+
+/// Entra refused this write for lack of a role (403 `Authorization_RequestDenied`).
+fn is_denied(s: &Stop) -> bool {
+    matches!(s, Stop::Refused { error, .. }
+        if error.status() == Some(403) && error.code() == Some("Authorization_RequestDenied"))
 }
 
 /// One write, as the plan has it, until it is done, settled, refused, or the budget is spent.
@@ -291,8 +354,113 @@ pub async fn execute(
         .filter(|s| s.op.part() == Some("consent"))
         .count();
     let mut consent_done = 0;
+    // Writes Entra refused for lack of a role: consent and ownership are skipped and the rest
+    // goes on; anything else stops here (later writes need it).
+    let mut denied: Vec<Denied> = Vec::new();
+    let not_allowed = |denied: Vec<Denied>, stopped_at, run: &Run<'_>, ids: &Ids| {
+        let client = ids
+            .client_id
+            .clone()
+            .or_else(|| plan.app.as_ref().map(|(_, c)| c.clone()));
+        Stop::NotAllowed(NotAllowed {
+            denied,
+            stopped_at,
+            account: run.who.account.clone(),
+            consent_link: client.map(|c| {
+                let mut url = crate::remote::http::endpoint(
+                    &ctx.authority,
+                    &plan.who.tenant_id,
+                    &["adminconsent"],
+                );
+                url.query_pairs_mut().append_pair("client_id", &c);
+                url.to_string()
+            }),
+        })
+    };
     for step in &plan.steps {
         let op = &step.op;
+        let skippable = matches!(
+            op,
+            Op::GrantScopes { .. } | Op::AssignRoles { .. } | Op::AddOwner { .. }
+        );
+        // Consent refused for lack of a role stays open (its steps unticked).
+        let skip: &[&str] = if denied
+            .iter()
+            .any(|d| matches!(d, Denied::Delegated(_) | Denied::Application(_)))
+        {
+            &["consent"]
+        } else {
+            &[]
+        };
+        let done = run_op(
+            graph,
+            ctx,
+            run,
+            op,
+            (&mut ids, &mut fresh, &mut results),
+            skip,
+        )
+        .await;
+        match done {
+            Ok(Flow::Next) => {}
+            Ok(Flow::End) => return Ok(results),
+            Err(e) if is_denied(&e) && skippable => {
+                denied.push(Denied::of(op));
+                continue;
+            }
+            Err(e) if is_denied(&e) => {
+                denied.push(Denied::of(op));
+                return Err(not_allowed(denied, op.part().or(Some("app")), run, &ids));
+            }
+            Err(e) => return Err(e),
+        }
+        if op.part() == Some("consent") {
+            consent_done += 1;
+            if consent_done == consent_ops {
+                let what = tr!(
+                    lang,
+                    "admin consent granted",
+                    "Administratorzustimmung erteilt"
+                );
+                mark(ctx, run, "consent", Some(what)).await?;
+            }
+        }
+    }
+    let consent_denied = denied
+        .iter()
+        .any(|d| matches!(d, Denied::Delegated(_) | Denied::Application(_)));
+    for part in &ctx.parts {
+        if !(consent_denied && *part == "consent") {
+            mark(ctx, run, part, None).await?;
+        }
+    }
+    if !denied.is_empty() {
+        return Err(not_allowed(denied, None, run, &ids));
+    }
+    Ok(results)
+}
+
+/// Whether the run goes on after an operation.
+enum Flow {
+    Next,
+    /// The live check did not pass: what follows (removing an old secret) needs it.
+    End,
+}
+
+/// One operation of the plan: its writes, what Graph hands out saved, its steps ticked (but
+/// the parts in `skip`). `state`: the ids handed out so far, whether anything is new, the live
+/// check's results.
+async fn run_op(
+    graph: &Graph,
+    ctx: &Ctx<'_>,
+    run: &mut Run<'_>,
+    op: &Op,
+    state: (&mut Ids, &mut bool, &mut Option<Results>),
+    skip: &[&str],
+) -> Result<Flow, Stop> {
+    let lang = run.lang;
+    let (ids, fresh, results) = state;
+    {
         match op {
             Op::CreateApp { key, .. } => {
                 // The key first: a run cut off after the create upserts by it again.
@@ -301,7 +469,7 @@ pub async fn execute(
                         .put_id(Slot::UniqueName, Some(key.clone()), "apply", (ctx.now)());
                     run.save().await?;
                 }
-                let made = send(graph, run, op, &op.writes(&ids)[0], &Settle::None).await?;
+                let made = send(graph, run, op, &op.writes(ids)[0], &Settle::None).await?;
                 let made: Application = if made.is_null() {
                     // It existed (204): made by a run that was cut off. Read it back.
                     let path = [Seg::Key {
@@ -318,7 +486,7 @@ pub async fn execute(
                     typed(Read::Written, made).map_err(Stop::Read)?
                 };
                 let a = read::app_state(&made)?;
-                fresh = true;
+                *fresh = true;
                 ids.object_id = Some(a.id.clone());
                 ids.client_id = Some(a.app_id.clone());
                 // Recorded at once: a run after an interruption finds this app.
@@ -336,7 +504,7 @@ pub async fn execute(
                 mark(ctx, run, "app", Some(what)).await?;
             }
             Op::UpdateApp { .. } => {
-                send(graph, run, op, &op.writes(&ids)[0], &Settle::None).await?;
+                send(graph, run, op, &op.writes(ids)[0], &Settle::None).await?;
                 let what = tr!(
                     lang,
                     "app registration updated",
@@ -344,16 +512,35 @@ pub async fn execute(
                 );
                 mark(ctx, run, "app", Some(what)).await?;
             }
+            Op::AddOwner {
+                app, user_id, user, ..
+            } => {
+                let object_id = match app {
+                    AppRef::Known { object_id, .. } => object_id.clone(),
+                    AppRef::New => ids.object_id.clone().unwrap_or_default(),
+                };
+                let settle = Settle::Owner {
+                    object_id,
+                    user_id: user_id.clone(),
+                };
+                send(graph, run, op, &op.writes(ids)[0], &settle).await?;
+                run.say(&tr!(
+                    lang,
+                    "✓ {user} is an owner of the app",
+                    "✓ {user} ist Besitzer der App",
+                    user = user,
+                ));
+            }
             Op::CreateServicePrincipal { app } => {
                 let client_id = match app {
                     AppRef::Known { client_id, .. } => client_id.clone(),
                     AppRef::New => ids.client_id.clone().unwrap_or_default(),
                 };
                 let settle = Settle::Sp(client_id.clone());
-                let sp = send(graph, run, op, &op.writes(&ids)[0], &settle).await?;
+                let sp = send(graph, run, op, &op.writes(ids)[0], &settle).await?;
                 let sp: ServicePrincipal = typed(Read::Written, sp).map_err(Stop::Read)?;
                 let id = guid(&sp.id)?;
-                fresh = true;
+                *fresh = true;
                 ids.sp_id = Some(id.clone());
                 run.progress
                     .put_id(Slot::ServicePrincipal, Some(id), "apply", (ctx.now)());
@@ -375,7 +562,7 @@ pub async fn execute(
                     object_id,
                     key: key_id.clone(),
                 };
-                send(graph, run, op, &op.writes(&ids)[0], &settle).await?;
+                send(graph, run, op, &op.writes(ids)[0], &settle).await?;
                 run.say(&tr!(
                     lang,
                     "✓ client secret {hint}… (key {key}) removed",
@@ -395,7 +582,22 @@ pub async fn execute(
                 run.save().await?;
                 ids.start = Some(start);
                 ids.marker = Some(marker);
-                let added = send(graph, run, op, &op.writes(&ids)[0], &Settle::None).await?;
+                let added = match send(graph, run, op, &op.writes(ids)[0], &Settle::None).await {
+                    Ok(added) => added,
+                    Err(Stop::Refused {
+                        error: GraphError::Refused { code, message, .. },
+                        ..
+                    }) if code.ends_with("AsPerAppPolicy") => {
+                        // No credential was made: nothing pending.
+                        run.progress.pending_secret = None;
+                        run.progress.pending_marker = None;
+                        run.save().await?;
+                        return Err(Stop::SecretPolicy(
+                            policy_refusal(graph, &code, &message, end, ctx.today).await,
+                        ));
+                    }
+                    Err(e) => return Err(e),
+                };
                 // A shape that is not a credential is one without a usable value: the same
                 // path as a bad value below (never stored, the credential removed if named).
                 let added: PasswordCredential = typed(Read::Written, added).unwrap_or_default();
@@ -416,14 +618,14 @@ pub async fn execute(
                             hint: String::new(),
                             why: plan::RemoveWhy::Orphaned,
                         };
-                        let _ = send(graph, run, &gone, &gone.writes(&ids)[0], &Settle::None).await;
+                        let _ = send(graph, run, &gone, &gone.writes(ids)[0], &Settle::None).await;
                     }
                     run.progress.pending_secret = None;
                     run.progress.pending_marker = None;
                     run.save().await?;
                     return Err(Stop::BadAnswer(BadAnswer::SecretValue));
                 }
-                fresh = true;
+                *fresh = true;
                 if ctx.renewal
                     && let Some(field) = ctx.procedure.expiry_field()
                 {
@@ -433,6 +635,13 @@ pub async fn execute(
                         end,
                         (ctx.today, (ctx.now)(), "apply"),
                     );
+                } else if let Some(field) = ctx.procedure.expiry_field()
+                    && run.progress.values.get(&field.id) != Some(end)
+                {
+                    // `--expires` chose another end than the recorded one (a tenant's policy
+                    // allows less): the record says what Azure holds, the earlier kept.
+                    run.progress
+                        .put_value(&field.id, Some(end.clone()), "apply", (ctx.now)());
                 }
                 run.progress.put_value(
                     "client_secret",
@@ -473,7 +682,7 @@ pub async fn execute(
                     sp: sp_id.clone(),
                     graph_sp: graph_sp.clone(),
                 };
-                let got = send(graph, run, op, &op.writes(&ids)[0], &settle).await?;
+                let got = send(graph, run, op, &op.writes(ids)[0], &settle).await?;
                 // A grant that was there after all (409) but lacks scopes: add them to it.
                 let got: OAuth2PermissionGrant = typed(Read::Written, got).unwrap_or_default();
                 let have = got.scopes();
@@ -484,16 +693,7 @@ pub async fn execute(
                         add: add.iter().filter(|s| !have.contains(s)).cloned().collect(),
                         existing: Some((read::grant_id(&got.id)?, have)),
                     };
-                    send(graph, run, &more, &more.writes(&ids)[0], &Settle::None).await?;
-                }
-                consent_done += 1;
-                if consent_done == consent_ops {
-                    let what = tr!(
-                        lang,
-                        "admin consent granted",
-                        "Administratorzustimmung erteilt"
-                    );
-                    mark(ctx, run, "consent", Some(what)).await?;
+                    send(graph, run, &more, &more.writes(ids)[0], &Settle::None).await?;
                 }
             }
             Op::AssignRoles { sp, .. } => {
@@ -501,28 +701,19 @@ pub async fn execute(
                     SpRef::Known(id) => id.clone(),
                     SpRef::New => ids.sp_id.clone().unwrap_or_default(),
                 };
-                for w in op.writes(&ids) {
+                for w in op.writes(ids) {
                     let settle = Settle::Role {
                         sp: sp_id.clone(),
                         role: w.body["appRoleId"].as_str().unwrap_or_default().to_string(),
                     };
                     send(graph, run, op, &w, &settle).await?;
                 }
-                consent_done += 1;
-                if consent_done == consent_ops {
-                    let what = tr!(
-                        lang,
-                        "admin consent granted",
-                        "Administratorzustimmung erteilt"
-                    );
-                    mark(ctx, run, "consent", Some(what)).await?;
-                }
             }
             Op::DeleteApp { client_id, .. } => {
                 // A "not found" is not taken as gone: a replica that has not seen the app just
                 // read answers so too (DOMAIN.md, replication lag); the delete is sent again
                 // until one answers 204, within the budget.
-                send(graph, run, op, &op.writes(&ids)[0], &Settle::None).await?;
+                send(graph, run, op, &op.writes(ids)[0], &Settle::None).await?;
                 // The ids of an app that is gone go into the history: a later apply makes a
                 // new one instead of refusing, and nothing recorded is lost.
                 let at = (ctx.now)();
@@ -540,23 +731,20 @@ pub async fn execute(
                 ));
             }
             Op::LiveCheck { .. } => {
-                for part in &ctx.parts {
+                for part in ctx.parts.iter().filter(|p| !skip.contains(p)) {
                     mark(ctx, run, part, None).await?;
                 }
-                let r = live_check(ctx, run, fresh).await?;
+                let r = live_check(ctx, run, *fresh).await?;
                 let passed = r.credentials_ok();
-                results = Some(r);
+                *results = Some(r);
                 if !passed {
                     // What follows (removing an old secret) needs a passed check.
-                    return Ok(results);
+                    return Ok(Flow::End);
                 }
             }
         }
     }
-    for part in &ctx.parts {
-        mark(ctx, run, part, None).await?;
-    }
-    Ok(results)
+    Ok(Flow::Next)
 }
 
 /// The live check with what is recorded; right after a new app or secret, a refusal may be

@@ -246,6 +246,7 @@ impl Job {
         let options = plan::Options {
             new_key: format!("azreg-{}", uuid::Uuid::new_v4()),
             check: Some(check),
+            today: Some(self.today),
             ..plan::Options::default()
         };
         let backoff = backoff(None);

@@ -57,6 +57,143 @@ pub enum Stop {
     Check(RequestError),
     /// The progress could not be saved.
     Saving(Unsaved),
+    /// The signed-in account may not do part of the plan (403 Authorization_RequestDenied):
+    /// what it may do was done and saved.
+    NotAllowed(NotAllowed),
+    /// The tenant's app management policy refused the new secret (an app-specific policy the
+    /// plan could not know).
+    SecretPolicy(crate::core::plan::policy::PolicyLimit),
+}
+
+/// What the signed-in account was not allowed to do, and where an administrator grants consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAllowed {
+    pub denied: Vec<Denied>,
+    /// The part of the procedure the run stopped at, when a refused write stopped it (later
+    /// writes need it); `None` when only consent or ownership was skipped.
+    pub stopped_at: Option<&'static str>,
+    pub account: Option<String>,
+    /// `{authority}/{tenant}/adminconsent?client_id={client}`, when the app is known.
+    pub consent_link: Option<String>,
+}
+
+/// One kind of write Entra refused for lack of a role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Denied {
+    /// Create an app registration.
+    CreateApp,
+    /// Change the app (redirect URIs, permissions, secrets, service principal, delete).
+    ChangeApp,
+    /// Make the signed-in person an owner.
+    Owner,
+    /// Tenant-wide consent to these delegated permissions.
+    Delegated(Vec<String>),
+    /// Consent to these application permissions of Microsoft Graph.
+    Application(Vec<String>),
+}
+
+impl Denied {
+    /// Of an operation Entra refused.
+    pub fn of(op: &crate::core::plan::Op) -> Denied {
+        use crate::core::plan::Op;
+        match op {
+            Op::CreateApp { .. } => Denied::CreateApp,
+            Op::AddOwner { .. } => Denied::Owner,
+            Op::GrantScopes { add, .. } => Denied::Delegated(add.clone()),
+            Op::AssignRoles { names, .. } => Denied::Application(names.clone()),
+            _ => Denied::ChangeApp,
+        }
+    }
+
+    /// What was refused and which roles may do it (Microsoft's built-in roles reference and
+    /// the Graph permission docs; docs/graph.md, "Who may").
+    fn words(&self, lang: Lang) -> String {
+        match self {
+            Denied::CreateApp => tr!(
+                lang,
+                "creating the app registration needs Application Administrator or Cloud Application Administrator (or Application Developer, or the tenant setting \"Users can register applications\")",
+                "die App-Registrierung anzulegen braucht Anwendungsadministrator oder Cloudanwendungsadministrator (oder Anwendungsentwickler oder die Mandanteneinstellung „Benutzer können Anwendungen registrieren“)"
+            ),
+            Denied::ChangeApp => tr!(
+                lang,
+                "changing the app needs Application Administrator or Cloud Application Administrator, or being one of its owners",
+                "die App zu ändern braucht Anwendungsadministrator oder Cloudanwendungsadministrator, oder einen Eintrag als ihr Besitzer"
+            ),
+            Denied::Owner => tr!(
+                lang,
+                "adding you as owner needs Application Administrator or Cloud Application Administrator (an owner of the app may add others): the app stays without you as owner",
+                "Sie als Besitzer einzutragen braucht Anwendungsadministrator oder Cloudanwendungsadministrator (ein Besitzer der App kann andere eintragen): die App bleibt ohne Sie als Besitzer"
+            ),
+            Denied::Delegated(names) => tr!(
+                lang,
+                "consent to the delegated permissions {names} for all users needs Cloud Application Administrator, Application Administrator or Privileged Role Administrator",
+                "die Zustimmung zu den delegierten Berechtigungen {names} für alle Benutzer braucht Cloudanwendungsadministrator, Anwendungsadministrator oder Administrator für privilegierte Rollen",
+                names = names.join(", "),
+            ),
+            Denied::Application(names) => tr!(
+                lang,
+                "consent to the application permissions {names} of Microsoft Graph needs Privileged Role Administrator or Global Administrator",
+                "die Zustimmung zu den Anwendungsberechtigungen {names} von Microsoft Graph braucht Administrator für privilegierte Rollen oder globalen Administrator",
+                names = names.join(", "),
+            ),
+        }
+    }
+}
+
+impl NotAllowed {
+    fn words(&self, p: &Procedure) -> String {
+        let lang = p.lang();
+        let who = self
+            .account
+            .clone()
+            .unwrap_or_else(|| tr!(lang, "this account", "dieses Konto"));
+        let list: Vec<String> = self.denied.iter().map(|d| d.words(lang)).collect();
+        let mut out = match self.stopped_at {
+            Some(part) => {
+                let at = step_of(p, part)
+                    .map(|s| tr!(lang, "at step {s}", "bei Schritt {s}", s = s))
+                    .unwrap_or_else(|| tr!(lang, "here", "hier"));
+                tr!(lang, "stopped {at}: ", "angehalten {at}: ", at = at)
+            }
+            None => String::new(),
+        };
+        out += &tr!(
+            lang,
+            "{who} may not do all of the plan: {list}. What it may do is done and saved.",
+            "{who} darf nicht den ganzen Plan ausführen: {list}. Was erlaubt ist, ist erledigt und gespeichert.",
+            who = who,
+            list = list.join("; "),
+        );
+        let consent = self
+            .denied
+            .iter()
+            .any(|d| matches!(d, Denied::Delegated(_) | Denied::Application(_)));
+        if consent {
+            let step = step_of(p, "consent").unwrap_or_default();
+            match &self.consent_link {
+                Some(link) => out.push_str(&tr!(
+                    lang,
+                    " For the consent, an administrator with that role opens {link} and accepts (or \"Grant admin consent\" on the app's API permissions page, step {step}); then azreg apply finds it done.",
+                    " Für die Zustimmung öffnet ein Administrator mit dieser Rolle {link} und akzeptiert (oder „Administratorzustimmung erteilen“ auf der Seite „API-Berechtigungen“ der App, Schritt {step}); danach findet azreg apply sie erledigt.",
+                    link = link,
+                    step = step,
+                )),
+                None => out.push_str(&tr!(
+                    lang,
+                    " For the consent, an administrator with that role uses \"Grant admin consent\" on the app's API permissions page (step {step}).",
+                    " Für die Zustimmung nutzt ein Administrator mit dieser Rolle „Administratorzustimmung erteilen“ auf der Seite „API-Berechtigungen“ der App (Schritt {step}).",
+                    step = step,
+                )),
+            }
+        } else {
+            out.push_str(&tr!(
+                lang,
+                " Sign in as someone with that role and run azreg apply again: it goes on from here.",
+                " Melden Sie sich mit einem Konto mit dieser Rolle an und rufen Sie azreg apply erneut auf: es macht hier weiter.",
+            ));
+        }
+        out
+    }
 }
 
 /// What Graph answered that azreg will not use: nothing more is sent after it.
@@ -102,6 +239,30 @@ impl crate::i18n::Samples for Stop {
             Stop::BadAnswer(BadAnswer::OtherSp),
             Stop::Check(RequestError::Missing { at: None }),
             Stop::Saving(Unsaved::Write("Read-only file system".into())),
+            Stop::NotAllowed(NotAllowed {
+                denied: vec![
+                    Denied::CreateApp,
+                    Denied::ChangeApp,
+                    Denied::Owner,
+                    Denied::Delegated(vec!["User.Read".into()]),
+                    Denied::Application(vec!["Chat.Read.All".into()]),
+                ],
+                account: Some("a@b".into()),
+                stopped_at: Some("app"),
+                consent_link: Some("https://login.example/t/adminconsent?client_id=c".into()),
+            }),
+            Stop::SecretPolicy(crate::core::plan::policy::PolicyLimit {
+                blocked: false,
+                max_days: Some(90),
+                longest: Some("2027-03-04".into()),
+                asked: "2027-06-01".into(),
+            }),
+            Stop::NotAllowed(NotAllowed {
+                denied: vec![Denied::Delegated(vec!["User.Read".into()])],
+                account: None,
+                stopped_at: None,
+                consent_link: None,
+            }),
         ]
         .into_iter()
         .chain(
@@ -246,6 +407,15 @@ impl Stop {
                 why = why.message(lang),
             ),
             Stop::Check(why) => why.message(lang),
+            Stop::NotAllowed(n) => n.words(p),
+            Stop::SecretPolicy(l) => tr!(
+                lang,
+                "stopped {at}: {why}; {again}",
+                "angehalten {at}: {why}; {again}",
+                at = at(&Some("secret")),
+                why = l.message(lang),
+                again = again,
+            ),
             Stop::Saving(why) => tr!(
                 lang,
                 "not saved: {why}",

@@ -88,8 +88,14 @@ pub async fn make_plan(
         Goal::Renew { .. } => ("", false),
     };
     let lookups = plan::lookups(recorded, name, options.adopt.as_deref());
-    let tenant = super::read::tenant(graph, run, who, recorded, &lookups, consent).await?;
-    let mut made = plan::build(goal, recorded, &tenant, options);
+    let mut tenant = super::read::tenant(graph, run, who, recorded, &lookups, consent).await?;
+    // Read before planning, so a secret the policy refuses is refused before any write.
+    tenant.secret_policy = super::read::secret_policy(graph, run).await?;
+    let options = plan::Options {
+        graph_root: graph.root(),
+        ..options.clone()
+    };
+    let mut made = plan::build(goal, recorded, &tenant, &options);
     if let Ok(p) = &mut made {
         p.graph_host = graph.base().host_str().unwrap_or_default().to_string();
     }

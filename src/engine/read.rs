@@ -8,13 +8,15 @@ use serde::de::DeserializeOwned;
 
 use super::{BadAnswer, Run, Stop};
 use crate::core::permissions::Kind;
+use crate::core::plan::policy::{Restriction, SecretPolicy};
 use crate::core::plan::{
     Access, AppState, Cred, Found, GRAPH_APP_ID, Lookup, Recorded, Seg, Tenant, Who,
 };
 use crate::remote::entra::server_text;
 use crate::remote::graph::{
-    AppRoleAssignment, Application, DirectoryObject, Graph, GraphError, GraphTime,
-    OAuth2PermissionGrant, Organization, Read, RedirectSet, ServicePrincipal, User, filter_eq,
+    AppManagementPolicy, AppRoleAssignment, Application, DirectoryObject, Graph, GraphError,
+    GraphTime, OAuth2PermissionGrant, Organization, Read, RedirectSet, ServicePrincipal, User,
+    filter_eq,
 };
 use crate::tr;
 
@@ -324,6 +326,7 @@ pub async fn tenant(
         graph_sp: None,
         grant: None,
         roles: Vec::new(),
+        secret_policy: None,
     };
     if let Found::App(a) = &t.app {
         let by_id = r
@@ -402,4 +405,62 @@ pub async fn tenant(
             .collect();
     }
     Ok(t)
+}
+
+/// What the tenant's default app management policy says of client secrets; `None` when it
+/// cannot be read (reading it needs a role such as Global Reader or Application Administrator:
+/// a refusal of the secret then says what it can).
+pub async fn secret_policy(graph: &Graph, run: &mut Run<'_>) -> Result<Option<SecretPolicy>, Stop> {
+    let path = [
+        Seg::Name("policies"),
+        Seg::Name("defaultAppManagementPolicy"),
+    ];
+    match graph
+        .read::<AppManagementPolicy>(Read::DefaultAppPolicy, &path)
+        .await
+    {
+        Ok(p) => Ok(Some(policy_of(&p))),
+        Err(GraphError::Unreachable(why)) => Err(Stop::Unreachable(why)),
+        Err(e) if e.is_throttled() => {
+            // One wait within the run's budget, then without it.
+            Ok(
+                get::<AppManagementPolicy>(graph, run, Read::DefaultAppPolicy, &path, false)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|p| policy_of(&p)),
+            )
+        }
+        Err(_) => Ok(None),
+    }
+}
+
+/// The policy a refusal of `addPassword` names (`... policy '{id}'`), when it can be read.
+pub async fn named_policy(graph: &Graph, message: &str) -> Option<SecretPolicy> {
+    let id = message
+        .split(['\'', ' ', '"'])
+        .find(|w| crate::core::fields::is_guid(w))?;
+    let path = [
+        Seg::Name("policies"),
+        Seg::Name("appManagementPolicies"),
+        Seg::Id(id.to_ascii_lowercase()),
+    ];
+    graph
+        .read::<AppManagementPolicy>(Read::AppPolicy, &path)
+        .await
+        .ok()
+        .map(|p| policy_of(&p))
+}
+
+fn policy_of(p: &AppManagementPolicy) -> SecretPolicy {
+    let restrictions: Vec<Restriction> = p
+        .password_restrictions()
+        .into_iter()
+        .map(|r| Restriction {
+            kind: r.restriction_type.clone(),
+            state: r.state.clone(),
+            max_lifetime: r.max_lifetime.clone(),
+        })
+        .collect();
+    SecretPolicy::of(&restrictions)
 }

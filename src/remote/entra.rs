@@ -61,6 +61,9 @@ pub(crate) struct EntraError {
     error: String,
     #[serde(default)]
     pub(crate) error_codes: Vec<u64>,
+    /// Only for the name of a tenant Entra does not know; advice goes by the codes.
+    #[serde(default)]
+    error_description: String,
     #[serde(default)]
     trace_id: String,
     #[serde(default)]
@@ -190,9 +193,23 @@ pub(crate) fn or_none(s: &str, lang: Lang) -> &str {
 /// `correlation_id`, cleaned and cut. Any body is taken.
 pub fn error_summary(body: &str, steps: &Steps, lang: Lang) -> String {
     let e: EntraError = serde_json::from_str(body).unwrap_or_default();
-    e.error_codes
-        .iter()
-        .find_map(|c| more_advice(*c, steps, lang))
+    // "AADSTS90002: Tenant 'contoso.example' not found. ...": the tenant as Entra names it.
+    let tenant = e
+        .error_description
+        .split('\'')
+        .nth(1)
+        .map(server_text)
+        .unwrap_or_else(|| {
+            L::new("(this tenant)", "(dieser Mandant)")
+                .get(lang)
+                .to_string()
+        });
+    tenant_advice(&e, &tenant, steps, lang)
+        .or_else(|| {
+            e.error_codes
+                .iter()
+                .find_map(|c| more_advice(*c, steps, lang))
+        })
         .unwrap_or_else(|| e.details(lang))
 }
 

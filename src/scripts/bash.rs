@@ -311,7 +311,11 @@ fi
         }
         // A script never removes a secret, and the live check is azreg's (`azreg verify`).
         // Clean-up plans are the command line's alone; no script is made of them.
-        Op::RemoveSecret { .. } | Op::LiveCheck { .. } | Op::DeleteApp { .. } => String::new(),
+        // A script's plan adds no owner (it does not know who runs it).
+        Op::RemoveSecret { .. }
+        | Op::LiveCheck { .. }
+        | Op::DeleteApp { .. }
+        | Op::AddOwner { .. } => String::new(),
     }
 }
 

@@ -276,7 +276,11 @@ function Role-Of([string]$Role) {{
             out
         }
         // Clean-up plans are the command line's alone; no script is made of them.
-        Op::RemoveSecret { .. } | Op::LiveCheck { .. } | Op::DeleteApp { .. } => String::new(),
+        // A script's plan adds no owner (it does not know who runs it).
+        Op::RemoveSecret { .. }
+        | Op::LiveCheck { .. }
+        | Op::DeleteApp { .. }
+        | Op::AddOwner { .. } => String::new(),
     }
 }
 

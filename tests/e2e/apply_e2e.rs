@@ -223,7 +223,7 @@ fn a_refused_create_stops_at_its_step_and_says_which_role_is_needed() {
     let (_dir, file) = progress_file();
     let o = apply(&cli, &s, &file);
     let t = text(&o);
-    assert_eq!(o.status.code(), Some(7), "{t}");
+    assert_eq!(o.status.code(), Some(8), "{t}");
     assert!(t.contains("stopped at step 5"), "{t}");
     assert!(t.contains("Application Administrator"), "{t}");
     assert!(s.apps().is_empty());

@@ -225,7 +225,7 @@ fn doctor_reads_a_hand_made_registration_names_each_slip_and_apply_fixes_them() 
         "{t}"
     );
     assert!(
-        t.contains("✗ the app has no service principal (Enterprise application): sign-ins fail (azreg apply fixes it)"),
+        t.contains("✗ the app has no service principal (Enterprise application): sign-ins fail (AADSTS7000229); by hand: the app's Overview, link \"Managed application in local directory\" > Create, or az ad sp create --id "),
         "{t}"
     );
     assert!(

@@ -68,6 +68,7 @@ fn apply_sends_exactly_the_planned_writes_first_resumed_and_no_op() {
         [
             "create_app",
             "create_service_principal",
+            "add_owner",
             "add_secret",
             "grant_scopes",
             "assign_roles",
@@ -317,6 +318,7 @@ fn each_write_goes_into_the_journal_and_history_prints_it() {
         [
             "create_app",
             "create_service_principal",
+            "add_owner",
             "add_secret",
             "grant_scopes",
             "assign_roles"

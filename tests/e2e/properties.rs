@@ -323,6 +323,7 @@ proptest! {
             graph_sp: Some("11111111-0000-4000-a000-000000000001".into()),
             grant: None,
             roles: Vec::new(),
+            secret_policy: None,
         };
         if let Ok(plan) = plan::build(&goal, &Recorded::default(), &t, &plan::Options::default()) {
             let _ = plan.text(azreg::i18n::Lang::De);

@@ -47,6 +47,8 @@ pub struct ApplyArgs {
     pub authority: Option<String>,
     /// `--renew [--expires ...]`: only a new secret (the new expiry, "" for the default).
     pub renew: Option<String>,
+    /// Without `--renew`: the new secret's end instead of the recorded expiry.
+    pub expires: Option<String>,
     /// With `--renew`: after a passed live check, remove the old secret azreg recorded.
     pub remove_old: bool,
     /// Act without asking (needed without a terminal).
@@ -63,8 +65,8 @@ pub struct ApplyArgs {
 
 /// What the record asks for: the registration, or a renewal of its secret.
 fn goal(r: &Report, args: &ApplyArgs, lang: Lang) -> Result<Goal, Failure> {
-    if let Some(expires) = &args.renew {
-        let end = renewal_end(r, expires).ok_or_else(|| {
+    let end_of = |expires: &str| {
+        renewal_end(r, expires).ok_or_else(|| {
             Failure::new(
                 EXIT_USAGE,
                 tr!(
@@ -74,7 +76,10 @@ fn goal(r: &Report, args: &ApplyArgs, lang: Lang) -> Result<Goal, Failure> {
                     crate::text::clean_for_display(expires)
                 ),
             )
-        })?;
+        })
+    };
+    if let Some(expires) = &args.renew {
+        let end = end_of(expires)?;
         let description = r
             .progress
             .values
@@ -86,7 +91,10 @@ fn goal(r: &Report, args: &ApplyArgs, lang: Lang) -> Result<Goal, Failure> {
             remove_old: args.remove_old,
         });
     }
-    let d = record::desired(r, false).map_err(|u| super::refused(WHAT, &u, lang))?;
+    let mut d = record::desired(r, false).map_err(|u| super::refused(WHAT, &u, lang))?;
+    if let Some(expires) = &args.expires {
+        d.secret.end = end_of(expires)?;
+    }
     Ok(Goal::Register(d))
 }
 
@@ -105,6 +113,7 @@ pub fn stop_failure(s: &Stop, p: &Procedure) -> Failure {
             ..
         } => crate::cli::exit::UNREACHABLE,
         Stop::Saving(_) => crate::cli::exit::FILE,
+        Stop::NotAllowed(_) => crate::cli::exit::NOT_ALLOWED,
         _ => crate::cli::exit::APPLY_STOPPED,
     };
     Failure::new(code, s.message(p))
@@ -247,6 +256,9 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         new_app: args.new_app,
         check: Some(check),
         adopt,
+        // Set where the plan is made, from the signed-in client.
+        graph_root: String::new(),
+        today: Some(env.today),
     };
     let backoff = prepare::backoff(args.wait);
     let made = {

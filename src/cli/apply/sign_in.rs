@@ -108,7 +108,24 @@ pub(crate) fn sign_in(
             }
         }
     }))
-    .map_err(|e| login_failure(e, lang))
+    .map_err(|e| match &e {
+        // Entra's refusal explained with the procedure's steps (a tenant Entra does not know:
+        // copy the Directory ID again at its step), as verify explains it.
+        LoginError::SignIn(SignInError::Refused { body }) => Failure::new(
+            login_failure(e.clone(), lang).code,
+            tr!(
+                lang,
+                "the sign-in was refused: {why}",
+                "die Anmeldung wurde abgelehnt: {why}",
+                why = crate::remote::entra::error_summary(
+                    body,
+                    &crate::remote::entra::Steps::of(&env.procedure),
+                    lang
+                ),
+            ),
+        ),
+        _ => login_failure(e, lang),
+    })
 }
 
 /// Where the device code goes: only in an interactive run (stdout and stderr a terminal, so an

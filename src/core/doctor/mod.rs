@@ -81,7 +81,10 @@ pub enum What {
         uri: String,
         platform: &'static str,
     },
-    NoSp,
+    /// No service principal: the app's client ID, for the fix by hand.
+    NoSp {
+        client_id: String,
+    },
     SpDisabled,
     SpOk,
     PermissionMissing {
@@ -157,9 +160,12 @@ impl Examined {
         self.azure_end.as_deref().map(date_of)
     }
 
-    /// Something is wrong (an error or a warning): exit 1.
-    pub fn wrong(&self) -> bool {
-        self.findings.iter().any(|f| f.level >= Level::Warning)
+    /// Something is wrong that stops the connector (an error), or, `strict`, anything to look
+    /// at (a warning too): exit 1. Warnings alone are printed and leave exit 0, so a script
+    /// can tell "works" from "broken".
+    pub fn failed(&self, strict: bool) -> bool {
+        let worst = if strict { Level::Warning } else { Level::Error };
+        self.findings.iter().any(|f| f.level >= worst)
     }
 }
 
@@ -331,7 +337,15 @@ pub fn examine(
         }
     }
     match &t.sp {
-        None => push("service_principal", Level::Error, None, true, What::NoSp),
+        None => push(
+            "service_principal",
+            Level::Error,
+            None,
+            true,
+            What::NoSp {
+                client_id: a.app_id.clone(),
+            },
+        ),
         Some((_, false)) => push(
             "service_principal",
             Level::Error,
@@ -371,6 +385,23 @@ pub fn examine(
             false,
             What::PermissionsOk {
                 count: d.permissions.len(),
+            },
+        );
+    }
+    // Consent recorded as given while there is no service principal: nothing can hold it, and
+    // that is a finding of its own (the one above says why).
+    if d.consent && t.sp.is_none() && !d.permissions.is_empty() {
+        push(
+            "consent",
+            Level::Error,
+            step(crate::core::report::CONSENT_FIELD),
+            true,
+            What::ConsentMissing {
+                names: d
+                    .permissions
+                    .iter()
+                    .map(|p| (p.name.to_string(), p.kind == Kind::Application))
+                    .collect(),
             },
         );
     }
@@ -493,7 +524,9 @@ pub fn examine(
         );
     }
     if a.owners.is_empty() {
-        push("owners", Level::Warning, None, false, What::NoOwners);
+        // `azreg apply` adds the signed-in person (a line in its plan).
+        let fixable = t.who.user_id.is_some();
+        push("owners", Level::Warning, None, fixable, What::NoOwners);
     } else {
         push(
             "owners",
@@ -558,7 +591,7 @@ impl Examined {
                 "tenant_id": self.who.tenant_id,
                 "tenant_name": self.who.tenant_name,
             },
-            "ok": !self.wrong(),
+            "ok": !self.failed(false),
             "secret_expiry": {"recorded": recorded_expiry, "azure": self.azure_expiry()},
             "findings": self.findings.iter().map(|f| f.to_json(lang)).collect::<Vec<_>>(),
         })

@@ -57,7 +57,7 @@ fn ids(e: &Examined, level: Level) -> Vec<&'static str> {
 #[test]
 fn a_complete_registration_has_nothing_wrong() {
     let e = run(&complete(), Some("2099-05-24"));
-    assert!(!e.wrong(), "{}", e.text(Lang::En));
+    assert!(!e.failed(true), "{}", e.text(Lang::En));
     assert_eq!(
         ids(&e, Level::Ok),
         [
@@ -82,7 +82,7 @@ fn the_spa_uri_under_web_is_an_error_with_its_step_and_apply_fixes_it() {
     a.spa.clear();
     a.web.push(SPA.into());
     let e = run(&t, None);
-    assert!(e.wrong());
+    assert!(e.failed(false));
     let f = e.findings.iter().find(|f| f.id == "spa_uri").unwrap();
     assert_eq!(f.level, Level::Error);
     assert!(f.fixable);
@@ -119,14 +119,15 @@ fn a_missing_uri_and_foreign_ones_are_told_apart() {
 }
 
 #[test]
-fn no_service_principal_is_an_error_and_consent_is_then_not_judged() {
+fn no_service_principal_is_an_error_and_recorded_consent_one_of_its_own() {
     let mut t = complete();
     t.sp = None;
     t.grant = None;
     t.roles.clear();
     let e = run(&t, None);
     assert!(ids(&e, Level::Error).contains(&"service_principal"));
-    assert!(!e.findings.iter().any(|f| f.id == "consent"));
+    // The record says consent was given; Azure cannot hold it without a service principal.
+    assert!(ids(&e, Level::Error).contains(&"consent"));
     let mut t = complete();
     t.sp = Some(("x".into(), false));
     let f = run(&t, None)
@@ -215,6 +216,8 @@ fn no_owners_is_a_warning_and_another_tenant_an_error() {
     app_mut(&mut t).owners.clear();
     let e = run(&t, None);
     assert_eq!(ids(&e, Level::Warning), ["owners"]);
+    // A warning alone: the connector can work, exit 0; --strict fails on it.
+    assert!(!e.failed(false) && e.failed(true));
     t.who.tenant_id = "aaaaaaaa-0000-4000-a000-00000000000a".into();
     let e = run(&t, None);
     assert_eq!(e.findings[0].id, "tenant");
@@ -252,4 +255,22 @@ fn what_graph_hands_back_is_cleaned_before_a_terminal_sees_it() {
         "{text:?}"
     );
     assert!(text.contains("https://x.example/"), "{text}");
+}
+
+#[test]
+fn consent_recorded_without_a_service_principal_is_a_finding_of_its_own() {
+    let mut t = complete();
+    t.sp = None;
+    let e = run(&t, None);
+    let errors = ids(&e, Level::Error);
+    assert!(errors.contains(&"service_principal"), "{errors:?}");
+    assert!(errors.contains(&"consent"), "{errors:?}");
+    let sp = e
+        .findings
+        .iter()
+        .find(|f| f.id == "service_principal")
+        .unwrap();
+    let text = sp.line(Lang::En);
+    assert!(text.contains("az ad sp create --id"), "{text}");
+    assert!(sp.line(Lang::De).contains("Verwaltete Anwendung"));
 }

@@ -92,10 +92,11 @@ impl Worded for What {
                 platform = platform,
                 uri = uri,
             ),
-            What::NoSp => tr!(
+            What::NoSp { client_id } => tr!(
                 lang,
-                "the app has no service principal (Enterprise application): sign-ins fail",
-                "die App hat keinen Dienstprinzipal (Unternehmensanwendung): Anmeldungen schlagen fehl"
+                "the app has no service principal (Enterprise application): sign-ins fail (AADSTS7000229); by hand: the app's Overview, link \"Managed application in local directory\" > Create, or az ad sp create --id {client_id}",
+                "die App hat keinen Dienstprinzipal (Unternehmensanwendung): Anmeldungen schlagen fehl (AADSTS7000229); von Hand: in der Übersicht der App den Link „Verwaltete Anwendung im lokalen Verzeichnis“ > Erstellen, oder az ad sp create --id {client_id}",
+                client_id = client_id,
             ),
             What::SpDisabled => tr!(
                 lang,
@@ -185,8 +186,8 @@ impl Worded for What {
             ),
             What::NoOwners => tr!(
                 lang,
-                "the app has no owners: only administrators can maintain it",
-                "die App hat keine Besitzer: nur Administratoren können sie pflegen"
+                "the app has no owners: only administrators can maintain it (the app's Owners page)",
+                "die App hat keine Besitzer: nur Administratoren können sie pflegen (Seite „Besitzer“ der App)"
             ),
             What::Owners { names } => tr!(
                 lang,
@@ -235,7 +236,9 @@ impl crate::i18n::Samples for What {
                 uri: s("u"),
                 platform: "web",
             },
-            What::NoSp,
+            What::NoSp {
+                client_id: s("0b1c2d3e-1111-2222-3333-444455556666"),
+            },
             What::SpDisabled,
             What::SpOk,
             What::PermissionMissing {

@@ -37,6 +37,8 @@ pub const LAG: &[(&str, u16, &str)] = &[
     ("assign_roles", 400, "Request_BadRequest"),
     // A key that just went may still be listed by a replica.
     ("remove_secret", 400, "Request_BadRequest"),
+    // "One or more added object references already exist ...": a read settles it.
+    ("add_owner", 400, "Request_BadRequest"),
 ];
 
 /// "Exists" answers by operation kind.

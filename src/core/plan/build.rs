@@ -70,6 +70,14 @@ pub fn build(goal: &Goal, r: &Recorded, t: &Tenant, o: &Options) -> Result<Plan,
             renew(&mut plan, secret, *remove_old, r, a, o);
         }
     }
+    // A secret the tenant's policy refuses is refused here, before anything is written.
+    for step in &plan.steps {
+        if let Op::AddSecret { end, .. } = &step.op
+            && let Some(l) = super::policy::limit(t.secret_policy.as_ref(), end, o.today)
+        {
+            return Err(Refusal::SecretPolicy(l));
+        }
+    }
     Ok(plan)
 }
 
@@ -228,6 +236,22 @@ fn register(
             SpRef::New
         }
     };
+    // The signed-in person as owner of a new app, or of one that has none: administrators are
+    // not made owners of what they create, and the app should stay maintainable without one.
+    if let Some(user_id) = &t.who.user_id
+        && !o.graph_root.is_empty()
+        && app.is_none_or(|a| a.owner_ids.is_empty())
+    {
+        plan.steps.push(Step {
+            op: Op::AddOwner {
+                app: app_ref.clone(),
+                user_id: user_id.clone(),
+                user: t.who.account.clone().unwrap_or_else(|| user_id.clone()),
+                graph_root: o.graph_root.clone(),
+            },
+            marks: Vec::new(),
+        });
+    }
     // The secret: kept when the recorded one is on the app; an orphan of a cut-off run removed.
     let creds: &[Cred] = app.map(|a| a.creds.as_slice()).unwrap_or_default();
     orphans(plan, r, &app_ref, creds);

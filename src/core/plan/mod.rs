@@ -13,6 +13,7 @@
 
 pub mod answers;
 mod build;
+pub mod policy;
 pub mod record;
 mod show;
 mod writes;
@@ -246,6 +247,9 @@ pub struct Tenant {
     pub grant: Option<(String, Vec<String>)>,
     /// App role ids the app's service principal holds on Graph.
     pub roles: Vec<String>,
+    /// What the tenant's default app management policy says of client secrets, when it
+    /// could be read.
+    pub secret_policy: Option<policy::SecretPolicy>,
 }
 
 /// The app an operation works on: known, or the one the plan creates.
@@ -346,6 +350,18 @@ pub enum Op {
         roles: Vec<Access>,
         names: Vec<String>,
     },
+    /// Make the signed-in person an owner of the app: administrators are not made owners of
+    /// what they create (`applications/create`), and an app without owners needs an
+    /// administrator for every change.
+    AddOwner {
+        app: AppRef,
+        /// The person's object id (`/me`) and how they are shown.
+        user_id: String,
+        user: String,
+        /// Microsoft Graph's root (`https://graph.microsoft.com`): the reference names the
+        /// person there.
+        graph_root: String,
+    },
     /// Sign in with the (new) secret at this identity platform host.
     LiveCheck {
         host: String,
@@ -380,6 +396,7 @@ impl Op {
             Op::AddSecret { .. } => "add_secret",
             Op::GrantScopes { .. } => "grant_scopes",
             Op::AssignRoles { .. } => "assign_roles",
+            Op::AddOwner { .. } => "add_owner",
             Op::LiveCheck { .. } => "live_check",
             Op::DeleteApp { .. } => "delete_app",
         }
@@ -505,6 +522,8 @@ pub enum Refusal {
     Inconsistent { found: String, recorded: String },
     /// The tenant has no service principal for Microsoft Graph (consent impossible).
     NoGraph,
+    /// The tenant's app management policy refuses the secret as asked.
+    SecretPolicy(policy::PolicyLimit),
 }
 
 /// Where the live check goes, and whether the admin must be asked.
@@ -529,6 +548,11 @@ pub struct Options {
     /// `--adopt CLIENT_ID`: take over this app explicitly (the record's ids are replaced,
     /// the earlier ones kept in the history).
     pub adopt: Option<String>,
+    /// Microsoft Graph's root the plan is for (`https://graph.microsoft.com`); empty: no
+    /// owner is added (a script's plan, which does not know who runs it).
+    pub graph_root: String,
+    /// Today, for a secret's lifetime under the tenant's policy (`None`: not checked).
+    pub today: Option<time::Date>,
 }
 
 /// What a script puts where it reads or is handed an id when it runs.
@@ -560,6 +584,7 @@ pub fn for_script(goal: &Goal, r: &Recorded, key: &str) -> Plan {
         graph_sp: Some(token::GRAPH_SP.into()),
         grant: None,
         roles: Vec::new(),
+        secret_policy: None,
     };
     let r = Recorded {
         tenant_id: None,

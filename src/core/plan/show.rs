@@ -271,6 +271,15 @@ fn op_lines(op: &Op, lang: Lang) -> (String, Vec<String>) {
                 details,
             )
         }
+        Op::AddOwner { user, .. } => (
+            tr!(
+                lang,
+                "add {user} as owner of the app (so it stays maintainable without an administrator role)",
+                "{user} als Besitzer der App eintragen (damit sie ohne Administratorrolle pflegbar bleibt)",
+                user = user,
+            ),
+            Vec::new(),
+        ),
         Op::CreateServicePrincipal { .. } => (
             tr!(
                 lang,
@@ -569,6 +578,12 @@ pub fn refusal_text(r: &Refusal, lang: Lang, step: &dyn Fn(&str) -> String) -> S
             lang,
             "the tenant has no service principal for Microsoft Graph, so no consent can be granted; nothing was changed",
             "der Mandant hat keinen Dienstprinzipal für Microsoft Graph, daher kann keine Zustimmung erteilt werden; nichts wurde geändert"
+        ),
+        Refusal::SecretPolicy(l) => tr!(
+            lang,
+            "{why}; nothing was changed",
+            "{why}; nichts wurde geändert",
+            why = crate::i18n::Worded::message(l, lang),
         ),
     }
 }

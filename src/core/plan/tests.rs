@@ -42,6 +42,7 @@ pub(crate) fn empty_tenant() -> Tenant {
         graph_sp: Some(GRAPH_SP.into()),
         grant: None,
         roles: Vec::new(),
+        secret_policy: None,
     }
 }
 

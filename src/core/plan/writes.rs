@@ -324,6 +324,23 @@ impl Op {
                     )
                 })
                 .collect(),
+            Op::AddOwner {
+                app,
+                user_id,
+                graph_root,
+                ..
+            } => vec![post(
+                vec![
+                    Seg::Name("applications"),
+                    Seg::Id(ids.object_id(app)),
+                    Seg::Name("owners"),
+                    Seg::Name("$ref"),
+                ],
+                json!({"@odata.id": format!(
+                    "{}/v1.0/directoryObjects/{user_id}",
+                    graph_root.trim_end_matches('/')
+                )}),
+            )],
             Op::LiveCheck { .. } => Vec::new(),
             Op::DeleteApp { object_id, .. } => vec![Write {
                 method: Method::Delete,

@@ -274,6 +274,16 @@ impl Graph {
         &self.base
     }
 
+    /// The root the client was made for (`https://graph.microsoft.com`), as Graph names its
+    /// objects in references (`@odata.id`).
+    pub fn root(&self) -> String {
+        self.base
+            .as_str()
+            .trim_end_matches('/')
+            .trim_end_matches("/v1.0")
+            .to_string()
+    }
+
     /// The app the token was issued to (its `appid` claim), to name an app identity that
     /// has no `/me`. The token is only decoded here, never shown or kept elsewhere.
     pub fn token_app(&self) -> Option<String> {

@@ -243,6 +243,53 @@ impl DirectoryObject {
     }
 }
 
+/// `microsoft.graph.passwordCredentialConfiguration`: one restriction on client secrets.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PasswordCredentialConfiguration {
+    #[serde(deserialize_with = "nullable")]
+    pub restriction_type: String,
+    #[serde(deserialize_with = "nullable")]
+    pub state: Option<String>,
+    /// An ISO 8601 duration (`P90D`).
+    #[serde(deserialize_with = "nullable")]
+    pub max_lifetime: Option<String>,
+}
+
+/// `microsoft.graph.appManagementConfiguration` (and its application form): the password part.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AppManagementConfiguration {
+    #[serde(deserialize_with = "nullable")]
+    pub password_credentials: Vec<PasswordCredentialConfiguration>,
+}
+
+/// `microsoft.graph.tenantAppManagementPolicy` (`applicationRestrictions`) or
+/// `microsoft.graph.appManagementPolicy` (`restrictions`): what azreg reads of either.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AppManagementPolicy {
+    pub is_enabled: Option<bool>,
+    #[serde(deserialize_with = "nullable")]
+    pub application_restrictions: AppManagementConfiguration,
+    #[serde(deserialize_with = "nullable")]
+    pub restrictions: AppManagementConfiguration,
+}
+
+impl AppManagementPolicy {
+    /// The password restrictions in force (none when the policy is disabled).
+    pub fn password_restrictions(&self) -> Vec<&PasswordCredentialConfiguration> {
+        if self.is_enabled == Some(false) {
+            return Vec::new();
+        }
+        self.application_restrictions
+            .password_credentials
+            .iter()
+            .chain(&self.restrictions.password_credentials)
+            .collect()
+    }
+}
+
 /// Graph's error body: `{"error": {"code", "message", "innerError": {"request-id", "date"}}}`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]

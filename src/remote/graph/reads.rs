@@ -26,6 +26,10 @@ pub enum Read {
     RoleAssignments,
     /// The app's owners.
     Owners,
+    /// The tenant's default app management policy (`/policies/defaultAppManagementPolicy`).
+    DefaultAppPolicy,
+    /// An app management policy a refusal names (`/policies/appManagementPolicies/{id}`).
+    AppPolicy,
     /// The answer to a write (the object Graph made).
     Written,
 }
@@ -35,7 +39,7 @@ pub enum Read {
 pub const MAX_PAGES: usize = 100;
 
 impl Read {
-    pub const ALL: [Read; 10] = [
+    pub const ALL: [Read; 12] = [
         Read::Organization,
         Read::Me,
         Read::Application,
@@ -45,6 +49,8 @@ impl Read {
         Read::Grants,
         Read::RoleAssignments,
         Read::Owners,
+        Read::DefaultAppPolicy,
+        Read::AppPolicy,
         Read::Written,
     ];
 
@@ -62,6 +68,8 @@ impl Read {
             Read::Grants => "id,clientId,consentType,principalId,resourceId,scope",
             Read::RoleAssignments => "id,appRoleId,principalId,resourceId",
             Read::Owners => "id,displayName,userPrincipalName,appId",
+            Read::DefaultAppPolicy => "id,isEnabled,applicationRestrictions",
+            Read::AppPolicy => "id,isEnabled,restrictions",
             Read::Written => return None,
         })
     }
@@ -73,6 +81,7 @@ impl Read {
         const KIB: usize = 1024;
         match self {
             Read::Organization | Read::Me => 64 * KIB,
+            Read::DefaultAppPolicy | Read::AppPolicy => 64 * KIB,
             Read::ServicePrincipal | Read::GraphServicePrincipal => 64 * KIB,
             Read::Application | Read::Written => 1024 * KIB,
             Read::Applications => 4096 * KIB,
@@ -109,6 +118,10 @@ impl Read {
                 "der Zuweisungen von Anwendungsberechtigungen",
             ),
             Read::Owners => L::new("the app's owners", "der Besitzer der App"),
+            Read::DefaultAppPolicy | Read::AppPolicy => L::new(
+                "the tenant's app management policy",
+                "der App-Verwaltungsrichtlinie des Mandanten",
+            ),
             Read::Written => L::new("a write's answer", "der Antwort auf eine Änderung"),
         }
         .get(lang)

@@ -270,6 +270,7 @@ fn slipped_tenant(a: &App) -> crate::core::plan::Tenant {
         graph_sp: Some("11111111-0000-4000-a000-000000000001".into()),
         grant: None,
         roles: Vec::new(),
+        secret_policy: None,
     }
 }
 
@@ -309,7 +310,8 @@ fn d_on_the_summary_reads_azure_back_and_marks_the_steps_it_confirms_or_contradi
     assert_eq!(a.overlay, Overlay::Findings { scroll: 0 });
     let status = a.status.clone().unwrap();
     assert_eq!(status.tone, Tone::Error);
-    assert!(status.text.contains("2 errors"), "{}", status.text);
+    // The SPA URI under Web, no service principal, and so no consent the record claims.
+    assert!(status.text.contains("3 errors"), "{}", status.text);
     let p = a.procedure.clone();
     let at = |field: &str| p.entry_of_field(field).unwrap();
     use crate::core::doctor::Level;

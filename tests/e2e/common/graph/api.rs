@@ -138,8 +138,30 @@ fn may_change(opts: &Options, st: &State, caller: &Caller, app_obj: &str) -> boo
 }
 
 /// The answer of `addPassword` under the tenant's app management policy, if it refuses.
+/// The id of the stand-in's app management policy.
+const POLICY: &str = "2b9d8e2c-5a4f-4c1e-9d3a-7f6e5d4c3b2a";
+
+/// The password restrictions of the stand-in's policy, as Graph lists them.
+fn restrictions(opts: &Options) -> Value {
+    let mut r = Vec::new();
+    if opts.block_passwords {
+        r.push(
+            json!({"restrictionType": "passwordAddition", "state": "enabled",
+            "maxLifetime": null, "restrictForAppsCreatedAfterDateTime": "2019-10-19T10:37:00Z",
+            "excludeActors": null}),
+        );
+    }
+    if let Some(days) = opts.max_secret_days {
+        r.push(
+            json!({"restrictionType": "passwordLifetime", "state": "enabled",
+            "maxLifetime": format!("P{days}D"),
+            "restrictForAppsCreatedAfterDateTime": "2014-10-19T10:37:00Z", "excludeActors": null}),
+        );
+    }
+    json!(r)
+}
+
 fn policy_refusal(opts: &Options, end: Option<&str>) -> Option<(u16, String)> {
-    const POLICY: &str = "2b9d8e2c-5a4f-4c1e-9d3a-7f6e5d4c3b2a";
     if opts.block_passwords {
         return Some(graph_error(
             400,
@@ -183,6 +205,35 @@ pub(super) fn graph(
     match (method, segs.as_slice()) {
         ("GET", ["organization"]) => list(vec![json!({"id": opts.tenant,
             "displayName": "Contoso (stand-in)"})]),
+        ("GET", ["policies", ..])
+            if opts.policy_unreadable && matches!(caller, Caller::User(_)) =>
+        {
+            denied()
+        }
+        ("GET", ["policies", "defaultAppManagementPolicy"]) => {
+            let pw = if opts.app_policy {
+                json!([])
+            } else {
+                restrictions(opts)
+            };
+            (
+                200,
+                json!({"id": "00000000-0000-0000-0000-000000000000",
+                    "displayName": "Default app management tenant policy",
+                    "description": "Default tenant policy that enforces app management restrictions.",
+                    "isEnabled": true,
+                    "applicationRestrictions": {"passwordCredentials": pw, "keyCredentials": []},
+                    "servicePrincipalRestrictions": {"passwordCredentials": [], "keyCredentials": []}})
+                .to_string(),
+            )
+        }
+        ("GET", ["policies", "appManagementPolicies", id]) if *id == POLICY => (
+            200,
+            json!({"id": POLICY, "displayName": "Credential management policy",
+                "description": "Stand-in policy", "isEnabled": true,
+                "restrictions": {"passwordCredentials": restrictions(opts), "keyCredentials": []}})
+            .to_string(),
+        ),
         ("GET", ["applications"]) => {
             let conds = match filter_of(query) {
                 Ok(c) => c,

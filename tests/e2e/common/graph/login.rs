@@ -222,7 +222,12 @@ pub(super) fn login(
     let known = tenant == shared.opts.tenant || tenant == "organizations";
     if !known {
         return if tenant.len() == 36 {
-            aad_error(400, 90002, "invalid_tenant", "Tenant not found.")
+            aad_error(
+                400,
+                90002,
+                "invalid_tenant",
+                &format!("Tenant '{tenant}' not found."),
+            )
         } else {
             aad_error(
                 400,

@@ -104,6 +104,11 @@ pub struct Options {
     pub max_secret_days: Option<i64>,
     /// The tenant's app management policy forbids new client secrets altogether.
     pub block_passwords: bool,
+    /// The policy above is assigned to the app, not the tenant's default (the default reads
+    /// without restrictions; the refusal names the app's policy).
+    pub app_policy: bool,
+    /// The signed-in identity may not read policies (403).
+    pub policy_unreadable: bool,
 }
 
 /// A directory role of the signed-in person, with what Entra lets it do (docs/graph.md, "Who
@@ -190,6 +195,8 @@ impl Default for Options {
             role: Role::GlobalAdministrator,
             max_secret_days: None,
             block_passwords: false,
+            app_policy: false,
+            policy_unreadable: false,
         }
     }
 }
@@ -465,6 +472,31 @@ impl StandIn {
         let id = st.applications[i]["id"].as_str().unwrap().to_string();
         let user = st.user(upn);
         st.owners.entry(id).or_default().push(user);
+    }
+
+    /// Delegated grants of the app's service principal that are not the tenant-wide one to
+    /// Graph (one person's consent, another resource's), listed before it: the one azreg
+    /// looks for then sits on a later page.
+    pub fn grants_before(&self, client_id: &str, n: usize) {
+        let mut st = self.state.lock().unwrap();
+        let sp = st
+            .service_principals
+            .iter()
+            .find(|s| s["appId"].as_str() == Some(client_id))
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .unwrap();
+        for k in 0..n {
+            let id = st.new_id();
+            let other = st.new_id();
+            let g = if k % 2 == 0 {
+                json!({"id": id, "clientId": sp, "consentType": "Principal",
+                    "principalId": other, "resourceId": other, "scope": "openid"})
+            } else {
+                json!({"id": id, "clientId": sp, "consentType": "AllPrincipals",
+                    "principalId": null, "resourceId": other, "scope": "user_impersonation"})
+            };
+            st.grants.insert(0, g);
+        }
     }
 
     /// The owners' names of the app with this client ID.

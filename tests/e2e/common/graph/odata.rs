@@ -59,16 +59,21 @@ pub(super) fn shape(
             .collect();
         let mut out = json!({"@odata.context": context, "value": page});
         if skip + top < items.len() {
-            let mut next =
-                url::Url::parse(&format!("https://127.0.0.1:{graph_port}{path}")).unwrap();
-            {
-                let mut q = next.query_pairs_mut();
-                for (k, val) in query.iter().filter(|(k, _)| k != "$skiptoken") {
-                    q.append_pair(k, val);
-                }
-                q.append_pair("$skiptoken", &token_of(skip + top));
+            // As Graph writes it: the query as asked (`$` and `,` as they are), then the token.
+            let kept: Vec<&str> = raw_query
+                .split('&')
+                .filter(|p| {
+                    !p.is_empty()
+                        && !p.starts_with("$skiptoken=")
+                        && !p.starts_with("%24skiptoken=")
+                })
+                .collect();
+            let mut q = kept.join("&");
+            if !q.is_empty() {
+                q.push('&');
             }
-            out["@odata.nextLink"] = json!(next.to_string());
+            q.push_str(&format!("$skiptoken={}", token_of(skip + top)));
+            out["@odata.nextLink"] = json!(format!("https://127.0.0.1:{graph_port}{path}?{q}"));
         }
         return out.to_string();
     }

@@ -178,8 +178,15 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
                     yes,
                     sign_in,
                 }),
+            sign_in: before,
             ..
-        }) => commands::secrets::remove(&env, &sign_in_args(sign_in), key_id, *yes, &mut out),
+        }) => {
+            // The sign-in options count before `remove` as after it.
+            let merged = before
+                .merged(sign_in)
+                .map_err(|e| Failure::new(EXIT_USAGE, e))?;
+            commands::secrets::remove(&env, &sign_in_args(&merged), key_id, *yes, &mut out)
+        }
         Some(Command::Delete {
             sign_in,
             confirm_name,

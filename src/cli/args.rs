@@ -396,6 +396,54 @@ pub struct SignInArgs {
     pub authority: Option<String>,
 }
 
+impl SignInArgs {
+    /// The options given before a subcommand's own subcommand (`secrets --token-from-az
+    /// remove KEY`) with those given after it; the same option twice must agree.
+    pub fn merged(&self, after: &SignInArgs) -> Result<SignInArgs, String> {
+        fn one<T: Clone + PartialEq + std::fmt::Debug>(
+            name: &str,
+            a: &Option<T>,
+            b: &Option<T>,
+        ) -> Result<Option<T>, String> {
+            match (a, b) {
+                (Some(x), Some(y)) if x != y => {
+                    Err(format!("--{name} is given twice with different values"))
+                }
+                _ => Ok(a.clone().or_else(|| b.clone())),
+            }
+        }
+        let m = SignInArgs {
+            token_from_az: self.token_from_az || after.token_from_az,
+            device_code: self.device_code || after.device_code,
+            tenant: one("tenant", &self.tenant, &after.tenant)?,
+            login_client_id: one(
+                "login-client-id",
+                &self.login_client_id,
+                &after.login_client_id,
+            )?,
+            graph: one("graph", &self.graph, &after.graph)?,
+            clipboard: if self.clipboard == Mode::Auto {
+                after.clipboard
+            } else {
+                self.clipboard
+            },
+            authority: one("authority", &self.authority, &after.authority)?,
+        };
+        if m.token_from_az
+            && (m.device_code
+                || m.tenant.is_some()
+                || m.login_client_id.is_some()
+                || m.graph.is_some())
+        {
+            return Err(
+                "--token-from-az cannot be used with --device-code, --tenant, --login-client-id or --graph"
+                    .into(),
+            );
+        }
+        Ok(m)
+    }
+}
+
 /// `azreg apply`.
 #[derive(Debug, Clone, Args)]
 pub struct ApplyArgs {

@@ -734,7 +734,12 @@ async fn run_op(
                 for part in ctx.parts.iter().filter(|p| !skip.contains(p)) {
                     mark(ctx, run, part, None).await?;
                 }
-                let r = live_check(ctx, run, *fresh).await?;
+                // A secret azreg itself made (its key recorded) that never passed a check is as
+                // new as one made in this run: a run cut off before the check must not take
+                // replication for a wrong secret.
+                let unproven =
+                    run.progress.secret_key_id.is_some() && run.progress.last_verified.is_none();
+                let r = live_check(ctx, run, *fresh || unproven).await?;
                 let passed = r.credentials_ok();
                 *results = Some(r);
                 if !passed {

@@ -106,7 +106,7 @@ impl Denied {
     }
 
     /// What was refused and which roles may do it (Microsoft's built-in roles reference and
-    /// the Graph permission docs; docs/graph.md, "Who may").
+    /// the Graph permission docs; src/docs/graph.md, "Who may").
     fn words(&self, lang: Lang) -> String {
         match self {
             Denied::CreateApp => tr!(

@@ -174,7 +174,12 @@ pub async fn who(graph: &Graph, run: &mut Run<'_>) -> Result<Who, Stop> {
     .unwrap_or_default();
     let org = orgs.first().cloned().unwrap_or_default();
     let tenant_id = guid(&org.id)?;
-    let tenant_name = org.display_name.as_deref().map(server_text);
+    // An empty name from Graph is no name: never "Signed in as  to  (…)".
+    let tenant_name = org
+        .display_name
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+        .map(server_text);
     let me = match graph.read::<User>(Read::Me, &[Seg::Name("me")]).await {
         Ok(u) => Some(u),
         Err(GraphError::Unreachable(why)) => return Err(Stop::Unreachable(why)),
@@ -185,6 +190,7 @@ pub async fn who(graph: &Graph, run: &mut Run<'_>) -> Result<Who, Stop> {
         .and_then(|u| crate::core::fields::is_guid(&u.id).then(|| u.id.to_ascii_lowercase()));
     let account = me
         .and_then(|u| u.user_principal_name)
+        .filter(|u| !u.trim().is_empty())
         .map(|u| server_text(&u))
         .or_else(|| {
             graph.token_app().map(|app| {

@@ -61,8 +61,11 @@ guid() {
   printf '%s' "$1"
 }
 
-# The mark a new secret's description carries: this run's, random.
-marker="azreg-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+# The mark a new secret's description carries: this script's (from its key), the same on every
+# run of it, so a run finds the secret an earlier run made whose value was never recorded.
+marker="azreg-$(printf '%s' "${unique_name#azreg-}" | tr -d -- '-' | tr 'A-F' 'a-f' | cut -c1-12)"
+old_key=''
+
 
 # A write or a path of the plan, with the ids learned so far.
 sub() {
@@ -73,6 +76,7 @@ sub() {
   s=${s//@GRAPH_SP@/$graph_sp_id}
   s=${s//@NOW@/$(date -u +%Y-%m-%dT%H:%M:%SZ)}
   s=${s//@MARKER@/$marker}
+  s=${s//@OLD_KEY@/$old_key}
   printf '%s' "$s"
 }
 
@@ -150,6 +154,19 @@ if [ -n "$recorded_tenant" ] && [ "${tenant_id,,}" != "${recorded_tenant,,}" ]; 
   exit 1
 fi
 "#;
+
+/// The write that removes a secret an earlier run of the script made: path and body, quoted,
+/// its key as [`plan::token::OLD_KEY`].
+fn replaced_secret(app: &plan::AppRef) -> (String, String) {
+    let op = Op::RemoveSecret {
+        app: app.clone(),
+        key_id: plan::token::OLD_KEY.into(),
+        hint: String::new(),
+        why: plan::RemoveWhy::Orphaned,
+    };
+    let w = &op.writes(&plan::script_ids())[0];
+    (sh_quote(&w.path_text()), sh_quote(&w.body.to_string()))
+}
 
 /// One block per operation of the plan.
 fn block(s: &Script, op: &Op) -> String {
@@ -239,10 +256,30 @@ sp_id=$(guid "$sp_id")
             p0 = path(0),
             b0 = body(0),
         ),
-        Op::AddSecret { .. } => {
-            let guard = match &s.goal {
-                plan::Goal::Renew { .. } => "false".to_string(),
-                plan::Goal::Register(_) => r#"[ "$new_secret" != yes ] && [ -n "$recorded_key" ] && rest --method GET --uri "$(url "/v1.0/applications/$object_id")" --query "passwordCredentials[].keyId" --output tsv | grep -qix "$recorded_key""#.to_string(),
+        Op::AddSecret { app, .. } => {
+            let (guard, replace) = match &s.goal {
+                plan::Goal::Renew { .. } => ("false".to_string(), String::new()),
+                plan::Goal::Register(_) => (
+                    r#"[ "$new_secret" != yes ] && [ -n "$recorded_key" ] && rest --method GET --uri "$(url "/v1.0/applications/$object_id")" --query "passwordCredentials[].keyId" --output tsv | grep -qix "$recorded_key""#.to_string(),
+                    {
+                        let (rp, rb) = replaced_secret(app);
+                        format!(
+                            r#"
+  # A secret an earlier run of this script made (its mark) whose value azreg never recorded is
+  # replaced, not added to: the one printed below is the app's.
+  if [ "$new_secret" != yes ]; then
+    new_key=$(printf '%s' "$secret_json" | tr -d '\n' | sed -n 's/.*"secretKeyId": *"\([^"]*\)".*/\1/p')
+    for old_key in $(rest --method GET --uri "$(url "/v1.0/applications/$object_id")" \
+        --query "passwordCredentials[?contains(displayName || '', '($marker)')].keyId" --output tsv); do
+      if is_guid "$old_key" && [ "${{old_key,,}}" != "${{new_key,,}}" ] && [ "${{old_key,,}}" != "${{recorded_key,,}}" ]; then
+        say "removing the client secret (key $old_key) an earlier run of this script made, never recorded by azreg: the new one replaces it"
+        write remove_secret '' rest --method POST --uri "$(url {rp})" --body "$(sub {rb})" >/dev/null
+      fi
+    done
+  fi"#
+                        )
+                    },
+                ),
             };
             format!(
                 r#"
@@ -255,7 +292,7 @@ else
   say "creating the client secret"
   say "WARNING: the JSON on stdout holds the secret's value, shown only this once: store it now."
   secret_json=$(write add_secret '' rest --method POST --uri "$(url {p0})" --body "$(sub {b0})" \
-    --query "{{password: secretText, secretKeyId: keyId, secretEndDateTime: endDateTime}}" --output json)
+    --query "{{password: secretText, secretKeyId: keyId, secretEndDateTime: endDateTime}}" --output json){replace}
 fi
 "#,
                 p0 = path(0),

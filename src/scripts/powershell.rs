@@ -70,15 +70,17 @@ function Guid-Of([string]$Id) {
   $Id
 }
 
-# The mark a new secret's description carries: this run's, random.
-$script:Marker = 'azreg-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
+# The mark a new secret's description carries: this script's (from its key), the same on every
+# run of it, so a run finds the secret an earlier run made whose value was never recorded.
+$script:Marker = 'azreg-' + (($UniqueName -replace '^azreg-', '') -replace '-', '').ToLowerInvariant().PadRight(12, '0').Substring(0, 12)
+$script:OldKey = ''
 
 # A write or a path of the plan, with the ids learned so far.
 function Sub([string]$Text) {
   $Text.Replace('@OBJECT_ID@', $script:ObjectId).Replace('@CLIENT_ID@', $script:ClientId).
     Replace('@SP_ID@', $script:SpId).Replace('@GRAPH_SP@', $script:GraphSpId).
     Replace('@NOW@', [DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ')).
-    Replace('@MARKER@', $script:Marker)
+    Replace('@MARKER@', $script:Marker).Replace('@OLD_KEY@', $script:OldKey)
 }
 
 function Read-Graph([string]$Path) {
@@ -206,12 +208,37 @@ $SpId = Guid-Of $SpId
             p0 = path(0),
             b0 = body(0),
         ),
-        Op::AddSecret { .. } => {
-            let guard = match &s.goal {
-                plan::Goal::Renew { .. } => "$false",
-                plan::Goal::Register(_) => {
-                    "(-not $NewSecret) -and $RecordedKey -and (@((Read-Graph \"v1.0/applications/$ObjectId\").passwordCredentials | Where-Object { $_.keyId -eq $RecordedKey }).Count -gt 0)"
-                }
+        Op::AddSecret { app, .. } => {
+            let (guard, replace) = match &s.goal {
+                plan::Goal::Renew { .. } => ("$false", String::new()),
+                plan::Goal::Register(_) => (
+                    "(-not $NewSecret) -and $RecordedKey -and (@((Read-Graph \"v1.0/applications/$ObjectId\").passwordCredentials | Where-Object { $_.keyId -eq $RecordedKey }).Count -gt 0)",
+                    {
+                        let op = Op::RemoveSecret {
+                            app: app.clone(),
+                            key_id: plan::token::OLD_KEY.into(),
+                            hint: String::new(),
+                            why: plan::RemoveWhy::Orphaned,
+                        };
+                        let w = &op.writes(&plan::script_ids())[0];
+                        format!(
+                            r#"
+  # A secret an earlier run of this script made (its mark) whose value azreg never recorded is
+  # replaced, not added to: the one in the output is the app's.
+  if (-not $NewSecret) {{
+    $old = @((Read-Graph "v1.0/applications/$ObjectId").passwordCredentials | Where-Object {{
+      "$($_.displayName)".Contains("($($script:Marker))") -and $_.keyId -ne $Secret.keyId -and $_.keyId -ne $RecordedKey }})
+    foreach ($c in $old) {{
+      $script:OldKey = Guid-Of $c.keyId
+      Say "removing the client secret (key $($script:OldKey)) an earlier run of this script made, never recorded by azreg: the new one replaces it"
+      $null = Invoke-Write 'remove_secret' $null 'POST' {rp} {rb}
+    }}
+  }}"#,
+                            rp = ps_quote(w.path_text().trim_start_matches('/')),
+                            rb = ps_quote(&w.body.to_string()),
+                        )
+                    },
+                ),
             };
             format!(
                 r#"
@@ -223,7 +250,7 @@ if ({guard}) {{
 }} else {{
   Say 'creating the client secret'
   Say "WARNING: the JSON output holds the secret's value, shown only this once: store it now."
-  $Secret = Invoke-Write 'add_secret' $null 'POST' {p0} {b0}
+  $Secret = Invoke-Write 'add_secret' $null 'POST' {p0} {b0}{replace}
 }}
 "#,
                 p0 = path(0),

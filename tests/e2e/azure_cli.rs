@@ -438,3 +438,49 @@ fn a_script_run_again_during_the_lag_makes_no_second_app() {
     );
     assert_eq!(s.grants().len(), 1);
 }
+
+/// The same generated script run twice, its output never imported: one app, one service
+/// principal and one secret, the one the second run printed (the first run's secret carries
+/// the script's mark and was never recorded: replaced, not added to).
+#[test]
+fn the_same_script_run_twice_leaves_one_secret_the_one_it_printed_last() {
+    let Some(az) = az_cli() else { return };
+    let s = StandIn::start(Options::default());
+    let cli = Az::new(&az, &s);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("progress.toml");
+    std::fs::write(&file, progress("yes")).unwrap();
+    let out = azreg(&file, &["script", "az"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let script = dir.path().join("register.sh");
+    std::fs::write(&script, &out.stdout).unwrap();
+    let mut printed = Vec::new();
+    for round in 1..=2 {
+        let run = cli.run_script(&script);
+        assert!(
+            run.status.success(),
+            "run {round}:\n{}\n--- stand-in log:\n{}",
+            text(&run.stderr),
+            s.log_text()
+        );
+        let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        printed.push(v["secretKeyId"].as_str().unwrap().to_string());
+        if round == 2 {
+            assert!(
+                text(&run.stderr).contains("an earlier run of this script made"),
+                "{}",
+                text(&run.stderr)
+            );
+        }
+    }
+    let apps = s.apps();
+    assert_eq!(apps.len(), 1, "{}", s.dump());
+    assert_eq!(s.sps().len(), 1);
+    let keys: Vec<&str> = apps[0]["passwordCredentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["keyId"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, [printed[1].as_str()], "{}", s.dump());
+}

@@ -82,3 +82,43 @@ fn walkthrough_needs_a_terminal() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
 }
+
+/// A sign-in option counts before a subcommand's own subcommand as after it.
+#[test]
+fn sign_in_options_count_before_and_after_secrets_remove() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(
+        &file,
+        "version = 3\nprocedure = \"intrexx-ms365-app-registration\"\n[values]\nclient_id = \"0b1c2d3e-1111-2222-3333-444455556666\"\n",
+    )
+    .unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let key = "1c2d3e4f-1111-2222-3333-444455556666";
+    for args in [
+        &["secrets", "--token-from-az", "remove", key, "--yes"][..],
+        &["secrets", "remove", key, "--yes", "--token-from-az"],
+    ] {
+        // No `az` on PATH: the Azure CLI's sign-in was chosen, wherever the option stood.
+        let o = azreg()
+            .arg("--file")
+            .arg(&file)
+            .args(args)
+            .env("PATH", empty.path())
+            .output()
+            .unwrap();
+        let t = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            t.contains("--token-from-az: the Azure CLI could not be started"),
+            "{args:?}: {t}"
+        );
+    }
+    let o = azreg()
+        .arg("--file")
+        .arg(&file)
+        .args(["secrets", "--device-code", "remove", key, "--token-from-az"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot be used with --device-code"));
+}

@@ -1,4 +1,4 @@
-//! Microsoft Graph as it really answers (docs/graph.md, "What real Microsoft Graph answers"):
+//! Microsoft Graph as it really answers (src/docs/graph.md, "What real Microsoft Graph answers"):
 //! Graph's own service principal at its real size, every collection in pages of two, owners,
 //! the roles a person holds, the tenant's secret lifetime policy, throttling. `plan`, `apply`
 //! and `doctor` against the stand-in, signed in by device code as a person.
@@ -347,4 +347,24 @@ fn a_tenant_entra_does_not_know_gets_the_directory_id_advice_everywhere() {
         let tid = "0b1c2d3e-1111-2222-3333-444455556666";
         assert!(t.contains(tid), "{t}");
     }
+}
+
+#[test]
+fn an_answer_over_a_reads_limit_is_named_never_taken_for_broken_json() {
+    // Graph's own service principal whole (over a MiB), as a Graph that ignored $select
+    // would send it: the read says which answer and how large, and nothing is written.
+    let s = StandIn::start(Options {
+        ignore_select: true,
+        ..options()
+    });
+    let (_dir, file) = progress_file(APPLY_PROGRESS);
+    let o = run(&s, &file, &["apply", "--yes"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(7), "{t}");
+    assert!(
+        t.contains("Microsoft Graph's answer to the read of Microsoft Graph's service principal is larger than 64 KiB"),
+        "{t}"
+    );
+    assert!(!t.contains("not JSON"), "{t}");
+    assert!(s.writes().is_empty());
 }

@@ -563,6 +563,8 @@ pub mod token {
     pub const GRAPH_SP: &str = "@GRAPH_SP@";
     pub const NOW: &str = "@NOW@";
     pub const MARKER: &str = "@MARKER@";
+    /// A secret an earlier run of the same script made (its key id).
+    pub const OLD_KEY: &str = "@OLD_KEY@";
 }
 
 /// The plan a script carries: what `build` plans for a tenant the script reads only when it

@@ -1,4 +1,4 @@
-//! A tenant's app management policy, as far as client secrets go (docs/graph.md, "Secret
+//! A tenant's app management policy, as far as client secrets go (src/docs/graph.md, "Secret
 //! lifetime policy"): it may forbid new client secrets (`passwordAddition`) or cap their
 //! lifetime (`passwordLifetime`, an ISO 8601 duration such as `P90D`). Read before planning,
 //! so a secret the policy refuses is refused before anything is written; an app-specific

@@ -567,6 +567,57 @@ mod tests {
     }
 
     #[test]
+    fn a_next_page_is_followed_only_on_the_origin_asked() {
+        let g = Graph::new("https://graph.microsoft.com", Secret::from("t")).unwrap();
+        let next = |link: &str, n| g.next_page(Read::Owners, link, n);
+        assert!(
+            next(
+                "https://graph.microsoft.com/v1.0/applications/x/owners?$skiptoken=A",
+                1
+            )
+            .is_ok()
+        );
+        for elsewhere in [
+            "https://graph.microsoft.com.evil.example/v1.0/x",
+            "https://evil.example/v1.0/applications",
+            "http://graph.microsoft.com/v1.0/applications",
+            "https://graph.microsoft.com:8443/v1.0/applications",
+            "https://graph.microsoft.com/beta/applications",
+            "https://user:pw@graph.microsoft.com/v1.0/applications",
+            "/v1.0/applications",
+        ] {
+            assert!(
+                matches!(
+                    next(elsewhere, 1),
+                    Err(GraphError::Paging {
+                        why: PagingError::Elsewhere(_),
+                        ..
+                    })
+                ),
+                "{elsewhere}"
+            );
+        }
+        assert!(matches!(
+            next("https://graph.microsoft.com/v1.0/x", MAX_PAGES),
+            Err(GraphError::Paging {
+                why: PagingError::TooMany,
+                ..
+            })
+        ));
+        let t = GraphError::TooLarge {
+            read: Read::GraphServicePrincipal,
+            limit: 64 * 1024,
+            announced: Some(1_300_000),
+        }
+        .message(Lang::En);
+        assert!(
+            t.contains("Microsoft Graph's service principal is larger than 64 KiB")
+                && t.contains("1300000 bytes announced"),
+            "{t}"
+        );
+    }
+
+    #[test]
     fn only_https() {
         assert!(Graph::new("http://graph.example", Secret::from("t")).is_err());
         let g = Graph::new("https://graph.microsoft.com/", Secret::from("t")).unwrap();

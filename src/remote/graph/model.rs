@@ -1,5 +1,5 @@
 //! What azreg reads from Microsoft Graph v1.0, as typed structs (serde) of the documented
-//! shapes (`docs/graph.md`; the entity types of Microsoft's published metadata, checked by the
+//! shapes (`src/docs/graph.md`; the entity types of Microsoft's published metadata, checked by the
 //! contract test in `tests/e2e/contract.rs`).
 //!
 //! Real answers carry far more than azreg uses, and sometimes less: unknown properties are

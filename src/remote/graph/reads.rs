@@ -1,6 +1,6 @@
 //! Every read azreg makes of Microsoft Graph, with what it asks for (`$select`) and how much of
 //! an answer it takes. Real answers are far larger than the properties azreg uses: Graph's own
-//! service principal unselected is more than a MiB of permission texts (docs/graph.md, "Size"),
+//! service principal unselected is more than a MiB of permission texts (src/docs/graph.md, "Size"),
 //! so every read names its properties, and a limit that still trips says which read it was.
 
 use crate::i18n::{L, Lang};

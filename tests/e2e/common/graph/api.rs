@@ -737,7 +737,7 @@ fn create_app(
     st.sp_misses.insert(app_id, opts.sp_misses);
     st.applications.push(app.clone());
     // `applications/createAsOwner` makes the creator the first owner; `applications/create`
-    // (administrators) does not (docs/graph.md, "Who becomes owner").
+    // (administrators) does not (src/docs/graph.md, "Who becomes owner").
     if let Caller::User(u) = caller
         && opts.role.creates_as_owner()
     {

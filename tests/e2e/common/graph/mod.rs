@@ -109,9 +109,11 @@ pub struct Options {
     pub app_policy: bool,
     /// The signed-in identity may not read policies (403).
     pub policy_unreadable: bool,
+    /// A Graph that ignores `$select` (every object whole, as an older stand-in did).
+    pub ignore_select: bool,
 }
 
-/// A directory role of the signed-in person, with what Entra lets it do (docs/graph.md, "Who
+/// A directory role of the signed-in person, with what Entra lets it do (src/docs/graph.md, "Who
 /// may"): which roles create apps as owner, which may consent to what.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -197,6 +199,7 @@ impl Default for Options {
             block_passwords: false,
             app_policy: false,
             policy_unreadable: false,
+            ignore_select: false,
         }
     }
 }
@@ -1037,6 +1040,17 @@ fn route(shared: &Shared, port: &str, req: &Request) -> (u16, String) {
             };
             if req.method == "GET" && status == 200 {
                 let raw = req.target.split_once('?').map_or("", |(_, q)| q);
+                let kept;
+                let raw = if shared.opts.ignore_select {
+                    kept = raw
+                        .split('&')
+                        .filter(|p| !p.starts_with("$select=") && !p.starts_with("%24select="))
+                        .collect::<Vec<_>>()
+                        .join("&");
+                    kept.as_str()
+                } else {
+                    raw
+                };
                 return (
                     status,
                     odata::shape(shared.ports.1, shared.opts.page_size, path, raw, &answer),

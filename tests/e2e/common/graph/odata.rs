@@ -1,5 +1,5 @@
 //! What every Microsoft Graph answer of the stand-in goes through, as real Graph does it
-//! (docs/graph.md, "What real Microsoft Graph answers"): `$select` honoured, collections paged
+//! (src/docs/graph.md, "What real Microsoft Graph answers"): `$select` honoured, collections paged
 //! with an absolute `@odata.nextLink` carrying a `$skiptoken`, `@odata.context`, and Graph's
 //! headers. Also Microsoft Graph's own service principal at its real size.
 
@@ -117,7 +117,7 @@ pub(super) fn headers(status: u16, n: u64) -> String {
 
 /// Words for the stand-in's permission texts: made up, of the length real ones have (Graph's
 /// own service principal carries a description, display names and consent texts for each of
-/// its hundreds of permissions; unselected it is well over a MiB, docs/graph.md).
+/// its hundreds of permissions; unselected it is well over a MiB, src/docs/graph.md).
 fn text(name: &str, kind: &str, len: usize) -> String {
     let words: Vec<String> = name
         .split(['.', '-'])

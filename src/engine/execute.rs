@@ -696,17 +696,18 @@ async fn run_op(
                     send(graph, run, &more, &more.writes(ids)[0], &Settle::None).await?;
                 }
             }
-            Op::AssignRoles { sp, .. } => {
+            Op::AssignRoles { sp, roles, .. } => {
                 let sp_id = match sp {
                     SpRef::Known(id) => id.clone(),
                     SpRef::New => ids.sp_id.clone().unwrap_or_default(),
                 };
-                for w in op.writes(ids) {
+                // One write per role, in the order of `roles`.
+                for (w, role) in op.writes(ids).iter().zip(roles) {
                     let settle = Settle::Role {
                         sp: sp_id.clone(),
-                        role: w.body["appRoleId"].as_str().unwrap_or_default().to_string(),
+                        role: role.id.clone(),
                     };
-                    send(graph, run, op, &w, &settle).await?;
+                    send(graph, run, op, w, &settle).await?;
                 }
             }
             Op::DeleteApp { client_id, .. } => {

@@ -5,10 +5,31 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Zero-width characters: invisible, they make two different names look alike.
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{180e}')
+}
+
 /// Control characters (C0, DEL, C1, which covers ESC and the 8-bit CSI/OSC), bidi controls,
-/// and the BOM: anything that could steer the terminal or the order of what it shows.
+/// zero-width characters and the BOM: anything that could steer the terminal, the order of what
+/// it shows, or hide in a name.
 pub fn is_unsafe(c: char) -> bool {
-    c.is_control() || is_bidi_control(c) || c == '\u{feff}'
+    c.is_control() || is_bidi_control(c) || is_zero_width(c) || c == '\u{feff}'
+}
+
+/// Text from outside (Graph, Entra ID, a file) for one line of output: every unsafe character,
+/// line breaks and tabs included, becomes U+FFFD, so nothing it holds can start a line of its
+/// own (a forged `✓ …`) or steer the terminal. The one cleaning every printer of outside text
+/// uses.
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| if is_unsafe(c) { '\u{fffd}' } else { c })
+            .collect(),
+    )
 }
 
 /// Unsafe, line breaks aside (for whole documents).

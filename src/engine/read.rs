@@ -104,7 +104,17 @@ pub fn grant_id(s: &str) -> Result<String, Stop> {
 }
 
 fn uris(set: &RedirectSet) -> Vec<String> {
-    set.redirect_uris.iter().take(256).cloned().collect()
+    set.redirect_uris
+        .iter()
+        .take(256)
+        .map(|u| line(u))
+        .collect()
+}
+
+/// Text from Graph as it goes into the plan, the doctor and the record: one line, cleaned
+/// (`text::one_line`), so no front end or format can print a line it forged.
+fn line(s: &str) -> String {
+    crate::text::one_line(s).into_owned()
 }
 
 /// An application as a plan needs it.
@@ -134,8 +144,8 @@ pub fn app_state(v: &Application) -> Result<AppState, Stop> {
         .filter(|c| crate::core::fields::is_guid(&c.key_id))
         .map(|c| Cred {
             key_id: c.key_id.to_ascii_lowercase(),
-            display_name: c.display_name.clone().unwrap_or_default(),
-            hint: c.hint.clone().unwrap_or_default(),
+            display_name: line(c.display_name.as_deref().unwrap_or_default()),
+            hint: line(c.hint.as_deref().unwrap_or_default()),
             start: text(&c.start_date_time),
             end: text(&c.end_date_time),
         })
@@ -143,8 +153,8 @@ pub fn app_state(v: &Application) -> Result<AppState, Stop> {
     Ok(AppState {
         id: guid(&v.id)?,
         app_id: guid(&v.app_id)?,
-        display_name: v.display_name.clone().unwrap_or_default(),
-        audience: v.sign_in_audience.clone().unwrap_or_default(),
+        display_name: line(v.display_name.as_deref().unwrap_or_default()),
+        audience: line(v.sign_in_audience.as_deref().unwrap_or_default()),
         web: uris(&v.web),
         spa: uris(&v.spa),
         public_client: uris(&v.public_client),
@@ -152,7 +162,7 @@ pub fn app_state(v: &Application) -> Result<AppState, Stop> {
         other_access,
         creds,
         created: v.created_date_time.as_ref().map(|t| t.0.clone()),
-        unique_name: v.unique_name.clone(),
+        unique_name: v.unique_name.as_deref().map(line),
         owners: Vec::new(),
         owner_ids: Vec::new(),
     })

@@ -406,3 +406,41 @@ fn an_app_read_by_client_id_must_be_that_app() {
         hostile.log_text()
     );
 }
+
+/// Round four: a progress file that calls the recorded secret a cut-off run's (its start and the
+/// mark in its description, both public on the app, copied into `pending_secret` and
+/// `pending_marker`) makes no command remove it.
+#[test]
+fn a_progress_file_cannot_make_apply_remove_the_recorded_secret() {
+    let s = StandIn::start(Options {
+        device_pending_polls: 0,
+        ..Options::default()
+    });
+    let (_dir, file) = progress_file();
+    let o = s.device_code_apply(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let cred = s.apps()[0]["passwordCredentials"][0].clone();
+    let start = cred["startDateTime"].as_str().unwrap().to_string();
+    let name = cred["displayName"].as_str().unwrap().to_string();
+    let mark = name
+        .rsplit_once('(')
+        .map(|(_, m)| m.trim_end_matches(')').to_string())
+        .unwrap();
+    let text_file = std::fs::read_to_string(&file).unwrap();
+    let forged = format!("pending_secret = \"{start}\"\npending_marker = \"{mark}\"\n{text_file}");
+    std::fs::write(&file, forged).unwrap();
+    let o = s.device_code_apply(&file).output().unwrap();
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(!t.contains("remove the client secret"), "{t}");
+    assert!(
+        t.contains("the progress file calls the client secret"),
+        "{t}"
+    );
+    let creds = s.apps()[0]["passwordCredentials"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(creds.len(), 1);
+    assert_eq!(creds[0]["keyId"], cred["keyId"]);
+}

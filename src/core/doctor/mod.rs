@@ -550,7 +550,7 @@ impl Finding {
     /// Names, URIs and descriptions in it come from Graph: cleaned for a terminal here, once,
     /// for every front end.
     pub fn line(&self, lang: Lang) -> String {
-        let what = crate::text::clean_for_display(&self.what.message(lang)).into_owned();
+        let what = crate::text::one_line(&self.what.message(lang)).into_owned();
         let mut s = format!("{} {what}", self.level.mark());
         if self.level >= Level::Warning {
             let fix = match (&self.step, self.fixable) {
@@ -574,7 +574,7 @@ impl Finding {
             "id": self.id,
             "severity": self.level.key(),
             "step": self.step,
-            "message": crate::text::clean_for_display(&self.what.message(lang)),
+            "message": crate::text::one_line(&self.what.message(lang)),
             "fixable": self.fixable,
         })
     }
@@ -611,7 +611,7 @@ impl Examined {
             who = who,
             tenant = tenant,
         );
-        s = crate::text::clean_for_display(&s).into_owned() + "\n";
+        s = crate::text::one_line(&s).into_owned() + "\n";
         for f in &self.findings {
             s.push_str(&f.line(lang));
             s.push('\n');

@@ -274,3 +274,83 @@ fn consent_recorded_without_a_service_principal_is_a_finding_of_its_own() {
     assert!(text.contains("az ad sp create --id"), "{text}");
     assert!(sp.line(Lang::De).contains("Verwaltete Anwendung"));
 }
+
+mod outside_text_forges_no_line {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Strings as hostile as Graph may hand out: line breaks, tabs, ESC, C1, bidi and
+    /// zero-width characters among ordinary text.
+    fn hostile() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                Just("\n✓ forged".to_string()),
+                Just("\r\t".to_string()),
+                Just("\u{1b}[2J".to_string()),
+                Just("\u{9b}31m".to_string()),
+                Just("\u{202e}\u{2066}".to_string()),
+                Just("\u{200b}\u{2060}\u{feff}".to_string()),
+                "[a-zA-Z0-9 .:/-]{0,8}".prop_map(|s| s),
+                any::<String>(),
+            ],
+            0..6,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Whatever the app's texts hold, the doctor prints one line per finding and the plan
+        /// one line per line it means, none with a character that steers the terminal.
+        #[test]
+        fn through_every_printer(
+            name in hostile(),
+            uri in hostile(),
+            desc in hostile(),
+            hint in hostile(),
+            owner in hostile(),
+            tenant in hostile(),
+        ) {
+            let mut t = complete();
+            t.who.tenant_name = Some(tenant);
+            {
+                let a = app_mut(&mut t);
+                a.display_name = name;
+                a.web.push(uri.clone());
+                a.public_client.push(uri);
+                a.creds.push(Cred {
+                    key_id: "77777777-0000-4000-a000-000000000007".into(),
+                    display_name: desc,
+                    hint,
+                    start: "2026-01-01T00:00:00Z".into(),
+                    end: "2099-01-01T00:00:00Z".into(),
+                });
+                a.owners = vec![owner];
+            }
+            let safe = |l: &str| !l.chars().any(crate::text::is_unsafe);
+            for lang in [Lang::En, Lang::De] {
+                let e = run(&t, None);
+                let text = e.text(lang);
+                prop_assert_eq!(text.lines().count(), e.findings.len() + 2, "{}", text);
+                prop_assert!(text.lines().all(safe), "{}", text);
+                // As every --json leaves azreg (`cli::json_text`).
+                let json =
+                    serde_json::to_string(&crate::text::clean_json(e.to_json(lang, None))).unwrap();
+                prop_assert!(json.chars().all(|c| !crate::text::is_unsafe(c)), "{}", json);
+                let d = desired();
+                let p = crate::core::plan::build(
+                    &crate::core::plan::Goal::Register(d),
+                    &recorded(),
+                    &t,
+                    &crate::core::plan::Options::default(),
+                );
+                if let Ok(p) = p {
+                    let text = p.text(lang);
+                    prop_assert_eq!(text.lines().count(), p.lines(lang).len());
+                    prop_assert!(text.lines().all(safe), "{}", text);
+                }
+            }
+        }
+    }
+}

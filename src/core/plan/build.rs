@@ -254,25 +254,32 @@ fn register(
     }
     // The secret: kept when the recorded one is on the app; an orphan of a cut-off run removed.
     let creds: &[Cred] = app.map(|a| a.creds.as_slice()).unwrap_or_default();
-    orphans(plan, r, &app_ref, creds);
     // Only a recorded value can be in place (a key alone says nothing of what Intrexx holds).
     let in_place = app
         .filter(|_| r.secret_hint.is_some())
         .and_then(|a| super::secret_in_use(a, r));
-    match in_place {
-        Some(c) if !o.new_secret => plan.notes.push(Note::SecretInPlace {
-            hint: c.hint.clone(),
-            end: c.end.get(..10).unwrap_or(&c.end).to_string(),
-        }),
-        _ => plan.steps.push(Step {
-            op: Op::AddSecret {
-                app: app_ref.clone(),
-                description: d.secret.description.clone(),
-                end: d.secret.end.clone(),
-            },
-            marks: Vec::new(),
-        }),
-    }
+    let adds = match in_place {
+        Some(c) if !o.new_secret => {
+            plan.notes.push(Note::SecretInPlace {
+                hint: c.hint.clone(),
+                end: c.end.get(..10).unwrap_or(&c.end).to_string(),
+            });
+            false
+        }
+        _ => {
+            plan.steps.push(Step {
+                op: Op::AddSecret {
+                    app: app_ref.clone(),
+                    description: d.secret.description.clone(),
+                    end: d.secret.end.clone(),
+                },
+                marks: Vec::new(),
+            });
+            true
+        }
+    };
+    // An orphan of a cut-off run goes once the new secret is there.
+    orphans(plan, r, &app_ref, creds, o.today, adds);
     // Consent, when chosen.
     if d.consent {
         let Some(graph_sp) = t.graph_sp.clone() else {
@@ -333,19 +340,49 @@ fn register(
 /// A secret a cut-off run asked for and never recorded is removed before anything else is
 /// added: only a credential with that run's start *and* its random mark is its own; one that
 /// merely starts in the same second is reported, never removed.
-fn orphans(plan: &mut Plan, r: &Recorded, app: &AppRef, creds: &[Cred]) {
+/// A secret a cut-off run asked for and never saved is removed, but only when azreg can tell it
+/// is one: the progress file's pending start and mark, the credential's start and mark in its
+/// description all match; it is not the recorded secret (by key, or by hint when no key is
+/// recorded: the file may be edited, the app's descriptions are public); and it is not the
+/// app's only valid secret. Anything else that looks like one is reported, never removed.
+/// `adds`: the plan adds a secret before these removals (so the orphan is not the last one).
+fn orphans(
+    plan: &mut Plan,
+    r: &Recorded,
+    app: &AppRef,
+    creds: &[Cred],
+    today: Option<time::Date>,
+    adds: bool,
+) {
     let Some(start) = &r.pending_secret else {
         return;
     };
+    let recorded = |c: &Cred| match (&r.secret_key_id, &r.secret_hint) {
+        (Some(k), _) => c.key_id.eq_ignore_ascii_case(k),
+        (None, Some(h)) => &c.hint == h,
+        (None, None) => false,
+    };
+    let valid = |c: &Cred| {
+        today.is_none_or(|t| crate::core::fields::last_day_of_end(&c.end).is_some_and(|l| l >= t))
+    };
+    let valid_count = creds.iter().filter(|c| valid(c)).count() + usize::from(adds);
     for c in creds.iter().filter(|c| &c.start == start) {
         let ours = r
             .pending_marker
             .as_deref()
             .is_some_and(|m| super::writes::has_marker(&c.display_name, m));
-        if !ours {
-            plan.notes.push(Note::Unproven {
-                hint: c.hint.clone(),
-                key_id: c.key_id.clone(),
+        let only_valid = valid(c) && valid_count <= 1;
+        if !ours || recorded(c) || only_valid {
+            plan.notes.push(if ours {
+                Note::ClaimRefused {
+                    hint: c.hint.clone(),
+                    key_id: c.key_id.clone(),
+                }
+            } else {
+                Note::Unproven {
+                    hint: c.hint.clone(),
+                    key_id: c.key_id.clone(),
+                }
             });
             continue;
         }
@@ -388,7 +425,6 @@ fn renew(
     o: &Options,
 ) {
     let app = app_ref(a);
-    orphans(plan, r, &app, &a.creds);
     plan.steps.push(Step {
         op: Op::AddSecret {
             app: app.clone(),
@@ -397,6 +433,7 @@ fn renew(
         },
         marks: Vec::new(),
     });
+    orphans(plan, r, &app, &a.creds, o.today, true);
     live_check(
         plan,
         &Recorded {

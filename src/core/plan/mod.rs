@@ -437,13 +437,19 @@ pub enum Note {
     /// A secret that starts when a cut-off run's did but lacks its mark: reported, never
     /// removed (it may be someone's own).
     Unproven { hint: String, key_id: String },
+    /// The progress file calls this secret a cut-off run's, but it is the recorded one (or the
+    /// app's only valid one): the claim is not taken, nothing is removed.
+    ClaimRefused { hint: String, key_id: String },
 }
 
 impl Note {
     pub fn marked(&self) -> bool {
         matches!(
             self,
-            Note::ForeignUri { .. } | Note::SpDisabled | Note::Unproven { .. }
+            Note::ForeignUri { .. }
+                | Note::SpDisabled
+                | Note::Unproven { .. }
+                | Note::ClaimRefused { .. }
         )
     }
 }

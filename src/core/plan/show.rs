@@ -20,7 +20,7 @@ pub struct Line {
 impl Line {
     fn new(text: String, indent: u8) -> Line {
         Line {
-            text: crate::text::clean_for_display(&text).into_owned(),
+            text: crate::text::one_line(&text).into_owned(),
             marked: false,
             indent,
         }
@@ -130,6 +130,13 @@ fn note_text(n: &Note, lang: Lang) -> String {
             lang,
             "a client secret ({hint}…, key {key_id}) starts when an interrupted run's did, but lacks its mark: not azreg's for sure, so it stays (remove it in the portal if it is that run's)",
             "ein geheimer Clientschlüssel ({hint}…, Schlüssel {key_id}) beginnt zur selben Zeit wie der eines unterbrochenen Laufs, trägt aber nicht dessen Kennzeichen: nicht sicher von azreg, daher bleibt er (entfernen Sie ihn im Portal, wenn er von jenem Lauf stammt)",
+            hint = hint,
+            key_id = key_id,
+        ),
+        Note::ClaimRefused { hint, key_id } => tr!(
+            lang,
+            "the progress file calls the client secret {hint}… (key {key_id}) one a cut-off run never saved, but it is the recorded secret or the app's only valid one: it stays",
+            "die Fortschrittsdatei nennt den geheimen Clientschlüssel {hint}… (Schlüssel {key_id}) einen, den ein abgebrochener Lauf nie gespeichert hat, aber er ist der erfasste oder der einzige gültige der App: er bleibt",
             hint = hint,
             key_id = key_id,
         ),
@@ -294,8 +301,8 @@ fn op_lines(op: &Op, lang: Lang) -> (String, Vec<String>) {
             match why {
                 RemoveWhy::Orphaned => tr!(
                     lang,
-                    "remove the client secret {hint}… (key {key}) that a cut-off run asked for: its value was never saved",
-                    "den geheimen Clientschlüssel {hint}… (Schlüssel {key}) entfernen, den ein abgebrochener Lauf angefordert hat: sein Wert wurde nie gespeichert",
+                    "remove the client secret {hint}… (key {key}) that a cut-off run asked for, as the progress file says (its start and mark match): its value was never saved",
+                    "den geheimen Clientschlüssel {hint}… (Schlüssel {key}) entfernen, den ein abgebrochener Lauf angefordert hat, wie die Fortschrittsdatei sagt (Beginn und Kennzeichen stimmen): sein Wert wurde nie gespeichert",
                     hint = hint,
                     key = key_id,
                 ),

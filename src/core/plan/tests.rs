@@ -394,8 +394,8 @@ fn a_resumed_run_plans_only_what_is_left() {
     };
     let p = build(&Goal::Register(desired()), &r, &t, &options()).unwrap();
     assert!(matches!(&p.steps[0].op, Op::CreateApp { key, .. } if key == "azreg-recorded"));
-    // A secret a cut-off run asked for is removed before the new one: found by its start and
-    // the run's random mark in its description.
+    // A secret a cut-off run asked for is removed once the new one is there: found by its
+    // start and the run's random mark in its description.
     let (mut r, mut t) = complete();
     r.secret_hint = None;
     r.secret_key_id = None;
@@ -407,7 +407,7 @@ fn a_resumed_run_plans_only_what_is_left() {
     app.creds[0].start = "2026-11-30T10:00:00Z".into();
     app.creds[0].display_name = "Intrexx connector (azreg-0123456789ab)".into();
     let p = build(&Goal::Register(desired()), &r, &t, &options()).unwrap();
-    assert_eq!(kinds(&p), ["remove_secret", "add_secret", "live_check"]);
+    assert_eq!(kinds(&p), ["add_secret", "remove_secret", "live_check"]);
 }
 
 #[test]
@@ -629,4 +629,81 @@ fn the_json_lists_each_write_in_order() {
     assert_eq!(writes[0]["headers"]["Prefer"], "create-if-missing");
     assert_eq!(writes[2]["path"], "/v1.0/applications/<app.id>/addPassword");
     assert_eq!(j["ops"][4]["marks"][0]["kind"], "application_permission");
+}
+
+mod no_file_removes_the_recorded_secret {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The recorded secret's public facts (start, mark in its description, hint, key), which
+    /// anyone who can read the app can copy into a progress file, and some that are not.
+    const START: &str = "2026-11-30T10:00:00Z";
+    const MARK: &str = "azreg-0123456789ab";
+    const KEY: &str = "44444444-0000-4000-a000-000000000004";
+    const OTHER_KEY: &str = "66666666-0000-4000-a000-000000000006";
+
+    fn some<T: Clone + std::fmt::Debug + 'static>(
+        options: Vec<T>,
+    ) -> impl Strategy<Value = Option<T>> {
+        prop::option::of(prop::sample::select(options))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// However the progress file is edited, no plan removes the recorded secret unless
+        /// asked by name (`secrets remove`) or by `--remove-old` of a renewal.
+        #[test]
+        fn however_edited(
+            pending_secret in some(vec![START.to_string(), "2026-11-30T10:00:01Z".into()]),
+            pending_marker in some(vec![MARK.to_string(), "azreg-ffffffffffff".into(), "x".into()]),
+            key_recorded in any::<bool>(),
+            hint in some(vec!["abc".to_string(), "zzz".into()]),
+            other_secret in any::<bool>(),
+            other_same_start in any::<bool>(),
+            expired in any::<bool>(),
+            new_secret in any::<bool>(),
+            renew in any::<bool>(),
+            today in prop::sample::select(vec![None, Some(time::macros::date!(2026 - 12 - 05))]),
+        ) {
+            let (mut r, mut t) = complete();
+            r.pending_secret = pending_secret;
+            r.pending_marker = pending_marker;
+            r.secret_key_id = key_recorded.then(|| KEY.to_string());
+            r.secret_hint = hint;
+            let Found::App(app) = &mut t.app else { unreachable!() };
+            app.creds[0].start = START.into();
+            app.creds[0].display_name = format!("Intrexx connector ({MARK})");
+            if expired {
+                app.creds[0].end = "2026-01-01T00:00:00Z".into();
+            }
+            if other_secret {
+                app.creds.push(Cred {
+                    key_id: OTHER_KEY.into(),
+                    hint: "xyz".into(),
+                    display_name: format!("Intrexx connector ({MARK})"),
+                    start: if other_same_start { START.into() } else { "2026-01-01T00:00:00Z".into() },
+                    end: "2099-01-01T00:00:00Z".into(),
+                });
+            }
+            let goal = if renew {
+                Goal::Renew {
+                    secret: SecretSpec { description: "Intrexx 2027".into(), end: "2027-11-30".into() },
+                    remove_old: false,
+                }
+            } else {
+                Goal::Register(desired())
+            };
+            let o = Options { new_secret, today, ..options() };
+            // The recorded secret: by key, else by the hint when no key is recorded.
+            let recorded_key = key_recorded || r.secret_hint.as_deref() == Some("abc");
+            if let Ok(p) = build(&goal, &r, &t, &o) {
+                for s in &p.steps {
+                    if let Op::RemoveSecret { key_id, .. } = &s.op {
+                        prop_assert!(!(recorded_key && key_id == KEY), "{:?}", kinds(&p));
+                    }
+                }
+            }
+        }
+    }
 }

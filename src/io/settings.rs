@@ -54,6 +54,19 @@ pub fn load(path: &Path) -> Result<Settings, BadSettings> {
         path: path.to_path_buf(),
         why: crate::text::clean_for_display(&why).into_owned(),
     };
+    // Another user who may write the file would choose the language, the clipboard and the
+    // colours of every run: refused, as the progress file is, with the fix.
+    if let Ok(Some(f)) = crate::io::safe_fs::open_existing(path)
+        && let Ok(meta) = f.metadata()
+        && let Some(mode) = crate::platform::facts(&meta).mode
+        && mode & 0o022 != 0
+    {
+        return Err(bad(format!(
+            "others can write it (mode {:o}): azreg takes no settings from it; make it yours alone: chmod go-w {}",
+            mode & 0o777,
+            path.display()
+        )));
+    }
     match crate::io::safe_fs::read_bounded(path) {
         Ok(None) => Ok(Settings::default()),
         Ok(Some(text)) => toml::from_str(&text).map_err(|e| bad(e.message().to_string())),
@@ -77,6 +90,24 @@ mod tests {
         std::fs::write(&p, "colour = \"never\"\n").unwrap();
         let e = load(&p).unwrap_err();
         assert!(e.why.contains("colour"), "{e:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_others_can_write_is_refused_with_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, "language = \"de\"\n").unwrap();
+        for mode in [0o664, 0o646, 0o666] {
+            crate::platform::set_mode(&p, mode).unwrap();
+            let e = load(&p).unwrap_err();
+            assert!(
+                e.why.contains("others can write it") && e.why.contains("chmod go-w"),
+                "{e:?}"
+            );
+        }
+        crate::platform::set_mode(&p, 0o644).unwrap();
+        assert_eq!(load(&p).unwrap().language.as_deref(), Some("de"));
     }
 
     #[test]

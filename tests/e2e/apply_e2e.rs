@@ -133,6 +133,8 @@ fn apply_registers_everything_ticks_the_steps_and_runs_again_safely() {
         .to_string();
     assert!(marker.starts_with("azreg-"), "{name}");
     table.insert("pending_marker".into(), marker.into());
+    // A cut-off run saved neither the value nor its key (both are saved together).
+    table.remove("secret_key_id");
     table["values"]
         .as_table_mut()
         .unwrap()

@@ -444,3 +444,152 @@ fn a_progress_file_cannot_make_apply_remove_the_recorded_secret() {
     assert_eq!(creds.len(), 1);
     assert_eq!(creds[0]["keyId"], cred["keyId"]);
 }
+
+/// Round four: another local user holds a hundred idle connections to the loopback port (more
+/// than the 32 served at once) and keeps opening new ones; the real redirect still gets
+/// through at once: a quiet connection makes room, and one that sends nothing is dropped.
+#[test]
+fn a_hundred_idle_connections_of_another_user_do_not_starve_the_sign_in() {
+    if !second_user() {
+        return;
+    }
+    let s = StandIn::start(Options::default());
+    let (dir, file) = progress_file();
+    let Some(mut cmd) = s.browser_apply(&file) else {
+        return;
+    };
+    let d = dir.path().display();
+    let ca = s.ca_file.display();
+    // The other user's program: a hundred connections held open, each one azreg closes
+    // opened again, for a minute.
+    let attacker = r#"
+import socket, sys, time
+port = int(sys.argv[1])
+held = []
+end = time.time() + 60
+while time.time() < end:
+    while len(held) < 100:
+        try:
+            held.append(socket.create_connection(('127.0.0.1', port), timeout=1))
+        except OSError:
+            time.sleep(0.01)
+            break
+    time.sleep(0.05)
+    alive = []
+    for c in held:
+        c.setblocking(False)
+        try:
+            gone = c.recv(1) == b''
+        except BlockingIOError:
+            gone = False
+        except OSError:
+            gone = True
+        if gone:
+            c.close()
+        else:
+            alive.append(c)
+    held = alive
+"#;
+    let script = browser(
+        dir.path(),
+        &format!(
+            "setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 -c \"$(cat <<'PY'\n{attacker}\nPY\n)\" \"$port\" > {d}/attacker.txt 2>&1 &\n\
+             echo $! > {d}/pids\n\
+             sleep 1\n\
+             exec curl --silent --location --max-time 10 --cacert {ca} --output {d}/browser-page.html \"$1\""
+        ),
+    );
+    cmd.env("BROWSER", &script);
+    let started = Instant::now();
+    // Bounded: a starved sign-in would wait its ten minutes.
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while child.try_wait().unwrap().is_none() && started.elapsed() < Duration::from_secs(40) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let o = child.wait_with_output().unwrap();
+    let took = started.elapsed();
+    for pid in std::fs::read_to_string(dir.path().join("pids"))
+        .unwrap_or_default()
+        .lines()
+    {
+        let _ = std::process::Command::new("pkill")
+            .args(["-P", pid])
+            .status();
+        let _ = std::process::Command::new("kill").arg(pid).status();
+    }
+    let t = text(&o);
+    let attacker = std::fs::read_to_string(dir.path().join("attacker.txt")).unwrap_or_default();
+    assert!(
+        attacker.trim().is_empty(),
+        "the other user's script failed: {attacker}"
+    );
+    assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+    assert_eq!(s.apps().len(), 1);
+    let page = std::fs::read_to_string(dir.path().join("browser-page.html")).unwrap_or_default();
+    assert!(page.contains("Signed in"), "{page}");
+}
+
+/// Round four (mission review): `set` and `import` say what a recorded tenant ID, client ID or
+/// secret they replace was (a secret by its first characters only).
+#[test]
+fn set_and_import_say_what_they_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    let run = |args: &[&str], stdin: &str| {
+        use std::io::Write;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_azreg"))
+            .arg("--file")
+            .arg(&file)
+            .args(args)
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        (o.status.code(), text(&o))
+    };
+    let old_tenant = "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff";
+    let (code, t) = run(&["set", "tenant_id", old_tenant], "");
+    assert_eq!(code, Some(0), "{t}");
+    assert!(!t.contains("replaced"), "{t}");
+    let (code, t) = run(
+        &["set", "client_secret", "--stdin"],
+        "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_\n",
+    );
+    assert_eq!(code, Some(0), "{t}");
+    let (code, t) = run(
+        &["set", "tenant_id", "0b1c2d3e-1111-2222-3333-444455556666"],
+        "",
+    );
+    assert_eq!(code, Some(0), "{t}");
+    assert!(t.contains(&format!("replaced: was {old_tenant}")), "{t}");
+    let (code, t) = run(
+        &["import"],
+        r#"{"appId": "1c2d3e4f-1111-2222-3333-444455556666", "tenant": "2d3e4f5a-1111-2222-3333-444455556666", "password": "xyz8Q~abcdefghijklmnopqrstuvwxyz0123456_"}"#,
+    );
+    assert_eq!(code, Some(0), "{t}");
+    assert!(
+        t.contains("replaced: was 0b1c2d3e-1111-2222-3333-444455556666"),
+        "{t}"
+    );
+    assert!(t.contains("replaced: was abc…"), "{t}");
+    assert!(
+        !t.contains("abc8Q~"),
+        "the old secret is never shown whole: {t}"
+    );
+}

@@ -142,10 +142,30 @@ pub fn take_import(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let said = found
+    let replaced = |spec: &crate::core::fields::FieldSpec| {
+        progress
+            .values
+            .get(&spec.id)
+            .filter(|old| {
+                !old.is_empty()
+                    && Some(*old) != values.get(&spec.id)
+                    && progress::IDENTITY_VALUES.contains(&spec.id.as_str())
+            })
+            .map(|old| {
+                tr!(
+                    lang,
+                    " (replaced: was {old})",
+                    " (ersetzt: war {old})",
+                    old = super::shown_before(&spec.id, old),
+                )
+            })
+            .unwrap_or_default()
+    };
+    let mut said: Vec<String> = found
         .iter()
         .map(|(_, spec)| {
-            if spec.is_secret() {
+            let was = replaced(spec);
+            let said = if spec.is_secret() {
                 let n = values[&spec.id].chars().count();
                 tr!(
                     lang,
@@ -156,7 +176,8 @@ pub fn take_import(
                 )
             } else {
                 format!("{} = {}", spec.id, values[&spec.id])
-            }
+            };
+            said + &was
         })
         .collect();
     // A renewal keeps the old expiry in the history and records the new one (dates only).
@@ -185,7 +206,18 @@ pub fn take_import(
             .and_then(Value::as_str)
             .filter(|k| fields::is_guid(k))
         {
-            progress.put_id(slot, Some(id.to_ascii_lowercase()), "import", now);
+            let id = id.to_ascii_lowercase();
+            if let Some(old) = progress.slot(slot).clone().filter(|o| *o != id) {
+                said.push(tr!(
+                    lang,
+                    "{key} = {id} (replaced: was {old})",
+                    "{key} = {id} (ersetzt: war {old})",
+                    key = key,
+                    id = id,
+                    old = old,
+                ));
+            }
+            progress.put_id(slot, Some(id), "import", now);
         }
     }
     if let Some(k) = obj

@@ -23,6 +23,18 @@ pub struct Set {
     pub assessment: Assessment,
     /// The stored value changed.
     pub changed: bool,
+    /// A recorded tenant ID, client ID or secret this replaced, as it may be shown (a secret
+    /// by its first three characters).
+    pub replaced: Option<String>,
+}
+
+/// How a replaced recorded value is shown: a secret by its first three characters only.
+pub fn shown_before(field: &str, old: &str) -> String {
+    if crate::core::progress::SECRET_FIELDS.contains(&field) {
+        format!("{}…", old.chars().take(3).collect::<String>())
+    } else {
+        crate::text::one_line(old).into_owned()
+    }
 }
 
 /// What a set value came to, for the front ends to style; [`Set::message`] words it.
@@ -50,8 +62,23 @@ impl Set {
         }
     }
 
-    /// "Portal URL saved", "… saved, but: …": the same words in every front end.
+    /// "Portal URL saved", "… saved, but: …": the same words in every front end, and what a
+    /// recorded id or secret replaced.
     pub fn message(&self, spec: &FieldSpec, lang: Lang) -> String {
+        let said = self.said(spec, lang);
+        match &self.replaced {
+            Some(old) => tr!(
+                lang,
+                "{said} (replaced: was {old})",
+                "{said} (ersetzt: war {old})",
+                said = said,
+                old = old,
+            ),
+            None => said,
+        }
+    }
+
+    fn said(&self, spec: &FieldSpec, lang: Lang) -> String {
         let label = &spec.label;
         match self.outcome() {
             SetOutcome::Cleared => tr!(lang, "{} cleared", "{} geleert", label),
@@ -100,10 +127,19 @@ pub fn set_value(
         progress.values.insert(spec.id.clone(), b);
     }
     let new = (!value.is_empty() && derived.as_deref() != Some(value.as_str())).then_some(value);
+    let old = progress.values.get(&spec.id).cloned();
     let changed = progress.put_value(&spec.id, new, source, at);
+    let replaced = old
+        .filter(|o| {
+            changed
+                && !o.is_empty()
+                && crate::core::progress::IDENTITY_VALUES.contains(&spec.id.as_str())
+        })
+        .map(|o| shown_before(&spec.id, &o));
     Set {
         assessment: p.context(&progress.values, today).assess(spec),
         changed,
+        replaced,
     }
 }
 
@@ -275,6 +311,65 @@ pub fn complete_renewal(
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+
+    #[test]
+    fn replacing_a_recorded_id_or_secret_says_what_it_was() {
+        let p = Procedure::embedded().unwrap();
+        let mut progress = Progress::new(&p.id);
+        let today = time::macros::date!(2026 - 12 - 05);
+        let at = (today, crate::core::progress::EPOCH, "set");
+        let client = p.field("client_id").unwrap();
+        let first = set_value(
+            &p,
+            &mut progress,
+            client,
+            "0b1c2d3e-1111-2222-3333-444455556666",
+            at,
+        );
+        assert_eq!(first.replaced, None, "nothing was recorded before");
+        let second = set_value(
+            &p,
+            &mut progress,
+            client,
+            "1c2d3e4f-1111-2222-3333-444455556666",
+            at,
+        );
+        let m = second.message(client, Lang::En);
+        assert!(
+            m.contains("replaced: was 0b1c2d3e-1111-2222-3333-444455556666"),
+            "{m}"
+        );
+        assert!(second.message(client, Lang::De).contains("ersetzt: war"));
+        let secret = p.field("client_secret").unwrap();
+        set_value(
+            &p,
+            &mut progress,
+            secret,
+            "abc8Q~abcdefghijklmnopqrstuvwxyz0123456_",
+            at,
+        );
+        let s = set_value(
+            &p,
+            &mut progress,
+            secret,
+            "xyz8Q~abcdefghijklmnopqrstuvwxyz0123456_",
+            at,
+        );
+        let m = s.message(secret, Lang::En);
+        assert!(
+            m.contains("replaced: was abc…") && !m.contains("abc8Q~"),
+            "{m}"
+        );
+        // The same value again replaces nothing.
+        let same = set_value(
+            &p,
+            &mut progress,
+            client,
+            "1c2d3e4f-1111-2222-3333-444455556666",
+            at,
+        );
+        assert_eq!(same.replaced, None);
+    }
 
     #[test]
     fn taking_in_an_apply_keeps_what_the_user_did_meanwhile() {

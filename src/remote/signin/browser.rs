@@ -27,7 +27,11 @@ pub const WAIT: Duration = Duration::from_secs(600);
 /// The longest request head read from the browser, and how long it may take.
 const MAX_HEAD: usize = 8 * 1024;
 const HEAD_TIME: Duration = Duration::from_secs(10);
-/// Connections served at once; more wait in the kernel's backlog or are closed.
+/// A connection that sends nothing for this long is dropped: a browser sends its request at
+/// once, and another local user's idle sockets must not sit in the slots.
+const IDLE: Duration = Duration::from_secs(2);
+/// Connections served at once. A new one is never turned away for want of a slot: the oldest
+/// connection that has sent nothing (else the oldest at all) makes room.
 const MAX_CONNECTIONS: usize = 32;
 /// Ports tried before giving up when ::1 has the one 127.0.0.1 gave.
 const PORT_TRIES: usize = 16;
@@ -69,8 +73,13 @@ struct Serve {
 
 /// One connection: its head read within bounds, the answer sent back on `found` when it is
 /// ours.
-async fn serve(mut stream: TcpStream, s: Arc<Serve>, found: tokio::sync::mpsc::Sender<Answer>) {
-    let head = read_head(&mut stream).await;
+async fn serve(
+    mut stream: TcpStream,
+    s: Arc<Serve>,
+    found: tokio::sync::mpsc::Sender<Answer>,
+    heard: Arc<std::sync::atomic::AtomicBool>,
+) {
+    let head = read_head(&mut stream, &heard).await;
     match read_answer(&head, &s.state) {
         Answer::Stray => reply(&mut stream, "404 Not Found", &s.stray).await,
         Answer::Code(code) => {
@@ -153,20 +162,48 @@ async fn reply(stream: &mut TcpStream, status: &str, text: &str) {
     let _ = stream.shutdown().await;
 }
 
-/// The request head of one connection, bounded in size and time.
-async fn read_head(stream: &mut TcpStream) -> String {
+/// The request head of one connection, bounded in size and time: nothing for [`IDLE`] ends
+/// it, and so does [`HEAD_TIME`] in all. `heard` is set once a byte came.
+async fn read_head(stream: &mut TcpStream, heard: &std::sync::atomic::AtomicBool) -> String {
     let mut buf = Vec::with_capacity(1024);
     let read = async {
         let mut chunk = [0u8; 1024];
         while buf.len() < MAX_HEAD && !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            match tokio::time::timeout(IDLE, stream.read(&mut chunk)).await {
+                Ok(Ok(0) | Err(_)) | Err(_) => break,
+                Ok(Ok(n)) => {
+                    heard.store(true, std::sync::atomic::Ordering::Relaxed);
+                    buf.extend_from_slice(&chunk[..n]);
+                }
             }
         }
     };
     let _ = tokio::time::timeout(HEAD_TIME, read).await;
     String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// The connections being served, oldest first: whether each has sent a byte, and how to end it.
+#[derive(Default)]
+struct Served {
+    next: u64,
+    live: std::collections::VecDeque<(
+        u64,
+        Arc<std::sync::atomic::AtomicBool>,
+        tokio::task::AbortHandle,
+    )>,
+}
+
+impl Served {
+    /// End the oldest connection that has sent nothing, else the oldest: room for a new one.
+    fn evict(&mut self) {
+        let idle = self
+            .live
+            .iter()
+            .position(|(_, heard, _)| !heard.load(std::sync::atomic::Ordering::Relaxed));
+        if let Some((_, _, abort)) = self.live.remove(idle.unwrap_or(0)) {
+            abort.abort();
+        }
+    }
 }
 
 /// Sign in in the browser for `scope`: listen on a loopback port, hand the authorize link to
@@ -206,8 +243,15 @@ pub async fn sign_in(t: &Target<'_>, show: &mut dyn FnMut(&str)) -> Result<Secre
     let mut tasks = tokio::task::JoinSet::new();
     let (found, mut answers) = tokio::sync::mpsc::channel(1);
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    // Shared by both listeners: one bound on the connections served.
+    let served = Arc::new(std::sync::Mutex::new(Served::default()));
     for listener in listeners {
-        let (serving, found, slots) = (serving.clone(), found.clone(), slots.clone());
+        let (serving, found, slots, served) = (
+            serving.clone(),
+            found.clone(),
+            slots.clone(),
+            served.clone(),
+        );
         tasks.spawn(async move {
             let mut conns = tokio::task::JoinSet::new();
             loop {
@@ -216,15 +260,32 @@ pub async fn sign_in(t: &Target<'_>, show: &mut dyn FnMut(&str)) -> Result<Secre
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 };
-                // Past the bound, a connection is closed at once: it cannot queue up others.
-                let Ok(slot) = slots.clone().try_acquire_owned() else {
-                    continue;
+                // Every slot taken: the oldest quiet connection makes room, so idle sockets
+                // another user holds can never shut the real redirect out.
+                let slot = match slots.clone().try_acquire_owned() {
+                    Ok(slot) => slot,
+                    Err(_) => {
+                        served.lock().unwrap_or_else(|e| e.into_inner()).evict();
+                        match slots.clone().acquire_owned().await {
+                            Ok(slot) => slot,
+                            Err(_) => continue,
+                        }
+                    }
                 };
-                let (serving, found) = (serving.clone(), found.clone());
-                conns.spawn(async move {
-                    serve(stream, serving, found).await;
+                let heard = Arc::new(std::sync::atomic::AtomicBool::new(false));
+                let (serving, found, served_by) = (serving.clone(), found.clone(), served.clone());
+                let mut list = served.lock().unwrap_or_else(|e| e.into_inner());
+                list.next += 1;
+                let id = list.next;
+                let h = heard.clone();
+                let abort = conns.spawn(async move {
+                    serve(stream, serving, found, h).await;
                     drop(slot);
+                    let mut list = served_by.lock().unwrap_or_else(|e| e.into_inner());
+                    list.live.retain(|(i, _, _)| *i != id);
                 });
+                list.live.push_back((id, heard, abort));
+                drop(list);
                 // Reap the finished ones so the set does not grow.
                 while conns.try_join_next().is_some() {}
             }

@@ -56,6 +56,7 @@ fn sign_in_args(s: &azreg::cli::args::SignInArgs) -> commands::apply::ApplyArgs 
         graph: s.graph.clone(),
         clipboard: Some(s.clipboard),
         authority: s.authority.clone(),
+        wait: s.wait,
         ..Default::default()
     }
 }
@@ -123,7 +124,6 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
                 adopt: a.adopt.clone(),
                 new_app: a.new_app,
                 new_secret: a.new_secret,
-                wait: Some(a.wait),
                 ..sign_in_args(&a.sign_in)
             },
             &mut out,

@@ -394,6 +394,10 @@ pub struct SignInArgs {
     /// The identity platform for the sign-in and the live check [default: Microsoft's]
     #[arg(long, value_name = "URL")]
     pub authority: Option<String>,
+    /// Seconds the whole command may wait for Entra ID's replication and Graph's throttling,
+    /// all its reads and writes together [default: 600]
+    #[arg(long, value_name = "SECONDS")]
+    pub wait: Option<u64>,
 }
 
 impl SignInArgs {
@@ -428,6 +432,7 @@ impl SignInArgs {
                 self.clipboard
             },
             authority: one("authority", &self.authority, &after.authority)?,
+            wait: one("wait", &self.wait, &after.wait)?,
         };
         if m.token_from_az
             && (m.device_code
@@ -466,9 +471,6 @@ pub struct ApplyArgs {
     /// Add a client secret although the recorded one is in place
     #[arg(long, conflicts_with = "renew")]
     pub new_secret: bool,
-    /// Seconds each step may wait for Entra ID's replication and throttling
-    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
-    pub wait: u64,
     /// Only a new client secret for the recorded app (its value saved first), then the
     /// live check with it
     #[arg(long)]
@@ -498,6 +500,10 @@ pub struct VerifyArgs {
     /// The identity platform [default: the progress file's, else https://login.microsoftonline.com]
     #[arg(long, value_name = "URL")]
     pub authority: Option<String>,
+    /// Keep --authority in the progress file for later checks (without it, it counts for this
+    /// run only)
+    #[arg(long, requires = "authority")]
+    pub save_authority: bool,
     /// Seconds the whole check may take (the checks run at once)
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     pub timeout: f64,

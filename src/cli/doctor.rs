@@ -85,7 +85,7 @@ pub fn read(env: &Env, sign: &ApplyArgs, client_id: Option<&str>) -> Result<Read
     let mut reading = Run::local(
         progress.clone(),
         lang,
-        prepare::backoff(None),
+        prepare::backoff(sign.wait),
         Local {
             save: Box::new(|_| Ok(())),
             say: Box::new(|_| {}),

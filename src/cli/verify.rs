@@ -75,6 +75,18 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
         std::env::var_os("AZREG_CLIENT_SECRET").map(|s| Secret::from(s.to_string_lossy().trim()))
     };
     let req = request(env, &progress, args, secret)?;
+    // The secret goes to Microsoft's identity platform, or to one named on this command line:
+    // one only the progress file names is asked about (a file another hand edited must not
+    // send the secret elsewhere unasked), as for apply.
+    let (_, check) = crate::engine::prepare::check_target(
+        args.authority.as_deref(),
+        &progress,
+        crate::remote::graph::DEFAULT_GRAPH,
+    )
+    .map_err(|e| Failure::new(EXIT_USAGE, e.message(env.procedure.lang())))?;
+    if !check.trusted {
+        confirm_host(&check.host, stdin, env.procedure.lang())?;
+    }
     if !(args.timeout > 0.0 && args.timeout <= 600.0) {
         return Err(Failure::new(EXIT_USAGE, "--timeout takes 0 to 600 seconds"));
     }
@@ -161,7 +173,8 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
             } else {
                 opened.progress.last_verified = Some(crate::io::clock::now());
             }
-            if args.authority.is_some() {
+            // Only when asked: a check against another platform is not a choice for later ones.
+            if args.save_authority {
                 opened.progress.authority = args.authority.clone();
             }
             env.save_opened(&mut opened)
@@ -180,4 +193,48 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
         }
     }
     Ok(crate::cli::exit::of(results.verdict()))
+}
+
+/// Ask before the secret goes to an identity platform only the progress file names; without a
+/// terminal, refuse.
+fn confirm_host(
+    host: &str,
+    stdin: &mut dyn BufRead,
+    lang: crate::i18n::Lang,
+) -> Result<(), Failure> {
+    use std::io::IsTerminal;
+    let host = crate::text::one_line(host);
+    let refused = || {
+        Failure::new(
+            EXIT_CHECK,
+            tr!(
+                lang,
+                "the progress file names {host} as the identity platform, and the secret goes there only when --authority names it or you confirm it in a terminal; nothing was sent",
+                "die Fortschrittsdatei nennt {host} als Identitätsplattform, und der Schlüssel geht dorthin nur, wenn --authority sie nennt oder Sie es in einem Terminal bestätigen; nichts wurde gesendet",
+                host = host,
+            ),
+        )
+    };
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(refused());
+    }
+    eprint!(
+        "{}",
+        tr!(
+            lang,
+            "The progress file names {host} as the identity platform: send the client secret there? [y/N] ",
+            "Die Fortschrittsdatei nennt {host} als Identitätsplattform: den geheimen Clientschlüssel dorthin senden? [j/N] ",
+            host = host,
+        )
+    );
+    let mut answer = String::new();
+    let _ = stdin.take(64).read_line(&mut answer);
+    if matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "yes" | "j" | "ja"
+    ) {
+        Ok(())
+    } else {
+        Err(refused())
+    }
 }

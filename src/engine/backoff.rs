@@ -1,22 +1,34 @@
 //! Waiting out Entra ID's replication and Graph's throttling: waits that double from `first`
-//! up to `max`, `Retry-After` when Graph names one, all within one budget per operation that the
-//! admin sees as it runs and can raise (`--wait`). Microsoft gives no SLA for replication, so
-//! the budget is minutes, not seconds (DOMAIN.md, "Replication lag").
+//! up to `max`, `Retry-After` when Graph names one, all within one budget for the whole command
+//! that the admin sees as it runs and can raise (`--wait`): a throttling storm costs one budget,
+//! not one per read. Microsoft gives no SLA for replication, so the budget is minutes, not
+//! seconds (src/docs/graph.md, "Replication lag and throttling").
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use tokio::time::Instant;
-
-/// How waits grow, and how long one operation may wait in all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How waits grow, and how long the command may wait in all (every clone shares what was
+/// spent).
+#[derive(Debug, Clone)]
 pub struct Backoff {
     pub first: Duration,
     pub max: Duration,
     pub budget: Duration,
+    /// Milliseconds waited so far by this command, across all its operations and reads.
+    spent: Arc<AtomicU64>,
 }
 
-/// The default budget per operation.
-pub const DEFAULT_WAIT: Duration = Duration::from_secs(300);
+impl PartialEq for Backoff {
+    fn eq(&self, o: &Backoff) -> bool {
+        (self.first, self.max, self.budget) == (o.first, o.max, o.budget)
+    }
+}
+
+impl Eq for Backoff {}
+
+/// The default budget for a command's waits.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(600);
 
 impl Backoff {
     /// 2 s, doubling to 30 s, within `budget`.
@@ -25,6 +37,7 @@ impl Backoff {
             first: Duration::from_secs(2),
             max: Duration::from_secs(30),
             budget,
+            spent: Arc::default(),
         }
     }
 
@@ -37,13 +50,17 @@ impl Backoff {
         }
     }
 
-    pub fn start(self) -> Waiting {
+    /// One operation's waiting, within what is left of the command's budget.
+    pub fn start(&self) -> Waiting {
         Waiting {
-            b: self,
-            started: Instant::now(),
+            b: self.clone(),
             next: self.first,
             waits: 0,
         }
+    }
+
+    fn spent(&self) -> Duration {
+        Duration::from_millis(self.spent.load(Ordering::Relaxed))
     }
 }
 
@@ -57,7 +74,6 @@ impl Default for Backoff {
 #[derive(Debug)]
 pub struct Waiting {
     b: Backoff,
-    started: Instant,
     next: Duration,
     pub waits: u32,
 }
@@ -70,19 +86,23 @@ impl Waiting {
             Some(s) => Duration::from_secs(s).max(self.b.first.min(Duration::from_secs(1))),
             None => self.next,
         };
-        if self.started.elapsed() + wait > self.b.budget {
+        if self.b.spent() + wait > self.b.budget {
             return None;
         }
         if retry_after.is_none() {
             self.next = (self.next * 2).min(self.b.max);
         }
         self.waits += 1;
+        // Counted as it is promised: the caller sleeps it next.
+        self.b
+            .spent
+            .fetch_add(wait.as_millis() as u64, Ordering::Relaxed);
         Some(wait)
     }
 
-    /// Seconds waited so far, and the budget.
+    /// Seconds the command has waited so far, and its budget.
     pub fn spent(&self) -> (u64, u64) {
-        (self.started.elapsed().as_secs(), self.b.budget.as_secs())
+        (self.b.spent().as_secs(), self.b.budget.as_secs())
     }
 }
 
@@ -103,13 +123,15 @@ mod tests {
             assert_eq!(w.next(Some(7)), Some(Duration::from_secs(7)));
             assert_eq!(w.next(None), Some(Duration::from_secs(8)));
             assert_eq!(w.next(Some(30)), None, "beyond the budget");
-            let mut fast = Backoff::new(Duration::from_millis(40))
-                .first(Duration::from_millis(5))
-                .start();
-            assert_eq!(fast.next(None), Some(Duration::from_millis(5)));
-            assert_eq!(fast.next(None), Some(Duration::from_millis(10)));
-            tokio::time::sleep(Duration::from_millis(25)).await;
-            assert_eq!(fast.next(None), None, "the budget is spent");
+            let fast = Backoff::new(Duration::from_millis(40)).first(Duration::from_millis(5));
+            let mut one = fast.start();
+            assert_eq!(one.next(None), Some(Duration::from_millis(5)));
+            assert_eq!(one.next(None), Some(Duration::from_millis(10)));
+            assert_eq!(one.next(None), Some(Duration::from_millis(20)));
+            // Another read of the same command starts with what is left: 5 ms.
+            let mut other = fast.start();
+            assert_eq!(other.next(None), Some(Duration::from_millis(5)));
+            assert_eq!(other.next(None), None, "the command's budget is spent");
         });
     }
 }

@@ -712,7 +712,7 @@ async fn run_op(
             }
             Op::DeleteApp { client_id, .. } => {
                 // A "not found" is not taken as gone: a replica that has not seen the app just
-                // read answers so too (DOMAIN.md, replication lag); the delete is sent again
+                // read answers so too (src/docs/graph.md, replication lag); the delete is sent again
                 // until one answers 204, within the budget.
                 send(graph, run, op, &op.writes(ids)[0], &Settle::None).await?;
                 // The ids of an app that is gone go into the history: a later apply makes a

@@ -254,7 +254,7 @@ impl Job {
             let mut reading = Run::walkthrough(
                 self.progress.clone(),
                 lang,
-                backoff,
+                backoff.clone(),
                 tx.clone(),
                 Box::new(|_| {}),
             );

@@ -1,4 +1,4 @@
-//! The engine: `apply` and `apply --renew` through Microsoft Graph (DESIGN.md, "Plan, then
+//! The engine: `apply` and `apply --renew` through Microsoft Graph (src/docs/architecture.md, "Plan, then
 //! act"). It reads the tenant with GETs only ([`read`]), and executes a plan the admin saw and
 //! confirmed ([`execute`]) exactly as shown: the writes `plan::Op::writes` spells out, answers
 //! taken as `plan::take` says, lag and throttling waited out within a budget the admin sees

@@ -24,6 +24,23 @@ fn microsoft_authority(graph_root: &str) -> &'static str {
     }
 }
 
+/// One of the identity platforms Microsoft runs (its list of national cloud endpoints), over
+/// https on the standard port.
+pub fn is_microsofts(url: &Url) -> bool {
+    url.scheme() == "https"
+        && url.port().is_none()
+        && matches!(
+            url.host_str(),
+            Some(
+                "login.microsoftonline.com"
+                    | "login.microsoftonline.us"
+                    | "login.chinacloudapi.cn"
+                    | "login.partner.microsoftonline.cn"
+            )
+        )
+        && url.path().trim_end_matches('/').is_empty()
+}
+
 /// Where the live check sends the secret: the command line's `--authority`, else Microsoft's
 /// identity platform of the cloud in use; an authority only the progress file names is used
 /// only when the admin confirms it (`trusted: false`).
@@ -40,7 +57,8 @@ pub fn check_target(
     };
     let url = crate::remote::http::parse_authority(text)?;
     let host = url.host_str().unwrap_or_default().to_string();
-    let is_microsoft = url.as_str().trim_end_matches('/') == microsoft;
+    let is_microsoft =
+        url.as_str().trim_end_matches('/') == microsoft || (named_by_file && is_microsofts(&url));
     Ok((
         url,
         plan::Check {

@@ -1,4 +1,4 @@
-//! Reading the tenant before a plan, with GETs only (DOMAIN.md, "Reading a registration
+//! Reading the tenant before a plan, with GETs only (src/docs/graph.md, "Reading a registration
 //! back"): who is signed in and where, the app the record names (in the order
 //! `plan::lookups` gives), its service principal, the consent it holds. Nothing is written.
 //! Every id Graph hands out is checked before it goes into a path, the progress file or onto

@@ -55,6 +55,48 @@ impl Journal {
         })
     }
 
+    /// Before a run's first write: the journal can be kept safely, or the run does not start.
+    /// It must be ours, a regular file with one link that no one else may write, in a
+    /// directory others cannot swap it in (a journal another user planted beside the record
+    /// would otherwise take, or lose, the account of every write). `lang` words the refusal.
+    pub fn ready(&self, lang: crate::i18n::Lang) -> Result<(), String> {
+        let shown = self.path.display();
+        let refused = |why: String| {
+            crate::tr!(
+                lang,
+                "the journal {shown} cannot be kept safely: {why}; nothing was changed",
+                "das Journal {shown} lässt sich nicht sicher führen: {why}; nichts wurde geändert",
+                shown = shown,
+                why = why,
+            )
+        };
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::io::safe_fs::check_dir(dir).map_err(|r| refused(r.message(lang)))?;
+        }
+        let f = crate::platform::no_follow(OpenOptions::new().append(true).create(true), false)
+            .open(&self.path)
+            .map_err(|e| refused(e.to_string()))?;
+        let meta = f.metadata().map_err(|e| refused(e.to_string()))?;
+        crate::io::safe_fs::check_owned_regular(&meta).map_err(|r| refused(r.message(lang)))?;
+        let facts = crate::platform::facts(&meta);
+        if facts.links > 1 {
+            return Err(refused(crate::tr!(
+                lang,
+                "it has {n} names (hard links)",
+                "sie hat {n} Namen (harte Links)",
+                n = facts.links,
+            )));
+        }
+        if facts.mode.is_some_and(|m| m & 0o022 != 0) {
+            return Err(refused(crate::tr!(
+                lang,
+                "others may write it (chmod go-w fixes it)",
+                "andere dürfen sie schreiben (chmod go-w behebt das)",
+            )));
+        }
+        Ok(())
+    }
+
     /// Append one write: created 0600, appended, never through a link.
     pub fn append(&self, w: &Written) -> io::Result<()> {
         let at = crate::io::clock::now().to_string();

@@ -70,7 +70,7 @@ pub(crate) struct EntraError {
     correlation_id: String,
 }
 
-/// What the user can do about the other codes Entra ID answers a sign-in with (DOMAIN.md,
+/// What the user can do about the other codes Entra ID answers a sign-in with (src/docs/entra.md,
 /// "More AADSTS codes"), by code, never by message text.
 pub(crate) fn more_advice(code: u64, steps: &Steps, lang: Lang) -> Option<String> {
     let consent = Steps::paren(&steps.consent, lang);

@@ -5,7 +5,7 @@
 //!
 //! Every value reaches the script as data: in bash inside single quotes, as JSON made here; in
 //! PowerShell inside single-quoted strings with all five of its quote characters doubled.
-//! Facts: DOMAIN.md ("What the real Azure CLI does", "PowerShell quoting", "Replication lag").
+//! Facts: src/docs/graph.md ("What the real Azure CLI does", "PowerShell quoting", "Replication lag").
 //!
 //! May import: `core`, `i18n`, `text`.
 

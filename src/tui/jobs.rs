@@ -37,6 +37,12 @@ pub fn start(
         crate::io::clock::now,
     )?;
     let journal = crate::io::journal::Journal::new(path);
+    // No write without its account: a journal that cannot be kept safely stops the run here.
+    if !examine {
+        journal
+            .ready(app.procedure.lang())
+            .map_err(engine::JobError::System)?;
+    }
     let journal: engine::Journal = Box::new(move |w| {
         let _ = journal.append(w);
     });

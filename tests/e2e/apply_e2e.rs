@@ -238,7 +238,7 @@ fn a_refused_create_stops_at_its_step_and_says_which_role_is_needed() {
 }
 
 /// The device code sign-in against the stand-in (Entra ID's device authorization grant as
-/// DOMAIN.md documents it; no Azure CLI involved): the code is shown, the poll waits while the
+/// src/docs/entra.md documents it; no Azure CLI involved): the code is shown, the poll waits while the
 /// person has not entered it, and the token is used, never shown.
 fn apply_by_device_code(s: &StandIn, file: &Path) -> Output {
     s.device_code_apply(file).output().unwrap()

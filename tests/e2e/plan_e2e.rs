@@ -1,4 +1,4 @@
-//! Plan, then act (DESIGN.md): `azreg plan` reads the tenant and changes nothing; `azreg apply`
+//! Plan, then act (src/docs/architecture.md): `azreg plan` reads the tenant and changes nothing; `azreg apply`
 //! shows the plan, acts only when told, and sends exactly the plan's writes; the app is never
 //! a guess; the journal records each write. Against the Entra ID / Graph stand-in
 //! (`common/graph`, from Microsoft's documented contract, with replication lag on every path),

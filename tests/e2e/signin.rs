@@ -1,6 +1,6 @@
 //! The device code sign-in's polling, against a scripted stand-in for Entra ID's device
 //! authorization endpoints (plain HTTP on 127.0.0.1; answers written from the contract in
-//! DOMAIN.md: `authorization_pending`, `slow_down` (+5 s), `authorization_declined`,
+//! src/docs/entra.md: `authorization_pending`, `slow_down` (+5 s), `authorization_declined`,
 //! `expired_token`). The whole flow against the full stand-in is in `apply_e2e.rs`.
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -1,5 +1,5 @@
 //! `azreg apply` and `azreg plan`: the registration through Microsoft Graph after one sign-in,
-//! as Terraform's plan/apply (DESIGN.md, "Plan, then act"): read the tenant (GETs only), make
+//! as Terraform's plan/apply (src/docs/architecture.md, "Plan, then act"): read the tenant (GETs only), make
 //! the plan (`plan::build`), show it with who is signed in and where, ask (or `--yes`), then
 //! let the engine do exactly that, journaled. `azreg plan` and `--dry-run` stop after showing.
 //!
@@ -265,7 +265,7 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         let mut reading = Run::local(
             current.clone(),
             lang,
-            backoff,
+            backoff.clone(),
             Local {
                 save: Box::new(|_| Ok(())),
                 say: Box::new(|_| {}),
@@ -341,6 +341,10 @@ pub(crate) fn carry_out(
 ) -> Outcome {
     let lang = env.procedure.lang();
     let journal = crate::io::journal::Journal::new(&env.path);
+    // No write without its account: a journal that cannot be kept safely stops the run here.
+    journal
+        .ready(lang)
+        .map_err(|why| Failure::new(crate::cli::exit::FILE, why))?;
     let result = {
         let start = opened.progress.clone();
         let opened_cell = std::cell::RefCell::new(&mut *opened);

@@ -2,7 +2,7 @@
 //!
 //! The procedure file declares each field and the rules it follows (`url_role`, `charset`,
 //! `path_prefix`, `distinct_from`, ...); this module knows the kinds and rules, never an
-//! individual field. Facts behind the rules: DOMAIN.md (Entra ID redirect URI restrictions,
+//! individual field. Facts behind the rules: src/docs/entra.md (Entra ID redirect URI restrictions,
 //! GUID and client secret formats).
 //!
 //! `spec`: what a procedure declares; `input`: cleaning and normalising what was typed or

@@ -1,6 +1,6 @@
 //! How an answer of Microsoft Graph to an operation's write is taken: done, not yet visible
 //! (replication lag: wait and try again), already there (read it), throttled, or refused.
-//! By status and Graph's `code` and the operation, never by message text (DOMAIN.md,
+//! By status and Graph's `code` and the operation, never by message text (src/docs/graph.md,
 //! "Replication lag": the messages vary, the codes and the calls do not). The engine and both
 //! scripts follow this one table.
 

@@ -1,4 +1,4 @@
-//! The registration plan (DESIGN.md, "Plan, then act"): what azreg will write to a tenant, as
+//! The registration plan (src/docs/architecture.md, "Plan, then act"): what azreg will write to a tenant, as
 //! typed operations, computed from what the record asks for ([`Goal`]), what the record names
 //! ([`Recorded`]) and what the tenant holds ([`Tenant`], read first with GETs only).
 //!

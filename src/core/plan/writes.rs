@@ -1,4 +1,4 @@
-//! The requests an operation sends to Microsoft Graph v1.0 (DOMAIN.md, "Microsoft Graph v1.0
+//! The requests an operation sends to Microsoft Graph v1.0 (src/docs/graph.md, "Microsoft Graph v1.0
 //! calls"): the one place they are spelt out. Paths are segments, never joined strings: an id
 //! is one segment whatever it holds, so it cannot reach another path.
 

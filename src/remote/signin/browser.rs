@@ -1,5 +1,5 @@
 //! The browser sign-in: OAuth 2.0 authorization code with PKCE (S256) and a loopback redirect
-//! `http://localhost:<port>` (DOMAIN.md "Signing in a command-line tool"), Microsoft's
+//! `http://localhost:<port>` (src/docs/entra.md "Signing in a command-line tool"), Microsoft's
 //! recommended path for a public client. `localhost` may resolve to 127.0.0.1 or ::1, and a
 //! port azreg leaves free on either is one another local user can take to receive the code: so
 //! azreg listens on both, the same port, or picks another. Each connection is served on its own

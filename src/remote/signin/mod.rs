@@ -1,6 +1,6 @@
 //! Signing in a person for `azreg apply`, without an app registration of azreg's own: in the
 //! browser (authorization code with PKCE, [`browser`]) or by device code (OAuth 2.0 device
-//! authorization grant, as Entra ID implements it; DOMAIN.md "Signing in a command-line tool"),
+//! authorization grant, as Entra ID implements it; src/docs/entra.md "Signing in a command-line tool"),
 //! with the Azure CLI's public client ID by default, as Microsoft's azure-identity does. The
 //! token lives in memory only, in a [`Secret`].
 

@@ -1,5 +1,5 @@
 //! The live check: do the tenant, client ID and secret work, and are the redirect URIs
-//! registered? Endpoints and error codes: DOMAIN.md ("Checking the values without admin
+//! registered? Endpoints and error codes: src/docs/entra.md ("Checking the values without admin
 //! rights"). Advice is chosen by the numbers in `error_codes`, never by the text.
 //!
 //! The access token is never kept or shown; the secret goes only into the token request's

@@ -2,7 +2,7 @@
 //! and the few Azure Resource Manager reads `az login` makes, on 127.0.0.1 over HTTPS with a
 //! throwaway CA.
 //!
-//! Written from the documented contract (DOMAIN.md, "Microsoft Graph v1.0 calls", "Checking the
+//! Written from the documented contract (src/docs/graph.md, "Microsoft Graph v1.0 calls", "Checking the
 //! values", "What the real Azure CLI does"), never from what azreg happens to send: the shapes of
 //! objects and errors are Graph's, OData string literals follow the OData rules (a quote inside
 //! is doubled), and it plays eventual consistency (reads of a new application answer 404 and
@@ -72,7 +72,7 @@ pub struct Options {
     /// never reached the client.
     pub drop_add_password: u32,
     /// Writes that refer to a new service principal are refused this many times each, as
-    /// Entra ID's replicas do (DOMAIN.md, "Replication lag"): a delegated grant naming it
+    /// Entra ID's replicas do (src/docs/graph.md, "Replication lag"): a delegated grant naming it
     /// (400 Request_BadRequest "Invalid value specified for property 'clientId'"), an app role
     /// assignment (400 "Not a valid reference update.").
     pub ref_misses: u32,

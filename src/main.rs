@@ -215,6 +215,10 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
             expires_within: Some(days),
             all_profiles,
             online,
+            nagios,
+            warning,
+            critical,
+            prometheus,
             sign_in,
         }) => {
             let dir = if *all_profiles {
@@ -223,11 +227,21 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
                 None
             };
             let online = online.then(|| sign_in_args(sign_in));
+            let format = if *nagios {
+                commands::expiry::Format::Nagios {
+                    warning: i64::from(warning.unwrap_or(*days)),
+                    critical: i64::from(critical.unwrap_or(7)),
+                }
+            } else if *json {
+                commands::expiry::Format::Json
+            } else {
+                commands::expiry::Format::Text
+            };
             commands::expiry::run(
                 &env,
                 dir.as_deref(),
                 i64::from(*days),
-                *json,
+                (format, prometheus.as_deref()),
                 online.as_ref(),
                 &mut out,
             )

@@ -214,6 +214,20 @@ pub enum Command {
         /// sign-in options below; --token-from-az for unattended runs)
         #[arg(long, requires = "expires_within", conflicts_with = "all_profiles")]
         online: bool,
+        /// With --expires-within: answer as a Nagios/Icinga plugin (one status line with
+        /// performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
+        #[arg(long, requires = "expires_within", conflicts_with = "json")]
+        nagios: bool,
+        /// With --nagios: WARNING at this many days left or fewer [default: --expires-within]
+        #[arg(long, value_name = "DAYS", requires = "nagios")]
+        warning: Option<u32>,
+        /// With --nagios: CRITICAL at this many days left or fewer [default: 7]
+        #[arg(long, value_name = "DAYS", requires = "nagios")]
+        critical: Option<u32>,
+        /// With --expires-within: also write the expiry as Prometheus metrics to FILE (for
+        /// node_exporter's textfile collector), atomically
+        #[arg(long, value_name = "FILE", requires = "expires_within")]
+        prometheus: Option<std::path::PathBuf>,
         #[command(flatten)]
         sign_in: SignInArgs,
     },

@@ -99,6 +99,16 @@ impl Expiry {
         }
     }
 
+    /// Days left (negative: ago); `None` when unknown.
+    pub fn days(&self) -> Option<i64> {
+        match self {
+            Expiry::Unknown => None,
+            Expiry::Ok { days, .. } | Expiry::Soon { days, .. } | Expiry::Past { days, .. } => {
+                Some(*days)
+            }
+        }
+    }
+
     /// The same state word everywhere (`status`, `check`): ok, expiring, expired, unknown.
     pub fn state(&self) -> &'static str {
         match self {
@@ -243,6 +253,23 @@ impl<'a> Report<'a> {
             return Expiry::Unknown;
         };
         Expiry::on(value.clone(), end, self.today)
+    }
+
+    /// The expiry that tells the truth: the earlier of the typed one and Azure's (when azreg
+    /// has read Azure's end of the secret in use), with where it comes from: `None` for the
+    /// typed one, else when Azure's was read.
+    pub fn true_expiry(&self) -> (Expiry, Option<toml::value::Datetime>) {
+        let typed = self.expiry();
+        match self.azure_expiry() {
+            Some((azure, read))
+                if typed
+                    .days()
+                    .is_none_or(|t| azure.days().is_some_and(|a| a < t)) =>
+            {
+                (azure, Some(read))
+            }
+            _ => (typed, None),
+        }
     }
 
     /// The secret in use's expiry as Azure last showed it (`azreg doctor`, `check --online`),

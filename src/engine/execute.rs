@@ -723,6 +723,8 @@ async fn run_op(
                     .put_id(Slot::ServicePrincipal, None, "delete", at);
                 run.progress.put_id(Slot::UniqueName, None, "delete", at);
                 run.progress.put_value("client_id", None, "delete", at);
+                // Azure's end of a secret of an app that is gone tells nothing any more.
+                run.progress.azure_secret = None;
                 run.save().await?;
                 run.say(&tr!(
                     lang,

@@ -19,6 +19,7 @@ mod fields_e2e;
 mod german;
 mod interface_e2e;
 mod json_schemas;
+mod monitoring;
 mod one_gate;
 mod plain_e2e;
 mod plan_e2e;

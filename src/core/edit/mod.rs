@@ -247,6 +247,8 @@ pub fn record_renewal(
     };
     progress.put_value(field, Some(new_expiry.to_string()), source, at);
     progress.renewals.push(renewal.clone());
+    // What Azure showed of the old secret's end is no longer the secret in use's.
+    progress.azure_secret = None;
     renewal
 }
 

@@ -494,10 +494,18 @@ pub struct ApplyArgs {
     /// policy may allow less)
     #[arg(long, value_name = "DATE|DAYS")]
     pub expires: Option<String>,
-    /// With --renew: after the live check passed, remove the old secret (only the one
-    /// azreg recorded)
-    #[arg(long, requires = "renew")]
+    /// Finish a rotation: remove the old secret once Intrexx uses the new one (asked in a
+    /// terminal, else --intrexx-updated). With --renew: the old secret stays until then, and
+    /// the plan says how to switch Intrexx
+    #[arg(long)]
     pub remove_old: bool,
+    /// With --remove-old: Intrexx has the new value and the connector was tested with it
+    #[arg(long, requires = "remove_old")]
+    pub intrexx_updated: bool,
+    /// With --renew: remove the old secret in the same run, after the live check (the
+    /// connector stops until Intrexx has the new value)
+    #[arg(long, requires = "renew", conflicts_with = "remove_old")]
+    pub remove_old_now: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -154,6 +154,20 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
             ),
         } + &azure,
     );
+    // A rotation in progress: two secrets, and which one Intrexx is believed to use.
+    if let Some(rot) = &progress.rotation {
+        text += &format!(
+            "{:<w$}{}\n",
+            "",
+            tr!(
+                lang,
+                "rotation since {since}: the old secret {old}… stays, as Intrexx is believed to use it until switched to the new one; azreg apply --remove-old removes it once Intrexx uses the new one",
+                "Rotation seit {since}: der alte Schlüssel {old}… bleibt, da Intrexx ihn vermutlich nutzt, bis auf den neuen umgestellt ist; azreg apply --remove-old entfernt ihn, sobald Intrexx den neuen nutzt",
+                since = rot.since,
+                old = rot.old_hint.as_deref().unwrap_or("?"),
+            ),
+        );
+    }
     text += &line(
         6,
         match &progress.last_verified {
@@ -237,6 +251,11 @@ fn status_json(env: &Env, r: &Report) -> serde_json::Value {
         "permissions": access.permissions,
         "admin_consent_granted": access.consent_granted,
         "last_verified": r.progress.last_verified.map(|t| t.to_string()),
+        "rotation": r.progress.rotation.as_ref().map(|rot| json!({
+            "since": rot.since.to_string(),
+            "old_key": rot.old_key,
+            "old_hint": rot.old_hint,
+        })),
     })
 }
 

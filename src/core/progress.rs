@@ -72,6 +72,22 @@ pub struct Progress {
     /// Earlier client secret values, kept until a live check passed with the current one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier_secrets: Vec<String>,
+    /// A rotation of the client secret in progress: the new secret is recorded, the old one
+    /// stays on the app until Intrexx is known to use the new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<Rotation>,
+}
+
+/// A secret rotation in progress (no downtime: the old secret works until it is removed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rotation {
+    /// When the new secret was added.
+    pub since: Datetime,
+    /// The old secret's key id (Graph's) and its first three characters, when known.
+    pub old_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_hint: Option<String>,
 }
 
 /// The secret in use, as read from Azure.
@@ -172,6 +188,7 @@ impl Progress {
             renewals: Vec::new(),
             history: Vec::new(),
             earlier_secrets: Vec::new(),
+            rotation: None,
         }
     }
 

@@ -117,7 +117,7 @@ mod tests {
             .build()
             .unwrap();
         rt.block_on(async {
-            let mut w = Backoff::new(Duration::from_secs(20)).start();
+            let mut w = Backoff::new(Duration::from_secs(25)).start();
             assert_eq!(w.next(None), Some(Duration::from_secs(2)));
             assert_eq!(w.next(None), Some(Duration::from_secs(4)));
             assert_eq!(w.next(Some(7)), Some(Duration::from_secs(7)));

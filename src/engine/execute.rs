@@ -563,6 +563,16 @@ async fn run_op(
                     key: key_id.clone(),
                 };
                 send(graph, run, op, &op.writes(ids)[0], &settle).await?;
+                // The rotation's old secret gone: the rotation is over.
+                if run
+                    .progress
+                    .rotation
+                    .as_ref()
+                    .is_some_and(|r| r.old_key.eq_ignore_ascii_case(key_id))
+                {
+                    run.progress.rotation = None;
+                    run.save().await?;
+                }
                 run.say(&tr!(
                     lang,
                     "✓ client secret {hint}… (key {key}) removed",
@@ -642,6 +652,23 @@ async fn run_op(
                     // allows less): the record says what Azure holds, the earlier kept.
                     run.progress
                         .put_value(&field.id, Some(end.clone()), "apply", (ctx.now)());
+                }
+                // A renewal starts a rotation: the secret Intrexx uses now stays on the app
+                // until it is known to use the new one (a rotation already open keeps its old
+                // secret: Intrexx may still be on that one).
+                if ctx.renewal
+                    && run.progress.rotation.is_none()
+                    && let Some(old_key) = run.progress.secret_key_id.clone()
+                {
+                    run.progress.rotation = Some(crate::core::progress::Rotation {
+                        since: (ctx.now)(),
+                        old_key,
+                        old_hint: run
+                            .progress
+                            .values
+                            .get("client_secret")
+                            .map(|v| v.chars().take(3).collect()),
+                    });
                 }
                 run.progress.put_value(
                     "client_secret",

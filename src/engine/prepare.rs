@@ -103,7 +103,7 @@ pub async fn make_plan(
     }
     let (name, consent) = match goal {
         Goal::Register(d) => (d.name.as_str(), d.consent),
-        Goal::Renew { .. } => ("", false),
+        Goal::Renew { .. } | Goal::FinishRotation => ("", false),
     };
     let lookups = plan::lookups(recorded, name, options.adopt.as_deref());
     let mut tenant = super::read::tenant(graph, run, who, recorded, &lookups, consent).await?;
@@ -161,7 +161,7 @@ pub fn ctx<'p>(
     let parts = match goal {
         Goal::Register(d) if d.consent => vec!["app", "secret", "consent", "ids"],
         Goal::Register(_) => vec!["app", "secret", "ids"],
-        Goal::Renew { .. } => Vec::new(),
+        Goal::Renew { .. } | Goal::FinishRotation => Vec::new(),
     };
     Ctx {
         procedure: p,

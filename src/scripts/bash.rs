@@ -258,7 +258,7 @@ sp_id=$(guid "$sp_id")
         ),
         Op::AddSecret { app, .. } => {
             let (guard, replace) = match &s.goal {
-                plan::Goal::Renew { .. } => ("false".to_string(), String::new()),
+                plan::Goal::Renew { .. } | plan::Goal::FinishRotation => ("false".to_string(), String::new()),
                 plan::Goal::Register(_) => (
                     r#"[ "$new_secret" != yes ] && [ -n "$recorded_key" ] && rest --method GET --uri "$(url "/v1.0/applications/$object_id")" --query "passwordCredentials[].keyId" --output tsv | grep -qix "$recorded_key""#.to_string(),
                     {

@@ -46,7 +46,7 @@ impl Script {
     fn desired(&self) -> Option<&plan::Desired> {
         match &self.goal {
             Goal::Register(d) => Some(d),
-            Goal::Renew { .. } => None,
+            Goal::Renew { .. } | Goal::FinishRotation => None,
         }
     }
 }

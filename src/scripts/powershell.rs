@@ -210,7 +210,7 @@ $SpId = Guid-Of $SpId
         ),
         Op::AddSecret { app, .. } => {
             let (guard, replace) = match &s.goal {
-                plan::Goal::Renew { .. } => ("$false", String::new()),
+                plan::Goal::Renew { .. } | plan::Goal::FinishRotation => ("$false", String::new()),
                 plan::Goal::Register(_) => (
                     "(-not $NewSecret) -and $RecordedKey -and (@((Read-Graph \"v1.0/applications/$ObjectId\").passwordCredentials | Where-Object { $_.keyId -eq $RecordedKey }).Count -gt 0)",
                     {

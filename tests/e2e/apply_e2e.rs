@@ -196,22 +196,50 @@ fn apply_renew_adds_a_secret_checks_it_and_removes_only_the_recorded_old_one() {
     );
     assert!(p.get("pending_secret").is_none());
 
-    // With --remove-old: the one recorded before (the second, now old) goes, nothing else.
+    // The first renewal started a rotation: the first secret (Intrexx's until it is switched)
+    // stays. --remove-old with --renew removes nothing in the same run, and says how to go on.
+    assert_eq!(
+        p["rotation"]["old_key"].as_str(),
+        Some(old_key.as_str()),
+        "{p:?}"
+    );
     let o = apply_with(&cli, &s, &file, &["--renew", "--remove-old"]);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
-    assert!(t.contains(&format!("(key {new_key}) removed")), "{t}");
+    assert!(!t.contains("removed"), "{t}");
+    assert!(t.contains("stays, so the connector keeps working"), "{t}");
+    assert_eq!(creds(&s).len(), 3, "{}", s.dump());
+    // Finishing the rotation needs the admin's word that Intrexx uses the new secret.
+    let o = apply_with(&cli, &s, &file, &["--remove-old"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(t.contains("stays until Intrexx uses the new one"), "{t}");
+    assert_eq!(creds(&s).len(), 3);
+    let o = apply_with(&cli, &s, &file, &["--remove-old", "--intrexx-updated"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
+    assert!(t.contains(&format!("(key {old_key}) removed")), "{t}");
     let keys: Vec<String> = creds(&s)
         .iter()
         .map(|c| c["keyId"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(keys.len(), 2, "{keys:?}");
     assert!(
-        keys.contains(&old_key),
-        "the older key, no longer the recorded one, was kept"
+        keys.contains(&new_key),
+        "the second, not the rotation's old one, stays"
     );
-    assert!(!keys.contains(&new_key), "the recorded old key was removed");
-    assert_eq!(saved(&file)["renewals"].as_array().unwrap().len(), 2);
+    assert!(saved(&file).get("rotation").is_none());
+    // --remove-old-now: the recorded secret goes in the same run, marked in the plan.
+    let recorded = saved(&file)["secret_key_id"].as_str().unwrap().to_string();
+    let o = apply_with(&cli, &s, &file, &["--renew", "--remove-old-now"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
+    assert!(
+        t.contains("the connector stops until Intrexx has the new value"),
+        "{t}"
+    );
+    assert!(t.contains(&format!("(key {recorded}) removed")), "{t}");
+    assert_eq!(saved(&file)["renewals"].as_array().unwrap().len(), 3);
 }
 
 #[test]

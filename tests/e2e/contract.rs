@@ -456,10 +456,17 @@ fn engine_requests() -> Vec<(String, String, Value)> {
             "apply",
             "--yes",
             "--renew",
-            "--remove-old",
+            "--remove-old-now",
             "--expires",
             "90",
         ],
+    );
+    // A rotation: the new secret beside the old, then the old one removed.
+    ok(&s, &f, &["apply", "--yes", "--renew", "--expires", "90"]);
+    ok(
+        &s,
+        &f,
+        &["apply", "--yes", "--remove-old", "--intrexx-updated"],
     );
     // A secret removed by name (a second one, so the recorded one stays).
     ok(&s, &f, &["apply", "--yes", "--new-secret"]);

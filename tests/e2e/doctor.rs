@@ -308,7 +308,7 @@ fn doctor_reads_a_hand_made_registration_names_each_slip_and_apply_fixes_them() 
         &cli,
         &s,
         &file,
-        &["apply", "--yes", "--renew", "--remove-old"],
+        &["apply", "--yes", "--renew", "--remove-old-now"],
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));

@@ -49,8 +49,13 @@ pub struct ApplyArgs {
     pub renew: Option<String>,
     /// Without `--renew`: the new secret's end instead of the recorded expiry.
     pub expires: Option<String>,
-    /// With `--renew`: after a passed live check, remove the old secret azreg recorded.
+    /// With `--renew`: after a passed live check, remove the old secret azreg recorded in the
+    /// same run (`--remove-old-now`).
     pub remove_old: bool,
+    /// `--remove-old` alone: finish the rotation in progress.
+    pub finish_rotation: bool,
+    /// `--intrexx-updated`: the admin says Intrexx uses the new secret.
+    pub intrexx_updated: bool,
     /// Act without asking (needed without a terminal).
     pub yes: bool,
     /// Take over this app (client ID) explicitly.
@@ -91,11 +96,74 @@ fn goal(r: &Report, args: &ApplyArgs, lang: Lang) -> Result<Goal, Failure> {
             remove_old: args.remove_old,
         });
     }
+    if args.finish_rotation {
+        let Some(rot) = &r.progress.rotation else {
+            return Err(Failure::new(
+                EXIT_CHECK,
+                tr!(
+                    lang,
+                    "no rotation is in progress: --remove-old finishes one that azreg apply --renew started; nothing was changed",
+                    "keine Rotation im Gang: --remove-old beendet eine, die azreg apply --renew begonnen hat; nichts wurde geändert"
+                ),
+            ));
+        };
+        intrexx_switched(rot, args.intrexx_updated, lang)?;
+        return Ok(Goal::FinishRotation);
+    }
     let mut d = record::desired(r, false).map_err(|u| super::refused(WHAT, &u, lang))?;
     if let Some(expires) = &args.expires {
         d.secret.end = end_of(expires)?;
     }
     Ok(Goal::Register(d))
+}
+
+/// The proof that Intrexx uses the new secret before the old one goes: the admin's word, by
+/// `--intrexx-updated` or asked in a terminal, after testing the connector.
+fn intrexx_switched(
+    rot: &crate::core::progress::Rotation,
+    said: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
+    if said {
+        return Ok(());
+    }
+    let old = rot.old_hint.as_deref().unwrap_or("?");
+    let refused = || {
+        Failure::new(
+            EXIT_CHECK,
+            tr!(
+                lang,
+                "the old secret ({old}…) stays until Intrexx uses the new one: enter the new value in Intrexx, test the connector, then confirm here or with --intrexx-updated; nothing was changed",
+                "der alte Schlüssel ({old}…) bleibt, bis Intrexx den neuen nutzt: tragen Sie den neuen Wert in Intrexx ein, testen Sie den Connector und bestätigen Sie hier oder mit --intrexx-updated; nichts wurde geändert",
+                old = old,
+            ),
+        )
+    };
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(refused());
+    }
+    eprint!(
+        "{}",
+        tr!(
+            lang,
+            "Does Intrexx use the new client secret (entered under Authentication, connector tested)? [y/N] ",
+            "Nutzt Intrexx den neuen geheimen Clientschlüssel (unter Authentifizierung eingetragen, Connector getestet)? [j/N] "
+        )
+    );
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .take(64)
+        .read_line(&mut answer)
+        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+    if matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "yes" | "j" | "ja"
+    ) {
+        Ok(())
+    } else {
+        Err(refused())
+    }
 }
 
 /// The ids on file, checked, as the command's refusal when one is not.
@@ -311,11 +379,25 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         }
         return Ok(EXIT_OK);
     }
+    let opened = opened.as_mut().expect("opened unless plan_only");
     if plan.is_empty() {
+        // A rotation whose old secret is gone already (removed in the portal): closed.
+        if goal == Goal::FinishRotation && opened.progress.rotation.take().is_some() {
+            env.save_opened(opened)?;
+            writeln!(
+                out,
+                "{}",
+                tr!(
+                    lang,
+                    "the rotation's old secret is no longer on the app: the rotation is closed",
+                    "der alte Schlüssel der Rotation ist nicht mehr an der App: die Rotation ist abgeschlossen"
+                )
+            )
+            .map_err(io)?;
+        }
         return Ok(EXIT_OK);
     }
     confirm(args.yes, &plan, lang)?;
-    let opened = opened.as_mut().expect("opened unless plan_only");
     let ctx = prepare::ctx(
         crate::io::clock::now,
         &env.procedure,

@@ -132,6 +132,11 @@ pub enum What {
     Owners {
         names: Vec<String>,
     },
+    /// A rotation in progress: the old secret (its hint), and whether it is still on the app.
+    Rotation {
+        hint: String,
+        on_app: bool,
+    },
 }
 
 /// One finding: its id for scripts, how much it matters, where it is fixed by hand (a step
@@ -520,6 +525,18 @@ pub fn examine(
                 hint: c.hint.clone(),
                 name: c.display_name.clone(),
                 end: date_of(&c.end).to_string(),
+            },
+        );
+    }
+    if let Some((key, hint)) = &r.rotation_old {
+        push(
+            "rotation",
+            Level::Info,
+            None,
+            false,
+            What::Rotation {
+                hint: hint.clone().unwrap_or_default(),
+                on_app: a.creds.iter().any(|c| c.key_id.eq_ignore_ascii_case(key)),
             },
         );
     }

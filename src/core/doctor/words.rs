@@ -184,6 +184,21 @@ impl Worded for What {
                 hint = hint,
                 end = end,
             ),
+            What::Rotation { hint, on_app: true } => tr!(
+                lang,
+                "a rotation is in progress: the old secret ({hint}…) stays on the app until Intrexx uses the new one (azreg apply --remove-old then removes it)",
+                "eine Rotation ist im Gang: der alte Schlüssel ({hint}…) bleibt an der App, bis Intrexx den neuen nutzt (azreg apply --remove-old entfernt ihn dann)",
+                hint = hint,
+            ),
+            What::Rotation {
+                hint,
+                on_app: false,
+            } => tr!(
+                lang,
+                "a rotation is recorded, but its old secret ({hint}…) is no longer on the app: azreg apply --remove-old closes it",
+                "eine Rotation ist erfasst, aber ihr alter Schlüssel ({hint}…) ist nicht mehr an der App: azreg apply --remove-old schließt sie",
+                hint = hint,
+            ),
             What::NoOwners => tr!(
                 lang,
                 "the app has no owners: only administrators can maintain it (the app's Owners page)",
@@ -276,6 +291,14 @@ impl crate::i18n::Samples for What {
                 end: s("2099-01-01"),
             },
             What::NoOwners,
+            What::Rotation {
+                hint: s("abc"),
+                on_app: true,
+            },
+            What::Rotation {
+                hint: s("abc"),
+                on_app: false,
+            },
             What::Owners {
                 names: vec![s("o")],
             },

@@ -44,7 +44,7 @@ pub fn build(goal: &Goal, r: &Recorded, t: &Tenant, o: &Options) -> Result<Plan,
             return Err(Refusal::SameName {
                 name: match goal {
                     Goal::Register(d) => d.name.clone(),
-                    Goal::Renew { .. } => String::new(),
+                    Goal::Renew { .. } | Goal::FinishRotation => String::new(),
                 },
                 apps: same_name.clone(),
             });
@@ -68,6 +68,18 @@ pub fn build(goal: &Goal, r: &Recorded, t: &Tenant, o: &Options) -> Result<Plan,
                 });
             };
             renew(&mut plan, secret, *remove_old, r, a, o);
+        }
+        Goal::FinishRotation => {
+            let Some(a) = app else {
+                return Err(Refusal::AppMissing {
+                    lookup: lookups(r, "", None)
+                        .into_iter()
+                        .next()
+                        .unwrap_or(Lookup::SameName(String::new())),
+                    who: Box::new(t.who.clone()),
+                });
+            };
+            finish_rotation(&mut plan, r, a);
         }
     }
     // A secret the tenant's policy refuses is refused here, before anything is written.
@@ -443,6 +455,10 @@ fn renew(
         o,
     );
     if !remove_old {
+        // A rotation: the old secret stays until Intrexx uses the new one.
+        if let Some(hint) = &r.secret_hint {
+            plan.notes.push(Note::KeepsOld { hint: hint.clone() });
+        }
         return;
     }
     // Only the secret the record holds (by its key, or a value typed in by hand by its hint
@@ -462,6 +478,34 @@ fn renew(
         Some(c) => plan.steps.push(Step {
             op: Op::RemoveSecret {
                 app,
+                key_id: c.key_id.clone(),
+                hint: c.hint.clone(),
+                why: RemoveWhy::Renewed,
+            },
+            // In the same run as the add: Intrexx still holds the old value.
+            marks: vec![Mark::StopsConnector],
+        }),
+        None => plan.notes.push(Note::NothingToRemove),
+    }
+}
+
+/// The end of a rotation: the old secret the record kept goes (it is never the recorded one,
+/// which is the new secret by now).
+fn finish_rotation(plan: &mut Plan, r: &Recorded, a: &AppState) {
+    let old = r.rotation_old.as_ref().and_then(|(k, _)| {
+        a.creds
+            .iter()
+            .find(|c| c.key_id.eq_ignore_ascii_case(k))
+            .filter(|c| {
+                r.secret_key_id
+                    .as_deref()
+                    .is_none_or(|rec| !c.key_id.eq_ignore_ascii_case(rec))
+            })
+    });
+    match old {
+        Some(c) => plan.steps.push(Step {
+            op: Op::RemoveSecret {
+                app: app_ref(a),
                 key_id: c.key_id.clone(),
                 hint: c.hint.clone(),
                 why: RemoveWhy::Renewed,

@@ -57,12 +57,17 @@ pub struct SecretSpec {
 pub enum Goal {
     /// The whole registration: app, service principal, secret, consent.
     Register(Desired),
-    /// A new secret for the recorded app; with `remove_old`, the recorded old key removed
-    /// after the new one passed the live check.
+    /// A new secret for the recorded app, the old one kept (a rotation: Intrexx switches to
+    /// the new value, then [`Goal::FinishRotation`] removes the old). With `remove_old`, the
+    /// recorded old key is removed in the same run after the new one passed the live check:
+    /// the connector stops until Intrexx has the new value (marked).
     Renew {
         secret: SecretSpec,
         remove_old: bool,
     },
+    /// The rotation in progress finished: Intrexx uses the new secret (shown or confirmed),
+    /// so the old one goes.
+    FinishRotation,
 }
 
 /// The ids and secret facts the progress file records (never the secret itself).
@@ -81,6 +86,9 @@ pub struct Recorded {
     pub pending_secret: Option<String>,
     /// The mark that secret carries in its description (well-formed, or none).
     pub pending_marker: Option<String>,
+    /// A rotation in progress: the old secret's key id (and hint), kept until Intrexx uses
+    /// the new one.
+    pub rotation_old: Option<(String, Option<String>)>,
     /// A live check passed with what is recorded.
     pub verified: bool,
 }
@@ -419,6 +427,9 @@ pub enum Mark {
     RecordedSecret,
     /// Deleting the app ends every sign-in of the connector.
     EndsConnector,
+    /// The old secret goes in the run that adds the new one: the connector stops until
+    /// Intrexx has the new value.
+    StopsConnector,
 }
 
 /// A fact a plan reports without changing it.
@@ -434,6 +445,8 @@ pub enum Note {
     SpDisabled,
     /// `--remove-old` found no recorded old key on the app.
     NothingToRemove,
+    /// The renewal keeps the old secret until Intrexx uses the new one (a rotation).
+    KeepsOld { hint: String },
     /// A secret that starts when a cut-off run's did but lacks its mark: reported, never
     /// removed (it may be someone's own).
     Unproven { hint: String, key_id: String },

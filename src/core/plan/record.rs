@@ -186,6 +186,13 @@ pub fn recorded(p: &Progress) -> Result<Recorded, BadRecord> {
             .pending_marker
             .clone()
             .filter(|m| crate::core::plan::writes::is_marker(m)),
+        rotation_old: match &p.rotation {
+            Some(rot) if is_guid(&rot.old_key) => {
+                Some((rot.old_key.to_ascii_lowercase(), rot.old_hint.clone()))
+            }
+            Some(_) => return Err(BadRecord("rotation")),
+            None => None,
+        },
         verified: p.last_verified.is_some(),
     })
 }

@@ -67,6 +67,11 @@ pub fn who_text(who: &Who, lang: Lang) -> String {
 
 fn mark_text(m: &Mark, lang: Lang) -> String {
     match m {
+        Mark::StopsConnector => tr!(
+            lang,
+            "removed in the same run as the new secret is added: the connector stops until Intrexx has the new value (without --remove-old-now the old secret stays until then)",
+            "im selben Lauf entfernt, in dem der neue Schlüssel hinzukommt: der Connector steht, bis Intrexx den neuen Wert hat (ohne --remove-old-now bleibt der alte bis dahin)"
+        ),
         Mark::ApplicationPermission(name) => tr!(
             lang,
             "{name} is an application permission: the app uses it on its own, for the whole tenant",
@@ -132,6 +137,12 @@ fn note_text(n: &Note, lang: Lang) -> String {
             "ein geheimer Clientschlüssel ({hint}…, Schlüssel {key_id}) beginnt zur selben Zeit wie der eines unterbrochenen Laufs, trägt aber nicht dessen Kennzeichen: nicht sicher von azreg, daher bleibt er (entfernen Sie ihn im Portal, wenn er von jenem Lauf stammt)",
             hint = hint,
             key_id = key_id,
+        ),
+        Note::KeepsOld { hint } => tr!(
+            lang,
+            "the old secret ({hint}…) stays, so the connector keeps working: enter the new value in Intrexx (Portal Manager > Integration > Collaboration > Connector for Microsoft 365 and Teams > the registration > Authentication; azreg export --format intrexx --reveal-secret shows it), test the connector, then azreg apply --remove-old removes the old one",
+            "der alte Schlüssel ({hint}…) bleibt, damit der Connector weiterläuft: tragen Sie den neuen Wert in Intrexx ein (Portal Manager > Integration > Collaboration > Connector für Microsoft 365 und Teams > die Registrierung > Authentifizierung; azreg export --format intrexx --reveal-secret zeigt ihn), testen Sie den Connector, dann entfernt azreg apply --remove-old den alten",
+            hint = hint,
         ),
         Note::ClaimRefused { hint, key_id } => tr!(
             lang,
@@ -461,6 +472,7 @@ impl Plan {
                             Mark::SecretToHost(_) => "secret_to_host",
                             Mark::RecordedSecret => "recorded_secret",
                             Mark::EndsConnector => "ends_connector",
+                            Mark::StopsConnector => "stops_connector",
                         },
                         "text": mark_text(m, lang),
                     })).collect::<Vec<_>>(),

@@ -94,7 +94,11 @@ pub fn run(
         let (expiry, read) = match &azure {
             None => r.true_expiry(),
             Some(Some(end)) => match crate::core::fields::last_day_of_end(end) {
-                Some(last) => (Expiry::on(end[..10].to_string(), last, env.today), None),
+                // The last day it works, as everywhere (an end at midnight: the day before).
+                Some(last) => (
+                    Expiry::on(crate::core::fields::format_date(last), last, env.today),
+                    None,
+                ),
                 None => (Expiry::Unknown, None),
             },
             Some(None) => (Expiry::Unknown, None),
@@ -112,6 +116,23 @@ pub fn run(
         };
         // One match: the state for JSON, the exit code and the line say the same thing.
         let (state, date, days, line) = match expiry {
+            // A deleted app has no secret to renew: said as such, never as expiring.
+            _ if progress.app_deleted.is_some() => (
+                "deleted",
+                None,
+                None,
+                tr!(
+                    lang,
+                    "{name}: the app registration was deleted on {at}: nothing to renew",
+                    "{name}: die App-Registrierung wurde am {at} gelöscht: nichts zu erneuern",
+                    name = name,
+                    at = progress
+                        .app_deleted
+                        .and_then(|t| t.date)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                ),
+            ),
             Expiry::Unknown if azure.is_some() => (
                 "unknown",
                 None,
@@ -231,6 +252,7 @@ pub fn run(
 /// the worst file deciding (CRITICAL, then WARNING, then UNKNOWN, else OK), and its exit code.
 fn nagios(rows: &[Row], warning: i64, critical: i64) -> (u8, String) {
     let level = |r: &Row| match (r.state, r.days) {
+        ("deleted", _) => 0,
         ("expired", _) => 2,
         (_, Some(d)) if d <= critical => 2,
         (_, Some(d)) if d <= warning => 1,

@@ -85,8 +85,17 @@ pub fn run(
             Ok(Some(p)) => {
                 let r = Report::new(procedure, &p, today);
                 let (done, total) = (r.done_count(), r.step_count());
+                let line = match p.app_deleted.and_then(|t| t.date) {
+                    Some(d) => crate::tr!(
+                        procedure.lang(),
+                        "app deleted {d}",
+                        "App gelöscht {d}",
+                        d = d,
+                    ),
+                    None => format!("{done:>2}/{total}"),
+                };
                 (
-                    format!("{done:>2}/{total}"),
+                    line,
                     serde_json::json!({"name": name, "file": path.display().to_string(), "done": done, "total": total, "error": null}),
                 )
             }

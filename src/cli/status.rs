@@ -154,6 +154,18 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
             ),
         } + &azure,
     );
+    if let Some(at) = progress.app_deleted {
+        text += &format!(
+            "{:<w$}{}\n",
+            "",
+            tr!(
+                lang,
+                "the app registration was deleted on {at} (azreg delete): its ids are in the history, its secret no longer works",
+                "die App-Registrierung wurde am {at} gelöscht (azreg delete): ihre IDs sind im Verlauf, ihr Schlüssel funktioniert nicht mehr",
+                at = at,
+            ),
+        );
+    }
     // A rotation in progress: two secrets, and which one Intrexx is believed to use.
     if let Some(rot) = &progress.rotation {
         text += &format!(
@@ -251,6 +263,7 @@ fn status_json(env: &Env, r: &Report) -> serde_json::Value {
         "permissions": access.permissions,
         "admin_consent_granted": access.consent_granted,
         "last_verified": r.progress.last_verified.map(|t| t.to_string()),
+        "app_deleted": r.progress.app_deleted.map(|t| t.to_string()),
         "rotation": r.progress.rotation.as_ref().map(|rot| json!({
             "since": rot.since.to_string(),
             "old_key": rot.old_key,

@@ -76,6 +76,10 @@ pub struct Progress {
     /// stays on the app until Intrexx is known to use the new one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotation: Option<Rotation>,
+    /// When `azreg delete` deleted the recorded app registration (its ids are in the
+    /// history): nothing of it is to renew or check any more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_deleted: Option<Datetime>,
 }
 
 /// A secret rotation in progress (no downtime: the old secret works until it is removed).
@@ -189,6 +193,7 @@ impl Progress {
             history: Vec::new(),
             earlier_secrets: Vec::new(),
             rotation: None,
+            app_deleted: None,
         }
     }
 

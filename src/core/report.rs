@@ -276,8 +276,9 @@ impl<'a> Report<'a> {
     /// with when that was read.
     pub fn azure_expiry(&self) -> Option<(Expiry, toml::value::Datetime)> {
         let a = self.progress.azure_secret.as_ref()?;
+        // The last day it works, as everywhere (an end at midnight: the day before).
         let last = crate::core::fields::last_day_of_end(&a.end)?;
-        let date = a.end.get(..10)?.to_string();
+        let date = crate::core::fields::format_date(last);
         Some((Expiry::on(date, last, self.today), a.read))
     }
 }

@@ -490,6 +490,7 @@ async fn run_op(
                 ids.object_id = Some(a.id.clone());
                 ids.client_id = Some(a.app_id.clone());
                 // Recorded at once: a run after an interruption finds this app.
+                run.progress.app_deleted = None;
                 run.progress
                     .put_id(Slot::AppObject, Some(a.id.clone()), "apply", (ctx.now)());
                 run.progress
@@ -750,8 +751,11 @@ async fn run_op(
                     .put_id(Slot::ServicePrincipal, None, "delete", at);
                 run.progress.put_id(Slot::UniqueName, None, "delete", at);
                 run.progress.put_value("client_id", None, "delete", at);
-                // Azure's end of a secret of an app that is gone tells nothing any more.
+                // Azure's end of a secret of an app that is gone tells nothing any more, and
+                // the record says the app is gone (status, profiles, check).
                 run.progress.azure_secret = None;
+                run.progress.rotation = None;
+                run.progress.app_deleted = Some(at);
                 run.save().await?;
                 run.say(&tr!(
                     lang,

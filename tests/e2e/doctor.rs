@@ -623,6 +623,31 @@ fn delete_asks_for_the_display_name_journals_and_keeps_the_ids_in_the_history() 
         history.iter().any(|h| h.to_string().contains(&client_id)),
         "{history:?}"
     );
+    // The record says the app is gone: status, and check reports it as deleted, not expiring.
+    let plain = |args: &[&str]| {
+        Command::new(BIN)
+            .arg("--file")
+            .arg(&file)
+            .args(args)
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .output()
+            .unwrap()
+    };
+    let o = plain(&["status"]);
+    assert!(
+        text(&o).contains("the app registration was deleted on"),
+        "{}",
+        text(&o)
+    );
+    let o = plain(&["check", "--expires-within", "36500"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("was deleted on") && text(&o).contains("nothing to renew"),
+        "{}",
+        text(&o)
+    );
+    assert!(p.get("azure_secret").is_none(), "{p:?}");
 }
 
 #[test]

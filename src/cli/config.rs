@@ -85,8 +85,9 @@ fn bad_value(file: &std::path::Path, key: &str, value: &str, allowed: &str) -> F
     )
 }
 
-/// Flags first, then the environment (the locale variables; `NO_COLOR`, `CLICOLOR`,
-/// `TERM=dumb`), then the settings file, then the operating system's locale, then defaults.
+/// Flags first, then the environment (`NO_COLOR`, `CLICOLOR`, `TERM=dumb`), then the settings
+/// file, then the operating system's locale, then defaults; for the language the settings
+/// file's explicit choice comes before the locale variables.
 pub fn resolve(
     flags: Flags,
     env: &dyn Fn(&str) -> Option<std::ffi::OsString>,
@@ -99,17 +100,26 @@ pub fn resolve(
         None => Settings::default(),
     };
     let at = || file.clone().unwrap_or_default();
+    // The file's language is checked whatever wins: a language azreg cannot speak is an error
+    // that names the languages it can, never silently ignored.
+    let file_lang = match &s.language {
+        Some(l) => {
+            Some(Lang::from_str(l, true).map_err(|_| bad_value(&at(), "language", l, "en, de"))?)
+        }
+        None => None,
+    };
+    // An explicit choice (the flag, then the file) wins over the locale the system happens
+    // to set (LANG=C.UTF-8 says nothing of the admin's language).
     let lang = if let Some(l) = flags.lang {
         (l, Source::Flag("--lang"))
+    } else if let Some(l) = file_lang {
+        (l, Source::File)
     } else if let Some(v) = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .into_iter()
         .find(|v| env(v).is_some_and(|x| !x.is_empty()))
     {
         let code = env(v).unwrap_or_default();
         (Lang::from_code(&code.to_string_lossy()), Source::Env(v))
-    } else if let Some(l) = &s.language {
-        let l = Lang::from_str(l, true).map_err(|_| bad_value(&at(), "language", l, "en, de"))?;
-        (l, Source::File)
     } else if let Some(code) = os_locale() {
         (Lang::from_code(&code), Source::Os)
     } else {
@@ -248,7 +258,8 @@ mod tests {
             ..Flags::default()
         };
         let e = resolve(flags, &env_of(&pairs2), &|| None).unwrap();
-        assert_eq!(e.lang, (Lang::En, Source::Env("LANG")));
+        // The file's explicit language wins over any LANG.
+        assert_eq!(e.lang, (Lang::De, Source::File));
         assert_eq!(e.clipboard, (Mode::Off, Source::Flag("--clipboard")));
         assert_eq!(e.color, (false, Source::Env("NO_COLOR")));
         assert_eq!(e.mouse, (false, Source::Flag("--no-mouse")));
@@ -269,6 +280,25 @@ mod tests {
         run(&e, false, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("Gebietsschema des Betriebssystems"), "{text}");
+    }
+
+    #[test]
+    fn the_locale_decides_only_without_an_explicit_language_and_fr_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "color = \"never\"\n").unwrap();
+        let file_s = file.display().to_string();
+        let pairs = [("AZREG_CONFIG", file_s.as_str()), ("LANG", "de_DE.UTF-8")];
+        let e = resolve(Flags::default(), &env_of(&pairs), &|| None).unwrap();
+        assert_eq!(e.lang, (Lang::De, Source::Env("LANG")));
+        std::fs::write(&file, "language = \"fr\"\n").unwrap();
+        let pairs = [("AZREG_CONFIG", file_s.as_str()), ("LANG", "C.UTF-8")];
+        let f = resolve(Flags::default(), &env_of(&pairs), &|| None).unwrap_err();
+        assert!(
+            f.message.contains("language = \"fr\": one of en, de"),
+            "{}",
+            f.message
+        );
     }
 
     #[test]

@@ -68,7 +68,17 @@ pub async fn list<T: DeserializeOwned>(
     filter: Option<&str>,
     wait: bool,
 ) -> Result<Option<Vec<T>>, Stop> {
-    let mut url = graph.first_page(read, path, filter);
+    pages(graph, run, read, graph.first_page(read, path, filter), wait).await
+}
+
+/// Every page of a collection from `url` on (see [`list`]).
+async fn pages<T: DeserializeOwned>(
+    graph: &Graph,
+    run: &mut Run<'_>,
+    read: Read,
+    mut url: url::Url,
+    wait: bool,
+) -> Result<Option<Vec<T>>, Stop> {
     let mut out = Vec::new();
     for pages in 1.. {
         let Some(page) = retried(run, wait, async || graph.page::<T>(read, &url).await).await?
@@ -479,4 +489,29 @@ fn policy_of(p: &AppManagementPolicy) -> SecretPolicy {
         })
         .collect();
     SecretPolicy::of(&restrictions)
+}
+
+/// When each of the app's credentials last signed in, from Graph's credential activity report
+/// (beta; Entra ID P1/P2 and a reports reader role): `None` when the tenant does not offer it
+/// or the account may not read it, so the caller falls back to asking the admin.
+pub async fn credential_activity(
+    graph: &Graph,
+    run: &mut Run<'_>,
+    app_id: &str,
+) -> Result<Option<Vec<crate::remote::graph::AppCredentialSignInActivity>>, Stop> {
+    let filter = filter_eq("appId", app_id);
+    let url = graph.beta_first_page(
+        Read::CredentialActivity,
+        &[
+            Seg::Name("reports"),
+            Seg::Name("appCredentialSignInActivities"),
+        ],
+        Some(&filter),
+    );
+    match pages(graph, run, Read::CredentialActivity, url, false).await {
+        Ok(found) => Ok(found),
+        Err(Stop::Unreachable(why)) => Err(Stop::Unreachable(why)),
+        // Refused (no licence, no role) or not there: no proof from Graph.
+        Err(_) => Ok(None),
+    }
 }

@@ -27,6 +27,7 @@ mod properties;
 mod real_graph;
 mod render;
 mod renew_e2e;
+mod rotation;
 mod screens;
 mod security;
 mod shared_dirs;

@@ -326,6 +326,22 @@ impl Graph {
         self.url(path, read.query(filter).as_deref())
     }
 
+    /// The first page of a collection Graph offers in beta only (the credential activity
+    /// report), on the same host.
+    pub fn beta_first_page(&self, read: Read, path: &[Seg], filter: Option<&str>) -> Url {
+        let mut url = self.url(path, read.query(filter).as_deref());
+        let beta = url.path().replacen("/v1.0/", "/beta/", 1);
+        url.set_path(&beta);
+        url
+    }
+
+    /// The version paths azreg reads below: v1.0, and beta for the report.
+    fn readable_path(&self, path: &str) -> bool {
+        let v1 = self.base.path();
+        let beta = v1.replacen("/v1.0/", "/beta/", 1);
+        path.starts_with(v1) || path.starts_with(&beta)
+    }
+
     /// One page of a collection at `url` (the first page's, or a next link checked by
     /// [`Graph::next_page`]).
     pub async fn page<T: DeserializeOwned>(
@@ -351,7 +367,7 @@ impl Graph {
         };
         let url = Url::parse(link).map_err(|_| elsewhere())?;
         if url.origin() != self.base.origin()
-            || !url.path().starts_with(self.base.path())
+            || !self.readable_path(url.path())
             || url.username() != ""
             || url.password().is_some()
         {
@@ -582,7 +598,7 @@ mod tests {
             "https://evil.example/v1.0/applications",
             "http://graph.microsoft.com/v1.0/applications",
             "https://graph.microsoft.com:8443/v1.0/applications",
-            "https://graph.microsoft.com/beta/applications",
+            "https://graph.microsoft.com/v2.0/applications",
             "https://user:pw@graph.microsoft.com/v1.0/applications",
             "/v1.0/applications",
         ] {

@@ -37,6 +37,11 @@ impl GraphTime {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The point in time (for comparing: the text orders wrongly within one second).
+    pub fn instant(&self) -> Option<time::OffsetDateTime> {
+        time::OffsetDateTime::parse(&self.0, &time::format_description::well_known::Rfc3339).ok()
+    }
 }
 
 impl<'de> Deserialize<'de> for GraphTime {
@@ -288,6 +293,24 @@ impl AppManagementPolicy {
             .chain(&self.restrictions.password_credentials)
             .collect()
     }
+}
+
+/// `microsoft.graph.appCredentialSignInActivity` (beta): when a credential last signed in.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AppCredentialSignInActivity {
+    #[serde(deserialize_with = "nullable")]
+    pub key_id: String,
+    #[serde(deserialize_with = "nullable")]
+    pub app_id: String,
+    #[serde(deserialize_with = "nullable")]
+    pub sign_in_activity: SignInActivity,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SignInActivity {
+    pub last_sign_in_date_time: Option<GraphTime>,
 }
 
 /// Graph's error body: `{"error": {"code", "message", "innerError": {"request-id", "date"}}}`.

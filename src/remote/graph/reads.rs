@@ -30,6 +30,9 @@ pub enum Read {
     DefaultAppPolicy,
     /// An app management policy a refusal names (`/policies/appManagementPolicies/{id}`).
     AppPolicy,
+    /// The app's credential sign-in activity (beta `/reports/appCredentialSignInActivities`):
+    /// which secret signed in last, the proof of a rotation.
+    CredentialActivity,
     /// The answer to a write (the object Graph made).
     Written,
 }
@@ -39,7 +42,7 @@ pub enum Read {
 pub const MAX_PAGES: usize = 100;
 
 impl Read {
-    pub const ALL: [Read; 12] = [
+    pub const ALL: [Read; 13] = [
         Read::Organization,
         Read::Me,
         Read::Application,
@@ -51,6 +54,7 @@ impl Read {
         Read::Owners,
         Read::DefaultAppPolicy,
         Read::AppPolicy,
+        Read::CredentialActivity,
         Read::Written,
     ];
 
@@ -70,6 +74,7 @@ impl Read {
             Read::Owners => "id,displayName,userPrincipalName,appId",
             Read::DefaultAppPolicy => "id,isEnabled,applicationRestrictions",
             Read::AppPolicy => "id,isEnabled,restrictions",
+            Read::CredentialActivity => "id,keyId,appId,signInActivity",
             Read::Written => return None,
         })
     }
@@ -86,6 +91,7 @@ impl Read {
             Read::Application | Read::Written => 1024 * KIB,
             Read::Applications => 4096 * KIB,
             Read::Grants | Read::RoleAssignments | Read::Owners => 1024 * KIB,
+            Read::CredentialActivity => 1024 * KIB,
         }
     }
 
@@ -118,6 +124,10 @@ impl Read {
                 "der Zuweisungen von Anwendungsberechtigungen",
             ),
             Read::Owners => L::new("the app's owners", "der Besitzer der App"),
+            Read::CredentialActivity => L::new(
+                "the credential sign-in activity",
+                "der Anmeldeaktivität der Anmeldeinformationen",
+            ),
             Read::DefaultAppPolicy | Read::AppPolicy => L::new(
                 "the tenant's app management policy",
                 "der App-Verwaltungsrichtlinie des Mandanten",

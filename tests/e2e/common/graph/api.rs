@@ -198,6 +198,9 @@ pub(super) fn graph(
     query: &HashMap<String, String>,
     body: Value,
 ) -> (u16, String) {
+    if method == "GET" && path == "/beta/reports/appCredentialSignInActivities" {
+        return credential_report(opts, st, query);
+    }
     let Some(rest) = path.strip_prefix("/v1.0/") else {
         return graph_error(400, "BadRequest", "Invalid version.");
     };
@@ -405,6 +408,7 @@ pub(super) fn graph(
                         .push(cred.clone());
                     let app_id = app["appId"].as_str().unwrap_or_default().to_string();
                     st.secrets.entry(app_id).or_default().push(secret.clone());
+                    st.secret_keys.insert(secret.clone(), key_id.clone());
                     st.secret_misses.insert(secret.clone(), opts.secret_misses);
                     st.secret_ends.insert(secret.clone(), end.clone());
                     let mut answer = cred;
@@ -424,6 +428,16 @@ pub(super) fn graph(
                             "Request_BadRequest",
                             "No password credential with this keyId.",
                         );
+                    }
+                    // The removed secret signs in no more.
+                    let gone: Vec<String> = st
+                        .secret_keys
+                        .iter()
+                        .filter(|(_, k)| k.as_str() == key)
+                        .map(|(s, _)| s.clone())
+                        .collect();
+                    for list in st.secrets.values_mut() {
+                        list.retain(|s| !gone.contains(s));
                     }
                     (204, String::new())
                 }
@@ -769,4 +783,39 @@ fn patch_app(st: &mut State, i: usize, body: &Value) -> (u16, String) {
     }
     st.applications[i] = merged;
     (204, String::new())
+}
+
+/// Beta `/reports/appCredentialSignInActivities`: one entry per credential of the app that
+/// signed in, with its last sign-in; refused as in a tenant without Entra ID P1/P2.
+fn credential_report(opts: &Options, st: &State, query: &HashMap<String, String>) -> (u16, String) {
+    if !opts.credential_report {
+        return graph_error(
+            403,
+            "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
+            "Neither tenant is B2C or tenant doesn't have premium license",
+        );
+    }
+    let conds = match filter_of(query) {
+        Ok(c) => c.unwrap_or_default(),
+        Err(e) => return e,
+    };
+    let mut out = Vec::new();
+    for app in &st.applications {
+        let app_id = app["appId"].as_str().unwrap_or_default();
+        for c in app["passwordCredentials"].as_array().into_iter().flatten() {
+            let key = c["keyId"].as_str().unwrap_or_default();
+            let Some(at) = st.key_use.get(key) else {
+                continue;
+            };
+            let entry = json!({"id": format!("{app_id}_{key}"), "keyId": key, "keyType": "clientSecret",
+                "keyUsage": "sign", "appId": app_id, "appObjectId": app["id"].clone(),
+                "credentialOrigin": "application",
+                "expirationDateTime": c["endDateTime"].clone(),
+                "signInActivity": {"lastSignInDateTime": at, "lastSignInRequestId": "req-1"}});
+            if matches(&entry, &conds) {
+                out.push(entry);
+            }
+        }
+    }
+    list(out)
 }

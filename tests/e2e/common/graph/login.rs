@@ -407,6 +407,10 @@ pub(super) fn login(
                     "The client application is missing service principal in the tenant.",
                 );
             }
+            // The sign-in activity of this secret's key (the credential activity report).
+            if let Some(key) = st.secret_keys.get(secret.as_str()).cloned() {
+                st.key_use.insert(key, now.clone());
+            }
             let scope = f.get("scope").cloned().unwrap_or_default();
             let resource = scope_resource(&scope);
             let resource = resource.as_str();

@@ -111,6 +111,9 @@ pub struct Options {
     pub policy_unreadable: bool,
     /// A Graph that ignores `$select` (every object whole, as an older stand-in did).
     pub ignore_select: bool,
+    /// The tenant has Entra ID P1/P2 and the signed-in identity may read reports: beta
+    /// `/reports/appCredentialSignInActivities` answers (else 403, as for a free tenant).
+    pub credential_report: bool,
 }
 
 /// A directory role of the signed-in person, with what Entra lets it do (src/docs/graph.md, "Who
@@ -200,6 +203,7 @@ impl Default for Options {
             app_policy: false,
             policy_unreadable: false,
             ignore_select: false,
+            credential_report: false,
         }
     }
 }
@@ -244,6 +248,10 @@ pub struct State {
     users: HashMap<String, String>,
     /// Graph answers so far (for their request ids).
     answers: u64,
+    /// Each client secret's key id, and when each key last signed in (the connector signing
+    /// in with whichever secret it holds: a client-credentials token request).
+    secret_keys: HashMap<String, String>,
+    key_use: HashMap<String, String>,
     /// When each client secret ends (RFC 3339), by the secret.
     secret_ends: HashMap<String, String>,
     pub log: Vec<Logged>,
@@ -456,6 +464,7 @@ impl StandIn {
             "displayName": "Intrexx connector", "hint": &secret[..3],
             "startDateTime": "2026-01-01T00:00:00Z", "endDateTime": secret_end}]);
         st.secrets.insert(app_id.clone(), vec![secret.clone()]);
+        st.secret_keys.insert(secret.clone(), key.clone());
         st.secret_ends
             .insert(secret.clone(), secret_end.to_string());
         if sp {
@@ -500,6 +509,27 @@ impl StandIn {
             };
             st.grants.insert(0, g);
         }
+    }
+
+    /// Intrexx's connector signing in with the secret it holds (a client-credentials sign-in
+    /// of the app): whether Entra takes it. The credential activity report sees it.
+    pub fn connector_signs_in(&self, client_id: &str, secret: &str) -> bool {
+        let mut st = self.state.lock().unwrap();
+        let now = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let valid = st
+            .secrets
+            .get(client_id)
+            .is_some_and(|s| s.iter().any(|x| x == secret))
+            && st
+                .secret_ends
+                .get(secret)
+                .is_none_or(|end| end.as_str() >= now.as_str());
+        if valid && let Some(key) = st.secret_keys.get(secret).cloned() {
+            st.key_use.insert(key, now);
+        }
+        valid
     }
 
     /// The owners' names of the app with this client ID.

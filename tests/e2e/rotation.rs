@@ -1,0 +1,206 @@
+//! Rotation without downtime: the stand-in plays Intrexx's connector signing in with whichever
+//! secret it holds. Through every order of the rotation's steps (renew, Intrexx switched,
+//! finish), a finish asked for too early, and a renewal killed at each of its requests and run
+//! again, the connector always holds a secret Entra takes, and the rotation ends with one
+//! secret on the app: the one Intrexx uses.
+
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::graph::{APPLY_PROGRESS, Options, StandIn};
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn file(dir: &Path) -> PathBuf {
+    let f = dir.join("p.toml");
+    std::fs::write(&f, APPLY_PROGRESS).unwrap();
+    f
+}
+
+fn run(s: &StandIn, f: &Path, args: &[&str]) -> Output {
+    s.device_code(f, args).output().unwrap()
+}
+
+fn saved(f: &Path) -> toml::Table {
+    toml::from_str(&std::fs::read_to_string(f).unwrap()).unwrap()
+}
+
+fn secret_of(f: &Path) -> String {
+    saved(f)["values"]["client_secret"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn options(report: bool) -> Options {
+    Options {
+        device_pending_polls: 0,
+        credential_report: report,
+        ..Options::default()
+    }
+}
+
+fn creds(s: &StandIn) -> usize {
+    s.apps()[0]["passwordCredentials"].as_array().unwrap().len()
+}
+
+#[test]
+fn the_report_shows_intrexx_on_the_new_secret_and_only_then_the_old_one_goes() {
+    let s = StandIn::start(options(true));
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(dir.path());
+    assert_eq!(run(&s, &f, &["apply", "--yes"]).status.code(), Some(0));
+    let client = saved(&f)["values"]["client_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let old = secret_of(&f);
+    assert!(s.connector_signs_in(&client, &old));
+    let o = run(&s, &f, &["apply", "--yes", "--renew"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("stays, so the connector keeps working"), "{t}");
+    let new = secret_of(&f);
+    assert_ne!(new, old);
+    // No downtime: Intrexx, still on the old secret, signs in.
+    assert!(s.connector_signs_in(&client, &old));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_azreg"))
+        .arg("--file")
+        .arg(&f)
+        .arg("status")
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .output()
+        .unwrap();
+    assert!(text(&o).contains("rotation since"), "{}", text(&o));
+    // Too early: the report shows no sign-in with the new secret but azreg's own check.
+    let o = run(&s, &f, &["apply", "--yes", "--remove-old"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(t.contains("shows no sign-in with the new secret"), "{t}");
+    assert_eq!(creds(&s), 2);
+    // Intrexx switched: the report shows it, and the old secret goes.
+    std::thread::sleep(Duration::from_millis(3200));
+    assert!(s.connector_signs_in(&client, &new));
+    let o = run(&s, &f, &["apply", "--yes", "--remove-old"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
+    assert!(t.contains("shows the new secret in use"), "{t}");
+    assert!(t.contains("removed"), "{t}");
+    assert_eq!(creds(&s), 1);
+    assert!(s.connector_signs_in(&client, &new));
+    assert!(
+        !s.connector_signs_in(&client, &old),
+        "the old secret is gone"
+    );
+    assert!(saved(&f).get("rotation").is_none());
+}
+
+#[test]
+fn without_the_report_the_admins_word_decides() {
+    let s = StandIn::start(options(false));
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(dir.path());
+    assert_eq!(run(&s, &f, &["apply", "--yes"]).status.code(), Some(0));
+    assert_eq!(
+        run(&s, &f, &["apply", "--yes", "--renew"]).status.code(),
+        Some(0)
+    );
+    let o = run(&s, &f, &["apply", "--yes", "--remove-old"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("does not offer Graph's credential activity report"),
+        "{t}"
+    );
+    assert_eq!(creds(&s), 2);
+    let o = run(
+        &s,
+        &f,
+        &["apply", "--yes", "--remove-old", "--intrexx-updated"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(creds(&s), 1);
+}
+
+/// Every interleaving of renew (R), Intrexx switched (X) and finish (F), F tried at every
+/// point, and R killed after each of its requests and run again: the connector always signs
+/// in, and the end is one secret, the one Intrexx holds.
+#[test]
+fn every_interleaving_and_every_kill_keeps_the_connector_signed_in() {
+    for kill_at in [None, Some(3), Some(6), Some(9), Some(12), Some(15)] {
+        let s = StandIn::start(options(true));
+        let dir = tempfile::tempdir().unwrap();
+        let f = file(dir.path());
+        assert_eq!(run(&s, &f, &["apply", "--yes"]).status.code(), Some(0));
+        let client = saved(&f)["values"]["client_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let mut held = secret_of(&f);
+        let signs_in = |held: &str, when: &str| {
+            assert!(
+                s.connector_signs_in(&client, held),
+                "the connector lost its sign-in {when} (kill at {kill_at:?})\n{}",
+                s.dump()
+            );
+        };
+        signs_in(&held, "before the rotation");
+        // F before any renewal: nothing to finish, nothing removed.
+        let o = run(&s, &f, &["apply", "--yes", "--remove-old"]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        signs_in(&held, "after an early finish");
+        // R, killed after `k` requests, then run again to its end.
+        if let Some(k) = kill_at {
+            let before = s.log().len();
+            let mut child = s
+                .device_code(&f, &["apply", "--yes", "--renew"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let started = Instant::now();
+            while child.try_wait().unwrap().is_none()
+                && s.log().len() - before < k
+                && started.elapsed() < Duration::from_secs(30)
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            signs_in(&held, "after a killed renewal");
+        }
+        if kill_at.is_none() || saved(&f).get("rotation").is_none() {
+            let o = run(&s, &f, &["apply", "--yes", "--renew"]);
+            assert_eq!(o.status.code(), Some(0), "{}\n{}", text(&o), s.log_text());
+        }
+        signs_in(&held, "after the renewal");
+        // F before X: refused, the old secret stays.
+        let o = run(&s, &f, &["apply", "--yes", "--remove-old"]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        signs_in(&held, "after a finish before the switch");
+        // X: Intrexx takes the recorded (new) value.
+        std::thread::sleep(Duration::from_millis(3200));
+        held = secret_of(&f);
+        signs_in(&held, "after the switch");
+        // F after X: the old secret goes.
+        let o = run(&s, &f, &["apply", "--yes", "--remove-old"]);
+        assert_eq!(o.status.code(), Some(0), "{}\n{}", text(&o), s.log_text());
+        signs_in(&held, "after the finish");
+        assert_eq!(
+            creds(&s),
+            1,
+            "one secret left (kill at {kill_at:?}): {}",
+            s.dump()
+        );
+        assert!(saved(&f).get("rotation").is_none());
+        assert!(saved(&f).get("pending_secret").is_none());
+    }
+}

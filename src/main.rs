@@ -403,9 +403,22 @@ fn walk(args: &WalkArgs, env: Env, settings: &commands::config::Effective) -> Ou
         drop(opened.lock);
         return Ok(commands::EXIT_OK);
     }
-    let code = azreg::tui::runtime::run(app, path, clipboard, opened.backup_pending)
+    let lang = app.lang();
+    let code = azreg::tui::runtime::run(app, path.clone(), clipboard, opened.backup_pending)
         .map_err(|e| Failure::new(1, e.to_string()))?;
     drop(opened.lock);
+    // Where it all is, on the restored terminal: the next `azreg` resumes there.
+    if code == 0 || code > 128 {
+        eprintln!(
+            "azreg: {}",
+            azreg::tr!(
+                lang,
+                "progress saved in {file}: azreg resumes there (azreg status shows where the setup stands)",
+                "Fortschritt gespeichert in {file}: azreg macht dort weiter (azreg status zeigt, wo die Einrichtung steht)",
+                file = azreg::text::one_line(&display_path(&path)),
+            )
+        );
+    }
     Ok(u8::try_from(code).unwrap_or(1))
 }
 

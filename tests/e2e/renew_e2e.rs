@@ -54,8 +54,16 @@ fn renew_walks_to_a_new_secret_and_keeps_the_old_expiry() {
     pty.wait_for("Step 5 of 5", 5);
     pty.send("\r");
     pty.wait_for("Renewed: the new client secret", 5);
+    // The end says what was done and what is left, not "0/5 steps done".
+    pty.wait_for("Left to do, unless done already", 5);
+    let screen = pty.screen();
+    assert!(screen.contains("was renewed on"), "{screen}");
+    assert!(!screen.contains("0/5 steps done"), "{screen}");
     pty.send("q");
     assert_eq!(pty.wait_exit(10), 0);
+    // On the restored terminal: where the progress is.
+    let raw = String::from_utf8_lossy(&pty.raw()).into_owned();
+    assert!(raw.contains("progress saved in"), "{raw}");
     let saved: toml::Table = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     let values = saved["values"].as_table().unwrap();
     assert_eq!(values["client_secret"].as_str(), Some(NEW));

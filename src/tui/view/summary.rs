@@ -18,6 +18,15 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let card = &p.entries[p.summary_index()].step;
     let mut out = Vec::new();
     let (done, total) = (app.done_count(), p.step_count());
+    // A renewal that was just taken in clears its own marks for the next time: its summary
+    // says what was done and what is left, not "0 steps done".
+    let today = crate::core::fields::format_date(app.config.today);
+    if p.is_renewal()
+        && done == 0
+        && let Some(r) = app.progress.renewals.last().filter(|r| r.on == today)
+    {
+        return renewed(r, width, theme, lang);
+    }
     let access = app.report().access();
     if done == total {
         out.push(Line::styled(
@@ -166,6 +175,61 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             for l in wrap(&pr, width, "  ") {
                 out.push(Line::styled(l, theme.error()));
             }
+        }
+    }
+    out
+}
+
+/// The end of a renewal: what was done, and what is left to keep the connector working.
+fn renewed(
+    r: &crate::core::progress::Renewal,
+    width: usize,
+    theme: &Theme,
+    lang: crate::i18n::Lang,
+) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let done = tr!(
+        lang,
+        "✓ The client secret was renewed on {on}: the new one is in the record, valid until {new}{old}.",
+        "✓ Der geheime Clientschlüssel wurde am {on} erneuert: der neue ist erfasst, gültig bis {new}{old}.",
+        on = r.on,
+        new = r.new_expiry,
+        old = r
+            .old_expiry
+            .as_ref()
+            .map(|o| tr!(
+                lang,
+                "; the old expiry ({o}) is kept in the history",
+                "; das alte Ablaufdatum ({o}) bleibt im Verlauf",
+                o = o
+            ))
+            .unwrap_or_default(),
+    );
+    for l in wrap(&done, width, "") {
+        out.push(Line::styled(l, theme.ok()));
+    }
+    out.push(Line::default());
+    out.push(Line::styled(
+        L::new(
+            "Left to do, unless done already:",
+            "Noch zu tun, falls nicht schon erledigt:",
+        )
+        .get(lang)
+        .to_string(),
+        theme.title(),
+    ));
+    for item in [
+        L::new(
+            "enter the new value in Intrexx (the registration's Authentication page) and test the connector;",
+            "den neuen Wert in Intrexx eintragen (Seite „Authentifizierung“ der Registrierung) und den Connector testen;",
+        ),
+        L::new(
+            "then delete the old secret in Azure (Certificates & secrets), not before: the connector stops while Intrexx still uses it.",
+            "danach den alten Schlüssel in Azure löschen (Zertifikate & Geheimnisse), nicht vorher: der Connector steht, solange Intrexx ihn noch nutzt.",
+        ),
+    ] {
+        for l in wrap(item.get(lang), width, "  ") {
+            out.push(Line::styled(format!("• {}", l.trim_start()), theme.plain()));
         }
     }
     out

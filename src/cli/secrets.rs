@@ -31,6 +31,12 @@ pub fn list(
     } else {
         plan::secret_in_use(a, &read.recorded).map(|c| c.key_id.clone())
     };
+    // Every read of the app refreshes Azure's end of the secret in use in the record.
+    if !read.named
+        && let Some(c) = plan::secret_in_use(a, &read.recorded)
+    {
+        super::doctor::remember(env, &c.end);
+    }
     let mut creds: Vec<_> = a.creds.iter().collect();
     creds.sort_by(|x, y| x.end.cmp(&y.end));
     if json {

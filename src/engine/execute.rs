@@ -345,6 +345,15 @@ pub async fn execute(
             (ctx.now)(),
         );
     }
+    // Every read refreshes Azure's end of the secret in use in the record.
+    if let Some(end) = &plan.in_use_end
+        && run.progress.azure_secret.as_ref().map(|a| &a.end) != Some(end)
+    {
+        run.progress.azure_secret = Some(crate::core::progress::AzureSecret {
+            end: end.clone(),
+            read: (ctx.now)(),
+        });
+    }
     if run.progress != before {
         run.save().await?;
     }
@@ -679,6 +688,15 @@ async fn run_op(
                 );
                 run.progress
                     .put_id(Slot::SecretKey, key, "apply", (ctx.now)());
+                // Azure's end of the new secret in use, as Graph handed it out.
+                run.progress.azure_secret =
+                    added
+                        .end_date_time
+                        .as_ref()
+                        .map(|e| crate::core::progress::AzureSecret {
+                            end: e.as_str().to_string(),
+                            read: (ctx.now)(),
+                        });
                 run.progress.pending_secret = None;
                 run.progress.pending_marker = None;
                 run.save().await?;

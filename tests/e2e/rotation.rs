@@ -69,6 +69,19 @@ fn the_report_shows_intrexx_on_the_new_secret_and_only_then_the_old_one_goes() {
     assert!(t.contains("stays, so the connector keeps working"), "{t}");
     let new = secret_of(&f);
     assert_ne!(new, old);
+    // Every read refreshes Azure's end of the secret in use: now the new one's.
+    let end = saved(&f)["azure_secret"]["end"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let new_cred = s.apps()[0]["passwordCredentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| Some(c["keyId"].as_str().unwrap()) == saved(&f)["secret_key_id"].as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(Some(end.as_str()), new_cred["endDateTime"].as_str());
     // No downtime: Intrexx, still on the old secret, signs in.
     assert!(s.connector_signs_in(&client, &old));
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_azreg"))

@@ -20,6 +20,7 @@ pub fn build(goal: &Goal, r: &Recorded, t: &Tenant, o: &Options) -> Result<Plan,
         sp: None,
         steps: Vec::new(),
         notes: Vec::new(),
+        in_use_end: None,
     };
     let app = match &t.app {
         Found::App(a) => {
@@ -54,6 +55,10 @@ pub fn build(goal: &Goal, r: &Recorded, t: &Tenant, o: &Options) -> Result<Plan,
     if let Some(a) = app {
         plan.app = Some((a.id.clone(), a.app_id.clone()));
         plan.sp = t.sp.as_ref().map(|(id, _)| id.clone());
+        plan.in_use_end = super::secret_in_use(a, r)
+            .filter(|_| r.secret_hint.is_some() || r.secret_key_id.is_some())
+            .map(|c| c.end.clone())
+            .filter(|e| !e.is_empty());
     }
     match goal {
         Goal::Register(d) => register(&mut plan, d, r, t, app, o)?,

@@ -126,6 +126,7 @@ fn plan_of(t: &Tenant, step: Step) -> Plan {
         sp: None,
         steps: vec![step],
         notes: Vec::new(),
+        in_use_end: None,
     }
 }
 

@@ -486,6 +486,8 @@ pub struct Plan {
     pub sp: Option<String>,
     pub steps: Vec<Step>,
     pub notes: Vec<Note>,
+    /// Azure's end of the recorded secret in use, as read (RFC 3339): kept in the record.
+    pub in_use_end: Option<String>,
 }
 
 impl Plan {
@@ -628,6 +630,7 @@ pub fn for_script(goal: &Goal, r: &Recorded, key: &str) -> Plan {
         sp: None,
         steps: Vec::new(),
         notes: Vec::new(),
+        in_use_end: None,
     })
 }
 

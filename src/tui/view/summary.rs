@@ -27,6 +27,20 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     {
         return renewed(r, width, theme, lang);
     }
+    // A rotation in progress: two secrets, and which one Intrexx is believed to use.
+    if let Some(rot) = &app.progress.rotation {
+        let t = tr!(
+            lang,
+            "A rotation of the client secret is in progress (since {since}): the old secret {old}… stays, as Intrexx is believed to use it until switched to the new one; azreg apply --remove-old removes it once Intrexx uses the new one.",
+            "Eine Rotation des geheimen Clientschlüssels ist im Gang (seit {since}): der alte Schlüssel {old}… bleibt, da Intrexx ihn vermutlich nutzt, bis auf den neuen umgestellt ist; azreg apply --remove-old entfernt ihn, sobald Intrexx den neuen nutzt.",
+            since = rot.since,
+            old = rot.old_hint.as_deref().unwrap_or("?"),
+        );
+        for l in wrap(&t, width, "") {
+            out.push(Line::styled(l, theme.warning()));
+        }
+        out.push(Line::default());
+    }
     let access = app.report().access();
     if done == total {
         out.push(Line::styled(
@@ -265,5 +279,41 @@ fn push_pair(
         for l in wrap(value, layout.width, "    ") {
             out.push(Line::styled(l, style));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::app::tests::app;
+
+    fn text(app: &App) -> String {
+        lines(app, 80, &Theme::new(true))
+            .iter()
+            .map(|l| {
+                l.spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_rotation_in_progress_is_on_the_summary() {
+        let mut a = app();
+        assert!(!text(&a).contains("rotation"));
+        a.progress.rotation = Some(crate::core::progress::Rotation {
+            since: "2026-12-01T10:00:00Z".parse().unwrap(),
+            old_key: "44444444-0000-4000-a000-000000000004".into(),
+            old_hint: Some("abc".into()),
+        });
+        let t = text(&a);
+        assert!(
+            t.contains("A rotation of the client secret is in progress"),
+            "{t}"
+        );
+        assert!(t.contains("abc…"), "{t}");
     }
 }

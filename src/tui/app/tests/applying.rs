@@ -152,6 +152,7 @@ fn a_plan() -> Box<crate::core::plan::Plan> {
             },
         ],
         notes: Vec::new(),
+        in_use_end: None,
     })
 }
 

@@ -10,7 +10,7 @@ use crate::core::doctor::{self, Examined};
 use crate::core::plan::{self, Recorded, Tenant};
 use crate::core::progress::{AzureSecret, Progress};
 use crate::core::report::Report;
-use crate::engine::{Local, Run, prepare};
+use crate::engine::prepare;
 use crate::i18n::Lang;
 use crate::remote::graph::Graph;
 use crate::tr;
@@ -82,17 +82,8 @@ pub fn read(env: &Env, sign: &ApplyArgs, client_id: Option<&str>) -> Result<Read
     let r = Report::new(&env.procedure, &progress, env.today);
     let rt = runtime()?;
     let graph = sign_in(env, sign, &rt, &r)?;
-    let mut reading = Run::local(
-        progress.clone(),
-        lang,
-        prepare::backoff(sign.wait),
-        Local {
-            save: Box::new(|_| Ok(())),
-            say: Box::new(|_| {}),
-            notice: Box::new(|l| eprintln!("azreg: {l}")),
-        },
-        Box::new(|_| {}),
-    );
+    let mut reading =
+        super::apply::reading_run(progress.clone(), lang, prepare::backoff(sign.wait));
     let named = client_id
         .as_deref()
         .is_some_and(|c| recorded.client_id.as_deref() != Some(c));

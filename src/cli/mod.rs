@@ -197,6 +197,23 @@ impl Env {
 pub type Outcome = Result<u8, Failure>;
 
 /// A JSON document as every `--json` prints it: pretty, every string cleaned for a terminal.
+/// A yes/no question on the terminal (stderr), answered on `input`: `None` without a terminal
+/// (only a flag can say yes then), else whether the answer was yes (`y`/`yes`, `j`/`ja` in
+/// German; anything else is no). The one way the command line asks.
+pub(crate) fn ask_yes(question: &str, input: &mut dyn std::io::BufRead) -> Option<bool> {
+    use std::io::{BufRead, IsTerminal, Read};
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return None;
+    }
+    eprint!("{question}");
+    let mut answer = String::new();
+    let _ = input.take(64).read_line(&mut answer);
+    Some(matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "yes" | "j" | "ja"
+    ))
+}
+
 pub fn json_text(v: serde_json::Value) -> String {
     format!("{:#}\n", crate::text::clean_json(v))
 }

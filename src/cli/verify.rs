@@ -202,7 +202,6 @@ fn confirm_host(
     stdin: &mut dyn BufRead,
     lang: crate::i18n::Lang,
 ) -> Result<(), Failure> {
-    use std::io::IsTerminal;
     let host = crate::text::one_line(host);
     let refused = || {
         Failure::new(
@@ -215,26 +214,14 @@ fn confirm_host(
             ),
         )
     };
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(refused());
-    }
-    eprint!(
-        "{}",
-        tr!(
-            lang,
-            "The progress file names {host} as the identity platform: send the client secret there? [y/N] ",
-            "Die Fortschrittsdatei nennt {host} als Identitätsplattform: den geheimen Clientschlüssel dorthin senden? [j/N] ",
-            host = host,
-        )
+    let question = tr!(
+        lang,
+        "The progress file names {host} as the identity platform: send the client secret there? [y/N] ",
+        "Die Fortschrittsdatei nennt {host} als Identitätsplattform: den geheimen Clientschlüssel dorthin senden? [j/N] ",
+        host = host,
     );
-    let mut answer = String::new();
-    let _ = stdin.take(64).read_line(&mut answer);
-    if matches!(
-        answer.trim().to_lowercase().as_str(),
-        "y" | "yes" | "j" | "ja"
-    ) {
-        Ok(())
-    } else {
-        Err(refused())
+    match super::ask_yes(&question, stdin) {
+        Some(true) => Ok(()),
+        _ => Err(refused()),
     }
 }

@@ -10,7 +10,7 @@
 //! token; the walkthrough runs the same steps on a thread of its own (`walkthrough`).
 
 use crate::i18n::Worded;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 
 use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::core::plan::record::{self, renewal_end};
@@ -139,31 +139,34 @@ fn intrexx_switched(
             ),
         )
     };
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(refused());
-    }
-    eprint!(
-        "{}",
-        tr!(
-            lang,
-            "Does Intrexx use the new client secret (entered under Authentication, connector tested)? [y/N] ",
-            "Nutzt Intrexx den neuen geheimen Clientschlüssel (unter Authentifizierung eingetragen, Connector getestet)? [j/N] "
-        )
+    let question = tr!(
+        lang,
+        "Does Intrexx use the new client secret (entered under Authentication, connector tested)? [y/N] ",
+        "Nutzt Intrexx den neuen geheimen Clientschlüssel (unter Authentifizierung eingetragen, Connector getestet)? [j/N] "
     );
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .take(64)
-        .read_line(&mut answer)
-        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
-    if matches!(
-        answer.trim().to_lowercase().as_str(),
-        "y" | "yes" | "j" | "ja"
-    ) {
-        Ok(())
-    } else {
-        Err(refused())
+    match crate::cli::ask_yes(&question, &mut std::io::stdin().lock()) {
+        Some(true) => Ok(()),
+        _ => Err(refused()),
     }
+}
+
+/// A run that only reads (before the plan): nothing saved or said, waits noticed on stderr.
+pub(crate) fn reading_run(
+    progress: Progress,
+    lang: Lang,
+    backoff: engine::Backoff,
+) -> Run<'static> {
+    Run::local(
+        progress,
+        lang,
+        backoff,
+        Local {
+            save: Box::new(|_| Ok(())),
+            say: Box::new(|_| {}),
+            notice: Box::new(|l| eprintln!("azreg: {l}")),
+        },
+        Box::new(|_| {}),
+    )
 }
 
 /// The ids on file, checked, as the command's refusal when one is not.
@@ -244,17 +247,7 @@ pub(crate) fn confirm(yes: bool, plan: &Plan, lang: Lang) -> Result<(), Failure>
             "Diesen Plan ausführen? [j/N] "
         )
     };
-    eprint!("{question}");
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .take(64)
-        .read_line(&mut answer)
-        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
-    if matches!(
-        answer.trim().to_lowercase().as_str(),
-        "y" | "yes" | "j" | "ja"
-    ) {
+    if crate::cli::ask_yes(&question, &mut std::io::stdin().lock()) == Some(true) {
         return Ok(());
     }
     Err(Failure::new(
@@ -266,8 +259,6 @@ pub(crate) fn confirm(yes: bool, plan: &Plan, lang: Lang) -> Result<(), Failure>
         ),
     ))
 }
-
-use std::io::Read as _;
 
 pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     let lang = env.procedure.lang();
@@ -335,17 +326,7 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         && !args.intrexx_updated
         && let Some(rot) = &current.rotation
     {
-        let mut reading = Run::local(
-            current.clone(),
-            lang,
-            backoff.clone(),
-            Local {
-                save: Box::new(|_| Ok(())),
-                say: Box::new(|_| {}),
-                notice: Box::new(|l| eprintln!("azreg: {l}")),
-            },
-            Box::new(|_| {}),
-        );
+        let mut reading = reading_run(current.clone(), lang, backoff.clone());
         let client = recorded.client_id.clone().unwrap_or_default();
         let report = rt
             .block_on(crate::engine::read::credential_activity(
@@ -411,17 +392,7 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         }
     }
     let made = {
-        let mut reading = Run::local(
-            current.clone(),
-            lang,
-            backoff.clone(),
-            Local {
-                save: Box::new(|_| Ok(())),
-                say: Box::new(|_| {}),
-                notice: Box::new(|l| eprintln!("azreg: {l}")),
-            },
-            Box::new(|_| {}),
-        );
+        let mut reading = reading_run(current.clone(), lang, backoff.clone());
         rt.block_on(prepare::make_plan(
             &graph,
             &mut reading,

@@ -64,25 +64,13 @@ pub fn build(goal: &Goal, r: &Recorded, t: &Tenant, o: &Options) -> Result<Plan,
         Goal::Register(d) => register(&mut plan, d, r, t, app, o)?,
         Goal::Renew { secret, remove_old } => {
             let Some(a) = app else {
-                return Err(Refusal::AppMissing {
-                    lookup: lookups(r, "", None)
-                        .into_iter()
-                        .next()
-                        .unwrap_or(Lookup::SameName(String::new())),
-                    who: Box::new(t.who.clone()),
-                });
+                return Err(app_missing(r, t));
             };
             renew(&mut plan, secret, *remove_old, r, a, o);
         }
         Goal::FinishRotation => {
             let Some(a) = app else {
-                return Err(Refusal::AppMissing {
-                    lookup: lookups(r, "", None)
-                        .into_iter()
-                        .next()
-                        .unwrap_or(Lookup::SameName(String::new())),
-                    who: Box::new(t.who.clone()),
-                });
+                return Err(app_missing(r, t));
             };
             finish_rotation(&mut plan, r, a);
         }
@@ -96,6 +84,17 @@ pub fn build(goal: &Goal, r: &Recorded, t: &Tenant, o: &Options) -> Result<Plan,
         }
     }
     Ok(plan)
+}
+
+/// A renewal or a rotation's end without the recorded app in the tenant.
+fn app_missing(r: &Recorded, t: &Tenant) -> Refusal {
+    Refusal::AppMissing {
+        lookup: lookups(r, "", None)
+            .into_iter()
+            .next()
+            .unwrap_or(Lookup::SameName(String::new())),
+        who: Box::new(t.who.clone()),
+    }
 }
 
 fn app_ref(a: &AppState) -> AppRef {

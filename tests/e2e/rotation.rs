@@ -217,3 +217,37 @@ fn every_interleaving_and_every_kill_keeps_the_connector_signed_in() {
         assert!(saved(&f).get("pending_secret").is_none());
     }
 }
+
+/// The next plain `apply` finishes a rotation once Graph's report shows Intrexx on the new
+/// secret, and only says it is open before that.
+#[test]
+fn the_next_apply_finishes_a_rotation_the_report_shows_done() {
+    let s = StandIn::start(options(true));
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(dir.path());
+    assert_eq!(run(&s, &f, &["apply", "--yes"]).status.code(), Some(0));
+    let client = saved(&f)["values"]["client_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        run(&s, &f, &["apply", "--yes", "--renew"]).status.code(),
+        Some(0)
+    );
+    let o = run(&s, &f, &["apply", "--yes"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("a rotation is in progress"), "{t}");
+    assert_eq!(creds(&s), 2);
+    std::thread::sleep(Duration::from_millis(3200));
+    assert!(s.connector_signs_in(&client, &secret_of(&f)));
+    let o = run(&s, &f, &["apply", "--yes"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
+    assert!(
+        t.contains("shows the new secret in use") && t.contains("removed"),
+        "{t}"
+    );
+    assert_eq!(creds(&s), 1);
+    assert!(saved(&f).get("rotation").is_none());
+}

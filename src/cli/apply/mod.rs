@@ -150,6 +150,77 @@ fn intrexx_switched(
     }
 }
 
+/// Whether Intrexx uses the rotation's new secret: Graph's credential activity report shows
+/// it signed in after the rotation began and after azreg's own check (which signs in too);
+/// where the tenant does not offer the report, or shows no such sign-in, `ask` asks the admin
+/// (else: not shown).
+fn rotation_proven(
+    env: &Env,
+    rt: &tokio::runtime::Runtime,
+    graph: &crate::remote::graph::Graph,
+    (current, rot): (&Progress, &crate::core::progress::Rotation),
+    backoff: engine::Backoff,
+    ask: bool,
+) -> Result<bool, Failure> {
+    let lang = env.procedure.lang();
+    let mut reading = reading_run(current.clone(), lang, backoff);
+    let client = current.values.get("client_id").cloned().unwrap_or_default();
+    let report = rt
+        .block_on(crate::engine::read::credential_activity(
+            graph,
+            &mut reading,
+            &client,
+        ))
+        .map_err(|s| stop_failure(&s, &env.procedure))?;
+    let new_key = current.secret_key_id.as_deref().unwrap_or_default();
+    let used = report.as_ref().and_then(|list| {
+        list.iter()
+            .filter(|a| a.key_id.eq_ignore_ascii_case(new_key))
+            .filter_map(|a| a.sign_in_activity.last_sign_in_date_time.clone())
+            .max_by_key(crate::remote::graph::GraphTime::instant)
+    });
+    let instant = |t: &toml::value::Datetime| {
+        crate::remote::graph::GraphTime::parse(&t.to_string()).and_then(|t| t.instant())
+    };
+    // The record keeps whole seconds, and the check's sign-in comes just before its time is
+    // recorded: a margin keeps azreg's own sign-in from passing for Intrexx's.
+    let since = [Some(rot.since), current.last_verified]
+        .iter()
+        .flatten()
+        .filter_map(instant)
+        .max()
+        .map(|t| t + time::Duration::seconds(3));
+    let said = match (&report, used) {
+        (Some(_), Some(at)) if since.is_none_or(|s| at.instant().is_some_and(|a| a > s)) => {
+            eprintln!(
+                "azreg: {}",
+                tr!(
+                    lang,
+                    "Graph's credential activity report shows the new secret in use (last sign-in {at}): Intrexx has it",
+                    "Der Bericht zur Anmeldeaktivität in Graph zeigt den neuen Schlüssel in Gebrauch (letzte Anmeldung {at}): Intrexx hat ihn",
+                    at = at.as_str(),
+                )
+            );
+            return Ok(true);
+        }
+        (Some(_), _) => tr!(
+            lang,
+            "Graph's credential activity report shows no sign-in with the new secret since the rotation began (the report may lag by hours)",
+            "Der Bericht zur Anmeldeaktivität in Graph zeigt seit Beginn der Rotation keine Anmeldung mit dem neuen Schlüssel (der Bericht kann Stunden nachhinken)"
+        ),
+        (None, _) => tr!(
+            lang,
+            "this tenant does not offer Graph's credential activity report to this account (it needs Microsoft Entra ID P1 or P2 and a role such as Reports Reader): your word decides",
+            "dieser Mandant bietet diesem Konto den Bericht zur Anmeldeaktivität in Graph nicht an (er braucht Microsoft Entra ID P1 oder P2 und eine Rolle wie Berichtsleser): Ihr Wort entscheidet"
+        ),
+    };
+    if !ask {
+        return Ok(false);
+    }
+    eprintln!("azreg: {said}");
+    intrexx_switched(rot, false, lang).map(|_| true)
+}
+
 /// A run that only reads (before the plan): nothing saved or said, waits noticed on stderr.
 pub(crate) fn reading_run(
     progress: Progress,
@@ -318,79 +389,25 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         // Set where the plan is made, from the signed-in client.
         graph_root: String::new(),
         today: Some(env.today),
+        finish_rotation: false,
     };
     let backoff = prepare::backoff(args.wait);
-    // The old secret goes only once Intrexx uses the new one: shown by Graph's credential
-    // activity report where the tenant offers it, else the admin's word.
-    if goal == Goal::FinishRotation
-        && !args.intrexx_updated
-        && let Some(rot) = &current.rotation
-    {
-        let mut reading = reading_run(current.clone(), lang, backoff.clone());
-        let client = recorded.client_id.clone().unwrap_or_default();
-        let report = rt
-            .block_on(crate::engine::read::credential_activity(
-                &graph,
-                &mut reading,
-                &client,
-            ))
-            .map_err(|s| stop_failure(&s, &env.procedure))?;
-        let new_key = current.secret_key_id.as_deref().unwrap_or_default();
-        let used = report.as_ref().and_then(|list| {
-            list.iter()
-                .filter(|a| a.key_id.eq_ignore_ascii_case(new_key))
-                .filter_map(|a| a.sign_in_activity.last_sign_in_date_time.clone())
-                .max_by_key(crate::remote::graph::GraphTime::instant)
-        });
-        // Sign-ins after the rotation began and after azreg's own live check with the new
-        // secret (which signs in too): someone else, Intrexx, holds the new value.
-        let instant = |t: &toml::value::Datetime| {
-            crate::remote::graph::GraphTime::parse(&t.to_string()).and_then(|t| t.instant())
-        };
-        // The record keeps whole seconds, and the check's sign-in comes just before its
-        // time is recorded: a margin keeps azreg's own sign-in from passing for Intrexx's.
-        let since = [Some(rot.since), current.last_verified]
-            .iter()
-            .flatten()
-            .filter_map(instant)
-            .max()
-            .map(|t| t + time::Duration::seconds(3));
-        match (&report, used) {
-            (Some(_), Some(at)) if since.is_none_or(|s| at.instant().is_some_and(|a| a > s)) => {
-                eprintln!(
-                    "azreg: {}",
-                    tr!(
-                        lang,
-                        "Graph's credential activity report shows the new secret in use (last sign-in {at}): Intrexx has it",
-                        "Der Bericht zur Anmeldeaktivität in Graph zeigt den neuen Schlüssel in Gebrauch (letzte Anmeldung {at}): Intrexx hat ihn",
-                        at = at.as_str(),
-                    )
-                )
-            }
-            (Some(_), _) => {
-                eprintln!(
-                    "azreg: {}",
-                    tr!(
-                        lang,
-                        "Graph's credential activity report shows no sign-in with the new secret since the rotation began (the report may lag by hours)",
-                        "Der Bericht zur Anmeldeaktivität in Graph zeigt seit Beginn der Rotation keine Anmeldung mit dem neuen Schlüssel (der Bericht kann Stunden nachhinken)"
-                    )
-                );
-                intrexx_switched(rot, false, lang)?;
-            }
-            (None, _) => {
-                eprintln!(
-                    "azreg: {}",
-                    tr!(
-                        lang,
-                        "this tenant does not offer Graph's credential activity report to this account (it needs Microsoft Entra ID P1 or P2 and a role such as Reports Reader): your word decides",
-                        "dieser Mandant bietet diesem Konto den Bericht zur Anmeldeaktivität in Graph nicht an (er braucht Microsoft Entra ID P1 oder P2 und eine Rolle wie Berichtsleser): Ihr Wort entscheidet"
-                    )
-                );
-                intrexx_switched(rot, false, lang)?;
-            }
+    // A rotation in progress ends once Intrexx uses the new secret: `--remove-old` asks for
+    // it, a plain `apply` finishes it when Graph's report or --intrexx-updated shows it.
+    let finishing = match (&goal, &current.rotation) {
+        (Goal::FinishRotation, Some(rot)) if !args.intrexx_updated => {
+            rotation_proven(env, &rt, &graph, (&current, rot), backoff.clone(), true)?
         }
-    }
+        (Goal::Register(_), Some(_)) if args.intrexx_updated => true,
+        (Goal::Register(_), Some(rot)) => {
+            rotation_proven(env, &rt, &graph, (&current, rot), backoff.clone(), false)?
+        }
+        _ => false,
+    };
+    let options = plan::Options {
+        finish_rotation: finishing && matches!(goal, Goal::Register(_)),
+        ..options
+    };
     let made = {
         let mut reading = reading_run(current.clone(), lang, backoff.clone());
         rt.block_on(prepare::make_plan(

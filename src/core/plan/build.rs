@@ -350,12 +350,20 @@ fn register(
         }
     }
     live_check(plan, r, o);
+    // A rotation in progress: ended after the check when Intrexx is shown on the new secret,
+    // else said.
+    if let (Some(a), Some((_, hint))) = (app, &r.rotation_old) {
+        if o.finish_rotation {
+            finish_rotation(plan, r, a);
+        } else {
+            plan.notes.push(Note::RotationOpen {
+                hint: hint.clone().unwrap_or_default(),
+            });
+        }
+    }
     Ok(())
 }
 
-/// A secret a cut-off run asked for and never recorded is removed before anything else is
-/// added: only a credential with that run's start *and* its random mark is its own; one that
-/// merely starts in the same second is reported, never removed.
 /// A secret a cut-off run asked for and never saved is removed, but only when azreg can tell it
 /// is one: the progress file's pending start and mark, the credential's start and mark in its
 /// description all match; it is not the recorded secret (by key, or by hint when no key is

@@ -447,6 +447,8 @@ pub enum Note {
     NothingToRemove,
     /// The renewal keeps the old secret until Intrexx uses the new one (a rotation).
     KeepsOld { hint: String },
+    /// A rotation is in progress and not shown finished: its old secret stays.
+    RotationOpen { hint: String },
     /// A secret that starts when a cut-off run's did but lacks its mark: reported, never
     /// removed (it may be someone's own).
     Unproven { hint: String, key_id: String },
@@ -574,6 +576,9 @@ pub struct Options {
     pub graph_root: String,
     /// Today, for a secret's lifetime under the tenant's policy (`None`: not checked).
     pub today: Option<time::Date>,
+    /// Intrexx is shown to use the rotation's new secret: a registration's plan removes the
+    /// old one (the rotation ends).
+    pub finish_rotation: bool,
 }
 
 /// What a script puts where it reads or is handed an id when it runs.

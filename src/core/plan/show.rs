@@ -138,6 +138,12 @@ fn note_text(n: &Note, lang: Lang) -> String {
             hint = hint,
             key_id = key_id,
         ),
+        Note::RotationOpen { hint } => tr!(
+            lang,
+            "a rotation is in progress: the old secret ({hint}…) stays until Intrexx is shown to use the new one (azreg apply --remove-old, or --intrexx-updated here, ends it)",
+            "eine Rotation ist im Gang: der alte Schlüssel ({hint}…) bleibt, bis Intrexx nachweislich den neuen nutzt (azreg apply --remove-old oder hier --intrexx-updated beendet sie)",
+            hint = hint,
+        ),
         Note::KeepsOld { hint } => tr!(
             lang,
             "the old secret ({hint}…) stays, so the connector keeps working: enter the new value in Intrexx (Portal Manager > Integration > Collaboration > Connector for Microsoft 365 and Teams > the registration > Authentication; azreg export --format intrexx --reveal-secret shows it), test the connector, then azreg apply --remove-old removes the old one",

@@ -418,6 +418,15 @@ mod tests {
             })
     }
 
+    /// `check --expires-within 30 --nagios --warning 30 --critical 7`.
+    fn nagios_check(env: &Env) -> (Outcome, String) {
+        let nagios = Format::Nagios {
+            warning: 30,
+            critical: 7,
+        };
+        capture(|o| run(env, None, 30, (nagios, None), None, o))
+    }
+
     #[test]
     fn a_nagios_plugin_answer_per_threshold() {
         let dir = tempfile::tempdir().unwrap();
@@ -430,22 +439,7 @@ mod tests {
         ] {
             let date = crate::core::fields::format_date(env.today + time::Duration::days(days));
             with_values(&env, &[("secret_expiry", date.as_str())]);
-            let (r, out) = capture(|o| {
-                run(
-                    &env,
-                    None,
-                    30,
-                    (
-                        Format::Nagios {
-                            warning: 30,
-                            critical: 7,
-                        },
-                        None,
-                    ),
-                    None,
-                    o,
-                )
-            });
+            let (r, out) = nagios_check(&env);
             assert_eq!(r, Ok(code), "{out}");
             assert!(
                 out.starts_with(&format!("AZREG SECRET {status} - ")),
@@ -457,22 +451,7 @@ mod tests {
         }
         let empty = tempfile::tempdir().unwrap();
         let env = super::super::testing::env(empty.path());
-        let (r, out) = capture(|o| {
-            run(
-                &env,
-                None,
-                30,
-                (
-                    Format::Nagios {
-                        warning: 30,
-                        critical: 7,
-                    },
-                    None,
-                ),
-                None,
-                o,
-            )
-        });
+        let (r, out) = nagios_check(&env);
         assert_eq!(r, Ok(3), "no expiry recorded: UNKNOWN\n{out}");
         assert!(
             out.starts_with("AZREG SECRET UNKNOWN - ") && plugin_line_ok(&out),

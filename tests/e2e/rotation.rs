@@ -47,13 +47,9 @@ fn options(report: bool) -> Options {
     }
 }
 
-fn creds(s: &StandIn) -> usize {
-    s.apps()[0]["passwordCredentials"].as_array().unwrap().len()
-}
-
-#[test]
-fn the_report_shows_intrexx_on_the_new_secret_and_only_then_the_old_one_goes() {
-    let s = StandIn::start(options(true));
+/// A registration made by `apply`: the stand-in, the file's folder and path, the client ID.
+fn registered(report: bool) -> (StandIn, tempfile::TempDir, PathBuf, String) {
+    let s = StandIn::start(options(report));
     let dir = tempfile::tempdir().unwrap();
     let f = file(dir.path());
     assert_eq!(run(&s, &f, &["apply", "--yes"]).status.code(), Some(0));
@@ -61,6 +57,16 @@ fn the_report_shows_intrexx_on_the_new_secret_and_only_then_the_old_one_goes() {
         .as_str()
         .unwrap()
         .to_string();
+    (s, dir, f, client)
+}
+
+fn creds(s: &StandIn) -> usize {
+    s.apps()[0]["passwordCredentials"].as_array().unwrap().len()
+}
+
+#[test]
+fn the_report_shows_intrexx_on_the_new_secret_and_only_then_the_old_one_goes() {
+    let (s, _dir, f, client) = registered(true);
     let old = secret_of(&f);
     assert!(s.connector_signs_in(&client, &old));
     let o = run(&s, &f, &["apply", "--yes", "--renew"]);
@@ -118,10 +124,7 @@ fn the_report_shows_intrexx_on_the_new_secret_and_only_then_the_old_one_goes() {
 
 #[test]
 fn without_the_report_the_admins_word_decides() {
-    let s = StandIn::start(options(false));
-    let dir = tempfile::tempdir().unwrap();
-    let f = file(dir.path());
-    assert_eq!(run(&s, &f, &["apply", "--yes"]).status.code(), Some(0));
+    let (s, _dir, f, _) = registered(false);
     assert_eq!(
         run(&s, &f, &["apply", "--yes", "--renew"]).status.code(),
         Some(0)
@@ -149,14 +152,7 @@ fn without_the_report_the_admins_word_decides() {
 #[test]
 fn every_interleaving_and_every_kill_keeps_the_connector_signed_in() {
     for kill_at in [None, Some(3), Some(6), Some(9), Some(12), Some(15)] {
-        let s = StandIn::start(options(true));
-        let dir = tempfile::tempdir().unwrap();
-        let f = file(dir.path());
-        assert_eq!(run(&s, &f, &["apply", "--yes"]).status.code(), Some(0));
-        let client = saved(&f)["values"]["client_id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let (s, _dir, f, client) = registered(true);
         let mut held = secret_of(&f);
         let signs_in = |held: &str, when: &str| {
             assert!(
@@ -222,14 +218,7 @@ fn every_interleaving_and_every_kill_keeps_the_connector_signed_in() {
 /// secret, and only says it is open before that.
 #[test]
 fn the_next_apply_finishes_a_rotation_the_report_shows_done() {
-    let s = StandIn::start(options(true));
-    let dir = tempfile::tempdir().unwrap();
-    let f = file(dir.path());
-    assert_eq!(run(&s, &f, &["apply", "--yes"]).status.code(), Some(0));
-    let client = saved(&f)["values"]["client_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (s, _dir, f, client) = registered(true);
     assert_eq!(
         run(&s, &f, &["apply", "--yes", "--renew"]).status.code(),
         Some(0)

@@ -393,12 +393,11 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     };
     let backoff = prepare::backoff(args.wait);
     // A rotation in progress ends once Intrexx uses the new secret: `--remove-old` asks for
-    // it, a plain `apply` finishes it when Graph's report or --intrexx-updated shows it.
+    // it (or takes --intrexx-updated), a plain `apply` finishes it when Graph's report shows it.
     let finishing = match (&goal, &current.rotation) {
         (Goal::FinishRotation, Some(rot)) if !args.intrexx_updated => {
             rotation_proven(env, &rt, &graph, (&current, rot), backoff.clone(), true)?
         }
-        (Goal::Register(_), Some(_)) if args.intrexx_updated => true,
         (Goal::Register(_), Some(rot)) => {
             rotation_proven(env, &rt, &graph, (&current, rot), backoff.clone(), false)?
         }

@@ -576,8 +576,8 @@ pub struct Options {
     pub graph_root: String,
     /// Today, for a secret's lifetime under the tenant's policy (`None`: not checked).
     pub today: Option<time::Date>,
-    /// Intrexx is shown to use the rotation's new secret: a registration's plan removes the
-    /// old one (the rotation ends).
+    /// Graph's credential activity report shows Intrexx on the rotation's new secret: a
+    /// registration's plan removes the old one (the rotation ends).
     pub finish_rotation: bool,
 }
 

@@ -140,8 +140,8 @@ fn note_text(n: &Note, lang: Lang) -> String {
         ),
         Note::RotationOpen { hint } => tr!(
             lang,
-            "a rotation is in progress: the old secret ({hint}…) stays until Intrexx is shown to use the new one (azreg apply --remove-old, or --intrexx-updated here, ends it)",
-            "eine Rotation ist im Gang: der alte Schlüssel ({hint}…) bleibt, bis Intrexx nachweislich den neuen nutzt (azreg apply --remove-old oder hier --intrexx-updated beendet sie)",
+            "a rotation is in progress: the old secret ({hint}…) stays until Intrexx is shown to use the new one (azreg apply --remove-old ends it)",
+            "eine Rotation ist im Gang: der alte Schlüssel ({hint}…) bleibt, bis Intrexx nachweislich den neuen nutzt (azreg apply --remove-old beendet sie)",
             hint = hint,
         ),
         Note::KeepsOld { hint } => tr!(

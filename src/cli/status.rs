@@ -105,24 +105,29 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
             }
         }
     }
-    let azure = match r.azure_expiry() {
-        Some((
-            Expiry::Ok { date, .. } | Expiry::Soon { date, .. } | Expiry::Past { date, .. },
-            read,
-        )) => {
-            tr!(
-                lang,
-                "; in Azure: {date} (read {read})",
-                "; in Azure: {date} (gelesen {read})",
-                date = date,
-                read = read,
-            )
-        }
-        _ => String::new(),
+    // The expiry that tells the truth: the earlier of the typed one and Azure's, saying which
+    // and how old Azure's reading is; the other one follows for comparison.
+    let (shown, read) = r.true_expiry();
+    let source = match (read, r.azure_expiry()) {
+        (Some(read), _) => tr!(
+            lang,
+            "; Azure's end, read {read}; typed at the secret's step: {typed}",
+            "; Ende laut Azure, gelesen {read}; beim Schritt des Schlüssels eingegeben: {typed}",
+            read = read,
+            typed = r.expiry().date().unwrap_or("-"),
+        ),
+        (None, Some((azure, read))) => tr!(
+            lang,
+            "; typed; Azure's end is {date} (read {read})",
+            "; eingegeben; laut Azure endet er am {date} (gelesen {read})",
+            date = azure.date().unwrap_or("-"),
+            read = read,
+        ),
+        (None, None) => String::new(),
     };
     text += &line(
         5,
-        match r.expiry() {
+        match shown {
             Expiry::Unknown => L::new("not recorded", "nicht erfasst")
                 .get(lang)
                 .to_string(),
@@ -152,7 +157,7 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
                 "{date}: Fehler: der Schlüssel ist abgelaufen; erstellen Sie einen neuen",
                 date = date,
             ),
-        } + &azure,
+        } + &source,
     );
     if let Some(at) = progress.app_deleted {
         text += &format!(
@@ -238,7 +243,16 @@ fn status_json(env: &Env, r: &Report) -> serde_json::Value {
             json!({"date": date, "days_left": days, "state": e.state()})
         }
     };
-    let expiry = expiry_json(&r.expiry());
+    // `secret_expiry` is the one that tells the truth (the earlier), with its source.
+    let (shown, read) = r.true_expiry();
+    let mut expiry = expiry_json(&shown);
+    if !expiry.is_null() {
+        expiry["source"] = json!(if read.is_some() { "azure" } else { "typed" });
+        if let Some(read) = read {
+            expiry["read"] = json!(read.to_string());
+        }
+    }
+    let typed = expiry_json(&r.expiry());
     // Azure's own end of the secret in use, when azreg doctor or check --online read it.
     let azure = match r.azure_expiry() {
         Some((e, read)) => {
@@ -259,6 +273,7 @@ fn status_json(env: &Env, r: &Report) -> serde_json::Value {
         "next_open": if next == p.summary_index() { serde_json::Value::Null } else { entry(next) },
         "values": values,
         "secret_expiry": expiry,
+        "secret_expiry_typed": typed,
         "secret_expiry_azure": azure,
         "permissions": access.permissions,
         "admin_consent_granted": access.consent_granted,

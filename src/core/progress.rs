@@ -170,6 +170,10 @@ pub struct Renewal {
     pub old_expiry: Option<String>,
     /// The new secret's expiry.
     pub new_expiry: String,
+    /// Azure's end of the replaced secret (RFC 3339), when azreg had read it: it goes with the
+    /// secret into the history instead of being dropped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_end_azure: Option<String>,
 }
 
 impl Progress {

@@ -109,6 +109,16 @@ impl Expiry {
         }
     }
 
+    /// The date as shown; `None` when unknown.
+    pub fn date(&self) -> Option<&str> {
+        match self {
+            Expiry::Unknown => None,
+            Expiry::Ok { date, .. } | Expiry::Soon { date, .. } | Expiry::Past { date, .. } => {
+                Some(date)
+            }
+        }
+    }
+
     /// The same state word everywhere (`status`, `check`): ok, expiring, expired, unknown.
     pub fn state(&self) -> &'static str {
         match self {

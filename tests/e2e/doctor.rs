@@ -293,12 +293,32 @@ fn doctor_reads_a_hand_made_registration_names_each_slip_and_apply_fixes_them() 
         .unwrap();
     let v = findings(&o);
     crate::common::schema::assert_valid("status", &v);
-    assert_eq!(v["secret_expiry"]["date"], "2099-05-25");
+    // status says the earlier one, and where it comes from; the typed one stays beside it.
+    assert_eq!(v["secret_expiry_typed"]["date"], "2099-05-25");
+    assert_eq!(
+        v["secret_expiry"]["date"].as_str(),
+        Some(in_days(10).as_str())
+    );
+    assert_eq!(v["secret_expiry"]["source"], "azure");
+    assert_eq!(v["secret_expiry"]["state"], "expiring");
     assert_eq!(
         v["secret_expiry_azure"]["date"].as_str(),
         Some(in_days(10).as_str())
     );
     assert_eq!(v["secret_expiry_azure"]["state"], "expiring");
+    let o = Command::new(BIN)
+        .arg("--file")
+        .arg(&file)
+        .arg("status")
+        .output()
+        .unwrap();
+    let t = text(&o);
+    let want = format!(
+        "Secret expires: {}: warning: in 10 days; create a new secret in time; Azure's end, read ",
+        in_days(10)
+    );
+    assert!(t.contains(&want), "{t}");
+    assert!(t.contains("typed at the secret's step: 2099-05-25"), "{t}");
 
     // apply moves the URI, makes the service principal, adds the permission and consents;
     // a renewal replaces the expiring secret; an owner is added in the portal.

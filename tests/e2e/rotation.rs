@@ -146,11 +146,32 @@ fn without_the_report_the_admins_word_decides() {
     assert_eq!(creds(&s), 1);
 }
 
+/// Runs azreg and kills it once the stand-in has seen `k` more requests (or it ended).
+fn killed_after(s: &StandIn, f: &Path, args: &[&str], k: usize) {
+    let before = s.log().len();
+    let mut child = s
+        .device_code(f, args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none()
+        && s.log().len() - before < k
+        && started.elapsed() < Duration::from_secs(30)
+    {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 /// Every interleaving of renew (R), Intrexx switched (X) and finish (F), F tried at every
-/// point, and R killed after each of its requests and run again: the connector always signs
+/// point, and R and F each killed after each of its requests and run again: the connector always signs
 /// in, and the end is one secret, the one Intrexx holds.
 #[test]
 fn every_interleaving_and_every_kill_keeps_the_connector_signed_in() {
+    let mut finishes_cut = 0;
     for kill_at in [None, Some(3), Some(6), Some(9), Some(12), Some(15)] {
         let (s, _dir, f, client) = registered(true);
         let mut held = secret_of(&f);
@@ -168,22 +189,7 @@ fn every_interleaving_and_every_kill_keeps_the_connector_signed_in() {
         signs_in(&held, "after an early finish");
         // R, killed after `k` requests, then run again to its end.
         if let Some(k) = kill_at {
-            let before = s.log().len();
-            let mut child = s
-                .device_code(&f, &["apply", "--yes", "--renew"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            let started = Instant::now();
-            while child.try_wait().unwrap().is_none()
-                && s.log().len() - before < k
-                && started.elapsed() < Duration::from_secs(30)
-            {
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
+            killed_after(&s, &f, &["apply", "--yes", "--renew"], k);
             signs_in(&held, "after a killed renewal");
         }
         if kill_at.is_none() || saved(&f).get("rotation").is_none() {
@@ -199,9 +205,17 @@ fn every_interleaving_and_every_kill_keeps_the_connector_signed_in() {
         std::thread::sleep(Duration::from_millis(3200));
         held = secret_of(&f);
         signs_in(&held, "after the switch");
-        // F after X: the old secret goes.
-        let o = run(&s, &f, &["apply", "--yes", "--remove-old"]);
-        assert_eq!(o.status.code(), Some(0), "{}\n{}", text(&o), s.log_text());
+        // F after X, killed after `k` requests, then run again: the old secret goes.
+        if let Some(k) = kill_at {
+            killed_after(&s, &f, &["apply", "--yes", "--remove-old"], k);
+            signs_in(&held, "after a killed finish");
+        }
+        // A finish killed after it recorded the end has nothing left to do.
+        if kill_at.is_none() || saved(&f).get("rotation").is_some() {
+            finishes_cut += usize::from(kill_at.is_some());
+            let o = run(&s, &f, &["apply", "--yes", "--remove-old"]);
+            assert_eq!(o.status.code(), Some(0), "{}\n{}", text(&o), s.log_text());
+        }
         signs_in(&held, "after the finish");
         assert_eq!(
             creds(&s),
@@ -212,6 +226,10 @@ fn every_interleaving_and_every_kill_keeps_the_connector_signed_in() {
         assert!(saved(&f).get("rotation").is_none());
         assert!(saved(&f).get("pending_secret").is_none());
     }
+    assert!(
+        finishes_cut >= 2,
+        "the kills cut {finishes_cut} finishes short"
+    );
 }
 
 /// The next plain `apply` finishes a rotation once Graph's report shows Intrexx on the new

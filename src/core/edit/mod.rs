@@ -240,15 +240,16 @@ pub fn record_renewal(
     new_expiry: &str,
     (today, at, source): (Date, Datetime, &str),
 ) -> Renewal {
+    // What Azure showed of the old secret's end is no longer the secret in use's: it goes
+    // with the old secret into the history.
     let renewal = Renewal {
         on: fields::format_date(today),
         old_expiry: progress.values.get(field).cloned(),
         new_expiry: new_expiry.to_string(),
+        old_end_azure: progress.azure_secret.take().map(|a| a.end),
     };
     progress.put_value(field, Some(new_expiry.to_string()), source, at);
     progress.renewals.push(renewal.clone());
-    // What Azure showed of the old secret's end is no longer the secret in use's.
-    progress.azure_secret = None;
     renewal
 }
 
@@ -303,6 +304,7 @@ pub fn complete_renewal(
             on: fields::format_date(today),
             old_expiry: None,
             new_expiry: String::new(),
+            old_end_azure: progress.azure_secret.take().map(|a| a.end),
         };
         progress.renewals.push(r.clone());
         r
@@ -416,6 +418,10 @@ mod tests {
             pr.values.insert(k.into(), v.into());
         }
         pr.secret_key_id = Some("aaaaaaaa-1111-2222-3333-444455556666".into());
+        pr.azure_secret = Some(crate::core::progress::AzureSecret {
+            end: "2026-12-01T10:00:00Z".into(),
+            read: crate::core::progress::EPOCH,
+        });
         let today = time::macros::date!(2026 - 11 - 27);
         let at = crate::core::progress::EPOCH;
         assert_eq!(
@@ -432,6 +438,9 @@ mod tests {
         }
         let r = complete_renewal(&p, &mut pr, today, at).unwrap();
         assert_eq!(r.old_expiry.as_deref(), Some("2026-12-01"));
+        // Azure's end of the replaced secret goes with it into the history, not with the new.
+        assert_eq!(r.old_end_azure.as_deref(), Some("2026-12-01T10:00:00Z"));
+        assert_eq!(pr.azure_secret, None);
         assert_eq!(r.new_expiry, "2027-05-30");
         assert_eq!(pr.values["client_secret"], new);
         assert_eq!(pr.values["secret_expiry"], "2027-05-30");

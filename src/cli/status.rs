@@ -185,6 +185,19 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
             ),
         );
     }
+    // A guided renewal (azreg renew) under way: the new secret is captured, the old one stays
+    // on the app until its last step, so the connector keeps working in between.
+    if progress.rotation.is_none() && progress.values.contains_key("new_client_secret") {
+        text += &format!(
+            "{:<w$}{}\n",
+            "",
+            L::new(
+                "a renewal is under way (azreg renew): the new secret is captured, Intrexx is believed to use the old one until the renewal's last step (delete the old secret) is done",
+                "eine Erneuerung läuft (azreg renew): der neue Schlüssel ist erfasst, Intrexx nutzt vermutlich den alten, bis der letzte Schritt der Erneuerung (alten Schlüssel löschen) erledigt ist",
+            )
+            .get(lang),
+        );
+    }
     text += &line(
         6,
         match &progress.last_verified {
@@ -350,6 +363,19 @@ mod tests {
             ),
             "{out}"
         );
+    }
+
+    #[test]
+    fn a_guided_renewal_under_way_is_in_the_status() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        let mut values = FULL.to_vec();
+        values.push(("new_client_secret", "new8Q~abcdefghijklmnopqrstuvwxyz0123456_"));
+        with_values(&env, &values);
+        let (r, out) = capture(|o| super::run(&env, false, o));
+        assert_eq!(r, Ok(0));
+        assert!(out.contains("a renewal is under way (azreg renew)"), "{out}");
+        assert!(!out.contains("new8Q~"), "{out}");
     }
 
     #[test]

@@ -313,7 +313,7 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         Some(Command::Profiles { json, .. }) => {
             commands::profiles::run(&state_dir()?, &env.procedure, today, *json, &mut out)
         }
-        Some(Command::Man) => man(&mut out),
+        Some(Command::Man { dir }) => man(dir.as_deref(), &mut out),
         Some(Command::Completions { .. }) => unreachable!("handled above"),
     }
 }
@@ -334,11 +334,27 @@ fn completions(shell: Shell) -> Outcome {
     Ok(commands::EXIT_OK)
 }
 
-/// `azreg man`: the manual page, from the same command line as `--help`.
-fn man(out: &mut dyn std::io::Write) -> Outcome {
-    let page = azreg::cli::completions::man_page();
-    out.write_all(page.as_bytes())
-        .map_err(|e| Failure::write(e, Lang::En))?;
+/// `azreg man [--dir DIR]`: the manual page, or every page into DIR.
+fn man(dir: Option<&std::path::Path>, out: &mut dyn std::io::Write) -> Outcome {
+    let io = |e| Failure::write(e, Lang::En);
+    let Some(dir) = dir else {
+        let root = azreg::cli::manual::pages().swap_remove(0).1;
+        out.write_all(root.as_bytes()).map_err(io)?;
+        return Ok(commands::EXIT_OK);
+    };
+    let written = azreg::cli::manual::write_to(dir).map_err(|e| {
+        Failure::new(
+            commands::EXIT_FILE,
+            format!("{}: {e}", azreg::text::one_line(&dir.display().to_string())),
+        )
+    })?;
+    writeln!(
+        out,
+        "{} pages written to {}",
+        written.len(),
+        azreg::text::one_line(&dir.display().to_string())
+    )
+    .map_err(io)?;
     Ok(commands::EXIT_OK)
 }
 

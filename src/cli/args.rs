@@ -38,8 +38,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub procedure: Option<PathBuf>,
 
-    /// Language of the interface and the procedure [default: from LC_ALL, LC_MESSAGES, LANG,
-    /// else the settings file, else the operating system's locale; azreg config shows it]
+    /// Language of the interface and the procedure [default: the settings file's language, else
+    /// LC_ALL, LC_MESSAGES, LANG, else the operating system's locale; azreg config shows it]
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     pub lang: Option<Lang>,
 
@@ -326,7 +326,7 @@ pub enum Command {
 
     /// Show each setting (language, clipboard, colour, mouse) and where it comes from
     #[command(
-        after_help = "Examples:\n  azreg config\n  azreg config --json\n\nSettings come from the command line, then the environment (LC_ALL, LC_MESSAGES, LANG;\nNO_COLOR, CLICOLOR=0, TERM=dumb), then the settings file ($XDG_CONFIG_HOME/azreg/config.toml,\nor AZREG_CONFIG), then the operating system's locale, then the defaults. The file:\n  language = \"de\"        # en, de\n  clipboard = \"osc52\"    # auto, system, osc52, off\n  color = \"never\"        # auto, always, never\n  mouse = false"
+        after_help = "Examples:\n  azreg config\n  azreg config --json\n\nSettings come from the command line, then the settings file ($XDG_CONFIG_HOME/azreg/config.toml,\nor AZREG_CONFIG) for the language and the environment (NO_COLOR, CLICOLOR=0, TERM=dumb) for\ncolour, then the other one, then the locale (LC_ALL, LC_MESSAGES, LANG, the system's), then the\ndefaults. The file:\n  language = \"de\"        # en, de\n  clipboard = \"osc52\"    # auto, system, osc52, off\n  color = \"never\"        # auto, always, never\n  mouse = false"
     )]
     Config {
         /// One JSON object
@@ -334,9 +334,15 @@ pub enum Command {
         json: bool,
     },
 
-    /// Print the manual page (roff, for man(1))
-    #[command(after_help = "Example:\n  azreg man > azreg.1 && man ./azreg.1")]
-    Man,
+    /// Print the manual page (roff, for man(1)), or write every page into a folder
+    #[command(
+        after_help = "Examples:\n  azreg man > azreg.1 && man ./azreg.1\n  azreg man --dir ~/.local/share/man/man1    azreg(1), azreg-apply(1), ..."
+    )]
+    Man {
+        /// Write azreg.1 and a page per subcommand (azreg-apply.1, ...) into DIR
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 
     /// Print shell completions
     #[command(

@@ -1,6 +1,5 @@
-//! What the shells and man(1) get: clap's completions with the profile names offered after
-//! `--profile` (asked of `azreg profiles --names` when completing), and the manual page with
-//! the exit codes of `exit::TABLE`.
+//! What the shells get: clap's completions with the profile names offered after `--profile`
+//! (asked of `azreg profiles --names` when completing). The manual is in `manual`.
 
 use clap_complete::Shell;
 
@@ -58,43 +57,6 @@ pub fn with_profile_names(shell: Shell, generated: &str) -> String {
     }
 }
 
-/// The manual page (roff): name, synopsis, description, options, commands, the help's
-/// examples, exit status from `exit::TABLE`, version.
-pub fn man_page() -> String {
-    let cmd = crate::cli::args::command();
-    let man = clap_mangen::Man::new(cmd.clone());
-    let mut out = Vec::new();
-    // Writing to memory cannot fail.
-    let _ = man.render_title(&mut out);
-    let _ = man.render_name_section(&mut out);
-    let _ = man.render_synopsis_section(&mut out);
-    let _ = man.render_description_section(&mut out);
-    let _ = man.render_options_section(&mut out);
-    let _ = man.render_subcommands_section(&mut out);
-    let mut page = String::from_utf8_lossy(&out).into_owned();
-    page.push_str(".SH \"EXIT STATUS\"\n");
-    for (code, meaning) in crate::cli::exit::TABLE {
-        page.push_str(&format!(".TP\n\\fB{code}\\fR\n{}\n", roff(meaning)));
-    }
-    page.push_str(".TP\n\\fB128+n\\fR\nthe walkthrough was ended by signal n, after saving\n");
-    page.push_str(".SH FILES\n.TP\n\\fI$XDG_STATE_HOME/azreg/progress.toml\\fR\nthe progress (default ~/.local/state/azreg/progress.toml); profiles in \\fIprofiles/NAME.toml\\fR beside it, the journal of writes to the tenant in \\fINAME.journal.jsonl\\fR\n");
-    page.push_str(".SH \"SEE ALSO\"\n\\fBaz\\fR(1)\n");
-    let mut out = Vec::new();
-    let _ = man.render_version_section(&mut out);
-    page.push_str(&String::from_utf8_lossy(&out));
-    page
-}
-
-/// Text for roff: backquotes dropped, backslashes and leading dots escaped.
-fn roff(text: &str) -> String {
-    let t = text.replace('\\', "\\e").replace('`', "");
-    if t.starts_with('.') || t.starts_with('\'') {
-        format!("\\&{t}")
-    } else {
-        t
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,27 +79,5 @@ mod tests {
             "the --profile value"
         );
         assert!(generated(Shell::PowerShell).contains("Register-ArgumentCompleter"));
-    }
-
-    #[test]
-    fn the_man_page_has_the_commands_and_every_exit_code() {
-        let page = man_page();
-        assert!(
-            page.starts_with(".ie") || page.contains(".TH azreg"),
-            "{}",
-            &page[..80]
-        );
-        for section in [
-            ".SH NAME",
-            ".SH SYNOPSIS",
-            ".SH OPTIONS",
-            ".SH \"EXIT STATUS\"",
-        ] {
-            assert!(page.contains(section), "{section}");
-        }
-        assert!(page.contains("doctor"));
-        for (code, _) in crate::cli::exit::TABLE {
-            assert!(page.contains(&format!("\\fB{code}\\fR")), "exit {code}");
-        }
     }
 }

@@ -343,19 +343,8 @@ fn write_prometheus(file: &Path, rows: &[Row], within: i64) -> std::io::Result<(
          # TYPE azreg_client_secret_warning_days gauge\n\
          azreg_client_secret_warning_days {within}\n"
     ));
-    let dir = file
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".azreg-")
-        .suffix(".prom.tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(t.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    crate::platform::set_mode(tmp.path(), 0o644)?;
-    tmp.persist(file).map_err(|e| e.error)?;
-    Ok(())
+    // Read by the node exporter's user: 0644, and never half-written.
+    crate::io::safe_fs::replace_whole(file, t.as_bytes(), 0o644)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod export;
 pub mod history;
 pub mod ics;
 pub mod import;
+pub mod manual;
 pub mod profiles;
 pub mod reset;
 pub mod script;

@@ -370,11 +370,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let env = env(dir.path());
         let mut values = FULL.to_vec();
-        values.push(("new_client_secret", "new8Q~abcdefghijklmnopqrstuvwxyz0123456_"));
+        values.push((
+            "new_client_secret",
+            "new8Q~abcdefghijklmnopqrstuvwxyz0123456_",
+        ));
         with_values(&env, &values);
         let (r, out) = capture(|o| super::run(&env, false, o));
         assert_eq!(r, Ok(0));
-        assert!(out.contains("a renewal is under way (azreg renew)"), "{out}");
+        assert!(
+            out.contains("a renewal is under way (azreg renew)"),
+            "{out}"
+        );
         assert!(!out.contains("new8Q~"), "{out}");
     }
 

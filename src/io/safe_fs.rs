@@ -142,6 +142,26 @@ pub fn read_bounded(path: &Path) -> io::Result<Option<String>> {
     Ok(Some(text))
 }
 
+/// Write `bytes` to `path` whole or not at all: a temporary file beside it, synced, given
+/// `mode`, then renamed over it (a reader never sees half a file; a link at `path` is
+/// replaced, not followed).
+pub fn replace_whole(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".azreg-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    platform::set_mode(tmp.path(), mode)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Create a new file, never through an existing path: `O_CREAT | O_EXCL | O_NOFOLLOW`, mode
 /// 0600 from the start.
 pub fn create_new(path: &Path) -> io::Result<File> {

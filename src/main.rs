@@ -24,13 +24,33 @@ fn main() -> ExitCode {
         .date();
     let cli = {
         use clap::FromArgMatches;
-        let matches = azreg::cli::args::command().get_matches();
-        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+        match azreg::cli::args::command()
+            .try_get_matches()
+            .and_then(|m| Cli::from_arg_matches(&m))
+        {
+            Ok(cli) => cli,
+            Err(e) => return parse_failed(&e),
+        }
     };
     match run(cli, today) {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
             // An empty message: ended on purpose (a closed pipe), nothing to say.
+            if !f.message.is_empty() {
+                eprintln!("azreg: {}", f.message);
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// `--help`, `--version` or a usage error from clap: printed as clap prints it, but a help that
+/// cannot be written (a full disk) is exit 3 like any other output, not 0.
+fn parse_failed(e: &clap::Error) -> ExitCode {
+    match e.print() {
+        Ok(()) => ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE)),
+        Err(io) => {
+            let f = Failure::write(io, Lang::En);
             if !f.message.is_empty() {
                 eprintln!("azreg: {}", f.message);
             }

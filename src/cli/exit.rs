@@ -28,7 +28,10 @@ pub const TABLE: &[(u8, &str)] = &[
         CHECK,
         "a check failed or values are missing (`check`, `doctor`, `export`, `script`, `import`); `apply` refused before any write (another tenant, an unknown client ID, an app of the same name) or was not confirmed",
     ),
-    (USAGE, "usage error, or a bad procedure file"),
+    (
+        USAGE,
+        "usage error (also `import` of empty or non-JSON input, `--token-from-az` without the Azure CLI), or a bad procedure file",
+    ),
     (
         FILE,
         "a file could not be read or written: the progress file (unreadable, unparsable, newer version, locked; for `import`, the values were kept aside) or the output (a full disk)",

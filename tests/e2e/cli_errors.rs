@@ -122,3 +122,98 @@ fn sign_in_options_count_before_and_after_secrets_remove() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot be used with --device-code"));
 }
+
+/// The exits the table once missed: `import` of empty or non-JSON input and `--token-from-az`
+/// without the Azure CLI are usage errors (2), and a `--help` or `--version` that cannot be
+/// written (a full disk) is exit 3 like any other output, never 0.
+#[test]
+fn the_exits_once_off_the_table_are_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    for (input, says) in [("", "ends too early"), ("values = 1", "is not JSON")] {
+        let mut child = azreg()
+            .arg("--file")
+            .arg(&file)
+            .arg("import")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{input:?}: {err}");
+        assert!(
+            err.contains(says) && err.contains("nothing was changed"),
+            "{err}"
+        );
+        assert!(!file.exists(), "no file made from {input:?}");
+    }
+    std::fs::write(
+        &file,
+        "version = 3\nprocedure = \"intrexx-ms365-app-registration\"\n[values]\nportal_url = \"https://portal.example.com\"\ncollaboration = \"mycompany\"\napp_name = \"Intrexx Portal\"\naccount_type = \"AzureADMyOrg\"\nsecret_description = \"Intrexx connector\"\nsecret_expiry = \"2099-05-25\"\nadmin_consent = \"yes\"\n",
+    )
+    .unwrap();
+    let empty = dir.path().join("empty-path");
+    std::fs::create_dir(&empty).unwrap();
+    for cmd in ["plan", "apply"] {
+        let out = azreg()
+            .env("PATH", &empty)
+            .arg("--file")
+            .arg(&file)
+            .args([cmd, "--token-from-az"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {err}");
+        assert!(err.contains("the Azure CLI could not be started"), "{err}");
+    }
+    if std::path::Path::new("/dev/full").exists() {
+        for arg in ["--help", "--version"] {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            let out = azreg().arg(arg).stdout(full).output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(3), "{arg}: {err}");
+            assert!(err.contains("cannot write"), "{err}");
+        }
+    }
+}
+
+/// Every code of the exit table is produced by at least one end-to-end test of the real
+/// binary (a code no test can produce is a row nobody checked).
+#[test]
+fn every_exit_code_of_the_table_has_a_test() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e");
+    let mut tests = String::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            tests += &std::fs::read_to_string(path).unwrap();
+        }
+    }
+    let help = azreg().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    let table = &help[help.find("Exit codes:").expect("the table in --help")..];
+    let codes: Vec<u8> = table
+        .lines()
+        .skip(1)
+        .map_while(|l| l.split_whitespace().next()?.parse().ok())
+        .collect();
+    assert!(codes.len() >= 9, "{table}");
+    for code in codes {
+        assert!(
+            tests.contains(&format!("code(), Some({code})")),
+            "no end-to-end test expects exit {code}"
+        );
+    }
+}

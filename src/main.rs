@@ -44,6 +44,49 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--debug` / `AZREG_DEBUG=1` / `--log FILE`: the trace of every call, for support.
+fn start_trace(cli: &Cli, lang: Lang) -> Result<(), Failure> {
+    let asked = cli.debug || cli.log.is_some();
+    let from_env = std::env::var_os("AZREG_DEBUG").is_some_and(|v| !v.is_empty() && v != "0");
+    if !asked && !from_env {
+        return Ok(());
+    }
+    if let Some(path) = &cli.log {
+        let file = azreg::io::safe_fs::open_private_append(path).map_err(|e| {
+            Failure::new(
+                commands::EXIT_FILE,
+                format!(
+                    "--log {}: {e}",
+                    azreg::text::one_line(&path.display().to_string())
+                ),
+            )
+        })?;
+        azreg::remote::trace::start(Box::new(file));
+        return Ok(());
+    }
+    // The full-screen walkthrough draws on this terminal: a trace there would tear its frames.
+    let full_screen = match &cli.command {
+        None => !cli.walk.plain,
+        Some(Command::Walk(a) | Command::Renew(a)) => !a.plain,
+        _ => false,
+    } && std::io::stdout().is_terminal();
+    if full_screen && std::io::stderr().is_terminal() {
+        if cli.debug {
+            return Err(Failure::new(
+                EXIT_USAGE,
+                azreg::tr!(
+                    lang,
+                    "--debug: the walkthrough draws on this terminal; name a file for the trace with --log FILE (or send stderr to one: 2>FILE)",
+                    "--debug: der Durchgang zeichnet auf dieses Terminal; nennen Sie für die Aufzeichnung eine Datei mit --log DATEI (oder leiten Sie stderr in eine: 2>DATEI)"
+                ),
+            ));
+        }
+        return Ok(());
+    }
+    azreg::remote::trace::start(Box::new(std::io::stderr()));
+    Ok(())
+}
+
 /// `--help`, `--version` or a usage error from clap: printed as clap prints it, but a help that
 /// cannot be written (a full disk) is exit 3 like any other output, not 0.
 fn parse_failed(e: &clap::Error) -> ExitCode {
@@ -110,6 +153,7 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
     }
     .map_err(|e| Failure::new(EXIT_USAGE, e.message(lang)))?;
     let lang = procedure.lang();
+    start_trace(&cli, lang)?;
     if let Some(name) = &cli.profile {
         commands::profiles::check_name(name, lang)?;
     }

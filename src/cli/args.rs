@@ -52,6 +52,15 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
     pub color: Option<ColorChoice>,
 
+    /// Trace each call to Entra ID and Microsoft Graph (method, path, status, request-id, retry,
+    /// time) on stderr, for support; never a token, secret or code [also: AZREG_DEBUG=1]
+    #[arg(long, global = true)]
+    pub debug: bool,
+
+    /// Write the --debug trace to FILE (appended, mode 0600) instead of stderr
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+
     #[command(flatten)]
     pub walk: WalkArgs,
 

@@ -87,6 +87,11 @@ impl Waiting {
             None => self.next,
         };
         if self.b.spent() + wait > self.b.budget {
+            crate::remote::trace::note(&format!(
+                "no retry: {} ms more would overrun the --wait budget of {} s",
+                wait.as_millis(),
+                self.b.budget.as_secs()
+            ));
             return None;
         }
         if retry_after.is_none() {
@@ -97,6 +102,7 @@ impl Waiting {
         self.b
             .spent
             .fetch_add(wait.as_millis() as u64, Ordering::Relaxed);
+        crate::remote::trace::retry(self.waits, wait, retry_after.is_some(), self.spent());
         Some(wait)
     }
 

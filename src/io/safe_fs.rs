@@ -162,6 +162,23 @@ pub fn replace_whole(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     Ok(())
 }
 
+/// A file of ours to append to (a log): created 0600, never through a link, never another
+/// user's or a non-regular file; an existing one made private.
+pub fn open_private_append(path: &Path) -> io::Result<File> {
+    let file = platform::no_follow(OpenOptions::new().append(true).create(true), true)
+        .open(path)
+        .map_err(|e| {
+            if platform::is_link_refused(&e) {
+                Refusal::NotRegular("symbolic link").io()
+            } else {
+                e
+            }
+        })?;
+    check_owned_regular(&file.metadata()?).map_err(Refusal::io)?;
+    platform::set_mode(path, 0o600)?;
+    Ok(file)
+}
+
 /// Create a new file, never through an existing path: `O_CREAT | O_EXCL | O_NOFOLLOW`, mode
 /// 0600 from the start.
 pub fn create_new(path: &Path) -> io::Result<File> {

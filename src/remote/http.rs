@@ -213,14 +213,26 @@ pub async fn fetch(
     request: reqwest::RequestBuilder,
     url: &Url,
 ) -> Result<(reqwest::StatusCode, String), HttpError> {
-    let resp = request
-        .send()
-        .await
-        .map_err(|e| HttpError::unreachable(url, &e))?;
+    let (client, request) = request.build_split();
+    let request = request.map_err(|e| HttpError::unreachable(url, &e))?;
+    let call = super::trace::Call::start(request.method().as_str(), url);
+    let resp = client.execute(request).await.map_err(|e| {
+        call.failed(&chain(&e));
+        HttpError::unreachable(url, &e)
+    })?;
     let status = resp.status();
-    let body = read_body(resp)
-        .await
-        .map_err(|e| HttpError::unreachable(url, &e))?;
+    let request_id = super::trace::request_id(resp.headers());
+    let body = read_body(resp).await.map_err(|e| {
+        call.failed(&chain(&e));
+        HttpError::unreachable(url, &e)
+    })?;
+    // Entra's error code (`authorization_pending`, `invalid_client`): the one part of a body
+    // the trace shows.
+    let error = (!status.is_success())
+        .then(|| serde_json::from_str::<serde_json::Value>(&body).ok())
+        .flatten()
+        .and_then(|v| v["error"].as_str().map(str::to_string));
+    call.answered(status.as_u16(), request_id.as_deref(), error.as_deref());
     if status.is_server_error() {
         return Err(HttpError::Server {
             host: url.host_str().unwrap_or_default().to_string(),

@@ -8,4 +8,5 @@ pub mod entra;
 pub mod graph;
 pub mod http;
 pub mod signin;
+pub mod trace;
 pub mod verify;

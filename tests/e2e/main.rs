@@ -13,6 +13,7 @@ mod clipboard_e2e;
 mod common;
 mod contract;
 mod crash_kill;
+mod debug_trace;
 mod doctor;
 mod faults_e2e;
 mod fields_e2e;

@@ -416,6 +416,7 @@ impl Graph {
         prefer: Option<&str>,
         read: Read,
     ) -> Result<Value, GraphError> {
+        let method_name = method.to_string();
         let mut req = self
             .http
             .request(method, url.clone())
@@ -430,8 +431,13 @@ impl Graph {
         }
         let unreachable =
             |e: reqwest::Error| GraphError::Unreachable(HttpError::unreachable(&url, &e));
-        let resp = req.send().await.map_err(unreachable)?;
+        let call = crate::remote::trace::Call::start(&method_name, &url);
+        let resp = req.send().await.map_err(|e| {
+            call.failed(&crate::remote::http::chain(&e));
+            unreachable(e)
+        })?;
         let status = resp.status();
+        let request_id = crate::remote::trace::request_id(resp.headers());
         // Seconds only (an HTTP date is taken as "a moment"), and never beyond two minutes.
         let retry_after = resp
             .headers()
@@ -440,9 +446,18 @@ impl Graph {
             .map(|v| v.trim().parse::<u64>().unwrap_or(5).min(120));
         let announced = resp.content_length();
         let limit = read.limit();
-        let text = match read_body_within(resp, limit).await.map_err(unreachable)? {
+        let body = read_body_within(resp, limit).await.map_err(|e| {
+            call.failed(&crate::remote::http::chain(&e));
+            unreachable(e)
+        })?;
+        let text = match body {
             Body::Whole(text) => text,
             Body::Cut => {
+                call.answered(
+                    status.as_u16(),
+                    request_id.as_deref(),
+                    Some("answer over the read's limit"),
+                );
                 return Err(GraphError::TooLarge {
                     read,
                     limit,
@@ -451,6 +466,7 @@ impl Graph {
             }
         };
         if status.is_success() {
+            call.answered(status.as_u16(), request_id.as_deref(), None);
             if text.trim().is_empty() {
                 return Ok(Value::Null);
             }
@@ -460,6 +476,7 @@ impl Graph {
         }
         let e: ErrorBody = serde_json::from_str(&text).unwrap_or_default();
         let code = server_text(&e.error.code);
+        call.answered(status.as_u16(), request_id.as_deref(), Some(&code));
         let throttled = matches!(status.as_u16(), 429 | 503 | 504);
         if status.is_server_error() && code.is_empty() && !throttled {
             return Err(GraphError::Unreachable(HttpError::Server {

@@ -266,11 +266,19 @@ pub fn code_prompt(c: &DeviceCode, lang: Lang) -> String {
 /// Graph's root and a token for it, from the signed-in Azure CLI (`az login` done before).
 fn token_from_az() -> Result<(String, Secret), LoginError> {
     let az = |args: &[&str]| -> Result<String, LoginError> {
+        let started = std::time::Instant::now();
         let out = std::process::Command::new("az")
             .args(args)
             .stdin(std::process::Stdio::null())
             .output()
             .map_err(|e| LoginError::AzMissing(e.to_string()))?;
+        // The command's name and how it ended: never its output (the token).
+        crate::remote::trace::note(&format!(
+            "az {} -> exit {} in {} ms",
+            args[..2].join(" "),
+            out.status.code().unwrap_or(-1),
+            started.elapsed().as_millis()
+        ));
         if !out.status.success() {
             return Err(LoginError::AzFailed {
                 command: args[..2].join(" "),

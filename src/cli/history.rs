@@ -131,6 +131,7 @@ mod tests {
         let j = crate::io::journal::Journal::new(&env.path);
         j.append(&crate::core::plan::Written {
             account: Some("admin@x\u{1b}[2J".into()),
+            app: false,
             tenant: "t1".into(),
             op: "create_service_principal",
             method: "POST",

@@ -208,7 +208,8 @@ async fn send(
     let mut attempts = 0;
     let journal = |run: &mut Run<'_>, status: Option<u16>, result, code: Option<&str>, n| {
         run.journal(&Written {
-            account: run.who.account.clone(),
+            account: run.who.id().map(str::to_string),
+            app: run.who.account.is_none() && run.who.app_id.is_some(),
             tenant: run.who.tenant_id.clone(),
             op: op.kind(),
             method: w.method.as_str(),
@@ -374,7 +375,7 @@ pub async fn execute(
         Stop::NotAllowed(NotAllowed {
             denied,
             stopped_at,
-            account: run.who.account.clone(),
+            account: Some(run.who.shown(run.lang)),
             consent_link: client.map(|c| {
                 let mut url = crate::remote::http::endpoint(
                     &ctx.authority,

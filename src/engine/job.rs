@@ -45,6 +45,7 @@ impl crate::i18n::Samples for JobError {
         use crate::core::plan::Who;
         let who = Who {
             account: Some("admin@contoso.example".into()),
+            app_id: None,
             tenant_id: "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff".into(),
             tenant_name: None,
             user_id: None,

@@ -18,7 +18,6 @@ use crate::remote::graph::{
     GraphTime, OAuth2PermissionGrant, Organization, Read, RedirectSet, ServicePrincipal, User,
     filter_eq,
 };
-use crate::tr;
 
 /// One call, with a "not found" as `None`: waited out first when `wait` (an object azreg made
 /// may not be replicated yet); throttling always waited out, within the run's budget.
@@ -181,7 +180,6 @@ pub fn app_state(v: &Application) -> Result<AppState, Stop> {
 /// Who is signed in and where: the tenant from `/organization`, the user from `/me`; an app
 /// identity (no `/me`) by its client ID from the token.
 pub async fn who(graph: &Graph, run: &mut Run<'_>) -> Result<Who, Stop> {
-    let lang = run.lang;
     let orgs: Vec<Organization> = list(
         graph,
         run,
@@ -211,19 +209,14 @@ pub async fn who(graph: &Graph, run: &mut Run<'_>) -> Result<Who, Stop> {
     let account = me
         .and_then(|u| u.user_principal_name)
         .filter(|u| !u.trim().is_empty())
-        .map(|u| server_text(&u))
-        .or_else(|| {
-            graph.token_app().map(|app| {
-                tr!(
-                    lang,
-                    "the app {app} (a service principal)",
-                    "die App {app} (ein Dienstprinzipal)",
-                    app = app
-                )
-            })
-        });
+        .map(|u| server_text(&u));
+    let app_id = account
+        .is_none()
+        .then(|| graph.token_app().map(|a| server_text(&a)))
+        .flatten();
     Ok(Who {
         account,
+        app_id,
         tenant_id,
         tenant_name,
         user_id,

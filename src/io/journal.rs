@@ -44,6 +44,7 @@ impl Journal {
             "time": at,
             "run": self.run,
             "account": w.account,
+            "account_kind": if w.account.is_none() { "unknown" } else if w.app { "app" } else { "user" },
             "tenant": w.tenant,
             "op": w.op,
             "method": w.method,
@@ -145,6 +146,7 @@ mod tests {
     fn written(op: &'static str) -> Written {
         Written {
             account: Some("admin@contoso.example".into()),
+            app: false,
             tenant: "t1".into(),
             op,
             method: "POST",

@@ -56,6 +56,16 @@ fn apply_sends_exactly_the_planned_writes_first_resumed_and_no_op() {
     let plan = plan_json(&s, &file);
     assert_eq!(plan["schema"], "azreg.plan");
     assert_eq!(plan["signed_in"]["account"], ADMIN_UPN);
+    assert_eq!(plan["signed_in"]["kind"], "user");
+    assert_eq!(plan["signed_in"]["user_principal_name"], ADMIN_UPN);
+    assert_eq!(plan["signed_in"]["app_id"], Value::Null);
+    // Data, not sentences: the same fields in German.
+    let de = s
+        .device_code(&file, &["plan", "--json", "--lang", "de"])
+        .output()
+        .unwrap();
+    let de: Value = serde_json::from_slice(&de.stdout).unwrap();
+    assert_eq!(de["signed_in"], plan["signed_in"]);
     assert_eq!(plan["signed_in"]["tenant_id"], s.opts.tenant.as_str());
     let ops: Vec<&str> = plan["ops"]
         .as_array()

@@ -603,11 +603,7 @@ impl Examined {
         json!({
             "schema": "azreg.doctor",
             "version": 1,
-            "signed_in": {
-                "account": self.who.account,
-                "tenant_id": self.who.tenant_id,
-                "tenant_name": self.who.tenant_name,
-            },
+            "signed_in": self.who.to_json(),
             "ok": !self.failed(false),
             "secret_expiry": {"recorded": recorded_expiry, "azure": self.azure_expiry()},
             "findings": self.findings.iter().map(|f| f.to_json(lang)).collect::<Vec<_>>(),
@@ -616,7 +612,7 @@ impl Examined {
 
     /// The findings as text, worst first within their order, each on a line.
     pub fn text(&self, lang: Lang) -> String {
-        let who = self.who.account.as_deref().unwrap_or("?");
+        let who = self.who.shown(lang);
         let tenant = match &self.who.tenant_name {
             Some(n) => format!("{n} ({})", self.who.tenant_id),
             None => self.who.tenant_id.clone(),

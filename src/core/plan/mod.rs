@@ -96,8 +96,11 @@ pub struct Recorded {
 /// Who is signed in, and to which tenant.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Who {
-    /// The user's UPN, or a description of an app identity; `None` when Graph did not say.
+    /// The signed-in user's principal name; `None` for an app identity or when Graph did not
+    /// say. Data, never a sentence: JSON and the journal carry it as it is.
     pub account: Option<String>,
+    /// The app's client ID when an app (a service principal) is signed in, not a person.
+    pub app_id: Option<String>,
     pub tenant_id: String,
     pub tenant_name: Option<String>,
     /// The signed-in person's object id (`/me`); `None` for an app identity.
@@ -110,6 +113,50 @@ pub enum Platform {
     Web,
     Spa,
     PublicClient,
+}
+
+impl Who {
+    /// `user`, `app`, or `unknown` (Graph named neither).
+    pub fn kind(&self) -> &'static str {
+        match (&self.account, &self.app_id) {
+            (Some(_), _) => "user",
+            (None, Some(_)) => "app",
+            (None, None) => "unknown",
+        }
+    }
+
+    /// The identity as data: the user's principal name, else the app's client ID.
+    pub fn id(&self) -> Option<&str> {
+        self.account.as_deref().or(self.app_id.as_deref())
+    }
+
+    /// The identity for a sentence: "admin@contoso.com", "the app … (a service principal)".
+    pub fn shown(&self, lang: crate::i18n::Lang) -> String {
+        match (&self.account, &self.app_id) {
+            (Some(upn), _) => upn.clone(),
+            (None, Some(app)) => crate::tr!(
+                lang,
+                "the app {app} (a service principal)",
+                "die App {app} (ein Dienstprinzipal)",
+                app = app
+            ),
+            (None, None) => crate::i18n::L::new("(unknown account)", "(unbekanntes Konto)")
+                .get(lang)
+                .to_string(),
+        }
+    }
+
+    /// `signed_in` of the JSON documents: fields, never a translated sentence.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "kind": self.kind(),
+            "account": self.id(),
+            "user_principal_name": self.account,
+            "app_id": self.app_id,
+            "tenant_id": self.tenant_id,
+            "tenant_name": self.tenant_name,
+        })
+    }
 }
 
 impl Platform {
@@ -518,8 +565,10 @@ impl Plan {
 /// One write as it went, for the journal (never a body: a secret may be in an answer).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
-    /// Who was signed in, and to which tenant.
+    /// Who was signed in (the user's principal name, or the app's client ID when `app`), and
+    /// to which tenant.
     pub account: Option<String>,
+    pub app: bool,
     pub tenant: String,
     pub op: &'static str,
     pub method: &'static str,

@@ -47,11 +47,7 @@ fn platform(p: Platform, lang: Lang) -> &'static str {
 
 /// "Signed in as … to … (…)".
 pub fn who_text(who: &Who, lang: Lang) -> String {
-    let account = who.account.clone().unwrap_or_else(|| {
-        L::new("(unknown account)", "(unbekanntes Konto)")
-            .get(lang)
-            .into()
-    });
+    let account = who.shown(lang);
     let tenant = match &who.tenant_name {
         Some(n) => format!("{n} ({})", who.tenant_id),
         None => who.tenant_id.clone(),
@@ -489,11 +485,7 @@ impl Plan {
         json!({
             "schema": "azreg.plan",
             "version": 1,
-            "signed_in": {
-                "account": self.who.account,
-                "tenant_id": self.who.tenant_id,
-                "tenant_name": self.who.tenant_name,
-            },
+            "signed_in": self.who.to_json(),
             "graph": self.graph_host,
             "nothing_to_do": self.steps.is_empty(),
             "ops": ops,
@@ -552,7 +544,7 @@ pub fn refusal_text(r: &Refusal, lang: Lang, step: &dyn Fn(&str) -> String) -> S
                 "{what} ist keine App-Registrierung in {t}, wo {a} angemeldet ist: nichts wurde geändert. Beim falschen Mandanten angemeldet (--tenant)? Ein Tippfehler in Schritt {s}? Korrigieren Sie ihn (azreg set client_id ...). Wurde die App gelöscht, legt azreg apply --new-app eine neue an (die alten IDs bleiben im Verlauf)",
                 what = what,
                 t = tenant(who),
-                a = who.account.clone().unwrap_or_else(|| "?".into()),
+                a = who.shown(lang),
                 s = step("client_id"),
             )
         }

@@ -26,6 +26,7 @@ pub(crate) fn desired() -> Desired {
 pub(crate) fn who() -> Who {
     Who {
         account: Some("admin@contoso.example".into()),
+        app_id: None,
         tenant_id: TENANT.into(),
         tenant_name: Some("Contoso".into()),
         user_id: None,
@@ -706,4 +707,33 @@ mod no_file_removes_the_recorded_secret {
             }
         }
     }
+}
+
+#[test]
+fn the_signed_in_identity_is_data_in_json_and_a_sentence_only_in_text() {
+    let user = who();
+    let j = user.to_json();
+    assert_eq!(j["kind"], "user");
+    assert_eq!(j["account"], "admin@contoso.example");
+    assert_eq!(j["tenant_name"], "Contoso");
+    let app = Who {
+        account: None,
+        app_id: Some("0b1c2d3e-1111-2222-3333-444455556666".into()),
+        ..who()
+    };
+    let j = app.to_json();
+    assert_eq!(j["kind"], "app");
+    assert_eq!(j["account"], "0b1c2d3e-1111-2222-3333-444455556666");
+    assert_eq!(j["user_principal_name"], serde_json::Value::Null);
+    assert_eq!(
+        app.shown(Lang::De),
+        "die App 0b1c2d3e-1111-2222-3333-444455556666 (ein Dienstprinzipal)"
+    );
+    let nobody = Who {
+        account: None,
+        app_id: None,
+        ..who()
+    };
+    assert_eq!(nobody.to_json()["kind"], "unknown");
+    assert_eq!(nobody.shown(Lang::En), "(unknown account)");
 }

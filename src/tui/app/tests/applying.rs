@@ -132,6 +132,7 @@ fn a_plan() -> Box<crate::core::plan::Plan> {
     Box::new(Plan {
         who: Who {
             account: Some("admin@contoso.example".into()),
+            app_id: None,
             tenant_id: "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff".into(),
             tenant_name: Some("Contoso".into()),
             user_id: None,
@@ -247,6 +248,7 @@ fn slipped_tenant(a: &App) -> crate::core::plan::Tenant {
     Tenant {
         who: Who {
             account: Some("admin@contoso.example".into()),
+            app_id: None,
             tenant_id: a.progress.values["tenant_id"].clone(),
             tenant_name: None,
             user_id: None,

@@ -79,7 +79,12 @@ fn json(r: &Report, reveal: bool) -> String {
             )
         })
         .collect();
-    super::json_text(serde_json::to_value(map).unwrap_or_default())
+    // Versioned like every JSON azreg prints (assets/schemas/export.schema.json).
+    super::json_text(serde_json::json!({
+        "schema": "azreg.export",
+        "version": 1,
+        "values": map,
+    }))
 }
 
 fn toml_text(r: &Report, reveal: bool) -> String {
@@ -247,8 +252,11 @@ mod tests {
         let (r, out) = run(ExportFormat::Json, true);
         assert_eq!(r, Ok(0));
         let j: serde_json::Value = serde_json::from_str(&out).unwrap();
-        assert_eq!(j["client_id"], serde_json::Value::Null, "{out}");
-        assert_eq!(j["tenant_id"], "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff");
+        assert_eq!(j["values"]["client_id"], serde_json::Value::Null, "{out}");
+        assert_eq!(
+            j["values"]["tenant_id"],
+            "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff"
+        );
         let (_, env_out) = run(ExportFormat::Env, true);
         assert!(env_out.contains("AZREG_CLIENT_ID=''\n"), "{env_out}");
         assert!(!env_out.contains("not-a-guid"));
@@ -271,8 +279,13 @@ mod tests {
     fn json_and_toml_parse() {
         let j: serde_json::Value =
             serde_json::from_str(&export(ExportFormat::Json, false)).unwrap();
-        assert_eq!(j["tenant_id"], "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff");
-        assert_eq!(j["client_secret"], "<redacted>");
+        assert_eq!(j["schema"], "azreg.export");
+        assert_eq!(j["version"], 1);
+        assert_eq!(
+            j["values"]["tenant_id"],
+            "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff"
+        );
+        assert_eq!(j["values"]["client_secret"], "<redacted>");
         let t: toml::Table = export(ExportFormat::Toml, false).parse().unwrap();
         assert_eq!(t["values"]["collaboration"].as_str(), Some("mycompany"));
     }

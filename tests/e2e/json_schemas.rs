@@ -77,6 +77,21 @@ fn every_local_json_document_has_its_schema_in_both_languages() {
         let history = json(&["--file", f, "history", "--json"], lang, &[]);
         assert_valid("history", &history);
         assert_eq!(history["writes"][0]["op"], "create_service_principal");
+        let export = json(
+            &[
+                "--file",
+                f,
+                "export",
+                "--format",
+                "json",
+                "--allow-incomplete",
+            ],
+            lang,
+            &[],
+        );
+        assert_valid("export", &export);
+        assert_eq!(export["values"]["collaboration"], "mycompany");
+        assert_eq!(export["values"]["client_id"], serde_json::Value::Null);
     }
 }
 

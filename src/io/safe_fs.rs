@@ -25,12 +25,25 @@ impl Refusal {
     pub fn message(&self, lang: crate::i18n::Lang) -> String {
         use crate::tr;
         match self {
-            Refusal::NotRegular(kind) => tr!(
-                lang,
-                "is a {kind}, not a regular file: refused",
-                "ist ein(e) {kind}, keine gewöhnliche Datei: abgelehnt",
-                kind = kind,
-            ),
+            Refusal::NotRegular(kind) => match lang {
+                crate::i18n::Lang::De => format!(
+                    "ist {}, keine gewöhnliche Datei: abgelehnt",
+                    match *kind {
+                        "directory" => "ein Verzeichnis",
+                        "symbolic link" => "ein symbolischer Link",
+                        "FIFO" => "ein FIFO",
+                        "device" => "ein Gerät",
+                        "socket" => "ein Socket",
+                        _ => "eine besondere Datei",
+                    }
+                ),
+                _ => tr!(
+                    lang,
+                    "is a {kind}, not a regular file: refused",
+                    "ist ein(e) {kind}, keine gewöhnliche Datei: abgelehnt",
+                    kind = kind,
+                ),
+            },
             Refusal::OtherOwner(uid) => tr!(
                 lang,
                 "belongs to another user (uid {uid}): refused, nothing was written",
@@ -50,8 +63,29 @@ impl Refusal {
         }
     }
 
+    /// As an I/O error that still knows it is a refusal: [`worded`] says it in any language.
     pub fn io(self) -> io::Error {
-        io::Error::other(self.message(crate::i18n::Lang::En))
+        io::Error::other(self)
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(crate::i18n::Lang::En))
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// An I/O error in the user's language where azreg refused the path itself; the system's
+/// wording otherwise.
+pub fn worded(e: &io::Error, lang: crate::i18n::Lang) -> String {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<Refusal>())
+    {
+        Some(r) => r.message(lang),
+        None => e.to_string(),
     }
 }
 

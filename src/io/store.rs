@@ -46,7 +46,7 @@ impl StoreError {
                 "{path}: cannot read: {source}",
                 "{path}: nicht lesbar: {source}",
                 path = path,
-                source = source,
+                source = super::safe_fs::worded(source, lang),
             ),
             StoreError::Empty { path } => tr!(
                 lang,
@@ -99,7 +99,7 @@ impl StoreError {
                 "{path}: cannot lock: {source}",
                 "{path}: nicht sperrbar: {source}",
                 path = path,
-                source = source,
+                source = super::safe_fs::worded(source, lang),
             ),
         }
     }

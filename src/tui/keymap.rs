@@ -141,6 +141,8 @@ pub struct Binding {
     pub desc: L,
     /// A short label for the status line's hints, where the binding deserves one.
     pub hint: Option<L>,
+    /// Only in this language (`j` for "ja" in German, where English scrolls with it).
+    pub only: Option<Lang>,
 }
 
 const fn b(
@@ -156,6 +158,15 @@ const fn b(
         action,
         desc,
         hint,
+        only: None,
+    }
+}
+
+/// A binding of one language only.
+const fn in_lang(lang: Lang, binding: Binding) -> Binding {
+    Binding {
+        only: Some(lang),
+        ..binding
     }
 }
 
@@ -204,11 +215,15 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Confirm, &[ch('q')], A::Quit, L::new("quit without saving (changes since the last save are lost)", "ohne Speichern beenden (Änderungen seit dem letzten Speichern gehen verloren)"), Some(L::new("quit anyway", "trotzdem beenden"))),
     b(S::Confirm, &[k(C::Esc)], A::Back, L::new("stay in azreg", "in azreg bleiben"), Some(L::new("stay", "bleiben"))),
     b(S::Ask, &[ch('y'), k(C::Enter)], A::Accept, L::new("yes: take the imported values in / send the check to the host named / quit without the secret", "ja: importierte Werte übernehmen / die Prüfung an den genannten Host senden / ohne den Schlüssel beenden"), Some(L::new("yes", "ja"))),
+    in_lang(Lang::De, b(S::Ask, &[ch('j')], A::Accept, L::new("yes (German: ja), as y", "ja, wie y"), None)),
     b(S::Ask, &[ch('n'), k(C::Esc)], A::Back, L::new("no: keep the file for later / do not send / stay", "nein: Datei für später behalten / nicht senden / bleiben"), Some(L::new("no", "nein"))),
     b(S::Plan, &[ch('y')], A::Accept, L::new("do the plan: azreg writes exactly this to the tenant", "den Plan ausführen: azreg schreibt genau dies in den Mandanten"), Some(L::new("do it", "ausführen"))),
+    // In German j is "ja", as at the command line's [j/N]; the plan scrolls with ↓ there.
+    in_lang(Lang::De, b(S::Plan, &[ch('j')], A::Accept, L::new("do the plan (German: ja), as y", "den Plan ausführen (ja), wie y"), None)),
     b(S::Plan, &[ch('n'), k(C::Esc)], A::Back, L::new("do not: nothing is written", "nicht ausführen: nichts wird geschrieben"), Some(L::new("nothing", "nichts"))),
     b(S::Plan, &[k(C::Up), ch('k')], A::Up, L::new("scroll the plan up", "Plan nach oben blättern"), None),
-    b(S::Plan, &[k(C::Down), ch('j')], A::Down, L::new("scroll the plan down", "Plan nach unten blättern"), Some(L::new("scroll", "blättern"))),
+    b(S::Plan, &[k(C::Down)], A::Down, L::new("scroll the plan down", "Plan nach unten blättern"), Some(L::new("scroll", "blättern"))),
+    in_lang(Lang::En, b(S::Plan, &[ch('j')], A::Down, L::new("scroll the plan down (vim)", "Plan nach unten blättern (vim)"), None)),
     b(S::Plan, &[k(C::PageUp)], A::PageUp, L::new("a page up", "eine Seite nach oben"), None),
     b(S::Plan, &[k(C::PageDown)], A::PageDown, L::new("a page down", "eine Seite nach unten"), None),
     b(S::Overlay, &[k(C::Up), ch('k')], A::Up, L::new("previous item", "vorheriger Eintrag"), None),
@@ -261,6 +276,11 @@ impl KeySpec {
 }
 
 impl Binding {
+    /// Whether the binding holds in `lang`.
+    pub fn speaks(&self, lang: Lang) -> bool {
+        self.only.is_none_or(|l| l == lang)
+    }
+
     pub fn keys_label(&self, lang: Lang) -> String {
         self.keys
             .iter()
@@ -271,11 +291,11 @@ impl Binding {
 }
 
 /// The action bound to a key in the first of `scopes` that binds it.
-pub fn lookup(scopes: &[Scope], ev: &KeyEvent) -> Option<Action> {
+pub fn lookup(scopes: &[Scope], ev: &KeyEvent, lang: Lang) -> Option<Action> {
     scopes.iter().find_map(|scope| {
         BINDINGS
             .iter()
-            .filter(|b| b.scope == *scope)
+            .filter(|b| b.scope == *scope && b.speaks(lang))
             .find(|b| b.keys.iter().any(|k| k.matches(ev)))
             .map(|b| b.action)
     })
@@ -293,10 +313,11 @@ pub struct Hint {
 pub fn hints(scopes: &[Scope], lang: Lang, acts: &dyn Fn(Action) -> bool) -> Vec<Hint> {
     let mut seen: Vec<KeySpec> = Vec::new();
     let mut out = Vec::new();
-    for b in scopes
-        .iter()
-        .flat_map(|s| BINDINGS.iter().filter(move |b| b.scope == *s))
-    {
+    for b in scopes.iter().flat_map(|s| {
+        BINDINGS
+            .iter()
+            .filter(move |b| b.scope == *s && b.speaks(lang))
+    }) {
         let key = b.keys[0];
         let shadowed = seen.contains(&key);
         seen.extend(b.keys.iter().copied());
@@ -325,24 +346,45 @@ mod tests {
         KeyEvent::new(code, mods)
     }
 
+    fn lookup_en(scopes: &[Scope], ev: &KeyEvent) -> Option<Action> {
+        lookup(scopes, ev, Lang::En)
+    }
+
+    /// `j` is "ja" in German wherever azreg asks, as `y` is yes; English keeps it for scrolling.
+    #[test]
+    fn j_and_y_both_say_yes_in_german() {
+        let j = key(C::Char('j'), KeyModifiers::NONE);
+        let y = key(C::Char('y'), KeyModifiers::NONE);
+        for scope in [Scope::Plan, Scope::Ask] {
+            assert_eq!(lookup(&[scope], &j, Lang::De), Some(A::Accept), "{scope:?}");
+            assert_eq!(lookup(&[scope], &y, Lang::De), Some(A::Accept), "{scope:?}");
+            assert_eq!(lookup(&[scope], &y, Lang::En), Some(A::Accept), "{scope:?}");
+        }
+        assert_eq!(lookup(&[Scope::Plan], &j, Lang::En), Some(A::Down));
+        assert_eq!(lookup(&[Scope::Ask], &j, Lang::En), None);
+    }
+
     #[test]
     fn vim_keys_and_arrows_move() {
         let s = [Scope::Checklist, Scope::Browse];
         assert_eq!(
-            lookup(&s, &key(C::Char('j'), KeyModifiers::NONE)),
+            lookup_en(&s, &key(C::Char('j'), KeyModifiers::NONE)),
             Some(A::Down)
         );
-        assert_eq!(lookup(&s, &key(C::Down, KeyModifiers::NONE)), Some(A::Down));
         assert_eq!(
-            lookup(&s, &key(C::Char('G'), KeyModifiers::SHIFT)),
+            lookup_en(&s, &key(C::Down, KeyModifiers::NONE)),
+            Some(A::Down)
+        );
+        assert_eq!(
+            lookup_en(&s, &key(C::Char('G'), KeyModifiers::SHIFT)),
             Some(A::Last)
         );
         assert_eq!(
-            lookup(&s, &key(C::Char('G'), KeyModifiers::NONE)),
+            lookup_en(&s, &key(C::Char('G'), KeyModifiers::NONE)),
             Some(A::Last)
         );
         assert_eq!(
-            lookup(&s, &key(C::BackTab, KeyModifiers::SHIFT)),
+            lookup_en(&s, &key(C::BackTab, KeyModifiers::SHIFT)),
             Some(A::FocusPrev)
         );
     }
@@ -351,11 +393,11 @@ mod tests {
     fn more_specific_scope_wins() {
         let enter = key(C::Enter, KeyModifiers::NONE);
         assert_eq!(
-            lookup(&[Scope::Field, Scope::Browse], &enter),
+            lookup_en(&[Scope::Field, Scope::Browse], &enter),
             Some(A::Edit)
         );
         assert_eq!(
-            lookup(&[Scope::Checklist, Scope::Browse], &enter),
+            lookup_en(&[Scope::Checklist, Scope::Browse], &enter),
             Some(A::ToggleDone)
         );
     }
@@ -364,7 +406,8 @@ mod tests {
     fn no_key_is_bound_twice_in_one_scope() {
         for (i, a) in BINDINGS.iter().enumerate() {
             for b in &BINDINGS[i + 1..] {
-                if a.scope == b.scope {
+                let same_lang = a.only.is_none() || b.only.is_none() || a.only == b.only;
+                if a.scope == b.scope && same_lang {
                     for k in a.keys {
                         assert!(!b.keys.contains(k), "{:?} twice in {:?}", k, a.scope);
                     }

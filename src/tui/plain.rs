@@ -24,7 +24,7 @@ const MAX_LINE: u64 = 4096;
 
 const COMMANDS: L = L::new(
     "Enter: mark the step done and go on · a value: enter it for the field named · back · skip · list · copy (the step's value or link) · open (its page) · check (the live check, at step 23 and the summary) · apply (let azreg do it, on Before you start) · azure (check in Azure, on the summary) · messages · help · quit",
-    "Enter: Schritt erledigt und weiter · ein Wert: für das genannte Feld eintragen · back (zurück) · skip (überspringen) · list (Liste) · copy (Wert oder Link des Schritts kopieren) · open (seine Seite öffnen) · check (Live-Prüfung, in Schritt 23 und der Zusammenfassung) · apply (azreg machen lassen, auf Bevor Sie beginnen) · azure (in Azure prüfen, in der Zusammenfassung) · messages (Meldungen) · help (Hilfe) · quit (beenden)",
+    "Enter: Schritt erledigt und weiter · ein Wert: für das genannte Feld eintragen · zurück · weiter (überspringen) · liste · kopieren (Wert oder Link des Schritts) · öffnen (seine Seite) · prüfen (Live-Prüfung, in Schritt 23 und der Zusammenfassung) · ausführen (azreg machen lassen, auf Bevor Sie beginnen) · azure (in Azure prüfen, in der Zusammenfassung) · meldungen · hilfe · beenden (die englischen Befehle gelten auch)",
 );
 
 /// What plain mode acts with besides the app: the progress file, the clipboard, the secret a
@@ -208,7 +208,12 @@ pub fn run(
     };
     // An import kept aside is asked about in words here: Enter must never take it in unseen.
     if let Some(question) = app.import_question() {
-        write!(out, "{} (y/n): ", clean_for_display(&question))?;
+        write!(
+            out,
+            "{} {}: ",
+            clean_for_display(&question),
+            L::new("(y/n)", "(j/n)").get(lang)
+        )?;
         out.flush()?;
         let mut line = String::new();
         std::io::Read::take(&mut *input, MAX_LINE).read_line(&mut line)?;
@@ -293,7 +298,7 @@ pub fn run(
                         "{}",
                         L::new(
                             "This step takes no value: Enter marks it done (help lists the commands).",
-                            "Dieser Schritt nimmt keinen Wert: Enter markiert ihn als erledigt (help listet die Befehle)."
+                            "Dieser Schritt nimmt keinen Wert: Enter markiert ihn als erledigt (hilfe listet die Befehle)."
                         )
                         .get(lang)
                     )?;

@@ -132,6 +132,38 @@ fn subcommands_speak_german() {
     let (code, out) = azreg_de(&["status"], &file);
     assert_eq!(code, Some(3));
     assert!(out.contains("die Datei bleibt unverändert"), "{out}");
+    // A refusal of azreg's own, in German too.
+    let (code, out) = azreg_de(&["status"], dir.path());
+    assert_eq!(code, Some(3), "{out}");
+    assert!(
+        out.contains("ist ein Verzeichnis, keine gewöhnliche Datei: abgelehnt"),
+        "{out}"
+    );
+    assert!(!out.contains("refused"), "{out}");
+}
+
+/// `azreg plan` in German: the account types in the portal's words (with Graph's value), the
+/// new key's placeholder in German.
+#[test]
+fn the_plan_speaks_german() {
+    let s = crate::common::graph::StandIn::start(crate::common::graph::Options {
+        device_pending_polls: 0,
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, crate::common::graph::APPLY_PROGRESS).unwrap();
+    let o = s
+        .device_code(&file, &["plan", "--lang", "de"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("Kontotypen: Nur Konten in diesem Organisationsverzeichnis (einzelner Mandant) (AzureADMyOrg)"),
+        "{out}"
+    );
+    assert!(out.contains("azreg-<neue GUID>"), "{out}");
 }
 
 /// Every card, the help and the values overview in German fit 80x24: no row wider than the

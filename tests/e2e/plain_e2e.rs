@@ -61,7 +61,12 @@ fn plain_mode_choices_by_number_in_german() {
     pty.wait_for("Name der App in Azure gespeichert", 5);
     pty.send("1\r");
     pty.wait_for("Unterstützte Kontotypen gespeichert", 5);
-    pty.send("quit\r");
+    // The commands in German, as the list names them.
+    pty.send("hilfe\r");
+    pty.wait_for("· zurück · weiter (überspringen) · liste · kopieren", 5);
+    pty.send("zurück\r");
+    pty.wait_for("Schritt 4 von 23", 5);
+    pty.send("beenden\r");
     assert_eq!(pty.wait_exit(10), 0);
     let saved = std::fs::read_to_string(&file).unwrap();
     assert!(saved.contains("account_type = \"AzureADMyOrg\""), "{saved}");

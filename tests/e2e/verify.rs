@@ -245,6 +245,14 @@ fn failures_give_advice_by_error_code() {
         let t = text(&o);
         assert_eq!(o.status.code(), Some(4), "{what}: {t}");
         assert!(t.contains(needle), "{what}: {t}");
+        if what == "unknown client ID" {
+            // Entra never looked at the redirect URIs of an app it does not know.
+            assert!(!t.contains("✓ Web redirect URI"), "{t}");
+            assert!(
+                t.contains("not checked: no app with client ID 0b1c2d3e-1111-2222-3333-44445555ffff in this tenant (AADSTS700016)"),
+                "{t}"
+            );
+        }
         assert_no_leak(&o);
         let saved = std::fs::read_to_string(dir.path().join("p.toml")).unwrap();
         assert!(!saved.contains("last_verified"), "{what}");

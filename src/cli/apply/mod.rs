@@ -378,7 +378,9 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     let options = plan::Options {
         // `azreg plan` makes no key: apply makes its own when it runs (and saves it first).
         new_key: if args.plan_only {
-            "azreg-<new GUID>".into()
+            crate::i18n::L::new("azreg-<new GUID>", "azreg-<neue GUID>")
+                .get(lang)
+                .into()
         } else {
             format!("azreg-{}", uuid::Uuid::new_v4())
         },

@@ -170,6 +170,20 @@ fn names(list: &[String]) -> String {
     list.join(", ")
 }
 
+/// A `signInAudience` as the portal words it, in the language, with Graph's value beside:
+/// "Nur Konten in diesem Organisationsverzeichnis (einzelner Mandant) (AzureADMyOrg)". The
+/// words come from the procedure's choices (data), not from here.
+fn audience(code: &str, lang: Lang) -> String {
+    let words = crate::core::procedure::Procedure::embedded_in(lang)
+        .ok()
+        .and_then(|p| p.field("account_type").map(|f| f.shown(code).to_string()))
+        .filter(|w| w != code);
+    match words {
+        Some(w) => format!("{w} ({code})"),
+        None => code.to_string(),
+    }
+}
+
 /// The operation in one line, and its details.
 fn op_lines(op: &Op, lang: Lang) -> (String, Vec<String>) {
     match op {
@@ -202,7 +216,12 @@ fn op_lines(op: &Op, lang: Lang) -> (String, Vec<String>) {
                     key = key,
                 ),
                 vec![
-                    tr!(lang, "account types: {a}", "Kontotypen: {a}", a = audience),
+                    tr!(
+                        lang,
+                        "account types: {a}",
+                        "Kontotypen: {a}",
+                        a = self::audience(audience, lang)
+                    ),
                     format!("Web: {web}"),
                     format!("{}: {spa}", platform(Platform::Spa, lang)),
                     tr!(
@@ -231,8 +250,8 @@ fn op_lines(op: &Op, lang: Lang) -> (String, Vec<String>) {
                         lang,
                         "account types: {from} → {to}",
                         "Kontotypen: {from} → {to}",
-                        from = from,
-                        to = to,
+                        from = audience(from, lang),
+                        to = audience(to, lang),
                     ),
                     Change::RedirectUris {
                         platform: p,

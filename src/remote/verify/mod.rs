@@ -446,10 +446,38 @@ pub async fn check_redirect(
         .append_pair("response_type", "code")
         .append_pair("scope", "openid")
         .append_pair("redirect_uri", uri);
+    if req.client_id.trim().is_empty() {
+        return Outcome::Skipped(
+            L::new(
+                "not checked: no application (client) ID recorded",
+                "nicht geprüft: keine Anwendungs-ID (Client) erfasst",
+            )
+            .get(lang)
+            .to_string(),
+        );
+    }
     let body = match fetch(http.get(url.clone()), &url).await {
         Ok((_, body)) => body,
         Err(why) => return Outcome::Unreachable(why.message(lang)),
     };
+    // Entra looks at the redirect URI only for an app it knows: AADSTS700016 (no such app)
+    // or any other error first says nothing of the URI.
+    if body.contains("AADSTS700016") {
+        return Outcome::Skipped(tr!(
+            lang,
+            "not checked: no app with client ID {client} in this tenant (AADSTS700016)",
+            "nicht geprüft: keine App mit der Client-ID {client} in diesem Mandanten (AADSTS700016)",
+            client = crate::text::one_line(&req.client_id),
+        ));
+    }
+    if let Some(code) = aadsts_code(&body).filter(|c| c != "50011") {
+        return Outcome::Skipped(tr!(
+            lang,
+            "not checked: Entra ID answered AADSTS{code} before it looked at the redirect URI",
+            "nicht geprüft: Entra ID antwortete AADSTS{code}, bevor es den Umleitungs-URI ansah",
+            code = code,
+        ));
+    }
     if body.contains("AADSTS50011") {
         return Outcome::Fail(match step {
             Some(n) => tr!(
@@ -472,6 +500,17 @@ pub async fn check_redirect(
         "registered, as far as a sign-in request shows (a heuristic)",
         "registriert, soweit eine Anmeldeanfrage es zeigt (eine Heuristik)"
     ))
+}
+
+/// The first `AADSTS<digits>` code of an answer, digits only.
+fn aadsts_code(body: &str) -> Option<String> {
+    let at = body.find("AADSTS")? + "AADSTS".len();
+    let digits: String = body[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(8)
+        .collect();
+    (!digits.is_empty()).then_some(digits)
 }
 
 /// A check, or "no answer" once the deadline has passed.

@@ -556,7 +556,7 @@ impl App {
 
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let scopes = self.scopes();
-        let action = keymap::lookup(&scopes, &key);
+        let action = keymap::lookup(&scopes, &key, self.lang());
         if self.editor.is_some() {
             return match action {
                 Some(Action::Quit) => self.quit(),

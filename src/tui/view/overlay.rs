@@ -297,7 +297,7 @@ pub fn confirm_quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         None => {
             for b in crate::tui::keymap::BINDINGS
                 .iter()
-                .filter(|b| b.scope == crate::tui::keymap::Scope::Confirm)
+                .filter(|b| b.scope == crate::tui::keymap::Scope::Confirm && b.speaks(lang))
             {
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {:<6}", b.keys_label(lang)), theme.key()),

@@ -29,6 +29,7 @@ mod real_graph;
 mod render;
 mod renew_e2e;
 mod rotation;
+mod screen_fit;
 mod screens;
 mod security;
 mod shared_dirs;

@@ -43,6 +43,22 @@ pub fn embedded_text(lang: Lang) -> (&'static str, &'static str) {
 /// The schema version this build reads.
 pub const SCHEMA: u32 = 1;
 
+impl Step {
+    /// The web addresses the step's text names (`c` copies them when the step has no value
+    /// or link of its own): whole, without the sentence's punctuation after them.
+    pub fn body_urls(&self) -> Vec<String> {
+        self.body
+            .split_whitespace()
+            .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
+            .map(|w| {
+                w.trim_end_matches(['.', ',', ';', ':', ')', '"', '\'', '“', '”', '»'])
+                    .to_string()
+            })
+            .filter(|u| url::Url::parse(u).is_ok())
+            .collect()
+    }
+}
+
 /// One card of the walkthrough: the intro, a numbered step, or the summary.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -332,3 +332,35 @@ fn a_steps_link_is_https_like_the_links_table() {
     assert!(matches!(e.flaw, Flaw::LinkNotHttpsAt { .. }), "{e}");
     assert!(Procedure::parse(&minimal("link = \"https://portal.azure.com\"\n"), "p.toml").is_ok());
 }
+
+/// Every web address in a step's text can be copied with `c`: the step has no value, link or
+/// list of its own that `c` would copy instead (both procedures, both languages).
+#[test]
+fn every_url_in_a_steps_text_is_copyable() {
+    use crate::i18n::Lang;
+    let mut seen = 0;
+    for lang in [Lang::En, Lang::De] {
+        for p in [
+            Procedure::embedded_in(lang).unwrap(),
+            Procedure::renewal_in(lang).unwrap(),
+        ] {
+            for e in &p.entries {
+                let s = &e.step;
+                let urls = s.body_urls();
+                if urls.is_empty() {
+                    continue;
+                }
+                seen += urls.len();
+                assert!(
+                    s.main.is_none() && s.link.is_none() && s.share.is_none() && s.lists.is_empty(),
+                    "{}: `c` copies something else, so its text's link has no key",
+                    s.id
+                );
+                for u in urls {
+                    assert!(!u.ends_with('.') && !u.ends_with(','), "{u}");
+                }
+            }
+        }
+    }
+    assert!(seen >= 2, "the permissions page at P1, in both languages");
+}

@@ -42,6 +42,33 @@ impl App {
         if let Some(first) = step.lists.first().cloned() {
             return self.copy_field(&first);
         }
+        // A link in the step's text (the Intrexx page of permissions at P1): each `c` the next.
+        let urls = step.body_urls();
+        if !urls.is_empty() {
+            let turn = if self.copied_links.0 == self.cursor {
+                self.copied_links.1
+            } else {
+                0
+            };
+            self.copied_links = (self.cursor, turn + 1);
+            let i = turn % urls.len();
+            let label = if urls.len() == 1 {
+                tr!(self.lang(), "link", "Link")
+            } else {
+                tr!(
+                    self.lang(),
+                    "link {n} of {all}",
+                    "Link {n} von {all}",
+                    n = i + 1,
+                    all = urls.len()
+                )
+            };
+            return vec![Effect::Copy {
+                label,
+                text: urls[i].clone().into(),
+                secret: false,
+            }];
+        }
         self.info(tr!(
             self.lang(),
             "This step has nothing to copy",

@@ -224,6 +224,8 @@ pub struct App {
     examined: Option<crate::core::doctor::Examined>,
     /// The last messages, oldest first (`m` shows them whole).
     pub messages: Vec<Status>,
+    /// The step and how many of its text's links `c` has copied in a row (it takes the next).
+    copied_links: (usize, usize),
 }
 
 /// Shows where the user is, never what they entered (one value is the client secret).
@@ -275,6 +277,7 @@ impl App {
             plan: None,
             examined: None,
             messages: Vec::new(),
+            copied_links: (usize::MAX, 0),
         };
         if !app.config.store_secret {
             app.info(tr!(
@@ -402,6 +405,7 @@ impl App {
                     || step.link.is_some()
                     || step.share.is_some()
                     || step.lists.iter().any(|id| has_value(id))
+                    || !step.body_urls().is_empty()
             }
             Action::CopyField => self.focused_field().is_some_and(|f| has_value(&f.id)),
             Action::OpenLink => self.procedure.link_for(self.cursor, None).is_some(),

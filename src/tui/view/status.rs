@@ -59,28 +59,31 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(Paragraph::new(lines), area);
         return;
     }
-    let message = Line::styled(truncate(&text, width), style);
-    let message = match app.clear_left {
-        Some(n) if n > 0 => {
-            let mut spans = message.spans;
-            spans.push(Span::styled(
-                crate::tr!(
-                    app.lang(),
-                    "  · secret leaves the clipboard in {n} s",
-                    "  · Schlüssel verlässt die Zwischenablage in {n} s",
-                    n = n,
-                ),
-                theme.warning(),
-            ));
-            Line::from(spans)
-        }
-        _ => message,
+    // The secret's countdown is the part that must show: the message gives way to it.
+    let countdown = match app.clear_left {
+        Some(n) if n > 0 => crate::tr!(
+            app.lang(),
+            "  · secret leaves the clipboard in {n} s",
+            "  · Schlüssel verlässt die Zwischenablage in {n} s",
+            n = n,
+        ),
+        _ => String::new(),
     };
+    let mut spans = vec![Span::styled(
+        truncate(&text, width.saturating_sub(countdown.width())),
+        style,
+    )];
+    if !countdown.is_empty() {
+        spans.push(Span::styled(truncate(&countdown, width), theme.warning()));
+    }
+    let message = Line::from(spans);
     frame.render_widget(Paragraph::new(message), msg_area);
 
+    // The keys first, the progress file's path in what room is left (its end, which says
+    // most; none below 12 columns).
     let path = clean_for_display(&app.config.file_label).into_owned();
     let mut spans = vec![Span::raw(" ")];
-    let budget = width.saturating_sub(path.width().min(width / 3) + 2);
+    let budget = width.saturating_sub(2);
     let hints = keymap::hints(&app.scopes(), app.lang(), &|a| app.acts(a));
     let cost = |h: &keymap::Hint| h.keys.width() + h.label.width() + 3;
     let reserved: usize = hints.iter().filter(|h| h.essential).map(cost).sum();
@@ -105,7 +108,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(format!(" {}  ", h.label), theme.dim()));
     }
     let path_w = width.saturating_sub(used + 1);
-    let path = truncate_left(&path, path_w);
+    let path = if path_w >= 12 || path.width() <= path_w {
+        truncate_left(&path, path_w)
+    } else {
+        String::new()
+    };
     spans.push(Span::raw(
         " ".repeat(width.saturating_sub(used + path.width())),
     ));

@@ -43,24 +43,24 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     }
     let access = app.report().access();
     if done == total {
-        out.push(Line::styled(
-            tr!(
-                lang,
-                "✓ All {total} steps are done.",
-                "✓ Alle {total} Schritte sind erledigt.",
-                total = total,
-            ),
-            theme.ok(),
-        ));
+        // Every sentence wraps at the card's width: none is cut at 80 columns.
+        let said = tr!(
+            lang,
+            "✓ All {total} steps are done.",
+            "✓ Alle {total} Schritte sind erledigt.",
+            total = total,
+        );
+        for l in wrap(&said, width, "") {
+            out.push(Line::styled(l, theme.ok()));
+        }
         if access.complete() {
-            out.push(Line::styled(
-                tr!(
-                    lang,
-                    "The portal is registered in Microsoft Azure, with its API permissions and admin consent.",
-                    "Das Portal ist in Microsoft Azure registriert, mit API-Berechtigungen und Administratorzustimmung."
-                ),
-                theme.ok(),
-            ));
+            let t = L::new(
+                "The portal is registered in Microsoft Azure, with its API permissions and admin consent.",
+                "Das Portal ist in Microsoft Azure registriert, mit API-Berechtigungen und Administratorzustimmung.",
+            );
+            for l in wrap(t.get(lang), width, "") {
+                out.push(Line::styled(l, theme.ok()));
+            }
         } else {
             let steps = p
                 .extra_range()

@@ -55,6 +55,12 @@ fn c_copies_the_steps_main_value() {
     assert!(
         matches!(&ch(&mut a, 'c')[0], Effect::Copy { text, .. } if text.expose() == "https://portal.azure.com")
     );
+    // P1 names a page of Intrexx's in its text: c copies it whole, never cut at the wrap.
+    go_to(&mut a, "open-api-permissions");
+    assert!(a.acts(crate::tui::keymap::Action::CopyMain), "c is offered");
+    assert!(
+        matches!(&ch(&mut a, 'c')[0], Effect::Copy { text, label, .. } if text.expose() == "https://help.intrexx.com/intrexx/steady/en-us/Content/OH/connectors/ms-365/ms365-and-teams-connector-api-permissions.html" && label == "link")
+    );
 }
 
 #[test]

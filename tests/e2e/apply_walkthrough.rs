@@ -35,10 +35,11 @@ fn let_azreg_do_it(pty: &mut Pty) {
     pty.send("\r");
 }
 
-/// The plan overlay: nothing is written before `y`.
-fn say_yes_to_the_plan(pty: &mut Pty, s: &StandIn) -> String {
-    pty.wait_for("The plan: nothing is written before you say y", 30);
-    let screen = pty.screen();
+/// The plan overlay, once it shows `lines` too: nothing is written before `y`.
+fn say_yes_to_the_plan(pty: &mut Pty, s: &StandIn, lines: &[&str]) -> String {
+    let mut wanted = vec!["The plan: nothing is written before you say y"];
+    wanted.extend_from_slice(lines);
+    let screen = pty.wait_all(&wanted, 30);
     assert!(s.writes().is_empty(), "written before y: {}", s.log_text());
     pty.send("y");
     screen
@@ -59,20 +60,20 @@ fn the_checklist_ticks_itself_while_azreg_registers_through_graph() {
     pty.wait_for("[ ]  5 Start a new registration", 10);
     let_azreg_do_it(&mut pty);
     pty.wait_for("enter the code STAND", 15);
-    let plan = say_yes_to_the_plan(&mut pty, &s);
-    for line in [
+    let lines = [
         "Signed in as admin@contoso.example to Contoso (stand-in)",
         "1. create the app registration \"Intrexx Portal\"",
         "! Chat.Read.All is an application permission",
         // The file names the stand-in as the identity platform: marked.
         "! the new secret is sent to 127.0.0.1",
-    ] {
+    ];
+    let plan = say_yes_to_the_plan(&mut pty, &s, &lines);
+    for line in lines {
         assert!(plan.contains(line), "{line}:\n{plan}");
     }
     // The first part done: its steps are ticked on screen while the rest still runs.
     pty.wait_for("✓ app registration", 30);
-    pty.wait_for("[x]  5 Start a new registration", 5);
-    let during = pty.screen();
+    let during = pty.wait_all(&["[x]  5 Start a new registration", "working…"], 5);
     assert!(
         during.contains("working…"),
         "the run still goes on: {during}"
@@ -81,8 +82,16 @@ fn the_checklist_ticks_itself_while_azreg_registers_through_graph() {
         std::fs::write(path, &during).unwrap();
     }
     // The live check goes to the host the plan named, which the admin said yes to.
-    pty.wait_for("Live check passed", 60);
-    let screen = pty.screen();
+    let screen = pty.wait_all(
+        &[
+            "Live check passed",
+            "[x]  5 Start a new registration",
+            "[x] 10 Enter the connector's r",
+            "[x] 14 Enter the OneDrive cont",
+            "[x] 19 Describe the secret and",
+        ],
+        60,
+    );
     for step in [
         "[x]  5 Start a new registration",
         "[x] 10 Enter the connector's r",
@@ -143,9 +152,8 @@ fn a_refused_create_stops_at_its_step_and_the_rest_stays_open() {
     let (_dir, file) = progress_file(&s);
     let mut pty = walkthrough(&s, &file);
     let_azreg_do_it(&mut pty);
-    say_yes_to_the_plan(&mut pty, &s);
-    pty.wait_for("stopped at step 5", 30);
-    let screen = pty.screen();
+    say_yes_to_the_plan(&mut pty, &s, &[]);
+    let screen = pty.wait_all(&["stopped at step 5", "by hand"], 30);
     assert!(
         screen.contains("Application Developer") || screen.contains("Authorization_RequestDenied"),
         "says which role is needed: {screen}"

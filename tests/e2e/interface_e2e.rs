@@ -20,8 +20,12 @@ fn hints_name_only_keys_that_act_here() {
     pty.wait_for("V live check", 5);
     // On the Summary nothing is "done" by Enter.
     pty.send("G");
-    pty.wait_for("Summary: what goes where", 5);
-    let hints = pty.screen().lines().last().unwrap_or_default().to_string();
+    let hints = pty
+        .wait_all(&["Summary: what goes where", "? help", "q quit"], 5)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
     assert!(!hints.contains("Enter done"), "{hints}");
     assert!(
         hints.contains("? help") && hints.contains("q quit"),
@@ -45,12 +49,12 @@ fn a_wide_terminal_shows_whole_titles_and_o_names_the_apps_page() {
     .unwrap();
     // No display: `o` says where to go instead of starting a browser.
     let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 200, 50);
-    pty.wait_for("Step 14 of 23", 10);
-    assert!(
-        pty.screen()
-            .contains("14 Enter the OneDrive control's redirect URI"),
-        "{}",
-        pty.screen()
+    pty.wait_all(
+        &[
+            "Step 14 of 23",
+            "14 Enter the OneDrive control's redirect URI",
+        ],
+        10,
     );
     pty.send("o");
     pty.wait_for(

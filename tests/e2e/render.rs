@@ -65,7 +65,8 @@ fn fresh_start_at_80x24() {
         "{}",
         l[23]
     );
-    assert!(l[23].trim_end().ends_with("progress.toml"), "{}", l[23]);
+    // The keys first; the progress file's path (its end) in the room left.
+    assert!(l[23].trim_end().ends_with("rogress.toml"), "{}", l[23]);
     // The current entry is highlighted.
     assert!(
         buf[(4, 1)]

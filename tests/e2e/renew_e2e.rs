@@ -55,9 +55,7 @@ fn renew_walks_to_a_new_secret_and_keeps_the_old_expiry() {
     pty.send("\r");
     pty.wait_for("Renewed: the new client secret", 5);
     // The end says what was done and what is left, not "0/5 steps done".
-    pty.wait_for("Left to do, unless done already", 5);
-    let screen = pty.screen();
-    assert!(screen.contains("was renewed on"), "{screen}");
+    let screen = pty.wait_all(&["Left to do, unless done already", "was renewed on"], 5);
     assert!(!screen.contains("0/5 steps done"), "{screen}");
     pty.send("q");
     assert_eq!(pty.wait_exit(10), 0);

@@ -82,10 +82,7 @@ fn help_overlay_lists_keys() {
     let mut pty = Pty::spawn(&["--file", arg(&file)], &[], 100, 40);
     pty.wait_for("0/23", 10);
     pty.send("?");
-    pty.wait_for("Keys", 5);
-    let screen = pty.screen();
-    assert!(screen.contains("mark the step done"), "{screen}");
-    assert!(screen.contains("next open step"), "{screen}");
+    pty.wait_all(&["Keys", "mark the step done", "next open step"], 5);
     pty.esc();
     pty.send("q");
     assert_eq!(pty.wait_exit(10), 0);

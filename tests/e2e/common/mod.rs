@@ -109,6 +109,23 @@ impl Pty {
         }
     }
 
+    /// Waits until every one of `texts` is on the screen at once, and returns that screen: a
+    /// test asserts on a frame that has arrived whole, never on one still being drawn.
+    pub fn wait_all(&self, texts: &[&str], secs: u64) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let screen = self.screen();
+            if texts.iter().all(|t| screen.contains(t)) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                let missing: Vec<_> = texts.iter().filter(|t| !screen.contains(*t)).collect();
+                panic!("timed out waiting for {missing:?}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn send(&mut self, bytes: &str) {
         self.writer.write_all(bytes.as_bytes()).unwrap();
         self.writer.flush().unwrap();

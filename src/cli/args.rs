@@ -227,10 +227,11 @@ pub enum Command {
         /// performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
         #[arg(long, requires = "expires_within", conflicts_with = "json")]
         nagios: bool,
-        /// With --nagios: WARNING at this many days left or fewer [default: --expires-within]
+        /// With --nagios: WARNING when fewer days are left (as check_ssl_cert's -w) [default:
+        /// --expires-within]
         #[arg(long, value_name = "DAYS", requires = "nagios")]
         warning: Option<u32>,
-        /// With --nagios: CRITICAL at this many days left or fewer [default: 7]
+        /// With --nagios: CRITICAL when fewer days are left [default: 7]
         #[arg(long, value_name = "DAYS", requires = "nagios")]
         critical: Option<u32>,
         /// With --expires-within: also write the expiry as Prometheus metrics to FILE (for

@@ -254,8 +254,9 @@ fn nagios(rows: &[Row], warning: i64, critical: i64) -> (u8, String) {
     let level = |r: &Row| match (r.state, r.days) {
         ("deleted", _) => 0,
         ("expired", _) => 2,
-        (_, Some(d)) if d <= critical => 2,
-        (_, Some(d)) if d <= warning => 1,
+        // As the plugin guidelines' range `N:` in the performance data says: alert below N.
+        (_, Some(d)) if d < critical => 2,
+        (_, Some(d)) if d < warning => 1,
         (_, Some(_)) => 0,
         _ => 3,
     };
@@ -286,7 +287,9 @@ fn nagios(rows: &[Row], warning: i64, critical: i64) -> (u8, String) {
                     .replace('\'', "''")
                     .replace('=', "_")
             };
-            Some(format!("'{label}'={days};{warning};{critical};;"))
+            // Thresholds as ranges (`30:` = alert below 30), so a plugin's parser and the exit
+            // code agree.
+            Some(format!("'{label}'={days};{warning}:;{critical}:;;"))
         })
         .collect();
     let line = if perf.is_empty() {
@@ -402,8 +405,12 @@ mod tests {
                     && label.ends_with('\'')
                     && fields.len() == 5
                     && fields[0].parse::<i64>().is_ok()
-                    && fields[1].parse::<i64>().is_ok()
-                    && fields[2].parse::<i64>().is_ok()
+                    && fields[1]
+                        .strip_suffix(':')
+                        .is_some_and(|w| w.parse::<i64>().is_ok())
+                    && fields[2]
+                        .strip_suffix(':')
+                        .is_some_and(|c| c.parse::<i64>().is_ok())
             })
     }
 
@@ -434,7 +441,10 @@ mod tests {
                 out.starts_with(&format!("AZREG SECRET {status} - ")),
                 "{out}"
             );
-            assert!(out.contains(&format!("'days_left'={days};30;7;;")), "{out}");
+            assert!(
+                out.contains(&format!("'days_left'={days};30:;7:;;")),
+                "{out}"
+            );
             assert!(plugin_line_ok(&out), "{out}");
             assert_eq!(out.lines().count(), 1);
         }

@@ -91,3 +91,92 @@ for f in text_string_to_metric_families(open(sys.argv[1]).read()):
         "{line}"
     );
 }
+
+/// The plugin line read by the Monitoring Plugins project's own Perl modules
+/// (Monitoring::Plugin::Performance, Debian's libmonitoring-plugin-perl, required in CI): for
+/// every date the status its thresholds give is azreg's exit code, and the line parses.
+#[test]
+fn the_plugin_line_is_what_monitoring_plugin_parses() {
+    let has_perl = Command::new("perl")
+        .args(["-MMonitoring::Plugin::Performance", "-e", "1"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_perl {
+        assert!(
+            std::env::var_os("AZREG_REQUIRE_NAGIOS_PERL").is_none(),
+            "libmonitoring-plugin-perl is missing and AZREG_REQUIRE_NAGIOS_PERL is set"
+        );
+        eprintln!("SKIPPED: Monitoring::Plugin is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    let today = time::OffsetDateTime::now_utc().date();
+    for (days, code) in [
+        (400, 0),
+        (31, 0),
+        (30, 0),
+        (29, 1),
+        (8, 1),
+        (7, 1),
+        (6, 2),
+        (-3, 2),
+    ] {
+        let date = today + time::Duration::days(days);
+        std::fs::write(
+            &file,
+            format!(
+                "version = 2\nprocedure = \"intrexx-ms365-app-registration\"\n[values]\nsecret_expiry = \"{}\"\n",
+                azreg::core::fields::format_date(date)
+            ),
+        )
+        .unwrap();
+        let o = azreg(
+            &file,
+            &[
+                "check",
+                "--expires-within",
+                "30",
+                "--nagios",
+                "--critical",
+                "7",
+            ],
+        );
+        let line = String::from_utf8_lossy(&o.stdout).into_owned();
+        // The local date may be a day off UTC near midnight: take the days azreg printed.
+        let printed: i64 = line
+            .split("'days_left'=")
+            .nth(1)
+            .and_then(|r| r.split(';').next())
+            .and_then(|d| d.parse().ok())
+            .unwrap_or_else(|| panic!("{line}"));
+        let perl = Command::new("perl")
+            .args([
+                "-MMonitoring::Plugin::Performance",
+                "-e",
+                r#"my ($perf) = (split / \| /, $ARGV[0], 2)[1];
+my @p = Monitoring::Plugin::Performance->parse_perfstring($perf);
+die "no perfdata\n" unless @p == 1;
+print $p[0]->label, " ", $p[0]->value, " ", $p[0]->threshold->get_status($p[0]->value), "\n";"#,
+                line.trim_end(),
+            ])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&perl.stdout).into_owned();
+        assert!(
+            perl.status.success(),
+            "{line}: {}",
+            String::from_utf8_lossy(&perl.stderr)
+        );
+        let status: i32 = said.split_whitespace().nth(2).unwrap().parse().unwrap();
+        assert_eq!(
+            said.split_whitespace().take(2).collect::<Vec<_>>(),
+            ["days_left", printed.to_string().as_str()],
+            "{line}"
+        );
+        assert_eq!(o.status.code(), Some(status), "{days} days: {line}{said}");
+        if printed == days {
+            assert_eq!(o.status.code(), Some(code), "{days} days: {line}");
+        }
+    }
+}

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::rc::Rc;
 
-use azreg::cli::args::{Cli, Command, Shell, WalkArgs};
+use azreg::cli::args::{Cli, Command, WalkArgs};
 use azreg::cli::{self as commands, EXIT_FILE, EXIT_USAGE, Env, Failure, Outcome};
 use azreg::core::procedure::Procedure;
 use azreg::i18n::Lang;
@@ -109,24 +109,9 @@ fn no_core_dumps() {
     azreg::platform::no_core_dumps();
 }
 
-/// The sign-in options of `apply` and `plan`.
-fn sign_in_args(s: &azreg::cli::args::SignInArgs) -> commands::apply::ApplyArgs {
-    commands::apply::ApplyArgs {
-        token_from_az: s.token_from_az,
-        device_code: s.device_code,
-        tenant: s.tenant.clone(),
-        login_client_id: s.login_client_id.clone(),
-        graph: s.graph.clone(),
-        clipboard: Some(s.clipboard),
-        authority: s.authority.clone(),
-        wait: s.wait,
-        ..Default::default()
-    }
-}
-
 fn run(cli: Cli, today: time::Date) -> Outcome {
-    if let Some(Command::Completions { shell }) = &cli.command {
-        return completions(*shell);
+    if let Some(Command::Completions(a)) = &cli.command {
+        return commands::completions::exec(a);
     }
     let read_env = |name: &str| std::env::var_os(name);
     let settings = commands::config::resolve(
@@ -173,253 +158,43 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         reset_bad_file: cli.reset_bad_file,
     };
     let mut out = std::io::stdout().lock();
+    // Locked only by the command that reads it: a prompt elsewhere locks it again.
+    let stdin = || std::io::stdin().lock();
     match &cli.command {
         None => walk(&cli.walk, env, &settings),
-        Some(Command::Walk(args)) => walk(args, env, &settings),
-        Some(Command::Config { json }) => commands::config::run(&settings, *json, &mut out),
-        Some(Command::Apply(a)) => commands::apply::run(
-            &env,
-            &commands::apply::ApplyArgs {
-                plan_only: a.dry_run,
-                renew: a.renew.then(|| a.expires.clone().unwrap_or_default()),
-                expires: a.expires.clone().filter(|_| !a.renew),
-                remove_old: a.remove_old_now,
-                finish_rotation: a.remove_old && !a.renew,
-                intrexx_updated: a.intrexx_updated,
-                yes: a.yes,
-                adopt: a.adopt.clone(),
-                new_app: a.new_app,
-                new_secret: a.new_secret,
-                ..sign_in_args(&a.sign_in)
-            },
-            &mut out,
-        ),
-        Some(Command::Plan {
-            sign_in,
-            json,
-            adopt,
-            new_app,
-            new_secret,
-        }) => commands::apply::run(
-            &env,
-            &commands::apply::ApplyArgs {
-                plan_only: true,
-                json: *json,
-                adopt: adopt.clone(),
-                new_app: *new_app,
-                new_secret: *new_secret,
-                ..sign_in_args(sign_in)
-            },
-            &mut out,
-        ),
-        Some(Command::Doctor {
-            sign_in,
-            client_id,
-            json,
-            strict,
-        }) => commands::doctor::run(
-            &env,
-            &sign_in_args(sign_in),
-            client_id.as_deref(),
-            *json,
-            *strict,
-            &mut out,
-        ),
-        Some(Command::Secrets {
-            action: None,
-            sign_in,
-            client_id,
-            json,
-        }) => commands::secrets::list(
-            &env,
-            &sign_in_args(sign_in),
-            client_id.as_deref(),
-            *json,
-            &mut out,
-        ),
-        Some(Command::Secrets {
-            action:
-                Some(azreg::cli::args::SecretsAction::Remove {
-                    key_id,
-                    yes,
-                    sign_in,
-                }),
-            sign_in: before,
-            ..
-        }) => {
-            // The sign-in options count before `remove` as after it.
-            let merged = before
-                .merged(sign_in)
-                .map_err(|e| Failure::new(EXIT_USAGE, e))?;
-            commands::secrets::remove(&env, &sign_in_args(&merged), key_id, *yes, &mut out)
-        }
-        Some(Command::Delete {
-            sign_in,
-            confirm_name,
-        }) => commands::secrets::delete(
-            &env,
-            &sign_in_args(sign_in),
-            confirm_name.as_deref(),
-            &mut out,
-        ),
-        Some(Command::History { json }) => commands::history::run(&env, *json, &mut out),
-        Some(Command::Renew(args)) => {
+        Some(Command::Walk(a)) => walk(a, env, &settings),
+        Some(Command::Renew(a)) => {
             let renewal = Procedure::renewal_in(env.procedure.lang())
                 .map_err(|e| Failure::new(EXIT_USAGE, e.message(env.procedure.lang())))?;
-            walk(
-                args,
-                Env {
-                    procedure: renewal,
-                    ..env
-                },
-                &settings,
-            )
-        }
-        Some(Command::Status { json }) => commands::status::run(&env, *json, &mut out),
-        Some(Command::Check {
-            json,
-            expires_within: Some(days),
-            all_profiles,
-            online,
-            nagios,
-            warning,
-            critical,
-            prometheus,
-            sign_in,
-        }) => {
-            let dir = if *all_profiles {
-                Some(state_dir()?)
-            } else {
-                None
+            let env = Env {
+                procedure: renewal,
+                ..env
             };
-            let online = online.then(|| sign_in_args(sign_in));
-            let format = if *nagios {
-                commands::expiry::Format::Nagios {
-                    warning: i64::from(warning.unwrap_or(*days)),
-                    critical: i64::from(critical.unwrap_or(7)),
-                }
-            } else if *json {
-                commands::expiry::Format::Json
-            } else {
-                commands::expiry::Format::Text
-            };
-            commands::expiry::run(
-                &env,
-                dir.as_deref(),
-                i64::from(*days),
-                (format, prometheus.as_deref()),
-                online.as_ref(),
-                &mut out,
-            )
+            walk(a, env, &settings)
         }
-        Some(Command::Check { json, .. }) => commands::check::run(&env, *json, &mut out),
-        Some(Command::Export {
-            format,
-            reveal_secret,
-            allow_incomplete,
-            remind_days,
-        }) => commands::export::run(
-            &env,
-            *format,
-            (*reveal_secret, *allow_incomplete, *remind_days),
-            &mut out,
-        ),
-        Some(Command::Script {
-            kind,
-            allow_incomplete,
-            renew,
-            expires,
-            new_secret,
-            adopt,
-        }) => commands::script::run(
-            &env,
-            *kind,
-            &commands::script::ScriptArgs {
-                allow_incomplete: *allow_incomplete,
-                renew: renew.then(|| expires.clone().unwrap_or_default()),
-                new_secret: *new_secret,
-                adopt: adopt.clone(),
-            },
-            &mut out,
-        ),
-        Some(Command::Import) => {
-            commands::import::run(&env, &mut std::io::stdin().lock(), &mut out)
+        Some(Command::Apply(a)) => commands::apply::exec(&env, a, &mut out),
+        Some(Command::Plan(a)) => commands::apply::exec_plan(&env, a, &mut out),
+        Some(Command::Doctor(a)) => commands::doctor::exec(&env, a, &mut out),
+        Some(Command::Secrets(a)) => commands::secrets::exec(&env, a, &mut out),
+        Some(Command::Delete(a)) => commands::secrets::exec_delete(&env, a, &mut out),
+        Some(Command::Verify(a)) => commands::verify::run(&env, a, &mut stdin(), &mut out),
+        Some(Command::Check(a)) => commands::check::exec(&env, a, &state_dir, &mut out),
+        Some(Command::Status(a)) => commands::status::exec(&env, a, &mut out),
+        Some(Command::History(a)) => commands::history::exec(&env, a, &mut out),
+        Some(Command::Export(a)) => commands::export::exec(&env, a, &mut out),
+        Some(Command::Script(a)) => commands::script::exec(&env, a, &mut out),
+        Some(Command::Import) => commands::import::run(&env, &mut stdin(), &mut out),
+        Some(Command::Set(a)) => commands::set::exec(&env, a, &mut stdin(), &mut out),
+        Some(Command::Done(a)) => commands::set::exec_done(&env, a, &mut out),
+        Some(Command::Steps(a)) => commands::steps::exec(&env, a, &mut out),
+        Some(Command::Reset(a)) => commands::reset::exec(&env, a, &mut stdin(), &mut out),
+        Some(Command::Config(a)) => commands::config::exec(&settings, a, &mut out),
+        Some(Command::Profiles(a)) => {
+            commands::profiles::exec(a, &state_dir()?, &env.procedure, today, &mut out)
         }
-        Some(Command::Set {
-            field,
-            value,
-            stdin: _,
-        }) => {
-            let source = match value {
-                Some(v) => commands::set::Source::Arg(v),
-                None => commands::set::Source::Stdin(&mut std::io::stdin().lock()),
-            };
-            commands::set::set(&env, field, source, &mut out)
-        }
-        Some(Command::Done { step, open }) => commands::set::done(&env, step, *open, &mut out),
-        Some(Command::Steps { format }) => commands::steps::run(&env, *format, &mut out),
-        Some(Command::Reset { yes }) => {
-            let interactive = commands::reset::stdin_is_terminal();
-            commands::reset::run(
-                &env,
-                *yes,
-                &mut std::io::stdin().lock(),
-                interactive,
-                &mut out,
-            )
-        }
-        Some(Command::Verify(args)) => {
-            commands::verify::run(&env, args, &mut std::io::stdin().lock(), &mut out)
-        }
-        Some(Command::Profiles { names: true, .. }) => {
-            commands::profiles::names(&state_dir()?, &mut out)
-        }
-        Some(Command::Profiles { json, .. }) => {
-            commands::profiles::run(&state_dir()?, &env.procedure, today, *json, &mut out)
-        }
-        Some(Command::Man { dir }) => man(dir.as_deref(), &mut out),
-        Some(Command::Completions { .. }) => unreachable!("handled above"),
+        Some(Command::Man(a)) => commands::manual::exec(a, &mut out),
+        Some(Command::Completions(_)) => unreachable!("handled above"),
     }
-}
-
-fn completions(shell: Shell) -> Outcome {
-    let shell = match shell {
-        Shell::Bash => clap_complete::Shell::Bash,
-        Shell::Zsh => clap_complete::Shell::Zsh,
-        Shell::Fish => clap_complete::Shell::Fish,
-        Shell::Powershell => clap_complete::Shell::PowerShell,
-    };
-    // Into memory first: clap_complete panics when its writer fails (a closed pipe).
-    let mut text = Vec::new();
-    clap_complete::generate(shell, &mut azreg::cli::args::command(), "azreg", &mut text);
-    let text = azreg::cli::completions::with_profile_names(shell, &String::from_utf8_lossy(&text));
-    std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())
-        .map_err(|e| Failure::write(e, Lang::En))?;
-    Ok(commands::EXIT_OK)
-}
-
-/// `azreg man [--dir DIR]`: the manual page, or every page into DIR.
-fn man(dir: Option<&std::path::Path>, out: &mut dyn std::io::Write) -> Outcome {
-    let io = |e| Failure::write(e, Lang::En);
-    let Some(dir) = dir else {
-        let root = azreg::cli::manual::pages().swap_remove(0).1;
-        out.write_all(root.as_bytes()).map_err(io)?;
-        return Ok(commands::EXIT_OK);
-    };
-    let written = azreg::cli::manual::write_to(dir).map_err(|e| {
-        Failure::new(
-            commands::EXIT_FILE,
-            format!("{}: {e}", azreg::text::one_line(&dir.display().to_string())),
-        )
-    })?;
-    writeln!(
-        out,
-        "{} pages written to {}",
-        written.len(),
-        azreg::text::one_line(&dir.display().to_string())
-    )
-    .map_err(io)?;
-    Ok(commands::EXIT_OK)
 }
 
 fn walk(args: &WalkArgs, env: Env, settings: &commands::config::Effective) -> Outcome {

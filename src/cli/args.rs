@@ -1,8 +1,15 @@
-//! The command line (clap derive).
+//! The command line (clap derive): the global options and the list of subcommands; each
+//! subcommand's own options live beside its `run` (`apply::Args`, `doctor::Args`, ...), the
+//! sign-in options once (`apply::SignInArgs`), flattened into every command that signs in.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use super::{
+    apply, check, completions, config, doctor, export, history, manual, profiles, reset, script,
+    secrets, set, status, steps, verify,
+};
 
 use crate::i18n::Lang;
 use crate::io::clipboard::Mode;
@@ -109,85 +116,37 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  azreg plan                     what apply would do (signs in, reads, changes nothing)\n  azreg apply                    sign in in the browser, see the plan, confirm\n  azreg apply --device-code      sign in with a code (SSH)\n  az login && azreg apply --token-from-az --yes\n  azreg apply --adopt 0b1c2d3e-1111-2222-3333-444455556666\n\nReads the tenant first (GETs only), then shows who is signed in and where, and each write:\nthe app with both redirect URIs and the API permissions, its service principal, a client\nsecret and, when chosen, admin consent; then the live check. Nothing is written before you\nsay yes (without a terminal: --yes). The app is the one the record names; an app of the same\nname is never taken over unless --adopt names it. Waits out Entra ID's replication (--wait).\nEach write goes into the journal (azreg history). Exit 7: stopped at a step (run it again to\ngo on)."
     )]
-    Apply(ApplyArgs),
+    Apply(apply::Args),
 
     /// Show what azreg apply would do: signs in and reads the tenant, changes nothing
     #[command(
         after_help = "Examples:\n  azreg plan\n  azreg plan --token-from-az --json | jq '.writes[] | .method + \" \" + .path'\n\nThe header says who is signed in and where; marked (!) lines need a second look\n(application permissions, redirect URIs elsewhere or not put there by azreg, where the new\nsecret is sent). --json lists each write as {method, path, body} in order; ids not yet known\nare placeholders (<app.id>, <app.appId>, <servicePrincipal.id>, <now>)."
     )]
-    Plan {
-        #[command(flatten)]
-        sign_in: SignInArgs,
-        /// The plan as one JSON object
-        #[arg(long)]
-        json: bool,
-        /// Plan the take-over of this existing app (its client ID)
-        #[arg(long, value_name = "CLIENT_ID")]
-        adopt: Option<String>,
-        /// Plan a new app although the record names one this tenant does not have
-        #[arg(long)]
-        new_app: bool,
-        /// Plan a new client secret although the recorded one is in place
-        #[arg(long)]
-        new_secret: bool,
-    },
+    Plan(apply::PlanArgs),
 
     /// Read the registration from Azure and check it against what the connector needs
     #[command(
         after_help = "Examples:\n  azreg doctor                   sign in in the browser, read, report\n  azreg doctor --token-from-az --json | jq '.findings[] | select(.severity == \"error\")'\n  azreg doctor --client-id 0b1c2d3e-1111-2222-3333-444455556666\n\nReads only (read rights are enough): the app by its recorded client ID, its redirect URIs\nper platform, its service principal, API permissions and admin consent, the secret in use\n(by the first characters of the recorded value) with Azure's end date, other secrets, and\nits owners. Each finding names the step where it is fixed by hand and whether azreg apply\nfixes it. Exit codes: 0 the connector can work (warnings are printed), 1 an error (with\n--strict: a warning too)."
     )]
-    Doctor {
-        #[command(flatten)]
-        sign_in: SignInArgs,
-        /// Read this app (its application (client) ID) instead of the recorded one
-        #[arg(long, value_name = "GUID")]
-        client_id: Option<String>,
-        /// The findings as one JSON object (id, severity, step, message, fixable)
-        #[arg(long)]
-        json: bool,
-        /// Exit 1 on warnings too (no owners, an expiring secret, nothing recorded)
-        #[arg(long)]
-        strict: bool,
-    },
+    Doctor(doctor::Args),
 
     /// The app's client secrets as Azure has them; `remove KEYID` removes one (shown, asked)
     #[command(
         after_help = "Examples:\n  azreg secrets                  list: key ID, hint, description, start, end, which one azreg recorded\n  azreg secrets --json\n  azreg secrets remove 1c2d3e4f-1111-2222-3333-444455556666\n\nThe secret azreg recorded (the one Intrexx uses) is never removed while it is the app's only\nvalid one. Each removal goes into the journal (azreg history)."
     )]
-    Secrets {
-        #[command(subcommand)]
-        action: Option<SecretsAction>,
-        #[command(flatten)]
-        sign_in: SignInArgs,
-        /// List this app's secrets (its application (client) ID) instead of the recorded app's
-        #[arg(long, value_name = "GUID")]
-        client_id: Option<String>,
-        /// The list as one JSON object
-        #[arg(long)]
-        json: bool,
-    },
+    Secrets(secrets::Args),
 
     /// Delete the recorded app registration, after you type its display name
     #[command(
         after_help = "Examples:\n  azreg delete\n  azreg delete --token-from-az --confirm-name \"Intrexx Portal\"\n\nShows what goes (the app with its service principal, secrets and consent), then asks for\nthe display name. Entra ID keeps a deleted app for 30 days under Deleted applications. The\nrecorded IDs move into the record's history; the delete goes into the journal."
     )]
-    Delete {
-        #[command(flatten)]
-        sign_in: SignInArgs,
-        /// The app's display name, to confirm without a terminal
-        #[arg(long, value_name = "NAME")]
-        confirm_name: Option<String>,
-    },
+    Delete(secrets::DeleteArgs),
 
     /// What azreg apply wrote to the tenant: the journal beside the progress file
     #[command(
         after_help = "Examples:\n  azreg history\n  azreg history --json | jq '.writes[] | select(.result == \"failed\")'"
     )]
-    History {
-        /// The journal as one JSON object ({schema, version, writes: [...]})
-        #[arg(long)]
-        json: bool,
-    },
+    History(history::Args),
 
     /// Renew the client secret: a short walkthrough on the same progress file
     #[command(
@@ -199,119 +158,37 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  azreg status --profile portal-a\n  azreg status --json | jq .progress"
     )]
-    Status {
-        /// One JSON object instead of text (schema: assets/schemas/)
-        #[arg(long)]
-        json: bool,
-    },
+    Status(status::Args),
 
     /// Check every value; one problem a line; exit 1 on any error or missing value
     #[command(
         after_help = "Examples:\n  azreg check && echo ready for Intrexx\n  azreg check --expires-within 30 --all-profiles   # cron: exit 6 when a secret expires soon\n  azreg check --expires-within 30 --online --token-from-az   # Azure's end date, not the typed one\n\nExit codes: 0 ok, 1 errors or missing values (or no expiry recorded), 6 a secret expires\nwithin DAYS or has expired."
     )]
-    Check {
-        /// One JSON object instead of text (schema: assets/schemas/)
-        #[arg(long)]
-        json: bool,
-        /// Check only the secret's expiry: exit 6 when it expires within DAYS or has expired
-        #[arg(long, value_name = "DAYS")]
-        expires_within: Option<u32>,
-        /// With --expires-within: every profile (and the default file) at once
-        #[arg(long, requires = "expires_within")]
-        all_profiles: bool,
-        /// With --expires-within: sign in and use Azure's end date of the secret in use (the
-        /// sign-in options below; --token-from-az for unattended runs)
-        #[arg(long, requires = "expires_within", conflicts_with = "all_profiles")]
-        online: bool,
-        /// With --expires-within: answer as a Nagios/Icinga plugin (one status line with
-        /// performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
-        #[arg(long, requires = "expires_within", conflicts_with = "json")]
-        nagios: bool,
-        /// With --nagios: WARNING when fewer days are left (as check_ssl_cert's -w) [default:
-        /// --expires-within]
-        #[arg(long, value_name = "DAYS", requires = "nagios")]
-        warning: Option<u32>,
-        /// With --nagios: CRITICAL when fewer days are left [default: 7]
-        #[arg(long, value_name = "DAYS", requires = "nagios")]
-        critical: Option<u32>,
-        /// With --expires-within: also write the expiry as Prometheus metrics to FILE (for
-        /// node_exporter's textfile collector), atomically
-        #[arg(long, value_name = "FILE", requires = "expires_within")]
-        prometheus: Option<std::path::PathBuf>,
-        #[command(flatten)]
-        sign_in: SignInArgs,
-    },
+    Check(check::Args),
 
     /// Print the values for other tools or people (the secret redacted unless asked)
     #[command(
         after_help = "Examples:\n  azreg export --format env > azreg.env\n  azreg export --format intrexx\n  azreg export --format ics --remind-days 30 > renew-secret.ics\n  azreg export --format json --reveal-secret | jq ."
     )]
-    Export {
-        #[arg(long, value_enum, default_value_t = ExportFormat::Env)]
-        format: ExportFormat,
-        /// Print the client secret instead of <redacted>
-        #[arg(long)]
-        reveal_secret: bool,
-        /// Export even while a value is missing or in error (they are left empty)
-        #[arg(long)]
-        allow_incomplete: bool,
-        /// With --format ics: the reminder this many days before the secret expires
-        #[arg(long, default_value_t = 30, value_name = "DAYS")]
-        remind_days: u32,
-    },
+    Export(export::Args),
 
     /// Print a script that performs the registration with the Azure CLI or Graph PowerShell
     #[command(
         after_help = "Examples:\n  azreg script az > register.sh && bash register.sh | azreg import\n  azreg script powershell > Register.ps1\n\nThe scripts do what azreg apply plans, reading the tenant when they run: the app (the one\nwhose client ID azreg recorded, or a new one under azreg's key, never one taken by its name),\nits service principal, the API permissions, the admin consent when chosen, and a client secret\nunless the recorded one is on the app. They wait out Entra ID's replication (AZREG_WAIT\nseconds per step, default 300) and print one JSON object for `azreg import` on stdout,\neverything else on stderr."
     )]
-    Script {
-        #[arg(value_enum)]
-        kind: ScriptKind,
-        /// Write the script even while a value it needs is missing or in error
-        #[arg(long)]
-        allow_incomplete: bool,
-        /// Only a new client secret for the recorded app, beside the old one (never removing
-        /// any)
-        #[arg(long)]
-        renew: bool,
-        /// With --renew: when the new secret expires, as YYYY-MM-DD or days from today
-        /// [default: the recommended 180 days]
-        #[arg(long, requires = "renew", value_name = "DATE|DAYS")]
-        expires: Option<String>,
-        /// Add a client secret although the one azreg recorded is on the app
-        #[arg(long, conflicts_with = "renew")]
-        new_secret: bool,
-        /// Work on this existing app (its client ID) instead of creating one
-        #[arg(long, value_name = "CLIENT_ID", conflicts_with = "renew")]
-        adopt: Option<String>,
-    },
+    Script(script::Args),
 
     /// Set a value, checked as the walkthrough checks it
     #[command(
         after_help = "Examples:\n  azreg set portal_url https://portal.example.com\n  azreg set collaboration mycompany\n  printf '%s\\n' \"$SECRET\" | azreg set client_secret --stdin\n\nThe client secret is taken only with --stdin (a command line is visible to others).\nA value with an error is refused (exit 1) and nothing is changed."
     )]
-    Set {
-        /// The field's id (azreg status lists them)
-        field: String,
-        /// The value; omit it with --stdin
-        #[arg(required_unless_present = "stdin")]
-        value: Option<String>,
-        /// Read the value from the first line of stdin
-        #[arg(long, conflicts_with = "value")]
-        stdin: bool,
-    },
+    Set(set::Args),
 
     /// Mark a step done (its values must be there and right), or open it again
     #[command(
         after_help = "Examples:\n  azreg done 1\n  azreg done enter-web-uri\n  azreg done P3\n  azreg done 7 --open"
     )]
-    Done {
-        /// The step's number (1 to 23, P1 ...) or id (azreg steps lists them)
-        step: String,
-        /// Mark it open again
-        #[arg(long)]
-        open: bool,
-    },
+    Done(set::DoneArgs),
 
     /// Read the JSON of `azreg script`, `az ad app credential reset` or `az ad app create` from stdin
     #[command(
@@ -321,234 +198,39 @@ pub enum Command {
 
     /// Print the procedure, numbered, for printing or docs
     #[command(after_help = "Example:\n  azreg steps --format markdown > steps.md")]
-    Steps {
-        #[arg(long, value_enum, default_value_t = StepsFormat::Text)]
-        format: StepsFormat,
-    },
+    Steps(steps::Args),
 
     /// Start over; the old file is kept as a timestamped backup beside it
     #[command(after_help = "Example:\n  azreg reset --yes --profile portal-a")]
-    Reset {
-        /// Do not ask (required when stdin is not a terminal)
-        #[arg(long)]
-        yes: bool,
-    },
+    Reset(reset::Args),
 
     /// Show each setting (language, clipboard, colour, mouse) and where it comes from
     #[command(
         after_help = "Examples:\n  azreg config\n  azreg config --json\n\nSettings come from the command line, then the settings file ($XDG_CONFIG_HOME/azreg/config.toml,\nor AZREG_CONFIG) for the language and the environment (NO_COLOR, CLICOLOR=0, TERM=dumb) for\ncolour, then the other one, then the locale (LC_ALL, LC_MESSAGES, LANG, the system's), then the\ndefaults. The file:\n  language = \"de\"        # en, de\n  clipboard = \"osc52\"    # auto, system, osc52, off\n  color = \"never\"        # auto, always, never\n  mouse = false"
     )]
-    Config {
-        /// One JSON object
-        #[arg(long)]
-        json: bool,
-    },
+    Config(config::Args),
 
     /// Print the manual page (roff, for man(1)), or write every page into a folder
     #[command(
         after_help = "Examples:\n  azreg man > azreg.1 && man ./azreg.1\n  azreg man --dir ~/.local/share/man/man1    azreg(1), azreg-apply(1), ..."
     )]
-    Man {
-        /// Write azreg.1 and a page per subcommand (azreg-apply.1, ...) into DIR
-        #[arg(long, value_name = "DIR")]
-        dir: Option<PathBuf>,
-    },
+    Man(manual::Args),
 
     /// Print shell completions
     #[command(
         after_help = "Example:\n  azreg completions bash > ~/.local/share/bash-completion/completions/azreg"
     )]
-    Completions {
-        #[arg(value_enum)]
-        shell: Shell,
-    },
+    Completions(completions::Args),
 
     /// List the profiles with their progress
     #[command(after_help = "Examples:\n  azreg profiles\n  azreg profiles --json")]
-    Profiles {
-        /// One JSON object instead of text, the profiles in a list (schema: assets/schemas/)
-        #[arg(long)]
-        json: bool,
-        /// Only the names, one a line (what shell completion offers after --profile)
-        #[arg(long, conflicts_with = "json")]
-        names: bool,
-    },
+    Profiles(profiles::Args),
 
     /// Check live that tenant, client ID and secret work and the redirect URIs are registered
     #[command(
         after_help = "Examples:\n  azreg verify\n  AZREG_CLIENT_SECRET=\"$SECRET\" azreg verify --tenant $TENANT --client-id $APPID\n  vault read -field=secret kv/intrexx | azreg verify --secret-stdin\n\nThe secret comes from --secret-stdin, else AZREG_CLIENT_SECRET, else the progress file.\nExit codes: 0 all checks passed, 1 values missing, 4 a check failed, 5 the service could not be reached."
     )]
-    Verify(VerifyArgs),
-}
-
-/// `azreg secrets remove`.
-#[derive(Debug, Subcommand)]
-pub enum SecretsAction {
-    /// Remove one client secret by its key ID, after showing it and asking
-    Remove {
-        /// The secret's key ID (azreg secrets lists them)
-        #[arg(value_name = "KEYID")]
-        key_id: String,
-        /// Do it without asking (required without a terminal)
-        #[arg(long, short = 'y')]
-        yes: bool,
-        #[command(flatten)]
-        sign_in: SignInArgs,
-    },
-}
-
-/// How `apply` and `plan` sign in.
-#[derive(Debug, Clone, Args)]
-pub struct SignInArgs {
-    /// Use the Azure CLI's sign-in (az login first); Graph's address follows its cloud
-    #[arg(long, conflicts_with_all = ["device_code", "tenant", "login_client_id", "graph"])]
-    pub token_from_az: bool,
-    /// Sign in with a code entered in any browser (for SSH) instead of a browser on this
-    /// machine (the default: azreg opens it and waits on a loopback port)
-    #[arg(long)]
-    pub device_code: bool,
-    /// The tenant to sign in to (GUID or domain); default: the recorded tenant ID, else
-    /// organizations
-    #[arg(long, value_name = "TENANT")]
-    pub tenant: Option<String>,
-    /// The public client to sign in with [default: the Azure CLI's]
-    #[arg(long, value_name = "GUID")]
-    pub login_client_id: Option<String>,
-    /// Microsoft Graph's root, for a cloud azreg does not know [default: from --authority]
-    #[arg(long, value_name = "URL")]
-    pub graph: Option<String>,
-    /// With --device-code, in a terminal: where the sign-in code is copied (auto: OSC 52
-    /// over SSH or without a display, else the system clipboard)
-    #[arg(long, value_enum, default_value_t = Mode::Auto, value_name = "MODE")]
-    pub clipboard: Mode,
-    /// The identity platform for the sign-in and the live check [default: Microsoft's]
-    #[arg(long, value_name = "URL")]
-    pub authority: Option<String>,
-    /// Seconds the whole command may wait for Entra ID's replication and Graph's throttling,
-    /// all its reads and writes together [default: 600]
-    #[arg(long, value_name = "SECONDS")]
-    pub wait: Option<u64>,
-}
-
-impl SignInArgs {
-    /// The options given before a subcommand's own subcommand (`secrets --token-from-az
-    /// remove KEY`) with those given after it; the same option twice must agree.
-    pub fn merged(&self, after: &SignInArgs) -> Result<SignInArgs, String> {
-        fn one<T: Clone + PartialEq + std::fmt::Debug>(
-            name: &str,
-            a: &Option<T>,
-            b: &Option<T>,
-        ) -> Result<Option<T>, String> {
-            match (a, b) {
-                (Some(x), Some(y)) if x != y => {
-                    Err(format!("--{name} is given twice with different values"))
-                }
-                _ => Ok(a.clone().or_else(|| b.clone())),
-            }
-        }
-        let m = SignInArgs {
-            token_from_az: self.token_from_az || after.token_from_az,
-            device_code: self.device_code || after.device_code,
-            tenant: one("tenant", &self.tenant, &after.tenant)?,
-            login_client_id: one(
-                "login-client-id",
-                &self.login_client_id,
-                &after.login_client_id,
-            )?,
-            graph: one("graph", &self.graph, &after.graph)?,
-            clipboard: if self.clipboard == Mode::Auto {
-                after.clipboard
-            } else {
-                self.clipboard
-            },
-            authority: one("authority", &self.authority, &after.authority)?,
-            wait: one("wait", &self.wait, &after.wait)?,
-        };
-        if m.token_from_az
-            && (m.device_code
-                || m.tenant.is_some()
-                || m.login_client_id.is_some()
-                || m.graph.is_some())
-        {
-            return Err(
-                "--token-from-az cannot be used with --device-code, --tenant, --login-client-id or --graph"
-                    .into(),
-            );
-        }
-        Ok(m)
-    }
-}
-
-/// `azreg apply`.
-#[derive(Debug, Clone, Args)]
-pub struct ApplyArgs {
-    #[command(flatten)]
-    pub sign_in: SignInArgs,
-    /// Show the plan and change nothing (as azreg plan)
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Do the plan without asking (required without a terminal)
-    #[arg(long, short = 'y')]
-    pub yes: bool,
-    /// Take over this existing app (its client ID) instead of creating one; the plan shows
-    /// what changes on it
-    #[arg(long, value_name = "CLIENT_ID", conflicts_with = "renew")]
-    pub adopt: Option<String>,
-    /// Create a new app although the record names one this tenant does not have (the old
-    /// IDs stay in the history)
-    #[arg(long, conflicts_with_all = ["renew", "adopt"])]
-    pub new_app: bool,
-    /// Add a client secret although the recorded one is in place
-    #[arg(long, conflicts_with = "renew")]
-    pub new_secret: bool,
-    /// Only a new client secret for the recorded app (its value saved first), then the
-    /// live check with it
-    #[arg(long)]
-    pub renew: bool,
-    /// When the new secret expires, as YYYY-MM-DD or days from today [default: with
-    /// --renew the recommended 180 days, else the expiry recorded at step 19] (a tenant's
-    /// policy may allow less)
-    #[arg(long, value_name = "DATE|DAYS")]
-    pub expires: Option<String>,
-    /// Finish a rotation: remove the old secret once Intrexx uses the new one (asked in a
-    /// terminal, else --intrexx-updated). With --renew: the old secret stays until then, and
-    /// the plan says how to switch Intrexx
-    #[arg(long)]
-    pub remove_old: bool,
-    /// With --remove-old: Intrexx has the new value and the connector was tested with it
-    #[arg(long, requires = "remove_old")]
-    pub intrexx_updated: bool,
-    /// With --renew: remove the old secret in the same run, after the live check (the
-    /// connector stops until Intrexx has the new value)
-    #[arg(long, requires = "renew", conflicts_with = "remove_old")]
-    pub remove_old_now: bool,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct VerifyArgs {
-    /// Directory (tenant) ID to check instead of the stored one
-    #[arg(long, value_name = "ID")]
-    pub tenant: Option<String>,
-    /// Application (client) ID to check instead of the stored one
-    #[arg(long, value_name = "ID")]
-    pub client_id: Option<String>,
-    /// Read the client secret from the first line of stdin
-    #[arg(long)]
-    pub secret_stdin: bool,
-    /// The identity platform [default: the progress file's, else https://login.microsoftonline.com]
-    #[arg(long, value_name = "URL")]
-    pub authority: Option<String>,
-    /// Keep --authority in the progress file for later checks (without it, it counts for this
-    /// run only)
-    #[arg(long, requires = "authority")]
-    pub save_authority: bool,
-    /// Seconds the whole check may take (the checks run at once)
-    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
-    pub timeout: f64,
-    /// One JSON object at the end instead of a line per check as it ends (schema:
-    /// assets/schemas/verify.schema.json)
-    #[arg(long)]
-    pub json: bool,
+    Verify(verify::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,5 +1,6 @@
 //! `azreg check`: every value through the walkthrough's validators, one problem a line.
 
+use super::apply::SignInArgs;
 use std::io::Write;
 
 use super::{EXIT_CHECK, EXIT_OK, Env, Failure, Outcome};
@@ -7,6 +8,77 @@ use crate::core::fields::Severity;
 use crate::core::report::{Report, severity_word};
 use crate::i18n::nouns::{ERRORS, VALUES, WARNINGS};
 use crate::tr;
+
+/// `azreg check`, and `check --expires-within` (the monitoring of `expiry`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// One JSON object instead of text (schema: assets/schemas/)
+    #[arg(long)]
+    pub json: bool,
+    /// Check only the secret's expiry: exit 6 when it expires within DAYS or has expired
+    #[arg(long, value_name = "DAYS")]
+    pub expires_within: Option<u32>,
+    /// With --expires-within: every profile (and the default file) at once
+    #[arg(long, requires = "expires_within")]
+    pub all_profiles: bool,
+    /// With --expires-within: sign in and use Azure's end date of the secret in use (the
+    /// sign-in options below; --token-from-az for unattended runs)
+    #[arg(long, requires = "expires_within", conflicts_with = "all_profiles")]
+    pub online: bool,
+    /// With --expires-within: answer as a Nagios/Icinga plugin (one status line with
+    /// performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
+    #[arg(long, requires = "expires_within", conflicts_with = "json")]
+    pub nagios: bool,
+    /// With --nagios: WARNING when fewer days are left (as check_ssl_cert's -w) [default:
+    /// --expires-within]
+    #[arg(long, value_name = "DAYS", requires = "nagios")]
+    pub warning: Option<u32>,
+    /// With --nagios: CRITICAL when fewer days are left [default: 7]
+    #[arg(long, value_name = "DAYS", requires = "nagios")]
+    pub critical: Option<u32>,
+    /// With --expires-within: also write the expiry as Prometheus metrics to FILE (for
+    /// node_exporter's textfile collector), atomically
+    #[arg(long, value_name = "FILE", requires = "expires_within")]
+    pub prometheus: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+}
+
+/// `azreg check`; with `--expires-within`, the expiry check of `expiry` (one file, every
+/// profile in `state_dir()`, or online).
+pub fn exec(
+    env: &Env,
+    a: &Args,
+    state_dir: &dyn Fn() -> Result<std::path::PathBuf, Failure>,
+    out: &mut dyn Write,
+) -> Outcome {
+    let Some(days) = a.expires_within else {
+        return run(env, a.json, out);
+    };
+    let dir = if a.all_profiles {
+        Some(state_dir()?)
+    } else {
+        None
+    };
+    let format = if a.nagios {
+        super::expiry::Format::Nagios {
+            warning: i64::from(a.warning.unwrap_or(days)),
+            critical: i64::from(a.critical.unwrap_or(7)),
+        }
+    } else if a.json {
+        super::expiry::Format::Json
+    } else {
+        super::expiry::Format::Text
+    };
+    super::expiry::run(
+        env,
+        dir.as_deref(),
+        i64::from(days),
+        (format, a.prometheus.as_deref()),
+        a.online.then_some(&a.sign_in),
+        out,
+    )
+}
 
 pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
     let progress = env.load()?;

@@ -3,6 +3,13 @@
 
 use clap_complete::Shell;
 
+/// `azreg completions`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    #[arg(value_enum)]
+    pub shell: crate::cli::args::Shell,
+}
+
 /// Bash: a wrapper that answers `--profile` itself and leaves the rest to clap's function.
 const BASH: &str = r#"
 # Profile names after --profile (azreg profiles --names).
@@ -55,6 +62,24 @@ pub fn with_profile_names(shell: Shell, generated: &str) -> String {
         }
         _ => generated.to_string(),
     }
+}
+
+/// `azreg completions SHELL`, on stdout.
+pub fn exec(a: &Args) -> crate::cli::Outcome {
+    use crate::cli::args::Shell as Named;
+    let shell = match a.shell {
+        Named::Bash => clap_complete::Shell::Bash,
+        Named::Zsh => clap_complete::Shell::Zsh,
+        Named::Fish => clap_complete::Shell::Fish,
+        Named::Powershell => clap_complete::Shell::PowerShell,
+    };
+    // Into memory first: clap_complete panics when its writer fails (a closed pipe).
+    let mut text = Vec::new();
+    clap_complete::generate(shell, &mut crate::cli::args::command(), "azreg", &mut text);
+    let text = with_profile_names(shell, &String::from_utf8_lossy(&text));
+    std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())
+        .map_err(|e| crate::cli::Failure::write(e, crate::i18n::Lang::En))?;
+    Ok(crate::cli::EXIT_OK)
 }
 
 #[cfg(test)]

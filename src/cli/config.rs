@@ -13,6 +13,14 @@ use crate::io::clipboard::Mode;
 use crate::io::settings::{self, Settings};
 use crate::tr;
 
+/// `azreg config`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// One JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -166,6 +174,11 @@ pub fn resolve(
 }
 
 /// `azreg config [--json]`: each effective setting and where it came from.
+/// `azreg config`.
+pub fn exec(e: &Effective, a: &Args, out: &mut dyn Write) -> Outcome {
+    run(e, a.json, out)
+}
+
 pub fn run(e: &Effective, json: bool, out: &mut dyn Write) -> Outcome {
     let lang = e.lang.0;
     let io = |err: std::io::Error| Failure::write(err, lang);

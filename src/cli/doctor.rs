@@ -4,16 +4,32 @@
 
 use std::io::Write;
 
-use super::apply::{ApplyArgs, runtime, sign_in, stop_failure};
+use super::apply::{SignInArgs, runtime, sign_in, stop_failure};
 use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::core::doctor::{self, Examined};
 use crate::core::plan::{self, Recorded, Tenant};
-use crate::core::progress::{AzureSecret, Progress};
+use crate::core::progress::Progress;
 use crate::core::report::Report;
 use crate::engine::prepare;
 use crate::i18n::Lang;
 use crate::remote::graph::Graph;
 use crate::tr;
+
+/// `azreg doctor`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// Read this app (its application (client) ID) instead of the recorded one
+    #[arg(long, value_name = "GUID")]
+    pub client_id: Option<String>,
+    /// The findings as one JSON object (id, severity, step, message, fixable)
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 1 on warnings too (no owners, an expiring secret, nothing recorded)
+    #[arg(long)]
+    pub strict: bool,
+}
 
 /// What a read of the registration leaves: the tenant as read, and the signed-in client for
 /// writes that follow (through a plan).
@@ -59,7 +75,7 @@ fn client_id_arg(client_id: Option<&str>, lang: Lang) -> Result<Option<String>, 
 
 /// Sign in and read the app the record (or `client_id`) names, with its service principal,
 /// consent and owners. Nothing is written to the tenant.
-pub fn read(env: &Env, sign: &ApplyArgs, client_id: Option<&str>) -> Result<Read, Failure> {
+pub fn read(env: &Env, sign: &SignInArgs, client_id: Option<&str>) -> Result<Read, Failure> {
     let lang = env.procedure.lang();
     let client_id = client_id_arg(client_id, lang)?;
     let progress = env.load()?;
@@ -135,13 +151,9 @@ pub fn remember(env: &Env, end: &str) {
     let lang = env.procedure.lang();
     let kept = env.open().and_then(|mut o| {
         let now = crate::io::clock::now();
-        if o.progress.azure_secret.as_ref().map(|a| a.end.as_str()) == Some(end) {
+        if !crate::core::edit::applied::azure_end_read(&mut o.progress, end, now) {
             return Ok(());
         }
-        o.progress.azure_secret = Some(AzureSecret {
-            end: end.to_string(),
-            read: now,
-        });
         env.save_opened(&mut o)
     });
     if let Err(f) = kept {
@@ -157,9 +169,21 @@ pub fn remember(env: &Env, end: &str) {
     }
 }
 
+/// `azreg doctor`.
+pub fn exec(env: &Env, a: &Args, out: &mut dyn Write) -> Outcome {
+    run(
+        env,
+        &a.sign_in,
+        a.client_id.as_deref(),
+        a.json,
+        a.strict,
+        out,
+    )
+}
+
 pub fn run(
     env: &Env,
-    sign: &ApplyArgs,
+    sign: &SignInArgs,
     client_id: Option<&str>,
     json: bool,
     strict: bool,

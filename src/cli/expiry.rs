@@ -40,7 +40,7 @@ pub fn run(
     state_dir: Option<&Path>,
     within: i64,
     (format, prometheus): (Format, Option<&Path>),
-    online: Option<&super::apply::ApplyArgs>,
+    online: Option<&super::apply::SignInArgs>,
     out: &mut dyn Write,
 ) -> Outcome {
     let json = format == Format::Json;

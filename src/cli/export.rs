@@ -11,6 +11,32 @@ use crate::core::report::{Report, printable};
 use crate::i18n::L;
 use crate::tr;
 
+/// `azreg export`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    #[arg(long, value_enum, default_value_t = ExportFormat::Env)]
+    pub format: ExportFormat,
+    /// Print the client secret instead of <redacted>
+    #[arg(long)]
+    pub reveal_secret: bool,
+    /// Export even while a value is missing or in error (they are left empty)
+    #[arg(long)]
+    pub allow_incomplete: bool,
+    /// With --format ics: the reminder this many days before the secret expires
+    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    pub remind_days: u32,
+}
+
+/// `azreg export`.
+pub fn exec(env: &Env, a: &Args, out: &mut dyn Write) -> Outcome {
+    run(
+        env,
+        a.format,
+        (a.reveal_secret, a.allow_incomplete, a.remind_days),
+        out,
+    )
+}
+
 pub fn run(
     env: &Env,
     format: ExportFormat,

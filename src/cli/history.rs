@@ -8,6 +8,19 @@ use serde_json::Value;
 use super::{EXIT_FILE, EXIT_OK, Env, Failure, Outcome};
 use crate::tr;
 
+/// `azreg history`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// The journal as one JSON object ({schema, version, writes: [...]})
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `azreg history`.
+pub fn exec(env: &Env, a: &Args, out: &mut dyn Write) -> Outcome {
+    run(env, a.json, out)
+}
+
 pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
     let lang = env.procedure.lang();
     let io = |e: std::io::Error| Failure::write(e, lang);

@@ -7,6 +7,14 @@ use std::path::{Path, PathBuf};
 
 use clap_mangen::Man;
 
+/// `azreg man`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Write azreg.1 and a page per subcommand (azreg-apply.1, ...) into DIR
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
 /// The date of the manual's last real change, on every page's title line (man's footer).
 pub const DATE: &str = "2026-12-05";
 
@@ -191,6 +199,31 @@ fn roff(text: &str) -> String {
     } else {
         t
     }
+}
+
+/// `azreg man [--dir DIR]`: the manual page, or every page into DIR.
+pub fn exec(a: &Args, out: &mut dyn std::io::Write) -> crate::cli::Outcome {
+    let dir = a.dir.as_deref();
+    let io = |e| crate::cli::Failure::write(e, crate::i18n::Lang::En);
+    let Some(dir) = dir else {
+        let root = pages().swap_remove(0).1;
+        out.write_all(root.as_bytes()).map_err(io)?;
+        return Ok(crate::cli::EXIT_OK);
+    };
+    let written = write_to(dir).map_err(|e| {
+        crate::cli::Failure::new(
+            crate::cli::EXIT_FILE,
+            format!("{}: {e}", crate::text::one_line(&dir.display().to_string())),
+        )
+    })?;
+    writeln!(
+        out,
+        "{} pages written to {}",
+        written.len(),
+        crate::text::one_line(&dir.display().to_string())
+    )
+    .map_err(io)?;
+    Ok(crate::cli::EXIT_OK)
 }
 
 #[cfg(test)]

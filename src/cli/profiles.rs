@@ -8,6 +8,17 @@ use crate::core::procedure::Procedure;
 use crate::core::report::Report;
 use crate::io::store;
 
+/// `azreg profiles`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// One JSON object instead of text, the profiles in a list (schema: assets/schemas/)
+    #[arg(long)]
+    pub json: bool,
+    /// Only the names, one a line (what shell completion offers after --profile)
+    #[arg(long, conflicts_with = "json")]
+    pub names: bool,
+}
+
 /// Names of letters, digits, `-` and `_`, so a name is always a safe file name.
 pub fn check_name(name: &str, lang: crate::i18n::Lang) -> Result<(), Failure> {
     let ok = !name.is_empty()
@@ -58,6 +69,21 @@ pub fn profile_path(state_dir: &Path, name: &str) -> PathBuf {
 }
 
 /// `azreg profiles --names`: the profiles' names, one a line.
+/// `azreg profiles [--names]`.
+pub fn exec(
+    a: &Args,
+    state_dir: &Path,
+    procedure: &Procedure,
+    today: time::Date,
+    out: &mut dyn Write,
+) -> Outcome {
+    if a.names {
+        names(state_dir, out)
+    } else {
+        run(state_dir, procedure, today, a.json, out)
+    }
+}
+
 pub fn names(state_dir: &Path, out: &mut dyn Write) -> Outcome {
     let dir = state_dir.join("profiles");
     for (name, path) in all(state_dir) {

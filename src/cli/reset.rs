@@ -7,6 +7,19 @@ use crate::tr;
 
 use super::{EXIT_CHECK, EXIT_FILE, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 
+/// `azreg reset`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Do not ask (required when stdin is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// `azreg reset`: asks on a terminal, else only with `--yes`.
+pub fn exec(env: &Env, a: &Args, input: &mut dyn BufRead, out: &mut dyn Write) -> Outcome {
+    run(env, a.yes, input, stdin_is_terminal(), out)
+}
+
 pub fn run(
     env: &Env,
     yes: bool,

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, IsTerminal, Read as _, Write};
 
-use super::apply::{ApplyArgs, carry_out, confirm};
+use super::apply::{SignInArgs, carry_out, confirm};
 use super::doctor::{Read, read};
 use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::core::plan::{self, Found, Plan};
@@ -12,10 +12,75 @@ use crate::engine::{Ctx, prepare};
 use crate::i18n::{Lang, Worded};
 use crate::tr;
 
+/// `azreg secrets`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Option<SecretsAction>,
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// List this app's secrets (its application (client) ID) instead of the recorded app's
+    #[arg(long, value_name = "GUID")]
+    pub client_id: Option<String>,
+    /// The list as one JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `azreg delete`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DeleteArgs {
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// The app's display name, to confirm without a terminal
+    #[arg(long, value_name = "NAME")]
+    pub confirm_name: Option<String>,
+}
+
+/// `azreg secrets remove`.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum SecretsAction {
+    /// Remove one client secret by its key ID, after showing it and asking
+    Remove {
+        /// The secret's key ID (azreg secrets lists them)
+        #[arg(value_name = "KEYID")]
+        key_id: String,
+        /// Do it without asking (required without a terminal)
+        #[arg(long, short = 'y')]
+        yes: bool,
+        #[command(flatten)]
+        sign_in: SignInArgs,
+    },
+}
+
 /// `azreg secrets [--json]`.
+/// `azreg secrets [remove KEYID]`.
+pub fn exec(env: &Env, a: &Args, out: &mut dyn Write) -> Outcome {
+    match &a.action {
+        None => list(env, &a.sign_in, a.client_id.as_deref(), a.json, out),
+        Some(SecretsAction::Remove {
+            key_id,
+            yes,
+            sign_in,
+        }) => {
+            // The sign-in options count before `remove` as after it.
+            let merged = a
+                .sign_in
+                .merged(sign_in)
+                .map_err(|e| Failure::new(super::EXIT_USAGE, e))?;
+            remove(env, &merged, key_id, *yes, out)
+        }
+    }
+}
+
+/// `azreg delete`.
+pub fn exec_delete(env: &Env, a: &DeleteArgs, out: &mut dyn Write) -> Outcome {
+    delete(env, &a.sign_in, a.confirm_name.as_deref(), out)
+}
+
 pub fn list(
     env: &Env,
-    sign: &ApplyArgs,
+    sign: &SignInArgs,
     client_id: Option<&str>,
     json: bool,
     out: &mut dyn Write,
@@ -141,7 +206,7 @@ fn show_and_do(
 /// `azreg secrets remove KEYID [--yes]`.
 pub fn remove(
     env: &Env,
-    sign: &ApplyArgs,
+    sign: &SignInArgs,
     key_id: &str,
     yes: bool,
     out: &mut dyn Write,
@@ -167,7 +232,7 @@ pub fn remove(
 /// terminal), or names it with `--confirm-name`.
 pub fn delete(
     env: &Env,
-    sign: &ApplyArgs,
+    sign: &SignInArgs,
     confirm_name: Option<&str>,
     out: &mut dyn Write,
 ) -> Outcome {

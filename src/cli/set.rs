@@ -11,6 +11,29 @@ use crate::core::procedure::EntryKind;
 use crate::core::report::Report;
 use crate::tr;
 
+/// `azreg set`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// The field's id (azreg status lists them)
+    pub field: String,
+    /// The value; omit it with --stdin
+    #[arg(required_unless_present = "stdin")]
+    pub value: Option<String>,
+    /// Read the value from the first line of stdin
+    #[arg(long, conflicts_with = "value")]
+    pub stdin: bool,
+}
+
+/// `azreg done`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DoneArgs {
+    /// The step's number (1 to 23, P1 ...) or id (azreg steps lists them)
+    pub step: String,
+    /// Mark it open again
+    #[arg(long)]
+    pub open: bool,
+}
+
 /// The most read from stdin for a value (one line; a value is far shorter).
 const MAX_VALUE: u64 = 4096;
 
@@ -18,6 +41,20 @@ const MAX_VALUE: u64 = 4096;
 pub enum Source<'a> {
     Arg(&'a str),
     Stdin(&'a mut dyn BufRead),
+}
+
+/// `azreg set FIELD [VALUE | --stdin]`.
+pub fn exec(env: &Env, a: &Args, input: &mut dyn std::io::BufRead, out: &mut dyn Write) -> Outcome {
+    let source = match &a.value {
+        Some(v) => Source::Arg(v),
+        None => Source::Stdin(input),
+    };
+    set(env, &a.field, source, out)
+}
+
+/// `azreg done STEP [--open]`.
+pub fn exec_done(env: &Env, a: &DoneArgs, out: &mut dyn Write) -> Outcome {
+    done(env, &a.step, a.open, out)
 }
 
 pub fn set(env: &Env, field: &str, source: Source, out: &mut dyn Write) -> Outcome {

@@ -10,6 +10,19 @@ use crate::i18n::L;
 use crate::i18n::nouns::DAYS_DATIVE;
 use crate::tr;
 
+/// `azreg status`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// One JSON object instead of text (schema: assets/schemas/)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `azreg status`.
+pub fn exec(env: &Env, a: &Args, out: &mut dyn Write) -> Outcome {
+    run(env, a.json, out)
+}
+
 pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
     let progress = env.load()?;
     let r = Report::new(&env.procedure, &progress, env.today);

@@ -7,6 +7,18 @@ use crate::cli::args::StepsFormat;
 use crate::core::procedure::{EntryKind, Procedure, Step};
 use crate::text::clean_for_display;
 
+/// `azreg steps`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    #[arg(long, value_enum, default_value_t = StepsFormat::Text)]
+    pub format: StepsFormat,
+}
+
+/// `azreg steps`.
+pub fn exec(env: &Env, a: &Args, out: &mut dyn Write) -> Outcome {
+    run(env, a.format, out)
+}
+
 pub fn run(env: &Env, format: StepsFormat, out: &mut dyn Write) -> Outcome {
     let text = match format {
         StepsFormat::Text => text(&env.procedure),

@@ -1,20 +1,48 @@
 //! `azreg verify`: the live check from the command line.
 
+use crate::core::edit::applied;
 use crate::i18n::Worded;
 use std::io::{BufRead, Read, Write};
 use std::time::Duration;
 
 use super::{EXIT_CHECK, EXIT_USAGE, Env, Failure, Outcome};
-use crate::cli::args::VerifyArgs;
 use crate::remote::verify::{self, HEURISTIC_NOTE};
 use crate::secret::Secret;
 use crate::tr;
+
+/// `azreg verify`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Directory (tenant) ID to check instead of the stored one
+    #[arg(long, value_name = "ID")]
+    pub tenant: Option<String>,
+    /// Application (client) ID to check instead of the stored one
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Read the client secret from the first line of stdin
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// The identity platform [default: the progress file's, else https://login.microsoftonline.com]
+    #[arg(long, value_name = "URL")]
+    pub authority: Option<String>,
+    /// Keep --authority in the progress file for later checks (without it, it counts for this
+    /// run only)
+    #[arg(long, requires = "authority")]
+    pub save_authority: bool,
+    /// Seconds the whole check may take (the checks run at once)
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub timeout: f64,
+    /// One JSON object at the end instead of a line per check as it ends (schema:
+    /// assets/schemas/verify.schema.json)
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// Build the check from the progress file and the command line's overrides.
 pub fn request(
     env: &Env,
     progress: &crate::core::progress::Progress,
-    args: &VerifyArgs,
+    args: &Args,
     secret: Option<Secret>,
 ) -> Result<verify::Request, Failure> {
     let overrides = verify::Overrides {
@@ -42,7 +70,7 @@ pub fn request(
 /// The most read from stdin for `--secret-stdin` (a secret has at most 64 characters).
 const MAX_SECRET_LINE: u64 = 4096;
 
-pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn Write) -> Outcome {
+pub fn run(env: &Env, args: &Args, stdin: &mut dyn BufRead, out: &mut dyn Write) -> Outcome {
     let progress = env.load()?;
     let secret = if args.secret_stdin {
         // One line, and no more than a secret can be: /dev/zero on stdin must not grow
@@ -168,14 +196,10 @@ pub fn run(env: &Env, args: &VerifyArgs, stdin: &mut dyn BufRead, out: &mut dyn 
             let is_record = recorded("client_id") == Some(req.client_id.as_str())
                 && recorded("tenant_id") == Some(req.tenant.as_str())
                 && req.secret.as_ref().map(|s| s.expose()) == recorded("client_secret");
-            if is_record {
-                opened.progress.proved(crate::io::clock::now());
-            } else {
-                opened.progress.last_verified = Some(crate::io::clock::now());
-            }
+            applied::check_passed(&mut opened.progress, is_record, crate::io::clock::now());
             // Only when asked: a check against another platform is not a choice for later ones.
             if args.save_authority {
-                opened.progress.authority = args.authority.clone();
+                applied::authority_kept(&mut opened.progress, args.authority.clone());
             }
             env.save_opened(&mut opened)
         });

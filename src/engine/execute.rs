@@ -7,17 +7,17 @@ use serde_json::Value;
 use time::Date;
 use url::Url;
 
-use super::read::{self, guid};
-use super::{BadAnswer, Denied, NotAllowed, Run, Stop, Written};
-use crate::core::plan::{self, Answer, AppRef, Ids, Op, Plan, Seg, SpRef, Write};
+use super::ops::{Done, Flow, run_op};
+use super::read;
+use super::{Denied, NotAllowed, Run, Stop, Written};
+use crate::core::edit::applied;
+use crate::core::plan::{self, Answer, Ids, Op, Plan, Seg, Write};
 use crate::core::procedure::Procedure;
-use crate::core::progress::Slot;
 use crate::remote::graph::{
     AppRoleAssignment, Application, DirectoryObject, Graph, GraphError, OAuth2PermissionGrant,
-    PasswordCredential, Read, ServicePrincipal, filter_eq, typed,
+    Read, filter_eq,
 };
 use crate::remote::verify::Results;
-use crate::secret::Secret;
 use crate::tr;
 
 /// What a run needs besides the plan.
@@ -37,7 +37,7 @@ pub struct Ctx<'p> {
 }
 
 /// A read that tells whether a write that answered "lag" or "exists" took effect after all.
-enum Settle {
+pub(super) enum Settle {
     None,
     /// The app's service principal, by the app's client ID.
     Sp(String),
@@ -167,7 +167,7 @@ async fn settled(graph: &Graph, s: &Settle) -> Result<Option<Value>, Stop> {
 
 /// What a policy refusal of `addPassword` means: the policy it names read when it can be, for
 /// its maximum and the longest end allowed.
-async fn policy_refusal(
+pub(super) async fn policy_refusal(
     graph: &Graph,
     code: &str,
     message: &str,
@@ -197,7 +197,7 @@ fn is_denied(s: &Stop) -> bool {
 }
 
 /// One write, as the plan has it, until it is done, settled, refused, or the budget is spent.
-async fn send(
+pub(super) async fn send(
     graph: &Graph,
     run: &mut Run<'_>,
     op: &Op,
@@ -267,21 +267,13 @@ async fn send(
 }
 
 /// Mark the steps of one part of the procedure done, and save.
-async fn mark(
+pub(super) async fn mark(
     ctx: &Ctx<'_>,
     run: &mut Run<'_>,
     part: &str,
     what: Option<String>,
 ) -> Result<(), Stop> {
-    let p = ctx.procedure;
-    let at = (ctx.now)();
-    let mut labels = Vec::new();
-    for (i, e) in p.entries.iter().enumerate() {
-        if e.applied.as_deref() == Some(part) && !run.progress.is_done(&e.step.id) {
-            run.progress.done.insert(e.step.id.clone(), at);
-            labels.push(p.label(i).to_string());
-        }
-    }
+    let labels = applied::part_done(&mut run.progress, ctx.procedure, part, (ctx.now)());
     if labels.is_empty() && what.is_none() {
         return Ok(());
     }
@@ -297,14 +289,6 @@ async fn mark(
     Ok(())
 }
 
-/// A secret value as Graph handed it out, checked like one typed in: else never stored.
-fn usable_secret(s: &str) -> bool {
-    (16..=128).contains(&s.len())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '~' | '-'))
-        && !crate::core::fields::is_guid(s)
-}
-
 /// Execute `plan` exactly as shown; the live check's results when it ran.
 pub async fn execute(
     graph: &Graph,
@@ -315,46 +299,17 @@ pub async fn execute(
     let lang = run.lang;
 
     run.who = plan.who.clone();
-    let mut ids = Ids::default();
-    let mut fresh = false;
-    let mut results = None;
+    let mut done = Done::default();
     // The tenant the plan was made for (the plan refused any other), and the app and service
     // principal it found: recorded before the first write (the history keeps what they
     // replace, as after --adopt).
     let before = run.progress.clone();
-    run.progress.put_value(
-        "tenant_id",
-        Some(plan.who.tenant_id.clone()),
-        "apply",
+    applied::plan_found(
+        &mut run.progress,
+        (&plan.who.tenant_id, plan.app.as_ref(), plan.sp.as_deref()),
+        plan.in_use_end.as_deref(),
         (ctx.now)(),
     );
-    if let Some((object_id, client_id)) = &plan.app {
-        run.progress.put_id(
-            Slot::AppObject,
-            Some(object_id.clone()),
-            "apply",
-            (ctx.now)(),
-        );
-        run.progress
-            .put_value("client_id", Some(client_id.clone()), "apply", (ctx.now)());
-    }
-    if let Some(sp) = &plan.sp {
-        run.progress.put_id(
-            Slot::ServicePrincipal,
-            Some(sp.clone()),
-            "apply",
-            (ctx.now)(),
-        );
-    }
-    // Every read refreshes Azure's end of the secret in use in the record.
-    if let Some(end) = &plan.in_use_end
-        && run.progress.azure_secret.as_ref().map(|a| &a.end) != Some(end)
-    {
-        run.progress.azure_secret = Some(crate::core::progress::AzureSecret {
-            end: end.clone(),
-            read: (ctx.now)(),
-        });
-    }
     if run.progress != before {
         run.save().await?;
     }
@@ -402,25 +357,21 @@ pub async fn execute(
         } else {
             &[]
         };
-        let done = run_op(
-            graph,
-            ctx,
-            run,
-            op,
-            (&mut ids, &mut fresh, &mut results),
-            skip,
-        )
-        .await;
-        match done {
+        match run_op(graph, ctx, run, op, &mut done, skip).await {
             Ok(Flow::Next) => {}
-            Ok(Flow::End) => return Ok(results),
+            Ok(Flow::End) => return Ok(done.results),
             Err(e) if is_denied(&e) && skippable => {
                 denied.push(Denied::of(op));
                 continue;
             }
             Err(e) if is_denied(&e) => {
                 denied.push(Denied::of(op));
-                return Err(not_allowed(denied, op.part().or(Some("app")), run, &ids));
+                return Err(not_allowed(
+                    denied,
+                    op.part().or(Some("app")),
+                    run,
+                    &done.ids,
+                ));
             }
             Err(e) => return Err(e),
         }
@@ -445,369 +396,18 @@ pub async fn execute(
         }
     }
     if !denied.is_empty() {
-        return Err(not_allowed(denied, None, run, &ids));
+        return Err(not_allowed(denied, None, run, &done.ids));
     }
-    Ok(results)
-}
-
-/// Whether the run goes on after an operation.
-enum Flow {
-    Next,
-    /// The live check did not pass: what follows (removing an old secret) needs it.
-    End,
-}
-
-/// One operation of the plan: its writes, what Graph hands out saved, its steps ticked (but
-/// the parts in `skip`). `state`: the ids handed out so far, whether anything is new, the live
-/// check's results.
-async fn run_op(
-    graph: &Graph,
-    ctx: &Ctx<'_>,
-    run: &mut Run<'_>,
-    op: &Op,
-    state: (&mut Ids, &mut bool, &mut Option<Results>),
-    skip: &[&str],
-) -> Result<Flow, Stop> {
-    let lang = run.lang;
-    let (ids, fresh, results) = state;
-    {
-        match op {
-            Op::CreateApp { key, .. } => {
-                // The key first: a run cut off after the create upserts by it again.
-                if run.progress.app_unique_name.as_deref() != Some(key) {
-                    run.progress
-                        .put_id(Slot::UniqueName, Some(key.clone()), "apply", (ctx.now)());
-                    run.save().await?;
-                }
-                let made = send(graph, run, op, &op.writes(ids)[0], &Settle::None).await?;
-                let made: Application = if made.is_null() {
-                    // It existed (204): made by a run that was cut off. Read it back.
-                    let path = [Seg::Key {
-                        set: "applications",
-                        property: "uniqueName",
-                        value: key.clone(),
-                    }];
-                    read::get(graph, run, Read::Application, &path, true)
-                        .await?
-                        .ok_or_else(|| {
-                            Stop::BadAnswer(BadAnswer::NotReadBack { key: key.clone() })
-                        })?
-                } else {
-                    typed(Read::Written, made).map_err(Stop::Read)?
-                };
-                let a = read::app_state(&made)?;
-                *fresh = true;
-                ids.object_id = Some(a.id.clone());
-                ids.client_id = Some(a.app_id.clone());
-                // Recorded at once: a run after an interruption finds this app.
-                run.progress.app_deleted = None;
-                run.progress
-                    .put_id(Slot::AppObject, Some(a.id.clone()), "apply", (ctx.now)());
-                run.progress
-                    .put_value("client_id", Some(a.app_id.clone()), "apply", (ctx.now)());
-                let what = tr!(
-                    lang,
-                    "app registration {client_id}: both redirect URIs, the API permissions",
-                    "App-Registrierung {client_id}: beide Umleitungs-URIs, die API-Berechtigungen",
-                    client_id = a.app_id,
-                );
-                run.save().await?;
-                mark(ctx, run, "app", Some(what)).await?;
-            }
-            Op::UpdateApp { .. } => {
-                send(graph, run, op, &op.writes(ids)[0], &Settle::None).await?;
-                let what = tr!(
-                    lang,
-                    "app registration updated",
-                    "App-Registrierung geändert"
-                );
-                mark(ctx, run, "app", Some(what)).await?;
-            }
-            Op::AddOwner {
-                app, user_id, user, ..
-            } => {
-                let object_id = match app {
-                    AppRef::Known { object_id, .. } => object_id.clone(),
-                    AppRef::New => ids.object_id.clone().unwrap_or_default(),
-                };
-                let settle = Settle::Owner {
-                    object_id,
-                    user_id: user_id.clone(),
-                };
-                send(graph, run, op, &op.writes(ids)[0], &settle).await?;
-                run.say(&tr!(
-                    lang,
-                    "✓ {user} is an owner of the app",
-                    "✓ {user} ist Besitzer der App",
-                    user = user,
-                ));
-            }
-            Op::CreateServicePrincipal { app } => {
-                let client_id = match app {
-                    AppRef::Known { client_id, .. } => client_id.clone(),
-                    AppRef::New => ids.client_id.clone().unwrap_or_default(),
-                };
-                let settle = Settle::Sp(client_id.clone());
-                let sp = send(graph, run, op, &op.writes(ids)[0], &settle).await?;
-                let sp: ServicePrincipal = typed(Read::Written, sp).map_err(Stop::Read)?;
-                let id = guid(&sp.id)?;
-                *fresh = true;
-                ids.sp_id = Some(id.clone());
-                run.progress
-                    .put_id(Slot::ServicePrincipal, Some(id), "apply", (ctx.now)());
-                run.save().await?;
-                run.say(&tr!(
-                    lang,
-                    "✓ service principal (Enterprise application)",
-                    "✓ Dienstprinzipal (Unternehmensanwendung)"
-                ));
-            }
-            Op::RemoveSecret {
-                app, key_id, hint, ..
-            } => {
-                let object_id = match app {
-                    AppRef::Known { object_id, .. } => object_id.clone(),
-                    AppRef::New => ids.object_id.clone().unwrap_or_default(),
-                };
-                let settle = Settle::KeyGone {
-                    object_id,
-                    key: key_id.clone(),
-                };
-                send(graph, run, op, &op.writes(ids)[0], &settle).await?;
-                // The rotation's old secret gone: the rotation is over.
-                if run
-                    .progress
-                    .rotation
-                    .as_ref()
-                    .is_some_and(|r| r.old_key.eq_ignore_ascii_case(key_id))
-                {
-                    run.progress.rotation = None;
-                    run.save().await?;
-                }
-                run.say(&tr!(
-                    lang,
-                    "✓ client secret {hint}… (key {key}) removed",
-                    "✓ geheimer Clientschlüssel {hint}… (Schlüssel {key}) entfernt",
-                    hint = hint,
-                    key = key_id,
-                ));
-            }
-            Op::AddSecret { app, end, .. } => {
-                // Whole seconds, RFC 3339, and a random mark in the description, both saved
-                // first: should the value never arrive, a rerun finds this secret by both and
-                // removes it, and no other secret that merely starts at the same second.
-                let start = (ctx.now)().to_string();
-                let marker = format!("azreg-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
-                run.progress.pending_secret = Some(start.clone());
-                run.progress.pending_marker = Some(marker.clone());
-                run.save().await?;
-                ids.start = Some(start);
-                ids.marker = Some(marker);
-                let added = match send(graph, run, op, &op.writes(ids)[0], &Settle::None).await {
-                    Ok(added) => added,
-                    Err(Stop::Refused {
-                        error: GraphError::Refused { code, message, .. },
-                        ..
-                    }) if code.ends_with("AsPerAppPolicy") => {
-                        // No credential was made: nothing pending.
-                        run.progress.pending_secret = None;
-                        run.progress.pending_marker = None;
-                        run.save().await?;
-                        return Err(Stop::SecretPolicy(
-                            policy_refusal(graph, &code, &message, end, ctx.today).await,
-                        ));
-                    }
-                    Err(e) => return Err(e),
-                };
-                // A shape that is not a credential is one without a usable value: the same
-                // path as a bad value below (never stored, the credential removed if named).
-                let added: PasswordCredential = typed(Read::Written, added).unwrap_or_default();
-                let value = added
-                    .secret_text
-                    .as_ref()
-                    .map(Secret::expose)
-                    .unwrap_or_default();
-                let key = Some(added.key_id.as_str())
-                    .filter(|k| crate::core::fields::is_guid(k))
-                    .map(str::to_ascii_lowercase);
-                if !usable_secret(value) {
-                    // Never stored; the credential it made goes again.
-                    if let Some(key) = &key {
-                        let gone = Op::RemoveSecret {
-                            app: app.clone(),
-                            key_id: key.clone(),
-                            hint: String::new(),
-                            why: plan::RemoveWhy::Orphaned,
-                        };
-                        let _ = send(graph, run, &gone, &gone.writes(ids)[0], &Settle::None).await;
-                    }
-                    run.progress.pending_secret = None;
-                    run.progress.pending_marker = None;
-                    run.save().await?;
-                    return Err(Stop::BadAnswer(BadAnswer::SecretValue));
-                }
-                *fresh = true;
-                if ctx.renewal
-                    && let Some(field) = ctx.procedure.expiry_field()
-                {
-                    crate::core::edit::record_renewal(
-                        &mut run.progress,
-                        &field.id,
-                        end,
-                        (ctx.today, (ctx.now)(), "apply"),
-                    );
-                } else if let Some(field) = ctx.procedure.expiry_field()
-                    && run.progress.values.get(&field.id) != Some(end)
-                {
-                    // `--expires` chose another end than the recorded one (a tenant's policy
-                    // allows less): the record says what Azure holds, the earlier kept.
-                    run.progress
-                        .put_value(&field.id, Some(end.clone()), "apply", (ctx.now)());
-                }
-                // A renewal starts a rotation: the secret Intrexx uses now stays on the app
-                // until it is known to use the new one (a rotation already open keeps its old
-                // secret: Intrexx may still be on that one).
-                if ctx.renewal
-                    && run.progress.rotation.is_none()
-                    && let Some(old_key) = run.progress.secret_key_id.clone()
-                {
-                    run.progress.rotation = Some(crate::core::progress::Rotation {
-                        since: (ctx.now)(),
-                        old_key,
-                        old_hint: run
-                            .progress
-                            .values
-                            .get("client_secret")
-                            .map(|v| v.chars().take(3).collect()),
-                    });
-                }
-                run.progress.put_value(
-                    "client_secret",
-                    Some(value.to_string()),
-                    "apply",
-                    (ctx.now)(),
-                );
-                run.progress
-                    .put_id(Slot::SecretKey, key, "apply", (ctx.now)());
-                // Azure's end of the new secret in use, as Graph handed it out.
-                run.progress.azure_secret =
-                    added
-                        .end_date_time
-                        .as_ref()
-                        .map(|e| crate::core::progress::AzureSecret {
-                            end: e.as_str().to_string(),
-                            read: (ctx.now)(),
-                        });
-                run.progress.pending_secret = None;
-                run.progress.pending_marker = None;
-                run.save().await?;
-                let what = if ctx.renewal {
-                    tr!(
-                        lang,
-                        "new client secret (value saved, valid until {end}); enter it in Intrexx (New registration - Authentication)",
-                        "neuer geheimer Clientschlüssel (Wert gespeichert, gültig bis {end}); tragen Sie ihn in Intrexx ein (Neue Registrierung – Authentifizierung)",
-                        end = end,
-                    )
-                } else {
-                    tr!(
-                        lang,
-                        "client secret (value saved, valid until {end})",
-                        "geheimer Clientschlüssel (Wert gespeichert, gültig bis {end})",
-                        end = end,
-                    )
-                };
-                mark(ctx, run, "secret", Some(what)).await?;
-            }
-            Op::GrantScopes {
-                sp, graph_sp, add, ..
-            } => {
-                let sp_id = match sp {
-                    SpRef::Known(id) => id.clone(),
-                    SpRef::New => ids.sp_id.clone().unwrap_or_default(),
-                };
-                let settle = Settle::Grant {
-                    sp: sp_id.clone(),
-                    graph_sp: graph_sp.clone(),
-                };
-                let got = send(graph, run, op, &op.writes(ids)[0], &settle).await?;
-                // A grant that was there after all (409) but lacks scopes: add them to it.
-                let got: OAuth2PermissionGrant = typed(Read::Written, got).unwrap_or_default();
-                let have = got.scopes();
-                if !got.id.is_empty() && add.iter().any(|s| !have.contains(s)) {
-                    let more = Op::GrantScopes {
-                        sp: sp.clone(),
-                        graph_sp: graph_sp.clone(),
-                        add: add.iter().filter(|s| !have.contains(s)).cloned().collect(),
-                        existing: Some((read::grant_id(&got.id)?, have)),
-                    };
-                    send(graph, run, &more, &more.writes(ids)[0], &Settle::None).await?;
-                }
-            }
-            Op::AssignRoles { sp, roles, .. } => {
-                let sp_id = match sp {
-                    SpRef::Known(id) => id.clone(),
-                    SpRef::New => ids.sp_id.clone().unwrap_or_default(),
-                };
-                // One write per role, in the order of `roles`.
-                for (w, role) in op.writes(ids).iter().zip(roles) {
-                    let settle = Settle::Role {
-                        sp: sp_id.clone(),
-                        role: role.id.clone(),
-                    };
-                    send(graph, run, op, w, &settle).await?;
-                }
-            }
-            Op::DeleteApp { client_id, .. } => {
-                // A "not found" is not taken as gone: a replica that has not seen the app just
-                // read answers so too (src/docs/graph.md, replication lag); the delete is sent again
-                // until one answers 204, within the budget.
-                send(graph, run, op, &op.writes(ids)[0], &Settle::None).await?;
-                // The ids of an app that is gone go into the history: a later apply makes a
-                // new one instead of refusing, and nothing recorded is lost.
-                let at = (ctx.now)();
-                run.progress.put_id(Slot::AppObject, None, "delete", at);
-                run.progress
-                    .put_id(Slot::ServicePrincipal, None, "delete", at);
-                run.progress.put_id(Slot::UniqueName, None, "delete", at);
-                run.progress.put_value("client_id", None, "delete", at);
-                // Azure's end of a secret of an app that is gone tells nothing any more, and
-                // the record says the app is gone (status, profiles, check).
-                run.progress.azure_secret = None;
-                run.progress.rotation = None;
-                run.progress.app_deleted = Some(at);
-                run.save().await?;
-                run.say(&tr!(
-                    lang,
-                    "✓ app registration {client_id} deleted (restorable for 30 days under Deleted applications); its ids are kept in the record's history",
-                    "✓ App-Registrierung {client_id} gelöscht (30 Tage lang unter „Gelöschte Anwendungen“ wiederherstellbar); ihre IDs bleiben im Verlauf des Datensatzes",
-                    client_id = client_id,
-                ));
-            }
-            Op::LiveCheck { .. } => {
-                for part in ctx.parts.iter().filter(|p| !skip.contains(p)) {
-                    mark(ctx, run, part, None).await?;
-                }
-                // A secret azreg itself made (its key recorded) that never passed a check is as
-                // new as one made in this run: a run cut off before the check must not take
-                // replication for a wrong secret.
-                let unproven =
-                    run.progress.secret_key_id.is_some() && run.progress.last_verified.is_none();
-                let r = live_check(ctx, run, *fresh || unproven).await?;
-                let passed = r.credentials_ok();
-                *results = Some(r);
-                if !passed {
-                    // What follows (removing an old secret) needs a passed check.
-                    return Ok(Flow::End);
-                }
-            }
-        }
-    }
-    Ok(Flow::Next)
+    Ok(done.results)
 }
 
 /// The live check with what is recorded; right after a new app or secret, a refusal may be
 /// replication and is tried again within the budget. A pass is recorded.
-async fn live_check(ctx: &Ctx<'_>, run: &mut Run<'_>, fresh: bool) -> Result<Results, Stop> {
+pub(super) async fn live_check(
+    ctx: &Ctx<'_>,
+    run: &mut Run<'_>,
+    fresh: bool,
+) -> Result<Results, Stop> {
     let lang = run.lang;
     let req = crate::remote::verify::Request::from_progress(
         ctx.procedure,
@@ -851,7 +451,7 @@ async fn live_check(ctx: &Ctx<'_>, run: &mut Run<'_>, fresh: bool) -> Result<Res
         run.say(&format!("{} {what}: {}", o.mark(), o.message()));
     }
     if results.credentials_ok() {
-        run.progress.proved((ctx.now)());
+        applied::check_passed(&mut run.progress, true, (ctx.now)());
         run.save().await?;
     }
     run.verified(&results);

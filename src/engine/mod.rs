@@ -13,6 +13,7 @@
 mod backoff;
 mod execute;
 mod job;
+mod ops;
 pub mod prepare;
 pub mod read;
 mod run;

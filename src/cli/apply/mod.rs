@@ -24,27 +24,84 @@ use crate::tr;
 
 mod sign_in;
 
+/// `azreg apply`: the sign-in options and the plan's choices.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// Show the plan and change nothing (as azreg plan)
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do the plan without asking (required without a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Take over this existing app (its client ID) instead of creating one; the plan shows
+    /// what changes on it
+    #[arg(long, value_name = "CLIENT_ID", conflicts_with = "renew")]
+    pub adopt: Option<String>,
+    /// Create a new app although the record names one this tenant does not have (the old
+    /// IDs stay in the history)
+    #[arg(long, conflicts_with_all = ["renew", "adopt"])]
+    pub new_app: bool,
+    /// Add a client secret although the recorded one is in place
+    #[arg(long, conflicts_with = "renew")]
+    pub new_secret: bool,
+    /// Only a new client secret for the recorded app (its value saved first), then the
+    /// live check with it
+    #[arg(long)]
+    pub renew: bool,
+    /// When the new secret expires, as YYYY-MM-DD or days from today [default: with
+    /// --renew the recommended 180 days, else the expiry recorded at step 19] (a tenant's
+    /// policy may allow less)
+    #[arg(long, value_name = "DATE|DAYS")]
+    pub expires: Option<String>,
+    /// Finish a rotation: remove the old secret once Intrexx uses the new one (asked in a
+    /// terminal, else --intrexx-updated). With --renew: the old secret stays until then, and
+    /// the plan says how to switch Intrexx
+    #[arg(long)]
+    pub remove_old: bool,
+    /// With --remove-old: Intrexx has the new value and the connector was tested with it
+    #[arg(long, requires = "remove_old")]
+    pub intrexx_updated: bool,
+    /// With --renew: remove the old secret in the same run, after the live check (the
+    /// connector stops until Intrexx has the new value)
+    #[arg(long, requires = "renew", conflicts_with = "remove_old")]
+    pub remove_old_now: bool,
+}
+
+/// `azreg plan`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// The plan as one JSON object
+    #[arg(long)]
+    pub json: bool,
+    /// Plan the take-over of this existing app (its client ID)
+    #[arg(long, value_name = "CLIENT_ID")]
+    pub adopt: Option<String>,
+    /// Plan a new app although the record names one this tenant does not have
+    #[arg(long)]
+    pub new_app: bool,
+    /// Plan a new client secret although the recorded one is in place
+    #[arg(long)]
+    pub new_secret: bool,
+}
+
+pub use sign_in::SignInArgs;
 pub(crate) use sign_in::{runtime, sign_in};
 
 /// What needs the values, in a refusal that names the missing ones.
 pub const WHAT: crate::i18n::L = crate::i18n::L::new("azreg apply", "azreg apply");
 
+/// What one `apply` or `plan` run is asked to do (from [`Args`] or [`PlanArgs`]).
 #[derive(Debug, Default)]
 pub struct ApplyArgs {
-    pub token_from_az: bool,
-    /// Sign in by device code (`--device-code`), with these (defaults: the progress file's
-    /// tenant, else `organizations`; the Azure CLI's client; Microsoft Graph's global root).
-    pub device_code: bool,
-    pub tenant: Option<String>,
-    pub login_client_id: Option<String>,
-    pub graph: Option<String>,
-    /// Where the device code is copied when azreg runs in a terminal (`None`: nowhere).
-    pub clipboard: Option<crate::io::clipboard::Mode>,
+    pub sign_in: SignInArgs,
     /// Show the plan and change nothing (`azreg plan`, `apply --dry-run`).
     pub plan_only: bool,
     /// With `plan_only`: the plan as JSON.
     pub json: bool,
-    pub authority: Option<String>,
     /// `--renew [--expires ...]`: only a new secret (the new expiry, "" for the default).
     pub renew: Option<String>,
     /// Without `--renew`: the new secret's end instead of the recorded expiry.
@@ -64,8 +121,45 @@ pub struct ApplyArgs {
     pub new_app: bool,
     /// Add a secret although the recorded one is in place.
     pub new_secret: bool,
-    /// Seconds each operation may wait for replication and throttling.
-    pub wait: Option<u64>,
+}
+
+/// `azreg apply`.
+pub fn exec(env: &Env, a: &Args, out: &mut dyn Write) -> Outcome {
+    run(
+        env,
+        &ApplyArgs {
+            sign_in: a.sign_in.clone(),
+            plan_only: a.dry_run,
+            renew: a.renew.then(|| a.expires.clone().unwrap_or_default()),
+            expires: a.expires.clone().filter(|_| !a.renew),
+            remove_old: a.remove_old_now,
+            finish_rotation: a.remove_old && !a.renew,
+            intrexx_updated: a.intrexx_updated,
+            yes: a.yes,
+            adopt: a.adopt.clone(),
+            new_app: a.new_app,
+            new_secret: a.new_secret,
+            ..Default::default()
+        },
+        out,
+    )
+}
+
+/// `azreg plan`: apply's reads and plan, nothing written.
+pub fn exec_plan(env: &Env, a: &PlanArgs, out: &mut dyn Write) -> Outcome {
+    run(
+        env,
+        &ApplyArgs {
+            sign_in: a.sign_in.clone(),
+            plan_only: true,
+            json: a.json,
+            adopt: a.adopt.clone(),
+            new_app: a.new_app,
+            new_secret: a.new_secret,
+            ..Default::default()
+        },
+        out,
+    )
 }
 
 /// What the record asks for: the registration, or a renewal of its secret.
@@ -353,9 +447,9 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     };
     // The ids on file are checked before any sign-in.
     recorded(&progress, lang)?;
-    let how = sign_in::options(env, args, &r)?;
+    let how = sign_in::options(env, &args.sign_in, &r)?;
     let rt = runtime()?;
-    let graph = sign_in(env, args, &rt, &r)?;
+    let graph = sign_in(env, &args.sign_in, &rt, &r)?;
     let graph_root = format!(
         "{}://{}",
         graph.base().scheme(),
@@ -372,7 +466,7 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         .map_or_else(|| progress.clone(), |o| o.progress.clone());
     let recorded = recorded(&current, lang)?;
     let (authority, check) =
-        prepare::check_target(args.authority.as_deref(), &current, &graph_root)
+        prepare::check_target(args.sign_in.authority.as_deref(), &current, &graph_root)
             .map_err(|e| Failure::new(EXIT_USAGE, e.message(lang)))?;
     let _ = how;
     let options = plan::Options {
@@ -393,7 +487,7 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         today: Some(env.today),
         finish_rotation: false,
     };
-    let backoff = prepare::backoff(args.wait);
+    let backoff = prepare::backoff(args.sign_in.wait);
     // A rotation in progress ends once Intrexx uses the new secret: `--remove-old` asks for
     // it (or takes --intrexx-updated), a plain `apply` finishes it when Graph's report shows it.
     let finishing = match (&goal, &current.rotation) {
@@ -452,7 +546,9 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     let opened = opened.as_mut().expect("opened unless plan_only");
     if plan.is_empty() {
         // A rotation whose old secret is gone already (removed in the portal): closed.
-        if goal == Goal::FinishRotation && opened.progress.rotation.take().is_some() {
+        if goal == Goal::FinishRotation
+            && crate::core::edit::applied::rotation_closed(&mut opened.progress)
+        {
             env.save_opened(opened)?;
             writeln!(
                 out,

@@ -1,7 +1,6 @@
 //! The command line's side of signing in (`remote::signin::login`): the options, the prompts on
 //! stderr, the link opened, the device code copied in a terminal.
 
-use super::ApplyArgs;
 use crate::cli::{EXIT_USAGE, Env, Failure};
 use crate::core::report::Report;
 use crate::i18n::{Lang, Worded};
@@ -11,6 +10,105 @@ use crate::remote::signin::login::{
     self, Login, LoginError, Prompt, SignIn, code_prompt, open_browser,
 };
 use crate::tr;
+
+/// How every command that signs in does it (`apply`, `plan`, `doctor`, `secrets`, `delete`,
+/// `check --online`): one set of options, flattened into each.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SignInArgs {
+    /// Use the Azure CLI's sign-in (az login first); Graph's address follows its cloud
+    #[arg(long, conflicts_with_all = ["device_code", "tenant", "login_client_id", "graph"])]
+    pub token_from_az: bool,
+    /// Sign in with a code entered in any browser (for SSH) instead of a browser on this
+    /// machine (the default: azreg opens it and waits on a loopback port)
+    #[arg(long)]
+    pub device_code: bool,
+    /// The tenant to sign in to (GUID or domain); default: the recorded tenant ID, else
+    /// organizations
+    #[arg(long, value_name = "TENANT")]
+    pub tenant: Option<String>,
+    /// The public client to sign in with [default: the Azure CLI's]
+    #[arg(long, value_name = "GUID")]
+    pub login_client_id: Option<String>,
+    /// Microsoft Graph's root, for a cloud azreg does not know [default: from --authority]
+    #[arg(long, value_name = "URL")]
+    pub graph: Option<String>,
+    /// With --device-code, in a terminal: where the sign-in code is copied (auto: OSC 52
+    /// over SSH or without a display, else the system clipboard)
+    #[arg(long, value_enum, default_value_t = crate::io::clipboard::Mode::Auto, value_name = "MODE")]
+    pub clipboard: crate::io::clipboard::Mode,
+    /// The identity platform for the sign-in and the live check [default: Microsoft's]
+    #[arg(long, value_name = "URL")]
+    pub authority: Option<String>,
+    /// Seconds the whole command may wait for Entra ID's replication and Graph's throttling,
+    /// all its reads and writes together [default: 600]
+    #[arg(long, value_name = "SECONDS")]
+    pub wait: Option<u64>,
+}
+
+impl SignInArgs {
+    /// The options given before a subcommand's own subcommand (`secrets --token-from-az
+    /// remove KEY`) with those given after it; the same option twice must agree.
+    pub fn merged(&self, after: &SignInArgs) -> Result<SignInArgs, String> {
+        fn one<T: Clone + PartialEq + std::fmt::Debug>(
+            name: &str,
+            a: &Option<T>,
+            b: &Option<T>,
+        ) -> Result<Option<T>, String> {
+            match (a, b) {
+                (Some(x), Some(y)) if x != y => {
+                    Err(format!("--{name} is given twice with different values"))
+                }
+                _ => Ok(a.clone().or_else(|| b.clone())),
+            }
+        }
+        let m = SignInArgs {
+            token_from_az: self.token_from_az || after.token_from_az,
+            device_code: self.device_code || after.device_code,
+            tenant: one("tenant", &self.tenant, &after.tenant)?,
+            login_client_id: one(
+                "login-client-id",
+                &self.login_client_id,
+                &after.login_client_id,
+            )?,
+            graph: one("graph", &self.graph, &after.graph)?,
+            clipboard: if self.clipboard == crate::io::clipboard::Mode::Auto {
+                after.clipboard
+            } else {
+                self.clipboard
+            },
+            authority: one("authority", &self.authority, &after.authority)?,
+            wait: one("wait", &self.wait, &after.wait)?,
+        };
+        if m.token_from_az
+            && (m.device_code
+                || m.tenant.is_some()
+                || m.login_client_id.is_some()
+                || m.graph.is_some())
+        {
+            return Err(
+                "--token-from-az cannot be used with --device-code, --tenant, --login-client-id or --graph"
+                    .into(),
+            );
+        }
+        Ok(m)
+    }
+}
+
+impl Default for SignInArgs {
+    /// The browser sign-in with Microsoft's defaults (what no option asks for).
+    fn default() -> Self {
+        SignInArgs {
+            token_from_az: false,
+            device_code: false,
+            tenant: None,
+            login_client_id: None,
+            graph: None,
+            clipboard: crate::io::clipboard::Mode::Auto,
+            authority: None,
+            wait: None,
+        }
+    }
+}
 
 /// A sign-in that gave no Graph client, as the command's failure: bad options are a usage
 /// error, a failed sign-in a stop.
@@ -41,7 +139,7 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 /// The sign-in the options ask for.
-pub(crate) fn options(env: &Env, args: &ApplyArgs, r: &Report) -> Result<SignIn, Failure> {
+pub(crate) fn options(env: &Env, args: &SignInArgs, r: &Report) -> Result<SignIn, Failure> {
     let login = if args.token_from_az {
         Login::AzCli
     } else if args.device_code {
@@ -63,7 +161,7 @@ pub(crate) fn options(env: &Env, args: &ApplyArgs, r: &Report) -> Result<SignIn,
 /// The command line's sign-in: prompts on stderr, the link opened, the code copied.
 pub(crate) fn sign_in(
     env: &Env,
-    args: &ApplyArgs,
+    args: &SignInArgs,
     rt: &tokio::runtime::Runtime,
     r: &Report,
 ) -> Result<Graph, Failure> {
@@ -103,7 +201,7 @@ pub(crate) fn sign_in(
         }
         Prompt::Code(c) => {
             eprintln!("{}", code_prompt(c, lang));
-            if let Some(kind) = copy_kind(args.clipboard) {
+            if let Some(kind) = copy_kind(Some(args.clipboard)) {
                 kept = copy_code(kind, &c.user_code, lang);
             }
         }

@@ -13,6 +13,30 @@ use crate::i18n::L;
 use crate::scripts::{self, Script};
 use crate::tr;
 
+/// `azreg script`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    #[arg(value_enum)]
+    pub kind: ScriptKind,
+    /// Write the script even while a value it needs is missing or in error
+    #[arg(long)]
+    pub allow_incomplete: bool,
+    /// Only a new client secret for the recorded app, beside the old one (never removing
+    /// any)
+    #[arg(long)]
+    pub renew: bool,
+    /// With --renew: when the new secret expires, as YYYY-MM-DD or days from today
+    /// [default: the recommended 180 days]
+    #[arg(long, requires = "renew", value_name = "DATE|DAYS")]
+    pub expires: Option<String>,
+    /// Add a client secret although the one azreg recorded is on the app
+    #[arg(long, conflicts_with = "renew")]
+    pub new_secret: bool,
+    /// Work on this existing app (its client ID) instead of creating one
+    #[arg(long, value_name = "CLIENT_ID", conflicts_with = "renew")]
+    pub adopt: Option<String>,
+}
+
 /// The choices of `azreg script`.
 #[derive(Debug, Clone, Default)]
 pub struct ScriptArgs {
@@ -21,6 +45,21 @@ pub struct ScriptArgs {
     pub renew: Option<String>,
     pub new_secret: bool,
     pub adopt: Option<String>,
+}
+
+/// `azreg script`.
+pub fn exec(env: &Env, a: &Args, out: &mut dyn Write) -> Outcome {
+    run(
+        env,
+        a.kind,
+        &ScriptArgs {
+            allow_incomplete: a.allow_incomplete,
+            renew: a.renew.then(|| a.expires.clone().unwrap_or_default()),
+            new_secret: a.new_secret,
+            adopt: a.adopt.clone(),
+        },
+        out,
+    )
 }
 
 pub fn run(env: &Env, kind: ScriptKind, args: &ScriptArgs, out: &mut dyn Write) -> Outcome {

@@ -183,7 +183,40 @@ pub fn last_day(end: &str) -> Option<Date> {
     crate::core::fields::last_day_of_end(end)
 }
 
-/// Hold the tenant's app against the registration the record asks for.
+/// The findings as they are made, each with the step where it is fixed by hand.
+struct Exam<'a> {
+    p: &'a Procedure,
+    d: &'a Desired,
+    out: Vec<Finding>,
+}
+
+impl Exam<'_> {
+    fn step(&self, field: &str) -> Option<String> {
+        self.p
+            .entry_of_field(field)
+            .map(|i| self.p.label(i).to_string())
+    }
+
+    fn push(
+        &mut self,
+        id: &'static str,
+        level: Level,
+        step: Option<String>,
+        fixable: bool,
+        what: What,
+    ) {
+        self.out.push(Finding {
+            id,
+            level,
+            step,
+            fixable,
+            what,
+        });
+    }
+}
+
+/// Hold the tenant's app against the registration the record asks for: one function per area
+/// the connector needs, in the order of the procedure.
 pub fn examine(
     p: &Procedure,
     d: &Desired,
@@ -192,24 +225,41 @@ pub fn examine(
     t: &Tenant,
     today: Date,
 ) -> Examined {
-    let step = |field: &str| p.entry_of_field(field).map(|i| p.label(i).to_string());
-    let mut out = Vec::new();
-    let mut push = |id, level, step: Option<String>, fixable, what| {
-        out.push(Finding {
-            id,
-            level,
-            step,
-            fixable,
-            what,
-        })
+    let mut x = Exam {
+        p,
+        d,
+        out: Vec::new(),
     };
+    tenant(&mut x, r, t);
+    let Some(a) = app(&mut x, t) else {
+        return Examined {
+            who: t.who.clone(),
+            findings: x.out,
+            azure_end: None,
+        };
+    };
+    redirect_uris(&mut x, a);
+    service_principal(&mut x, a, t);
+    permissions(&mut x, a, t);
+    let azure_end = secrets(&mut x, a, r, (recorded_expiry, today));
+    owners(&mut x, a, t);
+    Examined {
+        who: t.who.clone(),
+        findings: x.out,
+        azure_end,
+    }
+}
+
+/// The tenant signed in to is the recorded one.
+fn tenant(x: &mut Exam<'_>, r: &Recorded, t: &Tenant) {
     if let Some(rec) = &r.tenant_id
         && !rec.eq_ignore_ascii_case(&t.who.tenant_id)
     {
-        push(
+        let step = x.step("tenant_id");
+        x.push(
             "tenant",
             Level::Error,
-            step("tenant_id"),
+            step,
             false,
             What::OtherTenant {
                 recorded: rec.clone(),
@@ -217,71 +267,52 @@ pub fn examine(
             },
         );
     }
-    let a: &AppState = match &t.app {
+}
+
+/// The app is there (else that is the one finding), with the account types asked for.
+fn app<'t>(x: &mut Exam<'_>, t: &'t Tenant) -> Option<&'t AppState> {
+    let step = x.step("app_name");
+    let a = match &t.app {
         Found::App(a) => a,
         Found::Missing(l) => {
-            push(
-                "app",
-                Level::Error,
-                step("app_name"),
-                true,
-                What::NoApp {
-                    client_id: match l {
-                        Lookup::ObjectId(x)
-                        | Lookup::ClientId(x)
-                        | Lookup::UniqueName(x)
-                        | Lookup::Adopt(x)
-                        | Lookup::SameName(x) => x.clone(),
-                    },
-                },
-            );
-            return Examined {
-                who: t.who.clone(),
-                findings: out,
-                azure_end: None,
+            let client_id = match l {
+                Lookup::ObjectId(v)
+                | Lookup::ClientId(v)
+                | Lookup::UniqueName(v)
+                | Lookup::Adopt(v)
+                | Lookup::SameName(v) => v.clone(),
             };
+            x.push("app", Level::Error, step, true, What::NoApp { client_id });
+            return None;
         }
         Found::Fresh { .. } | Found::Pending => {
-            push(
-                "app",
-                Level::Error,
-                step("app_name"),
-                true,
-                What::NoApp {
-                    client_id: String::new(),
-                },
-            );
-            return Examined {
-                who: t.who.clone(),
-                findings: out,
-                azure_end: None,
+            let what = What::NoApp {
+                client_id: String::new(),
             };
+            x.push("app", Level::Error, step, true, what);
+            return None;
         }
     };
-    push(
-        "app",
-        Level::Ok,
-        step("app_name"),
-        false,
-        What::App {
-            name: a.display_name.clone(),
-            client_id: a.app_id.clone(),
-        },
-    );
-    if !d.audience.is_empty() && a.audience != d.audience {
-        push(
-            "account_type",
-            Level::Error,
-            step("account_type"),
-            true,
-            What::Audience {
-                found: a.audience.clone(),
-                wanted: d.audience.clone(),
-            },
-        );
+    let what = What::App {
+        name: a.display_name.clone(),
+        client_id: a.app_id.clone(),
+    };
+    x.push("app", Level::Ok, step, false, what);
+    if !x.d.audience.is_empty() && a.audience != x.d.audience {
+        let step = x.step("account_type");
+        let what = What::Audience {
+            found: a.audience.clone(),
+            wanted: x.d.audience.clone(),
+        };
+        x.push("account_type", Level::Error, step, true, what);
     }
-    // The redirect URIs, each on its own platform: one under the other is the slip of the
-    // portal steps that the live check cannot see.
+    Some(a)
+}
+
+/// The redirect URIs, each on its own platform: one under the other is the slip of the portal
+/// steps that the live check cannot see; URIs azreg did not ask for are listed.
+fn redirect_uris(x: &mut Exam<'_>, a: &AppState) {
+    let d = x.d;
     for (uri, spa, field) in [
         (&d.web, false, "web_redirect_uri"),
         (&d.spa, true, "spa_redirect_uri"),
@@ -295,33 +326,16 @@ pub fn examine(
             (&a.web, &a.spa)
         };
         let id = if spa { "spa_uri" } else { "web_uri" };
-        let (level, what) = if own.contains(uri) {
-            (
-                Level::Ok,
-                What::UriOk {
-                    uri: uri.clone(),
-                    spa,
-                },
-            )
-        } else if other.contains(uri) {
-            (
-                Level::Error,
-                What::UriWrongPlatform {
-                    uri: uri.clone(),
-                    spa,
-                },
-            )
+        let uri = uri.clone();
+        let (level, what) = if own.contains(&uri) {
+            (Level::Ok, What::UriOk { uri, spa })
+        } else if other.contains(&uri) {
+            (Level::Error, What::UriWrongPlatform { uri, spa })
         } else {
-            (
-                Level::Error,
-                What::UriMissing {
-                    uri: uri.clone(),
-                    spa,
-                },
-            )
+            (Level::Error, What::UriMissing { uri, spa })
         };
-        let fixable = level != Level::Ok;
-        push(id, level, step(field), fixable, what);
+        let step = x.step(field);
+        x.push(id, level, step, level != Level::Ok, what);
     }
     for (list, platform) in [
         (&a.web, "web"),
@@ -329,185 +343,114 @@ pub fn examine(
         (&a.public_client, "public_client"),
     ] {
         for uri in list.iter().filter(|u| **u != d.web && **u != d.spa) {
-            push(
-                "other_uri",
-                Level::Info,
-                None,
-                false,
-                What::OtherUri {
-                    uri: uri.clone(),
-                    platform,
-                },
-            );
+            let what = What::OtherUri {
+                uri: uri.clone(),
+                platform,
+            };
+            x.push("other_uri", Level::Info, None, false, what);
         }
     }
-    match &t.sp {
-        None => push(
-            "service_principal",
+}
+
+fn service_principal(x: &mut Exam<'_>, a: &AppState, t: &Tenant) {
+    let (level, fixable, what) = match &t.sp {
+        None => (
             Level::Error,
-            None,
             true,
             What::NoSp {
                 client_id: a.app_id.clone(),
             },
         ),
-        Some((_, false)) => push(
-            "service_principal",
-            Level::Error,
-            None,
-            false,
-            What::SpDisabled,
-        ),
-        Some((_, true)) => push("service_principal", Level::Ok, None, false, What::SpOk),
-    }
-    let perm_step = step(crate::core::report::PERMISSIONS_FIELD);
+        Some((_, false)) => (Level::Error, false, What::SpDisabled),
+        Some((_, true)) => (Level::Ok, false, What::SpOk),
+    };
+    x.push("service_principal", level, None, fixable, what);
+}
+
+/// The API permissions on the app, and the admin consent for them.
+fn permissions(x: &mut Exam<'_>, a: &AppState, t: &Tenant) {
+    let d = x.d;
+    let perm_step = x.step(crate::core::report::PERMISSIONS_FIELD);
     let missing: Vec<_> = d
         .permissions
         .iter()
         .filter(|p| {
             !a.graph_access
                 .iter()
-                .any(|x| x.id == p.id && x.kind == p.kind)
+                .any(|g| g.id == p.id && g.kind == p.kind)
         })
         .collect();
     for m in &missing {
-        push(
-            "permission",
-            Level::Error,
-            perm_step.clone(),
-            true,
-            What::PermissionMissing {
-                name: m.name.to_string(),
-                application: m.kind == Kind::Application,
-            },
-        );
+        let what = What::PermissionMissing {
+            name: m.name.to_string(),
+            application: m.kind == Kind::Application,
+        };
+        x.push("permission", Level::Error, perm_step.clone(), true, what);
     }
     if missing.is_empty() && !d.permissions.is_empty() {
-        push(
-            "permission",
-            Level::Ok,
-            perm_step,
-            false,
-            What::PermissionsOk {
-                count: d.permissions.len(),
-            },
-        );
+        let what = What::PermissionsOk {
+            count: d.permissions.len(),
+        };
+        x.push("permission", Level::Ok, perm_step, false, what);
     }
-    // Consent recorded as given while there is no service principal: nothing can hold it, and
-    // that is a finding of its own (the one above says why).
-    if d.consent && t.sp.is_none() && !d.permissions.is_empty() {
-        push(
-            "consent",
-            Level::Error,
-            step(crate::core::report::CONSENT_FIELD),
-            true,
-            What::ConsentMissing {
-                names: d
-                    .permissions
-                    .iter()
-                    .map(|p| (p.name.to_string(), p.kind == Kind::Application))
-                    .collect(),
-            },
-        );
+    if !d.consent || d.permissions.is_empty() && t.sp.is_none() {
+        return;
     }
-    if d.consent && t.sp.is_some() {
-        let scopes: &[String] = t.grant.as_ref().map(|(_, s)| s.as_slice()).unwrap_or(&[]);
-        let unconsented: Vec<(String, bool)> = d
-            .permissions
-            .iter()
-            .filter(|p| match p.kind {
-                Kind::Delegated => !scopes.iter().any(|s| s == p.name),
-                Kind::Application => !t.roles.iter().any(|r| r == p.id),
-            })
-            .map(|p| (p.name.to_string(), p.kind == Kind::Application))
-            .collect();
-        let consent_step = step(crate::core::report::CONSENT_FIELD);
-        if unconsented.is_empty() {
-            push("consent", Level::Ok, consent_step, false, What::ConsentOk);
-        } else {
-            push(
-                "consent",
-                Level::Error,
-                consent_step,
-                true,
-                What::ConsentMissing { names: unconsented },
-            );
-        }
+    let consent_step = x.step(crate::core::report::CONSENT_FIELD);
+    // Consent recorded as given while there is no service principal: nothing can hold it, a
+    // finding of its own (the one above says why).
+    let scopes: &[String] = t.grant.as_ref().map(|(_, s)| s.as_slice()).unwrap_or(&[]);
+    let unconsented: Vec<(String, bool)> = d
+        .permissions
+        .iter()
+        .filter(|p| {
+            t.sp.is_none()
+                || match p.kind {
+                    Kind::Delegated => !scopes.iter().any(|s| s == p.name),
+                    Kind::Application => !t.roles.iter().any(|r| r == p.id),
+                }
+        })
+        .map(|p| (p.name.to_string(), p.kind == Kind::Application))
+        .collect();
+    if unconsented.is_empty() {
+        x.push("consent", Level::Ok, consent_step, false, What::ConsentOk);
+    } else {
+        let what = What::ConsentMissing { names: unconsented };
+        x.push("consent", Level::Error, consent_step, true, what);
     }
-    // The secret in use: by the key azreg recorded, else by the first three characters Graph
-    // keeps of every secret (the latest-ending of several).
-    let hint = r.secret_hint.as_deref();
+}
+
+/// The secret in use: by the key azreg recorded, else by the first three characters Graph
+/// keeps of every secret (the latest-ending of several); its end in Azure (returned), the
+/// other secrets, a rotation in progress.
+fn secrets(
+    x: &mut Exam<'_>,
+    a: &AppState,
+    r: &Recorded,
+    (recorded_expiry, today): (Option<&str>, Date),
+) -> Option<String> {
     let in_use: Option<&Cred> = crate::core::plan::secret_in_use(a, r);
     let mut azure_end = None;
-    match (hint, in_use) {
-        (None, _) => push(
-            "secret",
-            Level::Warning,
-            step("client_secret"),
-            false,
-            What::NoSecretRecorded,
-        ),
-        (Some(h), None) => push(
-            "secret",
-            Level::Error,
-            step("secret_description"),
-            true,
-            What::SecretNotOnApp {
+    match (r.secret_hint.as_deref(), in_use) {
+        (None, _) => {
+            let step = x.step("client_secret");
+            x.push(
+                "secret",
+                Level::Warning,
+                step,
+                false,
+                What::NoSecretRecorded,
+            );
+        }
+        (Some(h), None) => {
+            let step = x.step("secret_description");
+            let what = What::SecretNotOnApp {
                 hint: h.to_string(),
-            },
-        ),
-        (Some(_), Some(c)) => {
-            let end = date_of(&c.end).to_string();
-            let days = last_day(&c.end).map_or(0, |l| (l - today).whole_days());
-            let what_ok = || What::SecretOk {
-                hint: c.hint.clone(),
-                end: end.clone(),
-                days,
             };
-            if days < 0 {
-                push(
-                    "secret",
-                    Level::Error,
-                    step("secret_description"),
-                    true,
-                    What::SecretExpired {
-                        hint: c.hint.clone(),
-                        end: end.clone(),
-                    },
-                );
-            } else if days <= EXPIRING_DAYS {
-                push(
-                    "secret",
-                    Level::Warning,
-                    step("secret_description"),
-                    true,
-                    What::SecretExpiring {
-                        hint: c.hint.clone(),
-                        end: end.clone(),
-                        days,
-                    },
-                );
-            } else {
-                push("secret", Level::Ok, step("client_secret"), false, what_ok());
-            }
-            if let Some(rec) = recorded_expiry.filter(|r| !r.is_empty())
-                && last_day(&c.end)
-                    .map(crate::core::fields::format_date)
-                    .as_deref()
-                    != Some(rec)
-                && rec != end
-            {
-                push(
-                    "secret_expiry",
-                    Level::Warning,
-                    step("secret_expiry"),
-                    false,
-                    What::ExpiryDiffers {
-                        recorded: rec.to_string(),
-                        azure: end.clone(),
-                    },
-                );
-            }
+            x.push("secret", Level::Error, step, true, what);
+        }
+        (Some(_), Some(c)) => {
+            secret_in_use(x, c, (recorded_expiry, today));
             azure_end = Some(c.end.clone());
         }
     }
@@ -516,49 +459,77 @@ pub fn examine(
         .iter()
         .filter(|c| Some(c.key_id.as_str()) != in_use.map(|u| u.key_id.as_str()))
     {
-        push(
-            "other_secret",
-            Level::Info,
-            None,
-            false,
-            What::OtherSecret {
-                hint: c.hint.clone(),
-                name: c.display_name.clone(),
-                end: date_of(&c.end).to_string(),
-            },
-        );
+        let what = What::OtherSecret {
+            hint: c.hint.clone(),
+            name: c.display_name.clone(),
+            end: date_of(&c.end).to_string(),
+        };
+        x.push("other_secret", Level::Info, None, false, what);
     }
     if let Some((key, hint)) = &r.rotation_old {
-        push(
-            "rotation",
-            Level::Info,
-            None,
-            false,
-            What::Rotation {
-                hint: hint.clone().unwrap_or_default(),
-                on_app: a.creds.iter().any(|c| c.key_id.eq_ignore_ascii_case(key)),
-            },
-        );
+        let what = What::Rotation {
+            hint: hint.clone().unwrap_or_default(),
+            on_app: a.creds.iter().any(|c| c.key_id.eq_ignore_ascii_case(key)),
+        };
+        x.push("rotation", Level::Info, None, false, what);
     }
-    if a.owners.is_empty() {
-        // `azreg apply` adds the signed-in person (a line in its plan).
-        let fixable = t.who.user_id.is_some();
-        push("owners", Level::Warning, None, fixable, What::NoOwners);
+    azure_end
+}
+
+/// The secret in use: expired, expiring or fine, and whether its end is the recorded one.
+fn secret_in_use(x: &mut Exam<'_>, c: &Cred, (recorded_expiry, today): (Option<&str>, Date)) {
+    let end = date_of(&c.end).to_string();
+    let days = last_day(&c.end).map_or(0, |l| (l - today).whole_days());
+    let hint = c.hint.clone();
+    let fix_step = x.step("secret_description");
+    if days < 0 {
+        let what = What::SecretExpired {
+            hint,
+            end: end.clone(),
+        };
+        x.push("secret", Level::Error, fix_step, true, what);
+    } else if days <= EXPIRING_DAYS {
+        let what = What::SecretExpiring {
+            hint,
+            end: end.clone(),
+            days,
+        };
+        x.push("secret", Level::Warning, fix_step, true, what);
     } else {
-        push(
-            "owners",
-            Level::Ok,
-            None,
-            false,
-            What::Owners {
-                names: a.owners.clone(),
-            },
-        );
+        let step = x.step("client_secret");
+        let what = What::SecretOk {
+            hint,
+            end: end.clone(),
+            days,
+        };
+        x.push("secret", Level::Ok, step, false, what);
     }
-    Examined {
-        who: t.who.clone(),
-        findings: out,
-        azure_end,
+    if let Some(rec) = recorded_expiry.filter(|r| !r.is_empty())
+        && last_day(&c.end)
+            .map(crate::core::fields::format_date)
+            .as_deref()
+            != Some(rec)
+        && rec != end
+    {
+        let step = x.step("secret_expiry");
+        let what = What::ExpiryDiffers {
+            recorded: rec.to_string(),
+            azure: end,
+        };
+        x.push("secret_expiry", Level::Warning, step, false, what);
+    }
+}
+
+/// The app's owners; none is a warning `azreg apply` fixes when a person is signed in.
+fn owners(x: &mut Exam<'_>, a: &AppState, t: &Tenant) {
+    if a.owners.is_empty() {
+        let fixable = t.who.user_id.is_some();
+        x.push("owners", Level::Warning, None, fixable, What::NoOwners);
+    } else {
+        let what = What::Owners {
+            names: a.owners.clone(),
+        };
+        x.push("owners", Level::Ok, None, false, what);
     }
 }
 

@@ -5,6 +5,7 @@
 //! is passed in; outcomes are typed, and each front end styles them.
 //! A recorded identity value it replaces is kept in the history (`Progress::put_value`).
 
+pub mod applied;
 pub mod import;
 
 use time::Date;

@@ -71,12 +71,8 @@ impl App {
         );
         let mut effects = Vec::new();
         if let Some(end) = &e.azure_end
-            && self.progress.azure_secret.as_ref().map(|a| &a.end) != Some(end)
+            && crate::core::edit::applied::azure_end_read(&mut self.progress, end, self.now)
         {
-            self.progress.azure_secret = Some(crate::core::progress::AzureSecret {
-                end: end.clone(),
-                read: self.now,
-            });
             effects.push(Effect::Save);
         }
         let count = |l: Level| e.findings.iter().filter(|f| f.level == l).count() as i64;

@@ -88,7 +88,7 @@ impl App {
         let mut effects = Vec::new();
         if results.credentials_ok() {
             // Proved: the earlier secret values kept until now are not needed any more.
-            self.progress.proved(self.now);
+            crate::core::edit::applied::check_passed(&mut self.progress, true, self.now);
             effects.push(Effect::Save);
         }
         match (ok, first_problem) {

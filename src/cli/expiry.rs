@@ -35,6 +35,130 @@ struct Row {
     line: String,
 }
 
+/// The files to check: every profile (and the default file) in `state_dir`, else the one of
+/// the command; each with the name in lines and the profile for scripts (none for the default
+/// file or a --file).
+fn files(env: &Env, state_dir: Option<&Path>) -> Vec<(String, Option<String>, PathBuf)> {
+    match state_dir {
+        Some(dir) => super::profiles::all(dir)
+            .into_iter()
+            .map(|(name, path)| {
+                let profile =
+                    (path.parent() == Some(dir.join("profiles").as_path())).then(|| name.clone());
+                (name, profile, path)
+            })
+            .collect(),
+        None => vec![(
+            env.profile.clone().unwrap_or_else(|| {
+                crate::text::clean_for_display(&env.path.display().to_string()).into_owned()
+            }),
+            env.profile.clone(),
+            env.path.clone(),
+        )],
+    }
+}
+
+/// The exit code of a state: 6 expiring or expired, 1 unknown.
+fn exit_of(state: &str) -> u8 {
+    match state {
+        "expired" | "expiring" => EXPIRING,
+        "unknown" => EXIT_CHECK,
+        _ => EXIT_OK,
+    }
+}
+
+/// One file's expiry judged: the state for JSON, the date, the days left and the line, which
+/// say the same thing (and give the exit code). `online`: Azure was asked just now.
+fn judged(
+    r: &Report,
+    name: &str,
+    expiry: Expiry,
+    online: bool,
+    within: i64,
+) -> (&'static str, Option<String>, Option<i64>, String) {
+    let lang = r.procedure.lang();
+
+    match expiry {
+        // A deleted app has no secret to renew: said as such, never as expiring.
+        _ if r.progress.app_deleted.is_some() => (
+            "deleted",
+            None,
+            None,
+            tr!(
+                lang,
+                "{name}: the app registration was deleted on {at}: nothing to renew",
+                "{name}: die App-Registrierung wurde am {at} gelöscht: nichts zu erneuern",
+                name = name,
+                at = r
+                    .progress
+                    .app_deleted
+                    .and_then(|t| t.date)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ),
+        ),
+        Expiry::Unknown if online => (
+            "unknown",
+            None,
+            None,
+            tr!(
+                lang,
+                "{name}: the recorded client secret is not on the app in Azure (azreg doctor tells more)",
+                "{name}: der erfasste geheime Clientschlüssel ist nicht an der App in Azure (azreg doctor sagt mehr)",
+                name = name,
+            ),
+        ),
+        Expiry::Unknown => (
+            "unknown",
+            None,
+            None,
+            tr!(
+                lang,
+                "{name}: no expiry recorded (step {s})",
+                "{name}: kein Ablaufdatum erfasst (Schritt {s})",
+                name = name,
+                s = r.procedure.step_of_field("secret_expiry"),
+            ),
+        ),
+        Expiry::Past { date, days } => {
+            let n = DAYS_DATIVE.count(lang, -days);
+            let line = tr!(
+                lang,
+                "{name}: the client secret expired on {d}, {n} ago: renew it (azreg renew)",
+                "{name}: der geheime Clientschlüssel ist am {d} abgelaufen, vor {n}: erneuern Sie ihn (azreg renew)",
+                name = name,
+                d = date,
+                n = n,
+            );
+            ("expired", Some(date), Some(days), line)
+        }
+        Expiry::Ok { date, days } | Expiry::Soon { date, days } if days <= within => {
+            let n = DAYS_DATIVE.count(lang, days);
+            let line = tr!(
+                lang,
+                "{name}: the client secret expires on {d}, in {n}: renew it now (azreg renew)",
+                "{name}: der geheime Clientschlüssel läuft am {d} ab, in {n}: erneuern Sie ihn jetzt (azreg renew)",
+                name = name,
+                d = date,
+                n = n,
+            );
+            ("expiring", Some(date), Some(days), line)
+        }
+        Expiry::Ok { date, days } | Expiry::Soon { date, days } => {
+            let n = DAYS_DATIVE.count(lang, days);
+            let line = tr!(
+                lang,
+                "{name}: the client secret expires on {d}, in {n}",
+                "{name}: der geheime Clientschlüssel läuft am {d} ab, in {n}",
+                name = name,
+                d = date,
+                n = n,
+            );
+            ("ok", Some(date), Some(days), line)
+        }
+    }
+}
+
 pub fn run(
     env: &Env,
     state_dir: Option<&Path>,
@@ -57,24 +181,7 @@ pub fn run(
         }
         None => None,
     };
-    // (the name in lines, the profile for scripts: none for the default file or a --file)
-    let files: Vec<(String, Option<String>, PathBuf)> = match state_dir {
-        Some(dir) => super::profiles::all(dir)
-            .into_iter()
-            .map(|(name, path)| {
-                let profile =
-                    (path.parent() == Some(dir.join("profiles").as_path())).then(|| name.clone());
-                (name, profile, path)
-            })
-            .collect(),
-        None => vec![(
-            env.profile.clone().unwrap_or_else(|| {
-                crate::text::clean_for_display(&env.path.display().to_string()).into_owned()
-            }),
-            env.profile.clone(),
-            env.path.clone(),
-        )],
-    };
+    let files = files(env, state_dir);
     let mut code = EXIT_OK;
     let mut rows = Vec::new();
     let mut answers = Vec::new();
@@ -114,90 +221,8 @@ pub fn run(
             ),
             None => name,
         };
-        // One match: the state for JSON, the exit code and the line say the same thing.
-        let (state, date, days, line) = match expiry {
-            // A deleted app has no secret to renew: said as such, never as expiring.
-            _ if progress.app_deleted.is_some() => (
-                "deleted",
-                None,
-                None,
-                tr!(
-                    lang,
-                    "{name}: the app registration was deleted on {at}: nothing to renew",
-                    "{name}: die App-Registrierung wurde am {at} gelöscht: nichts zu erneuern",
-                    name = name,
-                    at = progress
-                        .app_deleted
-                        .and_then(|t| t.date)
-                        .map(|d| d.to_string())
-                        .unwrap_or_default(),
-                ),
-            ),
-            Expiry::Unknown if azure.is_some() => (
-                "unknown",
-                None,
-                None,
-                tr!(
-                    lang,
-                    "{name}: the recorded client secret is not on the app in Azure (azreg doctor tells more)",
-                    "{name}: der erfasste geheime Clientschlüssel ist nicht an der App in Azure (azreg doctor sagt mehr)",
-                    name = name,
-                ),
-            ),
-            Expiry::Unknown => (
-                "unknown",
-                None,
-                None,
-                tr!(
-                    lang,
-                    "{name}: no expiry recorded (step {s})",
-                    "{name}: kein Ablaufdatum erfasst (Schritt {s})",
-                    name = name,
-                    s = r.procedure.step_of_field("secret_expiry"),
-                ),
-            ),
-            Expiry::Past { date, days } => {
-                let n = DAYS_DATIVE.count(lang, -days);
-                let line = tr!(
-                    lang,
-                    "{name}: the client secret expired on {d}, {n} ago: renew it (azreg renew)",
-                    "{name}: der geheime Clientschlüssel ist am {d} abgelaufen, vor {n}: erneuern Sie ihn (azreg renew)",
-                    name = name,
-                    d = date,
-                    n = n,
-                );
-                ("expired", Some(date), Some(days), line)
-            }
-            Expiry::Ok { date, days } | Expiry::Soon { date, days } if days <= within => {
-                let n = DAYS_DATIVE.count(lang, days);
-                let line = tr!(
-                    lang,
-                    "{name}: the client secret expires on {d}, in {n}: renew it now (azreg renew)",
-                    "{name}: der geheime Clientschlüssel läuft am {d} ab, in {n}: erneuern Sie ihn jetzt (azreg renew)",
-                    name = name,
-                    d = date,
-                    n = n,
-                );
-                ("expiring", Some(date), Some(days), line)
-            }
-            Expiry::Ok { date, days } | Expiry::Soon { date, days } => {
-                let n = DAYS_DATIVE.count(lang, days);
-                let line = tr!(
-                    lang,
-                    "{name}: the client secret expires on {d}, in {n}",
-                    "{name}: der geheime Clientschlüssel läuft am {d} ab, in {n}",
-                    name = name,
-                    d = date,
-                    n = n,
-                );
-                ("ok", Some(date), Some(days), line)
-            }
-        };
-        code = code.max(match state {
-            "expired" | "expiring" => EXPIRING,
-            "unknown" => EXIT_CHECK,
-            _ => EXIT_OK,
-        });
+        let (state, date, days, line) = judged(&r, &name, expiry, azure.is_some(), within);
+        code = code.max(exit_of(state));
         text += &line;
         text.push('\n');
         rows.push(serde_json::json!({
@@ -215,18 +240,7 @@ pub fn run(
         });
     }
     if let Some(file) = prometheus {
-        write_prometheus(file, &answers, within).map_err(|e| {
-            Failure::new(
-                super::EXIT_FILE,
-                tr!(
-                    lang,
-                    "{file}: the metrics could not be written: {e}",
-                    "{file}: die Metriken ließen sich nicht schreiben: {e}",
-                    file = crate::text::one_line(&file.display().to_string()),
-                    e = e,
-                ),
-            )
-        })?;
+        metrics(file, &answers, within, lang)?;
     }
     if let Format::Nagios { warning, critical } = format {
         let (code, line) = nagios(&answers, warning, critical);
@@ -303,6 +317,22 @@ fn nagios(rows: &[Row], warning: i64, critical: i64) -> (u8, String) {
 /// The expiry as Prometheus metrics (text exposition format) for node_exporter's textfile
 /// collector: written beside the target and renamed over it, so a scrape never reads half a
 /// file; readable by the exporter (0644).
+/// The Prometheus textfile, or the command's failure.
+fn metrics(file: &Path, rows: &[Row], within: i64, lang: crate::i18n::Lang) -> Result<(), Failure> {
+    write_prometheus(file, rows, within).map_err(|e| {
+        Failure::new(
+            super::EXIT_FILE,
+            tr!(
+                lang,
+                "{file}: the metrics could not be written: {e}",
+                "{file}: die Metriken ließen sich nicht schreiben: {e}",
+                file = crate::text::one_line(&file.display().to_string()),
+                e = e,
+            ),
+        )
+    })
+}
+
 fn write_prometheus(file: &Path, rows: &[Row], within: i64) -> std::io::Result<()> {
     let escape = |v: &str| {
         crate::text::one_line(v)

@@ -68,6 +68,15 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
         .map_err(io)?;
         return Ok(EXIT_OK);
     }
+    out.write_all(text(&lines, lang).as_bytes()).map_err(io)?;
+    Ok(EXIT_OK)
+}
+
+/// The journal as text: one block per run (when, who, where), one line per write; what the
+/// journal holds is cleaned for the terminal.
+fn text(lines: &[Value], lang: crate::i18n::Lang) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::new();
     let field = |l: &Value, k: &str| {
         crate::text::clean_for_display(&match &l[k] {
             Value::String(s) => s.clone(),
@@ -77,7 +86,7 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
         .into_owned()
     };
     let mut run = String::new();
-    for l in &lines {
+    for l in lines {
         if field(l, "run") != run {
             run = field(l, "run");
             let account = field(l, "account");
@@ -86,8 +95,8 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
             } else {
                 account
             };
-            writeln!(
-                out,
+            let _ = writeln!(
+                text,
                 "{}",
                 tr!(
                     lang,
@@ -98,8 +107,7 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
                     tenant = field(l, "tenant"),
                     run = run.get(..8).unwrap_or(&run),
                 )
-            )
-            .map_err(io)?;
+            );
         }
         let mut how = Vec::new();
         if let (s, c) = (field(l, "status"), field(l, "code"))
@@ -116,17 +124,16 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
         } else {
             format!("  ({})", how.join(", "))
         };
-        writeln!(
-            out,
+        let _ = writeln!(
+            text,
             "  {:<7} {:<25} {:<5} {}{how}",
             field(l, "result"),
             field(l, "op"),
             field(l, "method"),
             field(l, "path"),
-        )
-        .map_err(io)?;
+        );
     }
-    Ok(EXIT_OK)
+    text
 }
 
 #[cfg(test)]

@@ -85,6 +85,78 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
     };
     text += &line(3, next);
     text += &format!("{}\n", labels[4]);
+    text += &values(&r, lang);
+    text += &line(5, expiry(&r, lang));
+    for note in record_notes(&progress, lang) {
+        text += &format!("{:<w$}{note}\n", "");
+    }
+    text += &line(
+        6,
+        match &progress.last_verified {
+            Some(t) => tr!(lang, "last passed {t}", "zuletzt bestanden {t}", t = t),
+            None => L::new(
+                "not passed yet (azreg verify)",
+                "noch nicht bestanden (azreg verify)",
+            )
+            .get(lang)
+            .to_string(),
+        },
+    );
+    let text: String = text
+        .lines()
+        .map(|l| format!("{}\n", l.trim_end()))
+        .collect();
+    out.write_all(text.as_bytes()).map_err(io)?;
+    Ok(EXIT_OK)
+}
+
+/// What the record says beside the dates: an app deleted, a rotation in progress (two
+/// secrets, which one Intrexx is believed to use), a guided renewal under way.
+fn record_notes(
+    progress: &crate::core::progress::Progress,
+    lang: crate::i18n::Lang,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(at) = progress.app_deleted {
+        notes.push(
+            tr!(
+                lang,
+                "the app registration was deleted on {at} (azreg delete): its ids are in the history, its secret no longer works",
+                "die App-Registrierung wurde am {at} gelöscht (azreg delete): ihre IDs sind im Verlauf, ihr Schlüssel funktioniert nicht mehr",
+                at = at,
+            ),
+        );
+    }
+    // A rotation in progress: two secrets, and which one Intrexx is believed to use.
+    if let Some(rot) = &progress.rotation {
+        notes.push(
+            tr!(
+                lang,
+                "rotation since {since}: the old secret {old}… stays, as Intrexx is believed to use it until switched to the new one; azreg apply --remove-old removes it once Intrexx uses the new one",
+                "Rotation seit {since}: der alte Schlüssel {old}… bleibt, da Intrexx ihn vermutlich nutzt, bis auf den neuen umgestellt ist; azreg apply --remove-old entfernt ihn, sobald Intrexx den neuen nutzt",
+                since = rot.since,
+                old = rot.old_hint.as_deref().unwrap_or("?"),
+            ),
+        );
+    }
+    // A guided renewal (azreg renew) under way: the new secret is captured, the old one stays
+    // on the app until its last step, so the connector keeps working in between.
+    if progress.rotation.is_none() && progress.values.contains_key("new_client_secret") {
+        notes.push(
+            L::new(
+                "a renewal is under way (azreg renew): the new secret is captured, Intrexx is believed to use the old one until the renewal's last step (delete the old secret) is done",
+                "eine Erneuerung läuft (azreg renew): der neue Schlüssel ist erfasst, Intrexx nutzt vermutlich den alten, bis der letzte Schritt der Erneuerung (alten Schlüssel löschen) erledigt ist",
+            )
+            .get(lang)
+            .to_string(),
+        );
+    }
+    notes
+}
+
+/// Each value: its state, what it is (never the secret), its problems.
+fn values(r: &Report, lang: crate::i18n::Lang) -> String {
+    let mut text = String::new();
     let fields = r.fields();
     let idw = fields.iter().map(|(f, _)| f.id.len()).max().unwrap_or(0);
     for (spec, a) in &fields {
@@ -118,8 +190,12 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
             }
         }
     }
-    // The expiry that tells the truth: the earlier of the typed one and Azure's, saying which
-    // and how old Azure's reading is; the other one follows for comparison.
+    text
+}
+
+/// The expiry that tells the truth: the earlier of the typed one and Azure's, saying which
+/// and how old Azure's reading is; the other one follows for comparison.
+fn expiry(r: &Report, lang: crate::i18n::Lang) -> String {
     let (shown, read) = r.true_expiry();
     let source = match (read, r.azure_expiry()) {
         (Some(read), _) => tr!(
@@ -138,97 +214,38 @@ pub fn run(env: &Env, json: bool, out: &mut dyn Write) -> Outcome {
         ),
         (None, None) => String::new(),
     };
-    text += &line(
-        5,
-        match shown {
-            Expiry::Unknown => L::new("not recorded", "nicht erfasst")
-                .get(lang)
-                .to_string(),
-            Expiry::Ok { date, days } => {
-                let days = DAYS_DATIVE.count(lang, days);
-                tr!(
-                    lang,
-                    "{date} (in {days})",
-                    "{date} (in {days})",
-                    date = date,
-                    days = days
-                )
-            }
-            Expiry::Soon { date, days } => {
-                let days = DAYS_DATIVE.count(lang, days);
-                tr!(
-                    lang,
-                    "{date}: warning: in {days}; create a new secret in time",
-                    "{date}: Warnung: in {days}; erstellen Sie rechtzeitig einen neuen Schlüssel",
-                    date = date,
-                    days = days,
-                )
-            }
-            Expiry::Past { date, .. } => tr!(
-                lang,
-                "{date}: error: the secret has expired; create a new one",
-                "{date}: Fehler: der Schlüssel ist abgelaufen; erstellen Sie einen neuen",
-                date = date,
-            ),
-        } + &source,
-    );
-    if let Some(at) = progress.app_deleted {
-        text += &format!(
-            "{:<w$}{}\n",
-            "",
-            tr!(
-                lang,
-                "the app registration was deleted on {at} (azreg delete): its ids are in the history, its secret no longer works",
-                "die App-Registrierung wurde am {at} gelöscht (azreg delete): ihre IDs sind im Verlauf, ihr Schlüssel funktioniert nicht mehr",
-                at = at,
-            ),
-        );
-    }
-    // A rotation in progress: two secrets, and which one Intrexx is believed to use.
-    if let Some(rot) = &progress.rotation {
-        text += &format!(
-            "{:<w$}{}\n",
-            "",
-            tr!(
-                lang,
-                "rotation since {since}: the old secret {old}… stays, as Intrexx is believed to use it until switched to the new one; azreg apply --remove-old removes it once Intrexx uses the new one",
-                "Rotation seit {since}: der alte Schlüssel {old}… bleibt, da Intrexx ihn vermutlich nutzt, bis auf den neuen umgestellt ist; azreg apply --remove-old entfernt ihn, sobald Intrexx den neuen nutzt",
-                since = rot.since,
-                old = rot.old_hint.as_deref().unwrap_or("?"),
-            ),
-        );
-    }
-    // A guided renewal (azreg renew) under way: the new secret is captured, the old one stays
-    // on the app until its last step, so the connector keeps working in between.
-    if progress.rotation.is_none() && progress.values.contains_key("new_client_secret") {
-        text += &format!(
-            "{:<w$}{}\n",
-            "",
-            L::new(
-                "a renewal is under way (azreg renew): the new secret is captured, Intrexx is believed to use the old one until the renewal's last step (delete the old secret) is done",
-                "eine Erneuerung läuft (azreg renew): der neue Schlüssel ist erfasst, Intrexx nutzt vermutlich den alten, bis der letzte Schritt der Erneuerung (alten Schlüssel löschen) erledigt ist",
-            )
-            .get(lang),
-        );
-    }
-    text += &line(
-        6,
-        match &progress.last_verified {
-            Some(t) => tr!(lang, "last passed {t}", "zuletzt bestanden {t}", t = t),
-            None => L::new(
-                "not passed yet (azreg verify)",
-                "noch nicht bestanden (azreg verify)",
-            )
+    let said = match shown {
+        Expiry::Unknown => L::new("not recorded", "nicht erfasst")
             .get(lang)
             .to_string(),
-        },
-    );
-    let text: String = text
-        .lines()
-        .map(|l| format!("{}\n", l.trim_end()))
-        .collect();
-    out.write_all(text.as_bytes()).map_err(io)?;
-    Ok(EXIT_OK)
+        Expiry::Ok { date, days } => {
+            let days = DAYS_DATIVE.count(lang, days);
+            tr!(
+                lang,
+                "{date} (in {days})",
+                "{date} (in {days})",
+                date = date,
+                days = days
+            )
+        }
+        Expiry::Soon { date, days } => {
+            let days = DAYS_DATIVE.count(lang, days);
+            tr!(
+                lang,
+                "{date}: warning: in {days}; create a new secret in time",
+                "{date}: Warnung: in {days}; erstellen Sie rechtzeitig einen neuen Schlüssel",
+                date = date,
+                days = days,
+            )
+        }
+        Expiry::Past { date, .. } => tr!(
+            lang,
+            "{date}: error: the secret has expired; create a new one",
+            "{date}: Fehler: der Schlüssel ist abgelaufen; erstellen Sie einen neuen",
+            date = date,
+        ),
+    };
+    said + &source
 }
 
 /// `status --json`: the same facts for scripts (the schema is in the README). The secret's

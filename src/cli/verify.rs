@@ -70,9 +70,14 @@ pub fn request(
 /// The most read from stdin for `--secret-stdin` (a secret has at most 64 characters).
 const MAX_SECRET_LINE: u64 = 4096;
 
-pub fn run(env: &Env, args: &Args, stdin: &mut dyn BufRead, out: &mut dyn Write) -> Outcome {
-    let progress = env.load()?;
-    let secret = if args.secret_stdin {
+/// The secret from `--secret-stdin` (one bounded line), else `AZREG_CLIENT_SECRET`; `None`
+/// falls back to the progress file.
+fn given_secret(
+    env: &Env,
+    args: &Args,
+    stdin: &mut dyn BufRead,
+) -> Result<Option<Secret>, Failure> {
+    Ok(if args.secret_stdin {
         // One line, and no more than a secret can be: /dev/zero on stdin must not grow
         // without end.
         let mut line = String::new();
@@ -101,7 +106,46 @@ pub fn run(env: &Env, args: &Args, stdin: &mut dyn BufRead, out: &mut dyn Write)
     } else {
         // Else the environment; `None` falls back to the progress file.
         std::env::var_os("AZREG_CLIENT_SECRET").map(|s| Secret::from(s.to_string_lossy().trim()))
-    };
+    })
+}
+
+/// `verify --json`: machine ids in English whatever the language, the reader's label beside.
+fn json_doc(
+    req: &verify::Request,
+    results: &verify::Results,
+    authority: &str,
+    lang: crate::i18n::Lang,
+) -> serde_json::Value {
+    // Machine ids in English whatever the language; the label beside them is the reader's.
+    let ids = ["tenant".to_string(), "credentials".to_string()]
+        .into_iter()
+        .chain(req.redirect_ids.iter().cloned());
+    let checks: Vec<_> = results
+        .lines(lang)
+        .into_iter()
+        .zip(ids)
+        .map(|((what, o), id)| {
+            let outcome = match o {
+                verify::Outcome::Pass(_) => "pass",
+                verify::Outcome::Fail(_) => "fail",
+                verify::Outcome::Unreachable(_) => "unreachable",
+                verify::Outcome::Skipped(_) => "skipped",
+            };
+            serde_json::json!({"check": id, "label": what, "outcome": outcome, "message": o.message()})
+        })
+        .collect();
+    serde_json::json!({
+        "schema": "azreg.verify",
+        "version": 1,
+        "authority": authority,
+        "checks": checks,
+        "exit_code": crate::cli::exit::of(results.verdict()),
+    })
+}
+
+pub fn run(env: &Env, args: &Args, stdin: &mut dyn BufRead, out: &mut dyn Write) -> Outcome {
+    let progress = env.load()?;
+    let secret = given_secret(env, args, stdin)?;
     let req = request(env, &progress, args, secret)?;
     // The secret goes to Microsoft's identity platform, or to one named on this command line:
     // one only the progress file names is asked about (a file another hand edited must not
@@ -158,31 +202,7 @@ pub fn run(env: &Env, args: &Args, stdin: &mut dyn BufRead, out: &mut dyn Write)
     ));
     written.map_err(io)?;
     if args.json {
-        // Machine ids in English whatever the language; the label beside them is the reader's.
-        let ids = ["tenant".to_string(), "credentials".to_string()]
-            .into_iter()
-            .chain(req.redirect_ids.iter().cloned());
-        let checks: Vec<_> = results
-            .lines(lang)
-            .into_iter()
-            .zip(ids)
-            .map(|((what, o), id)| {
-                let outcome = match o {
-                    verify::Outcome::Pass(_) => "pass",
-                    verify::Outcome::Fail(_) => "fail",
-                    verify::Outcome::Unreachable(_) => "unreachable",
-                    verify::Outcome::Skipped(_) => "skipped",
-                };
-                serde_json::json!({"check": id, "label": what, "outcome": outcome, "message": o.message()})
-            })
-            .collect();
-        let doc = serde_json::json!({
-            "schema": "azreg.verify",
-            "version": 1,
-            "authority": authority,
-            "checks": checks,
-            "exit_code": crate::cli::exit::of(results.verdict()),
-        });
+        let doc = json_doc(&req, &results, authority, lang);
         write!(out, "{}", crate::cli::json_text(doc)).map_err(io)?;
     } else if !req.redirect_uris.is_empty() {
         writeln!(out, "{}", HEURISTIC_NOTE.get(lang)).map_err(io)?;

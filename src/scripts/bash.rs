@@ -169,6 +169,10 @@ fn replaced_secret(app: &plan::AppRef) -> (String, String) {
 }
 
 /// One block per operation of the plan.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one arm per operation, its bash as the script runs it"
+)]
 fn block(s: &Script, op: &Op) -> String {
     let ids = plan::script_ids();
     let w = op.writes(&ids);
@@ -356,6 +360,10 @@ fi
     }
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "the script's text in the order it runs"
+)]
 pub fn render(s: &Script) -> String {
     let renew = matches!(s.goal, plan::Goal::Renew { .. });
     let d = s.desired();

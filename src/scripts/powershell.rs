@@ -122,6 +122,10 @@ function Read-Retry([string]$Path) {
 }
 "#;
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "one arm per operation, its PowerShell as the script runs it"
+)]
 fn block(s: &Script, op: &Op) -> String {
     let ids = plan::script_ids();
     let w = op.writes(&ids);
@@ -311,6 +315,10 @@ function Role-Of([string]$Role) {{
     }
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "the script's text in the order it runs"
+)]
 pub fn render(s: &Script) -> String {
     let renew = matches!(s.goal, plan::Goal::Renew { .. });
     let mut values = vec![

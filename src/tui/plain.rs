@@ -123,6 +123,14 @@ fn print_entry(app: &App, out: &mut dyn Write) -> std::io::Result<()> {
             clean_for_display(w)
         )?;
     }
+    print_fields(app, out)
+}
+
+/// The step's fields: each value (never the secret), its state, the choices numbered, the
+/// presets, its problems.
+fn print_fields(app: &App, out: &mut dyn Write) -> std::io::Result<()> {
+    let p = &app.procedure;
+    let lang = app.lang();
     for id in app.current_fields() {
         let Some(spec) = p.field(id) else { continue };
         let a = app.assess(id);
@@ -188,6 +196,10 @@ fn prompt(app: &App, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// Run the plain walkthrough until `quit` or the end of input; saves after every change.
+#[allow(
+    clippy::too_many_lines,
+    reason = "the line-by-line loop: one arm per plain-mode command, as the help lists them"
+)]
 pub fn run(
     mut app: App,
     path: &Path,

@@ -305,6 +305,10 @@ fn to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "the one select over terminal, timers, jobs and signals: each branch a few lines, the loop read as one"
+)]
 async fn event_loop(terminal: &mut Term, session: &mut Session) -> anyhow::Result<ExitCode> {
     // Signals that would otherwise end azreg with the terminal left raw, in the alternate
     // screen with mouse reporting on (QUIT would also dump core): save, restore, exit.

@@ -67,6 +67,10 @@ fn text_of(b: &[u8]) -> String {
 }
 
 #[test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one end-to-end story with the real Azure CLI, step by step"
+)]
 fn the_generated_script_registers_a_working_app_with_the_real_azure_cli() {
     let Some(az) = az_cli() else { return };
     let started = Instant::now();

@@ -145,6 +145,10 @@ fn success_passes_and_sends_the_right_form() {
 }
 
 #[test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a table of cases, one row per error code"
+)]
 fn failures_give_advice_by_error_code() {
     // (what the stand-in holds, the options given, what azreg must say)
     type Case = (

@@ -425,26 +425,110 @@ pub(crate) fn confirm(yes: bool, plan: &Plan, lang: Lang) -> Result<(), Failure>
     ))
 }
 
+/// `--adopt`'s client ID, checked.
+fn adopt_id(adopt: Option<&str>, lang: Lang) -> Result<Option<String>, Failure> {
+    match adopt {
+        Some(a) if crate::core::fields::is_guid(a.trim()) => {
+            Ok(Some(a.trim().to_ascii_lowercase()))
+        }
+        Some(_) => Err(Failure::new(
+            EXIT_USAGE,
+            tr!(
+                lang,
+                "--adopt: a client ID (GUID)",
+                "--adopt: eine Client-ID (GUID)"
+            ),
+        )),
+        None => Ok(None),
+    }
+}
+
+/// What the plan may do, from the command line.
+fn options(
+    env: &Env,
+    args: &ApplyArgs,
+    adopt: Option<String>,
+    check: plan::Check,
+) -> plan::Options {
+    let lang = env.procedure.lang();
+    plan::Options {
+        // `azreg plan` makes no key: apply makes its own when it runs (and saves it first).
+        new_key: if args.plan_only {
+            crate::i18n::L::new("azreg-<new GUID>", "azreg-<neue GUID>")
+                .get(lang)
+                .into()
+        } else {
+            format!("azreg-{}", uuid::Uuid::new_v4())
+        },
+        new_secret: args.new_secret,
+        new_app: args.new_app,
+        check: Some(check),
+        adopt,
+        // Set where the plan is made, from the signed-in client.
+        graph_root: String::new(),
+        today: Some(env.today),
+        finish_rotation: false,
+    }
+}
+
+/// The plan shown (as JSON for `plan --json`); whether the command ends here (`plan`,
+/// `--dry-run`).
+fn show(plan: &Plan, args: &ApplyArgs, lang: Lang, out: &mut dyn Write) -> Result<bool, Failure> {
+    let io = |e: std::io::Error| Failure::write(e, lang);
+    if args.plan_only && args.json {
+        write!(out, "{}", crate::cli::json_text(plan.to_json(lang))).map_err(io)?;
+        return Ok(true);
+    }
+    write!(out, "{}", plan.text(lang)).map_err(io)?;
+    out.flush().map_err(io)?;
+    if args.plan_only && !plan.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            tr!(
+                lang,
+                "(nothing was changed: azreg apply does this after you confirm it)",
+                "(nichts wurde geändert: azreg apply tut dies, nachdem Sie es bestätigt haben)"
+            )
+        )
+        .map_err(io)?;
+    }
+    Ok(args.plan_only)
+}
+
+/// An empty plan: nothing to write. A rotation whose old secret is gone already (removed in
+/// the portal) is closed.
+fn nothing_to_do(
+    env: &Env,
+    goal: &Goal,
+    opened: &mut crate::cli::Opened,
+    out: &mut dyn Write,
+) -> Outcome {
+    let lang = env.procedure.lang();
+    if *goal == Goal::FinishRotation
+        && crate::core::edit::applied::rotation_closed(&mut opened.progress)
+    {
+        env.save_opened(opened)?;
+        writeln!(
+            out,
+            "{}",
+            tr!(
+                lang,
+                "the rotation's old secret is no longer on the app: the rotation is closed",
+                "der alte Schlüssel der Rotation ist nicht mehr an der App: die Rotation ist abgeschlossen"
+            )
+        )
+        .map_err(|e| Failure::write(e, lang))?;
+    }
+    Ok(EXIT_OK)
+}
+
 pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     let lang = env.procedure.lang();
-    let io = |e: std::io::Error| Failure::write(e, lang);
     let progress = env.load()?;
     let r = Report::new(&env.procedure, &progress, env.today);
     let goal = goal(&r, args, lang)?;
-    let adopt = match &args.adopt {
-        Some(a) if crate::core::fields::is_guid(a.trim()) => Some(a.trim().to_ascii_lowercase()),
-        Some(_) => {
-            return Err(Failure::new(
-                EXIT_USAGE,
-                tr!(
-                    lang,
-                    "--adopt: a client ID (GUID)",
-                    "--adopt: eine Client-ID (GUID)"
-                ),
-            ));
-        }
-        None => None,
-    };
+    let adopt = adopt_id(args.adopt.as_deref(), lang)?;
     // The ids on file are checked before any sign-in.
     recorded(&progress, lang)?;
     let how = sign_in::options(env, &args.sign_in, &r)?;
@@ -469,24 +553,7 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         prepare::check_target(args.sign_in.authority.as_deref(), &current, &graph_root)
             .map_err(|e| Failure::new(EXIT_USAGE, e.message(lang)))?;
     let _ = how;
-    let options = plan::Options {
-        // `azreg plan` makes no key: apply makes its own when it runs (and saves it first).
-        new_key: if args.plan_only {
-            crate::i18n::L::new("azreg-<new GUID>", "azreg-<neue GUID>")
-                .get(lang)
-                .into()
-        } else {
-            format!("azreg-{}", uuid::Uuid::new_v4())
-        },
-        new_secret: args.new_secret,
-        new_app: args.new_app,
-        check: Some(check),
-        adopt,
-        // Set where the plan is made, from the signed-in client.
-        graph_root: String::new(),
-        today: Some(env.today),
-        finish_rotation: false,
-    };
+    let options = options(env, args, adopt, check);
     let backoff = prepare::backoff(args.sign_in.wait);
     // A rotation in progress ends once Intrexx uses the new secret: `--remove-old` asks for
     // it (or takes --intrexx-updated), a plain `apply` finishes it when Graph's report shows it.
@@ -522,46 +589,12 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
             }),
         )
     })?;
-    if args.plan_only && args.json {
-        write!(out, "{}", crate::cli::json_text(plan.to_json(lang))).map_err(io)?;
-        return Ok(EXIT_OK);
-    }
-    write!(out, "{}", plan.text(lang)).map_err(io)?;
-    out.flush().map_err(io)?;
-    if args.plan_only {
-        if !plan.is_empty() {
-            writeln!(
-                out,
-                "{}",
-                tr!(
-                    lang,
-                    "(nothing was changed: azreg apply does this after you confirm it)",
-                    "(nichts wurde geändert: azreg apply tut dies, nachdem Sie es bestätigt haben)"
-                )
-            )
-            .map_err(io)?;
-        }
+    if show(&plan, args, lang, out)? {
         return Ok(EXIT_OK);
     }
     let opened = opened.as_mut().expect("opened unless plan_only");
     if plan.is_empty() {
-        // A rotation whose old secret is gone already (removed in the portal): closed.
-        if goal == Goal::FinishRotation
-            && crate::core::edit::applied::rotation_closed(&mut opened.progress)
-        {
-            env.save_opened(opened)?;
-            writeln!(
-                out,
-                "{}",
-                tr!(
-                    lang,
-                    "the rotation's old secret is no longer on the app: the rotation is closed",
-                    "der alte Schlüssel der Rotation ist nicht mehr an der App: die Rotation ist abgeschlossen"
-                )
-            )
-            .map_err(io)?;
-        }
-        return Ok(EXIT_OK);
+        return nothing_to_do(env, &goal, opened, out);
     }
     confirm(args.yes, &plan, lang)?;
     let ctx = prepare::ctx(

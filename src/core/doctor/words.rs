@@ -19,6 +19,10 @@ fn permission_label(name: &str, application: bool, lang: Lang) -> String {
 }
 
 impl Worded for What {
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per finding, its wording in both languages: a table read as one"
+    )]
     fn message(&self, lang: Lang) -> String {
         let platform = |spa: bool| {
             if spa {

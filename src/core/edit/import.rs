@@ -94,16 +94,17 @@ pub struct Applied {
     pub marked: Vec<String>,
 }
 
-/// Apply a JSON object to a progress: store the values, mark the steps a script did. On any
-/// problem the progress is left as it was and every problem is returned.
-pub fn take_import(
-    procedure: &Procedure,
-    progress: &mut Progress,
+/// The values of the JSON, cleaned and checked together (client ID and tenant ID must
+/// differ, ...) on top of `values`: what was found, and every problem.
+fn gathered<'p>(
+    procedure: &'p Procedure,
     obj: &Map<String, Value>,
-    (today, now): (time::Date, toml::value::Datetime),
-) -> Result<Applied, Vec<ImportProblem>> {
-    let lang = procedure.lang();
-    let mut values = progress.values.clone();
+    values: &mut crate::core::fields::Values,
+    today: time::Date,
+) -> (
+    Vec<(&'static str, &'p crate::core::fields::FieldSpec)>,
+    Vec<ImportProblem>,
+) {
     let mut found = Vec::new();
     let mut problems = Vec::new();
     for (key, field_id) in KEYS {
@@ -127,7 +128,7 @@ pub fn take_import(
         problems.push(ImportProblem::Nothing);
     }
     // Check the new values together (client ID and tenant ID must differ, ...).
-    let ctx = procedure.context(&values, today);
+    let ctx = procedure.context(values, today);
     for (key, spec) in &found {
         for p in ctx.assess(spec).problems {
             if p.severity == Severity::Error {
@@ -139,6 +140,69 @@ pub fn take_import(
             }
         }
     }
+    (found, problems)
+}
+
+/// What a script of azreg handed out: the key its secret has (the only one a later renewal
+/// may remove), the app's and the service principal's object IDs, its create key. Each one
+/// checked; what it replaces stays in the history. The lines that say what was replaced.
+fn take_ids(
+    progress: &mut Progress,
+    obj: &Map<String, Value>,
+    lang: crate::i18n::Lang,
+    now: toml::value::Datetime,
+) -> Vec<String> {
+    let mut said = Vec::new();
+    for (key, slot) in [
+        ("secretKeyId", progress::Slot::SecretKey),
+        ("objectId", progress::Slot::AppObject),
+        ("servicePrincipalId", progress::Slot::ServicePrincipal),
+    ] {
+        if let Some(id) = obj
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|k| fields::is_guid(k))
+        {
+            let id = id.to_ascii_lowercase();
+            if let Some(old) = progress.slot(slot).clone().filter(|o| *o != id) {
+                said.push(tr!(
+                    lang,
+                    "{key} = {id} (replaced: was {old})",
+                    "{key} = {id} (ersetzt: war {old})",
+                    key = key,
+                    id = id,
+                    old = old,
+                ));
+            }
+            progress.put_id(slot, Some(id), "import", now);
+        }
+    }
+    if let Some(k) = obj
+        .get("uniqueName")
+        .and_then(Value::as_str)
+        .filter(|k| k.strip_prefix("azreg-").is_some_and(fields::is_guid))
+    {
+        progress.put_id(
+            progress::Slot::UniqueName,
+            Some(k.to_string()),
+            "import",
+            now,
+        );
+    }
+    said
+}
+
+/// Apply a JSON object to a progress: store the values, mark the steps a script did. On any
+/// problem the progress is left as it was and every problem is returned.
+pub fn take_import(
+    procedure: &Procedure,
+    progress: &mut Progress,
+    obj: &Map<String, Value>,
+    (today, now): (time::Date, toml::value::Datetime),
+) -> Result<Applied, Vec<ImportProblem>> {
+    let lang = procedure.lang();
+    let mut values = progress.values.clone();
+    let (found, problems) = gathered(procedure, obj, &mut values, today);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -193,45 +257,7 @@ pub fn take_import(
         super::record_renewal(progress, field, end, (today, now, "import"));
         values.insert(field.clone(), end.clone());
     }
-    // What a script of azreg handed out: the key its secret has (the only one a later renewal
-    // may remove), the app's and the service principal's object IDs, its create key. Each
-    // one checked; what it replaces stays in the history.
-    for (key, slot) in [
-        ("secretKeyId", progress::Slot::SecretKey),
-        ("objectId", progress::Slot::AppObject),
-        ("servicePrincipalId", progress::Slot::ServicePrincipal),
-    ] {
-        if let Some(id) = obj
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|k| fields::is_guid(k))
-        {
-            let id = id.to_ascii_lowercase();
-            if let Some(old) = progress.slot(slot).clone().filter(|o| *o != id) {
-                said.push(tr!(
-                    lang,
-                    "{key} = {id} (replaced: was {old})",
-                    "{key} = {id} (ersetzt: war {old})",
-                    key = key,
-                    id = id,
-                    old = old,
-                ));
-            }
-            progress.put_id(slot, Some(id), "import", now);
-        }
-    }
-    if let Some(k) = obj
-        .get("uniqueName")
-        .and_then(Value::as_str)
-        .filter(|k| k.strip_prefix("azreg-").is_some_and(fields::is_guid))
-    {
-        progress.put_id(
-            progress::Slot::UniqueName,
-            Some(k.to_string()),
-            "import",
-            now,
-        );
-    }
+    said.extend(take_ids(progress, obj, lang, now));
     for (field, value) in values {
         if progress.values.get(&field) != Some(&value) {
             progress.put_value(&field, Some(value), "import", now);

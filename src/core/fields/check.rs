@@ -338,6 +338,10 @@ fn check_date(value: &str, today: Date, lang: Lang, problems: &mut Vec<Problem>)
 
 const FORBIDDEN_URI_CHARS: [char; 7] = ['!', '$', '\'', '(', ')', ',', ';'];
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "one check per rule of a redirect URI (Entra's and Intrexx's), in the order they are reported"
+)]
 fn check_url(spec: &FieldSpec, value: &str, ctx: &Context<'_>, problems: &mut Vec<Problem>) {
     let lang = ctx.lang;
     let role = spec.url_role.unwrap_or(UrlRole::Redirect);

@@ -104,6 +104,7 @@ fn app_ref(a: &AppState) -> AppRef {
     }
 }
 
+/// The plan of a registration: one function per part, in the procedure's order.
 fn register(
     plan: &mut Plan,
     d: &Desired,
@@ -112,130 +113,168 @@ fn register(
     app: Option<&AppState>,
     o: &Options,
 ) -> Result<(), Refusal> {
-    let uri_marks = |plan_marks: &mut Vec<Mark>, uris: &[&str]| {
-        for uri in uris {
-            if d.portal_origin
-                .as_deref()
-                .is_some_and(|origin| origin_of(uri).as_deref() != Some(origin))
-            {
-                plan_marks.push(Mark::ForeignOrigin(uri.to_string()));
-            }
-        }
-    };
-    let permission_marks = |marks: &mut Vec<Mark>, added: &[&Permission]| {
-        for p in added {
-            match p.kind {
-                Kind::Application => marks.push(Mark::ApplicationPermission(p.name.to_string())),
-                Kind::Delegated
-                    if !crate::core::permissions::documented_for_connector(p.name, p.kind) =>
-                {
-                    marks.push(Mark::BeyondConnector(p.name.to_string()))
-                }
-                Kind::Delegated => {}
-            }
-        }
-    };
-    // The application.
     let app_ref = match app {
-        None => {
-            let mut marks = Vec::new();
-            uri_marks(&mut marks, &[&d.web, &d.spa]);
-            permission_marks(&mut marks, &d.permissions.iter().collect::<Vec<_>>());
-            plan.steps.push(Step {
-                op: Op::CreateApp {
-                    key: r.unique_name.clone().unwrap_or_else(|| o.new_key.clone()),
-                    name: d.name.clone(),
-                    audience: d.audience.clone(),
-                    web: d.web.clone(),
-                    spa: d.spa.clone(),
-                    permissions: d.permissions.iter().map(Access::from).collect(),
-                },
-                marks,
-            });
-            AppRef::New
-        }
+        None => create_app(plan, d, r, o),
         Some(a) => {
-            let mut marks = Vec::new();
-            let mut changes = Vec::new();
-            if a.display_name != d.name {
-                changes.push(Change::DisplayName {
-                    from: a.display_name.clone(),
-                    to: d.name.clone(),
-                });
-            }
-            if a.audience != d.audience {
-                changes.push(Change::Audience {
-                    from: a.audience.clone(),
-                    to: d.audience.clone(),
-                });
-            }
-            // Each URI on its own platform; one of ours on the other platform moves.
-            for (platform, now, ours, theirs) in [
-                (Platform::Web, &a.web, &d.web, &d.spa),
-                (Platform::Spa, &a.spa, &d.spa, &d.web),
-            ] {
-                let mut to: Vec<String> = now.iter().filter(|u| *u != theirs).cloned().collect();
-                if !to.contains(ours) {
-                    to.push(ours.clone());
-                    uri_marks(&mut marks, &[ours]);
-                }
-                if &to != now {
-                    changes.push(Change::RedirectUris {
-                        platform,
-                        from: now.clone(),
-                        to,
-                    });
-                }
-            }
-            for (platform, list) in [
-                (Platform::Web, &a.web),
-                (Platform::Spa, &a.spa),
-                (Platform::PublicClient, &a.public_client),
-            ] {
-                for uri in list.iter().filter(|u| **u != d.web && **u != d.spa) {
-                    plan.notes.push(Note::ForeignUri {
-                        uri: uri.clone(),
-                        platform,
-                    });
-                }
-            }
-            let missing: Vec<&Permission> = d
-                .permissions
-                .iter()
-                .filter(|p| !a.graph_access.contains(&Access::from(*p)))
-                .collect();
-            if !missing.is_empty() {
-                permission_marks(&mut marks, &missing);
-                let mut to = a.graph_access.clone();
-                to.extend(missing.iter().map(|p| Access::from(*p)));
-                changes.push(Change::Permissions {
-                    from: a.graph_access.clone(),
-                    to,
-                });
-            }
-            for extra in a
-                .graph_access
-                .iter()
-                .filter(|x| !d.permissions.iter().any(|p| Access::from(p) == **x))
-            {
-                plan.notes
-                    .push(Note::ExtraPermission(permission_name(extra)));
-            }
-            if !changes.is_empty() {
-                plan.steps.push(Step {
-                    op: Op::UpdateApp {
-                        object_id: a.id.clone(),
-                        changes,
-                        other_access: a.other_access.clone(),
-                    },
-                    marks,
-                });
-            }
+            update_app(plan, d, a);
             app_ref(a)
         }
     };
-    // The service principal (Entra ID refuses sign-in without one: AADSTS7000229).
-    let sp = match (&app_ref, &t.sp) {
+    let sp = service_principal(plan, &app_ref, t);
+    owner(plan, &app_ref, t, app, o);
+    secret(plan, d, r, (&app_ref, app), o);
+    if d.consent {
+        let Some(graph_sp) = t.graph_sp.clone() else {
+            return Err(Refusal::NoGraph);
+        };
+        consent(plan, d, t, sp, graph_sp);
+    }
+    live_check(plan, r, o);
+    // A rotation in progress: ended after the check when Intrexx is shown on the new secret,
+    // else said.
+    if let (Some(a), Some((_, hint))) = (app, &r.rotation_old) {
+        if o.finish_rotation {
+            finish_rotation(plan, r, a);
+        } else {
+            plan.notes.push(Note::RotationOpen {
+                hint: hint.clone().unwrap_or_default(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A redirect URI outside the portal's own address is marked.
+fn uri_marks(d: &Desired, marks: &mut Vec<Mark>, uris: &[&str]) {
+    for uri in uris {
+        if d.portal_origin
+            .as_deref()
+            .is_some_and(|origin| origin_of(uri).as_deref() != Some(origin))
+        {
+            marks.push(Mark::ForeignOrigin(uri.to_string()));
+        }
+    }
+}
+
+/// Application permissions, and delegated ones the connector's documentation does not name,
+/// are marked.
+fn permission_marks(marks: &mut Vec<Mark>, added: &[&Permission]) {
+    for p in added {
+        match p.kind {
+            Kind::Application => marks.push(Mark::ApplicationPermission(p.name.to_string())),
+            Kind::Delegated
+                if !crate::core::permissions::documented_for_connector(p.name, p.kind) =>
+            {
+                marks.push(Mark::BeyondConnector(p.name.to_string()))
+            }
+            Kind::Delegated => {}
+        }
+    }
+}
+
+/// A new application, under the recorded key or a new one.
+fn create_app(plan: &mut Plan, d: &Desired, r: &Recorded, o: &Options) -> AppRef {
+    let mut marks = Vec::new();
+    uri_marks(d, &mut marks, &[&d.web, &d.spa]);
+    permission_marks(&mut marks, &d.permissions.iter().collect::<Vec<_>>());
+    plan.steps.push(Step {
+        op: Op::CreateApp {
+            key: r.unique_name.clone().unwrap_or_else(|| o.new_key.clone()),
+            name: d.name.clone(),
+            audience: d.audience.clone(),
+            web: d.web.clone(),
+            spa: d.spa.clone(),
+            permissions: d.permissions.iter().map(Access::from).collect(),
+        },
+        marks,
+    });
+    AppRef::New
+}
+
+/// The existing application brought to what the record asks for: name, account types, each
+/// redirect URI on its own platform (one of ours on the other platform moves), the missing
+/// permissions; what azreg did not ask for is noted, never removed.
+fn update_app(plan: &mut Plan, d: &Desired, a: &AppState) {
+    let mut marks = Vec::new();
+    let mut changes = Vec::new();
+    if a.display_name != d.name {
+        changes.push(Change::DisplayName {
+            from: a.display_name.clone(),
+            to: d.name.clone(),
+        });
+    }
+    if a.audience != d.audience {
+        changes.push(Change::Audience {
+            from: a.audience.clone(),
+            to: d.audience.clone(),
+        });
+    }
+    for (platform, now, ours, theirs) in [
+        (Platform::Web, &a.web, &d.web, &d.spa),
+        (Platform::Spa, &a.spa, &d.spa, &d.web),
+    ] {
+        let mut to: Vec<String> = now.iter().filter(|u| *u != theirs).cloned().collect();
+        if !to.contains(ours) {
+            to.push(ours.clone());
+            uri_marks(d, &mut marks, &[ours]);
+        }
+        if &to != now {
+            changes.push(Change::RedirectUris {
+                platform,
+                from: now.clone(),
+                to,
+            });
+        }
+    }
+    for (platform, list) in [
+        (Platform::Web, &a.web),
+        (Platform::Spa, &a.spa),
+        (Platform::PublicClient, &a.public_client),
+    ] {
+        for uri in list.iter().filter(|u| **u != d.web && **u != d.spa) {
+            plan.notes.push(Note::ForeignUri {
+                uri: uri.clone(),
+                platform,
+            });
+        }
+    }
+    let missing: Vec<&Permission> = d
+        .permissions
+        .iter()
+        .filter(|p| !a.graph_access.contains(&Access::from(*p)))
+        .collect();
+    if !missing.is_empty() {
+        permission_marks(&mut marks, &missing);
+        let mut to = a.graph_access.clone();
+        to.extend(missing.iter().map(|p| Access::from(*p)));
+        changes.push(Change::Permissions {
+            from: a.graph_access.clone(),
+            to,
+        });
+    }
+    for extra in a
+        .graph_access
+        .iter()
+        .filter(|x| !d.permissions.iter().any(|p| Access::from(p) == **x))
+    {
+        plan.notes
+            .push(Note::ExtraPermission(permission_name(extra)));
+    }
+    if !changes.is_empty() {
+        plan.steps.push(Step {
+            op: Op::UpdateApp {
+                object_id: a.id.clone(),
+                changes,
+                other_access: a.other_access.clone(),
+            },
+            marks,
+        });
+    }
+}
+
+/// The service principal (Entra ID refuses sign-in without one: AADSTS7000229).
+fn service_principal(plan: &mut Plan, app_ref: &AppRef, t: &Tenant) -> SpRef {
+    match (app_ref, &t.sp) {
         (AppRef::Known { .. }, Some((id, enabled))) => {
             if !enabled {
                 plan.notes.push(Note::SpDisabled);
@@ -251,9 +290,12 @@ fn register(
             });
             SpRef::New
         }
-    };
-    // The signed-in person as owner of a new app, or of one that has none: administrators are
-    // not made owners of what they create, and the app should stay maintainable without one.
+    }
+}
+
+/// The signed-in person as owner of a new app, or of one that has none: administrators are
+/// not made owners of what they create, and the app should stay maintainable without one.
+fn owner(plan: &mut Plan, app_ref: &AppRef, t: &Tenant, app: Option<&AppState>, o: &Options) {
     if let Some(user_id) = &t.who.user_id
         && !o.graph_root.is_empty()
         && app.is_none_or(|a| a.owner_ids.is_empty())
@@ -268,9 +310,19 @@ fn register(
             marks: Vec::new(),
         });
     }
-    // The secret: kept when the recorded one is on the app; an orphan of a cut-off run removed.
+}
+
+/// The secret: kept when the recorded one is on the app (only a recorded value can be in
+/// place: a key alone says nothing of what Intrexx holds); an orphan of a cut-off run goes
+/// once the new secret is there.
+fn secret(
+    plan: &mut Plan,
+    d: &Desired,
+    r: &Recorded,
+    (app_ref, app): (&AppRef, Option<&AppState>),
+    o: &Options,
+) {
     let creds: &[Cred] = app.map(|a| a.creds.as_slice()).unwrap_or_default();
-    // Only a recorded value can be in place (a key alone says nothing of what Intrexx holds).
     let in_place = app
         .filter(|_| r.secret_hint.is_some())
         .and_then(|a| super::secret_in_use(a, r));
@@ -294,74 +346,59 @@ fn register(
             true
         }
     };
-    // An orphan of a cut-off run goes once the new secret is there.
-    orphans(plan, r, &app_ref, creds, o.today, adds);
-    // Consent, when chosen.
-    if d.consent {
-        let Some(graph_sp) = t.graph_sp.clone() else {
-            return Err(Refusal::NoGraph);
-        };
-        let have: &[String] = match (&sp, &t.grant) {
-            (SpRef::Known(_), Some((_, scopes))) => scopes,
-            _ => &[],
-        };
-        let add: Vec<&Permission> = d
-            .permissions
-            .iter()
-            .filter(|p| p.kind == Kind::Delegated && !have.iter().any(|h| h == p.name))
-            .collect();
-        if !add.is_empty() {
-            let mut marks = Vec::new();
-            permission_marks(&mut marks, &add);
-            plan.steps.push(Step {
-                op: Op::GrantScopes {
-                    sp: sp.clone(),
-                    graph_sp: graph_sp.clone(),
-                    add: add.iter().map(|p| p.name.to_string()).collect(),
-                    existing: match &sp {
-                        SpRef::Known(_) => t.grant.clone(),
-                        SpRef::New => None,
-                    },
+    orphans(plan, r, app_ref, creds, o.today, adds);
+}
+
+/// Admin consent, when chosen: the delegated scopes not yet granted tenant-wide, the
+/// application permissions not yet assigned.
+fn consent(plan: &mut Plan, d: &Desired, t: &Tenant, sp: SpRef, graph_sp: String) {
+    let have: &[String] = match (&sp, &t.grant) {
+        (SpRef::Known(_), Some((_, scopes))) => scopes,
+        _ => &[],
+    };
+    let add: Vec<&Permission> = d
+        .permissions
+        .iter()
+        .filter(|p| p.kind == Kind::Delegated && !have.iter().any(|h| h == p.name))
+        .collect();
+    if !add.is_empty() {
+        let mut marks = Vec::new();
+        permission_marks(&mut marks, &add);
+        plan.steps.push(Step {
+            op: Op::GrantScopes {
+                sp: sp.clone(),
+                graph_sp: graph_sp.clone(),
+                add: add.iter().map(|p| p.name.to_string()).collect(),
+                existing: match &sp {
+                    SpRef::Known(_) => t.grant.clone(),
+                    SpRef::New => None,
                 },
-                marks,
-            });
-        }
-        let held: &[String] = match &sp {
-            SpRef::Known(_) => &t.roles,
-            SpRef::New => &[],
-        };
-        let roles: Vec<&Permission> = d
-            .permissions
-            .iter()
-            .filter(|p| p.kind == Kind::Application && !held.iter().any(|h| h == p.id))
-            .collect();
-        if !roles.is_empty() {
-            let mut marks = Vec::new();
-            permission_marks(&mut marks, &roles);
-            plan.steps.push(Step {
-                op: Op::AssignRoles {
-                    sp,
-                    graph_sp,
-                    roles: roles.iter().map(|p| Access::from(*p)).collect(),
-                    names: roles.iter().map(|p| p.name.to_string()).collect(),
-                },
-                marks,
-            });
-        }
+            },
+            marks,
+        });
     }
-    live_check(plan, r, o);
-    // A rotation in progress: ended after the check when Intrexx is shown on the new secret,
-    // else said.
-    if let (Some(a), Some((_, hint))) = (app, &r.rotation_old) {
-        if o.finish_rotation {
-            finish_rotation(plan, r, a);
-        } else {
-            plan.notes.push(Note::RotationOpen {
-                hint: hint.clone().unwrap_or_default(),
-            });
-        }
+    let held: &[String] = match &sp {
+        SpRef::Known(_) => &t.roles,
+        SpRef::New => &[],
+    };
+    let roles: Vec<&Permission> = d
+        .permissions
+        .iter()
+        .filter(|p| p.kind == Kind::Application && !held.iter().any(|h| h == p.id))
+        .collect();
+    if !roles.is_empty() {
+        let mut marks = Vec::new();
+        permission_marks(&mut marks, &roles);
+        plan.steps.push(Step {
+            op: Op::AssignRoles {
+                sp,
+                graph_sp,
+                roles: roles.iter().map(|p| Access::from(*p)).collect(),
+                names: roles.iter().map(|p| p.name.to_string()).collect(),
+            },
+            marks,
+        });
     }
-    Ok(())
 }
 
 /// A secret a cut-off run asked for and never saved is removed, but only when azreg can tell it

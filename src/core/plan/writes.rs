@@ -182,6 +182,10 @@ fn app(ids: &Ids, app: &AppRef, tail: Option<&'static str>) -> Vec<Seg> {
 
 impl Op {
     /// The writes of this operation, in order, with `ids` for what earlier operations handed out.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per operation with the exact Graph requests it makes: the contract in one place"
+    )]
     pub fn writes(&self, ids: &Ids) -> Vec<Write> {
         let post = |path: Vec<Seg>, body: Value| Write {
             method: Method::Post,

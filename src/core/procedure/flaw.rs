@@ -150,6 +150,10 @@ impl Flaw {
 }
 
 impl Worded for Flaw {
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per flaw of a procedure file, its wording in both languages"
+    )]
     fn message(&self, lang: Lang) -> String {
         match self {
             Flaw::Unreadable(e) => tr!(lang, "cannot read: {e}", "nicht lesbar: {e}", e = e),

@@ -136,6 +136,10 @@ impl GraphError {
 
 impl Worded for GraphError {
     /// What it means and what the user can do, by `code`.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per Graph error, what it means and what to do, in both languages"
+    )]
     fn message(&self, lang: Lang) -> String {
         match self {
             GraphError::Unreachable(why) => why.message(lang),

@@ -209,6 +209,10 @@ impl Served {
 /// Sign in in the browser for `scope`: listen on a loopback port, hand the authorize link to
 /// `show` (which opens the browser and says where it is), wait for the code, and redeem it
 /// with the PKCE verifier.
+#[allow(
+    clippy::too_many_lines,
+    reason = "the authorization-code flow with PKCE in its order: listen, show the link, wait for the code, redeem it"
+)]
 pub async fn sign_in(t: &Target<'_>, show: &mut dyn FnMut(&str)) -> Result<Secret, SignInError> {
     let lang = t.lang;
     let (port, listeners) = listen().await?;

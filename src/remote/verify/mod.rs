@@ -533,6 +533,55 @@ async fn within(
         })
 }
 
+/// The tenant check did not pass: the others are not made (unreachable: said for the
+/// credentials too).
+fn not_checked(
+    tenant: Outcome,
+    req: &Request,
+    labels: &(String, String),
+    report: &mut impl FnMut(&str, &Outcome),
+) -> Results {
+    let lang = req.lang;
+    let why = match &tenant {
+        Outcome::Unreachable(_) => L::new(
+            "the service could not be reached",
+            "der Dienst war nicht erreichbar",
+        ),
+        _ => L::new(
+            "the tenant check failed",
+            "die Mandantenprüfung schlug fehl",
+        ),
+    };
+    let why = why.get(lang);
+    let skipped = || {
+        Outcome::Skipped(tr!(
+            lang,
+            "not checked: {why}",
+            "nicht geprüft: {why}",
+            why = why
+        ))
+    };
+    let credentials = if matches!(tenant, Outcome::Unreachable(_)) {
+        tenant.clone()
+    } else {
+        skipped()
+    };
+    report(&labels.1, &credentials);
+    let redirects: Vec<_> = req
+        .redirect_uris
+        .iter()
+        .map(|(l, _, _)| (l.clone(), skipped()))
+        .collect();
+    for (l, o) in &redirects {
+        report(l, o);
+    }
+    Results {
+        tenant,
+        credentials,
+        redirects,
+    }
+}
+
 /// Run every check within one deadline for the whole run (`--timeout`): the tenant first,
 /// then the credentials and the redirect URIs at once (only for a tenant that exists); a check
 /// not finished by the deadline is "no answer". Every message is scrubbed of the secret.
@@ -567,44 +616,7 @@ pub async fn run_reporting(
     );
     report(&labels.0, &tenant);
     if !matches!(tenant, Outcome::Pass(_)) {
-        let why = match &tenant {
-            Outcome::Unreachable(_) => L::new(
-                "the service could not be reached",
-                "der Dienst war nicht erreichbar",
-            ),
-            _ => L::new(
-                "the tenant check failed",
-                "die Mandantenprüfung schlug fehl",
-            ),
-        };
-        let why = why.get(lang);
-        let skipped = || {
-            Outcome::Skipped(tr!(
-                lang,
-                "not checked: {why}",
-                "nicht geprüft: {why}",
-                why = why
-            ))
-        };
-        let credentials = if matches!(tenant, Outcome::Unreachable(_)) {
-            tenant.clone()
-        } else {
-            skipped()
-        };
-        report(&labels.1, &credentials);
-        let redirects: Vec<_> = req
-            .redirect_uris
-            .iter()
-            .map(|(l, _, _)| (l.clone(), skipped()))
-            .collect();
-        for (l, o) in &redirects {
-            report(l, o);
-        }
-        return Results {
-            tenant,
-            credentials,
-            redirects,
-        };
+        return not_checked(tenant, req, &labels, report);
     }
     // None = the credentials, Some(i) = the i-th redirect URI.
     let mut pending = futures_util::stream::FuturesUnordered::new();

@@ -448,6 +448,10 @@ impl App {
         p
     }
 
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per message the walkthrough gets: the update of the model-update-view loop, read as one"
+    )]
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),

@@ -82,6 +82,10 @@ impl App {
         }
     }
 
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per overlay and key action, a table read as one"
+    )]
     pub(super) fn act_overlay(&mut self, action: Action) -> Vec<Effect> {
         let len = self.overlay_len();
         match (&mut self.overlay, action) {

@@ -207,6 +207,23 @@ pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
             out.extend(lines.into_iter().map(Line::from));
         }
     }
+    // A link in the text has `c` to copy it whole (a long one wraps over lines).
+    if !step.body_urls().is_empty() {
+        let hint = L::new("(c copies the link)", "(c kopiert den Link)");
+        out.push(Line::styled(hint.get(app.lang()), theme.dim()));
+    }
+    out.extend(extras(app, width, theme));
+    if step.verify {
+        out.extend(check::lines(app, width, theme));
+    }
+    out
+}
+
+/// Below the text: where in the portal, an example, the step's link, and a link to hand on
+/// (the admin-consent link), each with the key that acts on it.
+fn extras(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let step = &app.procedure.entries[app.cursor].step;
+    let mut out = Vec::new();
     let lang = app.lang();
     // (label, value, style of the lines after the first, plain all through)
     let extras = [
@@ -285,9 +302,6 @@ pub fn text_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
             )
         };
         out.push(Line::styled(hint.get(lang), theme.dim()));
-    }
-    if step.verify {
-        out.extend(check::lines(app, width, theme));
     }
     out
 }

@@ -17,7 +17,7 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let lang = app.lang();
     let card = &p.entries[p.summary_index()].step;
     let mut out = Vec::new();
-    let (done, total) = (app.done_count(), p.step_count());
+    let done = app.done_count();
     // A renewal that was just taken in clears its own marks for the next time: its summary
     // says what was done and what is left, not "0 steps done".
     let today = crate::core::fields::format_date(app.config.today);
@@ -27,6 +27,23 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     {
         return renewed(r, width, theme, lang);
     }
+    out.extend(standing(app, width, theme));
+    out.push(Line::default());
+    for l in wrap(&clean_for_display(card.body.trim()), width, "") {
+        out.push(Line::styled(l, theme.title()));
+    }
+    out.extend(values(app, width, theme));
+    out
+}
+
+/// Where the setup stands: a rotation in progress (two secrets, which one Intrexx is believed
+/// to use), all done (and whether the connector can reach Microsoft 365), or the open steps.
+/// Every sentence wraps at the card's width.
+fn standing(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let p = &app.procedure;
+    let lang = app.lang();
+    let (done, total) = (app.done_count(), p.step_count());
+    let mut out = Vec::new();
     // A rotation in progress: two secrets, and which one Intrexx is believed to use.
     if let Some(rot) = &app.progress.rotation {
         let t = tr!(
@@ -43,7 +60,6 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     }
     let access = app.report().access();
     if done == total {
-        // Every sentence wraps at the card's width: none is cut at 80 columns.
         let said = tr!(
             lang,
             "✓ All {total} steps are done.",
@@ -115,10 +131,14 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             out.push(Line::styled(l, theme.warning()));
         }
     }
-    out.push(Line::default());
-    for l in wrap(&clean_for_display(card.body.trim()), width, "") {
-        out.push(Line::styled(l, theme.title()));
-    }
+    out
+}
+
+/// Each value and where it goes (Intrexx, Azure, the record), side by side when every row
+/// fits; then what is still missing or wrong.
+fn values(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let lang = app.lang();
+    let mut out = Vec::new();
     let mut problems = Vec::new();
     let mut last = None;
     let report = app.report();

@@ -10,7 +10,8 @@ use super::{BadAnswer, Run, Stop};
 use crate::core::permissions::Kind;
 use crate::core::plan::policy::{Restriction, SecretPolicy};
 use crate::core::plan::{
-    Access, AppState, Cred, Found, GRAPH_APP_ID, Lookup, Recorded, Seg, Tenant, Who,
+    Access, AppState, Cred, Found, GRAPH_APP_ID, Lookup, Platform, Recorded, RedirectUris, Seg,
+    Tenant, Who,
 };
 use crate::remote::entra::server_text;
 use crate::remote::graph::{
@@ -164,9 +165,17 @@ pub fn app_state(v: &Application) -> Result<AppState, Stop> {
         app_id: guid(&v.app_id)?,
         display_name: line(v.display_name.as_deref().unwrap_or_default()),
         audience: line(v.sign_in_audience.as_deref().unwrap_or_default()),
-        web: uris(&v.web),
-        spa: uris(&v.spa),
-        public_client: uris(&v.public_client),
+        redirect_uris: {
+            let mut all = RedirectUris::default();
+            for (platform, list) in [
+                (Platform::Web, &v.web),
+                (Platform::Spa, &v.spa),
+                (Platform::PublicClient, &v.public_client),
+            ] {
+                all.set(platform, uris(list));
+            }
+            all
+        },
         graph_access,
         other_access,
         creds,

@@ -220,10 +220,11 @@ say "application (client) ID: $client_id"
                 })
                 .unwrap_or_default();
             let step = s.step();
+            let (uris_now, uris_body) = d.map(redirect_lines).unwrap_or_default();
             format!(
                 r#"
-# The app registration azreg recorded (or --adopt named), updated: both redirect URIs each on
-# its own platform, the API permissions added; what others put there stays.
+# The app registration azreg recorded (or --adopt named), updated: each redirect URI on its
+# own platform, the API permissions added; what others put there stays.
 say "updating the app registration $client_id"
 if ! object_id=$(rest --method GET --uri "$(url "/v1.0/applications(appId='$client_id')")" --query id --output tsv); then
   say "the recorded client ID $client_id is not an app registration in tenant $tenant_id: signed in to another tenant? a typo in step {step}? nothing was changed"
@@ -231,15 +232,13 @@ if ! object_id=$(rest --method GET --uri "$(url "/v1.0/applications(appId='$clie
 fi
 object_id=$(guid "$object_id")
 app_url=$(url "/v1.0/applications/$object_id")
-web_now=$(read_retry rest --method GET --uri "$app_url" --query "web.redirectUris[?@ != '$spa_uri'] || \`[]\`" --output json)
-spa_now=$(read_retry rest --method GET --uri "$app_url" --query "spa.redirectUris[?@ != '$web_uri'] || \`[]\`" --output json)
-graph_now=$(read_retry rest --method GET --uri "$app_url" --query "requiredResourceAccess[?resourceAppId=='$graph_app_id'] | [0].resourceAccess || \`[]\`" --output json)
+{uris_now}graph_now=$(read_retry rest --method GET --uri "$app_url" --query "requiredResourceAccess[?resourceAppId=='$graph_app_id'] | [0].resourceAccess || \`[]\`" --output json)
 other_apis=$(read_retry rest --method GET --uri "$app_url" --query "requiredResourceAccess[?resourceAppId!='$graph_app_id']" --output json)
 with_access() {{
   case $1 in *"\"$2\""*) printf '%s' "$1" ;; *) with_item "$1" "{{\"id\": \"$2\", \"type\": \"$3\"}}" ;; esac
 }}
 {access}write update_app '' rest --method PATCH --uri "$app_url" \
-  --body "{{\"displayName\": $display_name_json, \"signInAudience\": \"$sign_in_audience\", \"web\": {{\"redirectUris\": $(with_item "$web_now" "$web_uri_json")}}, \"spa\": {{\"redirectUris\": $(with_item "$spa_now" "$spa_uri_json")}}, \"requiredResourceAccess\": $(joined "$other_apis" "[{{\"resourceAppId\": \"$graph_app_id\", \"resourceAccess\": $graph_now}}]")}}" \
+  --body "{{\"displayName\": $display_name_json, \"signInAudience\": \"$sign_in_audience\", {uris_body}\"requiredResourceAccess\": $(joined "$other_apis" "[{{\"resourceAppId\": \"$graph_app_id\", \"resourceAccess\": $graph_now}}]")}}" \
   --output none
 "#
             )
@@ -360,6 +359,41 @@ fi
     }
 }
 
+/// The redirect URIs of an update, platform by platform (data: a third platform needs no
+/// code here): each platform's URIs read without ours that belong elsewhere, and the body's
+/// part that puts ours on their own platform (`redirect_uri_N` as `render` numbers them).
+fn redirect_lines(d: &plan::Desired) -> (String, String) {
+    let ours: Vec<(plan::Platform, usize)> = d
+        .redirect_uris
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _))| (p, i))
+        .collect();
+    let (mut now, mut body) = (String::new(), String::new());
+    for platform in plan::Platform::ALL {
+        let prop = platform.property();
+        let elsewhere: Vec<String> = ours
+            .iter()
+            .filter(|(p, _)| *p != platform)
+            .map(|(_, i)| format!("@ != '$redirect_uri_{i}'"))
+            .collect();
+        let query = if elsewhere.is_empty() {
+            format!("{prop}.redirectUris")
+        } else {
+            format!("{prop}.redirectUris[?{}]", elsewhere.join(" && "))
+        };
+        now += &format!(
+            "{prop}_now=$(read_retry rest --method GET --uri \"$app_url\" --query \"{query} || \\`[]\\`\" --output json)\n"
+        );
+        let mut list = format!("${prop}_now");
+        for (_, i) in ours.iter().filter(|(p, _)| *p == platform) {
+            list = format!("$(with_item \"{list}\" \"$redirect_uri_{i}_json\")");
+        }
+        body += &format!("\\\"{prop}\\\": {{\\\"redirectUris\\\": {list}}}, ");
+    }
+    (now, body)
+}
+
 #[allow(
     clippy::too_many_lines,
     reason = "the script's text in the order it runs"
@@ -393,20 +427,24 @@ pub fn render(s: &Script) -> String {
             ("display_name_json", sh_quote(&json(&d.name))),
             ("name_filter", sh_quote(&filter)),
             ("sign_in_audience", sh_quote(&d.audience)),
-            ("web_uri", sh_quote(&d.web)),
-            ("spa_uri", sh_quote(&d.spa)),
-            ("web_uri_json", sh_quote(&json(&d.web))),
-            ("spa_uri_json", sh_quote(&json(&d.spa))),
             (
                 "permissions_json",
                 sh_quote(&json(&crate::core::permissions::format(&d.permissions))),
             ),
         ]);
     }
-    let values: String = values
+    let mut values: String = values
         .into_iter()
         .map(|(k, v)| format!("{k}={v}\n"))
         .collect();
+    // The redirect URIs by number, as `redirect_lines` names them.
+    for (i, (_, uri)) in d.iter().flat_map(|d| d.redirect_uris.iter()).enumerate() {
+        values += &format!(
+            "redirect_uri_{i}={}\nredirect_uri_{i}_json={}\n",
+            sh_quote(uri),
+            sh_quote(&json(uri))
+        );
+    }
     let header = if renew {
         "# azreg: renews the client secret of the Intrexx portal's app in Microsoft Entra ID with the\n\
          # Azure CLI: a new secret beside the old one, which is never removed here (delete it in the\n\

@@ -172,24 +172,30 @@ Say "application (client) ID: $ClientId"
                 .unwrap_or_default();
             format!(
                 r#"
-# The app registration azreg recorded (or --adopt named), updated: both redirect URIs each on
-# its own platform, the API permissions added; what others put there stays.
+# The app registration azreg recorded (or --adopt named), updated: each redirect URI on its
+# own platform, the API permissions added; what others put there stays.
 Say "updating the app registration $ClientId"
 try {{ $app = Read-Graph "v1.0/applications(appId='$ClientId')" }} catch {{
   Say "the recorded client ID $ClientId is not an app registration in tenant $TenantId`: signed in to another tenant? a typo in step {step}? nothing was changed"
   exit 1
 }}
 $ObjectId = Guid-Of $app.id
-$web = @(@($app.web.redirectUris) | Where-Object {{ $_ -and $_ -ne $SpaRedirectUri }}) + @($WebRedirectUri) | Select-Object -Unique
-$spa = @(@($app.spa.redirectUris) | Where-Object {{ $_ -and $_ -ne $WebRedirectUri }}) + @($SpaRedirectUri) | Select-Object -Unique
+$ours = @($RedirectUris.Values | ForEach-Object {{ $_ }})
+$uris = @{{}}
+foreach ($p in @('web', 'spa', 'publicClient')) {{
+  $mine = @($RedirectUris[$p] | Where-Object {{ $_ }})
+  $kept = @(@($app.$p.redirectUris) | Where-Object {{ $_ -and (($ours -notcontains $_) -or ($mine -contains $_)) }})
+  $uris[$p] = @{{ redirectUris = @(@($kept + $mine) | Select-Object -Unique) }}
+}}
 $graphNow = @(@($app.requiredResourceAccess) | Where-Object {{ $_.resourceAppId -eq $GraphAppId }} | ForEach-Object {{ $_.resourceAccess }})
 foreach ($a in @({access})) {{ if (-not ($graphNow | Where-Object {{ $_.id -eq $a.id }})) {{ $graphNow += [pscustomobject]$a }} }}
 $others = @(@($app.requiredResourceAccess) | Where-Object {{ $_.resourceAppId -ne $GraphAppId }})
 $body = @{{
   displayName = $DisplayName; signInAudience = $SignInAudience
-  web = @{{ redirectUris = @($web) }}; spa = @{{ redirectUris = @($spa) }}
   requiredResourceAccess = @($others) + @(@{{ resourceAppId = $GraphAppId; resourceAccess = @($graphNow) }})
-}} | ConvertTo-Json -Depth 10 -Compress
+}}
+foreach ($p in $uris.Keys) {{ $body[$p] = $uris[$p] }}
+$body = $body | ConvertTo-Json -Depth 10 -Compress
 $null = Invoke-Write 'update_app' $null 'PATCH' "v1.0/applications/$ObjectId" $body
 "#,
                 access = access.join(", "),
@@ -349,8 +355,19 @@ pub fn render(s: &Script) -> String {
                     ps_quote(&format!("displayName eq {}", odata(&d.name))),
                 ),
                 ("SignInAudience", ps_quote(&d.audience)),
-                ("WebRedirectUri", ps_quote(&d.web)),
-                ("SpaRedirectUri", ps_quote(&d.spa)),
+                // The redirect URIs by platform (Graph's property names): data, not fields.
+                ("RedirectUris", {
+                    let platforms: Vec<String> = d
+                        .redirect_uris
+                        .0
+                        .iter()
+                        .map(|(p, uris)| {
+                            let list: Vec<String> = uris.iter().map(|u| ps_quote(u)).collect();
+                            format!("'{}' = @({})", p.property(), list.join(", "))
+                        })
+                        .collect();
+                    format!("@{{ {} }}", platforms.join("; "))
+                }),
                 (
                     "Permissions",
                     ps_quote(&crate::core::permissions::format(&d.permissions)),

@@ -289,7 +289,8 @@ fn powershell_script_snapshot() {
         .to_string();
     assert!(key.starts_with("azreg-"), "{key}");
     insta::assert_snapshot!("script_ps1", script.replace(&key, "azreg-<key>"));
-    assert!(script.contains("$SpaRedirectUri = 'https://portal.example.com/oauth2callback.html'"));
+    // The redirect URIs keyed by Graph's platform property: a platform is data.
+    assert!(script.contains("$RedirectUris = @{ 'web' = @('https://portal.example.com/oauth2/token/ms365-mycompany'); 'spa' = @('https://portal.example.com/oauth2callback.html') }"), "{script}");
     assert!(
         script.contains(
             "Invoke-Write 'create_service_principal' $spOf 'POST' 'v1.0/servicePrincipals'"

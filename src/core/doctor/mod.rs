@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use time::Date;
 
 use crate::core::permissions::Kind;
-use crate::core::plan::{AppState, Cred, Desired, Found, Lookup, Recorded, Tenant, Who};
+use crate::core::plan::{AppState, Cred, Desired, Found, Lookup, Platform, Recorded, Tenant, Who};
 use crate::core::procedure::Procedure;
 use crate::i18n::{Lang, Worded};
 use crate::tr;
@@ -66,20 +66,21 @@ pub enum What {
     },
     UriOk {
         uri: String,
-        spa: bool,
+        platform: Platform,
     },
-    /// The URI is registered, but under the other platform.
+    /// The URI is registered, but under another platform (`on`).
     UriWrongPlatform {
         uri: String,
-        spa: bool,
+        platform: Platform,
+        on: Platform,
     },
     UriMissing {
         uri: String,
-        spa: bool,
+        platform: Platform,
     },
     OtherUri {
         uri: String,
-        platform: &'static str,
+        platform: Platform,
     },
     /// No service principal: the app's client ID, for the fix by hand.
     NoSp {
@@ -313,36 +314,25 @@ fn app<'t>(x: &mut Exam<'_>, t: &'t Tenant) -> Option<&'t AppState> {
 /// steps that the live check cannot see; URIs azreg did not ask for are listed.
 fn redirect_uris(x: &mut Exam<'_>, a: &AppState) {
     let d = x.d;
-    for (uri, spa, field) in [
-        (&d.web, false, "web_redirect_uri"),
-        (&d.spa, true, "spa_redirect_uri"),
-    ] {
-        if uri.is_empty() {
-            continue;
-        }
-        let (own, other) = if spa {
-            (&a.spa, &a.web)
-        } else {
-            (&a.web, &a.spa)
-        };
-        let id = if spa { "spa_uri" } else { "web_uri" };
+    for (platform, uri) in d.redirect_uris.iter() {
         let uri = uri.clone();
-        let (level, what) = if own.contains(&uri) {
-            (Level::Ok, What::UriOk { uri, spa })
-        } else if other.contains(&uri) {
-            (Level::Error, What::UriWrongPlatform { uri, spa })
-        } else {
-            (Level::Error, What::UriMissing { uri, spa })
+        let (level, what) = match a.redirect_uris.platform_of(&uri) {
+            Some(p) if a.redirect_uris.on(platform).contains(&uri) || p == platform => {
+                (Level::Ok, What::UriOk { uri, platform })
+            }
+            Some(on) => (Level::Error, What::UriWrongPlatform { uri, platform, on }),
+            None => (Level::Error, What::UriMissing { uri, platform }),
         };
-        let step = x.step(field);
-        x.push(id, level, step, level != Level::Ok, what);
+        // The step of the field the procedure puts on this platform.
+        let step =
+            x.p.fields
+                .iter()
+                .find(|f| f.graph_platform.as_deref() == Some(platform.property()))
+                .and_then(|f| x.step(&f.id));
+        x.push(platform.finding_id(), level, step, level != Level::Ok, what);
     }
-    for (list, platform) in [
-        (&a.web, "web"),
-        (&a.spa, "spa"),
-        (&a.public_client, "public_client"),
-    ] {
-        for uri in list.iter().filter(|u| **u != d.web && **u != d.spa) {
+    for (platform, uri) in a.redirect_uris.iter() {
+        if !d.redirect_uris.contains(uri) {
             let what = What::OtherUri {
                 uri: uri.clone(),
                 platform,

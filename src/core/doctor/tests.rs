@@ -79,8 +79,8 @@ fn a_complete_registration_has_nothing_wrong() {
 fn the_spa_uri_under_web_is_an_error_with_its_step_and_apply_fixes_it() {
     let mut t = complete();
     let a = app_mut(&mut t);
-    a.spa.clear();
-    a.web.push(SPA.into());
+    a.redirect_uris.set(Platform::Spa, Vec::new());
+    a.redirect_uris.add(Platform::Web, SPA);
     let e = run(&t, None);
     assert!(e.failed(false));
     let f = e.findings.iter().find(|f| f.id == "spa_uri").unwrap();
@@ -103,14 +103,15 @@ fn the_spa_uri_under_web_is_an_error_with_its_step_and_apply_fixes_it() {
 fn a_missing_uri_and_foreign_ones_are_told_apart() {
     let mut t = complete();
     let a = app_mut(&mut t);
-    a.web = vec!["https://attacker.example/steal".into()];
+    a.redirect_uris
+        .set(Platform::Web, vec!["https://attacker.example/steal".into()]);
     let e = run(&t, None);
     let web = e.findings.iter().find(|f| f.id == "web_uri").unwrap();
     assert_eq!(
         web.what,
         What::UriMissing {
             uri: WEB.into(),
-            spa: false
+            platform: Platform::Web
         }
     );
     let other = e.findings.iter().find(|f| f.id == "other_uri").unwrap();
@@ -246,9 +247,10 @@ fn the_json_carries_id_severity_step_message_and_fixable() {
 #[test]
 fn what_graph_hands_back_is_cleaned_before_a_terminal_sees_it() {
     let mut t = complete();
-    app_mut(&mut t)
-        .web
-        .push("https://x.example/\u{1b}]52;c;AAAA\u{7}\u{202e}".into());
+    app_mut(&mut t).redirect_uris.add(
+        Platform::Web,
+        "https://x.example/\u{1b}]52;c;AAAA\u{7}\u{202e}",
+    );
     let text = run(&t, None).text(Lang::En);
     assert!(
         !text.contains('\u{1b}') && !text.contains('\u{202e}'),
@@ -317,8 +319,8 @@ mod outside_text_forges_no_line {
             {
                 let a = app_mut(&mut t);
                 a.display_name = name;
-                a.web.push(uri.clone());
-                a.public_client.push(uri);
+                a.redirect_uris.add(Platform::Web, &uri);
+                a.redirect_uris.add(Platform::PublicClient, &uri);
                 a.creds.push(Cred {
                     key_id: "77777777-0000-4000-a000-000000000007".into(),
                     display_name: desc,
@@ -353,4 +355,38 @@ mod outside_text_forges_no_line {
             }
         }
     }
+}
+
+/// Doctor holds every platform the record names, a third one too: its own finding id, the
+/// platform it was found on.
+#[test]
+fn a_third_platform_is_examined_as_data() {
+    const NATIVE: &str = "https://portal.example.com/native";
+    let mut d = desired();
+    d.redirect_uris.add(Platform::PublicClient, NATIVE);
+    let mut t = complete();
+    app_mut(&mut t).redirect_uris.add(Platform::Spa, NATIVE);
+    let p = Procedure::embedded().unwrap();
+    let e = examine(
+        &p,
+        &d,
+        &Recorded::default(),
+        None,
+        &t,
+        date!(2026 - 11 - 30),
+    );
+    let f = e
+        .findings
+        .iter()
+        .find(|f| f.id == "public_client_uri")
+        .unwrap();
+    assert_eq!(
+        f.what,
+        What::UriWrongPlatform {
+            uri: NATIVE.into(),
+            platform: Platform::PublicClient,
+            on: Platform::Spa,
+        }
+    );
+    assert!(f.line(Lang::En).contains("is under the Single-page application platform, but belongs under Mobile and desktop applications"), "{}", f.line(Lang::En));
 }

@@ -1,6 +1,8 @@
 //! The findings in words, both languages.
 
 use super::What;
+#[cfg(test)]
+use crate::core::plan::Platform;
 use crate::i18n::{Lang, Worded};
 use crate::tr;
 
@@ -24,13 +26,6 @@ impl Worded for What {
         reason = "one arm per finding, its wording in both languages: a table read as one"
     )]
     fn message(&self, lang: Lang) -> String {
-        let platform = |spa: bool| {
-            if spa {
-                tr!(lang, "Single-page application", "Single-Page-Anwendung")
-            } else {
-                "Web".to_string()
-            }
-        };
         match self {
             What::OtherTenant {
                 recorded,
@@ -67,33 +62,33 @@ impl Worded for What {
                 found = found,
                 wanted = wanted,
             ),
-            What::UriOk { uri, spa } => tr!(
+            What::UriOk { uri, platform } => tr!(
                 lang,
                 "redirect URI on the {p} platform: {uri}",
                 "Umleitungs-URI auf der Plattform {p}: {uri}",
-                p = platform(*spa),
+                p = platform.name(lang),
                 uri = uri,
             ),
-            What::UriWrongPlatform { uri, spa } => tr!(
+            What::UriWrongPlatform { uri, platform, on } => tr!(
                 lang,
                 "the redirect URI {uri} is under the {other} platform, but belongs under {p}",
                 "der Umleitungs-URI {uri} steht unter der Plattform {other}, gehört aber unter {p}",
                 uri = uri,
-                other = platform(!*spa),
-                p = platform(*spa),
+                other = on.name(lang),
+                p = platform.name(lang),
             ),
-            What::UriMissing { uri, spa } => tr!(
+            What::UriMissing { uri, platform } => tr!(
                 lang,
                 "the redirect URI {uri} is missing (platform {p})",
                 "der Umleitungs-URI {uri} fehlt (Plattform {p})",
                 uri = uri,
-                p = platform(*spa),
+                p = platform.name(lang),
             ),
             What::OtherUri { uri, platform } => tr!(
                 lang,
                 "another redirect URI on the app ({platform}): {uri}",
                 "ein weiterer Umleitungs-URI an der App ({platform}): {uri}",
-                platform = platform,
+                platform = platform.property(),
                 uri = uri,
             ),
             What::NoSp { client_id } => tr!(
@@ -241,19 +236,20 @@ impl crate::i18n::Samples for What {
             },
             What::UriOk {
                 uri: s("u"),
-                spa: true,
+                platform: Platform::Spa,
             },
             What::UriWrongPlatform {
                 uri: s("u"),
-                spa: true,
+                platform: Platform::Spa,
+                on: Platform::Web,
             },
             What::UriMissing {
                 uri: s("u"),
-                spa: false,
+                platform: Platform::Web,
             },
             What::OtherUri {
                 uri: s("u"),
-                platform: "web",
+                platform: Platform::Web,
             },
             What::NoSp {
                 client_id: s("0b1c2d3e-1111-2222-3333-444455556666"),

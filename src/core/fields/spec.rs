@@ -7,6 +7,9 @@ use serde::Deserialize;
 /// Values as stored in the progress file: field id to value.
 pub type Values = BTreeMap<String, String>;
 
+/// The platforms Microsoft Graph keeps redirect URIs on: `web`, `spa`, `publicClient`.
+pub const GRAPH_PLATFORMS: [&str; 3] = ["web", "spa", "publicClient"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldKind {
@@ -72,6 +75,10 @@ pub struct FieldSpec {
     /// The Azure platform a redirect URI belongs to (shown on the summary).
     #[serde(default)]
     pub platform: Option<String>,
+    /// The application property a redirect URI goes to in Microsoft Graph (one of
+    /// [`GRAPH_PLATFORMS`]): the platform as data, for the plan, the doctor and the scripts.
+    #[serde(default)]
+    pub graph_platform: Option<String>,
     /// A template such as `{portal_url}/oauth2callback.html`.
     #[serde(default)]
     pub derive: Option<String>,

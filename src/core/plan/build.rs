@@ -175,15 +175,15 @@ fn permission_marks(marks: &mut Vec<Mark>, added: &[&Permission]) {
 /// A new application, under the recorded key or a new one.
 fn create_app(plan: &mut Plan, d: &Desired, r: &Recorded, o: &Options) -> AppRef {
     let mut marks = Vec::new();
-    uri_marks(d, &mut marks, &[&d.web, &d.spa]);
+    let uris: Vec<&str> = d.redirect_uris.iter().map(|(_, u)| u.as_str()).collect();
+    uri_marks(d, &mut marks, &uris);
     permission_marks(&mut marks, &d.permissions.iter().collect::<Vec<_>>());
     plan.steps.push(Step {
         op: Op::CreateApp {
             key: r.unique_name.clone().unwrap_or_else(|| o.new_key.clone()),
             name: d.name.clone(),
             audience: d.audience.clone(),
-            web: d.web.clone(),
-            spa: d.spa.clone(),
+            redirect_uris: d.redirect_uris.clone(),
             permissions: d.permissions.iter().map(Access::from).collect(),
         },
         marks,
@@ -209,29 +209,30 @@ fn update_app(plan: &mut Plan, d: &Desired, a: &AppState) {
             to: d.audience.clone(),
         });
     }
-    for (platform, now, ours, theirs) in [
-        (Platform::Web, &a.web, &d.web, &d.spa),
-        (Platform::Spa, &a.spa, &d.spa, &d.web),
-    ] {
-        let mut to: Vec<String> = now.iter().filter(|u| *u != theirs).cloned().collect();
-        if !to.contains(ours) {
-            to.push(ours.clone());
-            uri_marks(d, &mut marks, &[ours]);
+    // Each of ours on its own platform: one on another platform moves; theirs stay.
+    for platform in Platform::ALL {
+        let now = a.redirect_uris.on(platform);
+        let mut to: Vec<String> = now
+            .iter()
+            .filter(|u| d.redirect_uris.platform_of(u).is_none_or(|p| p == platform))
+            .cloned()
+            .collect();
+        for ours in d.redirect_uris.on(platform) {
+            if !to.contains(ours) {
+                to.push(ours.clone());
+                uri_marks(d, &mut marks, &[ours]);
+            }
         }
-        if &to != now {
+        if to != now {
             changes.push(Change::RedirectUris {
                 platform,
-                from: now.clone(),
+                from: now.to_vec(),
                 to,
             });
         }
     }
-    for (platform, list) in [
-        (Platform::Web, &a.web),
-        (Platform::Spa, &a.spa),
-        (Platform::PublicClient, &a.public_client),
-    ] {
-        for uri in list.iter().filter(|u| **u != d.web && **u != d.spa) {
+    for (platform, uri) in a.redirect_uris.iter() {
+        if !d.redirect_uris.contains(uri) {
             plan.notes.push(Note::ForeignUri {
                 uri: uri.clone(),
                 platform,

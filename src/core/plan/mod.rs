@@ -34,8 +34,8 @@ pub struct Desired {
     pub name: String,
     /// `signInAudience`, e.g. `AzureADMyOrg`.
     pub audience: String,
-    pub web: String,
-    pub spa: String,
+    /// The redirect URIs, each on the platform the procedure names for its field.
+    pub redirect_uris: RedirectUris,
     pub permissions: Vec<Permission>,
     /// Grant admin consent (delegated grant and application role assignments).
     pub consent: bool,
@@ -108,7 +108,7 @@ pub struct Who {
 }
 
 /// A redirect URI platform of an application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Platform {
     Web,
     Spa,
@@ -160,6 +160,9 @@ impl Who {
 }
 
 impl Platform {
+    /// Every platform Graph keeps redirect URIs on, in the portal's order.
+    pub const ALL: [Platform; 3] = [Platform::Web, Platform::Spa, Platform::PublicClient];
+
     /// The application property that holds its `redirectUris`.
     pub fn property(self) -> &'static str {
         match self {
@@ -167,6 +170,80 @@ impl Platform {
             Platform::Spa => "spa",
             Platform::PublicClient => "publicClient",
         }
+    }
+
+    /// The platform as the portal names it, in the language.
+    pub fn name(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::L;
+        match self {
+            Platform::Web => "Web",
+            Platform::Spa => L::new("Single-page application", "Single-Page-Anwendung").get(lang),
+            Platform::PublicClient => L::new(
+                "Mobile and desktop applications",
+                "Mobile Anwendungen und Desktopanwendungen",
+            )
+            .get(lang),
+        }
+    }
+
+    /// The id of doctor's finding on a redirect URI of this platform (`web_uri`, ...).
+    pub fn finding_id(self) -> &'static str {
+        match self {
+            Platform::Web => "web_uri",
+            Platform::Spa => "spa_uri",
+            Platform::PublicClient => "public_client_uri",
+        }
+    }
+
+    /// The platform of an application property (`web`, `spa`, `publicClient`).
+    pub fn of_property(key: &str) -> Option<Platform> {
+        Platform::ALL.into_iter().find(|p| p.property() == key)
+    }
+}
+
+/// Redirect URIs by platform: what the record asks for, what an app holds, what a plan
+/// writes. A platform is a key here, never a field of its own: a third one is data.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RedirectUris(pub std::collections::BTreeMap<Platform, Vec<String>>);
+
+impl RedirectUris {
+    /// The URIs on `platform` (none: empty).
+    pub fn on(&self, platform: Platform) -> &[String] {
+        self.0.get(&platform).map_or(&[], Vec::as_slice)
+    }
+
+    /// Adds `uri` on `platform` (once).
+    pub fn add(&mut self, platform: Platform, uri: &str) {
+        let list = self.0.entry(platform).or_default();
+        if !list.iter().any(|u| u == uri) {
+            list.push(uri.to_string());
+        }
+    }
+
+    /// Sets the URIs of `platform`; an empty list drops it.
+    pub fn set(&mut self, platform: Platform, uris: Vec<String>) {
+        if uris.is_empty() {
+            self.0.remove(&platform);
+        } else {
+            self.0.insert(platform, uris);
+        }
+    }
+
+    /// Every (platform, URI), in the platforms' order.
+    pub fn iter(&self) -> impl Iterator<Item = (Platform, &String)> {
+        self.0
+            .iter()
+            .flat_map(|(p, list)| list.iter().map(move |u| (*p, u)))
+    }
+
+    /// Whether `uri` is on any platform.
+    pub fn contains(&self, uri: &str) -> bool {
+        self.iter().any(|(_, u)| u == uri)
+    }
+
+    /// A URI's platform, when it is on one.
+    pub fn platform_of(&self, uri: &str) -> Option<Platform> {
+        self.iter().find(|(_, u)| *u == uri).map(|(p, _)| p)
     }
 }
 
@@ -203,9 +280,7 @@ pub struct AppState {
     pub app_id: String,
     pub display_name: String,
     pub audience: String,
-    pub web: Vec<String>,
-    pub spa: Vec<String>,
-    pub public_client: Vec<String>,
+    pub redirect_uris: RedirectUris,
     /// Microsoft Graph's part of `requiredResourceAccess`.
     pub graph_access: Vec<Access>,
     /// The other resources' parts, kept as they are (JSON).
@@ -367,8 +442,7 @@ pub enum Op {
         key: String,
         name: String,
         audience: String,
-        web: String,
-        spa: String,
+        redirect_uris: RedirectUris,
         permissions: Vec<Access>,
     },
     UpdateApp {

@@ -2,7 +2,7 @@
 //! ids it names ([`recorded`]), a renewal's end ([`renewal_end`]); each value checked as the
 //! walkthrough checks it, and what is missing or wrong named.
 
-use super::{Desired, Recorded, SecretSpec, origin_of};
+use super::{Desired, Platform, Recorded, RedirectUris, SecretSpec, origin_of};
 use crate::core::fields::{FieldState, UrlRole, is_guid};
 use crate::core::permissions;
 use crate::core::progress::{Progress, hint};
@@ -100,12 +100,11 @@ pub fn needed(r: &Report, ids: &[&str]) -> (Vec<Option<String>>, Vec<Unusable>) 
     (got, unusable)
 }
 
-/// The values a registration needs, in the order `desired` takes them.
-pub const REGISTRATION: [&str; 8] = [
+/// The values a registration needs, in the order `desired` takes them; the redirect URIs
+/// besides are every field the procedure gives a `graph_platform`.
+pub const REGISTRATION: [&str; 6] = [
     "app_name",
     "account_type",
-    "web_redirect_uri",
-    "spa_redirect_uri",
     "secret_description",
     "secret_expiry",
     PERMISSIONS_FIELD,
@@ -114,14 +113,32 @@ pub const REGISTRATION: [&str; 8] = [
 
 /// The registration the values ask for; with `allow_incomplete`, what there is.
 pub fn desired(r: &Report, allow_incomplete: bool) -> Result<Desired, Vec<Unusable>> {
-    let (got, unusable) = needed(r, &REGISTRATION);
+    let (got, mut unusable) = needed(r, &REGISTRATION);
+    // The redirect URIs, each on the platform its field names (data, not code).
+    let on: Vec<(&str, Platform)> = r
+        .procedure
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let p = Platform::of_property(f.graph_platform.as_deref()?)?;
+            Some((f.id.as_str(), p))
+        })
+        .collect();
+    let ids: Vec<&str> = on.iter().map(|(id, _)| *id).collect();
+    let (uris, wrong) = needed(r, &ids);
+    unusable.extend(wrong);
     if !unusable.is_empty() && !allow_incomplete {
         return Err(unusable);
     }
+    let mut redirect_uris = RedirectUris::default();
+    for ((_, platform), uri) in on.iter().zip(uris) {
+        if let Some(uri) = uri.filter(|u| !u.is_empty()) {
+            redirect_uris.add(*platform, &uri);
+        }
+    }
     let mut it = got.into_iter().map(Option::unwrap_or_default);
     let mut next = || it.next().unwrap_or_default();
-    let (name, audience, web, spa, description, end) =
-        (next(), next(), next(), next(), next(), next());
+    let (name, audience, description, end) = (next(), next(), next(), next());
     let permissions = permissions::parse(&next()).unwrap_or_default();
     let consent = next() == "yes";
     let base = r
@@ -134,8 +151,7 @@ pub fn desired(r: &Report, allow_incomplete: bool) -> Result<Desired, Vec<Unusab
     Ok(Desired {
         name,
         audience,
-        web,
-        spa,
+        redirect_uris,
         permissions,
         consent,
         secret: SecretSpec { description, end },
@@ -283,8 +299,12 @@ mod tests {
             Some("https://portal.example.com")
         );
         assert_eq!(
-            d.web,
-            "https://portal.example.com/oauth2/token/ms365-mycompany"
+            d.redirect_uris.on(Platform::Web),
+            ["https://portal.example.com/oauth2/token/ms365-mycompany"]
+        );
+        assert_eq!(
+            d.redirect_uris.on(Platform::Spa),
+            ["https://portal.example.com/oauth2callback.html"]
         );
         assert!(d.consent);
         assert_eq!(d.secret.end, "2027-05-25");

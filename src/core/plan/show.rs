@@ -34,15 +34,7 @@ impl Line {
 }
 
 fn platform(p: Platform, lang: Lang) -> &'static str {
-    match p {
-        Platform::Web => "Web",
-        Platform::Spa => L::new("Single-page application", "Single-Page-Anwendung").get(lang),
-        Platform::PublicClient => L::new(
-            "Mobile and desktop applications",
-            "Mobile Anwendungen und Desktopanwendungen",
-        )
-        .get(lang),
-    }
+    p.name(lang)
 }
 
 /// "Signed in as … to … (…)".
@@ -195,8 +187,7 @@ fn op_lines(op: &Op, lang: Lang) -> (String, Vec<String>) {
             key,
             name,
             audience,
-            web,
-            spa,
+            redirect_uris,
             permissions,
         } => {
             let perms: Vec<String> = permissions
@@ -219,22 +210,24 @@ fn op_lines(op: &Op, lang: Lang) -> (String, Vec<String>) {
                     name = name,
                     key = key,
                 ),
-                vec![
-                    tr!(
-                        lang,
-                        "account types: {a}",
-                        "Kontotypen: {a}",
-                        a = self::audience(audience, lang)
-                    ),
-                    format!("Web: {web}"),
-                    format!("{}: {spa}", platform(Platform::Spa, lang)),
-                    tr!(
-                        lang,
-                        "API permissions: {p}",
-                        "API-Berechtigungen: {p}",
-                        p = names(&perms)
-                    ),
-                ],
+                std::iter::once(tr!(
+                    lang,
+                    "account types: {a}",
+                    "Kontotypen: {a}",
+                    a = self::audience(audience, lang)
+                ))
+                .chain(
+                    redirect_uris
+                        .iter()
+                        .map(|(p, uri)| format!("{}: {uri}", platform(p, lang))),
+                )
+                .chain([tr!(
+                    lang,
+                    "API permissions: {p}",
+                    "API-Berechtigungen: {p}",
+                    p = names(&perms)
+                )])
+                .collect(),
             )
         }
         Op::UpdateApp {
@@ -579,9 +572,8 @@ pub fn refusal_text(r: &Refusal, lang: Lang, step: &dyn Fn(&str) -> String) -> S
             let list: Vec<String> = apps
                 .iter()
                 .map(|a| {
-                    let mut uris: Vec<String> = a.web.clone();
-                    uris.extend(a.spa.iter().cloned());
-                    uris.extend(a.public_client.iter().cloned());
+                    let uris: Vec<String> =
+                        a.redirect_uris.iter().map(|(_, u)| u.clone()).collect();
                     tr!(
                         lang,
                         "  client ID {id}, created {c}, owners: {o}; redirect URIs: {u}",

@@ -6,12 +6,19 @@ pub(crate) const GRAPH_SP: &str = "11111111-0000-4000-a000-000000000001";
 pub(crate) const WEB: &str = "https://portal.example.com/oauth2/token/ms365-mycompany";
 pub(crate) const SPA: &str = "https://portal.example.com/oauth2callback.html";
 
+/// Redirect URIs on the Web and SPA platforms.
+pub(crate) fn uris(web: &[&str], spa: &[&str]) -> RedirectUris {
+    let mut all = RedirectUris::default();
+    all.set(Platform::Web, web.iter().map(|u| u.to_string()).collect());
+    all.set(Platform::Spa, spa.iter().map(|u| u.to_string()).collect());
+    all
+}
+
 pub(crate) fn desired() -> Desired {
     Desired {
         name: "Intrexx Portal".into(),
         audience: "AzureADMyOrg".into(),
-        web: WEB.into(),
-        spa: SPA.into(),
+        redirect_uris: uris(&[WEB], &[SPA]),
         permissions: crate::core::permissions::parse("User.Read, Chat.Read.All:Application")
             .unwrap(),
         consent: true,
@@ -69,8 +76,7 @@ pub(crate) fn complete_app() -> AppState {
         app_id: "33333333-0000-4000-a000-000000000003".into(),
         display_name: "Intrexx Portal".into(),
         audience: "AzureADMyOrg".into(),
-        web: vec![WEB.into()],
-        spa: vec![SPA.into()],
+        redirect_uris: uris(&[WEB], &[SPA]),
         graph_access: desired().permissions.iter().map(Access::from).collect(),
         creds: vec![Cred {
             key_id: "44444444-0000-4000-a000-000000000004".into(),
@@ -215,7 +221,9 @@ fn a_complete_registration_plans_nothing() {
 #[test]
 fn a_same_name_app_is_named_and_never_taken() {
     let mut stranger = complete_app();
-    stranger.web.push("https://attacker.example/steal".into());
+    stranger
+        .redirect_uris
+        .add(Platform::Web, "https://attacker.example/steal");
     stranger.owners = vec!["eve@contoso.example".into()];
     stranger.created = Some("2026-01-02T03:04:05Z".into());
     let t = Tenant {
@@ -329,8 +337,7 @@ fn the_spa_uri_on_the_web_platform_moves_and_a_foreign_origin_is_marked() {
     let Found::App(app) = &mut t.app else {
         unreachable!()
     };
-    app.web = vec![WEB.into(), SPA.into()];
-    app.spa = Vec::new();
+    app.redirect_uris = uris(&[WEB, SPA], &[]);
     let p = build(&Goal::Register(desired()), &r, &t, &options()).unwrap();
     let Op::UpdateApp { changes, .. } = &p.steps[0].op else {
         panic!("{:?}", kinds(&p))
@@ -350,7 +357,10 @@ fn the_spa_uri_on_the_web_platform_moves_and_a_foreign_origin_is_marked() {
     assert_eq!(body["spa"]["redirectUris"], serde_json::json!([SPA]));
     // A procedure that derives a URI on another host: marked.
     let mut d = desired();
-    d.spa = "https://elsewhere.example/oauth2callback.html".into();
+    d.redirect_uris.set(
+        Platform::Spa,
+        vec!["https://elsewhere.example/oauth2callback.html".into()],
+    );
     let p = build(
         &Goal::Register(d),
         &Recorded::default(),
@@ -577,8 +587,7 @@ fn answers_are_taken_by_operation_status_and_code() {
         key: "k".into(),
         name: "n".into(),
         audience: "a".into(),
-        web: WEB.into(),
-        spa: SPA.into(),
+        redirect_uris: uris(&[WEB], &[SPA]),
         permissions: Vec::new(),
     };
     assert_eq!(take(&create, 400, "Request_BadRequest"), Answer::Refused);
@@ -736,4 +745,46 @@ fn the_signed_in_identity_is_data_in_json_and_a_sentence_only_in_text() {
     };
     assert_eq!(nobody.to_json()["kind"], "unknown");
     assert_eq!(nobody.shown(Lang::En), "(unknown account)");
+}
+
+/// A third platform is data: a redirect URI the record puts on `publicClient` is created there,
+/// moved there from another platform, and nothing in the plan names the platform by hand.
+#[test]
+fn a_third_platform_is_data() {
+    const NATIVE: &str = "https://portal.example.com/native";
+    let mut d = desired();
+    d.redirect_uris.add(Platform::PublicClient, NATIVE);
+    let p = build(
+        &Goal::Register(d.clone()),
+        &Recorded::default(),
+        &empty_tenant(),
+        &options(),
+    )
+    .unwrap();
+    let body = &p.steps[0].op.writes(&Ids::default())[0].body;
+    assert_eq!(
+        body["publicClient"]["redirectUris"],
+        serde_json::json!([NATIVE])
+    );
+    assert_eq!(body["web"]["redirectUris"], serde_json::json!([WEB]));
+    // On the app under Web: it moves to publicClient, the others stay.
+    let (r, mut t) = complete();
+    let Found::App(app) = &mut t.app else {
+        unreachable!()
+    };
+    app.redirect_uris.add(Platform::Web, NATIVE);
+    let p = build(&Goal::Register(d), &r, &t, &options()).unwrap();
+    let Op::UpdateApp { changes, .. } = &p.steps[0].op else {
+        panic!("{:?}", kinds(&p))
+    };
+    assert!(changes.contains(&Change::RedirectUris {
+        platform: Platform::Web,
+        from: vec![WEB.into(), NATIVE.into()],
+        to: vec![WEB.into()],
+    }));
+    assert!(changes.contains(&Change::RedirectUris {
+        platform: Platform::PublicClient,
+        from: vec![],
+        to: vec![NATIVE.into()],
+    }));
 }

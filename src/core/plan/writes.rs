@@ -198,8 +198,7 @@ impl Op {
                 key,
                 name,
                 audience,
-                web,
-                spa,
+                redirect_uris,
                 permissions,
             } => {
                 let access = if permissions.is_empty() {
@@ -214,13 +213,18 @@ impl Op {
                         property: "uniqueName",
                         value: key.clone(),
                     }],
-                    body: json!({
-                        "displayName": name,
-                        "signInAudience": audience,
-                        "web": {"redirectUris": [web]},
-                        "spa": {"redirectUris": [spa]},
-                        "requiredResourceAccess": access,
-                    }),
+                    body: {
+                        let mut body = json!({
+                            "displayName": name,
+                            "signInAudience": audience,
+                            "requiredResourceAccess": access,
+                        });
+                        // Each platform's URIs under its own property.
+                        for (platform, uris) in &redirect_uris.0 {
+                            body[platform.property()] = json!({"redirectUris": uris});
+                        }
+                        body
+                    },
                     prefer: Some("create-if-missing"),
                 }]
             }

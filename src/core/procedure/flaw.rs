@@ -115,6 +115,11 @@ pub enum Flaw {
         step: String,
         link: String,
     },
+    /// A redirect URI's `graph_platform` that is not one of Graph's.
+    BadGraphPlatform {
+        field: String,
+        platform: String,
+    },
 }
 
 impl Flaw {
@@ -137,7 +142,8 @@ impl Flaw {
             | Flaw::DerivedChain { field: id, .. }
             | Flaw::NoOptions { field: id }
             | Flaw::SecretKind { field: id }
-            | Flaw::LinkNotHttpsAt { step: id, .. } => Some(id),
+            | Flaw::LinkNotHttpsAt { step: id, .. }
+            | Flaw::BadGraphPlatform { field: id, .. } => Some(id),
             Flaw::Unreadable(_)
             | Flaw::Toml(_)
             | Flaw::Schema { .. }
@@ -301,6 +307,13 @@ impl Worded for Flaw {
                 step = step,
                 link = link,
             ),
+            Flaw::BadGraphPlatform { field, platform } => tr!(
+                lang,
+                "the field {field:?}: graph_platform {platform:?} is not one of web, spa, publicClient",
+                "das Feld {field:?}: graph_platform {platform:?} ist keines von web, spa, publicClient",
+                field = field,
+                platform = platform,
+            ),
         }
     }
 }
@@ -357,6 +370,10 @@ impl crate::i18n::Samples for Flaw {
             Flaw::LinkNotHttpsAt {
                 step: s(),
                 link: s(),
+            },
+            Flaw::BadGraphPlatform {
+                field: s(),
+                platform: s(),
             },
         ]
     }

@@ -422,6 +422,17 @@ impl Procedure {
                 return Err(Flaw::NoTitle { id: id.clone() });
             }
         }
+        // A redirect URI's platform in Graph is data, but one Graph knows.
+        for f in &self.fields {
+            if let Some(g) = &f.graph_platform
+                && !crate::core::fields::GRAPH_PLATFORMS.contains(&g.as_str())
+            {
+                return Err(Flaw::BadGraphPlatform {
+                    field: f.id.clone(),
+                    platform: g.clone(),
+                });
+            }
+        }
         // Portal links are data, and the page names go into a URL: keep both plain.
         for t in [&self.links.app_page, &self.links.app_list]
             .into_iter()

@@ -364,3 +364,17 @@ fn every_url_in_a_steps_text_is_copyable() {
     }
     assert!(seen >= 2, "the permissions page at P1, in both languages");
 }
+
+/// A redirect URI's platform in Graph is data, but only one Graph has.
+#[test]
+fn an_unknown_graph_platform_is_refused_with_its_field() {
+    let text = include_str!("../../../assets/procedure.en.toml")
+        .replace("graph_platform = \"spa\"", "graph_platform = \"desktop\"");
+    let e = Procedure::parse(&text, "p.toml").unwrap_err();
+    let m = e.message(crate::i18n::Lang::En);
+    assert!(
+        m.contains("spa_redirect_uri")
+            && m.contains("\"desktop\" is not one of web, spa, publicClient"),
+        "{m}"
+    );
+}

@@ -258,7 +258,13 @@ fn slipped_tenant(a: &App) -> crate::core::plan::Tenant {
             app_id: a.progress.values["client_id"].clone(),
             display_name: d.name.clone(),
             audience: d.audience.clone(),
-            web: vec![d.web.clone(), d.spa.clone()],
+            redirect_uris: {
+                let mut all = crate::core::plan::RedirectUris::default();
+                for (_, u) in d.redirect_uris.iter() {
+                    all.add(crate::core::plan::Platform::Web, u);
+                }
+                all
+            },
             graph_access: d.permissions.iter().map(Access::from).collect(),
             creds: vec![Cred {
                 key_id: "44444444-0000-4000-a000-000000000004".into(),

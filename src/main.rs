@@ -111,7 +111,7 @@ fn no_core_dumps() {
 
 fn run(cli: Cli, today: time::Date) -> Outcome {
     if let Some(Command::Completions(a)) = &cli.command {
-        return commands::completions::exec(a);
+        return commands::completions::exec(a, azreg::cli::args::command());
     }
     let read_env = |name: &str| std::env::var_os(name);
     let settings = commands::config::resolve(
@@ -192,7 +192,7 @@ fn run(cli: Cli, today: time::Date) -> Outcome {
         Some(Command::Profiles(a)) => {
             commands::profiles::exec(a, &state_dir()?, &env.procedure, today, &mut out)
         }
-        Some(Command::Man(a)) => commands::manual::exec(a, &mut out),
+        Some(Command::Man(a)) => commands::manual::exec(a, azreg::cli::args::command(), &mut out),
         Some(Command::Completions(_)) => unreachable!("handled above"),
     }
 }

@@ -4,8 +4,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
+use super::config::ColorChoice;
 use super::{
     apply, check, completions, config, doctor, export, history, manual, profiles, reset, script,
     secrets, set, status, steps, verify,
@@ -233,54 +234,94 @@ pub enum Command {
     Verify(verify::Args),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
+/// The manual and the completions, made from this command line (here, where it is whole).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap_complete::Shell;
 
-impl ColorChoice {
-    /// `Some(on)` when chosen outright, `None` for the environment to decide.
-    pub fn forced(self) -> Option<bool> {
-        match self {
-            ColorChoice::Auto => None,
-            ColorChoice::Always => Some(true),
-            ColorChoice::Never => Some(false),
+    #[test]
+    fn the_main_page_has_every_section_and_exit_code() {
+        let pages = manual::pages(command());
+        let (name, page) = &pages[0];
+        assert_eq!(name, "azreg.1");
+        assert!(
+            page.contains(".TH azreg 1 2026-12-05 \"azreg "),
+            "{}",
+            &page[..200]
+        );
+        for section in [
+            ".SH NAME",
+            ".SH SYNOPSIS",
+            ".SH OPTIONS",
+            ".SH ENVIRONMENT",
+            ".SH FILES",
+            ".SH \"EXIT STATUS\"",
+        ] {
+            assert!(page.contains(section), "{section}");
         }
+        for (code, _) in crate::cli::exit::TABLE {
+            assert!(page.contains(&format!("\\fB{code}\\fR")), "exit {code}");
+        }
+        assert!(
+            page.contains("config.toml"),
+            "the settings file is in FILES"
+        );
+        assert!(page.contains("AZREG_DEBUG"));
     }
-}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    /// AZREG_NAME='value' lines, quoted for sh
-    Env,
-    Json,
-    Toml,
-    /// A plain sheet: what to enter where in the Intrexx Portal Manager
-    Intrexx,
-    /// A calendar reminder (RFC 5545) to renew the secret, --remind-days before it expires
-    Ics,
-}
+    /// Every page the main page names exists, and every subcommand has one.
+    #[test]
+    fn every_page_named_exists() {
+        let pages = manual::pages(command());
+        let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+        for n in [
+            "azreg-apply.1",
+            "azreg-doctor.1",
+            "azreg-secrets-remove.1",
+            "azreg-man.1",
+        ] {
+            assert!(names.contains(&n), "{n} in {names:?}");
+        }
+        for (_, page) in &pages {
+            let mut rest = page.as_str();
+            while let Some(i) = rest.find("azreg-") {
+                rest = &rest[i..];
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                    .unwrap_or(rest.len());
+                let named = &rest[..end];
+                if rest[end..].starts_with("(1)") || rest[end..].starts_with("\\fR(1)") {
+                    assert!(
+                        names.contains(&format!("{named}.1").as_str()),
+                        "{named}(1) is named but missing"
+                    );
+                }
+                rest = &rest[end..];
+            }
+        }
+        let apply = &pages.iter().find(|(n, _)| n == "azreg-apply.1").unwrap().1;
+        assert!(apply.contains("\\-\\-renew"), "apply's own options");
+        assert!(apply.contains("azreg apply"), "its synopsis");
+    }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ScriptKind {
-    /// bash with the Azure CLI
-    Az,
-    /// Microsoft Graph PowerShell
-    Powershell,
-}
+    fn generated(shell: Shell) -> String {
+        let mut text = Vec::new();
+        clap_complete::generate(shell, &mut command(), "azreg", &mut text);
+        completions::with_profile_names(shell, &String::from_utf8(text).unwrap())
+    }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StepsFormat {
-    Text,
-    Markdown,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
-    Bash,
-    Zsh,
-    Fish,
-    Powershell,
+    #[test]
+    fn every_shell_offers_the_profile_names_after_profile() {
+        assert!(generated(Shell::Bash).contains("complete -F _azreg_with_profiles"));
+        assert!(generated(Shell::Fish).contains("-l profile -x -a '(azreg profiles --names"));
+        let zsh = generated(Shell::Zsh);
+        assert!(zsh.starts_with("#compdef azreg\n"), "{}", &zsh[..40]);
+        assert!(zsh.contains("_azreg_profiles() {"));
+        assert!(
+            zsh.contains(":NAME:_azreg_profiles'"),
+            "the --profile value"
+        );
+        assert!(generated(Shell::PowerShell).contains("Register-ArgumentCompleter"));
+    }
 }

@@ -6,12 +6,30 @@ use std::io::Write;
 
 use clap::ValueEnum;
 
-use super::args::ColorChoice;
 use super::{EXIT_OK, EXIT_USAGE, Failure, Outcome};
 use crate::i18n::Lang;
 use crate::io::clipboard::Mode;
 use crate::io::settings::{self, Settings};
 use crate::tr;
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// `Some(on)` when chosen outright, `None` for the environment to decide.
+    pub fn forced(self) -> Option<bool> {
+        match self {
+            ColorChoice::Auto => None,
+            ColorChoice::Always => Some(true),
+            ColorChoice::Never => Some(false),
+        }
+    }
+}
 
 /// `azreg config`.
 #[derive(Debug, Clone, clap::Args)]

@@ -5,11 +5,23 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use super::{EXIT_OK, Env, Failure, Outcome, handed_on, sh_quote};
-use crate::cli::args::ExportFormat;
 use crate::core::fields::{Destination, FieldKind};
 use crate::core::report::{Report, printable};
 use crate::i18n::L;
 use crate::tr;
+
+/// `export --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// AZREG_NAME='value' lines, quoted for sh
+    Env,
+    Json,
+    Toml,
+    /// A plain sheet: what to enter where in the Intrexx Portal Manager
+    Intrexx,
+    /// A calendar reminder (RFC 5545) to renew the secret, --remind-days before it expires
+    Ics,
+}
 
 /// `azreg export`.
 #[derive(Debug, Clone, clap::Args)]

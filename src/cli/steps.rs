@@ -3,9 +3,15 @@
 use std::io::Write;
 
 use super::{EXIT_OK, Env, Failure, Outcome};
-use crate::cli::args::StepsFormat;
 use crate::core::procedure::{EntryKind, Procedure, Step};
 use crate::text::clean_for_display;
+
+/// `steps --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StepsFormat {
+    Text,
+    Markdown,
+}
 
 /// `azreg steps`.
 #[derive(Debug, Clone, clap::Args)]

@@ -2,8 +2,8 @@
 //! lag and throttling and journals each), what Graph hands out checked, recorded through
 //! `core::edit::applied` and saved before the next write, and the steps it leaves done.
 
-use super::execute::{Ctx, Settle, mark, send};
 use super::read::{self, guid};
+use super::write::{Ctx, Settle, mark, send};
 use super::{BadAnswer, Run, Stop};
 use crate::core::edit::applied;
 use crate::core::plan::{self, AppRef, Ids, Op, Seg, SpRef};
@@ -240,7 +240,7 @@ async fn add_secret(
             applied::secret_not_made(&mut run.progress);
             run.save().await?;
             return Err(Stop::SecretPolicy(
-                super::execute::policy_refusal(graph, &code, &message, end, ctx.today).await,
+                super::write::policy_refusal(graph, &code, &message, end, ctx.today).await,
             ));
         }
         Err(e) => return Err(e),
@@ -372,7 +372,7 @@ async fn live_check(
         mark(ctx, run, part, None).await?;
     }
     let unproven = run.progress.secret_key_id.is_some() && run.progress.last_verified.is_none();
-    let r = super::execute::live_check(ctx, run, done.fresh || unproven).await?;
+    let r = super::write::live_check(ctx, run, done.fresh || unproven).await?;
     let passed = r.credentials_ok();
     done.results = Some(r);
     // What follows (removing an old secret) needs a passed check.

@@ -4,7 +4,6 @@
 use std::io::Write;
 
 use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome, handed_on};
-use crate::cli::args::ScriptKind;
 use crate::core::fields::is_guid;
 use crate::core::plan::record::{self, renewal_end};
 use crate::core::plan::{self, Goal, SecretSpec};
@@ -12,6 +11,15 @@ use crate::core::report::Report;
 use crate::i18n::L;
 use crate::scripts::{self, Script};
 use crate::tr;
+
+/// Which script (`azreg script KIND`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScriptKind {
+    /// bash with the Azure CLI
+    Az,
+    /// Microsoft Graph PowerShell
+    Powershell,
+}
 
 /// `azreg script`.
 #[derive(Debug, Clone, clap::Args)]

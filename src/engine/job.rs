@@ -7,7 +7,8 @@
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 
-use super::prepare::{backoff, check_target, ctx, make_plan};
+use super::prepare::backoff;
+use super::run::{Channel, Front};
 use super::{Event, Run, Stop, Written};
 use crate::core::plan::{self, Goal, record};
 use crate::core::procedure::Procedure;
@@ -15,7 +16,7 @@ use crate::core::progress::Progress;
 use crate::core::report::Report;
 use crate::i18n::{Lang, Worded};
 use crate::remote::http::AuthorityError;
-use crate::remote::signin::login::{self, Login, LoginError, Prompt, SignIn};
+use crate::remote::signin::login::{self, Login, LoginError, SignIn};
 use crate::tr;
 
 /// Why a run from the walkthrough did not start, or how it ended short of done.
@@ -37,6 +38,12 @@ pub enum JobError {
     System(String),
     /// "Check in Azure" needs an app recorded (its client ID).
     NothingRecorded,
+    /// The journal cannot be kept safely: nothing was written (why).
+    Journal(String),
+    /// A rotation's end asked for, and Intrexx is not shown (nor said) to use the new secret.
+    NotSwitched {
+        old_hint: String,
+    },
 }
 
 #[cfg(test)]
@@ -67,6 +74,10 @@ impl crate::i18n::Samples for JobError {
             JobError::Cancelled,
             JobError::System("Resource temporarily unavailable".into()),
             JobError::NothingRecorded,
+            JobError::Journal("the journal is another user's".into()),
+            JobError::NotSwitched {
+                old_hint: "abc".into(),
+            },
         ]
     }
 }
@@ -113,6 +124,18 @@ impl JobError {
                 "no app is recorded yet: enter the application (client) ID at step {s} first",
                 "noch keine App erfasst: geben Sie zuerst die Anwendungs-ID (Client-ID) in Schritt {s} ein",
                 s = p.step_of_field("client_id"),
+            ),
+            JobError::Journal(why) => tr!(
+                lang,
+                "stopped before the first write: {why}",
+                "vor dem ersten Schreiben angehalten: {why}",
+                why = why,
+            ),
+            JobError::NotSwitched { old_hint } => tr!(
+                lang,
+                "the old secret ({old}…) stays until Intrexx uses the new one: enter the new value in Intrexx, test the connector, then confirm here or with --intrexx-updated; nothing was changed",
+                "der alte Schlüssel ({old}…) bleibt, bis Intrexx den neuen nutzt: tragen Sie den neuen Wert in Intrexx ein, testen Sie den Connector und bestätigen Sie hier oder mit --intrexx-updated; nichts wurde geändert",
+                old = old_hint,
             ),
         }
     }
@@ -205,30 +228,22 @@ impl Job {
 
     async fn run(self, tx: &UnboundedSender<Event>, journal: Journal) -> Result<(), JobError> {
         let lang: Lang = self.procedure.lang();
-        let graph = login::graph(&self.sign_in, lang, &mut |p| match p {
-            Prompt::Link(link) => {
-                let _ = tx.send(Event::Link(link.to_string(), None));
-                let (tx, again) = (tx.clone(), link.to_string());
-                login::open_browser(link, move |why| {
-                    let _ = tx.send(Event::Link(again, Some(why)));
-                });
-            }
-            Prompt::Code(c) => {
-                let _ = tx.send(Event::Code(c.clone()));
-            }
-        })
-        .await
-        .map_err(JobError::Login)?;
-        let recorded = record::recorded(&self.progress).map_err(JobError::BadRecord)?;
-        let goal = match &self.task {
+        let mut front = Channel {
+            tx: tx.clone(),
+            journal,
+        };
+        let goal = match self.task {
             Task::Apply(goal) => goal,
             Task::Examine => {
-                let mut reading = Run::walkthrough(
+                let graph = login::graph(&self.sign_in, lang, &mut |p| front.prompt(&p))
+                    .await
+                    .map_err(JobError::Login)?;
+                let recorded = record::recorded(&self.progress).map_err(JobError::BadRecord)?;
+                let mut reading = Run::new(
                     self.progress.clone(),
                     lang,
                     backoff(None),
-                    tx.clone(),
-                    Box::new(|_| {}),
+                    Box::new(&mut front),
                 );
                 let t = super::prepare::read_registration(&graph, &mut reading, &recorded, None)
                     .await
@@ -237,54 +252,36 @@ impl Job {
                 return Ok(());
             }
         };
-        let root = format!(
-            "{}://{}",
-            graph.base().scheme(),
-            graph.base().host_str().unwrap_or_default()
-        );
-        let (authority, check) =
-            check_target(None, &self.progress, &root).map_err(JobError::Authority)?;
-        let options = plan::Options {
-            new_key: format!("azreg-{}", uuid::Uuid::new_v4()),
-            check: Some(check),
-            today: Some(self.today),
-            ..plan::Options::default()
-        };
-        let backoff = backoff(None);
-        let made = {
-            let mut reading = Run::walkthrough(
-                self.progress.clone(),
-                lang,
-                backoff.clone(),
-                tx.clone(),
-                Box::new(|_| {}),
-            );
-            make_plan(&graph, &mut reading, goal, &recorded, &options)
-                .await
-                .map_err(JobError::Stopped)?
-        };
-        let plan = made.map_err(JobError::Refused)?;
-        if plan.is_empty() {
+        // The same run as the command line's: sign in, plan, ask (the walkthrough's overlay),
+        // do exactly that.
+        let ended = super::session::run(
+            &mut front,
+            super::session::Request {
+                procedure: &self.procedure,
+                sign_in: &self.sign_in,
+                progress: self.progress.clone(),
+                goal,
+                options: plan::Options {
+                    new_key: format!("azreg-{}", uuid::Uuid::new_v4()),
+                    ..plan::Options::default()
+                },
+                authority: None,
+                wait: None,
+                today: self.today,
+                now: self.now,
+                plan_only: false,
+                intrexx_updated: false,
+            },
+        )
+        .await?;
+        if let super::session::Ended::NothingToDo(_) = ended {
             let _ = tx.send(Event::Said(tr!(
                 lang,
                 "Nothing to do: the registration is as the record asks.",
                 "Nichts zu tun: die Registrierung ist so, wie der Datensatz es verlangt."
             )));
-            return Ok(());
         }
-        // Nothing is written before the admin saw the plan and said yes.
-        let (ack, answer) = oneshot::channel();
-        // A walkthrough that is gone cannot say yes.
-        let _ = tx.send(Event::Plan(Box::new(plan.clone()), ack));
-        if !answer.await.unwrap_or(false) {
-            return Err(JobError::Declined);
-        }
-        let ctx = ctx(self.now, &self.procedure, self.today, authority, goal);
-        let mut run = Run::walkthrough(self.progress.clone(), lang, backoff, tx.clone(), journal);
-        super::execute(&graph, &plan, &ctx, &mut run)
-            .await
-            .map(|_| ())
-            .map_err(JobError::Stopped)
+        Ok(())
     }
 }
 

@@ -17,13 +17,14 @@ mod ops;
 pub mod prepare;
 pub mod read;
 mod run;
+pub mod session;
 mod write;
 
 pub use crate::core::plan::Written;
 pub use backoff::{Backoff, DEFAULT_WAIT, Waiting};
 pub use execute::execute;
 pub use job::{Job, JobError, Journal, start};
-pub use run::{Event, Local, Run};
+pub use run::{Channel, Event, Front, Local, Run};
 pub use write::Ctx;
 
 use std::time::Duration;

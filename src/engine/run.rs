@@ -1,15 +1,76 @@
-//! Where a run puts what it learns: the progress, saved before the run goes on; lines that say
-//! what was done; and the journal of its writes. The front end provides them: the command line
-//! saves to the locked file and prints, the walkthrough gets [`Event`]s and answers each save
-//! only once it has written the file, so "saved before anything else" holds in both.
+//! Where a run puts what it learns, through the front end that started it ([`Front`]): the
+//! progress, saved before the run goes on; lines that say what was done; the journal of its
+//! writes; the plan shown and answered. The command line implements it once (saving to the
+//! locked file, printing, asking on the terminal), the walkthrough once (events on a channel,
+//! each save and the plan answered by the app), so "saved before anything else" and "nothing
+//! written before the plan is answered" hold for both.
 
+use futures_util::future::LocalBoxFuture;
 use tokio::sync::{mpsc, oneshot};
 
 use super::backoff::Backoff;
-use crate::core::plan::Written;
+use crate::core::plan::{Plan, Written};
 use crate::core::progress::{Progress, Unsaved};
 use crate::i18n::Lang;
 use crate::remote::signin::DeviceCode;
+use crate::remote::signin::login::Prompt;
+use crate::remote::verify::Results;
+
+/// A front end, as a run sees it: ask, say, save, show the plan.
+pub trait Front {
+    /// Make the progress durable; the run goes on only after this.
+    fn save(&mut self, progress: &Progress) -> LocalBoxFuture<'_, Result<(), Unsaved>>;
+    /// A line of what was done.
+    fn say(&mut self, line: &str);
+    /// A line while waiting (the command line puts it beside the output, on stderr).
+    fn notice(&mut self, line: &str);
+    /// One write, for the journal.
+    fn journal(&mut self, w: &Written);
+    /// The live check's results.
+    fn verified(&mut self, _results: &Results) {}
+    /// How to sign in: the browser's link (and why it did not open), or the device code.
+    fn prompt(&mut self, _p: &Prompt<'_>) {}
+    /// The plan, shown; whether to do it. Nothing is written before `true`.
+    fn confirm(&mut self, plan: &Plan) -> LocalBoxFuture<'_, bool>;
+    /// A yes/no question for the admin (where nothing else proves the answer): no by default.
+    fn ask(&mut self, _question: &str) -> LocalBoxFuture<'_, bool> {
+        Box::pin(std::future::ready(false))
+    }
+    /// Before the first write: whether the journal can be kept safely (else why not).
+    fn ready(&mut self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl<F: Front + ?Sized> Front for &mut F {
+    fn save(&mut self, progress: &Progress) -> LocalBoxFuture<'_, Result<(), Unsaved>> {
+        (**self).save(progress)
+    }
+    fn say(&mut self, line: &str) {
+        (**self).say(line);
+    }
+    fn notice(&mut self, line: &str) {
+        (**self).notice(line);
+    }
+    fn journal(&mut self, w: &Written) {
+        (**self).journal(w);
+    }
+    fn verified(&mut self, results: &Results) {
+        (**self).verified(results);
+    }
+    fn prompt(&mut self, p: &Prompt<'_>) {
+        (**self).prompt(p);
+    }
+    fn confirm(&mut self, plan: &Plan) -> LocalBoxFuture<'_, bool> {
+        (**self).confirm(plan)
+    }
+    fn ask(&mut self, question: &str) -> LocalBoxFuture<'_, bool> {
+        (**self).ask(question)
+    }
+    fn ready(&mut self) -> Result<(), String> {
+        (**self).ready()
+    }
+}
 
 /// What a run tells the walkthrough.
 #[derive(Debug)]
@@ -35,30 +96,116 @@ pub enum Event {
 /// Makes a progress durable, or says why not.
 pub type Saver<'a> = Box<dyn FnMut(&Progress) -> Result<(), Unsaved> + 'a>;
 
-/// The command line's side: save, say, and say on the side (waits).
+/// The command line's side of a run that only reads or whose plan is answered already: save,
+/// say, and say on the side (waits), each a closure; the journal's.
 pub struct Local<'a> {
     pub save: Saver<'a>,
     pub say: Box<dyn FnMut(&str) + 'a>,
     pub notice: Box<dyn FnMut(&str) + 'a>,
 }
 
-enum Sink<'a> {
-    Local(Local<'a>),
-    Walkthrough(mpsc::UnboundedSender<Event>),
+/// [`Local`] with its journal: a front whose plan was confirmed before the run.
+struct LocalFront<'a> {
+    local: Local<'a>,
+    journal: Box<dyn FnMut(&Written) + 'a>,
 }
 
-/// A run: the progress it works on, where that goes, how long it may wait.
+impl Front for LocalFront<'_> {
+    fn save(&mut self, progress: &Progress) -> LocalBoxFuture<'_, Result<(), Unsaved>> {
+        Box::pin(std::future::ready((self.local.save)(progress)))
+    }
+    fn say(&mut self, line: &str) {
+        (self.local.say)(line);
+    }
+    fn notice(&mut self, line: &str) {
+        (self.local.notice)(line);
+    }
+    fn journal(&mut self, w: &Written) {
+        (self.journal)(w);
+    }
+    fn confirm(&mut self, _plan: &Plan) -> LocalBoxFuture<'_, bool> {
+        // Confirmed by whoever made this front (the command line asked first).
+        Box::pin(std::future::ready(true))
+    }
+}
+
+/// The walkthrough's side: every event on its channel, each save and the plan answered by the
+/// app once it has acted.
+pub struct Channel {
+    pub tx: mpsc::UnboundedSender<Event>,
+    pub journal: super::Journal,
+}
+
+impl Front for Channel {
+    fn save(&mut self, progress: &Progress) -> LocalBoxFuture<'_, Result<(), Unsaved>> {
+        let (ack, saved) = oneshot::channel();
+        let sent = self.tx.send(Event::Save(Box::new(progress.clone()), ack));
+        Box::pin(async move {
+            sent.map_err(|_| Unsaved::Gone)?;
+            saved.await.map_err(|_| Unsaved::Gone)?
+        })
+    }
+    fn say(&mut self, line: &str) {
+        let _ = self.tx.send(Event::Said(line.to_string()));
+    }
+    fn notice(&mut self, line: &str) {
+        let _ = self.tx.send(Event::Said(line.to_string()));
+    }
+    fn journal(&mut self, w: &Written) {
+        (self.journal)(w);
+    }
+    fn verified(&mut self, results: &Results) {
+        let _ = self.tx.send(Event::Verified(results.clone()));
+    }
+    fn prompt(&mut self, p: &Prompt<'_>) {
+        match p {
+            Prompt::Link(link) => {
+                let _ = self.tx.send(Event::Link(link.to_string(), None));
+                let (tx, again) = (self.tx.clone(), link.to_string());
+                crate::remote::signin::login::open_browser(link, move |why| {
+                    let _ = tx.send(Event::Link(again, Some(why)));
+                });
+            }
+            Prompt::Code(c) => {
+                let _ = self.tx.send(Event::Code((*c).clone()));
+            }
+        }
+    }
+    fn confirm(&mut self, plan: &Plan) -> LocalBoxFuture<'_, bool> {
+        let (ack, answer) = oneshot::channel();
+        // A walkthrough that is gone cannot say yes.
+        let _ = self.tx.send(Event::Plan(Box::new(plan.clone()), ack));
+        Box::pin(async move { answer.await.unwrap_or(false) })
+    }
+}
+
+/// A run: the progress it works on, the front end it speaks through, how long it may wait.
 pub struct Run<'a> {
     pub progress: Progress,
     pub lang: Lang,
     pub backoff: Backoff,
     /// Who is signed in where, once the plan is made (for the journal).
     pub who: crate::core::plan::Who,
-    sink: Sink<'a>,
-    journal: Box<dyn FnMut(&Written) + 'a>,
+    front: Box<dyn Front + 'a>,
 }
 
 impl<'a> Run<'a> {
+    pub fn new(
+        progress: Progress,
+        lang: Lang,
+        backoff: Backoff,
+        front: Box<dyn Front + 'a>,
+    ) -> Self {
+        Run {
+            progress,
+            lang,
+            backoff,
+            who: Default::default(),
+            front,
+        }
+    }
+
+    /// A run for the command line whose plan was confirmed already (or that only reads).
     pub fn local(
         progress: Progress,
         lang: Lang,
@@ -66,80 +213,40 @@ impl<'a> Run<'a> {
         local: Local<'a>,
         journal: Box<dyn FnMut(&Written) + 'a>,
     ) -> Self {
-        Run {
+        Run::new(
             progress,
             lang,
             backoff,
-            who: Default::default(),
-            sink: Sink::Local(local),
-            journal,
-        }
-    }
-
-    pub fn walkthrough(
-        progress: Progress,
-        lang: Lang,
-        backoff: Backoff,
-        tx: mpsc::UnboundedSender<Event>,
-        journal: Box<dyn FnMut(&Written) + 'a>,
-    ) -> Self {
-        Run {
-            progress,
-            lang,
-            backoff,
-            who: Default::default(),
-            sink: Sink::Walkthrough(tx),
-            journal,
-        }
+            Box::new(LocalFront { local, journal }),
+        )
     }
 
     /// Make the progress durable; the run goes on only after this.
     pub async fn save(&mut self) -> Result<(), super::Stop> {
-        match &mut self.sink {
-            Sink::Local(l) => (l.save)(&self.progress).map_err(super::Stop::Saving),
-            Sink::Walkthrough(tx) => {
-                let gone = || super::Stop::Saving(Unsaved::Gone);
-                let (ack, saved) = oneshot::channel();
-                tx.send(Event::Save(Box::new(self.progress.clone()), ack))
-                    .map_err(|_| gone())?;
-                saved
-                    .await
-                    .map_err(|_| gone())?
-                    .map_err(super::Stop::Saving)
-            }
-        }
+        self.front
+            .save(&self.progress)
+            .await
+            .map_err(super::Stop::Saving)
     }
 
     /// Say a line of what was done. Lines carry what Graph answered: cleaned for the terminal.
     pub fn say(&mut self, line: &str) {
         let line = crate::text::clean_for_display(line).into_owned();
-        match &mut self.sink {
-            Sink::Local(l) => (l.say)(&line),
-            Sink::Walkthrough(tx) => {
-                let _ = tx.send(Event::Said(line));
-            }
-        }
+        self.front.say(&line);
     }
 
     /// Say while waiting (on the command line on stderr, beside the output).
     pub fn notice(&mut self, line: &str) {
         let line = crate::text::clean_for_display(line).into_owned();
-        match &mut self.sink {
-            Sink::Local(l) => (l.notice)(&line),
-            Sink::Walkthrough(tx) => {
-                let _ = tx.send(Event::Said(line));
-            }
-        }
+        self.front.notice(&line);
     }
 
     /// The live check's results, for the walkthrough's panel.
     pub fn verified(&mut self, results: &crate::remote::verify::Results) {
-        if let Sink::Walkthrough(tx) = &self.sink {
-            let _ = tx.send(Event::Verified(results.clone()));
-        }
+        self.front.verified(results);
     }
 
     pub fn journal(&mut self, w: &Written) {
-        (self.journal)(w);
+        self.front.journal(w);
     }
 }

@@ -64,12 +64,32 @@ fn creds(s: &StandIn) -> usize {
     s.apps()[0]["passwordCredentials"].as_array().unwrap().len()
 }
 
+/// With `AZREG_TRANSCRIPT=FILE`, what a test's commands printed goes into FILE (for a reader who
+/// wants to see a whole rotation; the test asserts the same either way).
+fn transcript(what: &str, o: &Output) {
+    if let Some(path) = std::env::var_os("AZREG_TRANSCRIPT") {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .unwrap();
+        let _ = writeln!(
+            f,
+            "$ azreg {what}   (exit {:?})\n{}",
+            o.status.code(),
+            text(o)
+        );
+    }
+}
+
 #[test]
 fn the_report_shows_intrexx_on_the_new_secret_and_only_then_the_old_one_goes() {
     let (s, _dir, f, client) = registered(true);
     let old = secret_of(&f);
     assert!(s.connector_signs_in(&client, &old));
     let o = run(&s, &f, &["apply", "--yes", "--renew"]);
+    transcript("apply --yes --renew", &o);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
     assert!(t.contains("stays, so the connector keeps working"), "{t}");
@@ -98,9 +118,11 @@ fn the_report_shows_intrexx_on_the_new_secret_and_only_then_the_old_one_goes() {
         .env_remove("LC_ALL")
         .output()
         .unwrap();
+    transcript("status", &o);
     assert!(text(&o).contains("rotation since"), "{}", text(&o));
     // Too early: the report shows no sign-in with the new secret but azreg's own check.
     let o = run(&s, &f, &["apply", "--yes", "--remove-old"]);
+    transcript("apply --yes --remove-old   (before Intrexx switched)", &o);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(1), "{t}");
     assert!(t.contains("shows no sign-in with the new secret"), "{t}");
@@ -109,6 +131,7 @@ fn the_report_shows_intrexx_on_the_new_secret_and_only_then_the_old_one_goes() {
     std::thread::sleep(Duration::from_millis(3200));
     assert!(s.connector_signs_in(&client, &new));
     let o = run(&s, &f, &["apply", "--yes", "--remove-old"]);
+    transcript("apply --yes --remove-old   (after Intrexx switched)", &o);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}\n{}", s.log_text());
     assert!(t.contains("shows the new secret in use"), "{t}");
@@ -130,6 +153,10 @@ fn without_the_report_the_admins_word_decides() {
         Some(0)
     );
     let o = run(&s, &f, &["apply", "--yes", "--remove-old"]);
+    transcript(
+        "apply --yes --remove-old   (no report in this tenant, no word)",
+        &o,
+    );
     let t = text(&o);
     assert_eq!(o.status.code(), Some(1), "{t}");
     assert!(
@@ -141,6 +168,10 @@ fn without_the_report_the_admins_word_decides() {
         &s,
         &f,
         &["apply", "--yes", "--remove-old", "--intrexx-updated"],
+    );
+    transcript(
+        "apply --yes --remove-old --intrexx-updated   (no report in this tenant)",
+        &o,
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(creds(&s), 1);

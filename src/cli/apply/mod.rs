@@ -18,10 +18,11 @@ use crate::core::plan::{self, Goal, Plan, SecretSpec};
 use crate::core::procedure::Procedure;
 use crate::core::progress::Progress;
 use crate::core::report::Report;
-use crate::engine::{self, Local, Run, Stop, prepare};
+use crate::engine::{self, Local, Run, Stop, session};
 use crate::i18n::Lang;
 use crate::tr;
 
+mod front;
 mod sign_in;
 
 /// `azreg apply`: the sign-in options and the plan's choices.
@@ -211,110 +212,6 @@ fn goal(r: &Report, args: &ApplyArgs, lang: Lang) -> Result<Goal, Failure> {
     Ok(Goal::Register(d))
 }
 
-/// The proof that Intrexx uses the new secret before the old one goes: the admin's word, by
-/// `--intrexx-updated` or asked in a terminal, after testing the connector.
-fn intrexx_switched(
-    rot: &crate::core::progress::Rotation,
-    said: bool,
-    lang: Lang,
-) -> Result<(), Failure> {
-    if said {
-        return Ok(());
-    }
-    let old = rot.old_hint.as_deref().unwrap_or("?");
-    let refused = || {
-        Failure::new(
-            EXIT_CHECK,
-            tr!(
-                lang,
-                "the old secret ({old}…) stays until Intrexx uses the new one: enter the new value in Intrexx, test the connector, then confirm here or with --intrexx-updated; nothing was changed",
-                "der alte Schlüssel ({old}…) bleibt, bis Intrexx den neuen nutzt: tragen Sie den neuen Wert in Intrexx ein, testen Sie den Connector und bestätigen Sie hier oder mit --intrexx-updated; nichts wurde geändert",
-                old = old,
-            ),
-        )
-    };
-    let question = tr!(
-        lang,
-        "Does Intrexx use the new client secret (entered under Authentication, connector tested)? [y/N] ",
-        "Nutzt Intrexx den neuen geheimen Clientschlüssel (unter Authentifizierung eingetragen, Connector getestet)? [j/N] "
-    );
-    match crate::cli::ask_yes(&question, &mut std::io::stdin().lock()) {
-        Some(true) => Ok(()),
-        _ => Err(refused()),
-    }
-}
-
-/// Whether Intrexx uses the rotation's new secret: Graph's credential activity report shows
-/// it signed in after the rotation began and after azreg's own check (which signs in too);
-/// where the tenant does not offer the report, or shows no such sign-in, `ask` asks the admin
-/// (else: not shown).
-fn rotation_proven(
-    env: &Env,
-    rt: &tokio::runtime::Runtime,
-    graph: &crate::remote::graph::Graph,
-    (current, rot): (&Progress, &crate::core::progress::Rotation),
-    backoff: engine::Backoff,
-    ask: bool,
-) -> Result<bool, Failure> {
-    let lang = env.procedure.lang();
-    let mut reading = reading_run(current.clone(), lang, backoff);
-    let client = current.values.get("client_id").cloned().unwrap_or_default();
-    let report = rt
-        .block_on(crate::engine::read::credential_activity(
-            graph,
-            &mut reading,
-            &client,
-        ))
-        .map_err(|s| stop_failure(&s, &env.procedure))?;
-    let new_key = current.secret_key_id.as_deref().unwrap_or_default();
-    let used = report.as_ref().and_then(|list| {
-        list.iter()
-            .filter(|a| a.key_id.eq_ignore_ascii_case(new_key))
-            .filter_map(|a| a.sign_in_activity.last_sign_in_date_time.clone())
-            .max_by_key(crate::remote::graph::GraphTime::instant)
-    });
-    let instant = |t: &toml::value::Datetime| {
-        crate::remote::graph::GraphTime::parse(&t.to_string()).and_then(|t| t.instant())
-    };
-    // The record keeps whole seconds, and the check's sign-in comes just before its time is
-    // recorded: a margin keeps azreg's own sign-in from passing for Intrexx's.
-    let since = [Some(rot.since), current.last_verified]
-        .iter()
-        .flatten()
-        .filter_map(instant)
-        .max()
-        .map(|t| t + time::Duration::seconds(3));
-    let said = match (&report, used) {
-        (Some(_), Some(at)) if since.is_none_or(|s| at.instant().is_some_and(|a| a > s)) => {
-            eprintln!(
-                "azreg: {}",
-                tr!(
-                    lang,
-                    "Graph's credential activity report shows the new secret in use (last sign-in {at}): Intrexx has it",
-                    "Der Bericht zur Anmeldeaktivität in Graph zeigt den neuen Schlüssel in Gebrauch (letzte Anmeldung {at}): Intrexx hat ihn",
-                    at = at.as_str(),
-                )
-            );
-            return Ok(true);
-        }
-        (Some(_), _) => tr!(
-            lang,
-            "Graph's credential activity report shows no sign-in with the new secret since the rotation began (the report may lag by hours)",
-            "Der Bericht zur Anmeldeaktivität in Graph zeigt seit Beginn der Rotation keine Anmeldung mit dem neuen Schlüssel (der Bericht kann Stunden nachhinken)"
-        ),
-        (None, _) => tr!(
-            lang,
-            "this tenant does not offer Graph's credential activity report to this account (it needs Microsoft Entra ID P1 or P2 and a role such as Reports Reader): your word decides",
-            "dieser Mandant bietet diesem Konto den Bericht zur Anmeldeaktivität in Graph nicht an (er braucht Microsoft Entra ID P1 oder P2 und eine Rolle wie Berichtsleser): Ihr Wort entscheidet"
-        ),
-    };
-    if !ask {
-        return Ok(false);
-    }
-    eprintln!("azreg: {said}");
-    intrexx_switched(rot, false, lang).map(|_| true)
-}
-
 /// A run that only reads (before the plan): nothing saved or said, waits noticed on stderr.
 pub(crate) fn reading_run(
     progress: Progress,
@@ -444,12 +341,7 @@ fn adopt_id(adopt: Option<&str>, lang: Lang) -> Result<Option<String>, Failure> 
 }
 
 /// What the plan may do, from the command line.
-fn options(
-    env: &Env,
-    args: &ApplyArgs,
-    adopt: Option<String>,
-    check: plan::Check,
-) -> plan::Options {
+fn options(env: &Env, args: &ApplyArgs, adopt: Option<String>) -> plan::Options {
     let lang = env.procedure.lang();
     plan::Options {
         // `azreg plan` makes no key: apply makes its own when it runs (and saves it first).
@@ -462,12 +354,9 @@ fn options(
         },
         new_secret: args.new_secret,
         new_app: args.new_app,
-        check: Some(check),
         adopt,
-        // Set where the plan is made, from the signed-in client.
-        graph_root: String::new(),
-        today: Some(env.today),
-        finish_rotation: false,
+        // The live check's target, the graph root and the rotation's end: set by the session.
+        ..plan::Options::default()
     }
 }
 
@@ -531,16 +420,10 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     let adopt = adopt_id(args.adopt.as_deref(), lang)?;
     // The ids on file are checked before any sign-in.
     recorded(&progress, lang)?;
-    let how = sign_in::options(env, &args.sign_in, &r)?;
-    let rt = runtime()?;
-    let graph = sign_in(env, &args.sign_in, &rt, &r)?;
-    let graph_root = format!(
-        "{}://{}",
-        graph.base().scheme(),
-        graph.base().host_str().unwrap_or_default()
-    );
+    let sign_in = sign_in::options(env, &args.sign_in, &r)?;
+    sign_in::warn_shared_host(&sign_in, lang);
     // The file is locked from here: nothing changes it between the plan and the writes.
-    let mut opened = if args.plan_only {
+    let opened = if args.plan_only {
         None
     } else {
         Some(env.open()?)
@@ -548,63 +431,59 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     let current = opened
         .as_ref()
         .map_or_else(|| progress.clone(), |o| o.progress.clone());
-    let recorded = recorded(&current, lang)?;
-    let (authority, check) =
-        prepare::check_target(args.sign_in.authority.as_deref(), &current, &graph_root)
-            .map_err(|e| Failure::new(EXIT_USAGE, e.message(lang)))?;
-    let _ = how;
-    let options = options(env, args, adopt, check);
-    let backoff = prepare::backoff(args.sign_in.wait);
-    // A rotation in progress ends once Intrexx uses the new secret: `--remove-old` asks for
-    // it (or takes --intrexx-updated), a plain `apply` finishes it when Graph's report shows it.
-    let finishing = match (&goal, &current.rotation) {
-        (Goal::FinishRotation, Some(rot)) if !args.intrexx_updated => {
-            rotation_proven(env, &rt, &graph, (&current, rot), backoff.clone(), true)?
+    let rt = runtime()?;
+    let mut front = front::CliFront::new(env, opened, out, (args.yes, args.sign_in.clipboard));
+    // The one run every front end shares (engine::session): sign in, plan, ask, do.
+    let ended = rt.block_on(session::run(
+        &mut front,
+        session::Request {
+            procedure: &env.procedure,
+            sign_in: &sign_in,
+            progress: current,
+            goal: goal.clone(),
+            options: options(env, args, adopt),
+            authority: args.sign_in.authority.as_deref(),
+            wait: args.sign_in.wait,
+            today: env.today,
+            now: crate::io::clock::now,
+            plan_only: args.plan_only,
+            intrexx_updated: args.intrexx_updated,
+        },
+    ));
+    match ended {
+        Ok(session::Ended::Planned(plan)) => {
+            show(&plan, args, lang, front.out)?;
+            Ok(EXIT_OK)
         }
-        (Goal::Register(_), Some(rot)) => {
-            rotation_proven(env, &rt, &graph, (&current, rot), backoff.clone(), false)?
+        Ok(session::Ended::NothingToDo(plan)) => {
+            show(&plan, args, lang, front.out)?;
+            match front.opened.as_mut() {
+                Some(opened) => nothing_to_do(env, &goal, opened, front.out),
+                None => Ok(EXIT_OK),
+            }
         }
-        _ => false,
-    };
-    let options = plan::Options {
-        finish_rotation: finishing && matches!(goal, Goal::Register(_)),
-        ..options
-    };
-    let made = {
-        let mut reading = reading_run(current.clone(), lang, backoff.clone());
-        rt.block_on(prepare::make_plan(
-            &graph,
-            &mut reading,
-            &goal,
-            &recorded,
-            &options,
-        ))
-        .map_err(|s| stop_failure(&s, &env.procedure))?
-    };
-    let plan = made.map_err(|refusal| {
-        Failure::new(
-            EXIT_CHECK,
-            plan::refusal_text(&refusal, lang, &|f| {
-                env.procedure.step_of_field(f).to_string()
-            }),
-        )
-    })?;
-    if show(&plan, args, lang, out)? {
-        return Ok(EXIT_OK);
+        Ok(session::Ended::Done(Some(results))) => Ok(crate::cli::exit::of(results.verdict())),
+        Ok(session::Ended::Done(None)) => Ok(EXIT_OK),
+        Err(engine::JobError::Declined) if front.refused.is_some() => Err(front
+            .refused
+            .take()
+            .unwrap_or_else(|| Failure::new(EXIT_CHECK, ""))),
+        Err(e) => Err(failure_of(e, env)),
     }
-    let opened = opened.as_mut().expect("opened unless plan_only");
-    if plan.is_empty() {
-        return nothing_to_do(env, &goal, opened, out);
+}
+
+/// How a run that did not end well ends the command: its exit code and message.
+fn failure_of(e: engine::JobError, env: &Env) -> Failure {
+    use engine::JobError as E;
+    let lang = env.procedure.lang();
+    match e {
+        E::Login(e) => sign_in::sign_in_failure(e, env),
+        E::Stopped(s) => stop_failure(&s, &env.procedure),
+        E::Authority(e) => Failure::new(EXIT_USAGE, e.message(lang)),
+        E::Journal(why) => Failure::new(crate::cli::exit::FILE, why),
+        E::System(why) => Failure::new(EXIT_USAGE, why),
+        e => Failure::new(EXIT_CHECK, e.message(&env.procedure)),
     }
-    confirm(args.yes, &plan, lang)?;
-    let ctx = prepare::ctx(
-        crate::io::clock::now,
-        &env.procedure,
-        env.today,
-        authority,
-        &goal,
-    );
-    carry_out(env, &rt, &graph, &plan, &ctx, backoff, opened, out)
 }
 
 /// Do a confirmed plan on the locked file: each save to it, each line to `out`, each write

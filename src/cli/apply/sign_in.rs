@@ -158,16 +158,9 @@ pub(crate) fn options(env: &Env, args: &SignInArgs, r: &Report) -> Result<SignIn
     .map_err(|e| login_failure(e, env.procedure.lang()))
 }
 
-/// The command line's sign-in: prompts on stderr, the link opened, the code copied.
-pub(crate) fn sign_in(
-    env: &Env,
-    args: &SignInArgs,
-    rt: &tokio::runtime::Runtime,
-    r: &Report,
-) -> Result<Graph, Failure> {
-    let lang = env.procedure.lang();
-    let s = options(env, args, r)?;
-    // On a shared host the browser's command line (with the link) is readable by others.
+/// On a shared host the browser's command line (with the link) is readable by others: said
+/// before the browser sign-in.
+pub(crate) fn warn_shared_host(s: &SignIn, lang: Lang) {
     let others = crate::io::users::others_logged_in();
     if s.login == Login::Browser && !others.is_empty() {
         eprintln!(
@@ -180,10 +173,18 @@ pub(crate) fn sign_in(
             )
         );
     }
-    // The clipboard that holds the code, kept while the sign-in runs: on X11 a copy lives
-    // only as long as its owner.
-    let mut kept: Option<crate::io::clipboard::Lazy> = None;
-    rt.block_on(login::graph(&s, lang, &mut |p| match p {
+}
+
+/// How to sign in, on stderr: the link opened in the browser (and said), or the device code
+/// (copied in a terminal; the clipboard that holds it kept in `kept` while the sign-in runs:
+/// on X11 a copy lives only as long as its owner).
+pub(crate) fn show_prompt(
+    p: &Prompt<'_>,
+    lang: Lang,
+    clipboard: crate::io::clipboard::Mode,
+    kept: &mut Option<crate::io::clipboard::Lazy>,
+) {
+    match p {
         Prompt::Link(link) => {
             open_browser(link, |why| {
                 eprintln!("azreg: {}", crate::text::clean_for_display(&why));
@@ -201,14 +202,19 @@ pub(crate) fn sign_in(
         }
         Prompt::Code(c) => {
             eprintln!("{}", code_prompt(c, lang));
-            if let Some(kind) = copy_kind(Some(args.clipboard)) {
-                kept = copy_code(kind, &c.user_code, lang);
+            if let Some(kind) = copy_kind(Some(clipboard)) {
+                *kept = copy_code(kind, &c.user_code, lang);
             }
         }
-    }))
-    .map_err(|e| match &e {
-        // Entra's refusal explained with the procedure's steps (a tenant Entra does not know:
-        // copy the Directory ID again at its step), as verify explains it.
+    }
+}
+
+/// A failed sign-in as the command's failure; Entra's refusal explained with the procedure's
+/// steps (a tenant Entra does not know: copy the Directory ID again at its step), as verify
+/// explains it.
+pub(crate) fn sign_in_failure(e: LoginError, env: &Env) -> Failure {
+    let lang = env.procedure.lang();
+    match &e {
         LoginError::SignIn(SignInError::Refused { body }) => Failure::new(
             login_failure(e.clone(), lang).code,
             tr!(
@@ -223,7 +229,25 @@ pub(crate) fn sign_in(
             ),
         ),
         _ => login_failure(e, lang),
-    })
+    }
+}
+
+/// The command line's sign-in for the commands that read (doctor, secrets, check --online):
+/// prompts on stderr, the link opened, the code copied.
+pub(crate) fn sign_in(
+    env: &Env,
+    args: &SignInArgs,
+    rt: &tokio::runtime::Runtime,
+    r: &Report,
+) -> Result<Graph, Failure> {
+    let lang = env.procedure.lang();
+    let s = options(env, args, r)?;
+    warn_shared_host(&s, lang);
+    let mut kept: Option<crate::io::clipboard::Lazy> = None;
+    rt.block_on(login::graph(&s, lang, &mut |p| {
+        show_prompt(&p, lang, args.clipboard, &mut kept);
+    }))
+    .map_err(|e| sign_in_failure(e, env))
 }
 
 /// Where the device code goes: only in an interactive run (stdout and stderr a terminal, so an

@@ -4,13 +4,12 @@
 
 use std::io::Write;
 
-use super::apply::{SignInArgs, runtime, sign_in, stop_failure};
+use super::apply::{SignInArgs, runtime};
 use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::core::doctor::{self, Examined};
 use crate::core::plan::{self, Recorded, Tenant};
 use crate::core::progress::Progress;
 use crate::core::report::Report;
-use crate::engine::prepare;
 use crate::i18n::Lang;
 use crate::remote::graph::Graph;
 use crate::tr;
@@ -97,21 +96,23 @@ pub fn read(env: &Env, sign: &SignInArgs, client_id: Option<&str>) -> Result<Rea
     }
     let r = Report::new(&env.procedure, &progress, env.today);
     let rt = runtime()?;
-    let graph = sign_in(env, sign, &rt, &r)?;
-    let mut reading =
-        super::apply::reading_run(progress.clone(), lang, prepare::backoff(sign.wait));
+    let how = super::apply::sign_in_options(env, sign, &r)?;
+    super::apply::warn_shared_host(&how, lang);
     let named = client_id
         .as_deref()
         .is_some_and(|c| recorded.client_id.as_deref() != Some(c));
-    let tenant = rt
-        .block_on(prepare::read_registration(
-            &graph,
-            &mut reading,
-            &recorded,
-            client_id.as_deref().filter(|_| named),
+    // The session's gate, as every command that signs in: reads only here.
+    let mut out = std::io::sink();
+    let mut front =
+        super::apply::front::CliFront::new(env, None, &mut out, (false, sign.clipboard));
+    let (graph, tenant) = rt
+        .block_on(crate::engine::session::examine(
+            &mut front,
+            &how,
+            (&progress, client_id.as_deref().filter(|_| named)),
+            (lang, sign.wait),
         ))
-        .map_err(|s| stop_failure(&s, &env.procedure))?;
-    drop(reading);
+        .map_err(|e| super::apply::failure_of(e, env))?;
     Ok(Read {
         progress,
         recorded,

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, IsTerminal, Read as _, Write};
 
-use super::apply::{SignInArgs, carry_out, confirm};
+use super::apply::{SignInArgs, confirm};
 use super::doctor::{Read, read};
 use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::core::plan::{self, Found, Plan};
@@ -173,34 +173,46 @@ fn ctx(env: &Env) -> Ctx<'_> {
     }
 }
 
-/// Show the plan, then (once confirmed) do it on the locked file.
-fn show_and_do(
-    env: &Env,
+/// Show the plan, then (once confirmed) do it on the locked file: the session's gate, as for
+/// apply (confirmation, journal, exactly the plan).
+fn show_and_do<'a>(
+    env: &'a Env,
     read: Read,
     plan: Plan,
-    confirmed: impl FnOnce(&Plan) -> Result<(), Failure>,
-    out: &mut dyn Write,
+    confirmed: impl FnMut(&Plan) -> Result<(), Failure> + 'a,
+    out: &'a mut dyn Write,
 ) -> Outcome {
-    let lang = env.procedure.lang();
-    let io = |e: std::io::Error| Failure::write(e, lang);
     // The file is locked from before the plan is shown to the end of the writes.
-    let mut opened = env.open()?;
+    let opened = env.open()?;
     let mut plan = plan;
     plan.graph_host = read.graph.base().host_str().unwrap_or_default().to_string();
-    write!(out, "{}", plan.text(lang)).map_err(io)?;
-    out.flush().map_err(io)?;
-    confirmed(&plan)?;
-    let ctx = ctx(env);
-    carry_out(
+    let progress = opened.progress.clone();
+    let mut front = super::apply::front::CliFront::new(
         env,
-        &read.rt,
+        Some(opened),
+        out,
+        (false, crate::io::clipboard::Mode::Off),
+    );
+    front.confirm_with = Some(Box::new(confirmed));
+    let ctx = ctx(env);
+    let ended = read.rt.block_on(crate::engine::session::carry(
+        &mut front,
         &read.graph,
         &plan,
         &ctx,
-        prepare::backoff(None),
-        &mut opened,
-        out,
-    )
+        (progress, prepare::backoff(None)),
+    ));
+    match ended {
+        Ok(crate::engine::session::Ended::Done(Some(results))) => {
+            Ok(crate::cli::exit::of(results.verdict()))
+        }
+        Ok(_) => Ok(super::EXIT_OK),
+        Err(crate::engine::JobError::Declined) if front.refused.is_some() => Err(front
+            .refused
+            .take()
+            .unwrap_or_else(|| Failure::new(EXIT_CHECK, ""))),
+        Err(e) => Err(super::apply::failure_of(e, env)),
+    }
 }
 
 /// `azreg secrets remove KEYID [--yes]`.

@@ -7,16 +7,15 @@
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 
-use super::prepare::backoff;
-use super::run::{Channel, Front};
-use super::{Event, Run, Stop, Written};
+use super::run::Channel;
+use super::{Event, Stop, Written};
 use crate::core::plan::{self, Goal, record};
 use crate::core::procedure::Procedure;
 use crate::core::progress::Progress;
 use crate::core::report::Report;
 use crate::i18n::{Lang, Worded};
 use crate::remote::http::AuthorityError;
-use crate::remote::signin::login::{self, Login, LoginError, SignIn};
+use crate::remote::signin::login::{Login, LoginError, SignIn};
 use crate::tr;
 
 /// Why a run from the walkthrough did not start, or how it ended short of done.
@@ -235,19 +234,13 @@ impl Job {
         let goal = match self.task {
             Task::Apply(goal) => goal,
             Task::Examine => {
-                let graph = login::graph(&self.sign_in, lang, &mut |p| front.prompt(&p))
-                    .await
-                    .map_err(JobError::Login)?;
-                let recorded = record::recorded(&self.progress).map_err(JobError::BadRecord)?;
-                let mut reading = Run::new(
-                    self.progress.clone(),
-                    lang,
-                    backoff(None),
-                    Box::new(&mut front),
-                );
-                let t = super::prepare::read_registration(&graph, &mut reading, &recorded, None)
-                    .await
-                    .map_err(JobError::Stopped)?;
+                let (_, t) = super::session::examine(
+                    &mut front,
+                    &self.sign_in,
+                    (&self.progress, None),
+                    (lang, None),
+                )
+                .await?;
                 let _ = tx.send(Event::Examined(Box::new(t)));
                 return Ok(());
             }

@@ -24,7 +24,7 @@ pub use crate::core::plan::Written;
 pub use backoff::{Backoff, DEFAULT_WAIT, Waiting};
 pub use execute::execute;
 pub use job::{Job, JobError, Journal, start};
-pub use run::{Channel, Event, Front, Local, Run};
+pub use run::{Channel, Event, Front, Run};
 pub use write::Ctx;
 
 use std::time::Duration;

@@ -93,42 +93,6 @@ pub enum Event {
     Ended(Result<(), super::JobError>),
 }
 
-/// Makes a progress durable, or says why not.
-pub type Saver<'a> = Box<dyn FnMut(&Progress) -> Result<(), Unsaved> + 'a>;
-
-/// The command line's side of a run that only reads or whose plan is answered already: save,
-/// say, and say on the side (waits), each a closure; the journal's.
-pub struct Local<'a> {
-    pub save: Saver<'a>,
-    pub say: Box<dyn FnMut(&str) + 'a>,
-    pub notice: Box<dyn FnMut(&str) + 'a>,
-}
-
-/// [`Local`] with its journal: a front whose plan was confirmed before the run.
-struct LocalFront<'a> {
-    local: Local<'a>,
-    journal: Box<dyn FnMut(&Written) + 'a>,
-}
-
-impl Front for LocalFront<'_> {
-    fn save(&mut self, progress: &Progress) -> LocalBoxFuture<'_, Result<(), Unsaved>> {
-        Box::pin(std::future::ready((self.local.save)(progress)))
-    }
-    fn say(&mut self, line: &str) {
-        (self.local.say)(line);
-    }
-    fn notice(&mut self, line: &str) {
-        (self.local.notice)(line);
-    }
-    fn journal(&mut self, w: &Written) {
-        (self.journal)(w);
-    }
-    fn confirm(&mut self, _plan: &Plan) -> LocalBoxFuture<'_, bool> {
-        // Confirmed by whoever made this front (the command line asked first).
-        Box::pin(std::future::ready(true))
-    }
-}
-
 /// The walkthrough's side: every event on its channel, each save and the plan answered by the
 /// app once it has acted.
 pub struct Channel {
@@ -203,22 +167,6 @@ impl<'a> Run<'a> {
             who: Default::default(),
             front,
         }
-    }
-
-    /// A run for the command line whose plan was confirmed already (or that only reads).
-    pub fn local(
-        progress: Progress,
-        lang: Lang,
-        backoff: Backoff,
-        local: Local<'a>,
-        journal: Box<dyn FnMut(&Written) + 'a>,
-    ) -> Self {
-        Run::new(
-            progress,
-            lang,
-            backoff,
-            Box::new(LocalFront { local, journal }),
-        )
     }
 
     /// Make the progress durable; the run goes on only after this.

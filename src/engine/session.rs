@@ -62,6 +62,27 @@ pub async fn run(front: &mut dyn Front, req: Request<'_>) -> Result<Ended, JobEr
     act(front, &graph, req).await
 }
 
+/// Sign in and read the registration back, GETs only ("check in Azure", `doctor`, `secrets`,
+/// `check --online`, and before `secrets remove` and `delete` plan): the app the record names,
+/// or `client_id` when one is named; within one budget.
+pub async fn examine(
+    front: &mut dyn Front,
+    sign_in: &SignIn,
+    (progress, client_id): (&Progress, Option<&str>),
+    (lang, wait): (crate::i18n::Lang, Option<u64>),
+) -> Result<(Graph, plan::Tenant), JobError> {
+    let graph = login::graph(sign_in, lang, &mut |p| front.prompt(&p))
+        .await
+        .map_err(JobError::Login)?;
+    let recorded = record::recorded(progress).map_err(JobError::BadRecord)?;
+    let mut reading = Run::new(progress.clone(), lang, backoff(wait), Box::new(&mut *front));
+    let tenant = super::prepare::read_registration(&graph, &mut reading, &recorded, client_id)
+        .await
+        .map_err(JobError::Stopped)?;
+    drop(reading);
+    Ok((graph, tenant))
+}
+
 /// Plan, show, ask, do: everything after the sign-in.
 pub async fn act(
     front: &mut dyn Front,
@@ -101,15 +122,29 @@ pub async fn act(
     if plan.is_empty() {
         return Ok(Ended::NothingToDo(Box::new(plan)));
     }
+    let ctx = ctx(req.now, req.procedure, req.today, authority, &req.goal);
+    carry(front, graph, &plan, &ctx, (req.progress, backoff)).await
+}
+
+/// A plan made: shown and asked about through the front end, the journal made ready, then done
+/// exactly as shown. Every write to a tenant goes through here (`apply`, the walkthrough,
+/// `secrets remove`, `delete`).
+pub async fn carry(
+    front: &mut dyn Front,
+    graph: &Graph,
+    plan: &Plan,
+    ctx: &super::Ctx<'_>,
+    (progress, backoff): (Progress, super::Backoff),
+) -> Result<Ended, JobError> {
     // Nothing is written before the admin saw the plan and said yes.
-    if !front.confirm(&plan).await {
+    if !front.confirm(plan).await {
         return Err(JobError::Declined);
     }
     // No write without its account: a journal that cannot be kept safely stops the run here.
     front.ready().map_err(JobError::Journal)?;
-    let ctx = ctx(req.now, req.procedure, req.today, authority, &req.goal);
-    let mut run = Run::new(req.progress, lang, backoff, Box::new(&mut *front));
-    super::execute(graph, &plan, &ctx, &mut run)
+    let lang = ctx.procedure.lang();
+    let mut run = Run::new(progress, lang, backoff, Box::new(&mut *front));
+    super::execute(graph, plan, ctx, &mut run)
         .await
         .map(Ended::Done)
         .map_err(JobError::Stopped)

@@ -14,6 +14,9 @@ use crate::i18n::Lang;
 use crate::remote::signin::login::Prompt;
 use crate::tr;
 
+/// A confirmation of a plan other than `[y/N]`.
+pub(crate) type Confirmation<'a> = Box<dyn FnMut(&Plan) -> Result<(), Failure> + 'a>;
+
 pub(crate) struct CliFront<'a> {
     pub env: &'a Env,
     /// The progress file, locked (none for `azreg plan`, which writes nothing).
@@ -26,6 +29,8 @@ pub(crate) struct CliFront<'a> {
     pub kept: Option<crate::io::clipboard::Lazy>,
     /// Why the confirmation said no, when the command line refused (no terminal, no --yes).
     pub refused: Option<Failure>,
+    /// Another confirmation than `[y/N]` (`delete` wants the app's display name typed).
+    pub confirm_with: Option<Confirmation<'a>>,
     pub journal: crate::io::journal::Journal,
 }
 
@@ -44,6 +49,7 @@ impl<'a> CliFront<'a> {
             clipboard,
             kept: None,
             refused: None,
+            confirm_with: None,
             journal: crate::io::journal::Journal::new(&env.path),
         }
     }
@@ -102,7 +108,10 @@ impl Front for CliFront<'_> {
                 self.refused = Some(Failure::write(e, lang));
                 false
             }
-            Ok(()) => match super::confirm(self.yes, plan, lang) {
+            Ok(()) => match match &mut self.confirm_with {
+                Some(confirm) => confirm(plan),
+                None => super::confirm(self.yes, plan, lang),
+            } {
                 Ok(()) => true,
                 Err(f) => {
                     self.refused = Some(f);

@@ -18,11 +18,11 @@ use crate::core::plan::{self, Goal, Plan, SecretSpec};
 use crate::core::procedure::Procedure;
 use crate::core::progress::Progress;
 use crate::core::report::Report;
-use crate::engine::{self, Local, Run, Stop, session};
+use crate::engine::{self, Stop, session};
 use crate::i18n::Lang;
 use crate::tr;
 
-mod front;
+pub(crate) mod front;
 mod sign_in;
 
 /// `azreg apply`: the sign-in options and the plan's choices.
@@ -90,7 +90,7 @@ pub struct PlanArgs {
 }
 
 pub use sign_in::SignInArgs;
-pub(crate) use sign_in::{runtime, sign_in};
+pub(crate) use sign_in::{options as sign_in_options, runtime, warn_shared_host};
 
 /// What needs the values, in a refusal that names the missing ones.
 pub const WHAT: crate::i18n::L = crate::i18n::L::new("azreg apply", "azreg apply");
@@ -210,25 +210,6 @@ fn goal(r: &Report, args: &ApplyArgs, lang: Lang) -> Result<Goal, Failure> {
         d.secret.end = end_of(expires)?;
     }
     Ok(Goal::Register(d))
-}
-
-/// A run that only reads (before the plan): nothing saved or said, waits noticed on stderr.
-pub(crate) fn reading_run(
-    progress: Progress,
-    lang: Lang,
-    backoff: engine::Backoff,
-) -> Run<'static> {
-    Run::local(
-        progress,
-        lang,
-        backoff,
-        Local {
-            save: Box::new(|_| Ok(())),
-            say: Box::new(|_| {}),
-            notice: Box::new(|l| eprintln!("azreg: {l}")),
-        },
-        Box::new(|_| {}),
-    )
 }
 
 /// The ids on file, checked, as the command's refusal when one is not.
@@ -473,7 +454,7 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
 }
 
 /// How a run that did not end well ends the command: its exit code and message.
-fn failure_of(e: engine::JobError, env: &Env) -> Failure {
+pub(crate) fn failure_of(e: engine::JobError, env: &Env) -> Failure {
     use engine::JobError as E;
     let lang = env.procedure.lang();
     match e {
@@ -483,68 +464,6 @@ fn failure_of(e: engine::JobError, env: &Env) -> Failure {
         E::Journal(why) => Failure::new(crate::cli::exit::FILE, why),
         E::System(why) => Failure::new(EXIT_USAGE, why),
         e => Failure::new(EXIT_CHECK, e.message(&env.procedure)),
-    }
-}
-
-/// Do a confirmed plan on the locked file: each save to it, each line to `out`, each write
-/// into the journal; the exit code of how it ended.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn carry_out(
-    env: &Env,
-    rt: &tokio::runtime::Runtime,
-    graph: &crate::remote::graph::Graph,
-    plan: &Plan,
-    ctx: &engine::Ctx<'_>,
-    backoff: engine::Backoff,
-    opened: &mut crate::cli::Opened,
-    out: &mut dyn Write,
-) -> Outcome {
-    let lang = env.procedure.lang();
-    let journal = crate::io::journal::Journal::new(&env.path);
-    // No write without its account: a journal that cannot be kept safely stops the run here.
-    journal
-        .ready(lang)
-        .map_err(|why| Failure::new(crate::cli::exit::FILE, why))?;
-    let result = {
-        let start = opened.progress.clone();
-        let opened_cell = std::cell::RefCell::new(&mut *opened);
-        let out_cell = std::cell::RefCell::new(&mut *out);
-        let mut run = Run::local(
-            start,
-            lang,
-            backoff,
-            Local {
-                save: Box::new(|p: &Progress| {
-                    let mut o = opened_cell.borrow_mut();
-                    o.progress = p.clone();
-                    env.save_opened_unsaved(&mut o)
-                }),
-                say: Box::new(|l| {
-                    let _ = writeln!(out_cell.borrow_mut(), "{l}");
-                }),
-                notice: Box::new(|l| eprintln!("azreg: {l}")),
-            },
-            Box::new(|w| {
-                if let Err(e) = journal.append(w) {
-                    eprintln!(
-                        "azreg: {}",
-                        tr!(
-                            lang,
-                            "the journal {path} could not be written: {e}",
-                            "das Journal {path} ließ sich nicht schreiben: {e}",
-                            path = journal.path.display(),
-                            e = e,
-                        )
-                    );
-                }
-            }),
-        );
-        rt.block_on(engine::execute(graph, plan, ctx, &mut run))
-    };
-    match result {
-        Err(s) => Err(stop_failure(&s, &env.procedure)),
-        Ok(Some(results)) => Ok(crate::cli::exit::of(results.verdict())),
-        Ok(None) => Ok(EXIT_OK),
     }
 }
 

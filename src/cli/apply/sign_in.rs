@@ -4,11 +4,8 @@
 use crate::cli::{EXIT_USAGE, Env, Failure};
 use crate::core::report::Report;
 use crate::i18n::{Lang, Worded};
-use crate::remote::graph::Graph;
 use crate::remote::signin::SignInError;
-use crate::remote::signin::login::{
-    self, Login, LoginError, Prompt, SignIn, code_prompt, open_browser,
-};
+use crate::remote::signin::login::{Login, LoginError, Prompt, SignIn, code_prompt, open_browser};
 use crate::tr;
 
 /// How every command that signs in does it (`apply`, `plan`, `doctor`, `secrets`, `delete`,
@@ -230,24 +227,6 @@ pub(crate) fn sign_in_failure(e: LoginError, env: &Env) -> Failure {
         ),
         _ => login_failure(e, lang),
     }
-}
-
-/// The command line's sign-in for the commands that read (doctor, secrets, check --online):
-/// prompts on stderr, the link opened, the code copied.
-pub(crate) fn sign_in(
-    env: &Env,
-    args: &SignInArgs,
-    rt: &tokio::runtime::Runtime,
-    r: &Report,
-) -> Result<Graph, Failure> {
-    let lang = env.procedure.lang();
-    let s = options(env, args, r)?;
-    warn_shared_host(&s, lang);
-    let mut kept: Option<crate::io::clipboard::Lazy> = None;
-    rt.block_on(login::graph(&s, lang, &mut |p| {
-        show_prompt(&p, lang, args.clipboard, &mut kept);
-    }))
-    .map_err(|e| sign_in_failure(e, env))
 }
 
 /// Where the device code goes: only in an interactive run (stdout and stderr a terminal, so an

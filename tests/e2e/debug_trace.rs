@@ -47,7 +47,10 @@ fn plan_with_a_log_file_traces_every_call_and_nothing_secret() {
     let trace = std::fs::read_to_string(&log).unwrap();
     // `AZREG_TRANSCRIPT=FILE`: the trace for a reader who wants to see one.
     if let Some(path) = std::env::var_os("AZREG_TRANSCRIPT") {
-        let _ = std::fs::write(path, format!("$ azreg plan --debug --log trace.log\n{trace}"));
+        let _ = std::fs::write(
+            path,
+            format!("$ azreg plan --debug --log trace.log\n{trace}"),
+        );
     }
     let mode = std::fs::metadata(&log).unwrap().permissions();
     #[cfg(unix)]

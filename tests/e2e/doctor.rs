@@ -659,6 +659,16 @@ fn delete_asks_for_the_display_name_journals_and_keeps_the_ids_in_the_history() 
             .unwrap()
     };
     let o = plain(&["status"]);
+    // `AZREG_TRANSCRIPT=FILE`: the delete and the status after it, for a reader.
+    if let Some(path) = std::env::var_os("AZREG_TRANSCRIPT") {
+        let _ = std::fs::write(
+            path,
+            format!(
+                "$ azreg delete --confirm-name 'Intrexx Portal'\n{t}\n$ azreg status\n{}",
+                text(&o)
+            ),
+        );
+    }
     assert!(
         text(&o).contains("the app registration was deleted on"),
         "{}",

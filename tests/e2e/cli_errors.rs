@@ -131,23 +131,10 @@ fn the_exits_once_off_the_table_are_in_it() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("p.toml");
     for (input, says) in [("", "ends too early"), ("values = 1", "is not JSON")] {
-        let mut child = azreg()
-            .arg("--file")
-            .arg(&file)
-            .arg("import")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = crate::common::fed(
+            azreg().arg("--file").arg(&file).arg("import"),
+            input.as_bytes(),
+        );
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{input:?}: {err}");
         assert!(

@@ -88,24 +88,15 @@ fn az_json(az: &Path, cli: &Az, args: &[&str]) -> String {
 
 /// `azreg import` of a JSON document.
 fn import(file: &Path, json: &str) {
-    let mut child = Command::new(BIN)
-        .arg("--file")
-        .arg(file)
-        .arg("import")
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(json.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = crate::common::fed(
+        Command::new(BIN)
+            .arg("--file")
+            .arg(file)
+            .arg("import")
+            .env_remove("LANG")
+            .env_remove("LC_ALL"),
+        json.as_bytes(),
+    );
     assert!(o.status.success(), "import: {}", text(&o));
 }
 

@@ -542,25 +542,15 @@ fn set_and_import_say_what_they_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("p.toml");
     let run = |args: &[&str], stdin: &str| {
-        use std::io::Write;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_azreg"))
-            .arg("--file")
-            .arg(&file)
-            .args(args)
-            .env_remove("LANG")
-            .env_remove("LC_ALL")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        let o = child.wait_with_output().unwrap();
+        let o = crate::common::fed(
+            std::process::Command::new(env!("CARGO_BIN_EXE_azreg"))
+                .arg("--file")
+                .arg(&file)
+                .args(args)
+                .env_remove("LANG")
+                .env_remove("LC_ALL"),
+            stdin.as_bytes(),
+        );
         (o.status.code(), text(&o))
     };
     let old_tenant = "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff";

@@ -311,3 +311,17 @@ pub fn walkthrough(s: &graph::StandIn, file: &std::path::Path, extra: &[&str]) -
         32,
     )
 }
+
+/// Runs `cmd` with `input` on its stdin (then closed) and waits for it, output captured.
+pub fn fed(cmd: &mut std::process::Command, input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}

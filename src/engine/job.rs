@@ -142,7 +142,14 @@ impl JobError {
 
 /// Where a run's writes are journaled: the front end's (the walkthrough keeps the journal
 /// beside its progress file).
-pub type Journal = Box<dyn FnMut(&Written) + Send>;
+pub type Journal = Box<dyn JournalSink>;
+
+/// A journal as a run uses it: whether it can be kept safely (asked before the first write),
+/// and each write.
+pub trait JournalSink: Send {
+    fn ready(&mut self) -> Result<(), String>;
+    fn append(&mut self, w: &Written);
+}
 
 /// What a run from the walkthrough does after the sign-in.
 #[derive(Debug)]

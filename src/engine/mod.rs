@@ -23,7 +23,7 @@ mod write;
 pub use crate::core::plan::Written;
 pub use backoff::{Backoff, DEFAULT_WAIT, Waiting};
 pub use execute::execute;
-pub use job::{Job, JobError, Journal, start};
+pub use job::{Job, JobError, Journal, JournalSink, start};
 pub use run::{Channel, Event, Front, Run};
 pub use write::Ctx;
 

@@ -116,7 +116,10 @@ impl Front for Channel {
         let _ = self.tx.send(Event::Said(line.to_string()));
     }
     fn journal(&mut self, w: &Written) {
-        (self.journal)(w);
+        self.journal.append(w);
+    }
+    fn ready(&mut self) -> Result<(), String> {
+        self.journal.ready()
     }
     fn verified(&mut self, results: &Results) {
         let _ = self.tx.send(Event::Verified(results.clone()));

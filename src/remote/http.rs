@@ -228,7 +228,7 @@ pub async fn fetch(
     })?;
     // Entra's error code (`authorization_pending`, `invalid_client`): the one part of a body
     // the trace shows.
-    let error = (!status.is_success())
+    let error = (super::trace::on() && !status.is_success())
         .then(|| serde_json::from_str::<serde_json::Value>(&body).ok())
         .flatten()
         .and_then(|v| v["error"].as_str().map(str::to_string));

@@ -36,17 +36,31 @@ pub fn start(
         app.config.graph.as_deref(),
         crate::io::clock::now,
     )?;
-    let journal = crate::io::journal::Journal::new(path);
-    // No write without its account: a journal that cannot be kept safely stops the run here.
+    let mut journal = Kept {
+        journal: crate::io::journal::Journal::new(path),
+        lang: app.procedure.lang(),
+    };
+    // A journal that cannot be kept safely is said before the sign-in, not after it; the
+    // session asks again before its first write (the rule lives there).
     if !examine {
-        journal
-            .ready(app.procedure.lang())
-            .map_err(engine::JobError::System)?;
+        engine::JournalSink::ready(&mut journal).map_err(engine::JobError::System)?;
     }
-    let journal: engine::Journal = Box::new(move |w| {
-        let _ = journal.append(w);
-    });
-    engine::start(job, journal, tx).map_err(|e| engine::JobError::System(e.to_string()))
+    engine::start(job, Box::new(journal), tx).map_err(|e| engine::JobError::System(e.to_string()))
+}
+
+/// The journal beside the walkthrough's progress file, as the run keeps it.
+struct Kept {
+    journal: crate::io::journal::Journal,
+    lang: crate::i18n::Lang,
+}
+
+impl engine::JournalSink for Kept {
+    fn ready(&mut self) -> Result<(), String> {
+        self.journal.ready(self.lang)
+    }
+    fn append(&mut self, w: &crate::core::plan::Written) {
+        let _ = self.journal.append(w);
+    }
 }
 
 /// The event as the app's message; a save's and the plan's answer channels kept here.

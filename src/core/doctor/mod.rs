@@ -316,12 +316,12 @@ fn redirect_uris(x: &mut Exam<'_>, a: &AppState) {
     let d = x.d;
     for (platform, uri) in d.redirect_uris.iter() {
         let uri = uri.clone();
-        let (level, what) = match a.redirect_uris.platform_of(&uri) {
-            Some(p) if a.redirect_uris.on(platform).contains(&uri) || p == platform => {
-                (Level::Ok, What::UriOk { uri, platform })
-            }
-            Some(on) => (Level::Error, What::UriWrongPlatform { uri, platform, on }),
-            None => (Level::Error, What::UriMissing { uri, platform }),
+        let (level, what) = if a.redirect_uris.on(platform).contains(&uri) {
+            (Level::Ok, What::UriOk { uri, platform })
+        } else if let Some(on) = a.redirect_uris.platform_of(&uri) {
+            (Level::Error, What::UriWrongPlatform { uri, platform, on })
+        } else {
+            (Level::Error, What::UriMissing { uri, platform })
         };
         // The step of the field the procedure puts on this platform.
         let step =

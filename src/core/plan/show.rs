@@ -166,12 +166,31 @@ fn names(list: &[String]) -> String {
 /// "Nur Konten in diesem Organisationsverzeichnis (einzelner Mandant) (AzureADMyOrg)". The
 /// words come from the procedure's choices (data), not from here.
 fn audience(code: &str, lang: Lang) -> String {
-    let words = crate::core::procedure::Procedure::embedded_in(lang)
-        .ok()
-        .and_then(|p| p.field("account_type").map(|f| f.shown(code).to_string()))
-        .filter(|w| w != code);
-    match words {
-        Some(w) => format!("{w} ({code})"),
+    // The plan is drawn every frame while its overlay shows: the procedure's choices are read
+    // once per language, not parsed again for each line.
+    type Choices = Vec<(String, String)>;
+    static CHOICES: [std::sync::OnceLock<Choices>; 3] = [const { std::sync::OnceLock::new() }; 3];
+    let slot = match lang {
+        Lang::En => 0,
+        Lang::De => 1,
+        Lang::Pseudo => 2,
+    };
+    let choices = CHOICES[slot].get_or_init(|| {
+        crate::core::procedure::Procedure::embedded_in(lang)
+            .ok()
+            .and_then(|p| {
+                let f = p.field("account_type")?;
+                Some(
+                    f.options
+                        .iter()
+                        .map(|o| (o.value.clone(), o.label.clone()))
+                        .collect(),
+                )
+            })
+            .unwrap_or_default()
+    });
+    match choices.iter().find(|(value, _)| value == code) {
+        Some((_, words)) => format!("{words} ({code})"),
         None => code.to_string(),
     }
 }

@@ -45,18 +45,22 @@ pub const SCHEMA: u32 = 1;
 
 impl Step {
     /// The web addresses the step's text names (`c` copies them when the step has no value
-    /// or link of its own): whole, without the sentence's punctuation after them.
-    pub fn body_urls(&self) -> Vec<String> {
-        self.body
-            .split_whitespace()
-            .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
-            .map(|w| {
-                w.trim_end_matches(['.', ',', ';', ':', ')', '"', '\'', '“', '”', '»'])
-                    .to_string()
-            })
-            .filter(|u| url::Url::parse(u).is_ok())
-            .collect()
+    /// or link of its own), found once when the procedure is loaded.
+    pub fn body_urls(&self) -> &[String] {
+        &self.urls
     }
+}
+
+/// The web addresses a text names: whole, without the sentence's punctuation after them.
+fn urls_in(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
+        .map(|w| {
+            w.trim_end_matches(['.', ',', ';', ':', ')', '"', '\'', '“', '”', '»'])
+                .to_string()
+        })
+        .filter(|u| url::Url::parse(u).is_ok())
+        .collect()
 }
 
 /// One card of the walkthrough: the intro, a numbered step, or the summary.
@@ -99,6 +103,9 @@ pub struct Step {
     /// The live check (`V`) can be started here.
     #[serde(default)]
     pub verify: bool,
+    /// The web addresses in `body` (derived at load, never in the file).
+    #[serde(skip)]
+    urls: Vec<String>,
     /// A generated script does this step only when this key of its output JSON is `true`
     /// (e.g. `adminConsent`); other steps of a `scripted` section it always does.
     #[serde(default)]
@@ -233,6 +240,7 @@ fn defuse(file: &mut ProcedureFile) {
     let step = |st: &mut Step| {
         clean(&mut st.title);
         clean(&mut st.body);
+        st.urls = urls_in(&st.body);
         clean_opt(&mut st.menu);
         clean_opt(&mut st.example);
         clean_opt(&mut st.link);

@@ -97,7 +97,6 @@ pub fn read(env: &Env, sign: &SignInArgs, client_id: Option<&str>) -> Result<Rea
     let r = Report::new(&env.procedure, &progress, env.today);
     let rt = runtime()?;
     let how = super::apply::sign_in_options(env, sign, &r)?;
-    super::apply::warn_shared_host(&how, lang);
     let named = client_id
         .as_deref()
         .is_some_and(|c| recorded.client_id.as_deref() != Some(c));

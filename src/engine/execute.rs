@@ -26,16 +26,15 @@ pub async fn execute(
     // The tenant the plan was made for (the plan refused any other), and the app and service
     // principal it found: recorded before the first write (the history keeps what they
     // replace, as after --adopt).
-    let before = run.progress.clone();
-    applied::plan_found(
-        &mut run.progress,
-        (&plan.who.tenant_id, plan.app.as_ref(), plan.sp.as_deref()),
-        plan.in_use_end.as_deref(),
-        (ctx.now)(),
-    );
-    if run.progress != before {
-        run.save().await?;
-    }
+    run.record(|p| {
+        applied::plan_found(
+            p,
+            (&plan.who.tenant_id, plan.app.as_ref(), plan.sp.as_deref()),
+            plan.in_use_end.as_deref(),
+            (ctx.now)(),
+        );
+    })
+    .await?;
     let consent_ops = plan
         .steps
         .iter()

@@ -9,13 +9,12 @@ use tokio::sync::oneshot;
 
 use super::run::Channel;
 use super::{Event, Stop, Written};
-use crate::core::plan::{self, Goal, record};
+use crate::core::plan::{self, record};
 use crate::core::procedure::Procedure;
 use crate::core::progress::Progress;
-use crate::core::report::Report;
 use crate::i18n::{Lang, Worded};
 use crate::remote::http::AuthorityError;
-use crate::remote::signin::login::{Login, LoginError, SignIn};
+use crate::remote::signin::login::{Asked, Login, LoginError, SignIn};
 use crate::tr;
 
 /// Why a run from the walkthrough did not start, or how it ended short of done.
@@ -39,6 +38,10 @@ pub enum JobError {
     NothingRecorded,
     /// The journal cannot be kept safely: nothing was written (why).
     Journal(String),
+    /// The record could not be read, or held for the run (why, in the front end's words).
+    Record(String),
+    /// A rotation's end asked for, and none is under way.
+    NoRotation,
     /// A rotation's end asked for, and Intrexx is not shown (nor said) to use the new secret.
     NotSwitched {
         old_hint: String,
@@ -74,6 +77,8 @@ impl crate::i18n::Samples for JobError {
             JobError::System("Resource temporarily unavailable".into()),
             JobError::NothingRecorded,
             JobError::Journal("the journal is another user's".into()),
+            JobError::Record("p.toml is locked by another azreg (pid 7)".into()),
+            JobError::NoRotation,
             JobError::NotSwitched {
                 old_hint: "abc".into(),
             },
@@ -130,6 +135,17 @@ impl JobError {
                 "vor dem ersten Schreiben angehalten: {why}",
                 why = why,
             ),
+            JobError::Record(why) => tr!(
+                lang,
+                "the run could not read its record: {why}",
+                "der Lauf konnte seinen Datensatz nicht lesen: {why}",
+                why = why,
+            ),
+            JobError::NoRotation => tr!(
+                lang,
+                "no rotation is in progress: --remove-old finishes one that azreg apply --renew started; nothing was changed",
+                "keine Rotation im Gang: --remove-old beendet eine, die azreg apply --renew begonnen hat; nichts wurde geändert"
+            ),
             JobError::NotSwitched { old_hint } => tr!(
                 lang,
                 "the old secret ({old}…) stays until Intrexx uses the new one: enter the new value in Intrexx, test the connector, then confirm here or with --intrexx-updated; nothing was changed",
@@ -154,8 +170,8 @@ pub trait JournalSink: Send {
 /// What a run from the walkthrough does after the sign-in.
 #[derive(Debug)]
 enum Task {
-    /// Plan the registration (or its renewal), ask, do it.
-    Apply(Goal),
+    /// Plan the registration, ask, do it.
+    Apply,
     /// Read the registration back for "check in Azure"; nothing is written.
     Examine,
 }
@@ -163,6 +179,8 @@ enum Task {
 /// One run, prepared from the walkthrough's state.
 #[derive(Debug)]
 pub struct Job {
+    /// The sign-in as the walkthrough asks it, and as the record completes it.
+    asked: Asked,
     sign_in: SignIn,
     task: Task,
     progress: Progress,
@@ -171,6 +189,9 @@ pub struct Job {
     /// The clock for what the run records.
     now: fn() -> toml::value::Datetime,
 }
+
+/// What the walkthrough's "let azreg do it" asks for: the registration as the record holds it.
+const REGISTER: super::session::Ask = super::session::Ask::Register { secret_end: None };
 
 impl Job {
     /// The values apply needs and the sign-in, or what is missing (in the procedure's
@@ -183,14 +204,17 @@ impl Job {
         graph: Option<&str>,
         now: fn() -> toml::value::Datetime,
     ) -> Result<Job, JobError> {
-        let r = Report::new(procedure, progress, today);
-        let goal = Goal::Register(record::desired(&r, false).map_err(JobError::Unusable)?);
-        record::recorded(progress).map_err(JobError::BadRecord)?;
-        let sign_in =
-            SignIn::new(login, None, graph, None, None, progress).map_err(JobError::Login)?;
+        let asked = Asked {
+            graph: graph.map(str::to_string),
+            ..Asked::plain(login)
+        };
+        // The session's own checks, asked before the run starts so the walkthrough can say
+        // what is missing at once; the run asks them again of the record it is handed.
+        let prepared = super::session::prepare(procedure, progress, today, (&REGISTER, &asked))?;
         Ok(Job {
-            sign_in,
-            task: Task::Apply(goal),
+            sign_in: prepared.sign_in,
+            asked,
+            task: Task::Apply,
             progress: progress.clone(),
             procedure: procedure.clone(),
             today,
@@ -211,10 +235,14 @@ impl Job {
         if r.client_id.is_none() && r.app_object_id.is_none() && r.unique_name.is_none() {
             return Err(JobError::NothingRecorded);
         }
-        let sign_in =
-            SignIn::new(login, None, graph, None, None, progress).map_err(JobError::Login)?;
+        let asked = Asked {
+            graph: graph.map(str::to_string),
+            ..Asked::plain(login)
+        };
+        let sign_in = asked.with(progress).map_err(JobError::Login)?;
         Ok(Job {
             sign_in,
+            asked,
             task: Task::Examine,
             progress: progress.clone(),
             procedure: procedure.clone(),
@@ -237,9 +265,10 @@ impl Job {
         let mut front = Channel {
             tx: tx.clone(),
             journal,
+            record: self.progress.clone(),
         };
-        let goal = match self.task {
-            Task::Apply(goal) => goal,
+        match self.task {
+            Task::Apply => {}
             Task::Examine => {
                 let (_, t) = super::session::examine(
                     &mut front,
@@ -258,14 +287,12 @@ impl Job {
             &mut front,
             super::session::Request {
                 procedure: &self.procedure,
-                sign_in: &self.sign_in,
-                progress: self.progress.clone(),
-                goal,
+                sign_in: self.asked,
+                ask: REGISTER,
                 options: plan::Options {
                     new_key: format!("azreg-{}", uuid::Uuid::new_v4()),
                     ..plan::Options::default()
                 },
-                authority: None,
                 wait: None,
                 today: self.today,
                 now: self.now,
@@ -274,7 +301,7 @@ impl Job {
             },
         )
         .await?;
-        if let super::session::Ended::NothingToDo(_) = ended {
+        if let super::session::Ended::NothingToDo { .. } = ended {
             let _ = tx.send(Event::Said(tr!(
                 lang,
                 "Nothing to do: the registration is as the record asks.",

@@ -122,9 +122,8 @@ async fn create_app(
     done: &mut Done,
     key: &str,
 ) -> Result<(), Stop> {
-    if applied::app_key(&mut run.progress, key, (ctx.now)()) {
-        run.save().await?;
-    }
+    run.record(|p| applied::app_key(p, key, (ctx.now)()))
+        .await?;
     let made = send(graph, run, op, &op.writes(&done.ids)[0], &Settle::None).await?;
     let made: Application = if made.is_null() {
         let path = [Seg::Key {
@@ -147,14 +146,14 @@ async fn create_app(
     done.ids.object_id = Some(a.id.clone());
     done.ids.client_id = Some(a.app_id.clone());
     // Recorded at once: a run after an interruption finds this app.
-    applied::app_made(&mut run.progress, &a.id, &a.app_id, (ctx.now)());
+    run.record(|p| applied::app_made(p, &a.id, &a.app_id, (ctx.now)()))
+        .await?;
     let what = tr!(
         run.lang,
         "app registration {client_id}: both redirect URIs, the API permissions",
         "App-Registrierung {client_id}: beide Umleitungs-URIs, die API-Berechtigungen",
         client_id = a.app_id,
     );
-    run.save().await?;
     mark(ctx, run, "app", Some(what)).await
 }
 
@@ -176,8 +175,8 @@ async fn service_principal(
     let id = guid(&sp.id)?;
     done.fresh = true;
     done.ids.sp_id = Some(id.clone());
-    applied::service_principal_made(&mut run.progress, &id, (ctx.now)());
-    run.save().await?;
+    run.record(|p| applied::service_principal_made(p, &id, (ctx.now)()))
+        .await?;
     run.say(&tr!(
         run.lang,
         "✓ service principal (Enterprise application)",
@@ -199,9 +198,7 @@ async fn remove_secret(
     };
     send(graph, run, op, &op.writes(ids)[0], &settle).await?;
     // The rotation's old secret gone: the rotation is over.
-    if applied::secret_removed(&mut run.progress, key_id) {
-        run.save().await?;
-    }
+    run.record(|p| applied::secret_removed(p, key_id)).await?;
     run.say(&tr!(
         run.lang,
         "✓ client secret {hint}… (key {key}) removed",
@@ -226,8 +223,8 @@ async fn add_secret(
 ) -> Result<(), Stop> {
     let start = (ctx.now)().to_string();
     let marker = format!("azreg-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
-    applied::secret_pending(&mut run.progress, &start, &marker);
-    run.save().await?;
+    run.record(|p| applied::secret_pending(p, &start, &marker))
+        .await?;
     done.ids.start = Some(start);
     done.ids.marker = Some(marker);
     let added = match send(graph, run, op, &op.writes(&done.ids)[0], &Settle::None).await {
@@ -237,8 +234,7 @@ async fn add_secret(
             ..
         }) if code.ends_with("AsPerAppPolicy") => {
             // No credential was made: nothing pending.
-            applied::secret_not_made(&mut run.progress);
-            run.save().await?;
+            run.record(applied::secret_not_made).await?;
             return Err(Stop::SecretPolicy(
                 super::write::policy_refusal(graph, &code, &message, end, ctx.today).await,
             ));
@@ -265,24 +261,19 @@ async fn add_secret(
             };
             let _ = send(graph, run, &gone, &gone.writes(&done.ids)[0], &Settle::None).await;
         }
-        applied::secret_not_made(&mut run.progress);
-        run.save().await?;
+        run.record(applied::secret_not_made).await?;
         return Err(Stop::BadAnswer(BadAnswer::SecretValue));
     }
     done.fresh = true;
-    applied::secret_added(
-        &mut run.progress,
-        ctx.procedure,
-        &applied::NewSecret {
-            value,
-            key_id: key,
-            end,
-            azure_end: added.end_date_time.as_ref().map(|e| e.as_str().to_string()),
-            renewal: ctx.renewal,
-        },
-        (ctx.today, (ctx.now)()),
-    );
-    run.save().await?;
+    let secret = applied::NewSecret {
+        value,
+        key_id: key,
+        end,
+        azure_end: added.end_date_time.as_ref().map(|e| e.as_str().to_string()),
+        renewal: ctx.renewal,
+    };
+    run.record(|p| applied::secret_added(p, ctx.procedure, &secret, (ctx.today, (ctx.now)())))
+        .await?;
     let what = if ctx.renewal {
         tr!(
             run.lang,
@@ -348,8 +339,7 @@ async fn delete_app(
     client_id: &str,
 ) -> Result<(), Stop> {
     send(graph, run, op, &op.writes(ids)[0], &Settle::None).await?;
-    applied::app_deleted(&mut run.progress, (ctx.now)());
-    run.save().await?;
+    run.record(|p| applied::app_deleted(p, (ctx.now)())).await?;
     run.say(&tr!(
         run.lang,
         "✓ app registration {client_id} deleted (restorable for 30 days under Deleted applications); its ids are kept in the record's history",

@@ -18,6 +18,10 @@ use crate::remote::verify::Results;
 
 /// A front end, as a run sees it: ask, say, save, show the plan.
 pub trait Front {
+    /// The record a run starts from. For a run that writes (`writing`) the front end holds it
+    /// from here (the command line locks its file), so nothing else changes it between the
+    /// plan and the writes; why not, in the front end's words.
+    fn record(&mut self, writing: bool) -> Result<Progress, String>;
     /// Make the progress durable; the run goes on only after this.
     fn save(&mut self, progress: &Progress) -> LocalBoxFuture<'_, Result<(), Unsaved>>;
     /// A line of what was done.
@@ -43,6 +47,9 @@ pub trait Front {
 }
 
 impl<F: Front + ?Sized> Front for &mut F {
+    fn record(&mut self, writing: bool) -> Result<Progress, String> {
+        (**self).record(writing)
+    }
     fn save(&mut self, progress: &Progress) -> LocalBoxFuture<'_, Result<(), Unsaved>> {
         (**self).save(progress)
     }
@@ -98,9 +105,15 @@ pub enum Event {
 pub struct Channel {
     pub tx: mpsc::UnboundedSender<Event>,
     pub journal: super::Journal,
+    /// The record as the walkthrough held it when the run began (it holds the file's lock;
+    /// every change comes back to it as a save).
+    pub record: Progress,
 }
 
 impl Front for Channel {
+    fn record(&mut self, _writing: bool) -> Result<Progress, String> {
+        Ok(self.record.clone())
+    }
     fn save(&mut self, progress: &Progress) -> LocalBoxFuture<'_, Result<(), Unsaved>> {
         let (ack, saved) = oneshot::channel();
         let sent = self.tx.send(Event::Save(Box::new(progress.clone()), ack));
@@ -180,6 +193,21 @@ impl<'a> Run<'a> {
             .map_err(super::Stop::Saving)
     }
 
+    /// Change the record (through `core::edit`) and, when that changed it, make it durable
+    /// before the run goes on: what Graph handed out is never only in memory while the next
+    /// write goes out, and no operation has to remember the save.
+    pub async fn record<R>(
+        &mut self,
+        change: impl FnOnce(&mut Progress) -> R,
+    ) -> Result<R, super::Stop> {
+        let before = self.progress.clone();
+        let changed = change(&mut self.progress);
+        if self.progress != before {
+            self.save().await?;
+        }
+        Ok(changed)
+    }
+
     /// Say a line of what was done. Lines carry what Graph answered: cleaned for the terminal.
     pub fn say(&mut self, line: &str) {
         let line = crate::text::clean_for_display(line).into_owned();
@@ -199,5 +227,60 @@ impl<'a> Run<'a> {
 
     pub fn journal(&mut self, w: &Written) {
         self.front.journal(w);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A front end that counts saves.
+    struct Saves(usize);
+
+    impl Front for Saves {
+        fn record(&mut self, _writing: bool) -> Result<Progress, String> {
+            Ok(Progress::new("x"))
+        }
+        fn save(&mut self, _p: &Progress) -> LocalBoxFuture<'_, Result<(), Unsaved>> {
+            self.0 += 1;
+            Box::pin(std::future::ready(Ok(())))
+        }
+        fn say(&mut self, _line: &str) {}
+        fn notice(&mut self, _line: &str) {}
+        fn journal(&mut self, _w: &Written) {}
+        fn confirm(&mut self, _plan: &Plan) -> LocalBoxFuture<'_, bool> {
+            Box::pin(std::future::ready(false))
+        }
+    }
+
+    /// Every change of the record is saved before the run goes on; no change, no save.
+    #[test]
+    fn a_change_of_the_record_is_saved_before_the_run_goes_on() {
+        let mut front = Saves(0);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut run = Run::new(
+                Progress::new("x"),
+                Lang::En,
+                Backoff::new(std::time::Duration::from_secs(1)),
+                Box::new(&mut front),
+            );
+            let said = run
+                .record(|p| {
+                    p.pending_secret = Some("2026-12-06T00:00:00Z".into());
+                    7
+                })
+                .await
+                .unwrap();
+            assert_eq!(said, 7);
+            run.record(|p| p.pending_secret.is_some()).await.unwrap();
+            assert_eq!(
+                run.progress.pending_secret.as_deref(),
+                Some("2026-12-06T00:00:00Z")
+            );
+        });
+        assert_eq!(front.0, 1, "one change, one save");
     }
 }

@@ -15,23 +15,36 @@ use super::{JobError, Run};
 use crate::core::plan::{self, Goal, Plan, record};
 use crate::core::procedure::Procedure;
 use crate::core::progress::{Progress, Rotation};
+use crate::core::report::Report;
 use crate::remote::graph::Graph;
 use crate::remote::signin::login::{self, SignIn};
 use crate::remote::verify::Results;
 use crate::tr;
 
-/// What one run is asked to do.
+/// What the admin asked for, before the record is read: the registration, or a renewal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ask {
+    /// The registration as the record asks for it; its secret ending `secret_end` instead of
+    /// the expiry recorded at the secret's step.
+    Register { secret_end: Option<String> },
+    /// Only a new client secret ending `end` for the recorded app; `remove_old`: the old one
+    /// goes in the same run, after the live check.
+    Renew { end: String, remove_old: bool },
+    /// End the rotation under way (its old secret removed once Intrexx uses the new one).
+    FinishRotation,
+}
+
+/// What one run is asked to do. The record is the front end's ([`Front::record`]): the run
+/// reads it there, so what it checks is what the front end holds.
 pub struct Request<'r> {
     pub procedure: &'r Procedure,
-    pub sign_in: &'r SignIn,
-    /// The record as the run starts (the command line holds its file locked from before).
-    pub progress: Progress,
-    pub goal: Goal,
+    /// How to sign in, as asked; the record adds its tenant. An identity platform named here
+    /// is trusted as the admin's choice for the secret too.
+    pub sign_in: login::Asked,
+    pub ask: Ask,
     /// The plan's choices (`new_key`, `new_secret`, `new_app`, `adopt`); the live check's
     /// target and the end of a rotation are set here.
     pub options: plan::Options,
-    /// An identity platform named on this command line (trusted as the admin's choice).
-    pub authority: Option<&'r str>,
     /// Seconds the whole run may wait for replication and throttling.
     pub wait: Option<u64>,
     pub today: Date,
@@ -42,24 +55,80 @@ pub struct Request<'r> {
     pub intrexx_updated: bool,
 }
 
+/// What a run needs before anyone signs in, checked against the record.
+#[derive(Debug)]
+pub struct Prepared {
+    pub goal: Goal,
+    pub sign_in: SignIn,
+}
+
+/// The goal the record and the ask make, the ids on file checked, the sign-in: everything
+/// that can be refused before a sign-in (the walkthrough asks it before it starts a run too).
+pub fn prepare(
+    procedure: &Procedure,
+    progress: &Progress,
+    today: Date,
+    (ask, sign_in): (&Ask, &login::Asked),
+) -> Result<Prepared, JobError> {
+    let r = Report::new(procedure, progress, today);
+    let goal = match ask {
+        Ask::Register { secret_end } => {
+            let mut d = record::desired(&r, false).map_err(JobError::Unusable)?;
+            if let Some(end) = secret_end {
+                d.secret.end.clone_from(end);
+            }
+            Goal::Register(d)
+        }
+        Ask::Renew { end, remove_old } => Goal::Renew {
+            secret: plan::SecretSpec {
+                description: progress
+                    .values
+                    .get("secret_description")
+                    .cloned()
+                    .unwrap_or_else(|| "Intrexx connector".into()),
+                end: end.clone(),
+            },
+            remove_old: *remove_old,
+        },
+        Ask::FinishRotation if progress.rotation.is_none() => return Err(JobError::NoRotation),
+        Ask::FinishRotation => Goal::FinishRotation,
+    };
+    record::recorded(progress).map_err(JobError::BadRecord)?;
+    let sign_in = sign_in.with(progress).map_err(JobError::Login)?;
+    Ok(Prepared { goal, sign_in })
+}
+
 /// How a run ended short of an error.
 #[derive(Debug)]
 pub enum Ended {
     /// The plan, shown only (`plan_only`).
     Planned(Box<Plan>),
-    /// Nothing to write: the tenant holds what the record asks for.
-    NothingToDo(Box<Plan>),
+    /// Nothing to write: the tenant holds what the record asks for. `rotation_closed`: the
+    /// rotation's old secret was gone already (removed in the portal), so it is closed.
+    NothingToDo {
+        plan: Box<Plan>,
+        rotation_closed: bool,
+    },
     /// Done; the live check's results when it ran.
     Done(Option<Results>),
 }
 
-/// Sign in, then [`act`].
+/// Read the record from the front end (held for a run that writes), check what can be
+/// checked before anyone signs in, sign in, then [`act`].
 pub async fn run(front: &mut dyn Front, req: Request<'_>) -> Result<Ended, JobError> {
     let lang = req.procedure.lang();
-    let graph = login::graph(req.sign_in, lang, &mut |p| front.prompt(&p))
+    // From here nothing changes the record between the plan and the writes but this run.
+    let progress = front.record(!req.plan_only).map_err(JobError::Record)?;
+    let Prepared { goal, sign_in } = prepare(
+        req.procedure,
+        &progress,
+        req.today,
+        (&req.ask, &req.sign_in),
+    )?;
+    let graph = login::graph(&sign_in, lang, &mut |p| front.prompt(&p))
         .await
         .map_err(JobError::Login)?;
-    act(front, &graph, req).await
+    act(front, &graph, &req, (goal, progress)).await
 }
 
 /// Sign in and read the registration back, GETs only ("check in Azure", `doctor`, `secrets`,
@@ -87,31 +156,34 @@ pub async fn examine(
 pub async fn act(
     front: &mut dyn Front,
     graph: &Graph,
-    req: Request<'_>,
+    req: &Request<'_>,
+    (goal, progress): (Goal, Progress),
 ) -> Result<Ended, JobError> {
     let lang = req.procedure.lang();
-    let recorded = record::recorded(&req.progress).map_err(JobError::BadRecord)?;
+    let recorded = record::recorded(&progress).map_err(JobError::BadRecord)?;
     // The secret goes to Microsoft's authority of this cloud, or to one named on the command
     // line; one only the record names is marked in the plan (and `--yes` does not cover it).
     let (authority, check) =
-        check_target(req.authority, &req.progress, &graph.root()).map_err(JobError::Authority)?;
+        check_target(req.sign_in.authority.as_deref(), &progress, &graph.root())
+            .map_err(JobError::Authority)?;
     // One budget for every wait of this run, reads and writes together.
     let backoff = backoff(req.wait);
-    let finishing = rotation_finished(front, graph, &req, backoff.clone()).await?;
+    let finishing =
+        rotation_finished(front, graph, (req, &goal, &progress), backoff.clone()).await?;
     let options = plan::Options {
         check: Some(check),
         today: Some(req.today),
-        finish_rotation: finishing && matches!(req.goal, Goal::Register(_)),
+        finish_rotation: finishing && matches!(goal, Goal::Register(_)),
         ..req.options.clone()
     };
     let plan = {
         let mut reading = Run::new(
-            req.progress.clone(),
+            progress.clone(),
             lang,
             backoff.clone(),
             Box::new(&mut *front),
         );
-        make_plan(graph, &mut reading, &req.goal, &recorded, &options)
+        make_plan(graph, &mut reading, &goal, &recorded, &options)
             .await
             .map_err(JobError::Stopped)?
             .map_err(JobError::Refused)?
@@ -120,10 +192,28 @@ pub async fn act(
         return Ok(Ended::Planned(Box::new(plan)));
     }
     if plan.is_empty() {
-        return Ok(Ended::NothingToDo(Box::new(plan)));
+        let rotation_closed =
+            goal == Goal::FinishRotation && close_rotation(front, progress).await?;
+        return Ok(Ended::NothingToDo {
+            plan: Box::new(plan),
+            rotation_closed,
+        });
     }
-    let ctx = ctx(req.now, req.procedure, req.today, authority, &req.goal);
-    carry(front, graph, &plan, &ctx, (req.progress, backoff)).await
+    let ctx = ctx(req.now, req.procedure, req.today, authority, &goal);
+    carry(front, graph, &plan, &ctx, (progress, backoff)).await
+}
+
+/// A rotation to finish whose old secret is no longer on the app (removed in the portal):
+/// closed in the record, saved.
+async fn close_rotation(front: &mut dyn Front, mut progress: Progress) -> Result<bool, JobError> {
+    if !crate::core::edit::applied::rotation_closed(&mut progress) {
+        return Ok(false);
+    }
+    front
+        .save(&progress)
+        .await
+        .map_err(|e| JobError::Stopped(super::Stop::Saving(e)))?;
+    Ok(true)
 }
 
 /// A plan made: shown and asked about through the front end, the journal made ready, then done
@@ -158,32 +248,31 @@ pub async fn carry(
 async fn rotation_finished(
     front: &mut dyn Front,
     graph: &Graph,
-    req: &Request<'_>,
+    (req, goal, progress): (&Request<'_>, &Goal, &Progress),
     backoff: super::Backoff,
 ) -> Result<bool, JobError> {
-    let Some(rot) = &req.progress.rotation else {
+    let Some(rot) = &progress.rotation else {
         return Ok(false);
     };
-    let asked = match req.goal {
+    let asked = match goal {
         Goal::FinishRotation if req.intrexx_updated => return Ok(true),
         Goal::FinishRotation => true,
         Goal::Register(_) => false,
         Goal::Renew { .. } => return Ok(false),
     };
     let lang = req.procedure.lang();
-    let client = req
-        .progress
+    let client = progress
         .values
         .get("client_id")
         .cloned()
         .unwrap_or_default();
     let report = {
-        let mut reading = Run::new(req.progress.clone(), lang, backoff, Box::new(&mut *front));
+        let mut reading = Run::new(progress.clone(), lang, backoff, Box::new(&mut *front));
         super::read::credential_activity(graph, &mut reading, &client)
             .await
             .map_err(JobError::Stopped)?
     };
-    let said = match (&report, new_key_used(&req.progress, rot, report.as_deref())) {
+    let said = match (&report, new_key_used(progress, rot, report.as_deref())) {
         (Some(_), Some(at)) => {
             front.notice(&tr!(
                 lang,
@@ -247,4 +336,85 @@ fn new_key_used(
     since
         .is_none_or(|s| used.instant().is_some_and(|a| a > s))
         .then(|| used.as_str().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::remote::signin::login::Login;
+
+    fn record(pr: &Procedure) -> Progress {
+        let mut p = Progress::new(&pr.id);
+        for (k, v) in [
+            ("portal_url", "https://portal.example.com"),
+            ("collaboration", "mycompany"),
+            ("app_name", "Intrexx Portal"),
+            ("account_type", "AzureADMyOrg"),
+            ("secret_description", "Intrexx connector"),
+            ("secret_expiry", "2027-05-25"),
+            ("admin_consent", "yes"),
+        ] {
+            p.values.insert(k.into(), v.into());
+        }
+        p
+    }
+
+    /// What can be refused is refused before anyone signs in, for every front end alike.
+    #[test]
+    fn the_gate_before_the_sign_in_holds_the_ask_against_the_record() {
+        let pr = Procedure::embedded().unwrap();
+        let today = time::macros::date!(2026 - 12 - 06);
+        let browser = login::Asked::plain(Login::Browser);
+        let mut p = record(&pr);
+        let register = Ask::Register {
+            secret_end: Some("2027-01-31".into()),
+        };
+        let got = prepare(&pr, &p, today, (&register, &browser)).unwrap();
+        let Goal::Register(d) = got.goal else {
+            panic!("{:?}", got.goal)
+        };
+        assert_eq!(d.secret.end, "2027-01-31", "--expires wins over the record");
+        assert_eq!(got.sign_in.tenant, "organizations");
+        // Finishing a rotation that is not under way.
+        assert_eq!(
+            prepare(&pr, &p, today, (&Ask::FinishRotation, &browser)).unwrap_err(),
+            JobError::NoRotation
+        );
+        // The recorded tenant is the sign-in's; an id on file that is no GUID stops the run.
+        p.values.insert(
+            "tenant_id".into(),
+            "0b1c2d3e-1111-2222-3333-444455556666".into(),
+        );
+        let renew = Ask::Renew {
+            end: "2027-06-04".into(),
+            remove_old: false,
+        };
+        let got = prepare(&pr, &p, today, (&renew, &browser)).unwrap();
+        assert_eq!(got.sign_in.tenant, "0b1c2d3e-1111-2222-3333-444455556666");
+        assert!(matches!(
+            got.goal,
+            Goal::Renew { ref secret, remove_old: false }
+                if secret.end == "2027-06-04" && secret.description == "Intrexx connector"
+        ));
+        p.app_object_id = Some("../../me".into());
+        assert!(matches!(
+            prepare(&pr, &p, today, (&renew, &browser)).unwrap_err(),
+            JobError::BadRecord(_)
+        ));
+        // Values missing: nothing to register.
+        p = Progress::new(&pr.id);
+        assert!(matches!(
+            prepare(&pr, &p, today, (&register, &browser)).unwrap_err(),
+            JobError::Unusable(_)
+        ));
+        // A sign-in the options make impossible (plain http) is refused here too.
+        let http = login::Asked {
+            authority: Some("http://login.example".into()),
+            ..browser.clone()
+        };
+        assert!(matches!(
+            prepare(&pr, &record(&pr), today, (&register, &http)).unwrap_err(),
+            JobError::Login(_)
+        ));
+    }
 }

@@ -272,11 +272,9 @@ pub(super) async fn mark(
     part: &str,
     what: Option<String>,
 ) -> Result<(), Stop> {
-    let labels = applied::part_done(&mut run.progress, ctx.procedure, part, (ctx.now)());
-    if labels.is_empty() && what.is_none() {
-        return Ok(());
-    }
-    run.save().await?;
+    let labels = run
+        .record(|p| applied::part_done(p, ctx.procedure, part, (ctx.now)()))
+        .await?;
     if let Some(what) = what {
         let steps = if labels.is_empty() {
             String::new()
@@ -338,8 +336,8 @@ pub(super) async fn live_check(
         run.say(&format!("{} {what}: {}", o.mark(), o.message()));
     }
     if results.credentials_ok() {
-        applied::check_passed(&mut run.progress, true, (ctx.now)());
-        run.save().await?;
+        run.record(|p| applied::check_passed(p, true, (ctx.now)()))
+            .await?;
     }
     run.verified(&results);
     Ok(results)

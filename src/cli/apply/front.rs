@@ -60,6 +60,21 @@ impl<'a> CliFront<'a> {
 }
 
 impl Front for CliFront<'_> {
+    /// Read for a run that only reads (`azreg plan`); locked and read for one that writes,
+    /// the lock kept until the command ends.
+    fn record(&mut self, writing: bool) -> Result<Progress, String> {
+        if !writing {
+            return self.env.load().map_err(|f| f.message);
+        }
+        let opened = self.env.open().map_err(|f| f.message)?;
+        for note in &opened.notes {
+            eprintln!("azreg: {note}");
+        }
+        let progress = opened.progress.clone();
+        self.opened = Some(opened);
+        Ok(progress)
+    }
+
     fn save(&mut self, progress: &Progress) -> LocalBoxFuture<'_, Result<(), Unsaved>> {
         let saved = match &mut self.opened {
             Some(o) => {

@@ -13,11 +13,9 @@ use crate::i18n::Worded;
 use std::io::{IsTerminal, Write};
 
 use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
-use crate::core::plan::record::{self, renewal_end};
-use crate::core::plan::{self, Goal, Plan, SecretSpec};
+use crate::core::plan::record::renewal_end;
+use crate::core::plan::{self, Plan};
 use crate::core::procedure::Procedure;
-use crate::core::progress::Progress;
-use crate::core::report::Report;
 use crate::engine::{self, Stop, session};
 use crate::i18n::Lang;
 use crate::tr;
@@ -90,7 +88,7 @@ pub struct PlanArgs {
 }
 
 pub use sign_in::SignInArgs;
-pub(crate) use sign_in::{options as sign_in_options, runtime, warn_shared_host};
+pub(crate) use sign_in::{options as sign_in_options, runtime};
 
 /// What needs the values, in a refusal that names the missing ones.
 pub const WHAT: crate::i18n::L = crate::i18n::L::new("azreg apply", "azreg apply");
@@ -163,10 +161,12 @@ pub fn exec_plan(env: &Env, a: &PlanArgs, out: &mut dyn Write) -> Outcome {
     )
 }
 
-/// What the record asks for: the registration, or a renewal of its secret.
-fn goal(r: &Report, args: &ApplyArgs, lang: Lang) -> Result<Goal, Failure> {
+/// What the command asks for; a new secret's end (`--expires`) checked here, before anything
+/// is read.
+fn ask(args: &ApplyArgs, env: &Env) -> Result<session::Ask, Failure> {
+    let lang = env.procedure.lang();
     let end_of = |expires: &str| {
-        renewal_end(r, expires).ok_or_else(|| {
+        renewal_end(&env.procedure, env.today, expires).ok_or_else(|| {
             Failure::new(
                 EXIT_USAGE,
                 tr!(
@@ -178,43 +178,18 @@ fn goal(r: &Report, args: &ApplyArgs, lang: Lang) -> Result<Goal, Failure> {
             )
         })
     };
-    if let Some(expires) = &args.renew {
-        let end = end_of(expires)?;
-        let description = r
-            .progress
-            .values
-            .get("secret_description")
-            .cloned()
-            .unwrap_or_else(|| "Intrexx connector".into());
-        return Ok(Goal::Renew {
-            secret: SecretSpec { description, end },
+    Ok(if let Some(expires) = &args.renew {
+        session::Ask::Renew {
+            end: end_of(expires)?,
             remove_old: args.remove_old,
-        });
-    }
-    if args.finish_rotation {
-        let Some(rot) = &r.progress.rotation else {
-            return Err(Failure::new(
-                EXIT_CHECK,
-                tr!(
-                    lang,
-                    "no rotation is in progress: --remove-old finishes one that azreg apply --renew started; nothing was changed",
-                    "keine Rotation im Gang: --remove-old beendet eine, die azreg apply --renew begonnen hat; nichts wurde geändert"
-                ),
-            ));
-        };
-        let _ = rot;
-        return Ok(Goal::FinishRotation);
-    }
-    let mut d = record::desired(r, false).map_err(|u| super::refused(WHAT, &u, lang))?;
-    if let Some(expires) = &args.expires {
-        d.secret.end = end_of(expires)?;
-    }
-    Ok(Goal::Register(d))
-}
-
-/// The ids on file, checked, as the command's refusal when one is not.
-fn recorded(p: &Progress, lang: Lang) -> Result<plan::Recorded, Failure> {
-    record::recorded(p).map_err(|b| Failure::new(EXIT_CHECK, b.message(lang)))
+        }
+    } else if args.finish_rotation {
+        session::Ask::FinishRotation
+    } else {
+        session::Ask::Register {
+            secret_end: args.expires.as_deref().map(end_of).transpose()?,
+        }
+    })
 }
 
 /// How a stop ends the command: its exit code and message.
@@ -322,8 +297,7 @@ fn adopt_id(adopt: Option<&str>, lang: Lang) -> Result<Option<String>, Failure> 
 }
 
 /// What the plan may do, from the command line.
-fn options(env: &Env, args: &ApplyArgs, adopt: Option<String>) -> plan::Options {
-    let lang = env.procedure.lang();
+fn options(args: &ApplyArgs, adopt: Option<String>, lang: Lang) -> plan::Options {
     plan::Options {
         // `azreg plan` makes no key: apply makes its own when it runs (and saves it first).
         new_key: if args.plan_only {
@@ -366,82 +340,46 @@ fn show(plan: &Plan, args: &ApplyArgs, lang: Lang, out: &mut dyn Write) -> Resul
     Ok(args.plan_only)
 }
 
-/// An empty plan: nothing to write. A rotation whose old secret is gone already (removed in
-/// the portal) is closed.
-fn nothing_to_do(
-    env: &Env,
-    goal: &Goal,
-    opened: &mut crate::cli::Opened,
-    out: &mut dyn Write,
-) -> Outcome {
-    let lang = env.procedure.lang();
-    if *goal == Goal::FinishRotation
-        && crate::core::edit::applied::rotation_closed(&mut opened.progress)
-    {
-        env.save_opened(opened)?;
-        writeln!(
-            out,
-            "{}",
-            tr!(
-                lang,
-                "the rotation's old secret is no longer on the app: the rotation is closed",
-                "der alte Schlüssel der Rotation ist nicht mehr an der App: die Rotation ist abgeschlossen"
-            )
-        )
-        .map_err(|e| Failure::write(e, lang))?;
-    }
-    Ok(EXIT_OK)
-}
-
+/// The command: what it asks, handed to the one run every front end shares
+/// (`engine::session`: the record read and locked, sign in, plan, ask, do); its end worded here.
 pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
     let lang = env.procedure.lang();
-    let progress = env.load()?;
-    let r = Report::new(&env.procedure, &progress, env.today);
-    let goal = goal(&r, args, lang)?;
-    let adopt = adopt_id(args.adopt.as_deref(), lang)?;
-    // The ids on file are checked before any sign-in.
-    recorded(&progress, lang)?;
-    let sign_in = sign_in::options(env, &args.sign_in, &r)?;
-    sign_in::warn_shared_host(&sign_in, lang);
-    // The file is locked from here: nothing changes it between the plan and the writes.
-    let opened = if args.plan_only {
-        None
-    } else {
-        Some(env.open()?)
+    let request = session::Request {
+        procedure: &env.procedure,
+        sign_in: args.sign_in.asked(),
+        ask: ask(args, env)?,
+        options: options(args, adopt_id(args.adopt.as_deref(), lang)?, lang),
+        wait: args.sign_in.wait,
+        today: env.today,
+        now: crate::io::clock::now,
+        plan_only: args.plan_only,
+        intrexx_updated: args.intrexx_updated,
     };
-    let current = opened
-        .as_ref()
-        .map_or_else(|| progress.clone(), |o| o.progress.clone());
     let rt = runtime()?;
-    let mut front = front::CliFront::new(env, opened, out, (args.yes, args.sign_in.clipboard));
-    // The one run every front end shares (engine::session): sign in, plan, ask, do.
-    let ended = rt.block_on(session::run(
-        &mut front,
-        session::Request {
-            procedure: &env.procedure,
-            sign_in: &sign_in,
-            progress: current,
-            goal: goal.clone(),
-            options: options(env, args, adopt),
-            authority: args.sign_in.authority.as_deref(),
-            wait: args.sign_in.wait,
-            today: env.today,
-            now: crate::io::clock::now,
-            plan_only: args.plan_only,
-            intrexx_updated: args.intrexx_updated,
-        },
-    ));
-    match ended {
+    let mut front = front::CliFront::new(env, None, out, (args.yes, args.sign_in.clipboard));
+    match rt.block_on(session::run(&mut front, request)) {
         Ok(session::Ended::Planned(plan)) => {
             show(&plan, args, lang, front.out)?;
             Ok(EXIT_OK)
         }
-        Ok(session::Ended::NothingToDo(plan)) => {
+        Ok(session::Ended::NothingToDo {
+            plan,
+            rotation_closed,
+        }) => {
             show(&plan, args, lang, front.out)?;
-            match front.opened.as_mut() {
-                Some(opened) => nothing_to_do(env, &goal, opened, front.out),
-                None => Ok(EXIT_OK),
+            if rotation_closed {
+                writeln!(
+                    front.out,
+                    "{}",
+                    tr!(
+                        lang,
+                        "the rotation's old secret is no longer on the app: the rotation is closed",
+                        "der alte Schlüssel der Rotation ist nicht mehr an der App: die Rotation ist abgeschlossen"
+                    )
+                )
+                .map_err(|e| Failure::write(e, lang))?;
             }
+            Ok(EXIT_OK)
         }
         Ok(session::Ended::Done(Some(results))) => Ok(crate::cli::exit::of(results.verdict())),
         Ok(session::Ended::Done(None)) => Ok(EXIT_OK),
@@ -461,7 +399,8 @@ pub(crate) fn failure_of(e: engine::JobError, env: &Env) -> Failure {
         E::Login(e) => sign_in::sign_in_failure(e, env),
         E::Stopped(s) => stop_failure(&s, &env.procedure),
         E::Authority(e) => Failure::new(EXIT_USAGE, e.message(lang)),
-        E::Journal(why) => Failure::new(crate::cli::exit::FILE, why),
+        E::Journal(why) | E::Record(why) => Failure::new(crate::cli::exit::FILE, why),
+        E::Unusable(u) => super::refused(WHAT, &u, lang),
         E::System(why) => Failure::new(EXIT_USAGE, why),
         e => Failure::new(EXIT_CHECK, e.message(&env.procedure)),
     }

@@ -5,7 +5,9 @@ use crate::cli::{EXIT_USAGE, Env, Failure};
 use crate::core::report::Report;
 use crate::i18n::{Lang, Worded};
 use crate::remote::signin::SignInError;
-use crate::remote::signin::login::{Login, LoginError, Prompt, SignIn, code_prompt, open_browser};
+use crate::remote::signin::login::{
+    Asked, Login, LoginError, Prompt, SignIn, code_prompt, open_browser,
+};
 use crate::tr;
 
 /// How every command that signs in does it (`apply`, `plan`, `doctor`, `secrets`, `delete`,
@@ -135,31 +137,38 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))
 }
 
-/// The sign-in the options ask for.
+impl SignInArgs {
+    /// The sign-in these options ask for; the record adds its tenant ([`Asked::with`]).
+    pub(crate) fn asked(&self) -> Asked {
+        let login = if self.token_from_az {
+            Login::AzCli
+        } else if self.device_code {
+            Login::DeviceCode
+        } else {
+            Login::Browser
+        };
+        Asked {
+            login,
+            authority: self.authority.clone(),
+            graph: self.graph.clone(),
+            tenant: self.tenant.clone(),
+            client_id: self.login_client_id.clone(),
+        }
+    }
+}
+
+/// The sign-in the options ask for, with the record's tenant.
 pub(crate) fn options(env: &Env, args: &SignInArgs, r: &Report) -> Result<SignIn, Failure> {
-    let login = if args.token_from_az {
-        Login::AzCli
-    } else if args.device_code {
-        Login::DeviceCode
-    } else {
-        Login::Browser
-    };
-    SignIn::new(
-        login,
-        args.authority.as_deref(),
-        args.graph.as_deref(),
-        args.tenant.as_deref(),
-        args.login_client_id.as_deref(),
-        r.progress,
-    )
-    .map_err(|e| login_failure(e, env.procedure.lang()))
+    args.asked()
+        .with(r.progress)
+        .map_err(|e| login_failure(e, env.procedure.lang()))
 }
 
 /// On a shared host the browser's command line (with the link) is readable by others: said
-/// before the browser sign-in.
-pub(crate) fn warn_shared_host(s: &SignIn, lang: Lang) {
+/// as the browser sign-in shows its link.
+fn warn_shared_host(lang: Lang) {
     let others = crate::io::users::others_logged_in();
-    if s.login == Login::Browser && !others.is_empty() {
+    if !others.is_empty() {
         eprintln!(
             "azreg: {}",
             tr!(
@@ -183,6 +192,7 @@ pub(crate) fn show_prompt(
 ) {
     match p {
         Prompt::Link(link) => {
+            warn_shared_host(lang);
             open_browser(link, |why| {
                 eprintln!("azreg: {}", crate::text::clean_for_display(&why));
             });

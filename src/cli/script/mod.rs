@@ -100,7 +100,7 @@ pub fn run(env: &Env, kind: ScriptKind, args: &ScriptArgs, out: &mut dyn Write) 
             what,
         )?;
         let description = got.into_iter().nth(1).flatten().unwrap_or_default();
-        let end = renewal_end(&r, expires).ok_or_else(|| {
+        let end = renewal_end(r.procedure, r.today, expires).ok_or_else(|| {
             Failure::new(
                 EXIT_USAGE,
                 tr!(

@@ -5,10 +5,12 @@
 use super::{Desired, Platform, Recorded, RedirectUris, SecretSpec, origin_of};
 use crate::core::fields::{FieldState, UrlRole, is_guid};
 use crate::core::permissions;
+use crate::core::procedure::Procedure;
 use crate::core::progress::{Progress, hint};
 use crate::core::report::{CONSENT_FIELD, PERMISSIONS_FIELD, Report};
 use crate::i18n::Lang;
 use crate::tr;
+use time::Date;
 
 /// A value a command needs that it cannot use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,13 +216,11 @@ pub fn recorded(p: &Progress) -> Result<Recorded, BadRecord> {
 }
 
 /// The new secret's end for a renewal's `--expires DATE|DAYS`; empty: the recommended preset.
-pub fn renewal_end(r: &Report, expires: &str) -> Option<String> {
+pub fn renewal_end(procedure: &Procedure, today: Date, expires: &str) -> Option<String> {
     use crate::core::fields::{format_date, parse_date, preset_date};
-    let days =
-        |d: u32| Some(format_date(preset_date(r.today, d))).filter(|_| (1..=730).contains(&d));
+    let days = |d: u32| Some(format_date(preset_date(today, d))).filter(|_| (1..=730).contains(&d));
     if expires.trim().is_empty() {
-        let recommended = r
-            .procedure
+        let recommended = procedure
             .fields
             .iter()
             .find_map(|f| f.recommended)
@@ -231,7 +231,7 @@ pub fn renewal_end(r: &Report, expires: &str) -> Option<String> {
         return days(n);
     }
     parse_date(expires.trim())
-        .filter(|d| *d > r.today)
+        .filter(|d| *d > today)
         .map(format_date)
 }
 

@@ -145,6 +145,42 @@ fn graph_root(authority: &Url) -> Option<&'static str> {
     }
 }
 
+/// A sign-in as asked (the command line's options, the walkthrough's choice), before the
+/// record adds its tenant and its identity platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asked {
+    pub login: Login,
+    pub authority: Option<String>,
+    pub graph: Option<String>,
+    pub tenant: Option<String>,
+    pub client_id: Option<String>,
+}
+
+impl Asked {
+    /// A sign-in of this kind and nothing else asked: the record's and Microsoft's defaults.
+    pub fn plain(login: Login) -> Asked {
+        Asked {
+            login,
+            authority: None,
+            graph: None,
+            tenant: None,
+            client_id: None,
+        }
+    }
+
+    /// The sign-in, with what the record adds ([`SignIn::new`]).
+    pub fn with(&self, progress: &crate::core::progress::Progress) -> Result<SignIn, LoginError> {
+        SignIn::new(
+            self.login,
+            self.authority.as_deref(),
+            self.graph.as_deref(),
+            self.tenant.as_deref(),
+            self.client_id.as_deref(),
+            progress,
+        )
+    }
+}
+
 impl SignIn {
     /// From the options and the progress file: the tenant from `tenant`, else the recorded
     /// tenant ID, else `organizations`; the Azure CLI's client unless another is named.

@@ -346,8 +346,8 @@ pub struct InnerError {
 mod tests {
     use super::*;
 
-    /// A real answer (recorded by the Azure CLI's tests, `../shared/data/graph-recorded`): an
-    /// application as Graph creates it, with 7 fractional digits and `null`s.
+    /// A real answer (from the Azure CLI's recorded tests against Graph; src/docs/graph.md names
+    /// the recordings): an application as Graph creates it, with 7 fractional digits and `null`s.
     const RECORDED_APP: &str = r#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#applications/$entity",
       "id":"0a1b2c3d-0000-4000-8000-000000000001","deletedDateTime":null,"appId":"0a1b2c3d-0000-4000-8000-000000000002",
       "applicationTemplateId":null,"disabledByMicrosoftStatus":null,"createdDateTime":"2022-03-22T09:01:02.1234567Z",

@@ -2,8 +2,8 @@
 """Trim Microsoft Graph's published v1.0 metadata (OData CSDL) to what azreg uses.
 
 Microsoft publishes the metadata as microsoftgraph/msgraph-metadata
-`clean_v10_metadata/cleanMetadata.xml` (MIT licence, Copyright (c) 2018 Microsoft Graph); the
-project's copy is ../shared/data/graph-v1.0-metadata.xml. This keeps, unchanged, the CSDL
+`clean_v10_metadata/cleanMetadata.xml` (MIT licence, Copyright (c) 2018 Microsoft Graph); run
+this with a copy of it: `extract.py cleanMetadata.xml [OUT]`. This keeps, unchanged, the CSDL
 elements the contract test (tests/e2e/contract.rs) resolves azreg's requests against:
 
 - the entity types azreg reads or writes, with their base types and the derived types an owner
@@ -44,7 +44,9 @@ def local(t):
 
 def main():
     here = Path(__file__).resolve().parent
-    src = Path(sys.argv[1]) if len(sys.argv) > 1 else here.parents[3] / "shared/data/graph-v1.0-metadata.xml"
+    if len(sys.argv) < 2:
+        sys.exit("usage: extract.py cleanMetadata.xml [OUT]  (msgraph-metadata's clean_v10_metadata)")
+    src = Path(sys.argv[1])
     out = Path(sys.argv[2]) if len(sys.argv) > 2 else here / "graph-v1.0-extract.xml"
     tree = ET.parse(src)
     schema = tree.getroot().find(f"{{{EDMX}}}DataServices/{{{EDM}}}Schema")

@@ -145,8 +145,8 @@ fn text(name: &str, kind: &str, len: usize) -> String {
 }
 
 /// Microsoft Graph's service principal with every permission of the bundled catalogue, in the
-/// shape of the recorded real one (`../shared/data/graph-recorded/graph_sp_excerpt.json`: its
-/// head fields, and per entry the properties of `appRoles` and `oauth2PermissionScopes`).
+/// shape of the recorded real one (src/docs/graph.md, "Size": its head fields, and per entry
+/// the properties of `appRoles` and `oauth2PermissionScopes`).
 pub(super) fn graph_service_principal(id: &str, tsv: &str) -> Value {
     let (mut roles, mut scopes, mut rsc) = (Vec::new(), Vec::new(), Vec::new());
     for line in tsv.lines().skip(1) {

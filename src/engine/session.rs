@@ -343,18 +343,13 @@ mod tests {
     use super::*;
     use crate::remote::signin::login::Login;
 
+    /// A whole registration's values, but no tenant yet.
     fn record(pr: &Procedure) -> Progress {
         let mut p = Progress::new(&pr.id);
-        for (k, v) in [
-            ("portal_url", "https://portal.example.com"),
-            ("collaboration", "mycompany"),
-            ("app_name", "Intrexx Portal"),
-            ("account_type", "AzureADMyOrg"),
-            ("secret_description", "Intrexx connector"),
-            ("secret_expiry", "2027-05-25"),
-            ("admin_consent", "yes"),
-        ] {
-            p.values.insert(k.into(), v.into());
+        for (k, v) in crate::core::fixtures::FULL {
+            if *k != "tenant_id" {
+                p.values.insert((*k).into(), (*v).into());
+            }
         }
         p
     }

@@ -102,8 +102,7 @@ pub fn read(env: &Env, sign: &SignInArgs, client_id: Option<&str>) -> Result<Rea
         .is_some_and(|c| recorded.client_id.as_deref() != Some(c));
     // The session's gate, as every command that signs in: reads only here.
     let mut out = std::io::sink();
-    let mut front =
-        super::apply::front::CliFront::new(env, None, &mut out, (false, sign.clipboard));
+    let mut front = super::apply::front::CliFront::new(env, &mut out, (false, sign.clipboard));
     let (graph, tenant) = rt
         .block_on(crate::engine::session::examine(
             &mut front,

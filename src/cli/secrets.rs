@@ -8,7 +8,7 @@ use super::apply::{SignInArgs, confirm};
 use super::doctor::{Read, read};
 use super::{EXIT_CHECK, EXIT_OK, EXIT_USAGE, Env, Failure, Outcome};
 use crate::core::plan::{self, Found, Plan};
-use crate::engine::{Ctx, prepare};
+use crate::engine::{Ctx, Front as _, prepare};
 use crate::i18n::{Lang, Worded};
 use crate::tr;
 
@@ -182,17 +182,14 @@ fn show_and_do<'a>(
     confirmed: impl FnMut(&Plan) -> Result<(), Failure> + 'a,
     out: &'a mut dyn Write,
 ) -> Outcome {
-    // The file is locked from before the plan is shown to the end of the writes.
-    let opened = env.open()?;
     let mut plan = plan;
     plan.graph_host = read.graph.base().host_str().unwrap_or_default().to_string();
-    let progress = opened.progress.clone();
-    let mut front = super::apply::front::CliFront::new(
-        env,
-        Some(opened),
-        out,
-        (false, crate::io::clipboard::Mode::Off),
-    );
+    let mut front =
+        super::apply::front::CliFront::new(env, out, (false, crate::io::clipboard::Mode::Off));
+    // The file is locked from before the plan is shown to the end of the writes.
+    let progress = front
+        .record(true)
+        .map_err(|why| Failure::new(crate::cli::exit::FILE, why))?;
     front.confirm_with = Some(Box::new(confirmed));
     let ctx = ctx(env);
     let ended = read.rt.block_on(crate::engine::session::carry(

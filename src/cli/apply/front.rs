@@ -19,7 +19,8 @@ pub(crate) type Confirmation<'a> = Box<dyn FnMut(&Plan) -> Result<(), Failure> +
 
 pub(crate) struct CliFront<'a> {
     pub env: &'a Env,
-    /// The progress file, locked (none for `azreg plan`, which writes nothing).
+    /// The progress file, locked once a run that writes asked for the record (none for
+    /// `azreg plan`, which writes nothing).
     pub opened: Option<Opened>,
     pub out: &'a mut dyn Write,
     /// `--yes`.
@@ -37,13 +38,12 @@ pub(crate) struct CliFront<'a> {
 impl<'a> CliFront<'a> {
     pub fn new(
         env: &'a Env,
-        opened: Option<Opened>,
         out: &'a mut dyn Write,
         (yes, clipboard): (bool, crate::io::clipboard::Mode),
     ) -> Self {
         CliFront {
             env,
-            opened,
+            opened: None,
             out,
             yes,
             clipboard,

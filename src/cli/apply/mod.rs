@@ -356,7 +356,7 @@ pub fn run(env: &Env, args: &ApplyArgs, out: &mut dyn Write) -> Outcome {
         intrexx_updated: args.intrexx_updated,
     };
     let rt = runtime()?;
-    let mut front = front::CliFront::new(env, None, out, (args.yes, args.sign_in.clipboard));
+    let mut front = front::CliFront::new(env, out, (args.yes, args.sign_in.clipboard));
     match rt.block_on(session::run(&mut front, request)) {
         Ok(session::Ended::Planned(plan)) => {
             show(&plan, args, lang, front.out)?;

@@ -70,8 +70,15 @@ pub fn shown(url: &Url) -> String {
         s.push('?');
         s.push_str(&pairs.join("&"));
     }
+    // A next page's address is the server's: a line of the trace stays a line.
+    if s.chars().count() > MAX_SHOWN {
+        s = s.chars().take(MAX_SHOWN).collect::<String>() + "…";
+    }
     crate::text::one_line(&s).into_owned()
 }
+
+/// The longest address a trace line shows (real `$skiptoken`s are a few hundred characters).
+const MAX_SHOWN: usize = 1000;
 
 /// Microsoft's id of the request, as support asks for it: Graph's `request-id`, Entra's
 /// `x-ms-request-id`; bounded and cleaned.
@@ -185,6 +192,12 @@ mod tests {
             "{s}"
         );
         assert!(!s.contains('\u{1b}'), "{s:?}");
+        let long = Url::parse(&format!(
+            "https://graph.example/v1.0/applications?$skiptoken={}",
+            "x".repeat(5000)
+        ))
+        .unwrap();
+        assert_eq!(shown(&long).chars().count(), MAX_SHOWN + 1);
     }
 
     #[test]

@@ -135,7 +135,7 @@ fn record_notes(
                 "rotation since {since}: the old secret {old}… stays, as Intrexx is believed to use it until switched to the new one; azreg apply --remove-old removes it once Intrexx uses the new one",
                 "Rotation seit {since}: der alte Schlüssel {old}… bleibt, da Intrexx ihn vermutlich nutzt, bis auf den neuen umgestellt ist; azreg apply --remove-old entfernt ihn, sobald Intrexx den neuen nutzt",
                 since = rot.since,
-                old = rot.old_hint.as_deref().unwrap_or("?"),
+                old = rot.hint_shown(),
             ),
         );
     }
@@ -374,6 +374,24 @@ mod tests {
             "{out:?}"
         );
         assert!(out.contains("Portal\u{fffd}lanoP"), "{out}");
+    }
+
+    /// The rotation's hint comes from the file: one no secret could have is not printed.
+    #[test]
+    fn a_hint_no_secret_could_have_is_not_printed() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        let mut p = crate::core::progress::Progress::new(&env.procedure.id);
+        p.rotation = Some(crate::core::progress::Rotation {
+            since: "2026-12-01T00:00:00Z".parse().unwrap(),
+            old_key: "0b1c2d3e-1111-2222-3333-444455556666".into(),
+            old_hint: Some("a\u{1b}[2J".into()),
+        });
+        env.save(&p).unwrap();
+        let (r, out) = capture(|o| super::run(&env, false, o));
+        assert_eq!(r, Ok(0));
+        assert!(out.contains("the old secret ?… stays"), "{out}");
+        assert!(!out.contains('\u{1b}'), "{out:?}");
     }
 
     #[test]

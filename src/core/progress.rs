@@ -159,6 +159,24 @@ pub fn hint(secret: &str) -> String {
     secret.chars().take(3).collect()
 }
 
+impl Rotation {
+    /// The old secret's hint as said to the admin: the recorded one when a secret could have
+    /// it (at most three characters of a secret's alphabet), else "?" (the file is outside
+    /// text, and this goes to terminals).
+    pub fn hint_shown(&self) -> String {
+        self.old_hint
+            .as_deref()
+            .filter(|h| {
+                !h.is_empty()
+                    && h.chars().count() <= 3
+                    && h.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '~' | '-'))
+            })
+            .unwrap_or("?")
+            .to_string()
+    }
+}
+
 /// One renewal of the client secret, for the record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -356,6 +374,22 @@ pub const EPOCH: Datetime = Datetime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rotation_shows_only_a_hint_a_secret_could_have() {
+        let mut rot = Rotation {
+            since: "2026-12-01T00:00:00Z".parse().unwrap(),
+            old_key: "0b1c2d3e-1111-2222-3333-444455556666".into(),
+            old_hint: Some("s1~".into()),
+        };
+        assert_eq!(rot.hint_shown(), "s1~");
+        for bad in ["a\u{1b}[", "abcd", "", "a\u{202e}"] {
+            rot.old_hint = Some(bad.into());
+            assert_eq!(rot.hint_shown(), "?", "{bad:?}");
+        }
+        rot.old_hint = None;
+        assert_eq!(rot.hint_shown(), "?");
+    }
 
     #[test]
     fn debug_hides_values() {

@@ -306,7 +306,7 @@ async fn rotation_finished(
         Ok(true)
     } else {
         Err(JobError::NotSwitched {
-            old_hint: rot.old_hint.clone().unwrap_or_else(|| "?".into()),
+            old_hint: rot.hint_shown(),
         })
     }
 }

@@ -51,7 +51,7 @@ fn standing(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             "A rotation of the client secret is in progress (since {since}): the old secret {old}… stays, as Intrexx is believed to use it until switched to the new one; azreg apply --remove-old removes it once Intrexx uses the new one.",
             "Eine Rotation des geheimen Clientschlüssels ist im Gang (seit {since}): der alte Schlüssel {old}… bleibt, da Intrexx ihn vermutlich nutzt, bis auf den neuen umgestellt ist; azreg apply --remove-old entfernt ihn, sobald Intrexx den neuen nutzt.",
             since = rot.since,
-            old = rot.old_hint.as_deref().unwrap_or("?"),
+            old = rot.hint_shown(),
         );
         for l in wrap(&t, width, "") {
             out.push(Line::styled(l, theme.warning()));
@@ -227,7 +227,7 @@ fn renewed(
         "✓ The client secret was renewed on {on}: the new one is in the record, valid until {new}{old}.",
         "✓ Der geheime Clientschlüssel wurde am {on} erneuert: der neue ist erfasst, gültig bis {new}{old}.",
         on = r.on,
-        new = r.new_expiry,
+        new = clean_for_display(&r.new_expiry),
         old = r
             .old_expiry
             .as_ref()
@@ -235,7 +235,7 @@ fn renewed(
                 lang,
                 "; the old expiry ({o}) is kept in the history",
                 "; das alte Ablaufdatum ({o}) bleibt im Verlauf",
-                o = o
+                o = clean_for_display(o)
             ))
             .unwrap_or_default(),
     );

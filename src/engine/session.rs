@@ -59,6 +59,8 @@ pub struct Request<'r> {
 #[derive(Debug)]
 pub struct Prepared {
     pub goal: Goal,
+    /// The ids on file, checked.
+    pub recorded: plan::Recorded,
     pub sign_in: SignIn,
 }
 
@@ -93,9 +95,13 @@ pub fn prepare(
         Ask::FinishRotation if progress.rotation.is_none() => return Err(JobError::NoRotation),
         Ask::FinishRotation => Goal::FinishRotation,
     };
-    record::recorded(progress).map_err(JobError::BadRecord)?;
+    let recorded = record::recorded(progress).map_err(JobError::BadRecord)?;
     let sign_in = sign_in.with(progress).map_err(JobError::Login)?;
-    Ok(Prepared { goal, sign_in })
+    Ok(Prepared {
+        goal,
+        recorded,
+        sign_in,
+    })
 }
 
 /// How a run ended short of an error.
@@ -119,16 +125,16 @@ pub async fn run(front: &mut dyn Front, req: Request<'_>) -> Result<Ended, JobEr
     let lang = req.procedure.lang();
     // From here nothing changes the record between the plan and the writes but this run.
     let progress = front.record(!req.plan_only).map_err(JobError::Record)?;
-    let Prepared { goal, sign_in } = prepare(
+    let prepared = prepare(
         req.procedure,
         &progress,
         req.today,
         (&req.ask, &req.sign_in),
     )?;
-    let graph = login::graph(&sign_in, lang, &mut |p| front.prompt(&p))
+    let graph = login::graph(&prepared.sign_in, lang, &mut |p| front.prompt(&p))
         .await
         .map_err(JobError::Login)?;
-    act(front, &graph, &req, (goal, progress)).await
+    act(front, &graph, &req, (prepared, progress)).await
 }
 
 /// Sign in and read the registration back, GETs only ("check in Azure", `doctor`, `secrets`,
@@ -153,14 +159,14 @@ pub async fn examine(
 }
 
 /// Plan, show, ask, do: everything after the sign-in.
-pub async fn act(
+async fn act(
     front: &mut dyn Front,
     graph: &Graph,
     req: &Request<'_>,
-    (goal, progress): (Goal, Progress),
+    (prepared, progress): (Prepared, Progress),
 ) -> Result<Ended, JobError> {
     let lang = req.procedure.lang();
-    let recorded = record::recorded(&progress).map_err(JobError::BadRecord)?;
+    let Prepared { goal, recorded, .. } = prepared;
     // The secret goes to Microsoft's authority of this cloud, or to one named on the command
     // line; one only the record names is marked in the plan (and `--yes` does not cover it).
     let (authority, check) =
